@@ -1,0 +1,40 @@
+# The two commands: `make demo` and `make test`. Each sets up what it needs.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+# Headless by default: the libraries' own switches. On a Pi with a screen, override them.
+HEADLESS := SDL_VIDEODRIVER=$${SDL_VIDEODRIVER:-dummy} SDL_AUDIODRIVER=$${SDL_AUDIODRIVER:-dummy} \
+            GPIOZERO_PIN_FACTORY=$${GPIOZERO_PIN_FACTORY:-mock} PYGAME_HIDE_SUPPORT_PROMPT=1
+
+.PHONY: demo test bench lint system-packages venv screenshots clean
+
+demo: venv
+	$(HEADLESS) $(BIN)/piste demo --output demo-output
+
+test: venv
+	$(BIN)/ruff check .
+	$(HEADLESS) $(BIN)/pytest -q
+
+bench: venv
+	$(HEADLESS) $(BIN)/python -m bench
+
+lint: venv
+	$(BIN)/ruff check .
+
+screenshots: venv
+	$(HEADLESS) $(BIN)/python -m firmware.readme_images docs/images
+
+venv: system-packages $(STAMP)
+
+system-packages:
+	@sh scripts/ensure-system-packages.sh
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) demo-output .pytest_cache .ruff_cache .hypothesis *.egg-info

@@ -1,0 +1,151 @@
+"""The validated site configuration as typed, immutable data.
+
+`firmware.site_config` turns a TOML file into these objects (and reports every error at once);
+everything else in the program reads only these. Pure data: no I/O, no hardware.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, time
+from typing import Literal
+
+LANGS: tuple[str, ...] = ("fi", "sv", "en")
+Lang = Literal["fi", "sv", "en"]
+
+ROLES: tuple[str, ...] = ("controller", "kiosk", "display", "room")
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+PRINTER_KINDS: tuple[str, ...] = ("file", "usb", "serial", "network", "none")
+
+
+@dataclass(frozen=True)
+class Localized:
+    """A text in the three languages of a Suomi-piste."""
+
+    fi: str
+    sv: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return {"fi": self.fi, "sv": self.sv, "en": self.en}.get(lang, self.fi)
+
+    def as_dict(self) -> dict[str, str]:
+        return {"fi": self.fi, "sv": self.sv, "en": self.en}
+
+
+@dataclass(frozen=True)
+class TimeRange:
+    """An interval within one day, start inclusive, end exclusive."""
+
+    start: time
+    end: time
+
+    def contains(self, moment: time) -> bool:
+        return self.start <= moment < self.end
+
+
+@dataclass(frozen=True)
+class WeeklyHours:
+    """Opening intervals per weekday; index 0 is Monday (as `date.weekday()`)."""
+
+    by_weekday: tuple[tuple[TimeRange, ...], ...]
+
+    def on(self, weekday: int) -> tuple[TimeRange, ...]:
+        return self.by_weekday[weekday]
+
+
+@dataclass(frozen=True)
+class DateException:
+    """Hours that replace the weekly ones on one date; no ranges means closed all day."""
+
+    day: date
+    ranges: tuple[TimeRange, ...]
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Service:
+    """One authority's service at the site (Kela, Verohallinto, ...)."""
+
+    id: str
+    prefix: str  # one capital letter printed before the number, e.g. "K" in K042
+    name: Localized
+    hours: WeeklyHours
+    exceptions: tuple[DateException, ...] = ()
+    mean_service_minutes: float = 10.0  # the estimate's default before there is data
+    note: Localized | None = None  # optional line printed on the ticket
+
+
+@dataclass(frozen=True)
+class Room:
+    id: str
+    name: Localized
+    services: tuple[str, ...]  # ids of the services this room serves by default
+
+
+@dataclass(frozen=True)
+class PrinterConfig:
+    kind: str = "file"  # one of PRINTER_KINDS
+    profile: str = "TM-T20II"  # python-escpos capability profile
+    path: str = ""  # kind "file": a directory; each ticket becomes <number>-<time>.escpos
+    usb_vendor: int = 0
+    usb_product: int = 0
+    serial_port: str = ""
+    baudrate: int = 38400
+    host: str = ""
+    port: int = 9100
+    timeout_s: float = 3.0
+
+
+@dataclass(frozen=True)
+class ScreenConfig:
+    width: int = 1920
+    height: int = 1080
+    fullscreen: bool = True
+
+
+@dataclass(frozen=True)
+class Device:
+    id: str
+    roles: tuple[str, ...]
+    room: str | None = None  # for the room role
+    screen: ScreenConfig = field(default_factory=ScreenConfig)
+    printer: PrinterConfig = field(default_factory=PrinterConfig)
+    chime: bool = True  # the display role plays the chime on each new call
+
+
+@dataclass(frozen=True)
+class BrokerConfig:
+    host: str = "localhost"
+    port: int = 1883
+    username: str = ""
+    password: str = ""  # never printed or logged
+
+
+@dataclass(frozen=True)
+class Site:
+    id: str
+    name: Localized
+    timezone: str  # IANA name, e.g. "Europe/Helsinki"
+    opening_hours: WeeklyHours
+    anonymous_numbering: bool = False
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    site: Site
+    broker: BrokerConfig
+    services: tuple[Service, ...]
+    rooms: tuple[Room, ...]
+    devices: tuple[Device, ...]
+    source: str = ""  # the file it was read from, for messages
+
+    def service(self, service_id: str) -> Service | None:
+        return next((s for s in self.services if s.id == service_id), None)
+
+    def room(self, room_id: str) -> Room | None:
+        return next((r for r in self.rooms if r.id == room_id), None)
+
+    def device(self, device_id: str) -> Device | None:
+        return next((d for d in self.devices if d.id == device_id), None)
