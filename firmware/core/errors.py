@@ -1,0 +1,32 @@
+"""Refusals: the closed set of error codes the controller answers with."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+
+class ErrorCode(StrEnum):
+    BAD_REQUEST = "bad_request"
+    UNKNOWN_SERVICE = "unknown_service"
+    SERVICE_CLOSED = "service_closed"
+    UNKNOWN_ROOM = "unknown_room"
+    NO_TICKET = "no_ticket"
+    UNKNOWN_APPOINTMENT = "unknown_appointment"
+    ROOM_BUSY = "room_busy"
+    INTERNAL = "internal"
+
+
+class Refusal(Exception):
+    """A command the rules do not allow; becomes `{"ok": false, "error": {...}}`."""
+
+    def __init__(self, code: ErrorCode, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.details = details
+
+    def to_wire(self) -> dict[str, Any]:
+        error: dict[str, Any] = {"code": str(self.code), "message": self.message}
+        error.update(self.details)
+        return {"ok": False, "error": error}

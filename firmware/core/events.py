@@ -1,0 +1,46 @@
+"""The closed vocabulary of ledger events.
+
+Every change of the queue is one of these, appended to the ledger before anyone is told.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class EventType(StrEnum):
+    TICKET_ISSUED = "ticket.issued"
+    TICKET_CALLED = "ticket.called"
+    TICKET_RECALLED = "ticket.recalled"
+    TICKET_NO_SHOW = "ticket.no_show"
+    TICKET_COMPLETED = "ticket.completed"
+    TICKET_TRANSFERRED = "ticket.transferred"
+    TICKET_CANCELLED = "ticket.cancelled"
+    ROOM_OCCUPANCY = "room.occupancy"
+    DEVICE_FAULT = "device.fault"
+
+
+@dataclass(frozen=True)
+class Event:
+    """One ledger entry. `seq` is given by the ledger when it is appended (0 before)."""
+
+    id: str
+    type: EventType
+    at: datetime
+    day: str  # the service day (ISO date, site time zone) the event belongs to
+    data: dict[str, Any] = field(default_factory=dict)
+    seq: int = 0
+
+    def to_wire(self) -> dict[str, Any]:
+        """The `queue/events` payload: `{"id", "seq", "type", "at", ...data}`."""
+        return {
+            **self.data,
+            "id": self.id,
+            "seq": self.seq,
+            "type": str(self.type),
+            "at": self.at.isoformat(timespec="seconds"),
+            "day": self.day,
+        }

@@ -1,0 +1,126 @@
+"""The append-only ledger in SQLite: the truth from which the queue is rebuilt.
+
+Every event is committed (WAL, synchronous=FULL: a committed ticket survives a power cut)
+before anyone is told about it. The answer to each command is stored in the same
+transaction under its `request_id`, so a command retried by a client — even across a
+controller restart — gets the first answer again and changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from firmware.core.events import Event, EventType
+
+
+class Ledger:
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        if str(path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite_utils.Database(str(path))
+        self.db.enable_wal()
+        self.db.execute("PRAGMA synchronous=FULL")
+        self._create_tables()
+
+    def _create_tables(self) -> None:
+        if "events" not in self.db.table_names():
+            self.db["events"].create(
+                {"seq": int, "id": str, "type": str, "at": str, "day": str, "data": str},
+                pk="seq",
+            )
+            self.db["events"].create_index(["id"], unique=True)
+            self.db["events"].create_index(["day", "seq"])
+        if "requests" not in self.db.table_names():
+            self.db["requests"].create(
+                {"request_id": str, "command": str, "response": str, "at": str},
+                pk="request_id",
+            )
+
+    def close(self) -> None:
+        self.db.close()
+
+    @property
+    def last_seq(self) -> int:
+        row = self.db.execute("SELECT MAX(seq) FROM events").fetchone()
+        return int(row[0] or 0)
+
+    def answered(self, request_id: str) -> dict[str, Any] | None:
+        """The stored answer to a request already handled, or None."""
+        row = self.db.execute(
+            "SELECT response FROM requests WHERE request_id = ?", [request_id]
+        ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def append(
+        self,
+        events: list[Event],
+        request: tuple[str, str, dict[str, Any]] | None = None,
+        at: datetime | None = None,
+    ) -> list[Event]:
+        """Commit events (numbered from the last seq) and the request's answer atomically.
+
+        `request` is (request_id, command, response). Returns the events with their seq.
+        """
+        stored: list[Event] = []
+        with self.db.atomic():
+            seq = self.last_seq
+            for event in events:
+                seq += 1
+                numbered = Event(event.id, event.type, event.at, event.day, event.data, seq)
+                self.db["events"].insert(_row(numbered))
+                stored.append(numbered)
+            if request is not None:
+                request_id, command, response = request
+                self.db["requests"].insert(
+                    {
+                        "request_id": request_id,
+                        "command": command,
+                        "response": json.dumps(response, ensure_ascii=False),
+                        "at": (at or datetime.now()).isoformat(timespec="seconds"),
+                    }
+                )
+        return stored
+
+    def events_of_day(self, day: str) -> list[Event]:
+        rows = self.db.execute(
+            "SELECT seq, id, type, at, day, data FROM events WHERE day = ? ORDER BY seq", [day]
+        )
+        return [_event(row) for row in rows.fetchall()]
+
+    def events_from(self, from_seq: int, limit: int = 10_000) -> Iterator[Event]:
+        rows = self.db.execute(
+            "SELECT seq, id, type, at, day, data FROM events WHERE seq >= ? ORDER BY seq LIMIT ?",
+            [from_seq, limit],
+        )
+        for row in rows.fetchall():
+            yield _event(row)
+
+
+def _row(event: Event) -> dict[str, Any]:
+    return {
+        "seq": event.seq,
+        "id": event.id,
+        "type": str(event.type),
+        "at": event.at.isoformat(),
+        "day": event.day,
+        "data": json.dumps(event.data, ensure_ascii=False),
+    }
+
+
+def _event(row: tuple[Any, ...]) -> Event:
+    seq, event_id, event_type, at, day, data = row
+    return Event(
+        id=event_id,
+        type=EventType(event_type),
+        at=datetime.fromisoformat(at),
+        day=day,
+        data=json.loads(data),
+        seq=seq,
+    )

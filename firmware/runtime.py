@@ -1,0 +1,229 @@
+"""The device runtime: one inbox, one thread that owns all state.
+
+paho's network thread, timers and screen events never touch a role's state: they post a
+message to the inbox, and `Runtime.step` applies messages in order on the runtime's own
+thread, then lets each role redraw. Roles never know whether their peer is in this process
+or on another Pi: everything between roles goes through the broker.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import json
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from firmware import __version__
+from firmware.clock import Clock
+from firmware.site_model import Device, SiteConfig
+from mqtt_bridge import topics
+from mqtt_bridge.link import Incoming, LinkDown, LinkUp, MqttLink, Will
+
+log = logging.getLogger(__name__)
+
+IDLE_WAIT_S = 0.5  # how long the loop sleeps with nothing to do and no screen
+SCREEN_POLL_S = 0.02  # with a screen, touches are read this often (SDL has no blocking wait
+# that also wakes for our inbox)
+
+
+@dataclass(frozen=True)
+class Stop:
+    reason: str = "stop requested"
+
+
+class Role:
+    """A job a device does. Override what the role needs; every hook runs on the loop."""
+
+    name = "role"
+
+    def start(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+
+    def on_link_up(self) -> None: ...
+
+    def on_link_down(self) -> None: ...
+
+    def on_message(self, message: Incoming) -> None: ...
+
+    def on_screen_event(self, event: Any) -> None: ...
+
+    def render(self) -> None:
+        """Redraw if something changed since the last frame; otherwise do nothing."""
+
+    def health(self) -> dict[str, Any]:
+        return {}
+
+    def stop(self) -> None: ...
+
+
+@dataclass(order=True)
+class _Timer:
+    due: float
+    order: int
+    action: Callable[[], None] = field(compare=False)
+    cancelled: bool = field(default=False, compare=False)
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+
+class Runtime:
+    def __init__(
+        self,
+        config: SiteConfig,
+        device: Device,
+        clock: Clock,
+        data_dir: Path,
+        roles: list[Role],
+        *,
+        broker_host: str,
+        broker_port: int,
+        client_suffix: str = "",
+        uses_screen: bool = False,
+    ) -> None:
+        self.config = config
+        self.device = device
+        self.clock = clock
+        self.data_dir = data_dir
+        self.roles = roles
+        self.inbox: queue.Queue[Any] = queue.Queue()
+        self.site = config.site.id
+        self.uses_screen = uses_screen
+        self.started_at = clock.now()
+        self._timers: list[_Timer] = []
+        self._timer_order = itertools.count()
+        self._stopped = threading.Event()
+        status_topic = topics.device_status(self.site, device.id)
+        self.link = MqttLink(
+            client_id=f"piste-{self.site}-{device.id}{client_suffix}",
+            host=broker_host,
+            port=broker_port,
+            post=self.post,
+            will=Will(status_topic, self._status_payload("offline")),
+            username=config.broker.username,
+            password=config.broker.password,
+        )
+        self._status_topic = status_topic
+
+    # -- for roles ------------------------------------------------------------------------
+
+    def post(self, message: Any) -> None:
+        """Thread-safe: hand a message to the loop."""
+        self.inbox.put(message)
+
+    def call_later(self, delay_s: float, action: Callable[[], None]) -> _Timer:
+        timer = _Timer(time.monotonic() + delay_s, next(self._timer_order), action)
+        heapq.heappush(self._timers, timer)
+        return timer
+
+    def publish_json(self, topic: str, payload: dict[str, Any], *, retain: bool = False,
+                     **kwargs: Any) -> None:
+        body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+        self.link.publish(topic, body, retain=retain, **kwargs)
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    def _status_payload(self, state: str) -> bytes:
+        return json.dumps(
+            {
+                "state": state,
+                "roles": list(self.device.roles),
+                "version": __version__,
+                "since": self.clock.now().isoformat(timespec="seconds"),
+            }
+        ).encode()
+
+    def start(self) -> None:
+        for role in self.roles:
+            role.start(self)
+        self.link.start()
+
+    def run(self) -> None:
+        """Run until stop() or a Stop message; then say goodbye on the broker."""
+        self.start()
+        try:
+            while not self._stopped.is_set():
+                self.step()
+        finally:
+            self.shutdown()
+
+    def request_stop(self, reason: str = "stop requested") -> None:
+        self.post(Stop(reason))
+
+    def step(self, max_wait: float | None = None) -> None:
+        """Apply what has arrived, run due timers, read the screen, redraw."""
+        wait = SCREEN_POLL_S if self.uses_screen else IDLE_WAIT_S
+        if self._timers:
+            wait = min(wait, max(0.0, self._timers[0].due - time.monotonic()))
+        if max_wait is not None:
+            wait = min(wait, max_wait)
+        try:
+            message = self.inbox.get(timeout=wait)
+        except queue.Empty:
+            message = None
+        while message is not None:
+            self._dispatch(message)
+            try:
+                message = self.inbox.get_nowait()
+            except queue.Empty:
+                message = None
+        self._run_timers()
+        if self.uses_screen:
+            self._pump_screen_events()
+        for role in self.roles:
+            self._guard(role, "render", role.render)
+
+    def shutdown(self) -> None:
+        for role in self.roles:
+            self._guard(role, "stop", role.stop)
+        self.link.stop(last_words=[(self._status_topic, self._status_payload("stopped"))])
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _dispatch(self, message: Any) -> None:
+        if isinstance(message, Stop):
+            log.info("stopping: %s", message.reason)
+            self._stopped.set()
+        elif isinstance(message, LinkUp):
+            self.link.publish(self._status_topic, self._status_payload("online"), retain=True)
+            for role in self.roles:
+                self._guard(role, "link up", role.on_link_up)
+        elif isinstance(message, LinkDown):
+            for role in self.roles:
+                self._guard(role, "link down", role.on_link_down)
+        elif isinstance(message, Incoming):
+            for role in self.roles:
+                self._guard(role, f"message on {message.topic}", role.on_message, message)
+        elif callable(message):
+            message()
+
+    def _run_timers(self) -> None:
+        now = time.monotonic()
+        while self._timers and self._timers[0].due <= now:
+            timer = heapq.heappop(self._timers)
+            if not timer.cancelled:
+                self._guard(None, "timer", timer.action)
+
+    def _pump_screen_events(self) -> None:
+        import pygame  # only devices with a screen load SDL
+
+        for event in pygame.event.get():
+            if event.type == pygame.QUIT:
+                self.request_stop("window closed")
+            for role in self.roles:
+                self._guard(role, "screen event", role.on_screen_event, event)
+
+    @staticmethod
+    def _guard(role: Role | None, what: str, fn: Callable[..., Any], *args: Any) -> None:
+        # One faulty message or role must not stop the device: log it and carry on.
+        try:
+            fn(*args)
+        except Exception:
+            log.exception("%s failed in %s", what, role.name if role else "runtime")

@@ -1,0 +1,186 @@
+"""The device's one connection to the broker (paho-mqtt 2.x, MQTT 5), used defensively.
+
+paho calls us on its own network thread, and an exception in a callback kills that thread.
+So every callback here only hands a message to the runtime's inbox, inside a try/except
+that logs. The link keeps its subscriptions and makes them again after every reconnect;
+paho reconnects by itself with a capped backoff.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
+
+log = logging.getLogger(__name__)
+
+RECONNECT_MIN_S = 1
+RECONNECT_MAX_S = 5  # a lobby device should be back within seconds of the broker
+
+
+@dataclass(frozen=True)
+class LinkUp:
+    """The broker accepted the connection (first time or again)."""
+
+
+@dataclass(frozen=True)
+class LinkDown:
+    reason: str
+
+
+@dataclass(frozen=True)
+class Incoming:
+    topic: str
+    payload: bytes
+    retain: bool
+    response_topic: str | None = None
+    correlation: bytes | None = None
+
+
+@dataclass(frozen=True)
+class Will:
+    topic: str
+    payload: bytes
+
+
+Post = Callable[[Any], None]
+
+
+class MqttLink:
+    def __init__(
+        self,
+        client_id: str,
+        host: str,
+        port: int,
+        post: Post,
+        *,
+        will: Will | None = None,
+        username: str = "",
+        password: str = "",
+        keepalive: int = 15,
+    ) -> None:
+        self.host = host
+        self.port = port
+        self._post = post
+        self._subscriptions: dict[str, int] = {}
+        self._connected = threading.Event()
+        self._client = mqtt.Client(
+            CallbackAPIVersion.VERSION2, client_id=client_id, protocol=mqtt.MQTTv5
+        )
+        if username:
+            self._client.username_pw_set(username, password or None)
+        if will is not None:
+            self._client.will_set(will.topic, will.payload, qos=1, retain=True)
+        self._client.reconnect_delay_set(RECONNECT_MIN_S, RECONNECT_MAX_S)
+        self._keepalive = keepalive
+        self._client.on_connect = self._on_connect
+        self._client.on_disconnect = self._on_disconnect
+        self._client.on_message = self._on_message
+
+    # -- lifecycle ----------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Connect in the background; a broker that is not there yet is retried."""
+        self._client.connect_async(self.host, self.port, keepalive=self._keepalive)
+        self._client.loop_start()
+
+    def stop(self, last_words: list[tuple[str, bytes]] | None = None) -> None:
+        """Publish last retained messages (e.g. status "stopped"), then disconnect."""
+        try:
+            for topic, payload in last_words or []:
+                info = self._client.publish(topic, payload, qos=1, retain=True)
+                if self.connected:
+                    info.wait_for_publish(timeout=2)
+            self._client.disconnect()
+        finally:
+            self._client.loop_stop()
+
+    @property
+    def connected(self) -> bool:
+        return self._connected.is_set()
+
+    def wait_connected(self, timeout: float) -> bool:
+        return self._connected.wait(timeout)
+
+    # -- use ----------------------------------------------------------------------------
+
+    def subscribe(self, topic_filter: str, qos: int = 1) -> None:
+        self._subscriptions[topic_filter] = qos
+        if self.connected:
+            self._client.subscribe(topic_filter, qos)
+
+    def publish(
+        self,
+        topic: str,
+        payload: bytes,
+        *,
+        qos: int = 1,
+        retain: bool = False,
+        response_topic: str | None = None,
+        correlation: bytes | None = None,
+    ) -> mqtt.MQTTMessageInfo:
+        properties = None
+        if response_topic is not None or correlation is not None:
+            properties = Properties(PacketTypes.PUBLISH)
+            if response_topic is not None:
+                properties.ResponseTopic = response_topic
+            if correlation is not None:
+                properties.CorrelationData = correlation
+        return self._client.publish(topic, payload, qos=qos, retain=retain, properties=properties)
+
+    # -- paho callbacks: hand over, never raise ------------------------------------------
+
+    def _on_connect(self, client: mqtt.Client, _userdata: Any, _flags: Any, reason: Any,
+                    _props: Any) -> None:
+        try:
+            if reason.is_failure:
+                log.warning("broker %s:%s refused the connection: %s", self.host, self.port,
+                            reason)
+                return
+            sock = client.socket()
+            if isinstance(sock, socket.socket):
+                # Without this every request/response waits for a delayed ACK (~40 ms).
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            for topic_filter, qos in self._subscriptions.items():
+                client.subscribe(topic_filter, qos)
+            self._connected.set()
+            log.info("connected to broker %s:%s", self.host, self.port)
+            self._post(LinkUp())
+        except Exception:
+            log.exception("error while handling the broker connection")
+
+    def _on_disconnect(self, _client: mqtt.Client, _userdata: Any, _flags: Any, reason: Any,
+                       _props: Any) -> None:
+        try:
+            was_connected = self.connected
+            self._connected.clear()
+            if was_connected:
+                log.warning("lost the broker %s:%s: %s", self.host, self.port, reason)
+                self._post(LinkDown(str(reason)))
+        except Exception:
+            log.exception("error while handling a broker disconnect")
+
+    def _on_message(self, _client: mqtt.Client, _userdata: Any, message: mqtt.MQTTMessage) -> None:
+        try:
+            props = getattr(message, "properties", None)
+            response_topic = getattr(props, "ResponseTopic", None) if props else None
+            correlation = getattr(props, "CorrelationData", None) if props else None
+            self._post(
+                Incoming(
+                    topic=message.topic,
+                    payload=bytes(message.payload),
+                    retain=bool(message.retain),
+                    response_topic=response_topic,
+                    correlation=correlation,
+                )
+            )
+        except Exception:
+            log.exception("error while receiving a message on %s", message.topic)

@@ -1,0 +1,125 @@
+"""Parsing of command payloads that arrive from the network.
+
+Lenient on the wire, strict on meaning: unknown extra fields are ignored, but a wrong type,
+a missing field or an oversized payload is refused with a message that says which field and
+what was expected. Nothing here imports paho: the parser is tested on bytes alone.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from mqtt_bridge import topics
+
+MAX_PAYLOAD_BYTES = 16 * 1024
+ID_PATTERN = re.compile(r"^[a-z0-9-]{1,32}$")
+REQUEST_ID_MAX = 64
+LANGS = ("fi", "sv", "en")
+
+
+class BadRequest(ValueError):
+    """A payload that cannot be a valid command; the message is sent back to the client."""
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str  # one of topics.COMMANDS
+    request_id: str
+    body: dict[str, Any] = field(default_factory=dict)  # only the validated fields
+
+
+def decode_json_object(raw: bytes) -> dict[str, Any]:
+    if len(raw) > MAX_PAYLOAD_BYTES:
+        raise BadRequest(f"payload is {len(raw)} bytes; at most {MAX_PAYLOAD_BYTES} allowed")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadRequest(f"payload is not UTF-8 (byte {exc.start})") from None
+    try:
+        value = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise BadRequest(f"payload is not JSON: {exc}") from None
+    if not isinstance(value, dict):
+        raise BadRequest(f"payload must be a JSON object, not {type(value).__name__}")
+    return value
+
+
+def _id(body: dict[str, Any], key: str, *, required: bool = True) -> str | None:
+    value = body.get(key)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not ID_PATTERN.match(value):
+        raise BadRequest(f"'{key}' must be an id of 1-32 characters a-z, 0-9 or '-'")
+    return value
+
+
+def _request_id(body: dict[str, Any]) -> str:
+    value = body.get("request_id")
+    if not isinstance(value, str) or not 0 < len(value) <= REQUEST_ID_MAX:
+        raise BadRequest(f"'request_id' must be a string of 1-{REQUEST_ID_MAX} characters")
+    return value
+
+
+def _service_list(body: dict[str, Any]) -> list[str]:
+    value = body.get("services", [])
+    if not isinstance(value, list) or len(value) > 32:
+        raise BadRequest("'services' must be a list of at most 32 service ids")
+    for item in value:
+        if not isinstance(item, str) or not ID_PATTERN.match(item):
+            raise BadRequest("'services' must contain service ids (a-z, 0-9, '-')")
+    return list(value)
+
+
+def _ticket_number(body: dict[str, Any]) -> str:
+    value = body.get("ticket")
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Z]?\d{1,3}", value):
+        raise BadRequest("'ticket' must be a ticket number such as 'K042'")
+    return value
+
+
+def parse_command(name: str, raw: bytes) -> Command:
+    """Validate a command payload; raises BadRequest with a message for the client."""
+    if name not in topics.COMMANDS:
+        raise BadRequest(f"unknown command '{name}'")
+    body = decode_json_object(raw)
+    request_id = _request_id(body)
+    fields: dict[str, Any] = {}
+    if name == topics.ISSUE:
+        fields["service"] = _id(body, "service")
+        lang = body.get("lang", "fi")
+        if lang not in LANGS:
+            raise BadRequest("'lang' must be one of fi, sv, en")
+        fields["lang"] = lang
+        fields["device"] = _id(body, "device", required=False) or "unknown"
+        appointment = body.get("appointment")
+        if appointment is not None and not (
+            isinstance(appointment, str) and 0 < len(appointment) <= 32
+        ):
+            raise BadRequest("'appointment' must be null or a code of 1-32 characters")
+        fields["appointment"] = appointment
+    elif name == topics.CALL:
+        fields["room"] = _id(body, "room")
+        fields["services"] = _service_list(body)
+    elif name in (topics.RECALL, topics.NO_SHOW, topics.COMPLETE):
+        fields["room"] = _id(body, "room")
+    elif name == topics.TRANSFER:
+        fields["to_service"] = _id(body, "to_service")
+        if "ticket" in body:
+            fields["ticket"] = _ticket_number(body)
+        else:
+            fields["room"] = _id(body, "room")
+    elif name == topics.CANCEL:
+        fields["ticket"] = _ticket_number(body)
+    elif name == topics.REPLAY:
+        from_seq = body.get("from_seq")
+        if not isinstance(from_seq, int) or isinstance(from_seq, bool) or from_seq < 0:
+            raise BadRequest("'from_seq' must be a whole number ≥ 0")
+        fields["from_seq"] = from_seq
+    return Command(name=name, request_id=request_id, body=fields)
+
+
+def encode(payload: dict[str, Any]) -> bytes:
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

@@ -1,0 +1,131 @@
+"""The queue rules in the pure core, with a manual clock: a day in milliseconds."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from firmware.clock import ManualClock
+from firmware.controller import Controller
+from firmware.core import service_hours
+from firmware.core.numbering import next_number
+from firmware.ledger import Ledger
+from mqtt_bridge import topics
+from mqtt_bridge.payloads import Command
+from tests.site_factory import MONDAY, at, small_site
+
+
+def cmd(name: str, request_id: str, **body: object) -> Command:
+    defaults = {topics.ISSUE: {"lang": "fi", "device": "lobby-1", "appointment": None},
+                topics.CALL: {"services": []}}
+    return Command(name, request_id, {**defaults.get(name, {}), **body})
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(at(MONDAY, 9, 0))
+
+
+@pytest.fixture
+def controller(tmp_path, clock) -> Controller:
+    return Controller(small_site(), Ledger(tmp_path / "ledger.sqlite"), clock)
+
+
+def test_service_hours_follow_weekday_exceptions_and_site_hours() -> None:
+    config = small_site()
+    kela, vero, migri = config.services
+    assert service_hours.is_open(kela, config.site, at(MONDAY, 8, 0))
+    assert not service_hours.is_open(kela, config.site, at(MONDAY, 16, 0))
+    assert not service_hours.is_open(vero, config.site, at(MONDAY, 8, 59))
+    tuesday = date(2026, 12, 1)
+    assert not service_hours.is_open(vero, config.site, at(tuesday, 10, 0))
+    assert service_hours.is_open(migri, config.site, at(tuesday, 10, 0))
+    # Christmas Eve is a Thursday but Kela is closed by the exception; next open is Monday
+    # the 28th, since the 25th is a Friday... which Kela's weekly hours do have.
+    christmas_eve = date(2026, 12, 24)
+    assert not service_hours.is_open(kela, config.site, at(christmas_eve, 10, 0))
+    nxt = service_hours.next_open(kela, config.site, at(christmas_eve, 10, 0))
+    assert nxt == at(date(2026, 12, 25), 8, 0)
+    assert service_hours.next_open(migri, config.site, at(MONDAY, 9, 0)) == at(tuesday, 10, 0)
+
+
+def test_numbers_are_daily_per_prefix_and_wrap_past_open_tickets() -> None:
+    kela = small_site().services[0]
+    assert next_number(kela, False, 0, set()) == (1, "K001")
+    assert next_number(kela, False, 41, set()) == (42, "K042")
+    assert next_number(kela, False, 999, {"K001", "K002"}) == (3, "K003")
+    assert next_number(kela, True, 7, set()) == (8, "008")
+
+
+def test_issue_call_complete_through_the_controller(controller, clock) -> None:
+    first = controller.handle(cmd(topics.ISSUE, "r1", service="kela")).response
+    assert first["ok"] and first["ticket"]["number"] == "K001"
+    assert first["ticket"]["ahead"] == 0
+    second = controller.handle(cmd(topics.ISSUE, "r2", service="kela")).response
+    assert second["ticket"]["number"] == "K002" and second["ticket"]["ahead"] == 1
+    clock.advance(minutes=5)
+    called = controller.handle(cmd(topics.CALL, "c1", room="1")).response
+    assert called["ticket"]["number"] == "K001" and called["ticket"]["room"] == "1"
+    snap = controller.snapshot()
+    assert snap["serving"][0]["ticket"] == "K001" and snap["serving"][0]["room"] == "1"
+    assert snap["last_call"]["call_id"] == called["ticket"]["call_id"]
+    kela_state = next(s for s in snap["services"] if s["id"] == "kela")
+    assert kela_state["waiting"] == 1 and kela_state["open"] is True
+    done = controller.handle(cmd(topics.COMPLETE, "d1", room="1")).response
+    assert done["ok"] and done["ticket"]["number"] == "K001"
+    assert controller.snapshot()["serving"] == []
+
+
+def test_closed_service_is_refused_with_its_next_opening(controller) -> None:
+    answer = controller.handle(cmd(topics.ISSUE, "r1", service="migri")).response
+    assert answer["ok"] is False
+    assert answer["error"]["code"] == "service_closed"
+    assert answer["error"]["next_open"].startswith("2026-12-01T10:00")
+
+
+def test_call_takes_the_oldest_ticket_across_the_rooms_services(controller, clock) -> None:
+    controller.handle(cmd(topics.ISSUE, "a", service="vero"))
+    clock.advance(minutes=1)
+    controller.handle(cmd(topics.ISSUE, "b", service="kela"))
+    answer = controller.handle(cmd(topics.CALL, "c", room="2")).response
+    assert answer["ticket"]["number"] == "V001"
+    # Room 1 serves only Kela.
+    answer = controller.handle(cmd(topics.CALL, "d", room="1")).response
+    assert answer["ticket"]["number"] == "K001"
+    # Nobody left: an empty queue is not an error.
+    answer = controller.handle(cmd(topics.CALL, "e", room="1")).response
+    assert answer == {"ok": True, "ticket": None}
+
+
+def test_a_repeated_request_id_never_issues_twice(controller) -> None:
+    first = controller.handle(cmd(topics.ISSUE, "same", service="kela"))
+    again = controller.handle(cmd(topics.ISSUE, "same", service="kela"))
+    assert again.response == first.response
+    assert again.events == []
+    assert controller.snapshot()["services"][0]["waiting"] == 1
+
+
+def test_restart_rebuilds_the_same_queue_from_the_ledger(tmp_path, clock) -> None:
+    path = tmp_path / "ledger.sqlite"
+    config = small_site()
+    before = Controller(config, Ledger(path), clock)
+    for i in range(5):
+        before.handle(cmd(topics.ISSUE, f"i{i}", service="kela" if i % 2 else "vero"))
+    before.handle(cmd(topics.CALL, "c1", room="2"))
+    before.handle(cmd(topics.CALL, "c2", room="1"))
+    before.handle(cmd(topics.COMPLETE, "d1", room="2"))
+    expected = before.snapshot()
+    before.ledger.close()
+    after = Controller(config, Ledger(path), clock)
+    assert after.snapshot() == expected
+    # and a request answered before the restart is still answered the same
+    assert after.handle(cmd(topics.ISSUE, "i0", service="vero")).events == []
+
+
+def test_the_next_day_starts_clean_and_keeps_yesterday_in_the_ledger(controller, clock) -> None:
+    controller.handle(cmd(topics.ISSUE, "r1", service="kela"))
+    clock.advance(days=1)
+    answer = controller.handle(cmd(topics.ISSUE, "r2", service="kela")).response
+    assert answer["ticket"]["number"] == "K001"
+    assert len(controller.ledger.events_of_day(MONDAY.isoformat())) == 1
