@@ -86,7 +86,8 @@ class LocalBroker:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                err = self.process.stderr.read().decode(errors="replace") if self.process.stderr else ""
+                stderr = self.process.stderr
+                err = stderr.read().decode(errors="replace") if stderr else ""
                 raise BrokerError(f"mosquitto exited at start: {err.strip() or self.log_text()}")
             try:
                 with socket.create_connection((self.host, self.port), timeout=0.2):

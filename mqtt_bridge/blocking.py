@@ -102,7 +102,8 @@ class BlockingClient:
                 props.ResponseTopic = response_topic
             if correlation:
                 props.CorrelationData = correlation
-        self._mqtt.publish(topic, payload, qos=1, retain=retain, properties=props).wait_for_publish(5)
+        info = self._mqtt.publish(topic, payload, qos=1, retain=retain, properties=props)
+        info.wait_for_publish(5)
 
     def watch(self, topic_filter: str) -> queue.Queue[tuple[str, bytes, bool]]:
         """Subscribe; returns a queue of (topic, payload, retained) for what arrives."""

@@ -117,9 +117,9 @@ class QueueState:
 
     def _completed(self, event: Event) -> None:
         ticket = self.tickets[event.data["number"]]
-        if ticket.room is not None and self.serving.get(ticket.room, None) is not None:
-            if self.serving[ticket.room].ticket == ticket.number:
-                del self.serving[ticket.room]
+        call = self.serving.get(ticket.room) if ticket.room is not None else None
+        if call is not None and call.ticket == ticket.number:
+            del self.serving[call.room]
         if ticket.called_at is not None:
             minutes = (event.at - ticket.called_at).total_seconds() / 60
             recent = self.durations.setdefault(ticket.service, deque(maxlen=RECENT_DURATIONS))

@@ -1,0 +1,130 @@
+"""`piste`: the one command of the firmware.
+
+    piste run --config FILE --device ID [--broker URL] [--data-dir DIR] [--clock-start ISO]
+    piste check-config [--json] FILE
+    piste demo [--output DIR]
+    piste clerk --config FILE --room ID [--broker URL]
+
+Exit status 2 means the configuration or the command line is wrong; nothing was started.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from firmware import __version__
+
+log = logging.getLogger("piste")
+
+DEFAULT_DATA_DIR = Path("/var/lib/piste")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="piste", description=__doc__.split("\n")[0])
+    parser.add_argument("--version", action="version", version=f"piste {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="run the roles of one device")
+    run.add_argument("--config", required=True, type=Path, help="the site config (TOML)")
+    run.add_argument("--device", required=True, help="this device's id in the config")
+    run.add_argument("--broker", help="mqtt://HOST:PORT (default: the config's broker)")
+    run.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR,
+                     help=f"where the ledger lives (default {DEFAULT_DATA_DIR})")
+    run.add_argument("--clock-start", help="start the device clock at this ISO time "
+                     "(e.g. 2026-11-30T09:00+02:00) and let it run: for tests and demos")
+    run.add_argument("--clock-speed", type=float, default=1.0, help=argparse.SUPPRESS)
+    run.add_argument("--frames", type=Path, help="save every screen frame as PNG here")
+
+    check = sub.add_parser("check-config", help="validate a site config")
+    check.add_argument("file", type=Path)
+    check.add_argument("--json", action="store_true", help="print the validated config as JSON")
+
+    demo = sub.add_parser("demo", help="run a simulated lobby with a private broker")
+    demo.add_argument("--output", type=Path, default=Path("demo-output"))
+    demo.add_argument("--config", type=Path, help="site config (default: the demo site)")
+    demo.add_argument("--customers", type=int, default=24, help="simulated customers")
+    demo.add_argument("--seconds", type=float, default=60.0,
+                      help="real seconds the simulated morning takes")
+
+    clerk = sub.add_parser("clerk", help="a clerk's console: call next, complete")
+    clerk.add_argument("--config", required=True, type=Path)
+    clerk.add_argument("--room", required=True)
+    clerk.add_argument("--broker", help="mqtt://HOST:PORT (default: the config's broker)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    if args.command == "check-config":
+        from firmware.site_config import check_config_main
+
+        return check_config_main(str(args.file), args.json)
+    if args.command == "run":
+        return _run(args)
+    if args.command == "demo":
+        from firmware.demo import run_demo
+
+        return run_demo(args.output, args.config, args.customers, args.seconds)
+    if args.command == "clerk":
+        from firmware.clerk import clerk_main
+
+        return clerk_main(args.config, args.room, args.broker)
+    return 2
+
+
+def load_config_or_exit(path: Path):  # type: ignore[no-untyped-def]
+    from firmware.site_config import ConfigError, load_site_config
+
+    try:
+        return load_site_config(path)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def _run(args: argparse.Namespace) -> int:
+    from firmware.clock import ShiftedClock, SystemClock
+    from firmware.device import DeviceError, build_runtime
+
+    config = load_config_or_exit(args.config)
+    tz = ZoneInfo(config.site.timezone)
+    if args.clock_start:
+        try:
+            start = datetime.fromisoformat(args.clock_start)
+        except ValueError:
+            print(f"--clock-start '{args.clock_start}' is not an ISO time such as "
+                  "2026-11-30T09:00+02:00", file=sys.stderr)
+            return 2
+        clock = ShiftedClock(start if start.tzinfo else start.replace(tzinfo=tz),
+                             args.clock_speed)
+    else:
+        clock = SystemClock(tz)
+    try:
+        runtime = build_runtime(
+            config, args.device, clock=clock, data_dir=args.data_dir,
+            broker_url=args.broker, frames_dir=args.frames,
+        )
+    except DeviceError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    signal.signal(signal.SIGTERM, lambda *_: runtime.request_stop("SIGTERM"))
+    signal.signal(signal.SIGINT, lambda *_: runtime.request_stop("interrupted"))
+    log.info("device %s starts roles %s", args.device, ", ".join(runtime.device.roles))
+    runtime.run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,82 @@
+"""Assembling one device: its roles, its clock and its broker connection, from config."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlparse
+
+from firmware.clock import Clock
+from firmware.runtime import Role, Runtime
+from firmware.site_model import SiteConfig
+
+SCREEN_ROLES = ("kiosk", "display")
+
+
+class DeviceError(ValueError):
+    """The command line names something the config does not have."""
+
+
+def parse_broker_url(url: str) -> tuple[str, int]:
+    """`mqtt://host:port` (or `host:port`, or `host`) -> (host, port)."""
+    parsed = urlparse(url if "://" in url else f"mqtt://{url}")
+    if parsed.scheme not in ("mqtt", "tcp") or not parsed.hostname:
+        raise DeviceError(f"broker URL '{url}' is not of the form mqtt://HOST:PORT")
+    try:
+        port = parsed.port or 1883
+    except ValueError:
+        raise DeviceError(f"broker URL '{url}' has an invalid port") from None
+    return parsed.hostname, port
+
+
+def build_roles(
+    config: SiteConfig, device_id: str, frames_dir: Path | None = None,
+    recheck_s: float | None = None,
+) -> list[Role]:
+    device = config.device(device_id)
+    if device is None:
+        known = ", ".join(d.id for d in config.devices)
+        raise DeviceError(f"device '{device_id}' is not in {config.source}; devices: {known}")
+    roles: list[Role] = []
+    # Imports per role: a room unit never loads SDL, a display never loads the printer.
+    if "controller" in device.roles:
+        from firmware.roles.controller_role import ControllerRole
+
+        roles.append(ControllerRole() if recheck_s is None else ControllerRole(recheck_s=recheck_s))
+    if "kiosk" in device.roles:
+        from firmware.roles.kiosk_role import KioskRole
+
+        roles.append(KioskRole(frames_dir=frames_dir))
+    if "display" in device.roles:
+        from firmware.roles.display_role import DisplayRole
+
+        roles.append(DisplayRole(frames_dir=frames_dir))
+    return roles
+
+
+def build_runtime(
+    config: SiteConfig,
+    device_id: str,
+    *,
+    clock: Clock,
+    data_dir: Path,
+    broker_url: str | None = None,
+    frames_dir: Path | None = None,
+    recheck_s: float | None = None,
+) -> Runtime:
+    roles = build_roles(config, device_id, frames_dir, recheck_s)
+    device = config.device(device_id)
+    assert device is not None  # build_roles checked it
+    if broker_url:
+        host, port = parse_broker_url(broker_url)
+    else:
+        host, port = config.broker.host, config.broker.port
+    return Runtime(
+        config,
+        device,
+        clock,
+        data_dir,
+        roles,
+        broker_host=host,
+        broker_port=port,
+        uses_screen=any(r in SCREEN_ROLES for r in device.roles),
+    )
