@@ -129,3 +129,13 @@ def test_the_next_day_starts_clean_and_keeps_yesterday_in_the_ledger(controller,
     answer = controller.handle(cmd(topics.ISSUE, "r2", service="kela")).response
     assert answer["ticket"]["number"] == "K001"
     assert len(controller.ledger.events_of_day(MONDAY.isoformat())) == 1
+
+
+def test_an_anonymous_site_hides_the_authority_of_called_numbers(tmp_path, clock) -> None:
+    controller = Controller(small_site(anonymous=True), Ledger(tmp_path / "l.sqlite"), clock)
+    first = controller.handle(cmd(topics.ISSUE, "a", service="kela")).response
+    second = controller.handle(cmd(topics.ISSUE, "b", service="vero")).response
+    assert (first["ticket"]["number"], second["ticket"]["number"]) == ("001", "002")
+    controller.handle(cmd(topics.CALL, "c", room="1"))
+    serving = controller.snapshot()["serving"]
+    assert serving[0]["ticket"] == "001" and "service" not in serving[0]

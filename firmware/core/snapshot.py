@@ -45,11 +45,13 @@ def build(state: QueueState, config: SiteConfig, now: datetime) -> dict[str, Any
                 "next_open": upcoming.isoformat(timespec="minutes") if upcoming else None,
             }
         )
+    # An anonymous site does not tell the lobby which authority a called number visits.
+    anonymous = config.site.anonymous_numbering
     serving = [
         {
             "ticket": call.ticket,
             "room": call.room,
-            "service": call.service,
+            **({} if anonymous else {"service": call.service}),
             "called_at": call.at.isoformat(timespec="seconds"),
             "call_id": call.call_id,
         }
