@@ -1,0 +1,112 @@
+"""What a ticket slip says, as plain data: the slip and its line layout.
+
+`layout()` is a pure function of the slip: no printer, no clock, no locale settings. The
+ESC/POS renderer, the PNG preview and the tests all start from the same lines. Nothing
+personal is ever on a slip: a number, an authority, a time and the queue, nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+Size = Literal["normal", "double", "huge"]
+Align = Literal["left", "center"]
+
+LANGS: tuple[str, ...] = ("fi", "sv", "en")
+
+# Every printed word in one place, per language. Names of sites and authorities come from the
+# site config already translated; these are only the slip's own phrases.
+TEXTS: dict[str, dict[str, str]] = {
+    "fi": {
+        "when": "{date} klo {time}",
+        "ahead": "Edelläsi jonossa: {n}",
+        "eta": "Arvioitu odotus noin {n} min",
+        "follow": "Seuraa jononäyttöä",
+        "footer": "Lipussa ei ole henkilötietoja.",
+    },
+    "sv": {
+        "when": "{date} kl. {time}",
+        "ahead": "Före dig i kön: {n}",
+        "eta": "Beräknad väntetid cirka {n} min",
+        "follow": "Följ köskärmen",
+        "footer": "Biljetten innehåller inga personuppgifter.",
+    },
+    "en": {
+        "when": "{date} {time}",
+        "ahead": "People ahead of you: {n}",
+        "eta": "Estimated wait about {n} min",
+        "follow": "Follow the queue display",
+        "footer": "This ticket holds no personal data.",
+    },
+}
+
+# English month names written out here, not taken from the C locale: the Pi's locale is
+# whatever the image shipped with, and a slip must not change with it.
+_EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun",
+              "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+@dataclass(frozen=True)
+class TicketSlip:
+    site_name: str
+    number: str  # e.g. "K042"
+    service_name: str  # already in the customer's language
+    issued_at: datetime  # aware; printed in its own time zone (the site's)
+    ahead: int
+    eta_minutes: int | None
+    lang: str  # one of LANGS
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        if self.lang not in LANGS:
+            raise ValueError(f"slip language {self.lang!r}: expected one of {', '.join(LANGS)}")
+        if self.issued_at.tzinfo is None:
+            raise ValueError(f"slip {self.number}: issued_at must carry a time zone")
+        if self.ahead < 0:
+            raise ValueError(f"slip {self.number}: ahead must be >= 0, not {self.ahead}")
+
+
+@dataclass(frozen=True)
+class SlipLine:
+    text: str
+    size: Size = "normal"
+    align: Align = "center"
+    bold: bool = False
+
+
+BLANK = SlipLine("")
+
+
+def format_issued(at: datetime, lang: str) -> str:
+    """Date and time the way the language writes them: 29.11.2026 klo 9.14 / 29 Nov 2026 9:14."""
+    if lang == "en":
+        date = f"{at.day} {_EN_MONTHS[at.month - 1]} {at.year}"
+        time = f"{at.hour}:{at.minute:02d}"
+    else:
+        date = f"{at.day}.{at.month}.{at.year}"
+        time = f"{at.hour}.{at.minute:02d}"
+    return TEXTS[lang]["when"].format(date=date, time=time)
+
+
+def layout(slip: TicketSlip) -> list[SlipLine]:
+    """The slip's lines, top to bottom. Blank lines are spacing, not content."""
+    t = TEXTS[slip.lang]
+    lines = [
+        SlipLine(slip.site_name, bold=True),
+        BLANK,
+        SlipLine(slip.number, size="huge", bold=True),
+        BLANK,
+        SlipLine(slip.service_name, size="double", bold=True),
+        SlipLine(format_issued(slip.issued_at, slip.lang)),
+        BLANK,
+        SlipLine(t["ahead"].format(n=slip.ahead), align="left"),
+    ]
+    if slip.eta_minutes is not None:
+        lines.append(SlipLine(t["eta"].format(n=slip.eta_minutes), align="left"))
+    lines += [BLANK, SlipLine(t["follow"], bold=True)]
+    if slip.note:
+        lines += [BLANK, SlipLine(slip.note)]
+    lines += [BLANK, SlipLine(t["footer"])]
+    return lines
