@@ -48,14 +48,15 @@ class PrintResult:
 class TicketPrinter:
     """One printer (or none) and the way to print a ticket on it."""
 
-    def __init__(self, transport: Escpos | None, *, description: str) -> None:
+    def __init__(self, transport: Escpos | None, *, description: str,
+                 unavailable: str = "no printer configured (printer kind 'none')") -> None:
         self.transport = transport
         self.description = description  # "usb 04b8:0e15", "file tickets/", ... for messages
+        self.unavailable = unavailable  # why there is no transport, when there is none
 
     def print_ticket(self, slip: TicketSlip) -> PrintResult:
         if self.transport is None:
-            return PrintResult(False, PrinterState.OFFLINE,
-                               "no printer configured (printer kind 'none')")
+            return PrintResult(False, PrinterState.OFFLINE, self.unavailable)
         try:
             with self._framed(slip):
                 print_slip(self.transport, slip)
@@ -107,10 +108,17 @@ def open_printer(cfg: PrinterConfig, base_dir: Path) -> TicketPrinter:
             # python-escpos drops a zero id from its search, and pyusb would then pick the
             # first USB device of any kind.
             raise ValueError("printer kind 'usb' needs usb_vendor and usb_product (non-zero)")
+        description = f"usb {cfg.usb_vendor:04x}:{cfg.usb_product:04x}"
+        if not Usb.is_usable():
+            # python-escpos needs pyusb for USB, and pyusb is not among our dependencies.
+            # Every ticket then says why it was not printed; the kiosk still starts.
+            log.error("printer %s: pyusb is not installed", description)
+            return TicketPrinter(None, description=description,
+                                 unavailable=f"printer {description}: pyusb is not installed")
         # pyusb's timeout is in milliseconds.
         usb = Usb(cfg.usb_vendor, cfg.usb_product, timeout=int(cfg.timeout_s * 1000),
                   profile=profile)
-        return TicketPrinter(usb, description=f"usb {cfg.usb_vendor:04x}:{cfg.usb_product:04x}")
+        return TicketPrinter(usb, description=description)
     if kind == "serial":
         serial = Serial(cfg.serial_port, baudrate=cfg.baudrate, timeout=cfg.timeout_s,
                         profile=profile)

@@ -1,0 +1,111 @@
+"""The slip layout: a pure function of the slip, in three languages."""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+import ticket_printer.slip as slip_module
+from ticket_printer.slip import TEXTS, TicketSlip, layout
+
+HELSINKI = ZoneInfo("Europe/Helsinki")
+MORNING = datetime(2026, 11, 29, 9, 14, 5, tzinfo=HELSINKI)
+
+
+def slip(**changes: object) -> TicketSlip:
+    base = TicketSlip(site_name="Suomi-piste Jyväskylä", number="K042", service_name="Kela",
+                      issued_at=MORNING, ahead=3, eta_minutes=12, lang="fi")
+    return dataclasses.replace(base, **changes)
+
+
+def texts(s: TicketSlip) -> list[str]:
+    return [line.text for line in layout(s) if line.text]
+
+
+@pytest.mark.parametrize(("lang", "when"), [
+    ("fi", "29.11.2026 klo 9.14"),
+    ("sv", "29.11.2026 kl. 9.14"),
+    ("en", "29 Nov 2026 9:14"),
+])
+def test_date_and_time_the_way_each_language_writes_them(lang: str, when: str) -> None:
+    assert when in texts(slip(lang=lang))
+
+
+def test_minutes_keep_two_digits_and_days_none() -> None:
+    at = datetime(2026, 12, 1, 14, 5, tzinfo=HELSINKI)
+    assert "1.12.2026 klo 14.05" in texts(slip(issued_at=at))
+    assert "1 Dec 2026 14:05" in texts(slip(issued_at=at, lang="en"))
+
+
+def test_the_lines_in_order_with_the_number_the_largest() -> None:
+    lines = layout(slip(note="Ota henkilöllisyystodistus mukaan"))
+    content = [line for line in lines if line.text]
+    assert [line.text for line in content] == [
+        "Suomi-piste Jyväskylä",
+        "K042",
+        "Kela",
+        "29.11.2026 klo 9.14",
+        "Edelläsi jonossa: 3",
+        "Arvioitu odotus noin 12 min",
+        "Seuraa jononäyttöä",
+        "Ota henkilöllisyystodistus mukaan",
+        TEXTS["fi"]["footer"],
+    ]
+    assert [line.size for line in lines if line.size == "huge"] == ["huge"]
+    assert next(line for line in lines if line.size == "huge").text == "K042"
+
+
+@pytest.mark.parametrize(("lang", "ahead", "eta", "follow"), [
+    ("fi", "Edelläsi jonossa: 0", "Arvioitu odotus noin 1 min", "Seuraa jononäyttöä"),
+    ("sv", "Före dig i kön: 0", "Beräknad väntetid cirka 1 min", "Följ köskärmen"),
+    ("en", "People ahead of you: 0", "Estimated wait about 1 min", "Follow the queue display"),
+])
+def test_queue_lines_in_the_slips_language(lang: str, ahead: str, eta: str, follow: str) -> None:
+    lines = texts(slip(lang=lang, ahead=0, eta_minutes=1))
+    assert ahead in lines and eta in lines and follow in lines
+
+
+def test_no_estimate_means_no_estimate_line() -> None:
+    lines = texts(slip(eta_minutes=None))
+    assert not any("min" in line for line in lines)
+
+
+def test_no_note_means_no_note_line() -> None:
+    assert len(texts(slip(note="Tuo paperit"))) == len(texts(slip())) + 1
+
+
+def test_every_language_has_every_phrase() -> None:
+    assert {lang: set(t) for lang, t in TEXTS.items()} == {lang: set(TEXTS["fi"]) for lang in TEXTS}
+
+
+def test_nothing_on_the_slip_but_the_slips_own_fields_and_phrases() -> None:
+    # Nothing personal: every word comes from the slip's fields or the fixed phrases.
+    s = slip(lang="en")
+    allowed = " ".join([s.site_name, s.number, s.service_name, s.note, *TEXTS["en"].values()])
+    for line in texts(s):
+        for word in line.replace(":", " ").split():
+            assert word in allowed or word.isdigit() or word in ("Nov", "9:14"), word
+
+
+@pytest.mark.parametrize("bad", [
+    {"lang": "de"},
+    {"issued_at": datetime(2026, 11, 29, 9, 14)},
+    {"ahead": -1},
+])
+def test_a_slip_that_cannot_be_printed_is_refused_when_made(bad: dict[str, object]) -> None:
+    with pytest.raises(ValueError):
+        slip(**bad)
+
+
+def test_the_layout_module_imports_no_printer_library() -> None:
+    tree = ast.parse(Path(slip_module.__file__).read_text(encoding="utf-8"))
+    imported = {alias.name.split(".")[0] for node in ast.walk(tree)
+                if isinstance(node, ast.Import) for alias in node.names}
+    imported |= {node.module.split(".")[0] for node in ast.walk(tree)
+                 if isinstance(node, ast.ImportFrom) and node.module}
+    assert imported <= {"__future__", "dataclasses", "datetime", "typing"}
