@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from firmware.clock import Clock
-from firmware.core import rules, service_hours, snapshot
+from firmware.core import estimate, rules, service_hours, snapshot
 from firmware.core.errors import ErrorCode, Refusal
 from firmware.core.events import Event, EventType
 from firmware.core.queue import QueueState, fold
@@ -25,6 +25,8 @@ from mqtt_bridge import topics
 from mqtt_bridge.payloads import Command
 
 log = logging.getLogger(__name__)
+
+CALL_EVENTS = (EventType.TICKET_CALLED, EventType.TICKET_RECALLED)
 
 
 @dataclass
@@ -53,7 +55,11 @@ class Controller:
         self.ledger = ledger
         self.clock = clock
         self.new_id = new_id
-        self.state = self._rebuild(service_hours.service_day(config.site, clock.now()))
+        self.pending_events: list[Event] = []  # appended outside a command (day's end)
+        now = clock.now()
+        today = service_hours.service_day(config.site, now)
+        self._expire_earlier_day(today, now)
+        self.state = self._rebuild(today)
 
     def _rebuild(self, day: str) -> QueueState:
         """The day's queue from the ledger: the same after a restart as before it."""
@@ -61,11 +67,30 @@ class Controller:
         state.seq = max(state.seq, self.ledger.last_seq)
         return state
 
+    def _expire_earlier_day(self, today: str, now: datetime) -> None:
+        """Tickets a previous day left open end as `expired` (e.g. after a night's power cut)."""
+        last_day = self.ledger.latest_day_before(today)
+        if last_day is None:
+            return
+        self._expire(fold(last_day, self.ledger.events_of_day(last_day)), now)
+
+    def _expire(self, state: QueueState, now: datetime) -> None:
+        decisions = rules.expire_open(state)
+        if decisions:
+            events = [Event(self.new_id(), d.type, now, state.day, d.data) for d in decisions]
+            self.pending_events += self.ledger.append(events)
+            log.info("%d tickets of %s expired at the day's end", len(events), state.day)
+
     def _roll_day(self, now: datetime) -> None:
         day = service_hours.service_day(self.config.site, now)
         if day != self.state.day:
             log.info("service day changed from %s to %s", self.state.day, day)
+            self._expire(self.state, now)
             self.state = self._rebuild(day)
+
+    def take_pending_events(self) -> list[Event]:
+        events, self.pending_events = self.pending_events, []
+        return events
 
     def snapshot(self) -> dict[str, Any]:
         now = self.clock.now()
@@ -86,9 +111,7 @@ class Controller:
             response = refusal.to_wire()
             self.ledger.append([], (command.request_id, command.name, response), now)
             return Outcome(response)
-        events = [
-            Event(self.new_id(), d.type, now, self.state.day, d.data) for d in decisions
-        ]
+        events = [Event(self.new_id(), d.type, now, self.state.day, d.data) for d in decisions]
         stored = self.ledger.append(events, (command.request_id, command.name, response), now)
         for event in stored:
             self.state.apply(event)
@@ -99,42 +122,83 @@ class Controller:
     def _decide(
         self, command: Command, now: datetime
     ) -> tuple[list[rules.Decision], dict[str, Any]]:
-        body = command.body
-        if command.name == topics.ISSUE:
-            decision = rules.issue(
-                self.state, self.config, body["service"], body["lang"], body["device"], now
-            )
-            service_id = body["service"]
-            ahead = self.state.waiting_count(service_id)  # the new ticket joins at the end
-            ticket = {
-                "number": decision.data["number"],
-                "service": service_id,
-                "issued_at": now.isoformat(timespec="seconds"),
-                "ahead": ahead,
-                "eta_minutes": snapshot.eta_minutes(self.state, self.config, service_id, ahead),
-            }
-            return [decision], {"ok": True, "ticket": ticket}
-        if command.name == topics.CALL:
-            decisions = rules.call_next(
-                self.state, self.config, body["room"], body["services"], self.new_id()
-            )
-            called = next((d for d in decisions if d.type is EventType.TICKET_CALLED), None)
-            if called is None:
-                return decisions, {"ok": True, "ticket": None}
-            waiting = self.state.tickets[called.data["number"]]
-            ticket = {
-                "number": waiting.number,
-                "service": waiting.service,
-                "issued_at": waiting.issued_at.isoformat(timespec="seconds"),
-                "room": body["room"],
-                "call_id": called.data["call_id"],
-                "called_at": now.isoformat(timespec="seconds"),
-            }
-            return decisions, {"ok": True, "ticket": ticket}
-        if command.name == topics.COMPLETE:
-            decision = rules.complete(self.state, self.config, body["room"])
-            done = self.state.tickets[decision.data["number"]]
-            return [decision], {"ok": True, "ticket": {**done.to_wire(), "status": "done"}}
-        raise Refusal(
-            ErrorCode.BAD_REQUEST, f"command '{command.name}' is not supported by this version"
-        )
+        body, state, config = command.body, self.state, self.config
+        name = command.name
+        if name == topics.ISSUE:
+            return self._issue(body, now)
+        if name == topics.CALL:
+            call_id = self.new_id()
+            if body.get("ticket"):
+                decisions = rules.call_ticket(state, config, body["room"], body["ticket"], call_id)
+            else:
+                decisions = rules.call_next(state, config, body["room"], body["services"],
+                                            call_id, now)
+            return decisions, self._answer_call(decisions, now)
+        if name == topics.RECALL:
+            decision = rules.recall(state, config, body["room"], self.new_id())
+            return [decision], self._answer_call([decision], now)
+        if name == topics.NO_SHOW:
+            decision = rules.no_show(state, config, body["room"])
+        elif name == topics.COMPLETE:
+            decision = rules.complete(state, config, body["room"])
+        elif name == topics.REINSTATE:
+            decision = rules.reinstate(state, config, body["ticket"], now)
+        elif name == topics.TRANSFER:
+            decision = rules.transfer(state, config, body["to_service"],
+                                      room_id=body.get("room"), number=body.get("ticket"))
+        elif name == topics.CANCEL:
+            decision = rules.cancel(state, body["ticket"])
+        else:
+            raise Refusal(ErrorCode.BAD_REQUEST, f"command '{name}' is not handled here")
+        return [decision], {"ok": True, "ticket": self._ticket_after(decision)}
+
+    def _issue(self, body: dict[str, Any], now: datetime) -> tuple[list[rules.Decision],
+                                                                 dict[str, Any]]:
+        if body.get("appointment"):
+            raise Refusal(ErrorCode.UNKNOWN_APPOINTMENT,
+                          "appointment check-in is not available at this site yet")
+        service_id = body["service"]
+        decision = rules.issue(self.state, self.config, service_id, body["lang"],
+                               body["device"], now)
+        ahead = self.state.waiting_count(service_id)  # the new ticket joins at the end
+        wait = estimate.expected_wait(self.state, self.config, service_id, ahead, now)
+        span = estimate.eta_range(wait)
+        ticket = {
+            "number": decision.data["number"],
+            "service": service_id,
+            "issued_at": now.isoformat(timespec="seconds"),
+            "ahead": ahead,
+            "eta_minutes": round(wait) if wait is not None else None,
+            "eta_range": list(span) if span else None,
+        }
+        return [decision], {"ok": True, "ticket": ticket}
+
+    def _answer_call(self, decisions: list[rules.Decision], now: datetime) -> dict[str, Any]:
+        called = next((d for d in decisions if d.type in CALL_EVENTS), None)
+        if called is None:
+            return {"ok": True, "ticket": None}
+        ticket = self.state.tickets[called.data["number"]]
+        return {"ok": True, "ticket": {
+            "number": ticket.number,
+            "service": ticket.service,
+            "issued_at": ticket.issued_at.isoformat(timespec="seconds"),
+            "room": called.data["room"],
+            "call_id": called.data["call_id"],
+            "called_at": now.isoformat(timespec="seconds"),
+            "calls": ticket.calls + 1,
+        }}
+
+    def _ticket_after(self, decision: rules.Decision) -> dict[str, Any]:
+        """The ticket as it will be once the decision's event is applied."""
+        ticket = self.state.tickets[decision.data["number"]]
+        status = {
+            EventType.TICKET_COMPLETED: "done",
+            EventType.TICKET_CANCELLED: "done",
+            EventType.TICKET_NO_SHOW: "no_show",
+            EventType.TICKET_REINSTATED: "waiting",
+            EventType.TICKET_TRANSFERRED: "waiting",
+        }[decision.type]
+        wire = {**ticket.to_wire(), "status": status}
+        if decision.type is EventType.TICKET_TRANSFERRED:
+            wire.update(service=decision.data["to_service"], room=None, call_id=None)
+        return wire

@@ -88,6 +88,10 @@ class Ledger:
                 )
         return stored
 
+    def latest_day_before(self, day: str) -> str | None:
+        row = self.db.execute("SELECT MAX(day) FROM events WHERE day < ?", [day]).fetchone()
+        return row[0] if row and row[0] else None
+
     def events_of_day(self, day: str) -> list[Event]:
         rows = self.db.execute(
             "SELECT seq, id, type, at, day, data FROM events WHERE day = ? ORDER BY seq", [day]

@@ -133,6 +133,21 @@ class Site:
 
 
 @dataclass(frozen=True)
+class QueueRules:
+    """The site's waiting rules (the `[queue]` table); the defaults suit a typical site."""
+
+    no_show_grace_minutes: int = 15  # a late no-show can be reinstated this long
+    appointment_early_minutes: int = 60  # check-in opens this long before the appointment
+    appointment_late_minutes: int = 15  # and closes this long after it
+    appointment_priority_minutes: int = 5  # an appointment goes first from its time minus this
+    stop_issuing_before_closing: bool = True  # refuse tickets the day cannot serve any more
+    estimate_window_minutes: int = 30  # a room counts as serving a service if it called it
+    congestion_waiting: int = 15  # alert when this many wait for one authority ...
+    congestion_eta_minutes: int = 60  # ... or the estimate passes this
+    congestion_clear_ratio: float = 0.7  # and clear when both are below this share of it
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     site: Site
     broker: BrokerConfig
@@ -140,6 +155,7 @@ class SiteConfig:
     rooms: tuple[Room, ...]
     devices: tuple[Device, ...]
     source: str = ""  # the file it was read from, for messages
+    rules: QueueRules = field(default_factory=QueueRules)
 
     def service(self, service_id: str) -> Service | None:
         return next((s for s in self.services if s.id == service_id), None)

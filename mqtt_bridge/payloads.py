@@ -88,7 +88,9 @@ def parse_command(name: str, raw: bytes) -> Command:
     request_id = _request_id(body)
     fields: dict[str, Any] = {}
     if name == topics.ISSUE:
-        fields["service"] = _id(body, "service")
+        # An appointment's code says which authority it is for; a walk-in names it.
+        has_code = body.get("appointment") is not None
+        fields["service"] = _id(body, "service", required=not has_code)
         lang = body.get("lang", "fi")
         if lang not in LANGS:
             raise BadRequest("'lang' must be one of fi, sv, en")
@@ -103,6 +105,8 @@ def parse_command(name: str, raw: bytes) -> Command:
     elif name == topics.CALL:
         fields["room"] = _id(body, "room")
         fields["services"] = _service_list(body)
+        if body.get("ticket") is not None:
+            fields["ticket"] = _ticket_number(body)
     elif name in (topics.RECALL, topics.NO_SHOW, topics.COMPLETE):
         fields["room"] = _id(body, "room")
     elif name == topics.TRANSFER:
@@ -111,7 +115,7 @@ def parse_command(name: str, raw: bytes) -> Command:
             fields["ticket"] = _ticket_number(body)
         else:
             fields["room"] = _id(body, "room")
-    elif name == topics.CANCEL:
+    elif name in (topics.CANCEL, topics.REINSTATE):
         fields["ticket"] = _ticket_number(body)
     elif name == topics.REPLAY:
         from_seq = body.get("from_seq")

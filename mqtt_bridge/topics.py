@@ -16,8 +16,11 @@ NO_SHOW = "ticket/no-show"
 COMPLETE = "ticket/complete"
 TRANSFER = "ticket/transfer"
 CANCEL = "ticket/cancel"
+REINSTATE = "ticket/reinstate"  # an addition to v1: a late no-show gets its place back
 REPLAY = "events/replay"
-COMMANDS: tuple[str, ...] = (ISSUE, CALL, RECALL, NO_SHOW, COMPLETE, TRANSFER, CANCEL, REPLAY)
+COMMANDS: tuple[str, ...] = (
+    ISSUE, CALL, RECALL, NO_SHOW, COMPLETE, TRANSFER, CANCEL, REINSTATE, REPLAY,
+)
 
 
 def site_root(site: str) -> str:

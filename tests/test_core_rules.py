@@ -9,6 +9,7 @@ import pytest
 from firmware.clock import ManualClock
 from firmware.controller import Controller
 from firmware.core import service_hours
+from firmware.core.events import EventType
 from firmware.core.numbering import next_number
 from firmware.ledger import Ledger
 from mqtt_bridge import topics
@@ -128,7 +129,9 @@ def test_the_next_day_starts_clean_and_keeps_yesterday_in_the_ledger(controller,
     clock.advance(days=1)
     answer = controller.handle(cmd(topics.ISSUE, "r2", service="kela")).response
     assert answer["ticket"]["number"] == "K001"
-    assert len(controller.ledger.events_of_day(MONDAY.isoformat())) == 1
+    yesterday = controller.ledger.events_of_day(MONDAY.isoformat())
+    assert [e.type for e in yesterday] == [EventType.TICKET_ISSUED, EventType.TICKET_CANCELLED]
+    assert yesterday[1].data == {"number": "K001", "service": "kela", "reason": "expired"}
 
 
 def test_an_anonymous_site_hides_the_authority_of_called_numbers(tmp_path, clock) -> None:

@@ -64,6 +64,45 @@ class QueueDay(RuleBasedStateMachine):
         answer = self._send(topics.COMPLETE, room=room)
         assert answer["ok"] or answer["error"]["code"] == "no_ticket"
 
+    @rule(room=st.sampled_from(ROOMS))
+    def recall(self, room: str) -> None:
+        before = self.controller.state.serving.get(room)
+        answer = self._send(topics.RECALL, room=room)
+        if before is None:
+            assert answer["error"]["code"] == "no_ticket"
+        else:  # the same ticket, called again under a new call id
+            assert answer["ticket"]["number"] == before.ticket
+            assert answer["ticket"]["call_id"] != before.call_id
+
+    @rule(room=st.sampled_from(ROOMS))
+    def no_show(self, room: str) -> None:
+        answer = self._send(topics.NO_SHOW, room=room)
+        assert answer["ok"] or answer["error"]["code"] == "no_ticket"
+
+    @rule(data=st.data())
+    def reinstate(self, data: st.DataObject) -> None:
+        numbers = sorted(self.controller.state.tickets) or ["K001"]
+        number = data.draw(st.sampled_from(numbers))
+        answer = self._send(topics.REINSTATE, ticket=number)
+        assert answer["ok"] or answer["error"]["code"] == "no_ticket"
+
+    @rule(data=st.data(), to=st.sampled_from(["kela", "vero", "migri"]))
+    def transfer(self, data: st.DataObject, to: str) -> None:
+        numbers = sorted(self.controller.state.tickets) or ["K001"]
+        number = data.draw(st.sampled_from(numbers))
+        before = self.controller.state.tickets.get(number)
+        issued_at = before.issued_at if before else None
+        answer = self._send(topics.TRANSFER, ticket=number, to_service=to)
+        if answer["ok"]:  # same number, same place by original issue time
+            ticket = self.controller.state.tickets[number]
+            assert ticket.service == to and ticket.issued_at == issued_at
+
+    @rule(data=st.data())
+    def cancel(self, data: st.DataObject) -> None:
+        numbers = sorted(self.controller.state.tickets) or ["K001"]
+        answer = self._send(topics.CANCEL, ticket=data.draw(st.sampled_from(numbers)))
+        assert answer["ok"] or answer["error"]["code"] == "no_ticket"
+
     @rule(minutes=st.integers(1, 90))
     def time_passes(self, minutes: int) -> None:
         self.clock.advance(minutes=minutes)

@@ -18,7 +18,8 @@ class EventType(StrEnum):
     TICKET_NO_SHOW = "ticket.no_show"
     TICKET_COMPLETED = "ticket.completed"
     TICKET_TRANSFERRED = "ticket.transferred"
-    TICKET_CANCELLED = "ticket.cancelled"
+    TICKET_CANCELLED = "ticket.cancelled"  # also the day's end: data "reason": "expired"
+    TICKET_REINSTATED = "ticket.reinstated"  # a late no-show back in the queue (addition)
     ROOM_OCCUPANCY = "room.occupancy"
     DEVICE_FAULT = "device.fault"
 

@@ -21,7 +21,18 @@ RECENT_DURATIONS = 15
 class TicketStatus(StrEnum):
     WAITING = "waiting"
     CALLED = "called"
+    NO_SHOW = "no_show"  # left the queue, may still be reinstated within the grace time
     DONE = "done"
+
+
+class Outcome(StrEnum):
+    """How a ticket's visit to one authority ended: the closed set statistics count."""
+
+    SERVED = "served"
+    NO_SHOW = "no_show"
+    TRANSFERRED = "transferred"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
 
 
 @dataclass
@@ -30,12 +41,24 @@ class Ticket:
     service: str
     issued_at: datetime
     lang: str
+    appointment_at: datetime | None = None  # set for an appointment's check-in
     status: TicketStatus = TicketStatus.WAITING
     room: str | None = None
     call_id: str | None = None
     called_at: datetime | None = None
+    first_called_at: datetime | None = None
+    no_show_at: datetime | None = None
     calls: int = 0
-    outcome: str | None = None
+    outcome: Outcome | None = None
+
+    @property
+    def key(self) -> tuple[datetime, str]:
+        """The place in a queue: by original issue time, then number."""
+        return (self.issued_at, self.number)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (TicketStatus.WAITING, TicketStatus.CALLED)
 
     def to_wire(self) -> dict[str, object]:
         return {
@@ -45,6 +68,7 @@ class Ticket:
             "status": str(self.status),
             "room": self.room,
             "call_id": self.call_id,
+            "appointment": self.appointment_at is not None,
         }
 
 
@@ -62,12 +86,15 @@ class QueueState:
     day: str
     seq: int = 0
     tickets: dict[str, Ticket] = field(default_factory=dict)  # the day's tickets by number
-    # Waiting numbers per service, ordered by issue time: calling takes the oldest head.
+    # Waiting walk-in tickets per service, ordered by issue time: calling takes the oldest.
     waiting: dict[str, list[tuple[datetime, str]]] = field(default_factory=dict)
+    # Waiting appointment check-ins per service, ordered by appointment time.
+    appointments: dict[str, list[tuple[datetime, str]]] = field(default_factory=dict)
     serving: dict[str, Call] = field(default_factory=dict)  # room -> the call in it
     last_call: Call | None = None
     counters: dict[str, int] = field(default_factory=dict)  # numbering key -> last number
     durations: dict[str, deque[float]] = field(default_factory=dict)  # minutes, per service
+    room_calls: dict[str, tuple[datetime, tuple[str, ...]]] = field(default_factory=dict)
 
     def apply(self, event: Event) -> None:
         handler = _HANDLERS.get(event.type)
@@ -75,63 +102,141 @@ class QueueState:
             handler(self, event)
         self.seq = max(self.seq, event.seq)
 
+    # -- questions ----------------------------------------------------------------------
+
     def waiting_count(self, service_id: str) -> int:
-        return len(self.waiting.get(service_id, ()))
+        return len(self.waiting.get(service_id, ())) + len(self.appointments.get(service_id, ()))
 
     def ahead_of(self, number: str) -> int:
         """How many tickets of the same service wait before this one."""
         ticket = self.tickets[number]
         queue = self.waiting.get(ticket.service, [])
-        return bisect.bisect_left(queue, (ticket.issued_at, ticket.number))
+        due_first = len(self.appointments.get(ticket.service, ()))
+        return bisect.bisect_left(queue, ticket.key) + due_first
 
     def open_numbers(self) -> set[str]:
+        """Numbers that may not be given again today: open, or reinstatable no-shows."""
         return {n for n, t in self.tickets.items() if t.status is not TicketStatus.DONE}
+
+    def open_tickets(self) -> list[Ticket]:
+        return [t for t in self.tickets.values() if t.is_open]
+
+    # -- bookkeeping of the queues ------------------------------------------------------
+
+    def _enqueue(self, ticket: Ticket) -> None:
+        if ticket.appointment_at is not None:
+            entry = (ticket.appointment_at, ticket.number)
+            bisect.insort(self.appointments.setdefault(ticket.service, []), entry)
+        else:
+            bisect.insort(self.waiting.setdefault(ticket.service, []), ticket.key)
+
+    def _dequeue(self, ticket: Ticket) -> None:
+        if ticket.appointment_at is not None:
+            queue, entry = self.appointments.get(ticket.service, []), (ticket.appointment_at,
+                                                                       ticket.number)
+        else:
+            queue, entry = self.waiting.get(ticket.service, []), ticket.key
+        position = bisect.bisect_left(queue, entry)
+        if position < len(queue) and queue[position] == entry:
+            queue.pop(position)
+
+    def _leave_room(self, ticket: Ticket) -> None:
+        call = self.serving.get(ticket.room) if ticket.room is not None else None
+        if call is not None and call.ticket == ticket.number:
+            del self.serving[call.room]
+
+    def _close(self, ticket: Ticket, outcome: Outcome) -> None:
+        if ticket.status is TicketStatus.WAITING:
+            self._dequeue(ticket)
+        self._leave_room(ticket)
+        ticket.status = TicketStatus.DONE
+        ticket.outcome = outcome
 
     # -- event handlers -------------------------------------------------------------------
 
     def _issued(self, event: Event) -> None:
         d = event.data
+        appointment = d.get("appointment_at")
         ticket = Ticket(
-            number=d["number"], service=d["service"], issued_at=event.at, lang=d.get("lang", "fi")
+            number=d["number"],
+            service=d["service"],
+            issued_at=event.at,
+            lang=d.get("lang", "fi"),
+            appointment_at=datetime.fromisoformat(appointment) if appointment else None,
         )
         self.tickets[ticket.number] = ticket
-        bisect.insort(self.waiting.setdefault(ticket.service, []), (event.at, ticket.number))
+        self._enqueue(ticket)
         self.counters[d.get("counter", ticket.service)] = int(d["seq_no"])
 
     def _called(self, event: Event) -> None:
         d = event.data
         ticket = self.tickets[d["number"]]
         if ticket.status is TicketStatus.WAITING:
-            queue = self.waiting.get(ticket.service, [])
-            position = bisect.bisect_left(queue, (ticket.issued_at, ticket.number))
-            if position < len(queue) and queue[position][1] == ticket.number:
-                queue.pop(position)
+            self._dequeue(ticket)
         ticket.status = TicketStatus.CALLED
         ticket.room = d["room"]
         ticket.call_id = d["call_id"]
         ticket.called_at = event.at
+        ticket.first_called_at = ticket.first_called_at or event.at
         ticket.calls += 1
         call = Call(ticket.number, d["room"], ticket.service, d["call_id"], event.at)
         self.serving[d["room"]] = call
         self.last_call = call
+        if "services" in d:
+            self.room_calls[d["room"]] = (event.at, tuple(d["services"]))
 
     def _completed(self, event: Event) -> None:
         ticket = self.tickets[event.data["number"]]
-        call = self.serving.get(ticket.room) if ticket.room is not None else None
-        if call is not None and call.ticket == ticket.number:
-            del self.serving[call.room]
         if ticket.called_at is not None:
             minutes = (event.at - ticket.called_at).total_seconds() / 60
             recent = self.durations.setdefault(ticket.service, deque(maxlen=RECENT_DURATIONS))
             recent.append(minutes)
-        ticket.status = TicketStatus.DONE
-        ticket.outcome = "served"
+        self._close(ticket, Outcome.SERVED)
+
+    def _no_show(self, event: Event) -> None:
+        ticket = self.tickets[event.data["number"]]
+        self._leave_room(ticket)
+        ticket.status = TicketStatus.NO_SHOW
+        ticket.no_show_at = event.at
+        ticket.outcome = Outcome.NO_SHOW
+
+    def _reinstated(self, event: Event) -> None:
+        ticket = self.tickets[event.data["number"]]
+        ticket.status = TicketStatus.WAITING
+        ticket.outcome = None
+        ticket.room = None
+        self._enqueue(ticket)  # back at the place of its original issue time
+
+    def _transferred(self, event: Event) -> None:
+        ticket = self.tickets[event.data["number"]]
+        if ticket.status is TicketStatus.WAITING:
+            self._dequeue(ticket)
+        elif ticket.status is TicketStatus.CALLED and ticket.called_at is not None:
+            minutes = (event.at - ticket.called_at).total_seconds() / 60
+            recent = self.durations.setdefault(ticket.service, deque(maxlen=RECENT_DURATIONS))
+            recent.append(minutes)
+        self._leave_room(ticket)
+        ticket.service = event.data["to_service"]
+        ticket.status = TicketStatus.WAITING
+        ticket.room = None
+        ticket.appointment_at = None  # the new authority sees a walk-in, in original order
+        self._enqueue(ticket)
+
+    def _cancelled(self, event: Event) -> None:
+        ticket = self.tickets[event.data["number"]]
+        reason = event.data.get("reason")
+        self._close(ticket, Outcome.EXPIRED if reason == "expired" else Outcome.CANCELLED)
 
 
 _HANDLERS = {
     EventType.TICKET_ISSUED: QueueState._issued,
     EventType.TICKET_CALLED: QueueState._called,
+    EventType.TICKET_RECALLED: QueueState._called,
     EventType.TICKET_COMPLETED: QueueState._completed,
+    EventType.TICKET_NO_SHOW: QueueState._no_show,
+    EventType.TICKET_REINSTATED: QueueState._reinstated,
+    EventType.TICKET_TRANSFERRED: QueueState._transferred,
+    EventType.TICKET_CANCELLED: QueueState._cancelled,
 }
 
 

@@ -7,13 +7,13 @@ the controller appends the events to the ledger and only then applies them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from firmware.core import numbering, service_hours
+from firmware.core import estimate, numbering, service_hours
 from firmware.core.errors import ErrorCode, Refusal
 from firmware.core.events import EventType
-from firmware.core.queue import QueueState
+from firmware.core.queue import QueueState, Ticket, TicketStatus
 from firmware.site_model import SiteConfig
 
 
@@ -25,84 +25,210 @@ class Decision:
     data: dict[str, Any]
 
 
-def _hhmm(moment: datetime | None) -> str:
+def _when(moment: datetime | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M") if moment else "not within three weeks"
 
 
+def _closed(service_id: str, upcoming: datetime | None, why: str) -> Refusal:
+    return Refusal(
+        ErrorCode.SERVICE_CLOSED,
+        f"{service_id} {why}; it opens next at {_when(upcoming)}",
+        next_open=upcoming.isoformat(timespec="minutes") if upcoming else None,
+    )
+
+
 def issue(
-    state: QueueState, config: SiteConfig, service_id: str, lang: str, device: str, now: datetime
+    state: QueueState,
+    config: SiteConfig,
+    service_id: str,
+    lang: str,
+    device: str,
+    now: datetime,
+    appointment_at: datetime | None = None,
 ) -> Decision:
     service = config.service(service_id)
     if service is None:
         raise Refusal(ErrorCode.UNKNOWN_SERVICE, f"no service '{service_id}' at this site")
-    if not service_hours.is_open(service, config.site, now):
-        upcoming = service_hours.next_open(service, config.site, now)
-        raise Refusal(
-            ErrorCode.SERVICE_CLOSED,
-            f"{service_id} is closed now; it opens next at {_hhmm(upcoming)}",
-            next_open=upcoming.isoformat(timespec="minutes") if upcoming else None,
-        )
-    anonymous = config.site.anonymous_numbering
+    site = config.site
+    if not service_hours.is_open(service, site, now):
+        raise _closed(service_id, service_hours.next_open(service, site, now), "is closed now")
+    if appointment_at is None and config.rules.stop_issuing_before_closing:
+        closes = service_hours.closes_at(service, site, now)
+        wait = estimate.expected_wait(state, config, service_id, state.waiting_count(service_id),
+                                      now)
+        if closes is not None and wait is not None and now + timedelta(minutes=wait) >= closes:
+            # Better a clear "come back" now than a customer sent home at closing time.
+            after = service_hours.next_open(service, site, closes)
+            raise _closed(service_id, after, f"cannot serve more customers before {closes:%H:%M}")
+    anonymous = site.anonymous_numbering
     key = numbering.counter_key(service, anonymous)
     seq_no, number = numbering.next_number(
         service, anonymous, state.counters.get(key, 0), state.open_numbers()
     )
-    return Decision(
-        EventType.TICKET_ISSUED,
-        {
-            "number": number,
-            "service": service_id,
-            "seq_no": seq_no,
-            "counter": key,
-            "lang": lang,
-            "device": device,
-        },
-    )
+    data: dict[str, Any] = {
+        "number": number,
+        "service": service_id,
+        "seq_no": seq_no,
+        "counter": key,
+        "lang": lang,
+        "device": device,
+    }
+    if appointment_at is not None:
+        data["appointment_at"] = appointment_at.isoformat(timespec="minutes")
+    return Decision(EventType.TICKET_ISSUED, data)
+
+
+def _room(config: SiteConfig, room_id: str) -> None:
+    if config.room(room_id) is None:
+        raise Refusal(ErrorCode.UNKNOWN_ROOM, f"no room '{room_id}' at this site")
+
+
+def _in_room(state: QueueState, config: SiteConfig, room_id: str, what: str) -> Ticket:
+    _room(config, room_id)
+    current = state.serving.get(room_id)
+    if current is None:
+        raise Refusal(ErrorCode.NO_TICKET, f"room {room_id} has no called ticket to {what}")
+    return state.tickets[current.ticket]
+
+
+def _ticket(state: QueueState, number: str) -> Ticket:
+    ticket = state.tickets.get(number)
+    if ticket is None:
+        raise Refusal(ErrorCode.NO_TICKET, f"there is no ticket {number} today")
+    return ticket
+
+
+def _finish_current(state: QueueState, room_id: str) -> list[Decision]:
+    """A clerk who calls the next customer has finished with the previous one."""
+    current = state.serving.get(room_id)
+    if current is None:
+        return []
+    return [Decision(EventType.TICKET_COMPLETED,
+                     {"number": current.ticket, "room": room_id, "auto": True})]
+
+
+def next_ticket(state: QueueState, config: SiteConfig, services: list[str],
+                now: datetime) -> str | None:
+    """Who goes next among these services.
+
+    Appointments whose time (minus the priority margin) has come go first, earliest
+    appointment first; then the walk-in ticket that has waited longest across all the
+    services, so authorities that share a room are served in fair arrival order.
+    """
+    margin = timedelta(minutes=config.rules.appointment_priority_minutes)
+    due = [head for s in services for head in state.appointments.get(s, [])[:1]
+           if head[0] - margin <= now]
+    if due:
+        return min(due)[1]
+    heads = [state.waiting[s][0] for s in services if state.waiting.get(s)]
+    return min(heads)[1] if heads else None
 
 
 def call_next(
-    state: QueueState, config: SiteConfig, room_id: str, services: list[str], call_id: str
+    state: QueueState, config: SiteConfig, room_id: str, services: list[str], call_id: str,
+    now: datetime,
 ) -> list[Decision]:
-    """Complete what the room still holds, then call the longest-waiting ticket.
+    """Complete what the room still holds, then call who goes next.
 
-    Services are chosen by the clerk; an empty list means the room's configured ones. The
-    oldest ticket across them goes first, so authorities sharing a room are served fairly.
+    Services are chosen by the clerk; an empty list means the room's configured ones.
     Returns no call decision when nobody waits (the room's open ticket is still completed).
     """
+    _room(config, room_id)
     room = config.room(room_id)
-    if room is None:
-        raise Refusal(ErrorCode.UNKNOWN_ROOM, f"no room '{room_id}' at this site")
+    assert room is not None
     wanted = services or list(room.services)
     unknown = [s for s in wanted if config.service(s) is None]
     if unknown:
         raise Refusal(ErrorCode.UNKNOWN_SERVICE, f"no service {', '.join(unknown)} at this site")
-    decisions = []
-    current = state.serving.get(room_id)
-    if current is not None:
-        # A clerk who calls the next customer has finished with the previous one.
-        decisions.append(
-            Decision(
-                EventType.TICKET_COMPLETED,
-                {"number": current.ticket, "room": room_id, "auto": True},
-            )
-        )
-    heads = [state.waiting[s][0] for s in wanted if state.waiting.get(s)]
-    if heads:
-        _, number = min(heads)
+    decisions = _finish_current(state, room_id)
+    number = next_ticket(state, config, wanted, now)
+    if number is not None:
         ticket = state.tickets[number]
-        decisions.append(
-            Decision(
-                EventType.TICKET_CALLED,
-                {"number": number, "room": room_id, "service": ticket.service, "call_id": call_id},
-            )
-        )
+        decisions.append(Decision(EventType.TICKET_CALLED, {
+            "number": number, "room": room_id, "service": ticket.service, "call_id": call_id,
+            "services": wanted,
+        }))
     return decisions
 
 
+def call_ticket(state: QueueState, config: SiteConfig, room_id: str, number: str,
+                call_id: str) -> list[Decision]:
+    """Call one particular waiting ticket (the advisor brings a customer, say)."""
+    _room(config, room_id)
+    ticket = _ticket(state, number)
+    if ticket.status is not TicketStatus.WAITING:
+        raise Refusal(ErrorCode.NO_TICKET, f"{number} is not waiting (it is {ticket.status})")
+    decisions = _finish_current(state, room_id)
+    decisions.append(Decision(EventType.TICKET_CALLED, {
+        "number": number, "room": room_id, "service": ticket.service, "call_id": call_id,
+    }))
+    return decisions
+
+
+def recall(state: QueueState, config: SiteConfig, room_id: str, call_id: str) -> Decision:
+    ticket = _in_room(state, config, room_id, "recall")
+    return Decision(EventType.TICKET_RECALLED, {
+        "number": ticket.number, "room": room_id, "service": ticket.service, "call_id": call_id,
+        "call_count": ticket.calls + 1,
+    })
+
+
+def no_show(state: QueueState, config: SiteConfig, room_id: str) -> Decision:
+    ticket = _in_room(state, config, room_id, "mark as a no-show")
+    return Decision(EventType.TICKET_NO_SHOW, {"number": ticket.number, "room": room_id,
+                                               "service": ticket.service})
+
+
+def reinstate(state: QueueState, config: SiteConfig, number: str, now: datetime) -> Decision:
+    """A late customer whose number was a no-show gets their place back within the grace."""
+    ticket = _ticket(state, number)
+    if ticket.status is not TicketStatus.NO_SHOW or ticket.no_show_at is None:
+        raise Refusal(ErrorCode.NO_TICKET, f"{number} is not a no-show that can be reinstated")
+    grace = timedelta(minutes=config.rules.no_show_grace_minutes)
+    if now - ticket.no_show_at > grace:
+        raise Refusal(ErrorCode.NO_TICKET,
+                      f"{number} was a no-show more than {grace.seconds // 60} minutes ago; "
+                      "please take a new number")
+    return Decision(EventType.TICKET_REINSTATED, {"number": number, "service": ticket.service})
+
+
 def complete(state: QueueState, config: SiteConfig, room_id: str) -> Decision:
-    if config.room(room_id) is None:
-        raise Refusal(ErrorCode.UNKNOWN_ROOM, f"no room '{room_id}' at this site")
-    current = state.serving.get(room_id)
-    if current is None:
-        raise Refusal(ErrorCode.NO_TICKET, f"room {room_id} has no called ticket to complete")
-    return Decision(EventType.TICKET_COMPLETED, {"number": current.ticket, "room": room_id})
+    ticket = _in_room(state, config, room_id, "complete")
+    return Decision(EventType.TICKET_COMPLETED, {"number": ticket.number, "room": room_id})
+
+
+def transfer(state: QueueState, config: SiteConfig, to_service: str, *, room_id: str | None,
+             number: str | None) -> Decision:
+    """Send a customer on to another authority: same number, place by original issue time."""
+    if config.service(to_service) is None:
+        raise Refusal(ErrorCode.UNKNOWN_SERVICE, f"no service '{to_service}' at this site")
+    if number is not None:
+        ticket = _ticket(state, number)
+    else:
+        assert room_id is not None
+        ticket = _in_room(state, config, room_id, "transfer")
+    if not ticket.is_open:
+        raise Refusal(ErrorCode.NO_TICKET, f"{ticket.number} is no longer in the queue")
+    if ticket.service == to_service:
+        raise Refusal(ErrorCode.BAD_REQUEST, f"{ticket.number} is already for {to_service}")
+    return Decision(EventType.TICKET_TRANSFERRED, {
+        "number": ticket.number, "from_service": ticket.service, "to_service": to_service,
+        "room": ticket.room if ticket.status is TicketStatus.CALLED else None,
+    })
+
+
+def cancel(state: QueueState, number: str) -> Decision:
+    ticket = _ticket(state, number)
+    if ticket.status is TicketStatus.DONE:
+        raise Refusal(ErrorCode.NO_TICKET, f"{number} is already closed")
+    return Decision(EventType.TICKET_CANCELLED, {"number": number, "service": ticket.service})
+
+
+def expire_open(state: QueueState) -> list[Decision]:
+    """At the end of the service day every ticket still open ends as `expired`."""
+    return [
+        Decision(EventType.TICKET_CANCELLED,
+                 {"number": t.number, "service": t.service, "reason": "expired"})
+        for t in state.tickets.values()
+        if t.is_open  # a no-show already has its outcome
+    ]

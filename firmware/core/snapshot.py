@@ -1,50 +1,36 @@
-"""The retained `queue/state` snapshot and the waiting estimate it carries."""
+"""The retained `queue/state` snapshot every display needs."""
 
 from __future__ import annotations
 
-import statistics
 from datetime import datetime
 from typing import Any
 
-from firmware.core import service_hours
+from firmware.core import estimate, service_hours
 from firmware.core.queue import QueueState
 from firmware.site_model import SiteConfig
 
 
-def rooms_serving(config: SiteConfig, service_id: str) -> int:
-    return sum(1 for r in config.rooms if service_id in r.services)
-
-
-def eta_minutes(state: QueueState, config: SiteConfig, service_id: str, ahead: int) -> int | None:
-    """Minutes until a customer with `ahead` people before them is called, or None if unknown.
-
-    Median of recent service durations (robust to one long case), the configured mean before
-    there is data, divided over the rooms that serve the service.
-    """
+def _service_row(state: QueueState, config: SiteConfig, service_id: str,
+                 now: datetime) -> dict[str, Any]:
     service = config.service(service_id)
-    rooms = rooms_serving(config, service_id)
-    if service is None or rooms == 0:
-        return None
-    recent = state.durations.get(service_id)
-    per_customer = statistics.median(recent) if recent else service.mean_service_minutes
-    return round(ahead * per_customer / rooms)
+    assert service is not None
+    waiting = state.waiting_count(service_id)
+    is_open = service_hours.is_open(service, config.site, now)
+    upcoming = None if is_open else service_hours.next_open(service, config.site, now)
+    # The estimate for someone who takes a number now: everyone waiting is ahead.
+    wait = estimate.expected_wait(state, config, service_id, waiting, now)
+    span = estimate.eta_range(wait)
+    return {
+        "id": service_id,
+        "waiting": waiting,
+        "eta_minutes": round(wait) if wait is not None else None,
+        "eta_range": list(span) if span else None,
+        "open": is_open,
+        "next_open": upcoming.isoformat(timespec="minutes") if upcoming else None,
+    }
 
 
 def build(state: QueueState, config: SiteConfig, now: datetime) -> dict[str, Any]:
-    services = []
-    for service in config.services:
-        waiting = state.waiting_count(service.id)
-        is_open = service_hours.is_open(service, config.site, now)
-        upcoming = None if is_open else service_hours.next_open(service, config.site, now)
-        services.append(
-            {
-                "id": service.id,
-                "waiting": waiting,
-                "eta_minutes": eta_minutes(state, config, service.id, waiting),
-                "open": is_open,
-                "next_open": upcoming.isoformat(timespec="minutes") if upcoming else None,
-            }
-        )
     # An anonymous site does not tell the lobby which authority a called number visits.
     anonymous = config.site.anonymous_numbering
     serving = [
@@ -62,7 +48,7 @@ def build(state: QueueState, config: SiteConfig, now: datetime) -> dict[str, Any
         "seq": state.seq,
         "day": state.day,
         "at": now.isoformat(timespec="seconds"),
-        "services": services,
+        "services": [_service_row(state, config, s.id, now) for s in config.services],
         "serving": serving,
         "last_call": (
             {

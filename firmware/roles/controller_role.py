@@ -71,7 +71,7 @@ class ControllerRole(Role):
                                           "nothing was changed, try again").to_wire())
             return
         self._answer(message, outcome.response)
-        for event in outcome.events:
+        for event in self.controller.take_pending_events() + outcome.events:
             self.runtime.publish_json(topics.queue_events(self.runtime.site), event.to_wire())
         if outcome.changed:
             self._publish_state()
