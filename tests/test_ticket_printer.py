@@ -223,6 +223,9 @@ def test_no_printer_reports_that_instead_of_printing(tmp_path: Path) -> None:
     assert "none" in result.message
 
 
+# python-escpos 3.1's Network.open() drops the socket of a failed connect without closing
+# it; the garbage collector closes it and warns. Not ours to fix here, and harmless.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_an_unreachable_network_printer_is_a_result_not_an_exception(tmp_path: Path) -> None:
     # Port 9 on localhost: nothing listens, so the connection is refused at once.
     cfg = PrinterConfig(kind="network", host="127.0.0.1", port=9, timeout_s=0.5)
