@@ -4,6 +4,7 @@
     piste check-config [--json] FILE
     piste demo [--output DIR]
     piste clerk --config FILE --room ID [--broker URL]
+    piste stats --config FILE --data-dir DIR [--day DATE] [--format csv|json]
 
 Exit status 2 means the configuration or the command line is wrong; nothing was started.
 """
@@ -53,6 +54,12 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--seconds", type=float, default=60.0,
                       help="real seconds the simulated morning takes")
 
+    stats = sub.add_parser("stats", help="a day's statistics from the ledger")
+    stats.add_argument("--config", required=True, type=Path)
+    stats.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
+    stats.add_argument("--day", help="ISO date (default: the ledger's latest day)")
+    stats.add_argument("--format", choices=("csv", "json"), default="csv")
+
     clerk = sub.add_parser("clerk", help="a clerk's console: call next, complete")
     clerk.add_argument("--config", required=True, type=Path)
     clerk.add_argument("--room", required=True)
@@ -77,6 +84,10 @@ def main(argv: list[str] | None = None) -> int:
         from firmware.demo import run_demo
 
         return run_demo(args.output, args.config, args.customers, args.seconds)
+    if args.command == "stats":
+        from firmware.stats_cli import stats_main
+
+        return stats_main(args.config, args.data_dir, args.day, args.format)
     if args.command == "clerk":
         from firmware.clerk import clerk_main
 
