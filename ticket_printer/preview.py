@@ -82,3 +82,19 @@ def _draw_cut(paper: Image.Image) -> None:
     y = paper.height - 4
     for x in range(0, PAPER_WIDTH, 16):
         draw.line([(x, y), (x + 8, y)], fill=128, width=2)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m ticket_printer.preview TICKET.escpos OUT.png`: the picture for the README."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("ticket", type=Path, help="raw ESC/POS bytes, e.g. from the file printer")
+    parser.add_argument("out", type=Path, help="where to write the PNG")
+    args = parser.parse_args(argv)
+    print(render_preview_png(args.ticket.read_bytes(), args.out))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

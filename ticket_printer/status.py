@@ -11,6 +11,7 @@ import enum
 import logging
 
 from escpos.escpos import Escpos
+from escpos.printer import Serial
 
 log = logging.getLogger(__name__)
 
@@ -40,10 +41,20 @@ class NoAnswer(Exception):
     """The printer did not answer a status request in time (or cannot answer at all)."""
 
 
+def _read_answer(printer: Escpos) -> bytes:
+    if isinstance(printer, Serial):
+        # python-escpos's Serial._read() asks for 16 bytes, so pyserial waits out the whole
+        # timeout even after the printer's one-byte answer has arrived; ask for one byte.
+        return bytes(printer.device.read(1))
+    return bytes(printer._read())  # a socket or USB read returns as soon as anything came
+
+
 def _query(printer: Escpos, n: int) -> int:
+    if isinstance(printer, Serial):
+        printer.device.reset_input_buffer()  # an old, unread answer would be taken for this one
     printer._raw(DLE_EOT + bytes([n]))
     try:
-        answer = bytes(printer._read())
+        answer = _read_answer(printer)
     except NotImplementedError as e:  # a transport with no way back (Dummy, lp, CUPS)
         raise NoAnswer("this transport cannot read from the printer") from e
     except TimeoutError as e:  # socket.timeout is TimeoutError
