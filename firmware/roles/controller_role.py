@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from firmware.controller import Controller
+from firmware.core.congestion import CongestionMonitor
 from firmware.core.errors import ErrorCode, Refusal
 from firmware.ledger import Ledger
 from firmware.runtime import Role, Runtime
@@ -38,6 +39,7 @@ class ControllerRole(Role):
         path = self._ledger_path or runtime.data_dir / "ledger.sqlite"
         self.ledger = Ledger(path)
         self.controller = Controller(runtime.config, self.ledger, runtime.clock)
+        self.congestion = CongestionMonitor(runtime.config.rules)
         log.info("queue rebuilt from %s: seq %s", path, self.controller.state.seq)
         runtime.link.subscribe(topics.command_filter(runtime.site))
         runtime.call_later(self._recheck_s, self._recheck)
@@ -99,7 +101,15 @@ class ControllerRole(Role):
         if not force and comparable == self._last_published:
             return
         self._last_published = comparable
-        self.runtime.publish_json(topics.queue_state(self.runtime.site), snapshot, retain=True)
+        site = self.runtime.site
+        for event in self.controller.take_pending_events():  # e.g. the day's end
+            self.runtime.publish_json(topics.queue_events(site), event.to_wire())
+        self.runtime.publish_json(topics.queue_state(site), snapshot, retain=True)
+        now = self.runtime.clock.now()
+        for change in self.congestion.update(snapshot["services"]):
+            payload = change.payload(self.runtime.config, self.controller.new_id(), now)
+            log.info("congestion %s for %s", payload["state"], change.service)
+            self.runtime.publish_json(topics.alert(site, "congestion"), payload)
 
     def _recheck(self) -> None:
         try:
