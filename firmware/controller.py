@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from firmware.appointment_store import AppointmentStore
 from firmware.clock import Clock
 from firmware.core import estimate, rules, service_hours, snapshot
+from firmware.core.appointments import check_in
 from firmware.core.errors import ErrorCode, Refusal
 from firmware.core.events import Event, EventType
 from firmware.core.queue import QueueState, fold
@@ -55,6 +57,7 @@ class Controller:
         self.ledger = ledger
         self.clock = clock
         self.new_id = new_id
+        self.appointments = AppointmentStore(ledger)
         self.pending_events: list[Event] = []  # appended outside a command (day's end)
         now = clock.now()
         today = service_hours.service_day(config.site, now)
@@ -154,12 +157,21 @@ class Controller:
 
     def _issue(self, body: dict[str, Any], now: datetime) -> tuple[list[rules.Decision],
                                                                  dict[str, Any]]:
+        appointment = None
         if body.get("appointment"):
-            raise Refusal(ErrorCode.UNKNOWN_APPOINTMENT,
-                          "appointment check-in is not available at this site yet")
-        service_id = body["service"]
+            appointment = check_in(self.appointments.for_day(self.state.day),
+                                   body["appointment"], now, self.config.rules)
+            earlier = next((t for t in self.state.tickets.values()
+                            if t.appointment_id == appointment.id), None)
+            if earlier is not None:
+                # Checked in twice (a lost slip, say): the same number again, nothing new.
+                return [], {"ok": True, "ticket": {**earlier.to_wire(), "again": True}}
+        service_id = appointment.service if appointment else body["service"]
         decision = rules.issue(self.state, self.config, service_id, body["lang"],
-                               body["device"], now)
+                               body["device"], now,
+                               appointment_at=appointment.at if appointment else None)
+        if appointment is not None:
+            decision.data["appointment_id"] = appointment.id
         ahead = self.state.waiting_count(service_id)  # the new ticket joins at the end
         wait = estimate.expected_wait(self.state, self.config, service_id, ahead, now)
         span = estimate.eta_range(wait)
@@ -170,7 +182,10 @@ class Controller:
             "ahead": ahead,
             "eta_minutes": round(wait) if wait is not None else None,
             "eta_range": list(span) if span else None,
+            "appointment": appointment is not None,
         }
+        if appointment is not None:
+            ticket["appointment_at"] = appointment.at.isoformat(timespec="minutes")
         return [decision], {"ok": True, "ticket": ticket}
 
     def _answer_call(self, decisions: list[rules.Decision], now: datetime) -> dict[str, Any]:

@@ -13,6 +13,8 @@ class ErrorCode(StrEnum):
     UNKNOWN_ROOM = "unknown_room"
     NO_TICKET = "no_ticket"
     UNKNOWN_APPOINTMENT = "unknown_appointment"
+    APPOINTMENT_TOO_EARLY = "appointment_too_early"
+    APPOINTMENT_TOO_LATE = "appointment_too_late"
     ROOM_BUSY = "room_busy"
     INTERNAL = "internal"
 

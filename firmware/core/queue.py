@@ -42,6 +42,7 @@ class Ticket:
     issued_at: datetime
     lang: str
     appointment_at: datetime | None = None  # set for an appointment's check-in
+    appointment_id: str | None = None
     status: TicketStatus = TicketStatus.WAITING
     room: str | None = None
     call_id: str | None = None
@@ -163,6 +164,7 @@ class QueueState:
             issued_at=event.at,
             lang=d.get("lang", "fi"),
             appointment_at=datetime.fromisoformat(appointment) if appointment else None,
+            appointment_id=d.get("appointment_id"),
         )
         self.tickets[ticket.number] = ticket
         self._enqueue(ticket)

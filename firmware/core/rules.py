@@ -50,7 +50,8 @@ def issue(
     if service is None:
         raise Refusal(ErrorCode.UNKNOWN_SERVICE, f"no service '{service_id}' at this site")
     site = config.site
-    if not service_hours.is_open(service, site, now):
+    # An appointment is the authority's own promise: it is honoured outside walk-in hours.
+    if appointment_at is None and not service_hours.is_open(service, site, now):
         raise _closed(service_id, service_hours.next_open(service, site, now), "is closed now")
     if appointment_at is None and config.rules.stop_issuing_before_closing:
         closes = service_hours.closes_at(service, site, now)
