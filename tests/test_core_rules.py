@@ -142,3 +142,86 @@ def test_an_anonymous_site_hides_the_authority_of_called_numbers(tmp_path, clock
     controller.handle(cmd(topics.CALL, "c", room="1"))
     serving = controller.snapshot()["serving"]
     assert serving[0]["ticket"] == "001" and "service" not in serving[0]
+
+
+def test_recall_is_a_new_call_of_the_same_ticket(controller, clock) -> None:
+    controller.handle(cmd(topics.ISSUE, "i", service="kela"))
+    first = controller.handle(cmd(topics.CALL, "c", room="1")).response["ticket"]
+    clock.advance(minutes=2)
+    again = controller.handle(cmd(topics.RECALL, "r", room="1")).response["ticket"]
+    assert again["number"] == first["number"]
+    assert again["call_id"] != first["call_id"] and again["calls"] == 2
+    assert controller.snapshot()["last_call"]["call_id"] == again["call_id"]
+
+
+def test_no_show_leaves_the_queue_and_is_reinstated_only_within_grace(controller, clock) -> None:
+    for rid in ("i1", "i2", "i3"):
+        controller.handle(cmd(topics.ISSUE, rid, service="kela"))
+    controller.handle(cmd(topics.CALL, "c1", room="1"))  # K001
+    answer = controller.handle(cmd(topics.NO_SHOW, "n1", room="1")).response
+    assert answer["ticket"]["status"] == "no_show"
+    assert controller.snapshot()["serving"] == []
+    assert controller.snapshot()["services"][0]["waiting"] == 2
+    clock.advance(minutes=10)  # K001 arrives late, within the 15 minutes of grace
+    back = controller.handle(cmd(topics.REINSTATE, "b1", ticket="K001")).response
+    assert back["ok"] and back["ticket"]["status"] == "waiting"
+    # Back at the place of its original issue time: it is called next.
+    assert controller.handle(cmd(topics.CALL, "c2", room="1")).response["ticket"]["number"] \
+        == "K001"
+    controller.handle(cmd(topics.NO_SHOW, "n2", room="1"))
+    clock.advance(minutes=16)
+    late = controller.handle(cmd(topics.REINSTATE, "b2", ticket="K001")).response
+    assert late["error"]["code"] == "no_ticket" and "new number" in late["error"]["message"]
+
+
+def test_transfer_keeps_the_number_and_the_place_by_issue_time(controller, clock) -> None:
+    controller.handle(cmd(topics.ISSUE, "k", service="kela"))  # 09:00 K001
+    clock.advance(minutes=5)
+    controller.handle(cmd(topics.ISSUE, "v", service="vero"))  # 09:05 V001
+    controller.handle(cmd(topics.CALL, "c", room="1"))  # K001 to room 1 ...
+    clock.advance(minutes=10)
+    moved = controller.handle(cmd(topics.TRANSFER, "t", room="1", to_service="vero")).response
+    assert moved["ticket"]["number"] == "K001" and moved["ticket"]["service"] == "vero"
+    # ... and Vero calls K001 before V001: it was issued earlier.
+    assert controller.handle(cmd(topics.CALL, "c2", room="2", services=["vero"])) \
+        .response["ticket"]["number"] == "K001"
+
+
+def test_cancel_removes_a_waiting_ticket(controller) -> None:
+    controller.handle(cmd(topics.ISSUE, "i", service="kela"))
+    assert controller.handle(cmd(topics.CANCEL, "x", ticket="K001")).response["ok"]
+    assert controller.handle(cmd(topics.CALL, "c", room="1")).response["ticket"] is None
+    again = controller.handle(cmd(topics.CANCEL, "y", ticket="K001")).response
+    assert again["error"]["code"] == "no_ticket"
+
+
+def test_call_a_chosen_ticket(controller) -> None:
+    for rid in ("a", "b", "c"):
+        controller.handle(cmd(topics.ISSUE, rid, service="kela"))
+    answer = controller.handle(cmd(topics.CALL, "x", room="2", ticket="K003")).response
+    assert answer["ticket"]["number"] == "K003"
+
+
+def test_issuing_stops_when_the_queue_cannot_be_served_before_closing(controller, clock) -> None:
+    clock.set(at(MONDAY, 15, 20))  # Kela closes at 16:00; 12 min per customer, 2 rooms
+    numbers = []
+    for i in range(10):
+        answer = controller.handle(cmd(topics.ISSUE, f"i{i}", service="kela")).response
+        if not answer["ok"]:
+            break
+        numbers.append(answer["ticket"]["number"])
+    assert 3 <= len(numbers) < 10
+    assert answer["error"]["code"] == "service_closed"
+    assert answer["error"]["next_open"].startswith("2026-12-01T08:00")
+
+
+def test_estimate_is_unknown_when_no_room_serves_the_service(tmp_path, clock) -> None:
+    import dataclasses
+
+    config = small_site()
+    config = dataclasses.replace(config, rooms=tuple(
+        dataclasses.replace(r, services=tuple(s for s in r.services if s != "vero"))
+        for r in config.rooms))
+    c = Controller(config, Ledger(tmp_path / "l.sqlite"), clock)
+    answer = c.handle(cmd(topics.ISSUE, "i", service="vero")).response
+    assert answer["ok"] and answer["ticket"]["eta_minutes"] is None
