@@ -1,0 +1,94 @@
+"""Layout primitives shared by the screens: a plan of boxes and texts, then one draw step.
+
+A screen's layout function computes *where* everything goes (pure apart from font metrics),
+so tests can assert what text is where and how big; `draw_plan` only paints the plan.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pygame
+
+from display_driver.fonts import font
+from display_driver.theme import Colour
+
+Align = Literal["left", "center", "right"]
+
+
+@dataclass(frozen=True)
+class TextItem:
+    """One line of text: `rect` is the exact area the rendered text covers."""
+
+    text: str
+    rect: pygame.Rect
+    size: int  # font size in pixels
+    bold: bool
+    fg: Colour
+    bg: Colour  # the colour under it, for the contrast check
+    role: str = ""  # what it is ("ticket", "room", ...): lets tests find items by meaning
+
+
+@dataclass(frozen=True)
+class Box:
+    rect: pygame.Rect
+    colour: Colour
+    radius: int = 0
+    width: int = 0  # 0 fills; >0 draws an outline of that width
+
+
+@dataclass
+class Plan:
+    background: Colour
+    boxes: list[Box] = field(default_factory=list)
+    texts: list[TextItem] = field(default_factory=list)
+
+
+def fit_size(text: str, bold: bool, max_w: int, max_h: int, start: int) -> int:
+    """The largest size not above `start` at which `text` fits in max_w x max_h."""
+    size = max(8, min(start, max_h))
+    while size > 8:
+        w, h = font(size, bold).size(text)
+        if w <= max_w and h <= max_h:
+            break
+        # Shrink in proportion to the overflow: few font objects are made on the way.
+        ratio = min(max_w / max(w, 1), max_h / max(h, 1))
+        size = max(8, min(size - 1, int(size * ratio)))
+    return size
+
+
+def place(
+    text: str,
+    slot: pygame.Rect,
+    size: int,
+    *,
+    bold: bool = False,
+    fg: Colour,
+    bg: Colour,
+    align: Align = "left",
+    role: str = "",
+) -> TextItem:
+    """Fit `text` (shrinking from `size` if needed) into `slot`, vertically centred."""
+    slot = pygame.Rect(slot.x, slot.y, max(0, slot.width), max(0, slot.height))
+    size = fit_size(text, bold, slot.width, slot.height, size)
+    w, h = font(size, bold).size(text)
+    rect = pygame.Rect(0, 0, min(w, slot.width), min(h, slot.height))
+    rect.centery = slot.centery
+    if align == "left":
+        rect.left = slot.left
+    elif align == "right":
+        rect.right = slot.right
+    else:
+        rect.centerx = slot.centerx
+    return TextItem(text, rect, size, bold, fg, bg, role)
+
+
+def draw_plan(surface: pygame.Surface, plan: Plan) -> None:
+    surface.fill(plan.background)
+    for box in plan.boxes:
+        pygame.draw.rect(surface, box.colour, box.rect, box.width, border_radius=box.radius)
+    for item in plan.texts:
+        image = font(item.size, item.bold).render(item.text, True, item.fg, item.bg)
+        # Clip to the planned rect: a text the fitter could not shrink enough never spills.
+        surface.blit(image, item.rect, pygame.Rect(0, 0, item.rect.width, item.rect.height))
