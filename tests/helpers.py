@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from firmware.broker import LocalBroker
-from firmware.site_config import load_site_config
 from firmware.site_model import SiteConfig
 from tests.conftest import DEMO_SITE
 
@@ -19,6 +18,8 @@ from tests.conftest import DEMO_SITE
 def demo_config(broker: LocalBroker, tmp_path: Path | None = None) -> SiteConfig:
     """The demo site on the test's broker, under a site id of its own, windowed, with the
     printer writing into the test's directory."""
+    from firmware.site_config import load_site_config
+
     config = load_site_config(DEMO_SITE)
     site = dataclasses.replace(config.site, id=f"t-{uuid.uuid4().hex[:10]}")
     broker_cfg = dataclasses.replace(config.broker, host=broker.host, port=broker.port)
