@@ -305,17 +305,43 @@ def _service_button(
             align="right",
             role="opens",
         )
-        name = pygame.Rect(inner.x, inner.y, note.rect.left - inner.x - pad, inner.height)
-        plan.texts.append(
-            place(
+        name_slot = pygame.Rect(inner.x, inner.y, note.rect.left - inner.x - pad, inner.height)
+        name = place(
+            service.name,
+            name_slot,
+            round(48 * u),
+            fg=theme.ON_CLOSED,
+            bg=theme.CLOSED_BUTTON,
+            role="service-closed",
+        )
+        if name.size < round(40 * u):
+            # Side by side would make the name small: put the opening time under it instead.
+            top, bottom = (
+                pygame.Rect(inner.x, inner.y, inner.width, inner.height * 11 // 20),
+                pygame.Rect(
+                    inner.x,
+                    inner.y + inner.height * 11 // 20,
+                    inner.width,
+                    inner.height - inner.height * 11 // 20,
+                ),
+            )
+            name = place(
                 service.name,
-                name,
-                round(48 * u),
+                top,
+                round(44 * u),
                 fg=theme.ON_CLOSED,
                 bg=theme.CLOSED_BUTTON,
                 role="service-closed",
             )
-        )
+            note = place(
+                when,
+                bottom,
+                round(34 * u),
+                fg=theme.ON_CLOSED,
+                bg=theme.CLOSED_BUTTON,
+                role="opens",
+            )
+        plan.texts.append(name)
         plan.texts.append(note)
     buttons.append(Button(rect, "issue", service.id, service.open))
 

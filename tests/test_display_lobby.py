@@ -280,3 +280,33 @@ def test_view_from_something_that_is_not_even_a_dict() -> None:
     for junk in (None, [], "state", 42):
         view = lobby_view_from_snapshot(junk, small_site(), TUESDAY_10)  # type: ignore[arg-type]
         assert view.serving == ()
+
+
+def test_view_from_the_controllers_own_snapshot(tmp_path: Path) -> None:
+    """Contract check against the real producer of `queue/state`, not a hand-made dict."""
+    from firmware.clock import ManualClock
+    from firmware.controller import Controller
+    from firmware.ledger import Ledger
+    from mqtt_bridge import topics
+    from mqtt_bridge.payloads import Command
+
+    clock = ManualClock(at(MONDAY, 9, 0))
+    controller = Controller(small_site(), Ledger(tmp_path / "ledger.sqlite"), clock)
+    issue = {"lang": "fi", "device": "lobby-1", "appointment": None, "service": "kela"}
+    for n in range(3):
+        controller.handle(Command(topics.ISSUE, f"i{n}", issue))
+    clock.advance(minutes=2)
+    controller.handle(Command(topics.CALL, "c1", {"room": "1", "services": []}))
+    clock.advance(minutes=2)
+    second = controller.handle(Command(topics.CALL, "c2", {"room": "2", "services": ["kela"]}))
+
+    view = lobby_view_from_snapshot(controller.snapshot(), small_site(), clock.now())
+    assert [(r.ticket, r.room_name) for r in view.serving] == [
+        ("K002", "Huone 2"),
+        ("K001", "Huone 1"),
+    ]
+    assert view.newest_call_id == second.response["ticket"]["call_id"]
+    kela = view.services[0]
+    assert (kela.name, kela.waiting, kela.open) == ("Kela", 1, True)
+    items = layout_lobby(view, LANDSCAPE)
+    assert by_role(items, "ticket-newest")[0].text == "K002"
