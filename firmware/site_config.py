@@ -1,0 +1,965 @@
+"""Reading a site's TOML config into the typed model, and saying everything that is wrong.
+
+A technician fixing a config on a ladder wants the whole list at once, each item naming the
+field (`services[2].hours.wed[0]`), what was expected and what was found, with a "did you
+mean" for typos. So nothing here stops at the first problem: every check adds to one list and
+`ConfigError` carries all of it. The checks that span sections (unique ids, rooms' services,
+hours inside the opening hours) run on whatever parts were readable.
+
+The format is documented by `config/demo-site.toml`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import json
+import re
+import sys
+import tomllib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, TextIO, TypeVar
+from zoneinfo import available_timezones
+
+from firmware.site_model import (
+    LANGS,
+    PRINTER_KINDS,
+    ROLES,
+    WEEKDAYS,
+    BrokerConfig,
+    DateException,
+    Device,
+    Localized,
+    PrinterConfig,
+    QueueRules,
+    Room,
+    ScreenConfig,
+    Service,
+    Site,
+    SiteConfig,
+    TimeRange,
+    WeeklyHours,
+)
+
+T = TypeVar("T")
+
+PASSWORD_MASK = "********"
+# Ids become MQTT topic levels (piste/<site>/room/<room>/...), so they stay in a set that
+# needs no escaping anywhere: no wildcards, no separators, no case games.
+ID_PATTERN = re.compile(r"[a-z0-9-]{1,32}")
+RANGE_PATTERN = re.compile(r"([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)")
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+LANG_NAMES = {"fi": "Finnish", "sv": "Swedish", "en": "English"}
+MAX_SCREEN_SIDE = 16384
+
+
+@dataclass(frozen=True)
+class ConfigProblem:
+    """One thing wrong in a config: where (`rooms[1].services[0]`) and what."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+class ConfigError(Exception):
+    """Every problem found in one config file."""
+
+    def __init__(self, problems: list[ConfigProblem], source: str = "") -> None:
+        self.problems = list(problems)
+        self.source = source
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        count = len(self.problems)
+        head = f"{self.source or 'config'}: {count} problem{'' if count == 1 else 's'}"
+        return "\n".join([head, *(f"  {p}" for p in self.problems)])
+
+
+class _Missing:
+    """Marks a key that is not in its table (None is not a TOML value, but be explicit)."""
+
+    def __repr__(self) -> str:
+        return "<missing>"
+
+
+MISSING: Any = _Missing()
+
+
+# --- paths and descriptions -------------------------------------------------------------
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def _join(path: str, key: str | int) -> str:
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    shown = key if _BARE_KEY.fullmatch(key) else json.dumps(key, ensure_ascii=False)
+    return f"{path}.{shown}" if path else shown
+
+
+def _show(value: Any) -> str:
+    """A value as the technician wrote it, with its TOML type, for "found ..." texts."""
+    if isinstance(value, bool):
+        return f"{'true' if value else 'false'} (a boolean)"
+    if isinstance(value, str):
+        text = value if len(value) <= 40 else value[:37] + "..."
+        return f"{json.dumps(text, ensure_ascii=False)} (a text)"
+    if isinstance(value, int):
+        return f"{value} (an integer)"
+    if isinstance(value, float):
+        return f"{value} (a decimal number)"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, datetime):
+        return f"{value.isoformat()} (a date and time)"
+    if isinstance(value, date):
+        return f"{value.isoformat()} (a date)"
+    if isinstance(value, time):
+        return f"{value.isoformat()} (a time)"
+    return repr(value)
+
+
+def _suggest(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _fmt_range(r: TimeRange) -> str:
+    return f"{r.start:%H:%M}-{r.end:%H:%M}"
+
+
+def _fmt_ranges(ranges: Sequence[TimeRange]) -> str:
+    return ", ".join(_fmt_range(r) for r in ranges)
+
+
+# --- the collector and its readers -------------------------------------------------------
+
+
+class _Reader:
+    """Collects problems; each read returns the converted value or None when it is wrong."""
+
+    def __init__(self) -> None:
+        self.problems: list[ConfigProblem] = []
+
+    def add(self, path: str, message: str) -> None:
+        self.problems.append(ConfigProblem(path, message))
+
+    def wrong(self, path: str, expected: str, value: Any) -> None:
+        if value is MISSING:
+            self.add(path, f"missing: expected {expected}")
+        else:
+            self.add(path, f"expected {expected}, found {_show(value)}")
+
+    def table(self, value: Any, path: str, known: Sequence[str],
+              what: str = "a table") -> dict[str, Any] | None:
+        """The table itself, with every key it has that the format does not know reported."""
+        if not isinstance(value, dict):
+            self.wrong(path, what, value)
+            return None
+        for key in value:
+            if key not in known:
+                hint = _suggest(key, known) or f"; expected one of: {', '.join(known)}"
+                self.add(_join(path, key), f"unknown key '{key}'{hint}")
+        return value
+
+    def get(self, table: dict[str, Any], path: str, key: str,
+            read: Callable[[_Reader, Any, str], T | None], default: Any = MISSING) -> T | None:
+        """Read `table[key]`; a missing key is reported unless a default is given."""
+        if key not in table and default is not MISSING:
+            return default
+        return read(self, table.get(key, MISSING), _join(path, key))
+
+    def items(self, value: Any, path: str, what: str) -> list[tuple[str, Any]]:
+        """The entries of a list, each with its path; a non-list is reported."""
+        if not isinstance(value, list):
+            self.wrong(path, f"a list of {what}", value)
+            return []
+        return [(_join(path, i), item) for i, item in enumerate(value)]
+
+
+def _text(r: _Reader, value: Any, path: str) -> str | None:
+    if isinstance(value, str):
+        return value
+    r.wrong(path, "a text in quotes", value)
+    return None
+
+
+def _nonempty_text(r: _Reader, value: Any, path: str) -> str | None:
+    if isinstance(value, str) and value.strip():
+        return value
+    r.wrong(path, "a non-empty text", value)
+    return None
+
+
+def _boolean(r: _Reader, value: Any, path: str) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    hint = " (write true or false without quotes)" if value in ("true", "false") else ""
+    r.wrong(path, "true or false" + hint, value)
+    return None
+
+
+def _integer(low: int, high: int | None = None, what: str = "an integer"
+             ) -> Callable[[_Reader, Any, str], int | None]:
+    span = f"{what} from {low} to {high}" if high is not None else f"{what} of at least {low}"
+
+    def read(r: _Reader, value: Any, path: str) -> int | None:
+        ok = isinstance(value, int) and not isinstance(value, bool)
+        if ok and low <= value and (high is None or value <= high):
+            return int(value)
+        hint = ""
+        if isinstance(value, str) and _parses_as_int(value):
+            hint = f" (write it without quotes: {value.strip()})"
+        r.wrong(path, span + hint, value)
+        return None
+
+    return read
+
+
+def _parses_as_int(text: str) -> bool:
+    try:
+        int(text.strip(), 0)
+    except ValueError:
+        return False
+    return True
+
+
+def _number(low: float, high: float | None = None, *, low_inclusive: bool = False
+            ) -> Callable[[_Reader, Any, str], float | None]:
+    above = f"at least {low:g}" if low_inclusive else f"above {low:g}"
+    span = f"a number {above}" + (f" and below {high:g}" if high is not None else "")
+
+    def read(r: _Reader, value: Any, path: str) -> float | None:
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        # `value == value` is false for nan, which TOML allows.
+        if ok and value == value and (low <= value if low_inclusive else low < value) and (
+                high is None or value < high):
+            return float(value)
+        r.wrong(path, span, value)
+        return None
+
+    return read
+
+
+def _ident(r: _Reader, value: Any, path: str) -> str | None:
+    if isinstance(value, str) and ID_PATTERN.fullmatch(value):
+        return value
+    expected = "an id of 1 to 32 characters a-z, 0-9 or '-'"
+    if not isinstance(value, str):
+        r.wrong(path, f"{expected} in quotes", value)
+        return None
+    r.wrong(path, expected + _id_hint(value), value)
+    return None
+
+
+def _id_hint(value: str) -> str:
+    """Why an id text is wrong, in the terms that matter: ids become MQTT topic levels."""
+    if "/" in value:
+        return " (ids become MQTT topic levels and '/' would split the level)"
+    wild = [c for c in "+#" if c in value]
+    if wild:
+        return f" (ids become MQTT topic levels and {' and '.join(wild)} are MQTT wildcards)"
+    if value.lower() != value and ID_PATTERN.fullmatch(value.lower()):
+        return f" (ids become MQTT topic levels: write it in lower case, '{value.lower()}')"
+    if len(value) > 32:
+        return " (ids become MQTT topic levels: keep them short)"
+    if not value:
+        return ""
+    return " (ids become MQTT topic levels: use only a-z, 0-9 and '-')"
+
+
+def _prefix(r: _Reader, value: Any, path: str) -> str | None:
+    if isinstance(value, str) and len(value) == 1 and "A" <= value <= "Z":
+        return value
+    hint = f" (write '{value.upper()}')" if isinstance(value, str) and len(value) == 1 and \
+        "A" <= value.upper() <= "Z" else ""
+    r.wrong(path, "one capital letter A-Z" + hint, value)
+    return None
+
+
+def _localized(r: _Reader, value: Any, path: str) -> Localized | None:
+    table = r.table(value, path, LANGS, what="a table of texts in fi, sv and en")
+    if table is None:
+        return None
+    texts: dict[str, str] = {}
+    for lang in LANGS:
+        text = table.get(lang, MISSING)
+        if isinstance(text, str) and text.strip():
+            texts[lang] = text
+        else:
+            # Every text a customer sees exists in the three languages of the service point.
+            r.wrong(_join(path, lang), f"a non-empty text in {LANG_NAMES[lang]} "
+                    "(every name needs fi, sv and en)", text)
+    if len(texts) != len(LANGS):
+        return None
+    return Localized(texts["fi"], texts["sv"], texts["en"])
+
+
+# --- hours ---------------------------------------------------------------------------------
+
+
+def _time_range(r: _Reader, value: Any, path: str) -> TimeRange | None:
+    expected = 'a time range "HH:MM-HH:MM" such as "08:00-16:15"'
+    if not isinstance(value, str):
+        r.wrong(path, expected, value)
+        return None
+    match = RANGE_PATTERN.fullmatch(value.strip())
+    if match is None:
+        hint = " (use a plain '-' between the times)" if "–" in value or "—" in value else ""
+        r.wrong(path, expected + hint, value)
+        return None
+    h1, m1, h2, m2 = (int(g) for g in match.groups())
+    result = TimeRange(time(h1, m1), time(h2, m2))
+    if result.start >= result.end:
+        r.add(path, f"expected a start before the end, found \"{value}\" "
+              "(a day's hours cannot run past midnight)")
+        return None
+    return result
+
+
+def _day_ranges(r: _Reader, value: Any, path: str) -> list[TimeRange | None]:
+    """One day's ranges in the order written (None where an entry is wrong), overlaps reported.
+
+    The order is kept so that later checks can name an entry by its index.
+    """
+    ranges = [_time_range(r, item, p) for p, item in r.items(value, path, '"HH:MM-HH:MM" texts')]
+    for i, this in enumerate(ranges):
+        for j in range(i):
+            other = ranges[j]
+            if this and other and this.start < other.end and other.start < this.end:
+                r.add(_join(path, i), f"{_fmt_range(this)} overlaps {_fmt_range(other)} "
+                      f"at {_join(path, j)}")
+                break
+    return ranges
+
+
+# A week as read: weekday index -> the ranges in written order, None for unreadable entries.
+RawWeek = dict[int, list[TimeRange | None]]
+
+
+def _week(r: _Reader, value: Any, path: str) -> RawWeek | None:
+    table = r.table(value, path, WEEKDAYS, what="a table of weekdays (mon ... sun)")
+    if table is None:
+        return None
+    return {i: _day_ranges(r, table[day], _join(path, day))
+            for i, day in enumerate(WEEKDAYS) if day in table}
+
+
+def _weekly_hours(raw: RawWeek | None) -> WeeklyHours:
+    raw = raw or {}
+    return WeeklyHours(tuple(_sorted_valid(raw.get(i, [])) for i in range(len(WEEKDAYS))))
+
+
+def _sorted_valid(ranges: Iterable[TimeRange | None]) -> tuple[TimeRange, ...]:
+    return tuple(sorted((r for r in ranges if r is not None), key=lambda r: r.start))
+
+
+def _within(inner: TimeRange, outer: Sequence[TimeRange]) -> bool:
+    return any(o.start <= inner.start and inner.end <= o.end for o in outer)
+
+
+def _check_inside_opening(r: _Reader, ranges: list[TimeRange | None], path: str,
+                          opening: Sequence[TimeRange], when: str) -> None:
+    """A service's ranges must lie inside the site's: nobody is served behind locked doors."""
+    for i, rng in enumerate(ranges):
+        if rng is None or _within(rng, opening):
+            continue
+        site = f"the site is open {_fmt_ranges(opening)}" if opening else "the site is closed"
+        r.add(_join(path, i), f"{_fmt_range(rng)} is outside the site's opening hours "
+              f"on {when} ({site}; see site.opening_hours)")
+
+
+# --- sections ------------------------------------------------------------------------------
+
+TOP_KEYS = ("site", "broker", "queue", "services", "rooms", "devices")
+SITE_KEYS = ("id", "name", "timezone", "opening_hours", "anonymous_numbering", "closed_days")
+CLOSED_DAY_KEYS = ("date", "reason")
+SERVICE_KEYS = ("id", "prefix", "name", "mean_service_minutes", "note", "hours", "exceptions")
+EXCEPTION_KEYS = ("date", "hours", "reason")
+ROOM_KEYS = ("id", "name", "services")
+DEVICE_KEYS = ("id", "roles", "room", "screen", "printer", "chime")
+SCREEN_KEYS = ("width", "height", "fullscreen")
+BROKER_KEYS = ("host", "port", "username", "password")
+PRINTER_COMMON = ("kind", "profile", "timeout_s")
+# The fields each printer kind needs (first tuple) and may have (second); the rest of
+# PrinterConfig's fields belong to other kinds and are reported when set.
+PRINTER_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "file": (("path",), ()),
+    "usb": (("usb_vendor", "usb_product"), ()),
+    "serial": (("serial_port",), ("baudrate",)),
+    "network": (("host",), ("port",)),
+    "none": ((), ()),
+}
+# Queue rules that must be at least 1 (the others may be 0).
+RULES_AT_LEAST_ONE = ("estimate_window_minutes", "congestion_waiting", "congestion_eta_minutes")
+
+
+def _toml_date(r: _Reader, value: Any, path: str) -> date | None:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    hint = ""
+    if isinstance(value, str):
+        try:
+            date.fromisoformat(value)
+            hint = f" (write it without quotes: {value})"
+        except ValueError:
+            pass
+    r.wrong(path, "a date such as 2026-12-24" + hint, value)
+    return None
+
+
+def _timezone(r: _Reader, value: Any, path: str) -> str | None:
+    if isinstance(value, str) and value in _zones():
+        return value
+    hint = _suggest(value, _zones()) if isinstance(value, str) else ""
+    r.wrong(path, 'an IANA time zone such as "Europe/Helsinki"', value)
+    if hint:  # the suggestion reads best after what was found
+        last = r.problems.pop()
+        r.add(last.path, last.message + hint)
+    return None
+
+
+@lru_cache(maxsize=1)
+def _zones() -> frozenset[str]:
+    # Asked once: the list comes from the tzdata package and the system's zoneinfo files.
+    return frozenset(available_timezones())
+
+
+@dataclass
+class _SiteParts:
+    site: Site | None = None
+    opening: RawWeek | None = None
+    closed: dict[date, str] = dataclasses.field(default_factory=dict)
+
+
+def _read_site(r: _Reader, value: Any, path: str) -> _SiteParts:
+    parts = _SiteParts()
+    table = r.table(value, path, SITE_KEYS)
+    if table is None:
+        return parts
+    site_id = r.get(table, path, "id", _ident)
+    name = r.get(table, path, "name", _localized)
+    zone = r.get(table, path, "timezone", _timezone)
+    parts.opening = r.get(table, path, "opening_hours", _week)
+    anonymous = r.get(table, path, "anonymous_numbering", _boolean, default=False)
+    parts.closed = _closed_days(r, table.get("closed_days", []), _join(path, "closed_days"))
+    if site_id and name and zone and parts.opening is not None and anonymous is not None:
+        parts.site = Site(site_id, name, zone, _weekly_hours(parts.opening), anonymous)
+    return parts
+
+
+def _closed_days(r: _Reader, value: Any, path: str) -> dict[date, str]:
+    """Days the whole site is closed (public holidays): every service gets a closed exception."""
+    closed: dict[date, str] = {}
+    for p, item in r.items(value, path, "tables with a date"):
+        table = r.table(item, p, CLOSED_DAY_KEYS)
+        if table is None:
+            continue
+        day = r.get(table, p, "date", _toml_date)
+        reason = r.get(table, p, "reason", _text, default="")
+        if day is None or reason is None:
+            continue
+        if day in closed:
+            r.add(_join(p, "date"), f"{day} is listed twice")
+        closed[day] = reason
+    return closed
+
+
+def _read_broker(r: _Reader, value: Any, path: str) -> BrokerConfig | None:
+    table = r.table(value, path, BROKER_KEYS)
+    if table is None:
+        return None
+    default = BrokerConfig()
+    host = r.get(table, path, "host", _nonempty_text, default=default.host)
+    port = r.get(table, path, "port", _integer(1, 65535, "a port"), default=default.port)
+    username = r.get(table, path, "username", _text, default=default.username)
+    password = r.get(table, path, "password", _text, default=default.password)
+    if host is None or port is None or username is None or password is None:
+        return None
+    return BrokerConfig(host, port, username, password)
+
+
+def _read_rules(r: _Reader, value: Any, path: str) -> QueueRules | None:
+    """The `[queue]` table: each field's type follows the default in QueueRules."""
+    fields = [f.name for f in dataclasses.fields(QueueRules)]
+    table = r.table(value, path, fields)
+    if table is None:
+        return None
+    defaults = QueueRules()
+    values: dict[str, Any] = {}
+    for name in fields:
+        default = getattr(defaults, name)
+        values[name] = r.get(table, path, name, _rule_reader(name, default), default=default)
+    if any(v is None for v in values.values()):
+        return None
+    return QueueRules(**values)
+
+
+def _rule_reader(name: str, default: Any) -> Callable[[_Reader, Any, str], Any]:
+    if isinstance(default, bool):
+        return _boolean
+    if isinstance(default, float):
+        return _number(0.0, 1.0)  # a share, such as the congestion clear ratio
+    return _integer(1 if name in RULES_AT_LEAST_ONE else 0, what="a whole number of minutes"
+                    if name.endswith("_minutes") else "an integer")
+
+
+@dataclass
+class _ServiceParts:
+    index: int
+    path: str
+    id: str | None
+    prefix: str | None
+    hours: RawWeek | None
+    exceptions: list[tuple[str, DateException]]
+    service: Service | None
+
+
+def _read_service(r: _Reader, index: int, value: Any, path: str) -> _ServiceParts:
+    table = r.table(value, path, SERVICE_KEYS)
+    if table is None:
+        return _ServiceParts(index, path, None, None, None, [], None)
+    service_id = r.get(table, path, "id", _ident)
+    prefix = r.get(table, path, "prefix", _prefix)
+    name = r.get(table, path, "name", _localized)
+    minutes = r.get(table, path, "mean_service_minutes", _number(0.0, 24 * 60),
+                    default=Service.mean_service_minutes)
+    note = r.get(table, path, "note", _localized, default=None)
+    hours = r.get(table, path, "hours", _week)
+    exceptions = _exceptions(r, table.get("exceptions", []), _join(path, "exceptions"))
+    note_ok = note is not None or "note" not in table
+    service = None
+    if service_id and prefix and name and minutes is not None and hours is not None and note_ok:
+        service = Service(service_id, prefix, name, _weekly_hours(hours),
+                          tuple(e for _, e in exceptions), minutes, note)
+    return _ServiceParts(index, path, service_id, prefix, hours, exceptions, service)
+
+
+def _exceptions(r: _Reader, value: Any, path: str) -> list[tuple[str, DateException]]:
+    """A service's date exceptions, each with its path; hours = [] (or none) means closed."""
+    found: list[tuple[str, DateException]] = []
+    seen: dict[date, str] = {}
+    for p, item in r.items(value, path, "tables with a date and hours"):
+        table = r.table(item, p, EXCEPTION_KEYS)
+        if table is None:
+            continue
+        day = r.get(table, p, "date", _toml_date)
+        ranges = _day_ranges(r, table.get("hours", []), _join(p, "hours"))
+        reason = r.get(table, p, "reason", _text, default="")
+        if day is None or reason is None:
+            continue
+        if day in seen:
+            r.add(_join(p, "date"), f"{day} already has an exception at {seen[day]}")
+            continue
+        seen[day] = p
+        found.append((p, DateException(day, _sorted_valid(ranges), reason)))
+    return found
+
+
+def _read_room(r: _Reader, value: Any, path: str) -> tuple[Room | None, list[tuple[str, str]]]:
+    """The room, and its service references (path, id) for the cross check."""
+    table = r.table(value, path, ROOM_KEYS)
+    if table is None:
+        return None, []
+    room_id = r.get(table, path, "id", _ident)
+    name = r.get(table, path, "name", _localized)
+    refs: list[tuple[str, str]] = []
+    services_path = _join(path, "services")
+    for p, item in r.items(table.get("services", MISSING), services_path, "service ids"):
+        if not isinstance(item, str):
+            r.wrong(p, "a service id in quotes", item)
+        elif item in (ref for _, ref in refs):
+            r.add(p, f"'{item}' is listed twice")
+        else:
+            refs.append((p, item))
+    if room_id and name and "services" in table and isinstance(table["services"], list):
+        return Room(room_id, name, tuple(ref for _, ref in refs)), refs
+    return None, refs
+
+
+def _read_roles(r: _Reader, value: Any, path: str) -> tuple[str, ...] | None:
+    expected = f"a list of roles from {', '.join(ROLES)}"
+    if not isinstance(value, list) or not value:
+        r.wrong(path, expected, value)
+        return None
+    roles: list[str] = []
+    for p, item in r.items(value, path, "roles"):
+        if not isinstance(item, str) or item not in ROLES:
+            r.wrong(p, f"one of {', '.join(ROLES)}" + (
+                _suggest(item, ROLES) if isinstance(item, str) else ""), item)
+        elif item in roles:
+            r.add(p, f"role '{item}' is listed twice")
+        else:
+            roles.append(item)
+    return tuple(roles) if len(roles) == len(value) else None
+
+
+def _read_screen(r: _Reader, value: Any, path: str) -> ScreenConfig | None:
+    table = r.table(value, path, SCREEN_KEYS)
+    if table is None:
+        return None
+    default = ScreenConfig()
+    side = _integer(1, MAX_SCREEN_SIDE, "a number of pixels")
+    width = r.get(table, path, "width", side, default=default.width)
+    height = r.get(table, path, "height", side, default=default.height)
+    full = r.get(table, path, "fullscreen", _boolean, default=default.fullscreen)
+    if width is None or height is None or full is None:
+        return None
+    return ScreenConfig(width, height, full)
+
+
+def _printer_readers() -> dict[str, Callable[[_Reader, Any, str], Any]]:
+    return {
+        "profile": _nonempty_text,
+        "timeout_s": _number(0.0, 600.0),
+        "path": _nonempty_text,
+        # TOML writes them as in lsusb: usb_vendor = 0x04b8
+        "usb_vendor": _integer(1, 0xFFFF, "a USB id (such as 0x04b8)"),
+        "usb_product": _integer(1, 0xFFFF, "a USB id (such as 0x0e28)"),
+        "serial_port": _nonempty_text,
+        "baudrate": _integer(1, 4_000_000, "a baud rate"),
+        "host": _nonempty_text,
+        "port": _integer(1, 65535, "a port"),
+    }
+
+
+def _read_printer(r: _Reader, value: Any, path: str) -> PrinterConfig | None:
+    every = [f.name for f in dataclasses.fields(PrinterConfig)]
+    table = r.table(value, path, every)
+    if table is None:
+        return None
+    kind = table.get("kind", MISSING)
+    if kind not in PRINTER_KINDS:
+        hint = _suggest(kind, PRINTER_KINDS) if isinstance(kind, str) else ""
+        r.wrong(_join(path, "kind"), f"one of {', '.join(PRINTER_KINDS)}{hint}", kind)
+        return None
+    needs, may = PRINTER_FIELDS[kind]
+    readers = _printer_readers()
+    values: dict[str, Any] = {"kind": kind}
+    for key in (*PRINTER_COMMON[1:], *needs, *may):
+        default = MISSING if key in needs else getattr(PrinterConfig, key)
+        values[key] = r.get(table, path, key, readers[key], default=default)
+    for key in table:
+        if key in every and key not in values:
+            owner = next(k for k, (n, m) in PRINTER_FIELDS.items() if key in n + m)
+            r.add(_join(path, key), f"'{key}' is for printers of kind '{owner}', "
+                  f"this one is kind '{kind}'")
+    if any(v is None for v in values.values()):
+        return None
+    return PrinterConfig(**values)
+
+
+@dataclass
+class _DeviceParts:
+    path: str
+    id: str | None
+    roles: tuple[str, ...] | None
+    room: str | None
+    device: Device | None
+
+
+def _read_device(r: _Reader, value: Any, path: str) -> _DeviceParts:
+    table = r.table(value, path, DEVICE_KEYS)
+    if table is None:
+        return _DeviceParts(path, None, None, None, None)
+    device_id = r.get(table, path, "id", _ident)
+    roles = r.get(table, path, "roles", _read_roles)
+    room = r.get(table, path, "room", _text, default=None)
+    screen = r.get(table, path, "screen", _read_screen, default=ScreenConfig())
+    if "printer" in table:
+        printer = _read_printer(r, table["printer"], _join(path, "printer"))
+    else:
+        printer = PrinterConfig(kind="none")
+        if roles and "kiosk" in roles:
+            r.add(_join(path, "printer"), "missing: a kiosk needs a [devices.printer] table "
+                  '(kind = "none" if it has no printer)')
+    chime = r.get(table, path, "chime", _boolean, default=True)
+    device = None
+    if device_id and roles and screen and printer and chime is not None:
+        device = Device(device_id, roles, room, screen, printer, chime)
+    return _DeviceParts(path, device_id, roles, room, device)
+
+
+# --- checks across sections --------------------------------------------------------------
+
+
+def _check_unique(r: _Reader, ids: Iterable[tuple[str, str | None]], what: str) -> None:
+    """Each (path, id) pair's id must be new; the second and later uses are reported."""
+    first: dict[str, str] = {}
+    for path, value in ids:
+        if value is None:
+            continue
+        if value in first:
+            r.add(path, f"duplicate {what} '{value}': {first[value]} already has it")
+        else:
+            first[value] = path
+
+
+def _check_services(r: _Reader, site: _SiteParts, services: list[_ServiceParts]) -> None:
+    _check_unique(r, ((_join(s.path, "id"), s.id) for s in services), "service id")
+    _check_unique(r, ((_join(s.path, "prefix"), s.prefix) for s in services), "prefix")
+    if site.opening is None:
+        return  # the site's hours are unreadable; their own problems are already listed
+    for s in services:
+        for day, ranges in (s.hours or {}).items():
+            _check_inside_opening(r, ranges, _join(_join(s.path, "hours"), WEEKDAYS[day]),
+                                  _sorted_valid(site.opening.get(day, [])), DAY_NAMES[day])
+        for p, exc in s.exceptions:
+            _check_exception(r, site, p, exc)
+
+
+def _check_exception(r: _Reader, site: _SiteParts, path: str, exc: DateException) -> None:
+    assert site.opening is not None
+    if exc.day in site.closed and exc.ranges:
+        r.add(_join(path, "hours"), f"the whole site is closed on {exc.day} "
+              "(see site.closed_days)")
+        return
+    weekday = exc.day.weekday()
+    opening = _sorted_valid(site.opening.get(weekday, []))
+    # Checked in sorted order, so name entries by their time rather than their index.
+    for rng in exc.ranges:
+        if not _within(rng, opening):
+            where = f"open {_fmt_ranges(opening)}" if opening else "closed"
+            r.add(_join(path, "hours"), f"{_fmt_range(rng)} is outside the site's opening "
+                  f"hours on {exc.day} ({DAY_NAMES[weekday]}: the site is {where})")
+
+
+def _check_rooms(r: _Reader, refs: list[tuple[str, str]],
+                 service_ids: Sequence[str] | None) -> None:
+    if service_ids is None:
+        return
+    for path, ref in refs:
+        if ref not in service_ids:
+            hint = _suggest(ref, service_ids) or f"; services: {', '.join(service_ids)}"
+            r.add(path, f"unknown service '{ref}'{hint}")
+
+
+def _check_devices(r: _Reader, devices: list[_DeviceParts], room_ids: Sequence[str] | None,
+                   path: str) -> None:
+    _check_unique(r, ((_join(d.path, "id"), d.id) for d in devices), "device id")
+    for d in devices:
+        _check_device_room(r, d, room_ids)
+    controllers = [d for d in devices if d.roles and "controller" in d.roles]
+    if not controllers and all(d.roles is not None for d in devices):
+        r.add(path, "no device has the controller role; exactly one must (it keeps the queue)")
+    for extra in controllers[1:]:
+        r.add(_join(extra.path, "roles"), f"a second controller: {controllers[0].id} already "
+              "has the controller role and a site has exactly one")
+
+
+def _check_device_room(r: _Reader, d: _DeviceParts, room_ids: Sequence[str] | None) -> None:
+    path = _join(d.path, "room")
+    has_role = d.roles is not None and "room" in d.roles
+    if d.room is None:
+        if has_role:
+            r.add(path, "missing: a device with the room role names its room, such as room = \"1\"")
+    elif d.roles is not None and not has_role:
+        r.add(path, "only a device with the room role names a room; add 'room' to its roles "
+              "or remove this key")
+    elif room_ids is not None and d.room not in room_ids:
+        hint = _suggest(d.room, room_ids) or f"; rooms: {', '.join(room_ids)}"
+        r.add(path, f"unknown room '{d.room}'{hint}")
+
+
+# --- the whole file ---------------------------------------------------------------------
+
+
+def _declared_ids(values: Any) -> list[str] | None:
+    """Every id written as a text, valid or not, so a bad id is not reported twice; None when
+    the section itself is unreadable (its problem is listed, references cannot be checked)."""
+    if not isinstance(values, list):
+        return None
+    return [v["id"] for v in values if isinstance(v, dict) and isinstance(v.get("id"), str)]
+
+
+def _validate(data: dict[str, Any], source: str) -> SiteConfig:
+    r = _Reader()
+    r.table(data, "", TOP_KEYS)
+    site = _read_site(r, data.get("site", MISSING), "site")
+    broker = r.get(data, "", "broker", _read_broker, default=BrokerConfig())
+    rules = r.get(data, "", "queue", _read_rules, default=QueueRules())
+    services = [_read_service(r, i, v, p)
+                for i, (p, v) in enumerate(r.items(data.get("services", MISSING), "services",
+                                                   "[[services]] tables"))]
+    _check_services(r, site, services)
+    rooms: list[Room | None] = []
+    room_paths: list[tuple[str, str | None]] = []
+    for p, v in r.items(data.get("rooms", MISSING), "rooms", "[[rooms]] tables"):
+        room, refs = _read_room(r, v, p)
+        rooms.append(room)
+        _check_rooms(r, refs, _declared_ids(data.get("services")))
+        raw_id = v.get("id") if isinstance(v, dict) else None
+        room_paths.append((_join(p, "id"), raw_id if isinstance(raw_id, str) else None))
+    _check_unique(r, room_paths, "room id")
+    devices = [_read_device(r, v, p)
+               for p, v in r.items(data.get("devices", MISSING), "devices", "[[devices]] tables")]
+    _check_devices(r, devices, _declared_ids(data.get("rooms")), "devices")
+    if r.problems:
+        raise ConfigError(r.problems, source)
+    assert site.site is not None and broker is not None and rules is not None
+    return SiteConfig(
+        site=site.site,
+        broker=broker,
+        services=tuple(_with_closed_days(s.service, site.closed) for s in services
+                       if s.service),
+        rooms=tuple(room for room in rooms if room),
+        devices=tuple(d.device for d in devices if d.device),
+        source=source,
+        rules=rules,
+    )
+
+
+def _with_closed_days(service: Service, closed: dict[date, str]) -> Service:
+    """The site's closed days become closed exceptions of every service (its own win)."""
+    own = {e.day for e in service.exceptions}
+    extra = [DateException(day, (), reason) for day, reason in closed.items() if day not in own]
+    merged = sorted((*service.exceptions, *extra), key=lambda e: e.day)
+    return dataclasses.replace(service, exceptions=tuple(merged))
+
+
+_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def _toml_problem(exc: tomllib.TOMLDecodeError, text: str) -> ConfigProblem:
+    """The parser's message, with the line it complains about so it can be found at once."""
+    message = f"not valid TOML: {exc}"
+    match = _TOML_POSITION.search(str(exc))
+    if match:
+        lines = text.splitlines()
+        number = int(match.group(1))
+        if 1 <= number <= len(lines):
+            message += f": {lines[number - 1].strip()[:80]}"
+    return ConfigProblem("", message)
+
+
+def parse_site_config(text: str, source: str = "<text>") -> SiteConfig:
+    """Validate a config given as TOML text; `source` names it in messages."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError([_toml_problem(exc, text)], source) from None
+    return _validate(data, source)
+
+
+def load_site_config(path: str | Path) -> SiteConfig:
+    """Read and validate a site config file; raises ConfigError listing every problem."""
+    source = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise ConfigError([ConfigProblem("", "no such file")], source) from None
+    except IsADirectoryError:
+        raise ConfigError([ConfigProblem("", "is a directory, expected a TOML file")],
+                          source) from None
+    except OSError as exc:
+        raise ConfigError([ConfigProblem("", f"cannot read the file: {exc.strerror or exc}")],
+                          source) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError([ConfigProblem("", f"not UTF-8 text (byte {exc.start}); save the "
+                                         "file as UTF-8")], source) from None
+    return parse_site_config(text, source)
+
+
+# --- showing a config ----------------------------------------------------------------------
+
+
+def _week_dict(hours: WeeklyHours) -> dict[str, list[str]]:
+    return {day: [_fmt_range(r) for r in hours.on(i)]
+            for i, day in enumerate(WEEKDAYS) if hours.on(i)}
+
+
+def _week_text(hours: WeeklyHours) -> str:
+    """Compact weekly hours: consecutive days with equal hours run together ("mon-thu")."""
+    groups: list[tuple[int, int, str]] = []
+    for i in range(len(WEEKDAYS)):
+        text = _fmt_ranges(hours.on(i))
+        if not text:
+            continue
+        if groups and groups[-1][1] == i - 1 and groups[-1][2] == text:
+            groups[-1] = (groups[-1][0], i, text)
+        else:
+            groups.append((i, i, text))
+    parts = [f"{WEEKDAYS[a]}{'-' + WEEKDAYS[b] if b != a else ''} {t}" for a, b, t in groups]
+    return "; ".join(parts) or "closed"
+
+
+def summarize(config: SiteConfig) -> str:
+    """A few lines a technician can read to see that the file says what they meant."""
+    site = config.site
+    lines = [
+        f"site {site.id}: {site.name.fi} / {site.name.sv} / {site.name.en}",
+        f"  timezone {site.timezone}; open {_week_text(site.opening_hours)}",
+        f"{len(config.services)} services:",
+        *(f"  {s.prefix} {s.id:<14} {s.name.fi}: {_week_text(s.hours)}" for s in config.services),
+        f"{len(config.rooms)} rooms:",
+        *(f"  {r.id:<6} {', '.join(r.services) or '(no services)'}" for r in config.rooms),
+        f"{len(config.devices)} devices:",
+        *(f"  {d.id:<14} {', '.join(d.roles)}" + (f" (room {d.room})" if d.room else "")
+          for d in config.devices),
+        f"broker {config.broker.host}:{config.broker.port}",
+    ]
+    return "\n".join(lines)
+
+
+def to_json_dict(config: SiteConfig) -> dict[str, Any]:
+    """The effective config as JSON-ready data (defaults filled in); the password masked."""
+    site = config.site
+    broker = dataclasses.asdict(config.broker)
+    broker["password"] = PASSWORD_MASK if config.broker.password else ""
+    return {
+        "source": config.source,
+        "site": {"id": site.id, "name": site.name.as_dict(), "timezone": site.timezone,
+                 "anonymous_numbering": site.anonymous_numbering,
+                 "opening_hours": _week_dict(site.opening_hours)},
+        "broker": broker,
+        "queue": dataclasses.asdict(config.rules),
+        "services": [_service_dict(s) for s in config.services],
+        "rooms": [{"id": r.id, "name": r.name.as_dict(), "services": list(r.services)}
+                  for r in config.rooms],
+        "devices": [_device_dict(d) for d in config.devices],
+    }
+
+
+def _service_dict(s: Service) -> dict[str, Any]:
+    return {
+        "id": s.id, "prefix": s.prefix, "name": s.name.as_dict(),
+        "mean_service_minutes": s.mean_service_minutes,
+        "note": s.note.as_dict() if s.note else None,
+        "hours": _week_dict(s.hours),
+        "exceptions": [{"date": e.day.isoformat(), "hours": [_fmt_range(r) for r in e.ranges],
+                        "reason": e.reason} for e in s.exceptions],
+    }
+
+
+def _device_dict(d: Device) -> dict[str, Any]:
+    needs, may = PRINTER_FIELDS.get(d.printer.kind, ((), ()))
+    # Only the printer fields its kind uses: the rest are defaults that mean nothing here.
+    printer = {k: getattr(d.printer, k) for k in (*PRINTER_COMMON, *needs, *may)}
+    return {"id": d.id, "roles": list(d.roles), "room": d.room,
+            "screen": dataclasses.asdict(d.screen), "printer": printer, "chime": d.chime}
+
+
+def check_config_main(path: str, as_json: bool, out: TextIO = sys.stdout,
+                      err: TextIO = sys.stderr) -> int:
+    """`piste check-config [--json] FILE`: 0 and a summary, or 2 and every problem."""
+    try:
+        config = load_site_config(path)
+    except ConfigError as exc:
+        print(exc, file=err)
+        return 2
+    if as_json:
+        print(json.dumps(to_json_dict(config), ensure_ascii=False, indent=2), file=out)
+    else:
+        print(summarize(config), file=out)
+    return 0
