@@ -38,42 +38,50 @@ class CsvProblem:
         return f"line {self.line}: {self.message}"
 
 
+def _check_row(row: list[str], line_no: int, config: SiteConfig, tz: ZoneInfo,
+               rows: list[tuple[datetime, str, str]], problems: list[CsvProblem]) -> None:
+    if not any(cell.strip() for cell in row):
+        return
+    if len(row) != len(COLUMNS):
+        problems.append(CsvProblem(line_no, f"expected 3 fields, found {len(row)}"))
+        return
+    when_text, service, code = (cell.strip() for cell in row)
+    try:
+        when = datetime.fromisoformat(when_text.replace(" ", "T", 1))
+    except ValueError:
+        problems.append(CsvProblem(line_no, f"time '{when_text}' is not like 2026-12-01 10:30"))
+        return
+    when = when.astimezone(tz) if when.tzinfo else when.replace(tzinfo=tz)
+    if config.service(service) is None:
+        known = ", ".join(s.id for s in config.services)
+        problems.append(CsvProblem(line_no, f"no service '{service}'; known: {known}"))
+        return
+    normalized = normalize_code(code)
+    if not CODE_PATTERN.match(normalized):
+        problems.append(CsvProblem(line_no, "the code must be 4-16 letters or digits"))
+        return
+    rows.append((when, service, normalized))
+
+
 def parse_csv(text: str, config: SiteConfig) -> tuple[list[tuple[datetime, str, str]],
                                                       list[CsvProblem]]:
     """Rows as (time, service, normalized code), and every problem found."""
     tz = ZoneInfo(config.site.timezone)
-    reader = csv.reader(io.StringIO(text))
+    # newline="" lets the csv module see every kind of line end itself, as its docs ask.
+    reader = csv.reader(io.StringIO(text, newline=""))
     rows: list[tuple[datetime, str, str]] = []
     problems: list[CsvProblem] = []
-    header = next(reader, None)
-    if header is None or [h.strip().lower() for h in header] != list(COLUMNS):
-        return [], [CsvProblem(1, f"the first line must be the header {','.join(COLUMNS)}")]
-    for line_no, row in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(rows) + len(problems) >= MAX_ROWS:
-            problems.append(CsvProblem(line_no, f"more than {MAX_ROWS} rows"))
-            break
-        if len(row) != len(COLUMNS):
-            problems.append(CsvProblem(line_no, f"expected 3 fields, found {len(row)}"))
-            continue
-        when_text, service, code = (cell.strip() for cell in row)
-        try:
-            when = datetime.fromisoformat(when_text.replace(" ", "T", 1))
-        except ValueError:
-            problems.append(CsvProblem(line_no, f"time '{when_text}' is not like "
-                                       "2026-12-01 10:30"))
-            continue
-        when = when.astimezone(tz) if when.tzinfo else when.replace(tzinfo=tz)
-        if config.service(service) is None:
-            known = ", ".join(s.id for s in config.services)
-            problems.append(CsvProblem(line_no, f"no service '{service}'; known: {known}"))
-            continue
-        normalized = normalize_code(code)
-        if not CODE_PATTERN.match(normalized):
-            problems.append(CsvProblem(line_no, "the code must be 4-16 letters or digits"))
-            continue
-        rows.append((when, service, normalized))
+    try:
+        header = next(reader, None)
+        if header is None or [h.strip().lower() for h in header] != list(COLUMNS):
+            return [], [CsvProblem(1, f"the first line must be the header {','.join(COLUMNS)}")]
+        for row in reader:
+            if len(rows) + len(problems) >= MAX_ROWS:
+                problems.append(CsvProblem(reader.line_num, f"more than {MAX_ROWS} rows"))
+                break
+            _check_row(row, reader.line_num, config, tz, rows, problems)
+    except csv.Error as exc:
+        problems.append(CsvProblem(reader.line_num, f"not readable as CSV: {exc}"))
     return rows, problems
 
 

@@ -62,6 +62,9 @@ class LocalBroker:
                     "log_type error",
                     "log_type warning",
                     "log_type notice",
+                    # As root mosquitto would drop to its own user, which cannot write our
+                    # directory; run as whoever started us.
+                    *(["user root"] if os.geteuid() == 0 else []),
                     "",
                 ]
             )
@@ -72,15 +75,8 @@ class LocalBroker:
         return f"mqtt://{self.host}:{self.port}"
 
     def start(self, timeout: float = 10.0) -> LocalBroker:
-        # Run as whoever we are: as root mosquitto would otherwise drop to its own user,
-        # which cannot write our temporary directory.
-        env = {**os.environ}
-        cmd = [self.binary, "-c", str(self.conf)]
-        if os.geteuid() == 0:
-            with self.conf.open("a") as f:
-                f.write("user root\n")
         self.process = subprocess.Popen(
-            cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            [self.binary, "-c", str(self.conf)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
             start_new_session=True,
         )
         deadline = time.monotonic() + timeout
@@ -118,7 +114,6 @@ class LocalBroker:
 
     def restart(self) -> None:
         self.stop()
-        self.conf.write_text(self.conf.read_text().replace("user root\n", ""))
         self.start()
 
     def __enter__(self) -> LocalBroker:
