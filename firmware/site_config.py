@@ -153,11 +153,12 @@ class _Reader:
     def add(self, path: str, message: str) -> None:
         self.problems.append(ConfigProblem(path, message))
 
-    def wrong(self, path: str, expected: str, value: Any) -> None:
+    def wrong(self, path: str, expected: str, value: Any, hint: str = "") -> None:
+        """"expected X, found Y", or "missing: expected X"; a hint ("; did you mean") last."""
         if value is MISSING:
-            self.add(path, f"missing: expected {expected}")
+            self.add(path, f"missing: expected {expected}{hint}")
         else:
-            self.add(path, f"expected {expected}, found {_show(value)}")
+            self.add(path, f"expected {expected}, found {_show(value)}{hint}")
 
     def table(self, value: Any, path: str, known: Sequence[str],
               what: str = "a table") -> dict[str, Any] | None:
@@ -233,6 +234,14 @@ def _parses_as_int(text: str) -> bool:
     return True
 
 
+def _parses_as_float(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _number(low: float, high: float | None = None, *, low_inclusive: bool = False
             ) -> Callable[[_Reader, Any, str], float | None]:
     above = f"at least {low:g}" if low_inclusive else f"above {low:g}"
@@ -244,7 +253,10 @@ def _number(low: float, high: float | None = None, *, low_inclusive: bool = Fals
         if ok and value == value and (low <= value if low_inclusive else low < value) and (
                 high is None or value < high):
             return float(value)
-        r.wrong(path, span, value)
+        hint = ""
+        if isinstance(value, str) and _parses_as_float(value):
+            hint = f" (write it without quotes: {value.strip()})"
+        r.wrong(path, span + hint, value)
         return None
 
     return read
@@ -265,9 +277,10 @@ def _id_hint(value: str) -> str:
     """Why an id text is wrong, in the terms that matter: ids become MQTT topic levels."""
     if "/" in value:
         return " (ids become MQTT topic levels and '/' would split the level)"
-    wild = [c for c in "+#" if c in value]
+    wild = [f"'{c}'" for c in "+#" if c in value]
     if wild:
-        return f" (ids become MQTT topic levels and {' and '.join(wild)} are MQTT wildcards)"
+        verb = "is an MQTT wildcard" if len(wild) == 1 else "are MQTT wildcards"
+        return f" (ids become MQTT topic levels and {' and '.join(wild)} {verb})"
     if value.lower() != value and ID_PATTERN.fullmatch(value.lower()):
         return f" (ids become MQTT topic levels: write it in lower case, '{value.lower()}')"
     if len(value) > 32:
@@ -421,10 +434,7 @@ def _timezone(r: _Reader, value: Any, path: str) -> str | None:
     if isinstance(value, str) and value in _zones():
         return value
     hint = _suggest(value, _zones()) if isinstance(value, str) else ""
-    r.wrong(path, 'an IANA time zone such as "Europe/Helsinki"', value)
-    if hint:  # the suggestion reads best after what was found
-        last = r.problems.pop()
-        r.add(last.path, last.message + hint)
+    r.wrong(path, 'an IANA time zone such as "Europe/Helsinki"', value, hint)
     return None
 
 
@@ -594,8 +604,8 @@ def _read_roles(r: _Reader, value: Any, path: str) -> tuple[str, ...] | None:
     roles: list[str] = []
     for p, item in r.items(value, path, "roles"):
         if not isinstance(item, str) or item not in ROLES:
-            r.wrong(p, f"one of {', '.join(ROLES)}" + (
-                _suggest(item, ROLES) if isinstance(item, str) else ""), item)
+            hint = _suggest(item, ROLES) if isinstance(item, str) else ""
+            r.wrong(p, f"one of {', '.join(ROLES)}", item, hint)
         elif item in roles:
             r.add(p, f"role '{item}' is listed twice")
         else:
@@ -640,7 +650,7 @@ def _read_printer(r: _Reader, value: Any, path: str) -> PrinterConfig | None:
     kind = table.get("kind", MISSING)
     if kind not in PRINTER_KINDS:
         hint = _suggest(kind, PRINTER_KINDS) if isinstance(kind, str) else ""
-        r.wrong(_join(path, "kind"), f"one of {', '.join(PRINTER_KINDS)}{hint}", kind)
+        r.wrong(_join(path, "kind"), f"one of {', '.join(PRINTER_KINDS)}", kind, hint)
         return None
     needs, may = PRINTER_FIELDS[kind]
     readers = _printer_readers()
@@ -739,7 +749,8 @@ def _check_rooms(r: _Reader, refs: list[tuple[str, str]],
         return
     for path, ref in refs:
         if ref not in service_ids:
-            hint = _suggest(ref, service_ids) or f"; services: {', '.join(service_ids)}"
+            known = ", ".join(dict.fromkeys(service_ids))
+            hint = _suggest(ref, service_ids) or f"; services: {known}"
             r.add(path, f"unknown service '{ref}'{hint}")
 
 
@@ -766,7 +777,8 @@ def _check_device_room(r: _Reader, d: _DeviceParts, room_ids: Sequence[str] | No
         r.add(path, "only a device with the room role names a room; add 'room' to its roles "
               "or remove this key")
     elif room_ids is not None and d.room not in room_ids:
-        hint = _suggest(d.room, room_ids) or f"; rooms: {', '.join(room_ids)}"
+        known = ", ".join(dict.fromkeys(room_ids))
+        hint = _suggest(d.room, room_ids) or f"; rooms: {known}"
         r.add(path, f"unknown room '{d.room}'{hint}")
 
 
@@ -802,9 +814,10 @@ def _validate(data: dict[str, Any], source: str) -> SiteConfig:
     _check_unique(r, room_paths, "room id")
     devices = [_read_device(r, v, p)
                for p, v in r.items(data.get("devices", MISSING), "devices", "[[devices]] tables")]
-    _check_devices(r, devices, _declared_ids(data.get("rooms")), "devices")
+    if isinstance(data.get("devices"), list):  # else its own problem says it all
+        _check_devices(r, devices, _declared_ids(data.get("rooms")), "devices")
     if r.problems:
-        raise ConfigError(r.problems, source)
+        raise ConfigError(sorted(r.problems, key=_file_order), source)
     assert site.site is not None and broker is not None and rules is not None
     return SiteConfig(
         site=site.site,
@@ -816,6 +829,18 @@ def _validate(data: dict[str, Any], source: str) -> SiteConfig:
         source=source,
         rules=rules,
     )
+
+
+_SECTION = re.compile(r"([^.\[]*)(?:\[(\d+)\])?")
+
+
+def _file_order(problem: ConfigProblem) -> tuple[int, int]:
+    """Problems grouped by section and entry, as the file reads; cross checks found late
+    then sit beside the entry they concern. The sort is stable, so order within stays."""
+    match = _SECTION.match(problem.path)
+    top, index = (match.group(1), match.group(2)) if match else ("", None)
+    rank = TOP_KEYS.index(top) if top in TOP_KEYS else len(TOP_KEYS)
+    return (-1 if not problem.path else rank, int(index) if index else -1)
 
 
 def _with_closed_days(service: Service, closed: dict[date, str]) -> Service:
