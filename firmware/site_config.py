@@ -51,7 +51,7 @@ PASSWORD_MASK = "********"
 # Ids become MQTT topic levels (piste/<site>/room/<room>/...), so they stay in a set that
 # needs no escaping anywhere: no wildcards, no separators, no case games.
 ID_PATTERN = re.compile(r"[a-z0-9-]{1,32}")
-RANGE_PATTERN = re.compile(r"([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)")
+RANGE_PATTERN = re.compile(r"([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)", re.ASCII)
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 LANG_NAMES = {"fi": "Finnish", "sv": "Swedish", "en": "English"}
 MAX_SCREEN_SIDE = 16384
@@ -924,7 +924,8 @@ def summarize(config: SiteConfig) -> str:
     site = config.site
     lines = [
         f"site {site.id}: {site.name.fi} / {site.name.sv} / {site.name.en}",
-        f"  timezone {site.timezone}; open {_week_text(site.opening_hours)}",
+        f"  timezone {site.timezone}; open {_week_text(site.opening_hours)}"
+        + ("; anonymous numbering (no prefixes on tickets)" if site.anonymous_numbering else ""),
         f"{len(config.services)} services:",
         *(f"  {s.prefix} {s.id:<14} {s.name.fi}: {_week_text(s.hours)}" for s in config.services),
         f"{len(config.rooms)} rooms:",
@@ -975,9 +976,15 @@ def _device_dict(d: Device) -> dict[str, Any]:
             "screen": dataclasses.asdict(d.screen), "printer": printer, "chime": d.chime}
 
 
-def check_config_main(path: str, as_json: bool, out: TextIO = sys.stdout,
-                      err: TextIO = sys.stderr) -> int:
-    """`piste check-config [--json] FILE`: 0 and a summary, or 2 and every problem."""
+def check_config_main(path: str, as_json: bool, out: TextIO | None = None,
+                      err: TextIO | None = None) -> int:
+    """`piste check-config [--json] FILE`: 0 and a summary, or 2 and every problem.
+
+    The streams default to sys.stdout and sys.stderr as they are at the call, not at import,
+    so a redirected or captured stream is honoured.
+    """
+    out = out or sys.stdout
+    err = err or sys.stderr
     try:
         config = load_site_config(path)
     except ConfigError as exc:

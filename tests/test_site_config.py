@@ -140,6 +140,18 @@ def test_check_config_prints_a_summary_and_exits_0() -> None:
     assert err.getvalue() == ""
 
 
+def test_piste_check_config_runs_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from firmware.cli import main
+
+    bad = tmp_path / "site.toml"
+    bad.write_text(to_toml(broken_config()), encoding="utf-8")
+
+    assert main(["check-config", str(DEMO_SITE)]) == 0
+    assert "9 services" in capsys.readouterr().out
+    assert main(["check-config", "--json", str(bad)]) == 2
+    assert "10 problems" in capsys.readouterr().err
+
+
 def test_check_config_json_has_the_fields_the_tools_read() -> None:
     out = io.StringIO()
 
