@@ -18,6 +18,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections import Counter
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
@@ -111,7 +112,7 @@ class Simulation:
         with BlockingClient(self.broker.host, self.broker.port, self.config.site.id,
                             client=f"demo-clerk-{room_id}") as client:
             while not self.done.is_set():
-                answer = client.request(topics.CALL, {"room": room_id, "services": []})
+                answer = self.ask(client, topics.CALL, {"room": room_id, "services": []})
                 ticket = answer.get("ticket") if answer.get("ok") else None
                 if ticket is None:
                     if not self.sim_sleep(3):
@@ -121,9 +122,24 @@ class Simulation:
                 mean = service.mean_service_minutes if service else 10
                 if not self.sim_sleep(1.5 + self.random.uniform(0.5, 1.5) * mean):
                     break
-                client.request(topics.COMPLETE, {"room": room_id})
+                self.ask(client, topics.COMPLETE, {"room": room_id})
+
+    def ask(self, client: BlockingClient, command: str, body: dict) -> dict:
+        """As a clerk application would: the same request_id until the controller answers."""
+        body = {**body, "request_id": str(uuid.uuid4())}
+        while not self.done.is_set():
+            try:
+                return client.request(command, body, timeout=2.0)
+            except TimeoutError:
+                log.warning("no answer to %s yet; asking again", command)
+        return {"ok": False}
 
     def run(self) -> None:
+        # Customers come in once the kiosk shows the authorities, i.e. the controller runs.
+        kiosk = next(r for r in self.runtime.roles if r.name == "kiosk")
+        deadline = time.monotonic() + 15
+        while getattr(kiosk, "phase", "") != "start" and time.monotonic() < deadline:
+            time.sleep(0.05)
         threads = [threading.Thread(target=self.customer_arrivals, daemon=True)]
         threads += [threading.Thread(target=self.clerk, args=(r.id,), daemon=True)
                     for r in self.config.rooms]

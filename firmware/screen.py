@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from pathlib import Path
 
 import pygame
@@ -24,12 +25,18 @@ class Screen:
         *,
         fullscreen: bool = False,
         frames_dir: Path | None = None,
+        frame_interval_s: float = 1.0,
     ) -> None:
         if not pygame.get_init():
             pygame.init()
         self.title = title
         self.frames_dir = frames_dir
         self.frame_count = 0
+        # Writing a 1080p PNG takes tens of milliseconds: keep at most one a second, so
+        # recording never slows the loop that answers touches and commands.
+        self.frame_interval_s = frame_interval_s
+        self._last_saved = -frame_interval_s
+        self._unsaved = False
         self.problem = ""
         self.window: pygame.Window | None = None
         try:
@@ -63,13 +70,23 @@ class Screen:
         if self.window is not None:
             self.window.flip()
         if self.frames_dir is not None:
-            self.frame_count += 1
-            path = self.frames_dir / f"{self.title}-{self.frame_count:04d}.png"
-            tmp = path.with_suffix(".tmp.png")
-            pygame.image.save(self.surface, str(tmp))
-            os.replace(tmp, path)
+            self._unsaved = True
+            if time.monotonic() - self._last_saved >= self.frame_interval_s:
+                self.save_frame()
+
+    def save_frame(self) -> None:
+        assert self.frames_dir is not None
+        self.frame_count += 1
+        path = self.frames_dir / f"{self.title}-{self.frame_count:04d}.png"
+        tmp = path.with_suffix(".tmp.png")
+        pygame.image.save(self.surface, str(tmp))
+        os.replace(tmp, path)
+        self._last_saved = time.monotonic()
+        self._unsaved = False
 
     def close(self) -> None:
+        if self.frames_dir is not None and self._unsaved:
+            self.save_frame()  # the last picture shown is always kept
         if self.window is not None:
             self.window.destroy()
             self.window = None

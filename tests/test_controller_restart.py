@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from mqtt_bridge import topics
@@ -29,9 +31,20 @@ def start_controller(broker, data_dir: Path) -> subprocess.Popen[bytes]:
     )
 
 
-def latest_state(client: BlockingClient) -> dict:
+def state_where(client: BlockingClient, condition) -> dict:
+    """The first queue state (retained or fresh) that meets the condition."""
     states = client.watch(topics.queue_state(SITE))
-    return json.loads(states.get(timeout=10)[1])
+    seen = []
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            state = json.loads(states.get(timeout=0.5)[1])
+        except queue.Empty:
+            continue
+        if condition(state):
+            return state
+        seen.append(state)
+    raise AssertionError(f"no queue state met the condition; saw {seen}")
 
 
 def test_kill_and_restart_gives_back_the_same_queue(private_broker, tmp_path) -> None:
@@ -46,14 +59,14 @@ def test_kill_and_restart_gives_back_the_same_queue(private_broker, tmp_path) ->
                 numbers.append(answer["ticket"]["number"])
             call = client.request(topics.CALL, {"request_id": "call-1", "room": "1",
                                                 "services": ["kela"]})
-            before = latest_state(client)
+            before = state_where(client, lambda s: s["serving"])
         controller.send_signal(signal.SIGKILL)
         controller.wait(10)
 
         controller = start_controller(private_broker, tmp_path)
         with BlockingClient(private_broker.host, private_broker.port, SITE) as client:
             wait_for(lambda: _answers(client), timeout=20, what="the controller to return")
-            after = latest_state(client)
+            after = state_where(client, lambda s: True)
             assert after["serving"] == before["serving"]
             assert after["serving"][0]["ticket"] == call["ticket"]["number"] == numbers[0]
             kela = next(s for s in after["services"] if s["id"] == "kela")

@@ -96,7 +96,7 @@ class KioskRole(Role):
         if self.phase == "start" and button is not None and button.service_id:
             self.issue(button.service_id)
         elif self.phase in ("ticket", "error") and not self.requester.busy:
-            self._back_to_start()
+            self._back_to_start()  # "done", or a touch anywhere: the next customer's turn
 
     def issue(self, service_id: str) -> None:
         if self.phase != "start":
@@ -208,6 +208,8 @@ class KioskRole(Role):
             phase=self.phase,
             ticket=self.ticket,
             message=self.message,
+            lang=self.lang,
+            now=self.runtime.clock.now(),
         )
 
     def render(self) -> None:
