@@ -22,6 +22,7 @@ from display_driver.kiosk_screen import (
 from firmware.roles.controller_role import state_of
 from firmware.runtime import Role, Runtime
 from firmware.screen import Screen, touch_position
+from firmware.site_model import SiteConfig
 from mqtt_bridge import topics
 from mqtt_bridge.link import Incoming
 from mqtt_bridge.requester import Requester
@@ -188,23 +189,9 @@ class KioskRole(Role):
 
     def view(self) -> KioskView:
         config = self.runtime.config
-        states = {s.get("id"): s for s in (self.snapshot or {}).get("services", [])
-                  if isinstance(s, dict)}
-        services = []
-        for service in config.services:
-            state = states.get(service.id, {})
-            next_open = state.get("next_open")
-            services.append(
-                KioskService(
-                    id=service.id,
-                    name=service.name.get(self.lang),
-                    open=bool(state.get("open", False)),
-                    next_open=datetime.fromisoformat(next_open) if next_open else None,
-                )
-            )
         return KioskView(
             site_name=config.site.name.get(self.lang),
-            services=tuple(services),
+            services=kiosk_services(self.snapshot, config, self.lang),
             phase=self.phase,
             ticket=self.ticket,
             message=self.message,
@@ -228,3 +215,31 @@ class KioskRole(Role):
 
     def health(self) -> dict[str, Any]:
         return {"printer": {"state": self.printer_state}, "display": {"phase": self.phase}}
+
+
+def _moment(text: Any) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text) if isinstance(text, str) else None
+    except ValueError:
+        return None
+
+
+def kiosk_services(snapshot: dict[str, Any] | None, config: SiteConfig,
+                   lang: str) -> tuple[KioskService, ...]:
+    """Every authority of the site, open or not, from the controller's latest state.
+
+    An authority the state does not mention (or mentions in a form we cannot read) is
+    shown closed: better a disabled button than a ticket the controller would refuse.
+    """
+    rows = (snapshot or {}).get("services")
+    states = {s.get("id"): s for s in rows if isinstance(s, dict)} if isinstance(rows,
+                                                                                list) else {}
+    return tuple(
+        KioskService(
+            id=service.id,
+            name=service.name.get(lang),
+            open=states.get(service.id, {}).get("open") is True,
+            next_open=_moment(states.get(service.id, {}).get("next_open")),
+        )
+        for service in config.services
+    )
