@@ -136,6 +136,7 @@ class Controller:
             else:
                 decisions = rules.call_next(state, config, body["room"], body["services"],
                                             call_id, now)
+
             return decisions, self._answer_call(decisions, now)
         if name == topics.RECALL:
             decision = rules.recall(state, config, body["room"], self.new_id())

@@ -21,6 +21,7 @@ class EventType(StrEnum):
     TICKET_CANCELLED = "ticket.cancelled"  # also the day's end: data "reason": "expired"
     TICKET_REINSTATED = "ticket.reinstated"  # a late no-show back in the queue (addition)
     ROOM_OCCUPANCY = "room.occupancy"
+    ROOM_IDLE = "room.idle"  # a room asked for a customer and nobody waited (addition)
     DEVICE_FAULT = "device.fault"
 
 

@@ -95,6 +95,7 @@ class QueueState:
     last_call: Call | None = None
     counters: dict[str, int] = field(default_factory=dict)  # numbering key -> last number
     durations: dict[str, deque[float]] = field(default_factory=dict)  # minutes, per service
+    # When each room last asked for a customer (called or found nobody), for which services.
     room_calls: dict[str, tuple[datetime, tuple[str, ...]]] = field(default_factory=dict)
 
     def apply(self, event: Event) -> None:
@@ -118,6 +119,9 @@ class QueueState:
     def open_numbers(self) -> set[str]:
         """Numbers that may not be given again today: open, or reinstatable no-shows."""
         return {n for n, t in self.tickets.items() if t.status is not TicketStatus.DONE}
+
+    def note_room_call(self, room: str, at: datetime, services: tuple[str, ...]) -> None:
+        self.room_calls[room] = (at, services)
 
     def open_tickets(self) -> list[Ticket]:
         return [t for t in self.tickets.values() if t.is_open]
@@ -185,7 +189,10 @@ class QueueState:
         self.serving[d["room"]] = call
         self.last_call = call
         if "services" in d:
-            self.room_calls[d["room"]] = (event.at, tuple(d["services"]))
+            self.note_room_call(d["room"], event.at, tuple(d["services"]))
+
+    def _idle(self, event: Event) -> None:
+        self.note_room_call(event.data["room"], event.at, tuple(event.data["services"]))
 
     def _completed(self, event: Event) -> None:
         ticket = self.tickets[event.data["number"]]
@@ -239,6 +246,7 @@ _HANDLERS = {
     EventType.TICKET_REINSTATED: QueueState._reinstated,
     EventType.TICKET_TRANSFERRED: QueueState._transferred,
     EventType.TICKET_CANCELLED: QueueState._cancelled,
+    EventType.ROOM_IDLE: QueueState._idle,
 }
 
 

@@ -143,12 +143,16 @@ def call_next(
         raise Refusal(ErrorCode.UNKNOWN_SERVICE, f"no service {', '.join(unknown)} at this site")
     decisions = _finish_current(state, room_id)
     number = next_ticket(state, config, wanted, now)
-    if number is not None:
-        ticket = state.tickets[number]
-        decisions.append(Decision(EventType.TICKET_CALLED, {
-            "number": number, "room": room_id, "service": ticket.service, "call_id": call_id,
-            "services": wanted,
-        }))
+    if number is None:
+        # Nobody waits. Recorded all the same: it shows the room is staffed and free, which
+        # the waiting estimate needs (and the team's statistics of idle rooms).
+        decisions.append(Decision(EventType.ROOM_IDLE, {"room": room_id, "services": wanted}))
+        return decisions
+    ticket = state.tickets[number]
+    decisions.append(Decision(EventType.TICKET_CALLED, {
+        "number": number, "room": room_id, "service": ticket.service, "call_id": call_id,
+        "services": wanted,
+    }))
     return decisions
 
 
