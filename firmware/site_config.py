@@ -994,4 +994,8 @@ def check_config_main(path: str, as_json: bool, out: TextIO | None = None,
         print(json.dumps(to_json_dict(config), ensure_ascii=False, indent=2), file=out)
     else:
         print(summarize(config), file=out)
+    from firmware.prefix_advice import prefix_warnings
+
+    for warning in prefix_warnings(config):
+        print(f"warning: {warning}", file=err)
     return 0
