@@ -174,5 +174,14 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def entry() -> None:
+    """The console script: `piste ... | head` ends quietly instead of with a traceback."""
+    try:
+        sys.exit(main())
+    except BrokenPipeError:
+        sys.stderr.close()
+        sys.exit(1)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()
