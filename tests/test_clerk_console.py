@@ -49,3 +49,32 @@ def test_a_clerk_session(broker, tmp_path) -> None:
         "Cancelled K002.",
         "Called K001 (kela) to room 2.",
     ]
+
+
+def test_rooms_calling_at_the_same_moment_never_get_the_same_ticket(broker, tmp_path) -> None:
+    import threading
+
+    clock = ManualClock(at(MONDAY, 9, 0))
+    config, device = controller_device(broker, tmp_path, clock)
+    with device, BlockingClient(broker.host, broker.port, config.site.id) as kiosk:
+        wait_for(lambda: device.runtime.link.connected, what="the controller's link")
+        for _ in range(6):
+            kiosk.request(topics.ISSUE, {"service": "kela", "lang": "fi"})
+        called: list[str] = []
+        start = threading.Barrier(3)  # both clerks and the test press at once
+
+        def clerk(room: str) -> None:
+            with BlockingClient(broker.host, broker.port, config.site.id) as client:
+                start.wait()
+                for _ in range(2):
+                    answer = client.request(topics.CALL, {"room": room, "services": ["kela"]})
+                    called.append(answer["ticket"]["number"])
+                    client.request(topics.COMPLETE, {"room": room})
+
+        threads = [threading.Thread(target=clerk, args=(room,)) for room in ("1", "2")]
+        for t in threads:
+            t.start()
+        start.wait()
+        for t in threads:
+            t.join(10)
+    assert sorted(called) == ["K001", "K002", "K003", "K004"]

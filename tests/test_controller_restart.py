@@ -60,8 +60,13 @@ def test_kill_and_restart_gives_back_the_same_queue(private_broker, tmp_path) ->
             call = client.request(topics.CALL, {"request_id": "call-1", "room": "1",
                                                 "services": ["kela"]})
             before = state_where(client, lambda s: s["serving"])
-        controller.send_signal(signal.SIGKILL)
-        controller.wait(10)
+        with BlockingClient(private_broker.host, private_broker.port, SITE) as watcher:
+            statuses = watcher.watch(topics.device_status(SITE, "lobby-1"))
+            assert json.loads(statuses.get(timeout=5)[1])["state"] == "online"
+            controller.send_signal(signal.SIGKILL)
+            controller.wait(10)
+            # The broker tells everyone through the controller's last will.
+            assert json.loads(statuses.get(timeout=5)[1])["state"] == "offline"
 
         controller = start_controller(private_broker, tmp_path)
         with BlockingClient(private_broker.host, private_broker.port, SITE) as client:
@@ -78,6 +83,12 @@ def test_kill_and_restart_gives_back_the_same_queue(private_broker, tmp_path) ->
             fresh = client.request(topics.ISSUE, {"request_id": "issue-4", "service": "kela",
                                                   "lang": "fi"})
             assert fresh["ticket"]["number"] not in numbers
+        with BlockingClient(private_broker.host, private_broker.port, SITE) as watcher:
+            statuses = watcher.watch(topics.device_status(SITE, "lobby-1"))
+            assert json.loads(statuses.get(timeout=5)[1])["state"] == "online"
+            controller.terminate()  # a clean stop says so
+            controller.wait(10)
+            assert json.loads(statuses.get(timeout=5)[1])["state"] == "stopped"
     finally:
         controller.terminate()
         controller.wait(10)
