@@ -72,6 +72,10 @@ def _parser() -> argparse.ArgumentParser:
     clerk.add_argument("--config", required=True, type=Path)
     clerk.add_argument("--room", required=True)
     clerk.add_argument("--broker", help="mqtt://HOST:PORT (default: the config's broker)")
+    from firmware import cli_admin, cli_screenshot
+
+    cli_admin.register(sub)
+    cli_screenshot.register(sub)
     return parser
 
 
@@ -82,6 +86,12 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    from firmware import cli_admin, cli_screenshot
+
+    for module in (cli_admin, cli_screenshot):
+        code = module.dispatch(args)
+        if code is not None:
+            return code
     if args.command == "check-config":
         from firmware.site_config import check_config_main
 

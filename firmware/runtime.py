@@ -100,6 +100,8 @@ class Runtime:
         self._timers: list[_Timer] = []
         self._timer_order = itertools.count()
         self._stopped = threading.Event()
+        # Called after every turn of the loop (a systemd watchdog ping, say): proof it turns.
+        self.loop_hooks: list[Callable[[], None]] = []
         status_topic = topics.device_status(self.site, device.id)
         self.link = MqttLink(
             client_id=f"piste-{self.site}-{device.id}{client_suffix}",
@@ -179,6 +181,8 @@ class Runtime:
             self._pump_screen_events()
         for role in self.roles:
             self._guard(role, "render", role.render)
+        for hook in self.loop_hooks:
+            self._guard(None, "loop hook", hook)
 
     def shutdown(self) -> None:
         for role in self.roles:
