@@ -19,16 +19,14 @@ from firmware.broker import LocalBroker
 from firmware.clock import ShiftedClock
 from firmware.roles.controller_role import ControllerRole
 from firmware.runtime import Runtime
-from firmware.site_config import load_site_config
+from firmware.site_model import SiteConfig
 from mqtt_bridge import topics
 from mqtt_bridge.blocking import BlockingClient
 
-DEMO = Path(__file__).resolve().parent.parent / "config" / "demo-site.toml"
 TUESDAY_10 = datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("Europe/Helsinki"))
 
 
-def run(n: int = 400) -> list[str]:
-    config = load_site_config(DEMO)
+def run(config: SiteConfig, n: int = 400) -> list[str]:
     # Hundreds of tickets in a minute would be refused near closing; this measures speed.
     config = dataclasses.replace(config, rules=dataclasses.replace(
         config.rules, stop_issuing_before_closing=False))
