@@ -401,7 +401,7 @@ EXCEPTION_KEYS = ("date", "hours", "reason")
 ROOM_KEYS = ("id", "name", "services")
 DEVICE_KEYS = ("id", "roles", "room", "screen", "printer", "chime")
 SCREEN_KEYS = ("width", "height", "fullscreen")
-BROKER_KEYS = ("host", "port", "username", "password")
+BROKER_KEYS = ("host", "port", "username", "password", "ca_file", "cert_file", "key_file")
 PRINTER_COMMON = ("kind", "profile", "timeout_s")
 # The fields each printer kind needs (first tuple) and may have (second); the rest of
 # PrinterConfig's fields belong to other kinds and are reported when set.
@@ -493,9 +493,18 @@ def _read_broker(r: _Reader, value: Any, path: str) -> BrokerConfig | None:
     port = r.get(table, path, "port", _integer(1, 65535, "a port"), default=default.port)
     username = r.get(table, path, "username", _text, default=default.username)
     password = r.get(table, path, "password", _text, default=default.password)
+    files = {key: r.get(table, path, key, _text, default="")
+             for key in ("ca_file", "cert_file", "key_file")}
     if host is None or port is None or username is None or password is None:
         return None
-    return BrokerConfig(host, port, username, password)
+    if any(v is None for v in files.values()):
+        return None
+    if (files["cert_file"] or files["key_file"]) and not files["ca_file"]:
+        r.add(_join(path, "ca_file"), "a client certificate needs TLS: set ca_file as well")
+    if bool(files["cert_file"]) != bool(files["key_file"]):
+        r.add(_join(path, "key_file" if files["cert_file"] else "cert_file"),
+              "cert_file and key_file go together")
+    return BrokerConfig(host, port, username, password, **files)  # type: ignore[arg-type]
 
 
 def _read_rules(r: _Reader, value: Any, path: str) -> QueueRules | None:

@@ -121,6 +121,15 @@ class BrokerConfig:
     port: int = 1883
     username: str = ""
     password: str = ""  # never printed or logged
+    # TLS: a CA file turns it on; a client certificate and key are optional (mutual TLS).
+    # Device-specific credentials may instead come from provisioning (/etc/piste).
+    ca_file: str = ""
+    cert_file: str = ""
+    key_file: str = ""
+
+    @property
+    def tls(self) -> bool:
+        return bool(self.ca_file)
 
 
 @dataclass(frozen=True)
