@@ -52,8 +52,10 @@ class Controller:
         ledger: Ledger,
         clock: Clock,
         new_id: Callable[[], str] = _new_id,
+        events_topic: str | None = None,
     ) -> None:
         self.config = config
+        self.events_topic = events_topic  # with it, every event also goes to the outbox
         self.ledger = ledger
         self.clock = clock
         self.new_id = new_id
@@ -81,7 +83,7 @@ class Controller:
         decisions = rules.expire_open(state)
         if decisions:
             events = [Event(self.new_id(), d.type, now, state.day, d.data) for d in decisions]
-            self.pending_events += self.ledger.append(events)
+            self.pending_events += self.ledger.append(events, outbox_topic=self.events_topic)
             log.info("%d tickets of %s expired at the day's end", len(events), state.day)
 
     def _roll_day(self, now: datetime) -> None:
@@ -115,7 +117,8 @@ class Controller:
             self.ledger.append([], (command.request_id, command.name, response), now)
             return Outcome(response)
         events = [Event(self.new_id(), d.type, now, self.state.day, d.data) for d in decisions]
-        stored = self.ledger.append(events, (command.request_id, command.name, response), now)
+        stored = self.ledger.append(events, (command.request_id, command.name, response), now,
+                                    outbox_topic=self.events_topic)
         for event in stored:
             self.state.apply(event)
         return Outcome(response, stored)

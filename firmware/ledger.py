@@ -37,6 +37,12 @@ class Ledger:
             )
             self.db["events"].create_index(["id"], unique=True)
             self.db["events"].create_index(["day", "seq"])
+        if "outbox" not in self.db.table_names():
+            # Store and forward: what must reach the broker, written in the same transaction
+            # as the ledger change it reports, deleted only when the broker acknowledged it.
+            self.db["outbox"].create(
+                {"id": int, "topic": str, "payload": bytes, "retain": int}, pk="id"
+            )
         if "requests" not in self.db.table_names():
             self.db["requests"].create(
                 {"request_id": str, "command": str, "response": str, "at": str},
@@ -63,10 +69,13 @@ class Ledger:
         events: list[Event],
         request: tuple[str, str, dict[str, Any]] | None = None,
         at: datetime | None = None,
+        outbox_topic: str | None = None,
     ) -> list[Event]:
         """Commit events (numbered from the last seq) and the request's answer atomically.
 
-        `request` is (request_id, command, response). Returns the events with their seq.
+        `request` is (request_id, command, response). With `outbox_topic`, each event's
+        wire form is put in the outbox for that topic in the same transaction. Returns the
+        events with their seq.
         """
         stored: list[Event] = []
         with self.db.atomic():
@@ -75,6 +84,8 @@ class Ledger:
                 seq += 1
                 numbered = Event(event.id, event.type, event.at, event.day, event.data, seq)
                 self.db["events"].insert(_row(numbered))
+                if outbox_topic is not None:
+                    self._to_outbox(outbox_topic, _wire(numbered))
                 stored.append(numbered)
             if request is not None:
                 request_id, command, response = request
@@ -87,6 +98,23 @@ class Ledger:
                     }
                 )
         return stored
+
+    def _to_outbox(self, topic: str, payload: bytes, retain: bool = False) -> None:
+        self.db.execute("INSERT INTO outbox (topic, payload, retain) VALUES (?, ?, ?)",
+                        [topic, payload, int(retain)])
+
+    def outbox_add(self, topic: str, payload: bytes, retain: bool = False) -> None:
+        with self.db.atomic():
+            self._to_outbox(topic, payload, retain)
+
+    def outbox_pending(self, limit: int = 200) -> list[tuple[int, str, bytes, bool]]:
+        rows = self.db.execute(
+            "SELECT id, topic, payload, retain FROM outbox ORDER BY id LIMIT ?", [limit])
+        return [(r[0], r[1], bytes(r[2]), bool(r[3])) for r in rows.fetchall()]
+
+    def outbox_done(self, row_id: int) -> None:
+        with self.db.atomic():
+            self.db.execute("DELETE FROM outbox WHERE id = ?", [row_id])
 
     def latest_day_before(self, day: str) -> str | None:
         row = self.db.execute("SELECT MAX(day) FROM events WHERE day < ?", [day]).fetchone()
@@ -105,6 +133,10 @@ class Ledger:
         )
         for row in rows.fetchall():
             yield _event(row)
+
+
+def _wire(event: Event) -> bytes:
+    return json.dumps(event.to_wire(), ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def _row(event: Event) -> dict[str, Any]:

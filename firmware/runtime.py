@@ -24,10 +24,11 @@ from firmware import __version__
 from firmware.clock import Clock
 from firmware.site_model import Device, SiteConfig
 from mqtt_bridge import topics
-from mqtt_bridge.link import Incoming, LinkDown, LinkUp, MqttLink, Will
+from mqtt_bridge.link import Delivered, Incoming, LinkDown, LinkUp, MqttLink, Tls, Will
 
 log = logging.getLogger(__name__)
 
+HEALTH_EVERY_S = 60.0  # the retained health report is refreshed this often
 IDLE_WAIT_S = 0.5  # how long the loop sleeps with nothing to do and no screen
 SCREEN_POLL_S = 0.02  # with a screen, touches are read this often (SDL has no blocking wait
 # that also wakes for our inbox)
@@ -53,6 +54,9 @@ class Role:
     def on_message(self, message: Incoming) -> None: ...
 
     def on_screen_event(self, event: Any) -> None: ...
+
+    def on_delivered(self, mid: int) -> None:
+        """The broker acknowledged the QoS 1 publish with this paho message id."""
 
     def render(self) -> None:
         """Redraw if something changed since the last frame; otherwise do nothing."""
@@ -111,6 +115,8 @@ class Runtime:
             will=Will(status_topic, self._status_payload("offline")),
             username=config.broker.username,
             password=config.broker.password,
+            tls=Tls(config.broker.ca_file, config.broker.cert_file, config.broker.key_file)
+            if config.broker.tls else None,
         )
         self._status_topic = status_topic
 
@@ -146,6 +152,27 @@ class Runtime:
         for role in self.roles:
             role.start(self)
         self.link.start()
+        self.call_later(HEALTH_EVERY_S, self._health_tick)
+
+    def health(self) -> dict[str, Any]:
+        """What every role reports about its parts, merged: the `health` payload."""
+        report: dict[str, Any] = {"at": self.clock.now().isoformat(timespec="seconds")}
+        for role in self.roles:
+            try:
+                report.update(role.health())
+            except Exception:
+                log.exception("health report failed in %s", role.name)
+                report[role.name] = {"state": "error"}
+        return report
+
+    def publish_health(self) -> None:
+        if self.link.connected:
+            self.publish_json(topics.device_health(self.site, self.device.id), self.health(),
+                              retain=True)
+
+    def _health_tick(self) -> None:
+        self.publish_health()
+        self.call_later(HEALTH_EVERY_S, self._health_tick)
 
     def run(self) -> None:
         """Run until stop() or a Stop message; then say goodbye on the broker."""
@@ -199,9 +226,13 @@ class Runtime:
             self.link.publish(self._status_topic, self._status_payload("online"), retain=True)
             for role in self.roles:
                 self._guard(role, "link up", role.on_link_up)
+            self.publish_health()
         elif isinstance(message, LinkDown):
             for role in self.roles:
                 self._guard(role, "link down", role.on_link_down)
+        elif isinstance(message, Delivered):
+            for role in self.roles:
+                self._guard(role, "delivery", role.on_delivered, message.mid)
         elif isinstance(message, Incoming):
             for role in self.roles:
                 self._guard(role, f"message on {message.topic}", role.on_message, message)

@@ -9,6 +9,7 @@ paho reconnects by itself with a capped backoff.
 from __future__ import annotations
 
 import logging
+import random
 import socket
 import threading
 from collections.abc import Callable
@@ -46,6 +47,20 @@ class Incoming:
 
 
 @dataclass(frozen=True)
+class Delivered:
+    """The broker acknowledged a QoS 1 publish (PUBACK): it has the message now."""
+
+    mid: int
+
+
+@dataclass(frozen=True)
+class Tls:
+    ca_file: str
+    cert_file: str = ""
+    key_file: str = ""
+
+
+@dataclass(frozen=True)
 class Will:
     topic: str
     payload: bytes
@@ -65,6 +80,7 @@ class MqttLink:
         will: Will | None = None,
         username: str = "",
         password: str = "",
+        tls: Tls | None = None,
         keepalive: int = 15,
     ) -> None:
         self.host = host
@@ -77,13 +93,23 @@ class MqttLink:
         )
         if username:
             self._client.username_pw_set(username, password or None)
+        if tls is not None:
+            self._client.tls_set(ca_certs=tls.ca_file, certfile=tls.cert_file or None,
+                                 keyfile=tls.key_file or None)
         if will is not None:
             self._client.will_set(will.topic, will.payload, qos=1, retain=True)
-        self._client.reconnect_delay_set(RECONNECT_MIN_S, RECONNECT_MAX_S)
+        self._jitter_backoff()
         self._keepalive = keepalive
         self._client.on_connect = self._on_connect
         self._client.on_disconnect = self._on_disconnect
         self._client.on_message = self._on_message
+        self._client.on_publish = self._on_publish
+
+    def _jitter_backoff(self) -> None:
+        # paho doubles its delay from the minimum up to the cap. A random start spreads
+        # the reconnects of a whole lobby after a broker restart over a second or two.
+        start = RECONNECT_MIN_S + random.random()
+        self._client.reconnect_delay_set(min_delay=start, max_delay=RECONNECT_MAX_S)
 
     # -- lifecycle ----------------------------------------------------------------------
 
@@ -157,9 +183,20 @@ class MqttLink:
         except Exception:
             log.exception("error while handling the broker connection")
 
+    def _on_publish(self, _client: mqtt.Client, _userdata: Any, mid: int, reason: Any,
+                    _props: Any) -> None:
+        try:
+            if reason is None or not reason.is_failure:
+                self._post(Delivered(mid))
+            else:
+                log.warning("the broker refused publish %s: %s", mid, reason)
+        except Exception:
+            log.exception("error while handling a publish acknowledgement")
+
     def _on_disconnect(self, _client: mqtt.Client, _userdata: Any, _flags: Any, reason: Any,
                        _props: Any) -> None:
         try:
+            self._jitter_backoff()
             was_connected = self.connected
             self._connected.clear()
             if was_connected:

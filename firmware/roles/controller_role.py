@@ -1,8 +1,10 @@
 """The controller role: answers commands from the broker and publishes the queue.
 
 For every command: parse (a bad one is answered `bad_request` and logged), let the
-Controller commit it to the ledger, answer on the response topic, publish the new events
-and the retained snapshot. Only then is the next message read.
+Controller commit it to the ledger (with its events in the outbox, in one transaction),
+answer on the response topic. After the inbox is drained the outbox is pumped and, if the
+queue changed, the retained snapshot is published once: a burst of commands costs one
+snapshot, and the last snapshot always matches the ledger.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from firmware.controller import Controller
 from firmware.core.congestion import CongestionMonitor
 from firmware.core.errors import ErrorCode, Refusal
 from firmware.ledger import Ledger
+from firmware.outbox_pump import OutboxPump
 from firmware.runtime import Role, Runtime
 from mqtt_bridge import topics
 from mqtt_bridge.link import Incoming
@@ -24,6 +27,7 @@ from mqtt_bridge.payloads import BadRequest, encode, parse_command
 log = logging.getLogger(__name__)
 
 RECHECK_S = 20.0  # services open and close with the clock: look again this often
+REPLAY_LIMIT = 10_000  # events per replay request; a collector asks again from the last
 
 
 class ControllerRole(Role):
@@ -33,23 +37,40 @@ class ControllerRole(Role):
         self._ledger_path = ledger_path
         self._recheck_s = recheck_s
         self._last_published: dict[str, Any] | None = None
+        self._state_dirty = True
 
     def start(self, runtime: Runtime) -> None:
         super().start(runtime)
         path = self._ledger_path or runtime.data_dir / "ledger.sqlite"
         self.ledger = Ledger(path)
-        self.controller = Controller(runtime.config, self.ledger, runtime.clock)
+        self.controller = Controller(runtime.config, self.ledger, runtime.clock,
+                                     events_topic=topics.queue_events(runtime.site))
+        self.outbox = OutboxPump(self.ledger, runtime.link.publish,
+                                 lambda: runtime.link.connected)
         self.congestion = CongestionMonitor(runtime.config.rules)
-        log.info("queue rebuilt from %s: seq %s", path, self.controller.state.seq)
+        log.info("queue rebuilt from %s: seq %s, %d messages waiting in the outbox",
+                 path, self.controller.state.seq, self.outbox.backlog)
         runtime.link.subscribe(topics.command_filter(runtime.site))
         runtime.call_later(self._recheck_s, self._recheck)
 
     def stop(self) -> None:
         self.ledger.close()
 
+    # -- the link -------------------------------------------------------------------------
+
     def on_link_up(self) -> None:
-        # A broker that restarted may have lost the retained state: publish it again.
-        self._publish_state(force=True)
+        # A broker that restarted may have lost the retained state: publish it again, and
+        # everything the outbox still holds.
+        self._last_published = None
+        self._state_dirty = True
+
+    def on_link_down(self) -> None:
+        self.outbox.link_lost()
+
+    def on_delivered(self, mid: int) -> None:
+        self.outbox.delivered(mid)
+
+    # -- commands -------------------------------------------------------------------------
 
     def on_message(self, message: Incoming) -> None:
         name = topics.command_name(self.runtime.site, message.topic)
@@ -73,10 +94,8 @@ class ControllerRole(Role):
                                           "nothing was changed, try again").to_wire())
             return
         self._answer(message, outcome.response)
-        for event in self.controller.take_pending_events() + outcome.events:
-            self.runtime.publish_json(topics.queue_events(self.runtime.site), event.to_wire())
         if outcome.changed:
-            self._publish_state()
+            self._state_dirty = True
 
     def _answer(self, message: Incoming, response: dict[str, Any]) -> None:
         if not message.response_topic:
@@ -89,36 +108,52 @@ class ControllerRole(Role):
         )
 
     def _replay(self, message: Incoming, from_seq: int) -> None:
-        count = 0
-        for event in self.ledger.events_from(from_seq):
-            self.runtime.publish_json(topics.queue_events(self.runtime.site), event.to_wire())
-            count += 1
-        self._answer(message, {"ok": True, "replayed": count})
+        """Publish the ledger's events again from a seq, for a collector that saw a gap.
 
-    def _publish_state(self, force: bool = False) -> None:
+        Straight from the ledger (not through the outbox): a replay that is cut off by an
+        outage is simply asked for again.
+        """
+        count = 0
+        last = from_seq - 1
+        for event in self.ledger.events_from(from_seq, limit=REPLAY_LIMIT):
+            self.runtime.publish_json(topics.queue_events(self.runtime.site), event.to_wire())
+            count, last = count + 1, event.seq
+        self._answer(message, {"ok": True, "replayed": count, "last_seq": last})
+
+    # -- publishing, once per turn of the loop ----------------------------------------------
+
+    def render(self) -> None:
+        """Not drawing: the loop calls this after applying every message that had arrived."""
+        if not self.runtime.link.connected:
+            return
+        if self._state_dirty:
+            self._state_dirty = False
+            self._publish_state()
+        self.outbox.pump()
+
+    def _publish_state(self) -> None:
         snapshot = self.controller.snapshot()
+        self.controller.take_pending_events()  # already in the outbox with the ledger
         comparable = {k: v for k, v in snapshot.items() if k != "at"}
-        if not force and comparable == self._last_published:
+        if comparable == self._last_published:
             return
         self._last_published = comparable
         site = self.runtime.site
-        for event in self.controller.take_pending_events():  # e.g. the day's end
-            self.runtime.publish_json(topics.queue_events(site), event.to_wire())
         self.runtime.publish_json(topics.queue_state(site), snapshot, retain=True)
         now = self.runtime.clock.now()
         for change in self.congestion.update(snapshot["services"]):
             payload = change.payload(self.runtime.config, self.controller.new_id(), now)
             log.info("congestion %s for %s", payload["state"], change.service)
-            self.runtime.publish_json(topics.alert(site, "congestion"), payload)
+            # Through the outbox: the pop-up advice must not be lost to a broker restart.
+            self.ledger.outbox_add(topics.alert(site, "congestion"), encode(payload))
 
     def _recheck(self) -> None:
-        try:
-            self._publish_state()
-        finally:
-            self.runtime.call_later(self._recheck_s, self._recheck)
+        self._state_dirty = True  # opening hours move with the clock
+        self.runtime.call_later(self._recheck_s, self._recheck)
 
     def health(self) -> dict[str, Any]:
-        return {"ledger": {"seq": self.controller.state.seq}}
+        return {"controller": {"seq": self.controller.state.seq,
+                               "outbox": self.outbox.backlog}}
 
 
 def state_of(payload: bytes) -> dict[str, Any] | None:
