@@ -33,6 +33,7 @@ from firmware.site_model import (
     BrokerConfig,
     DateException,
     Device,
+    KioskConfig,
     Localized,
     PrinterConfig,
     QueueRules,
@@ -399,7 +400,7 @@ CLOSED_DAY_KEYS = ("date", "reason")
 SERVICE_KEYS = ("id", "prefix", "name", "mean_service_minutes", "note", "hours", "exceptions")
 EXCEPTION_KEYS = ("date", "hours", "reason")
 ROOM_KEYS = ("id", "name", "services")
-DEVICE_KEYS = ("id", "roles", "room", "screen", "printer", "chime")
+DEVICE_KEYS = ("id", "roles", "room", "screen", "printer", "chime", "kiosk")
 SCREEN_KEYS = ("width", "height", "fullscreen")
 BROKER_KEYS = ("host", "port", "username", "password", "ca_file", "cert_file", "key_file")
 PRINTER_COMMON = ("kind", "profile", "timeout_s")
@@ -677,6 +678,44 @@ def _read_printer(r: _Reader, value: Any, path: str) -> PrinterConfig | None:
     return PrinterConfig(**values)
 
 
+def _pin_hash(r: _Reader, value: Any, path: str) -> str | None:
+    pattern = r"pbkdf2_sha256\$\d+\$[0-9a-f]+\$[0-9a-f]{64}"
+    if isinstance(value, str) and re.fullmatch(pattern, value):
+        return value
+    r.wrong(path, "a hash made by `python -m firmware.kiosk_lockdown` "
+            "(pbkdf2_sha256$ROUNDS$SALT$HASH)", "********" if isinstance(value, str) else value)
+    return None
+
+
+def _read_kiosk(r: _Reader, value: Any, path: str) -> KioskConfig | None:
+    every = [f.name for f in dataclasses.fields(KioskConfig)]
+    table = r.table(value, path, every)
+    if table is None:
+        return None
+    gpio = _integer(0, 27, "a GPIO (BCM) number")
+    readers: dict[str, Callable[[_Reader, Any, str], Any]] = {
+        "screen_diagonal_in": _number(3.0, 100.0),
+        **dict.fromkeys(("key_up", "key_down", "key_select", "key_help", "led_pin"), gpio),
+        "scanner_port": _nonempty_text,
+        "scanner_baudrate": _integer(1, 4_000_000, "a baud rate"),
+        "idle_timeout_s": _number(5.0, 3600.0),
+        "warning_s": _number(3.0, 600.0),
+        "tickets_per_minute": _integer(1, 120, "a number of tickets"),
+        "technician_pin_hash": _pin_hash,
+        "speech_volume": _integer(10, 100, "a volume in percent"),
+    }
+    values = {key: r.get(table, path, key, readers[key], default=getattr(KioskConfig, key))
+              for key in every}
+    if any(values[k] is None and k in table for k in every):
+        return None
+    pins = [(k, v) for k, v in values.items() if k.startswith(("key_", "led_")) and v is not None]
+    for i, (key, pin) in enumerate(pins):
+        if any(pin == other for _, other in pins[:i]):
+            r.add(_join(path, key), f"GPIO {pin} is used twice in this kiosk")
+            return None
+    return KioskConfig(**values)
+
+
 @dataclass
 class _DeviceParts:
     path: str
@@ -702,9 +741,10 @@ def _read_device(r: _Reader, value: Any, path: str) -> _DeviceParts:
             r.add(_join(path, "printer"), "missing: a kiosk needs a [devices.printer] table "
                   '(kind = "none" if it has no printer)')
     chime = r.get(table, path, "chime", _boolean, default=True)
+    kiosk = r.get(table, path, "kiosk", _read_kiosk, default=KioskConfig())
     device = None
-    if device_id and roles and screen and printer and chime is not None:
-        device = Device(device_id, roles, room, screen, printer, chime)
+    if device_id and roles and screen and printer and chime is not None and kiosk:
+        device = Device(device_id, roles, room, screen, printer, chime, kiosk)
     return _DeviceParts(path, device_id, roles, room, device)
 
 
@@ -982,7 +1022,10 @@ def _device_dict(d: Device) -> dict[str, Any]:
     # Only the printer fields its kind uses: the rest are defaults that mean nothing here.
     printer = {k: getattr(d.printer, k) for k in (*PRINTER_COMMON, *needs, *may)}
     return {"id": d.id, "roles": list(d.roles), "room": d.room,
-            "screen": dataclasses.asdict(d.screen), "printer": printer, "chime": d.chime}
+            "screen": dataclasses.asdict(d.screen), "printer": printer, "chime": d.chime,
+            "kiosk": {**dataclasses.asdict(d.kiosk),
+                      "technician_pin_hash": PASSWORD_MASK if d.kiosk.technician_pin_hash
+                      else ""}}
 
 
 def check_config_main(path: str, as_json: bool, out: TextIO | None = None,

@@ -106,6 +106,25 @@ class ScreenConfig:
 
 
 @dataclass(frozen=True)
+class KioskConfig:
+    """The ticket dispenser's own parts and limits (`[devices.kiosk]`); all optional."""
+
+    screen_diagonal_in: float = 15.6  # with the resolution it gives mm per pixel (12 mm targets)
+    key_up: int | None = None  # GPIO (BCM) numbers of the physical keys; None: no such key
+    key_down: int | None = None
+    key_select: int | None = None
+    key_help: int | None = None
+    led_pin: int | None = None  # status LED: lit on a fault, blinking when paper runs low
+    scanner_port: str = ""  # serial port of a barcode/QR scanner, e.g. /dev/ttyACM0
+    scanner_baudrate: int = 9600
+    idle_timeout_s: float = 30.0  # no touch or key this long: a warning that can be extended
+    warning_s: float = 15.0  # ... and this long after the warning, back to the start
+    tickets_per_minute: int = 6  # cap per kiosk; more get a friendly "wait a moment"
+    technician_pin_hash: str = ""  # pbkdf2_sha256$ROUNDS$SALT$HASH; empty: no exit by keyboard
+    speech_volume: int = 70  # percent at the start of each customer's visit
+
+
+@dataclass(frozen=True)
 class Device:
     id: str
     roles: tuple[str, ...]
@@ -113,6 +132,7 @@ class Device:
     screen: ScreenConfig = field(default_factory=ScreenConfig)
     printer: PrinterConfig = field(default_factory=PrinterConfig)
     chime: bool = True  # the display role plays the chime on each new call
+    kiosk: KioskConfig = field(default_factory=KioskConfig)
 
 
 @dataclass(frozen=True)
