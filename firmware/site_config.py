@@ -394,7 +394,7 @@ def _check_inside_opening(r: _Reader, ranges: list[TimeRange | None], path: str,
 
 # --- sections ------------------------------------------------------------------------------
 
-TOP_KEYS = ("site", "broker", "queue", "services", "rooms", "devices")
+TOP_KEYS = ("config_version", "site", "broker", "queue", "services", "rooms", "devices")
 SITE_KEYS = ("id", "name", "timezone", "opening_hours", "anonymous_numbering", "closed_days")
 CLOSED_DAY_KEYS = ("date", "reason")
 SERVICE_KEYS = ("id", "prefix", "name", "mean_service_minutes", "note", "hours", "exceptions")
@@ -848,6 +848,8 @@ def _validate(data: dict[str, Any], source: str) -> SiteConfig:
     site = _read_site(r, data.get("site", MISSING), "site")
     broker = r.get(data, "", "broker", _read_broker, default=BrokerConfig())
     rules = r.get(data, "", "queue", _read_rules, default=QueueRules())
+    config_version = r.get(data, "", "config_version",
+                           _integer(0, 2**31 - 1, "a version number"), default=0)
     services = [_read_service(r, i, v, p)
                 for i, (p, v) in enumerate(r.items(data.get("services", MISSING), "services",
                                                    "[[services]] tables"))]
@@ -877,6 +879,7 @@ def _validate(data: dict[str, Any], source: str) -> SiteConfig:
         devices=tuple(d.device for d in devices if d.device),
         source=source,
         rules=rules,
+        config_version=config_version or 0,
     )
 
 
@@ -994,6 +997,7 @@ def to_json_dict(config: SiteConfig) -> dict[str, Any]:
     broker["password"] = PASSWORD_MASK if config.broker.password else ""
     return {
         "source": config.source,
+        "config_version": config.config_version,
         "site": {"id": site.id, "name": site.name.as_dict(), "timezone": site.timezone,
                  "anonymous_numbering": site.anonymous_numbering,
                  "opening_hours": _week_dict(site.opening_hours)},

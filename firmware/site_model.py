@@ -124,6 +124,37 @@ class KioskConfig:
     speech_volume: int = 70  # percent at the start of each customer's visit
 
 
+SENSOR_KINDS: tuple[str, ...] = ("none", "pir", "gpio", "ld2410")
+
+
+@dataclass(frozen=True)
+class SensorConfig:
+    """One side's occupancy sensor (`[devices.room_unit.staff]` / `.customer`)."""
+
+    kind: str = "none"  # one of SENSOR_KINDS
+    pin: int | None = None  # kinds pir and gpio: GPIO (BCM) number of the presence line
+    active_high: bool = True  # kind gpio: presence is the high level (pulled down) or low
+    serial_port: str = ""  # kind ld2410: the UART, e.g. /dev/ttyAMA0 (256000 baud 8N1)
+    on_s: float = 2.0  # presence counts once it has lasted this long
+    off_s: float = 30.0  # absence counts once it has lasted this long (PIRs see stillness
+    # as absence: keep it longer than a quiet moment of a conversation)
+    silence_s: float = 5.0  # kind ld2410: no frame this long and the side is unknown
+    stuck_s: float = 14400.0  # presence without a break this long: the sensor is stuck
+
+
+@dataclass(frozen=True)
+class RoomUnitConfig:
+    """A room unit's sensors, clerk keys and LED (`[devices.room_unit]`); all optional."""
+
+    staff: SensorConfig = field(default_factory=SensorConfig)
+    customer: SensorConfig = field(default_factory=SensorConfig)
+    key_call_next: int | None = None  # GPIO (BCM) numbers of the clerk keys; None: no key
+    key_recall: int | None = None
+    key_no_show: int | None = None
+    key_complete: int | None = None
+    led_pin: int | None = None  # confirms each key press (one blink) or a refusal (three)
+
+
 @dataclass(frozen=True)
 class Device:
     id: str
@@ -133,6 +164,7 @@ class Device:
     printer: PrinterConfig = field(default_factory=PrinterConfig)
     chime: bool = True  # the display role plays the chime on each new call
     kiosk: KioskConfig = field(default_factory=KioskConfig)
+    room_unit: RoomUnitConfig = field(default_factory=RoomUnitConfig)
 
 
 @dataclass(frozen=True)
@@ -174,6 +206,7 @@ class QueueRules:
     congestion_waiting: int = 15  # alert when this many wait for one authority ...
     congestion_eta_minutes: int = 60  # ... or the estimate passes this
     congestion_clear_ratio: float = 0.7  # and clear when both are below this share of it
+    occupancy_retention_days: int = 30  # raw room occupancy changes are pruned after
 
 
 @dataclass(frozen=True)
@@ -185,6 +218,9 @@ class SiteConfig:
     devices: tuple[Device, ...]
     source: str = ""  # the file it was read from, for messages
     rules: QueueRules = field(default_factory=QueueRules)
+    # Raised with each central push (`piste config push`): devices report the version they
+    # run and refuse one older than it. 0 means never pushed.
+    config_version: int = 0
 
     def service(self, service_id: str) -> Service | None:
         return next((s for s in self.services if s.id == service_id), None)
