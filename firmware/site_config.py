@@ -29,6 +29,7 @@ from firmware.site_model import (
     LANGS,
     PRINTER_KINDS,
     ROLES,
+    SENSOR_KINDS,
     WEEKDAYS,
     BrokerConfig,
     DateException,
@@ -38,7 +39,9 @@ from firmware.site_model import (
     PrinterConfig,
     QueueRules,
     Room,
+    RoomUnitConfig,
     ScreenConfig,
+    SensorConfig,
     Service,
     Site,
     SiteConfig,
@@ -400,7 +403,7 @@ CLOSED_DAY_KEYS = ("date", "reason")
 SERVICE_KEYS = ("id", "prefix", "name", "mean_service_minutes", "note", "hours", "exceptions")
 EXCEPTION_KEYS = ("date", "hours", "reason")
 ROOM_KEYS = ("id", "name", "services")
-DEVICE_KEYS = ("id", "roles", "room", "screen", "printer", "chime", "kiosk")
+DEVICE_KEYS = ("id", "roles", "room", "screen", "printer", "chime", "kiosk", "room_unit")
 SCREEN_KEYS = ("width", "height", "fullscreen")
 BROKER_KEYS = ("host", "port", "username", "password", "ca_file", "cert_file", "key_file")
 PRINTER_COMMON = ("kind", "profile", "timeout_s")
@@ -716,6 +719,79 @@ def _read_kiosk(r: _Reader, value: Any, path: str) -> KioskConfig | None:
     return KioskConfig(**values)
 
 
+# Which sensor fields each kind needs and which it may have (on_s, off_s, stuck_s: all kinds).
+SENSOR_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "none": ((), ()),
+    "pir": (("pin",), ()),
+    "gpio": (("pin",), ("active_high",)),
+    "ld2410": (("serial_port",), ("silence_s",)),
+}
+SENSOR_COMMON = ("kind", "on_s", "off_s", "stuck_s")
+ROOM_UNIT_PINS = ("key_call_next", "key_recall", "key_no_show", "key_complete", "led_pin")
+
+
+def _read_sensor(r: _Reader, value: Any, path: str) -> SensorConfig | None:
+    every = [f.name for f in dataclasses.fields(SensorConfig)]
+    table = r.table(value, path, every)
+    if table is None:
+        return None
+    kind = table.get("kind", MISSING)
+    if kind not in SENSOR_KINDS:
+        hint = _suggest(kind, SENSOR_KINDS) if isinstance(kind, str) else ""
+        r.wrong(_join(path, "kind"), f"one of {', '.join(SENSOR_KINDS)}", kind, hint)
+        return None
+    readers: dict[str, Callable[[_Reader, Any, str], Any]] = {
+        "pin": _integer(0, 27, "a GPIO (BCM) number"),
+        "active_high": _boolean,
+        "serial_port": _nonempty_text,
+        "on_s": _number(0.0, 600.0),
+        "off_s": _number(0.0, 3600.0),
+        "silence_s": _number(0.5, 600.0),
+        "stuck_s": _number(60.0, 86400.0),
+    }
+    needs, may = SENSOR_FIELDS[kind]
+    values: dict[str, Any] = {"kind": kind}
+    for key in (*SENSOR_COMMON[1:], *needs, *may):
+        default = MISSING if key in needs else getattr(SensorConfig, key)
+        values[key] = r.get(table, path, key, readers[key], default=default)
+    for key in table:
+        if key in every and key not in values:
+            owners = [k for k, (n, m) in SENSOR_FIELDS.items() if key in n + m]
+            r.add(_join(path, key), f"'{key}' is for sensors of kind {' or '.join(owners)}, "
+                  f"this one is kind '{kind}'")
+    if any(v is None for v in values.values()):
+        return None
+    return SensorConfig(**values)
+
+
+def _read_room_unit(r: _Reader, value: Any, path: str) -> RoomUnitConfig | None:
+    every = [f.name for f in dataclasses.fields(RoomUnitConfig)]
+    table = r.table(value, path, every)
+    if table is None:
+        return None
+    gpio = _integer(0, 27, "a GPIO (BCM) number")
+    values: dict[str, Any] = {
+        side: r.get(table, path, side, _read_sensor, default=SensorConfig())
+        for side in ("staff", "customer")
+    }
+    for key in ROOM_UNIT_PINS:
+        values[key] = r.get(table, path, key, gpio, default=None)
+    if any(values[k] is None for k in ("staff", "customer")) or any(
+            values[k] is None and k in table for k in ROOM_UNIT_PINS):
+        return None
+    pins = [(_join(path, k), values[k]) for k in ROOM_UNIT_PINS]
+    pins += [(_join(_join(path, side), "pin"), values[side].pin) for side in ("staff", "customer")]
+    seen: dict[int, str] = {}
+    for where, pin in pins:
+        if pin is None:
+            continue
+        if pin in seen:
+            r.add(where, f"GPIO {pin} is already used by {seen[pin]}")
+            return None
+        seen[pin] = where
+    return RoomUnitConfig(**values)
+
+
 @dataclass
 class _DeviceParts:
     path: str
@@ -742,9 +818,14 @@ def _read_device(r: _Reader, value: Any, path: str) -> _DeviceParts:
                   '(kind = "none" if it has no printer)')
     chime = r.get(table, path, "chime", _boolean, default=True)
     kiosk = r.get(table, path, "kiosk", _read_kiosk, default=KioskConfig())
+    room_unit = r.get(table, path, "room_unit", _read_room_unit, default=RoomUnitConfig())
+    if "room_unit" in table and roles and "room" not in roles:
+        r.add(_join(path, "room_unit"), "only a device with the room role has sensors and "
+              "clerk keys; add 'room' to its roles or remove this table")
     device = None
-    if device_id and roles and screen and printer and chime is not None and kiosk:
-        device = Device(device_id, roles, room, screen, printer, chime, kiosk)
+    if (device_id and roles and screen and printer and chime is not None and kiosk
+            and room_unit):
+        device = Device(device_id, roles, room, screen, printer, chime, kiosk, room_unit)
     return _DeviceParts(path, device_id, roles, room, device)
 
 
@@ -1029,7 +1110,8 @@ def _device_dict(d: Device) -> dict[str, Any]:
             "screen": dataclasses.asdict(d.screen), "printer": printer, "chime": d.chime,
             "kiosk": {**dataclasses.asdict(d.kiosk),
                       "technician_pin_hash": PASSWORD_MASK if d.kiosk.technician_pin_hash
-                      else ""}}
+                      else ""},
+            **({"room_unit": dataclasses.asdict(d.room_unit)} if "room" in d.roles else {})}
 
 
 def check_config_main(path: str, as_json: bool, out: TextIO | None = None,
