@@ -179,8 +179,15 @@ def _run(args: argparse.Namespace) -> int:
         return 2
     signal.signal(signal.SIGTERM, lambda *_: runtime.request_stop("SIGTERM"))
     signal.signal(signal.SIGINT, lambda *_: runtime.request_stop("interrupted"))
+    from firmware.admin.watchdog import attach
+
+    # systemd (Type=notify): READY=1 after the first loop turn, WATCHDOG=1 while healthy.
+    watchdog = attach(runtime)
     log.info("device %s starts roles %s", args.device, ", ".join(runtime.device.roles))
-    runtime.run()
+    try:
+        runtime.run()
+    finally:
+        watchdog.notifier.notify("STOPPING=1")
     return 0
 
 
