@@ -38,7 +38,8 @@ def free_port() -> int:
 
 
 class LocalBroker:
-    def __init__(self, workdir: Path, port: int | None = None) -> None:
+    def __init__(self, workdir: Path, port: int | None = None,
+                 extra_conf: list[str] | None = None) -> None:
         self.workdir = Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.host = "127.0.0.1"
@@ -51,7 +52,8 @@ class LocalBroker:
             "\n".join(
                 [
                     f"listener {self.port} {self.host}",
-                    "allow_anonymous true",
+                    # Tests of access control bring their own password file and ACL.
+                    *(extra_conf or ["allow_anonymous true"]),
                     "persistence true",
                     f"persistence_location {self.workdir}/",
                     "autosave_interval 1",

@@ -4,6 +4,7 @@
     piste check-config [--json] FILE
     piste demo [--output DIR]
     piste clerk --config FILE --room ID [--broker URL]
+    piste broker-acl --config FILE [--out DIR]
     piste appointments import FILE.csv --config FILE [--data-dir DIR]
     piste stats --config FILE --data-dir DIR [--day DATE] [--format csv|json]
 
@@ -62,6 +63,10 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--config", required=True, type=Path)
     imp.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
 
+    acl = sub.add_parser("broker-acl", help="the broker's ACL and user list for a site")
+    acl.add_argument("--config", required=True, type=Path)
+    acl.add_argument("--out", type=Path, help="write acl and users.txt here (default: print)")
+
     stats = sub.add_parser("stats", help="a day's statistics from the ledger")
     stats.add_argument("--config", required=True, type=Path)
     stats.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
@@ -104,6 +109,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_demo(args.output, args.config, args.customers, args.seconds)
     if args.command == "appointments":
         return _import_appointments(args.file, args.config, args.data_dir)
+    if args.command == "broker-acl":
+        return _broker_acl(args.config, args.out)
     if args.command == "stats":
         from firmware.stats_cli import stats_main
 
@@ -123,6 +130,22 @@ def load_config_or_exit(path: Path):  # type: ignore[no-untyped-def]
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         raise SystemExit(2) from None
+
+
+def _broker_acl(config_path: Path, out: Path | None) -> int:
+    from mqtt_bridge.acl import acl_text, users
+
+    config = load_config_or_exit(config_path)
+    if out is None:
+        print(acl_text(config))
+        print("# users: " + " ".join(users(config)))
+        return 0
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "acl").write_text(acl_text(config))
+    (out / "users.txt").write_text("\n".join(users(config)) + "\n")
+    print(f"wrote {out / 'acl'} and {out / 'users.txt'}; give each user a password with\n"
+          f"  mosquitto_passwd {out / 'passwd'} USER   (-c for the first one)")
+    return 0
 
 
 def _import_appointments(file: Path, config_path: Path, data_dir: Path) -> int:

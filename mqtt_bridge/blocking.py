@@ -38,7 +38,9 @@ class BlockingClient:
         self._connected = threading.Event()
         self._subscribed: dict[str, queue.Queue[tuple[str, bytes, bool]]] = {}
         self._mqtt = mqtt.Client(
-            CallbackAPIVersion.VERSION2, client_id=f"piste-{site}-{self.client_name}",
+            # A client id of its own, so a console never pushes a device off the broker.
+            CallbackAPIVersion.VERSION2,
+            client_id=f"piste-{site}-{self.client_name}-{uuid.uuid4().hex[:6]}",
             protocol=mqtt.MQTTv5,
         )
         if username:
