@@ -93,6 +93,16 @@ class Controller:
             self._expire(self.state, now)
             self.state = self._rebuild(day)
 
+    def record(self, event_type: EventType, data: dict[str, Any]) -> list[Event]:
+        """Append an event that no command asked for (a device fault, say)."""
+        now = self.clock.now()
+        self._roll_day(now)
+        event = Event(self.new_id(), event_type, now, self.state.day, data)
+        stored = self.ledger.append([event], outbox_topic=self.events_topic)
+        for e in stored:
+            self.state.apply(e)
+        return stored
+
     def take_pending_events(self) -> list[Event]:
         events, self.pending_events = self.pending_events, []
         return events

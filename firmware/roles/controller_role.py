@@ -16,7 +16,9 @@ from typing import Any
 
 from firmware.controller import Controller
 from firmware.core.congestion import CongestionMonitor
+from firmware.core.device_faults import PrinterWatch
 from firmware.core.errors import ErrorCode, Refusal
+from firmware.core.events import EventType
 from firmware.ledger import Ledger
 from firmware.outbox_pump import OutboxPump
 from firmware.runtime import Role, Runtime
@@ -48,9 +50,11 @@ class ControllerRole(Role):
         self.outbox = OutboxPump(self.ledger, runtime.link.publish,
                                  lambda: runtime.link.connected)
         self.congestion = CongestionMonitor(runtime.config.rules)
+        self.printers = PrinterWatch()
         log.info("queue rebuilt from %s: seq %s, %d messages waiting in the outbox",
                  path, self.controller.state.seq, self.outbox.backlog)
         runtime.link.subscribe(topics.command_filter(runtime.site))
+        runtime.link.subscribe(topics.device_health(runtime.site, "+"))
         runtime.call_later(self._recheck_s, self._recheck)
 
     def stop(self) -> None:
@@ -75,6 +79,7 @@ class ControllerRole(Role):
     def on_message(self, message: Incoming) -> None:
         name = topics.command_name(self.runtime.site, message.topic)
         if name is None:
+            self._maybe_health(message)
             return
         try:
             command = parse_command(name, message.payload)
@@ -96,6 +101,24 @@ class ControllerRole(Role):
         self._answer(message, outcome.response)
         if outcome.changed:
             self._state_dirty = True
+
+    def _maybe_health(self, message: Incoming) -> None:
+        """A kiosk's printer changed state: into the ledger, and an alert for the staff."""
+        prefix = f"{topics.site_root(self.runtime.site)}/device/"
+        if not (message.topic.startswith(prefix) and message.topic.endswith("/health")):
+            return
+        device = message.topic[len(prefix):-len("/health")]
+        change = self.printers.update(device, state_of(message.payload))
+        if change is None:
+            return
+        self.controller.record(EventType.DEVICE_FAULT, {
+            "device": device, "part": "printer", "state": change.state})
+        now = self.runtime.clock.now().isoformat(timespec="seconds")
+        self.ledger.outbox_add(topics.alert(self.runtime.site, "printer"), encode({
+            "id": self.controller.new_id(), "at": now, "kind": "printer",
+            "severity": change.severity, "state": "cleared" if change.state == "ok" else "raised",
+            "device": device, "printer": change.state, "message": change.message()}))
+        log.warning("printer of %s: %s", device, change.state)
 
     def _answer(self, message: Incoming, response: dict[str, Any]) -> None:
         if not message.response_topic:
