@@ -27,6 +27,7 @@ from zoneinfo import available_timezones
 
 from firmware.site_model import (
     LANGS,
+    ORIENTATIONS,
     PRINTER_KINDS,
     ROLES,
     SENSOR_KINDS,
@@ -34,6 +35,8 @@ from firmware.site_model import (
     BrokerConfig,
     DateException,
     Device,
+    DisplayConfig,
+    InfoSlide,
     KioskConfig,
     Localized,
     PrinterConfig,
@@ -403,7 +406,9 @@ CLOSED_DAY_KEYS = ("date", "reason")
 SERVICE_KEYS = ("id", "prefix", "name", "mean_service_minutes", "note", "hours", "exceptions")
 EXCEPTION_KEYS = ("date", "hours", "reason")
 ROOM_KEYS = ("id", "name", "services")
-DEVICE_KEYS = ("id", "roles", "room", "screen", "printer", "chime", "kiosk", "room_unit")
+DEVICE_KEYS = ("id", "roles", "room", "screen", "printer", "chime", "kiosk", "room_unit",
+               "display")
+SLIDE_KEYS = ("title", "text", "start", "end")
 SCREEN_KEYS = ("width", "height", "fullscreen")
 BROKER_KEYS = ("host", "port", "username", "password", "ca_file", "cert_file", "key_file")
 PRINTER_COMMON = ("kind", "profile", "timeout_s")
@@ -690,6 +695,78 @@ def _pin_hash(r: _Reader, value: Any, path: str) -> str | None:
     return None
 
 
+def _date(r: _Reader, value: Any, path: str) -> date | None:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    r.wrong(path, "a date without quotes, such as 2026-12-01", value)
+    return None
+
+
+def _read_slide(r: _Reader, value: Any, path: str) -> InfoSlide | None:
+    table = r.table(value, path, SLIDE_KEYS)
+    if table is None:
+        return None
+    title = r.get(table, path, "title", _localized)
+    text = r.get(table, path, "text", _localized)
+    start = r.get(table, path, "start", _date, default=None)
+    end = r.get(table, path, "end", _date, default=None)
+    if start is not None and end is not None and end < start:
+        r.add(_join(path, "end"), f"expected a last day on or after the first ({start}), "
+              f"found {end}")
+        return None
+    if title is None or text is None or (start is None and "start" in table) or (
+            end is None and "end" in table):
+        return None
+    return InfoSlide(title, text, start, end)
+
+
+def _orientation(r: _Reader, value: Any, path: str) -> str | None:
+    if value in ORIENTATIONS:
+        return str(value)
+    hint = _suggest(value, ORIENTATIONS) if isinstance(value, str) else ""
+    r.wrong(path, f"one of {', '.join(ORIENTATIONS)}", value, hint)
+    return None
+
+
+def _read_display(r: _Reader, value: Any, path: str) -> DisplayConfig | None:
+    every = [f.name for f in dataclasses.fields(DisplayConfig)]
+    table = r.table(value, path, every)
+    if table is None:
+        return None
+    gpio = _integer(0, 27, "a GPIO (BCM) number")
+    readers: dict[str, Callable[[_Reader, Any, str], Any]] = {
+        "width_mm": _number(20.0, 10_000.0),
+        "height_mm": _number(20.0, 10_000.0),
+        "viewing_distance_m": _number(0.3, 100.0),
+        "orientation": _orientation,
+        "stale_after_s": _number(5.0, 3600.0, low_inclusive=True),
+        "slide_seconds": _number(3.0, 600.0, low_inclusive=True),
+        "slides": lambda rr, v, p: [_read_slide(rr, item, ip)
+                                    for ip, item in rr.items(v, p, "[[devices.display.slides]]")],
+        "voice": _boolean,
+        "volume": _integer(0, 100, "a volume in percent"),
+        "quiet_hours": lambda rr, v, p: _day_ranges(rr, v, p),
+        "quiet_volume": _integer(0, 100, "a volume in percent"),
+        **dict.fromkeys(("buzzer_pin", "door_led_pin", "door_buzzer_pin"), gpio),
+    }
+    values = {key: r.get(table, path, key, readers[key], default=getattr(DisplayConfig, key))
+              for key in every}
+    if any(values[k] is None and k in table for k in every):
+        return None
+    for key in ("slides", "quiet_hours"):
+        items = values[key]
+        if key in table and any(v is None for v in items):
+            return None
+        values[key] = tuple(items)
+    values["quiet_hours"] = _sorted_valid(values["quiet_hours"])
+    pins = [(k, v) for k, v in values.items() if k.endswith("_pin") and v is not None]
+    for i, (key, pin) in enumerate(pins):
+        if any(pin == other for _, other in pins[:i]):
+            r.add(_join(path, key), f"GPIO {pin} is used twice in this display")
+            return None
+    return DisplayConfig(**values)
+
+
 def _read_kiosk(r: _Reader, value: Any, path: str) -> KioskConfig | None:
     every = [f.name for f in dataclasses.fields(KioskConfig)]
     table = r.table(value, path, every)
@@ -822,10 +899,15 @@ def _read_device(r: _Reader, value: Any, path: str) -> _DeviceParts:
     if "room_unit" in table and roles and "room" not in roles:
         r.add(_join(path, "room_unit"), "only a device with the room role has sensors and "
               "clerk keys; add 'room' to its roles or remove this table")
+    display = r.get(table, path, "display", _read_display, default=DisplayConfig())
+    if "display" in table and roles and not {"display", "room"} & set(roles):
+        r.add(_join(path, "display"), "only a device with the display or room role has a "
+              "display table; add the role or remove this table")
     device = None
     if (device_id and roles and screen and printer and chime is not None and kiosk
-            and room_unit):
-        device = Device(device_id, roles, room, screen, printer, chime, kiosk, room_unit)
+            and room_unit and display):
+        device = Device(device_id, roles, room, screen, printer, chime, kiosk, room_unit,
+                        display)
     return _DeviceParts(path, device_id, roles, room, device)
 
 
@@ -1111,7 +1193,18 @@ def _device_dict(d: Device) -> dict[str, Any]:
             "kiosk": {**dataclasses.asdict(d.kiosk),
                       "technician_pin_hash": PASSWORD_MASK if d.kiosk.technician_pin_hash
                       else ""},
-            **({"room_unit": dataclasses.asdict(d.room_unit)} if "room" in d.roles else {})}
+            **({"room_unit": dataclasses.asdict(d.room_unit)} if "room" in d.roles else {}),
+            **({"display": _display_dict(d.display)}
+               if {"display", "room"} & set(d.roles) else {})}
+
+
+def _display_dict(display: DisplayConfig) -> dict[str, Any]:
+    data = dataclasses.asdict(display)
+    data["quiet_hours"] = [_fmt_range(r) for r in display.quiet_hours]
+    data["slides"] = [{"title": s.title.as_dict(), "text": s.text.as_dict(),
+                       "start": s.start.isoformat() if s.start else None,
+                       "end": s.end.isoformat() if s.end else None} for s in display.slides]
+    return data
 
 
 def check_config_main(path: str, as_json: bool, out: TextIO | None = None,

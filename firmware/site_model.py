@@ -156,6 +156,46 @@ class RoomUnitConfig:
 
 
 @dataclass(frozen=True)
+class InfoSlide:
+    """A notice the lobby display shows between calls, on the days it is valid."""
+
+    title: Localized
+    text: Localized
+    start: date | None = None  # first day shown (inclusive); None: always
+    end: date | None = None  # last day shown (inclusive); None: no end
+
+    def valid_on(self, day: date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+
+ORIENTATIONS: tuple[str, ...] = ("auto", "landscape", "portrait")
+
+
+@dataclass(frozen=True)
+class DisplayConfig:
+    """A queue or room display's picture, distance and sound (`[devices.display]`); optional.
+
+    The physical size and the farthest viewing distance decide how big the numbers must be:
+    a letter needs at least 1 degree of arc (about 17.5 mm per metre of distance).
+    """
+
+    width_mm: float = 1210.0  # the visible picture as mounted; 1210 x 680 is a 55" 16:9
+    height_mm: float = 680.0
+    viewing_distance_m: float = 8.0  # the back row of the waiting area
+    orientation: str = "auto"  # one of ORIENTATIONS; auto: from the screen's pixels
+    stale_after_s: float = 30.0  # no word from the controller this long: say "updating"
+    slide_seconds: float = 12.0  # each info slide stays this long
+    slides: tuple[InfoSlide, ...] = ()
+    voice: bool = False  # speak each call in fi, sv and en after the chime
+    volume: int = 80  # percent, chime and voice
+    quiet_hours: tuple[TimeRange, ...] = ()  # sound at quiet_volume in these ranges
+    quiet_volume: int = 0  # 0: silent, the screen still shows every call
+    buzzer_pin: int | None = None  # GPIO (BCM): a buzzer for the chime where no speaker is
+    door_led_pin: int | None = None  # room units: LED lit at the door when a number is called
+    door_buzzer_pin: int | None = None  # room units: a short beep at the door on a call
+
+
+@dataclass(frozen=True)
 class Device:
     id: str
     roles: tuple[str, ...]
@@ -165,6 +205,7 @@ class Device:
     chime: bool = True  # the display role plays the chime on each new call
     kiosk: KioskConfig = field(default_factory=KioskConfig)
     room_unit: RoomUnitConfig = field(default_factory=RoomUnitConfig)
+    display: DisplayConfig = field(default_factory=DisplayConfig)
 
 
 @dataclass(frozen=True)
