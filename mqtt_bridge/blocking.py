@@ -45,6 +45,7 @@ class BlockingClient:
         )
         if username:
             self._mqtt.username_pw_set(username, password or None)
+        self._mqtt.reconnect_delay_set(1, 5)  # back within seconds after a broker restart
         self._mqtt.on_connect = self._on_connect
         self._mqtt.on_message = self._on_message
         self._mqtt.on_disconnect = lambda *a: self._connected.clear()
