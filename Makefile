@@ -28,7 +28,7 @@ screenshots: venv
 venv: system-packages $(STAMP)
 
 system-packages:
-	@sh scripts/ensure-system-packages.sh
+	@sh scripts/ensure-system-packages.sh espeak-ng
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

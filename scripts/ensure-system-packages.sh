@@ -1,5 +1,6 @@
 #!/bin/sh
-# Installs the Debian packages piste needs on this machine, when they are missing.
+# Installs the Debian packages piste needs on this machine, when they are missing:
+# mosquitto and python3-venv always, plus the packages named as arguments (espeak-ng).
 # As root it runs apt-get; otherwise it prints the exact command and fails, so that a
 # technician knows what to do instead of meeting a strange error later.
 set -eu
