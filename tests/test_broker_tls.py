@@ -1,0 +1,61 @@
+"""A device reaches a TLS-only broker with the site CA, and a client without it cannot."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from firmware.broker import LocalBroker
+from firmware.clock import ManualClock
+from firmware.roles.controller_role import ControllerRole
+from firmware.runtime import Runtime
+from mqtt_bridge.blocking import BlockingClient, BrokerUnreachable
+from tests.helpers import RunningDevice, wait_for
+from tests.site_factory import MONDAY, at, small_site
+
+pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl")
+
+
+def openssl(*args: str, cwd: Path) -> None:
+    subprocess.run(["openssl", *args], cwd=cwd, check=True, capture_output=True)
+
+
+@pytest.fixture
+def tls_broker(tmp_path: Path):
+    certs = tmp_path / "certs"
+    certs.mkdir()
+    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+            "/CN=piste test site CA", "-keyout", "ca.key", "-out", "ca.crt", cwd=certs)
+    openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
+            "-keyout", "broker.key", "-out", "broker.csr", cwd=certs)
+    (certs / "san.ext").write_text("subjectAltName=IP:127.0.0.1\n")
+    openssl("x509", "-req", "-in", "broker.csr", "-CA", "ca.crt", "-CAkey", "ca.key",
+            "-CAcreateserial", "-days", "2", "-extfile", "san.ext", "-out", "broker.crt",
+            cwd=certs)
+    broker = LocalBroker(tmp_path / "broker", extra_conf=[
+        "allow_anonymous true", f"cafile {certs / 'ca.crt'}",
+        f"certfile {certs / 'broker.crt'}", f"keyfile {certs / 'broker.key'}"])
+    with broker:
+        yield broker, certs
+
+
+def test_a_device_connects_over_tls_with_the_site_ca(tls_broker, tmp_path) -> None:
+    broker, certs = tls_broker
+    config = small_site()
+    config = dataclasses.replace(config, broker=dataclasses.replace(
+        config.broker, ca_file=str(certs / "ca.crt")))
+    device = dataclasses.replace(config.device("lobby-1"), roles=("controller",))
+    runtime = Runtime(config, device, ManualClock(at(MONDAY, 9, 0)), tmp_path,
+                      [ControllerRole()], broker_host=broker.host, broker_port=broker.port)
+    with RunningDevice(runtime):
+        assert wait_for(lambda: runtime.link.connected, what="a TLS connection")
+
+
+def test_plain_mqtt_to_a_tls_listener_fails_clearly(tls_broker) -> None:
+    broker, _ = tls_broker
+    with pytest.raises(BrokerUnreachable):
+        BlockingClient(broker.host, broker.port, "test-site").connect(timeout=2)
