@@ -1,90 +1,58 @@
-"""The kiosk's touch screen: pick an authority, wait a moment, take the ticket.
+"""The kiosk's touch screen: pick an authority (or check in), take the ticket.
 
 Same shape as the lobby: a view (plain data the kiosk role builds), a layout step that
-returns what is drawn where plus the touchable buttons, and a draw step. Every text is in
-`TEXTS`, keyed by language, so a language switch is a data change. The error screen speaks
-all three languages at once: whoever stands in front of a broken kiosk must understand it.
+returns what is drawn where plus the touchable buttons, and a draw step. Words live in
+`firmware.kiosk_texts`. The out-of-order screen speaks all three languages at once:
+whoever stands in front of a broken kiosk must understand it.
+
+Accessibility is part of the layout, not an add-on: every button is at least
+`view.min_target_px` (12 mm on the configured panel) and apart from its neighbours; the
+focused button (physical keys) has a thick ring; large-text mode scales the type and switches
+to a black/yellow high-contrast palette; every text/background pair is ≥ 7:1 (tested).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import pygame
 
 from display_driver import theme
 from display_driver.layout import Box, Plan, TextItem, draw_plan, place
+from firmware.kiosk_texts import LANG_NAMES, TEXTS, WEEKDAYS, text
 from firmware.site_model import LANGS
 
-TEXTS: dict[str, dict[str, str]] = {
-    "fi": {
-        "choose": "Valitse palvelu",
-        "choose_hint": "Kosketa palvelun nimeä, niin saat vuoronumeron.",
-        "advisor": "Palveluneuvoja auttaa mielellään",
-        "opens": "Avautuu {when}",
-        "today": "tänään",
-        "closed": "Suljettu",
-        "issuing": "Tulostetaan vuoronumeroa...",
-        "issuing_hint": "Hetki vain.",
-        "your_number": "Vuoronumerosi",
-        "ahead": "Ennen sinua jonossa: {n}",
-        "next": "Olet seuraavana vuorossa",
-        "eta": "Arvioitu odotus noin {m} min",
-        "take_ticket": "Ota lippu tulostimesta",
-        "not_printed": "Lippua ei voitu tulostaa. Muista numerosi, palveluneuvoja auttaa.",
-        "done": "Valmis",
-        "error": "Vuoronumerolaite on epäkunnossa.",
-        "error_hint": "Palveluneuvoja auttaa sinua.",
-    },
-    "sv": {
-        "choose": "Välj tjänst",
-        "choose_hint": "Tryck på tjänstens namn så får du ett könummer.",
-        "advisor": "Servicerådgivaren hjälper gärna",
-        "opens": "Öppnar {when}",
-        "today": "i dag",
-        "closed": "Stängt",
-        "issuing": "Könumret skrivs ut...",
-        "issuing_hint": "Ett ögonblick.",
-        "your_number": "Ditt könummer",
-        "ahead": "Före dig i kön: {n}",
-        "next": "Du är näst på tur",
-        "eta": "Uppskattad väntetid cirka {m} min",
-        "take_ticket": "Ta lappen från skrivaren",
-        "not_printed": "Lappen kunde inte skrivas ut. Kom ihåg ditt nummer, "
-        "servicerådgivaren hjälper.",
-        "done": "Klar",
-        "error": "Könummerautomaten är ur funktion.",
-        "error_hint": "Servicerådgivaren hjälper dig.",
-    },
-    "en": {
-        "choose": "Choose a service",
-        "choose_hint": "Touch the name of the service to get a queue number.",
-        "advisor": "The service advisor is happy to help",
-        "opens": "Opens {when}",
-        "today": "today",
-        "closed": "Closed",
-        "issuing": "Printing your queue number...",
-        "issuing_hint": "Just a moment.",
-        "your_number": "Your queue number",
-        "ahead": "People ahead of you: {n}",
-        "next": "You are next in line",
-        "eta": "Estimated wait about {m} min",
-        "take_ticket": "Take your ticket from the printer",
-        "not_printed": "The ticket could not be printed. Remember your number; "
-        "the service advisor will help.",
-        "done": "Done",
-        "error": "The queue number machine is out of order.",
-        "error_hint": "The service advisor will help you.",
-    },
-}
-WEEKDAYS: dict[str, tuple[str, ...]] = {
-    "fi": ("ma", "ti", "ke", "to", "pe", "la", "su"),
-    "sv": ("mån", "tis", "ons", "tor", "fre", "lör", "sön"),
-    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-}
-PHASES = ("start", "issuing", "ticket", "error")
-MIN_BUTTON_PX = 88  # 12 mm on a 15.6" 1920x1080 panel (0.18 mm per pixel) is about 85 px
+__all__ = ["LANG_NAMES", "TEXTS", "WEEKDAYS", "text"]
+
+PHASES = ("start", "code", "issuing", "ticket", "refused", "limit", "error", "pin")
+MIN_BUTTON_PX = 88  # 12 mm on a 15.6" 1920x1080 panel is about 67 px; never below this 88
+CODE_KEYS = tuple("1234567890ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+PIN_KEYS = tuple("1234567890")
+CODE_MAX = 16
+
+
+@dataclass(frozen=True)
+class Palette:
+    background: theme.Colour
+    text: theme.Colour
+    muted: theme.Colour
+    panel: theme.Colour
+    button: theme.Colour
+    on_button: theme.Colour
+    closed: theme.Colour
+    on_closed: theme.Colour
+    focus: theme.Colour
+    border: theme.Colour
+
+
+CALM = Palette(theme.BACKGROUND, theme.TEXT, theme.MUTED, theme.PANEL, theme.BUTTON,
+               theme.ON_BUTTON, theme.CLOSED_BUTTON, theme.ON_CLOSED, theme.ACCENT, theme.MUTED)
+# Large text: pure black and white with a yellow the eye cannot miss (low vision, glare).
+HIGH_CONTRAST = Palette((0, 0, 0), (255, 255, 255), (255, 255, 255), (0, 0, 0),
+                        (255, 221, 0), (0, 0, 0), (51, 51, 51), (255, 255, 255),
+                        (0, 200, 255), (255, 255, 255))
+LARGE_SCALE = 1.3
 
 
 @dataclass(frozen=True)
@@ -102,6 +70,9 @@ class KioskTicket:
     ahead: int
     eta_minutes: int | None = None
     printed: bool = True
+    printing: bool = False  # the slip is on its way to the printer
+    appointment_at: str = ""  # "10.30" for an appointment check-in
+    again: bool = False  # the same code checked in again: the same number
 
 
 @dataclass(frozen=True)
@@ -113,19 +84,25 @@ class KioskView:
     message: str
     lang: str = "fi"
     now: datetime | None = None  # lets an opening time say "today"; without it, the weekday
+    focus: int | None = None  # index into the buttons (physical keys); None: no ring
+    large: bool = False  # large text, high contrast
+    speech: bool = False
+    code: str = ""  # what is typed on the keypad (appointment code or PIN, shown masked)
+    notice: str = ""  # refused phase: which refusal (a key of TEXTS without "refused_")
+    notice_time: str = ""  # e.g. when check-in opens
+    seconds_left: int | None = None  # set: the "more time?" warning is over the screen
+    min_target_px: int = MIN_BUTTON_PX
+    languages: tuple[str, ...] = field(default=LANGS)
 
 
 @dataclass(frozen=True)
 class Button:
     rect: pygame.Rect
-    action: str  # "issue" (with service_id) or "done"
+    action: str  # issue, lang, appointment, large, speech, key, erase, cancel, ok, done, more
     service_id: str | None
     enabled: bool
-
-
-def text(lang: str, key: str, **values: object) -> str:
-    table = TEXTS.get(lang, TEXTS["fi"])
-    return table.get(key, TEXTS["fi"][key]).format(**values)
+    arg: str = ""  # the language, or the key's character
+    label: str = ""  # what speech says when the button gets the focus
 
 
 def opening_text(next_open: datetime, lang: str, now: datetime | None = None) -> str:
@@ -145,270 +122,392 @@ def opening_text(next_open: datetime, lang: str, now: datetime | None = None) ->
     return text(lang, "opens", when=when)
 
 
+def service_label(service: KioskService, lang: str, now: datetime | None) -> str:
+    """What a closed authority says beside its name (and what speech reads for it)."""
+    if service.open:
+        return service.name
+    when = (opening_text(service.next_open, lang, now) if service.next_open is not None
+            else text(lang, "closed"))
+    return f"{service.name}, {when}"
+
+
 @dataclass
 class KioskLayout:
     plan: Plan
     buttons: list[Button]
 
 
+class _Ctx:
+    """What every layout helper needs: the view, the scale, the palette, the plan."""
+
+    def __init__(self, view: KioskView, size: tuple[int, int]) -> None:
+        self.view = view
+        self.w, self.h = size
+        self.u = min(size) / 1080
+        self.s = LARGE_SCALE if view.large else 1.0
+        self.p = HIGH_CONTRAST if view.large else CALM
+        self.plan = Plan(self.p.background)
+        self.buttons: list[Button] = []
+        self.target = max(view.min_target_px, round(MIN_BUTTON_PX * self.u))
+        self.gap = max(round(22 * self.u), 16)  # room between targets for a shaky finger
+
+    def px(self, size: float) -> int:
+        return round(size * self.u * self.s)
+
+    def t(self, key: str, **values: object) -> str:
+        return text(self.view.lang, key, **values)
+
+    def line(self, words: str, slot: pygame.Rect, size: float, *, bold: bool = False,
+             muted: bool = False, align: str = "left", role: str = "") -> TextItem:
+        item = place(words, slot, self.px(size), bold=bold,
+                     fg=self.p.muted if muted else self.p.text, bg=self.p.background,
+                     align=align, role=role)  # type: ignore[arg-type]
+        self.plan.texts.append(item)
+        return item
+
+    def button(self, rect: pygame.Rect, words: str, action: str, *, arg: str = "",
+               service_id: str | None = None, primary: bool = True, size: float = 48,
+               role: str = "", label: str = "", align: str = "center") -> Button:
+        radius = round(16 * self.u)
+        if primary:
+            bg, fg = self.p.button, self.p.on_button
+            self.plan.boxes.append(Box(rect, bg, radius=radius))
+        else:  # a secondary button: the panel colour with a clear border
+            bg, fg = self.p.panel, self.p.text
+            self.plan.boxes.append(Box(rect, bg, radius=radius))
+            self.plan.boxes.append(Box(rect, self.p.border, radius=radius,
+                                       width=max(2, round(3 * self.u))))
+        pad = round(28 * self.u)
+        self.plan.texts.append(place(words, rect.inflate(-2 * pad, -round(12 * self.u)),
+                                     self.px(size), bold=True, fg=fg, bg=bg,
+                                     align=align, role=role or action))  # type: ignore[arg-type]
+        button = Button(rect, action, service_id, True, arg, label or words)
+        self.buttons.append(button)
+        return button
+
+
 def layout_kiosk(view: KioskView, size: tuple[int, int]) -> KioskLayout:
-    w, h = size
-    u = min(w, h) / 1080
-    margin = round(56 * u)
-    plan = Plan(theme.BACKGROUND)
-    buttons: list[Button] = []
-    # Header: the site's name, quietly; the task is below it.
-    plan.texts.append(
-        place(
-            view.site_name,
-            pygame.Rect(margin, round(24 * u), w - 2 * margin, round(80 * u)),
-            round(40 * u),
-            fg=theme.MUTED,
-            bg=theme.BACKGROUND,
-            role="site",
-        )
-    )
-    body = pygame.Rect(margin, round(124 * u), w - 2 * margin, h - round(124 * u) - margin)
-    if view.phase == "start":
-        _start(plan, buttons, view, body, u)
-    elif view.phase == "issuing":
-        _centred(
-            plan,
-            body,
-            u,
-            [
-                (text(view.lang, "issuing"), 64, True, "issuing"),
-                (text(view.lang, "issuing_hint"), 40, False, "hint"),
-            ],
-        )
-    elif view.phase == "ticket" and view.ticket is not None:
-        _ticket(plan, buttons, view, view.ticket, body, u)
+    c = _Ctx(view, size)
+    margin = round(48 * c.u)
+    body = pygame.Rect(margin, margin // 2, c.w - 2 * margin, c.h - margin - margin // 2)
+    phase = view.phase
+    if phase == "start":
+        _start(c, body)
+    elif phase == "code":
+        _keypad(c, body, c.t("code_title"), view.code or c.t("code_empty"), CODE_KEYS,
+                placeholder=not view.code)
+    elif phase == "pin":
+        _keypad(c, body, c.t("pin_title"), "●" * len(view.code) or " ", PIN_KEYS,
+                placeholder=False, note=view.message)
+    elif phase == "issuing":
+        _centred(c, body, [(c.t("issuing"), 64, True, "issuing"),
+                           (c.t("issuing_hint"), 40, False, "hint")])
+    elif phase == "ticket" and view.ticket is not None:
+        _ticket(c, body, view.ticket)
+    elif phase == "refused":
+        _message(c, body, refusal_text(view), "refused", c.t("back"))
+    elif phase == "limit":
+        _message(c, body, c.t("limit"), "limit", c.t("back"), hint=c.t("limit_hint"))
     else:  # "error", an unknown phase, or a ticket phase without a ticket: fail visibly
-        _error(plan, view, body, u)
-    return KioskLayout(plan, buttons)
+        _error(c, body)
+    if view.seconds_left is not None and phase != "error":
+        _warning(c, view.seconds_left)
+    _focus_ring(c)
+    return KioskLayout(c.plan, c.buttons)
 
 
-def _centred(
-    plan: Plan, area: pygame.Rect, u: float, lines: list[tuple[str, int, bool, str]]
-) -> None:
-    heights = [round(px * 1.6 * u) for _, px, _, _ in lines]
-    y = area.centery - sum(heights) // 2
-    for (line, px, bold, role), lh in zip(lines, heights, strict=True):
-        slot = pygame.Rect(area.x, y, area.width, lh)
-        if not line:  # a spacer between groups
-            y += lh
-            continue
-        plan.texts.append(
-            place(
-                line,
-                slot,
-                round(px * u),
-                bold=bold,
-                fg=theme.TEXT,
-                bg=theme.BACKGROUND,
-                align="center",
-                role=role,
-            )
-        )
+def refusal_text(view: KioskView) -> str:
+    key = f"refused_{view.notice}"
+    if key not in TEXTS["fi"]:
+        key = "refused_other"
+    return text(view.lang, key, time=view.notice_time, opens=view.notice_time)
+
+
+def _centred(c: _Ctx, area: pygame.Rect, lines: list[tuple[str, float, bool, str]]) -> None:
+    needed = sum(px * 1.6 * c.u * c.s for _, px, _, _ in lines) or 1
+    k = min(1.0, area.height / needed)  # shrink the stack when it would not fit
+    y = area.centery - round(needed * k) // 2
+    for words, px, bold, role in lines:
+        lh = round(px * 1.6 * c.u * c.s * k)
+        if words:
+            c.line(words, pygame.Rect(area.x, y, area.width, lh), px * k, bold=bold,
+                   align="center", role=role)
         y += lh
 
 
-def _start(plan: Plan, buttons: list[Button], view: KioskView, body: pygame.Rect, u: float) -> None:
-    lang, bg = view.lang, theme.BACKGROUND
-    title = pygame.Rect(body.x, body.y, body.width, round(90 * u))
-    plan.texts.append(
-        place(
-            text(lang, "choose"),
-            title,
-            round(64 * u),
-            bold=True,
-            fg=theme.TEXT,
-            bg=bg,
-            role="title",
-        )
-    )
-    hint = pygame.Rect(body.x, title.bottom, body.width, round(56 * u))
-    plan.texts.append(
-        place(text(lang, "choose_hint"), hint, round(36 * u), fg=theme.MUTED, bg=bg, role="hint")
-    )
-    footer_h = round(80 * u)
-    footer = pygame.Rect(body.x, body.bottom - footer_h, body.width, footer_h)
-    lines = [text(lang, "advisor")] + ([view.message] if view.message else [])
-    plan.texts.append(
-        place(
-            "   ·   ".join(lines),
-            footer,
-            round(40 * u),
-            fg=theme.TEXT,
-            bg=bg,
-            align="center",
-            role="advisor",
-        )
-    )
+def _start(c: _Ctx, body: pygame.Rect) -> None:
+    view = c.view
+    portrait = c.h > c.w
+    # Header: the language buttons, each in its own language, and the site's name, quietly.
+    lang_w = max(2 * c.target, round(230 * c.u))
+    lang_h = max(c.target, round(88 * c.u))
+    langs = view.languages
+    row_w = len(langs) * lang_w + (len(langs) - 1) * c.gap
+    header = pygame.Rect(body.x, body.y, body.width, lang_h)
+    if portrait:
+        c.line(view.site_name, pygame.Rect(body.x, body.y, body.width, round(60 * c.u)), 36,
+               muted=True, role="site")
+        header.y += round(70 * c.u)
+    else:
+        c.line(view.site_name, pygame.Rect(body.x, body.y, body.width - row_w - c.gap, lang_h),
+               36, muted=True, role="site")
+    x = header.right - row_w
+    for lang in langs:
+        selected = lang == view.lang
+        c.button(pygame.Rect(x, header.y, lang_w, lang_h), LANG_NAMES[lang], "lang", arg=lang,
+                 primary=selected, size=40, role=f"lang-{lang}")
+        x += lang_w + c.gap
+    title = pygame.Rect(body.x, header.bottom + c.gap, body.width, c.px(84))
+    c.line(c.t("choose"), title, 60, bold=True, role="title")
+    hint = pygame.Rect(body.x, title.bottom, body.width, c.px(52))
+    c.line(c.t("choose_hint"), hint, 34, muted=True, role="hint")
+    # Bottom: the advisor line, and above it the appointment and the two toggles.
+    advisor = pygame.Rect(body.x, body.bottom - c.px(56), body.width, c.px(56))
+    c.line(c.t("advisor") + (f"   ·   {view.message}" if view.message else ""), advisor, 36,
+           align="center", role="advisor")
+    tool_h = max(c.target, round(100 * c.u))
+    rows = 2 if portrait else 1  # portrait: the appointment on a row of its own
+    tools = pygame.Rect(body.x, advisor.top - rows * (c.gap + tool_h), body.width,
+                        rows * tool_h + (rows - 1) * c.gap)
+    _toolbar(c, tools, portrait)
+    area = pygame.Rect(body.x, hint.bottom + c.gap, body.width,
+                       tools.top - c.gap - hint.bottom - c.gap)
+    _services(c, area)
 
-    area = pygame.Rect(
-        body.x, hint.bottom + round(32 * u), body.width, footer.top - hint.bottom - round(64 * u)
-    )
-    n = len(view.services)
+
+def _toolbar(c: _Ctx, tools: pygame.Rect, portrait: bool) -> None:
+    view = c.view
+    items = [
+        (c.t("appointment"), "appointment", True),
+        (c.t("large_on" if view.large else "large_off"), "large", False),
+        (c.t("speech_on" if view.speech else "speech_off"), "speech", False),
+    ]
+    # The appointment button is the wide one: it is a way in, the toggles are settings.
+    if portrait:
+        h = (tools.height - c.gap) // 2
+        half = (tools.width - c.gap) // 2
+        rects = [pygame.Rect(tools.x, tools.y, tools.width, h),
+                 pygame.Rect(tools.x, tools.bottom - h, half, h),
+                 pygame.Rect(tools.right - half, tools.bottom - h, half, h)]
+    else:
+        unit = (tools.width - 2 * c.gap) / 10
+        widths = [round(unit * 4), round(unit * 3), round(unit * 3)]
+        xs = [tools.x, tools.x + widths[0] + c.gap, tools.right - widths[2]]
+        rects = [pygame.Rect(x, tools.y, wd, tools.height)
+                 for x, wd in zip(xs, widths, strict=True)]
+    for (words, action, primary), rect in zip(items, rects, strict=True):
+        c.button(rect, words, action, primary=primary, size=40)
+
+
+def _services(c: _Ctx, area: pygame.Rect) -> None:
+    services = c.view.services
+    n = len(services)
     if n == 0:
         return
-    gap = max(round(24 * u), 16)  # room between targets, so a shaky finger hits one only
-    cols = 1 if n * (MIN_BUTTON_PX + gap) <= area.height + gap else 2
+    cols = 1
+    while cols < 3 and -(-n // cols) * (c.target + c.gap) - c.gap > area.height:
+        cols += 1
+    if cols == 1 and c.w > c.h and n > 4:
+        cols = 2  # a landscape row as wide as the screen would be hard to read across
     rows = -(-n // cols)
-    btn_h = (area.height - (rows - 1) * gap) // rows
-    btn_h = max(MIN_BUTTON_PX, min(btn_h, round(150 * u)))
-    col_w = (area.width - (cols - 1) * gap) // cols
-    for i, service in enumerate(view.services):
-        r, c = divmod(i, cols)
-        rect = pygame.Rect(area.x + c * (col_w + gap), area.y + r * (btn_h + gap), col_w, btn_h)
+    btn_h = max(c.target, min((area.height - (rows - 1) * c.gap) // rows, round(150 * c.u)))
+    col_w = (area.width - (cols - 1) * c.gap) // cols
+    for i, service in enumerate(services):
+        r, col = divmod(i, cols)
+        rect = pygame.Rect(area.x + col * (col_w + c.gap), area.y + r * (btn_h + c.gap), col_w,
+                           btn_h)
         if rect.bottom > area.bottom + 1 and i > 0:
             break  # more authorities than the screen holds: never draw a button half off it
-        _service_button(plan, buttons, service, rect, view, u)
+        _service_button(c, service, rect)
 
 
-def _service_button(
-    plan: Plan,
-    buttons: list[Button],
-    service: KioskService,
-    rect: pygame.Rect,
-    view: KioskView,
-    u: float,
-) -> None:
-    pad = round(36 * u)
-    inner = rect.inflate(-2 * pad, 0)
+def _service_button(c: _Ctx, service: KioskService, rect: pygame.Rect) -> None:
+    view = c.view
+    pad = round(32 * c.u)
+    inner = rect.inflate(-2 * pad, -round(8 * c.u))
     if service.open:
-        plan.boxes.append(Box(rect, theme.BUTTON, radius=round(18 * u)))
-        plan.texts.append(
-            place(
-                service.name,
-                inner,
-                round(56 * u),
-                bold=True,
-                fg=theme.ON_BUTTON,
-                bg=theme.BUTTON,
-                role="service",
-            )
-        )
-    else:
-        plan.boxes.append(Box(rect, theme.CLOSED_BUTTON, radius=round(18 * u)))
-        when = (
-            opening_text(service.next_open, view.lang, view.now)
-            if service.next_open is not None
-            else text(view.lang, "closed")
-        )
-        note = place(
-            when,
-            pygame.Rect(inner.centerx, inner.y, inner.width // 2, inner.height),
-            round(40 * u),
-            fg=theme.ON_CLOSED,
-            bg=theme.CLOSED_BUTTON,
-            align="right",
-            role="opens",
-        )
-        name_slot = pygame.Rect(inner.x, inner.y, note.rect.left - inner.x - pad, inner.height)
-        name = place(
-            service.name,
-            name_slot,
-            round(48 * u),
-            fg=theme.ON_CLOSED,
-            bg=theme.CLOSED_BUTTON,
-            role="service-closed",
-        )
-        if name.size < round(40 * u):
-            # Side by side would make the name small: put the opening time under it instead.
-            top, bottom = (
-                pygame.Rect(inner.x, inner.y, inner.width, inner.height * 11 // 20),
-                pygame.Rect(
-                    inner.x,
-                    inner.y + inner.height * 11 // 20,
-                    inner.width,
-                    inner.height - inner.height * 11 // 20,
-                ),
-            )
-            name = place(
-                service.name,
-                top,
-                round(44 * u),
-                fg=theme.ON_CLOSED,
-                bg=theme.CLOSED_BUTTON,
-                role="service-closed",
-            )
-            note = place(
-                when,
-                bottom,
-                round(34 * u),
-                fg=theme.ON_CLOSED,
-                bg=theme.CLOSED_BUTTON,
-                role="opens",
-            )
-        plan.texts.append(name)
-        plan.texts.append(note)
-    buttons.append(Button(rect, "issue", service.id, service.open))
+        c.button(rect, service.name, "issue", service_id=service.id, size=52, role="service",
+                 align="left")
+        return
+    radius = round(16 * c.u)
+    c.plan.boxes.append(Box(rect, c.p.closed, radius=radius))
+    when = (opening_text(service.next_open, view.lang, view.now)
+            if service.next_open is not None else text(view.lang, "closed"))
+    fg, bg = c.p.on_closed, c.p.closed
+    note = place(when, pygame.Rect(inner.centerx, inner.y, inner.width // 2, inner.height),
+                 c.px(38), fg=fg, bg=bg, align="right", role="opens")
+    name = place(service.name, pygame.Rect(inner.x, inner.y, note.rect.left - inner.x - pad,
+                                           inner.height), c.px(44), fg=fg, bg=bg,
+                 role="service-closed")
+    if name.size < c.px(36):
+        # Side by side would make the name small: put the opening time under it instead.
+        split = inner.height * 11 // 20
+        name = place(service.name, pygame.Rect(inner.x, inner.y, inner.width, split), c.px(42),
+                     fg=fg, bg=bg, role="service-closed")
+        note = place(when, pygame.Rect(inner.x, inner.y + split, inner.width,
+                                       inner.height - split), c.px(32), fg=fg, bg=bg,
+                     role="opens")
+    c.plan.texts += [name, note]
+    c.buttons.append(Button(rect, "issue", service.id, False, "",
+                            service_label(service, view.lang, view.now)))
 
 
-def _ticket(
-    plan: Plan,
-    buttons: list[Button],
-    view: KioskView,
-    ticket: KioskTicket,
-    body: pygame.Rect,
-    u: float,
-) -> None:
-    lang = view.lang
-    lines: list[tuple[str, int, bool, str]] = [
-        (text(lang, "your_number"), 44, False, "label"),
+def _keypad(c: _Ctx, body: pygame.Rect, title: str, shown: str, keys: tuple[str, ...], *,
+            placeholder: bool, note: str = "") -> None:
+    view = c.view
+    portrait = c.h > c.w
+    top = pygame.Rect(body.x, body.y, body.width, c.px(80))
+    c.line(title, top, 56, bold=True, role="title")
+    y = top.bottom
+    if view.phase == "code":
+        hint = pygame.Rect(body.x, y, body.width, c.px(50))
+        c.line(c.t("code_hint"), hint, 32, muted=True, role="hint")
+        y = hint.bottom
+    field_rect = pygame.Rect(body.x, y + c.gap, body.width, max(c.target, c.px(96)))
+    c.plan.boxes.append(Box(field_rect, c.p.panel, radius=round(12 * c.u)))
+    c.plan.boxes.append(Box(field_rect, c.p.border, radius=round(12 * c.u),
+                            width=max(2, round(3 * c.u))))
+    c.plan.texts.append(place(shown, field_rect.inflate(-round(40 * c.u), -round(16 * c.u)),
+                              c.px(60), bold=not placeholder,
+                              fg=c.p.muted if placeholder else c.p.text, bg=c.p.panel,
+                              align="center", role="code"))
+    y = field_rect.bottom + c.gap
+    if note:
+        c.line(note, pygame.Rect(body.x, y, body.width, c.px(48)), 36, bold=True, role="note")
+        y += c.px(48)
+    actions_h = max(c.target, round(100 * c.u))
+    actions = pygame.Rect(body.x, body.bottom - actions_h, body.width, actions_h)
+    cols = (6 if len(keys) > 10 else 5) if portrait else (12 if len(keys) > 10 else 10)
+    rows = -(-len(keys) // cols)
+    grid = pygame.Rect(body.x, y, body.width, actions.top - c.gap - y)
+    key_w = (grid.width - (cols - 1) * c.gap) // cols
+    key_h = max(c.target, min((grid.height - (rows - 1) * c.gap) // rows, round(120 * c.u)))
+    for i, key in enumerate(keys):
+        r, col = divmod(i, cols)
+        rect = pygame.Rect(grid.x + col * (key_w + c.gap), grid.y + r * (key_h + c.gap), key_w,
+                           key_h)
+        c.button(rect, key, "key", arg=key, size=52, role="key")
+    third = (actions.width - 2 * c.gap) // 3
+    for i, (key, action, primary) in enumerate((("erase", "erase", False),
+                                                ("cancel", "cancel", False),
+                                                ("ok", "ok", True))):
+        rect = pygame.Rect(actions.x + i * (third + c.gap), actions.y, third, actions.height)
+        c.button(rect, c.t(key), action, primary=primary, size=44)
+
+
+def _ticket(c: _Ctx, body: pygame.Rect, ticket: KioskTicket) -> None:
+    lines: list[tuple[str, float, bool, str]] = [
+        (c.t("your_number"), 44, False, "label"),
         (ticket.number, 220, True, "number"),
         (ticket.service_name, 52, True, "service"),
-        (
-            text(lang, "ahead", n=ticket.ahead) if ticket.ahead > 0 else text(lang, "next"),
-            44,
-            False,
-            "ahead",
-        ),
     ]
+    if ticket.appointment_at:
+        lines.append((c.t("appointment_at", time=ticket.appointment_at), 40, False,
+                      "appointment"))
+    if ticket.again:
+        lines.append((c.t("again"), 36, False, "again"))
+    lines.append((c.t("ahead", n=ticket.ahead) if ticket.ahead > 0 else c.t("next"), 44, False,
+                  "ahead"))
     if ticket.eta_minutes is not None and ticket.ahead > 0:
-        lines.append((text(lang, "eta", m=ticket.eta_minutes), 40, False, "eta"))
-    if ticket.printed:
-        lines.append((text(lang, "take_ticket"), 52, True, "take"))
+        lines.append((c.t("eta", m=ticket.eta_minutes), 40, False, "eta"))
+    if ticket.printing:
+        lines.append((c.t("printing"), 48, True, "printing"))
+    elif ticket.printed:
+        lines.append((c.t("take_ticket"), 52, True, "take"))
     else:
-        lines.append((text(lang, "not_printed"), 40, True, "not-printed"))
-    done_h = max(MIN_BUTTON_PX, round(110 * u))
-    content = pygame.Rect(body.x, body.y, body.width, body.height - done_h - round(32 * u))
-    _centred(plan, content, u * _shrink(lines, content.height, u), lines)
-    done = pygame.Rect(0, 0, min(body.width, round(480 * u)), done_h)
+        lines += _wrapped(c, c.t("not_printed"), 42, "not-printed", body.width)
+    done_h = max(c.target, round(110 * c.u))
+    content = pygame.Rect(body.x, body.y, body.width, body.height - done_h - c.gap)
+    _centred(c, content, lines)
+    done = pygame.Rect(0, 0, min(body.width, round(480 * c.u)), done_h)
     done.midbottom = body.midbottom
-    plan.boxes.append(Box(done, theme.BUTTON, radius=round(18 * u)))
-    plan.texts.append(
-        place(
-            text(lang, "done"),
-            done.inflate(-round(40 * u), 0),
-            round(48 * u),
-            bold=True,
-            fg=theme.ON_BUTTON,
-            bg=theme.BUTTON,
-            align="center",
-            role="done",
-        )
-    )
-    buttons.append(Button(done, "done", None, True))
+    c.button(done, c.t("done"), "done", size=48)
 
 
-def _shrink(lines: list[tuple[str, int, bool, str]], height: int, u: float) -> float:
-    """A factor (<= 1) that makes the stacked lines fit `height`."""
-    needed = sum(px * 1.6 * u for _, px, _, _ in lines)
-    return min(1.0, height / needed) if needed else 1.0
+def _wrapped(c: _Ctx, words: str, size: float, role: str, width: int
+             ) -> list[tuple[str, float, bool, str]]:
+    """A long message as several centred lines, broken at words (never shrunk to dust)."""
+    from display_driver.fonts import font
+
+    face = font(c.px(size), True)
+    lines: list[str] = []
+    for word in words.split():
+        candidate = f"{lines[-1]} {word}" if lines else word
+        if lines and face.size(candidate)[0] <= width * 0.92:
+            lines[-1] = candidate
+        else:
+            lines.append(word)
+    return [(line, size, True, role) for line in lines]
 
 
-def _error(plan: Plan, view: KioskView, body: pygame.Rect, u: float) -> None:
-    lines: list[tuple[str, int, bool, str]] = []
+def _message(c: _Ctx, body: pygame.Rect, words: str, role: str, back: str,
+             hint: str = "") -> None:
+    back_h = max(c.target, round(110 * c.u))
+    content = pygame.Rect(body.x, body.y, body.width, body.height - back_h - c.gap)
+    lines = _wrapped(c, words, 52, role, body.width)
+    if hint:
+        lines += [("", 20, False, "spacer"), (hint, 36, False, "hint")]
+    lines += [("", 20, False, "spacer"), (c.t("advisor"), 36, False, "advisor")]
+    _centred(c, content, lines)
+    rect = pygame.Rect(0, 0, min(body.width, round(480 * c.u)), back_h)
+    rect.midbottom = body.midbottom
+    c.button(rect, back, "back", size=48)
+
+
+def _error(c: _Ctx, body: pygame.Rect) -> None:
+    lines: list[tuple[str, float, bool, str]] = []
     for lang in LANGS:
         if lines:
             lines.append(("", 20, False, "spacer"))  # keep each language's pair together
         lines.append((text(lang, "error"), 48, True, f"error-{lang}"))
         lines.append((text(lang, "error_hint"), 40, False, f"hint-{lang}"))
-    if view.message:
-        lines.append((view.message, 36, False, "message"))
-    _centred(plan, body, u * _shrink(lines, body.height, u), lines)
+    if c.view.message:
+        lines.append((c.view.message, 36, False, "message"))
+    _centred(c, body, lines)
+
+
+def _warning(c: _Ctx, seconds_left: int) -> None:
+    """The "more time?" panel over whatever is on screen; only its button is live, and a
+    touch anywhere counts as "yes" (the role extends on any input)."""
+    c.buttons.clear()
+    panel = pygame.Rect(0, 0, min(c.w - round(80 * c.u), round(1100 * c.u)),
+                        round(480 * c.u * c.s))
+    panel.center = (c.w // 2, c.h // 2)
+    c.plan.boxes.append(Box(panel.inflate(round(12 * c.u), round(12 * c.u)), c.p.border,
+                            radius=round(24 * c.u)))
+    c.plan.boxes.append(Box(panel, c.p.panel, radius=round(20 * c.u)))
+    # Texts under the panel would show through the draw order; drop them from the plan.
+    c.plan.texts = [t for t in c.plan.texts if not panel.colliderect(t.rect)]
+    inner = panel.inflate(-round(60 * c.u), -round(40 * c.u))
+    bh = max(c.target, round(110 * c.u))
+    head = pygame.Rect(inner.x, inner.y, inner.width, (inner.height - bh) // 2)
+    for words, slot, size, bold, role in (
+        (c.t("warning"), head, 56, True, "warning"),
+        (c.t("warning_hint", n=seconds_left),
+         pygame.Rect(inner.x, head.bottom, inner.width, head.height // 2), 36, False,
+         "warning-hint"),
+    ):
+        c.plan.texts.append(place(words, slot, c.px(size), bold=bold, fg=c.p.text,
+                                  bg=c.p.panel, align="center", role=role))
+    more = pygame.Rect(0, 0, min(inner.width, round(520 * c.u)), bh)
+    more.midbottom = inner.midbottom
+    c.button(more, c.t("more_time"), "more", size=48)
+
+
+def _focus_ring(c: _Ctx) -> None:
+    focus = c.view.focus
+    enabled = [b for b in c.buttons if b.enabled]
+    if focus is None or not enabled:
+        return
+    button = enabled[focus % len(enabled)]
+    ring = max(4, round(8 * c.u))
+    c.plan.boxes.append(Box(button.rect.inflate(2 * ring + 4, 2 * ring + 4), c.p.focus,
+                            radius=round(20 * c.u), width=ring))
+
+
+def focusable(buttons: list[Button]) -> list[Button]:
+    """The buttons the physical keys move through, in screen order."""
+    return [b for b in buttons if b.enabled]
 
 
 def layout_kiosk_texts(view: KioskView, size: tuple[int, int]) -> list[TextItem]:

@@ -2,9 +2,9 @@
 
 `open_printer()` builds the python-escpos transport the config asks for, without touching
 the hardware yet (python-escpos connects on first use), so a kiosk starts even when its
-printer is unplugged. `TicketPrinter.print_ticket()` never raises: every failure becomes a
-`PrintResult`, because a ticket that could not be printed is still a valid ticket and the
-kiosk must go on to show its number.
+printer is unplugged. `TicketPrinter.print_ticket()` reads the printer's status before and
+after the slip and never raises: every failure becomes a `PrintResult`, because a ticket that
+could not be printed is still a valid ticket and the kiosk must go on to show its number.
 """
 
 from __future__ import annotations
@@ -58,9 +58,14 @@ class TicketPrinter:
         if self.transport is None:
             return PrintResult(False, PrinterState.OFFLINE, self.unavailable)
         try:
+            # Ask first: a printer that already says paper out or cover open would swallow
+            # the slip; better to show the number on screen at once than print half a ticket.
+            before = self._state()
+            if before in _FAILED:
+                return PrintResult(False, before, _MESSAGES[before])
             with self._framed(slip):
                 print_slip(self.transport, slip)
-            state = self._state_after_print()
+            state = self._state()
         except Exception as e:  # any transport failure: report it, never crash the kiosk
             log.warning("printing %s on %s failed: %s", slip.number, self.description, e)
             self._drop_connection()
@@ -76,7 +81,7 @@ class TicketPrinter:
             return self.transport.ticket(slip.number, slip.issued_at)
         return contextlib.nullcontext()
 
-    def _state_after_print(self) -> PrinterState:
+    def _state(self) -> PrinterState:
         if isinstance(self.transport, FilePrinter):
             return PrinterState.OK  # the file was written: that is all a file printer does
         assert self.transport is not None

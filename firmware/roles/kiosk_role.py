@@ -1,76 +1,156 @@
-"""The kiosk role: the ticket dispenser's touch screen and thermal printer.
+"""The kiosk role: the ticket dispenser's touch screen, keys, scanner, speech and printer.
 
-One touch on an open authority sends one `ticket/issue` (a second tap while it is being
-issued does nothing); the answer is printed and shown large. When the printer fails the
-ticket is still valid: its number stays on screen with a note to remember it.
+Everything here runs on the runtime's loop. Touches arrive as pygame events; gpiozero keys,
+the scanner thread and the print worker post callables to the inbox. One touch is one
+ticket: while a ticket is on its way the screen is "issuing" and every other touch is
+ignored; a per-kiosk cap per minute asks the customer to wait a moment. A ticket the
+printer could not print is still valid: its number stays on screen with a note, the
+failure goes to `health` and `alert/printer`, and the status LED lights.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from display_driver.kiosk_screen import (
+    CODE_MAX,
+    Button,
     KioskService,
     KioskTicket,
     KioskView,
+    focusable,
     hit_test,
+    opening_text,
     render_kiosk,
 )
+from firmware import kiosk_faults, kiosk_lockdown
+from firmware.kiosk_keys import KeyPress, PhysicalKeys, StatusLed
+from firmware.kiosk_print_worker import PrintWorker
+from firmware.kiosk_rate import TicketRate
+from firmware.kiosk_scanner import Scanned, ScannerReader
+from firmware.kiosk_speech import KioskVoice, said, screen_text
+from firmware.kiosk_texts import LANG_NAMES, text
 from firmware.roles.controller_role import state_of
 from firmware.runtime import Role, Runtime
 from firmware.screen import Screen, touch_position
-from firmware.site_model import SiteConfig
+from firmware.site_model import LANGS, SiteConfig
 from mqtt_bridge import topics
 from mqtt_bridge.link import Incoming
 from mqtt_bridge.requester import Requester
-from ticket_printer.connection import TicketPrinter, open_printer
+from ticket_printer.connection import PrintResult, TicketPrinter, open_printer
 from ticket_printer.slip import TicketSlip
+from ticket_printer.status import PrinterState
 
 log = logging.getLogger(__name__)
 
-TICKET_SHOWN_S = 12.0  # the confirmation stays this long, then the next customer's turn
-ERROR_SHOWN_S = 15.0
+PIN_MAX = kiosk_lockdown.PIN_MAX
+REFUSALS = {"unknown_appointment": "unknown", "appointment_too_early": "early",
+            "appointment_too_late": "late", "service_closed": "closed"}
+# A USB keypad or keyboard can stand in for the four physical keys.
+KEYBOARD = {"up": "up", "down": "down", "return": "select", "enter": "select",
+            "space": "select", "f1": "help"}
+
+
+def min_target_px(diagonal_in: float, size: tuple[int, int]) -> int:
+    """12 mm in pixels on a panel of this diagonal and resolution (WCAG / EN 301 549)."""
+    mm_per_px = diagonal_in * 25.4 / math.hypot(*size)
+    return math.ceil(12.0 / mm_per_px)
 
 
 class KioskRole(Role):
     name = "kiosk"
 
-    def __init__(self, frames_dir: Path | None = None, lang: str = "fi") -> None:
+    def __init__(self, frames_dir: Path | None = None, lang: str = "fi", *,
+                 printer: TicketPrinter | None = None, pin_factory: Any = None,
+                 speaker: Any = None, serial_for_url: Any = None) -> None:
+        # The hardware seams: tests and the bench pass the libraries' own doubles.
         self.frames_dir = frames_dir
-        self.lang = lang
+        self.default_lang = lang
+        self._printer = printer
+        self._pin_factory = pin_factory
+        self._speaker = speaker
+        self._serial_for_url = serial_for_url
         self.snapshot: dict[str, Any] | None = None
         self.phase = "error"  # until the controller's state arrives, nothing can be issued
-        self.ticket: KioskTicket | None = None
-        self.message = ""
-        self.buttons: list[Any] = []
+        self.buttons: list[Button] = []
         self.dirty = True
         self.printed: list[str] = []  # numbers printed, for the health report
-        self.printer_state = "unknown"
-        self._back_timer: Any = None
+        self.unprinted: list[str] = []  # numbers whose slip failed (still valid tickets)
+        self.printer_state = PrinterState.UNKNOWN
+        self.frames = 0  # frames drawn: an idle kiosk draws none
+        self._reset_customer()
+
+    def _reset_customer(self) -> None:
+        self.lang = self.default_lang
+        self.large = False
+        self.focus: int | None = None
+        self.code = ""
+        self.ticket: KioskTicket | None = None
+        self.message = ""
+        self.notice = ""
+        self.notice_time = ""
+        self.seconds_left: int | None = None
+
+    # -- lifecycle --------------------------------------------------------------------------
 
     def start(self, runtime: Runtime) -> None:
         super().start(runtime)
         device = runtime.device
-        self.screen = Screen(
-            f"kiosk-{device.id}",
-            (device.screen.width, device.screen.height),
-            fullscreen=device.screen.fullscreen,
-            frames_dir=self.frames_dir,
-        )
-        self.printer: TicketPrinter = open_printer(device.printer, runtime.data_dir)
-        self.requester = Requester(
-            runtime.site, device.id, runtime.link.publish, runtime.call_later
-        )
+        cfg = device.kiosk
+        self.config = cfg
+        size = (device.screen.width, device.screen.height)
+        self.screen = Screen(f"kiosk-{device.id}", size, fullscreen=device.screen.fullscreen,
+                             frames_dir=self.frames_dir)
+        self.lockdown = device.screen.fullscreen
+        if self.lockdown:
+            self._lock_window()
+        self.target_px = max(min_target_px(cfg.screen_diagonal_in, self.screen.size), 48)
+        printer = self._printer or open_printer(device.printer, runtime.data_dir)
+        self.worker = PrintWorker(printer, runtime.post)
+        self.rate = TicketRate(cfg.tickets_per_minute)
+        self.voice = KioskVoice(cfg.speech_volume, self._speaker)
+        self.led = StatusLed(cfg.led_pin, pin_factory=self._pin_factory)
+        self.keys = PhysicalKeys(cfg, lambda press: runtime.post(lambda: self.on_key(press)),
+                                 pin_factory=self._pin_factory)
+        self.scanner: ScannerReader | None = None
+        if cfg.scanner_port:
+            self.scanner = ScannerReader(
+                cfg.scanner_port, lambda s: runtime.post(lambda: self.on_scan(s)),
+                baudrate=cfg.scanner_baudrate, serial_for_url=self._serial_for_url)
+            self.scanner.start()
+        self.requester = Requester(runtime.site, device.id, runtime.link.publish,
+                                   runtime.call_later)
+        self._idle_timer: Any = None
+        self._tick_timer: Any = None
         runtime.link.subscribe(topics.queue_state(runtime.site))
         runtime.link.subscribe(self.requester.reply_topic)
+        self._update_led()
+
+    def _lock_window(self) -> None:
+        import pygame
+
+        # No way out but the technician chord: a window manager's close (Alt+F4) becomes
+        # QUIT, which the runtime would obey; keep it out of the queue. SIGTERM from systemd
+        # still stops the program (the CLI handles it). Grab the keyboard so Alt+Tab and the
+        # like reach us, not the desktop.
+        pygame.event.set_blocked(pygame.QUIT)
+        if self.screen.window is not None:
+            self.screen.window.grab_keyboard = True
 
     def stop(self) -> None:
+        if self.scanner is not None:
+            self.scanner.stop()
+        self.keys.close()
+        self.led.close()
+        self.worker.stop()
+        self.voice.reset()
         self.screen.close()
 
-    # -- input ----------------------------------------------------------------------------
+    # -- the controller ---------------------------------------------------------------------
 
     def on_message(self, message: Incoming) -> None:
         if self.requester.on_message(message):
@@ -80,110 +160,333 @@ class KioskRole(Role):
             if snapshot is not None:
                 self.snapshot = snapshot
                 if self.phase == "error" and not self.requester.busy:
-                    self.phase = "start"
+                    self._set_phase("start")
                 self.dirty = True
 
+    def on_link_up(self) -> None:
+        self._update_led()
+
     def on_link_down(self) -> None:
-        if self.phase in ("start", "issuing"):
-            self._show_error()
+        if self.phase in ("start", "code", "issuing", "limit", "refused"):
+            self._show_error()  # a ticket on screen stays: it is valid
+        self._update_led()
+
+    # -- input ------------------------------------------------------------------------------
 
     def on_screen_event(self, event: Any) -> None:
+        import pygame
+
         if not self.screen.owns(event):
+            return
+        if event.type in (pygame.KEYDOWN, pygame.KEYUP):
+            self._keyboard(event)
             return
         pos = touch_position(event, self.screen.size)
         if pos is None:
             return
+        if self._activity():
+            return  # the touch answered "more time?"
         button = hit_test(self.buttons, pos)
-        if self.phase == "start" and button is not None and button.service_id:
+        if button is not None:
+            self.activate(button)
+        elif self.phase in ("ticket", "error", "refused", "limit") and not self.requester.busy:
+            self._back_to_start()  # a touch anywhere: the next customer's turn
+
+    def _keyboard(self, event: Any) -> None:
+        import pygame
+
+        name = pygame.key.name(event.key).lower()
+        if event.type == pygame.KEYDOWN:
+            if kiosk_lockdown.is_chord(name, kiosk_lockdown.held_modifiers(event.mod)):
+                self._set_phase("pin")
+                self.code = ""
+            return
+        if self.phase == "pin" and name.isdigit() and len(name) == 1:
+            self.activate(Button(self.screen.surface.get_rect(), "key", None, True, name))
+        elif name in KEYBOARD:
+            self.on_key(KeyPress(KEYBOARD[name]))
+        # every other key does nothing: no shortcut leaves the kiosk
+
+    def on_key(self, press: KeyPress) -> None:
+        """A physical key (or its keyboard stand-in): up, down, select, help."""
+        if self._activity():
+            return
+        if press.key == "help":
+            if press.held:
+                self.voice.enabled = True
+                volume = self.voice.step_volume()
+                self.voice.say(said(self.lang, "volume", n=volume), self.lang)
+            else:
+                self.voice.enabled = True  # the help key is how speech starts
+                self.read_screen()
+            self.dirty = True
+            return
+        targets = focusable(self.buttons)
+        if not targets:
+            return
+        if press.key in ("up", "down"):
+            step = 1 if press.key == "down" else -1
+            if self.focus is None:
+                self.focus = 0 if step == 1 else len(targets) - 1
+            else:
+                self.focus = (self.focus + step) % len(targets)
+            self.dirty = True
+            self.voice.say(targets[self.focus].label, self.lang)
+        elif press.key == "select":
+            if self.focus is None:
+                self.focus = 0
+                self.dirty = True
+                self.voice.say(targets[0].label, self.lang)
+                return
+            self.activate(targets[self.focus % len(targets)])
+
+    def on_scan(self, scanned: Scanned) -> None:
+        """A code from the barcode reader: check in at once, from the start or the keypad."""
+        self._activity()
+        if self.phase in ("start", "code"):
+            self.code = scanned.code
+            self._check_in()
+
+    def activate(self, button: Button) -> None:
+        action = button.action
+        if action == "issue" and button.service_id:
             self.issue(button.service_id)
-        elif self.phase in ("ticket", "error") and not self.requester.busy:
-            self._back_to_start()  # "done", or a touch anywhere: the next customer's turn
+        elif action == "lang" and button.arg in LANGS:
+            self.lang = button.arg
+            self.dirty = True
+            self.voice.say(said(self.lang, "selected", label=LANG_NAMES[self.lang]), self.lang)
+            self.read_screen(interrupt=False)
+        elif action == "appointment":
+            self.code = ""
+            self._set_phase("code")
+        elif action == "large":
+            self.large = not self.large
+            self.dirty = True
+            self.voice.say(text(self.lang, "large_on" if self.large else "large_off"),
+                           self.lang)
+        elif action == "speech":
+            if self.voice.enabled:
+                self.voice.say(text(self.lang, "speech_off"), self.lang)
+                self.voice.enabled = False
+            else:
+                self.voice.enabled = True
+                self.voice.say(text(self.lang, "speech_on"), self.lang)
+                self.read_screen(interrupt=False)
+            self.dirty = True
+        elif action == "key":
+            limit = PIN_MAX if self.phase == "pin" else CODE_MAX
+            if len(self.code) < limit:
+                self.code += button.arg
+                self.dirty = True
+                # The key is echoed so a blind customer knows what was typed; a PIN is not.
+                self.voice.say("•" if self.phase == "pin" else button.arg, self.lang)
+        elif action == "erase":
+            self.code = self.code[:-1]
+            self.dirty = True
+        elif action == "ok":
+            if self.phase == "pin":
+                self._check_pin()
+            elif len(self.code) >= 4:
+                self._check_in()
+        elif action in ("cancel", "done", "back"):
+            self._back_to_start()
 
-    def issue(self, service_id: str) -> None:
-        if self.phase != "start":
+    # -- issuing ----------------------------------------------------------------------------
+
+    def issue(self, service_id: str | None, appointment: str | None = None) -> None:
+        if self.phase not in ("start", "code"):
             return  # one touch is one ticket: ignore taps while one is on its way
-        self.phase = "issuing"
-        self.dirty = True
-        body = {
-            "service": service_id,
-            "lang": self.lang,
-            "appointment": None,
-            "device": self.runtime.device.id,
-        }
-        self.requester.request(
-            topics.ISSUE, body, lambda answer: self._issued(service_id, answer)
-        )
+        now_s = self.runtime.clock.now().timestamp()
+        if not self.rate.allows(now_s):
+            log.info("ticket cap reached (%d a minute)", self.rate.per_minute)
+            self._set_phase("limit")
+            return
+        self.rate.record(now_s)
+        self._set_phase("issuing")
+        body = {"service": service_id, "lang": self.lang, "appointment": appointment,
+                "device": self.runtime.device.id}
+        self.requester.request(topics.ISSUE, body, self._issued)
 
-    # -- answers ----------------------------------------------------------------------------
+    def _check_in(self) -> None:
+        code, self.code = self.code, ""  # the code leaves the kiosk's memory at once
+        self.issue(None, appointment=code)
 
-    def _issued(self, service_id: str, answer: dict[str, Any] | None) -> None:
+    def _issued(self, answer: dict[str, Any] | None) -> None:
         if answer is None:
-            log.warning("no answer from the controller to an issue for %s", service_id)
+            log.warning("no answer from the controller to an issue")
             self._show_error()
             return
         if not answer.get("ok"):
-            error = answer.get("error") or {}
-            log.info("issue refused: %s", error.get("message"))
-            self.phase = "start"  # e.g. closed meanwhile: the fresh state shows it
-            self.dirty = True
+            self._refused(answer.get("error") or {})
             return
-        ticket = answer["ticket"]
-        service = self.runtime.config.service(service_id)
-        name = service.name.get(self.lang) if service else service_id
-        slip = TicketSlip(
-            site_name=self.runtime.config.site.name.get(self.lang),
-            number=ticket["number"],
-            service_name=name,
-            issued_at=datetime.fromisoformat(ticket["issued_at"]),
-            ahead=int(ticket.get("ahead", 0)),
-            eta_minutes=ticket.get("eta_minutes"),
-            lang=self.lang,
-            note=service.note.get(self.lang) if service and service.note else "",
-        )
-        result = self.printer.print_ticket(slip)
-        self.printer_state = str(result.state.value)
-        if result.ok:
-            self.printed.append(slip.number)
-        else:
-            log.error("ticket %s could not be printed: %s", slip.number, result.message)
-            self._report_printer_fault(slip.number, result.message)
+        ticket = answer.get("ticket") or {}
+        try:
+            slip = self._slip(ticket)
+        except (KeyError, TypeError, ValueError) as e:
+            log.error("unreadable ticket in the controller's answer: %s", e)
+            self._show_error()
+            return
+        at = ticket.get("appointment_at")
         self.ticket = KioskTicket(
-            number=slip.number,
-            service_name=name,
-            ahead=slip.ahead,
-            eta_minutes=slip.eta_minutes,
-            printed=result.ok,
-        )
-        self.phase = "ticket"
-        self.dirty = True
-        self._schedule_back(TICKET_SHOWN_S)
+            number=slip.number, service_name=slip.service_name, ahead=slip.ahead,
+            eta_minutes=slip.eta_minutes, printed=False, printing=True,
+            appointment_at=_clock(at) if isinstance(at, str) else "",
+            again=bool(ticket.get("again")))
+        self._set_phase("ticket")
+        self.worker.submit(slip, lambda result: self._printed(slip.number, result))
 
-    def _report_printer_fault(self, number: str, message: str) -> None:
-        site, device = self.runtime.site, self.runtime.device.id
-        now = self.runtime.clock.now().isoformat(timespec="seconds")
-        self.runtime.publish_json(
-            topics.device_health(site, device),
-            {"at": now, "printer": {"state": self.printer_state, "message": message}},
-            retain=True,
-        )
-        log.info("ticket %s stays valid although its slip was not printed", number)
+    def _slip(self, ticket: dict[str, Any]) -> TicketSlip:
+        service = self.runtime.config.service(str(ticket["service"]))
+        name = service.name.get(self.lang) if service else str(ticket["service"])
+        note = service.note.get(self.lang) if service and service.note else ""
+        eta = ticket.get("eta_minutes")
+        return TicketSlip(
+            site_name=self.runtime.config.site.name.get(self.lang),
+            number=str(ticket["number"]), service_name=name,
+            issued_at=datetime.fromisoformat(ticket["issued_at"]),
+            ahead=int(ticket.get("ahead") or 0),
+            eta_minutes=int(eta) if isinstance(eta, int | float) else None,
+            lang=self.lang, note=note)
+
+    def _refused(self, error: dict[str, Any]) -> None:
+        code = str(error.get("code", ""))
+        log.info("issue refused: %s", code)  # the code only: the message may echo input
+        self.notice = REFUSALS.get(code, "other")
+        self.notice_time = ""
+        if self.notice == "early" and isinstance(error.get("opens_at"), str):
+            self.notice_time = _clock(error["opens_at"])
+        elif self.notice == "closed":
+            when = _moment(error.get("next_open"))
+            self.notice_time = opening_text(when, self.lang, self.runtime.clock.now()) \
+                if when else ""
+        self._set_phase("refused")
+
+    # -- printing ---------------------------------------------------------------------------
+
+    def _printed(self, number: str, result: PrintResult) -> None:
+        previous, self.printer_state = self.printer_state, result.state
+        if result.ok:
+            self.printed.append(number)
+        else:
+            self.unprinted.append(number)
+            log.error("ticket %s could not be printed: %s", number, result.message)
+        if self.ticket is not None and self.ticket.number == number:
+            self.ticket = _replace(self.ticket, printed=result.ok, printing=False)
+            self.dirty = True
+            self.read_screen()
+        if not result.ok or (result.state is PrinterState.PAPER_LOW
+                             and previous is not PrinterState.PAPER_LOW):
+            self._report_printer(result, None if result.ok else number)
+        elif previous in kiosk_faults.FAULTS:
+            self.runtime.publish_health()  # the fault is over: say so
+        self._update_led()
+
+    def _report_printer(self, result: PrintResult, unprinted: str | None) -> None:
+        runtime = self.runtime
+        runtime.publish_health()
+        if kiosk_faults.needs_alert(result.state):
+            payload = kiosk_faults.printer_alert(result.state, runtime.device.id,
+                                                 runtime.clock.now(), result.message,
+                                                 unprinted)
+            runtime.publish_json(topics.alert(runtime.site, "printer"), payload, qos=1)
+        if unprinted:
+            log.info("ticket %s stays valid although its slip was not printed", unprinted)
+
+    def _update_led(self) -> None:
+        reachable = self.runtime.link.connected and self.phase != "error"
+        self.led.show(kiosk_faults.led_state(self.printer_state, reachable))
+
+    # -- technician -------------------------------------------------------------------------
+
+    def _check_pin(self) -> None:
+        pin, self.code = self.code, ""
+        if kiosk_lockdown.verify_pin(pin, self.config.technician_pin_hash):
+            log.warning("technician left the kiosk with the PIN")
+            self.runtime.request_stop("technician exit")
+        else:
+            log.warning("wrong technician PIN")
+            self.message = text(self.lang, "pin_wrong")
+            self.dirty = True
+
+    # -- phases, timeouts -------------------------------------------------------------------
+
+    def _set_phase(self, phase: str) -> None:
+        self.phase = phase
+        self.focus = None if self.focus is None else 0
+        self.dirty = True
+        if phase != "pin":
+            self.message = ""
+        self._arm_idle()
+        self._update_led()
+        if phase != "issuing":
+            self.read_screen()
 
     def _show_error(self) -> None:
-        self.phase = "error"
-        self.dirty = True
-        self._schedule_back(ERROR_SHOWN_S)
+        self._set_phase("error")
 
-    def _schedule_back(self, delay_s: float) -> None:
-        if self._back_timer is not None:
-            self._back_timer.cancel()
-        self._back_timer = self.runtime.call_later(delay_s, self._back_to_start)
+    def _activity(self) -> bool:
+        """Any touch or key: the customer is here. True if it only dismissed the warning."""
+        warned = self.seconds_left is not None
+        if warned:
+            self.seconds_left = None
+            self.dirty = True
+            if self._tick_timer is not None:
+                self._tick_timer.cancel()
+        self._arm_idle()
+        return warned
+
+    def _arm_idle(self) -> None:
+        if self._idle_timer is not None:
+            self._idle_timer.cancel()
+        self._idle_timer = None
+        if not hasattr(self, "runtime") or self._at_rest():
+            return
+        self._idle_timer = self.runtime.call_later(self.config.idle_timeout_s, self._idle)
+
+    def _at_rest(self) -> bool:
+        """The start screen as the next customer should find it: nothing to time out."""
+        return (self.phase in ("start", "error", "issuing") and self.lang == self.default_lang
+                and not self.large and not self.voice.enabled and self.focus is None)
+
+    def _idle(self) -> None:
+        self._idle_timer = None
+        if self.phase == "issuing" or self._at_rest():
+            return
+        self.seconds_left = max(1, round(self.config.warning_s))
+        self.dirty = True
+        self.read_screen()
+        self._tick_timer = self.runtime.call_later(1.0, self._tick)
+
+    def _tick(self) -> None:
+        if self.seconds_left is None:
+            return
+        self.seconds_left -= 1
+        if self.seconds_left <= 0:
+            self._back_to_start()
+            return
+        self.dirty = True  # the countdown is the only animation
+        self._tick_timer = self.runtime.call_later(1.0, self._tick)
 
     def _back_to_start(self) -> None:
         if self.phase == "issuing":
             return
-        self.phase = "start" if self.snapshot and self.runtime.link.connected else "error"
-        self.ticket = None
-        self.dirty = True
+        if self._tick_timer is not None:
+            self._tick_timer.cancel()
+        self.voice.reset()
+        self._reset_customer()
+        ready = self.snapshot is not None and self.runtime.link.connected
+        self._set_phase("start" if ready else "error")
+
+    # -- speech -----------------------------------------------------------------------------
+
+    def read_screen(self, interrupt: bool = True) -> None:
+        if not self.voice.enabled:
+            return
+        from display_driver.kiosk_screen import layout_kiosk
+
+        view = self.view()
+        buttons = layout_kiosk(view, self.screen.size).buttons
+        self.voice.say(screen_text(view, buttons), self.lang, interrupt=interrupt)
 
     # -- drawing ----------------------------------------------------------------------------
 
@@ -192,36 +495,59 @@ class KioskRole(Role):
         return KioskView(
             site_name=config.site.name.get(self.lang),
             services=kiosk_services(self.snapshot, config, self.lang),
-            phase=self.phase,
-            ticket=self.ticket,
-            message=self.message,
-            lang=self.lang,
-            now=self.runtime.clock.now(),
-        )
+            phase=self.phase, ticket=self.ticket, message=self.message, lang=self.lang,
+            now=self.runtime.clock.now(), focus=self.focus, large=self.large,
+            speech=self.voice.enabled, code=self.code, notice=self.notice,
+            notice_time=self.notice_time, seconds_left=self.seconds_left,
+            min_target_px=self.target_px)
 
     def render(self) -> None:
         if not self.dirty:
             return
         self.dirty = False
         self.buttons = render_kiosk(self.screen.surface, self.view())
+        self.frames += 1
         self.screen.present()
 
     def button_center(self, service_id: str) -> tuple[int, int] | None:
         """Where a customer would touch for this authority (tests and the demo use it)."""
+        return self.button_at("issue", service_id)
+
+    def button_at(self, action: str, arg: str | None = None) -> tuple[int, int] | None:
         for button in self.buttons:
-            if button.service_id == service_id and button.enabled:
+            if button.action == action and button.enabled and (
+                    arg is None or arg in (button.service_id, button.arg)):
                 return button.rect.center
         return None
 
     def health(self) -> dict[str, Any]:
-        return {"printer": {"state": self.printer_state}, "display": {"phase": self.phase}}
+        report: dict[str, Any] = {
+            "printer": {"state": self.printer_state.value,
+                        "unprinted_today": len(self.unprinted)},
+            "display": {"phase": self.phase},
+        }
+        if getattr(self, "scanner", None) is not None:
+            report["scanner"] = {"state": "error" if self.scanner.problem else "ok"}
+        return report
 
 
-def _moment(text: Any) -> datetime | None:
+def _replace(ticket: KioskTicket, **changes: Any) -> KioskTicket:
+    import dataclasses
+
+    return dataclasses.replace(ticket, **changes)
+
+
+def _moment(value: Any) -> datetime | None:
     try:
-        return datetime.fromisoformat(text) if isinstance(text, str) else None
+        return datetime.fromisoformat(value) if isinstance(value, str) else None
     except ValueError:
         return None
+
+
+def _clock(value: str) -> str:
+    """An ISO time -> "10.30" as a Finnish clock says it (the same in sv; en reads it too)."""
+    moment = _moment(value)
+    return f"{moment.hour}.{moment.minute:02d}" if moment else ""
 
 
 def kiosk_services(snapshot: dict[str, Any] | None, config: SiteConfig,

@@ -1,0 +1,96 @@
+"""The kiosk's physical keys and status LED, through gpiozero.
+
+Four keys (up, down, select, help) operate the whole flow without the touch screen
+(EN 301 549 closed functionality). gpiozero calls back on its own thread, so a key only
+posts a `KeyPress` to the runtime's inbox. Holding help steps the speech volume.
+The LED is lit while the printer or the controller is at fault, and blinks when paper runs
+low, so the service advisor sees it from across the lobby.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from firmware.site_model import KioskConfig
+
+log = logging.getLogger(__name__)
+
+KEYS = ("up", "down", "select", "help")
+HOLD_S = 1.2  # holding help this long is "louder", not "read again"
+DEBOUNCE_S = 0.03  # contacts bounce for a few ms: one press is one press
+
+
+@dataclass(frozen=True)
+class KeyPress:
+    """Posted to the inbox: a key was released (`held`: help was held down)."""
+
+    key: str
+    held: bool = False
+
+
+class PhysicalKeys:
+    def __init__(self, config: KioskConfig, post: Callable[[object], None], *,
+                 pin_factory: Any = None) -> None:
+        from gpiozero import Button
+
+        self.buttons: dict[str, Any] = {}
+        self._post = post
+        self._held: set[str] = set()
+        for key in KEYS:
+            pin = getattr(config, f"key_{key}")
+            if pin is None:
+                continue
+            button = Button(pin, pull_up=True, bounce_time=DEBOUNCE_S, hold_time=HOLD_S,
+                            pin_factory=pin_factory)
+            # Actions fire on release (as on the touch screen); a held help key fires once
+            # when held and not again on release.
+            button.when_released = lambda k=key: self._released(k)
+            button.when_held = lambda k=key: self._on_held(k)
+            self.buttons[key] = button
+
+    def _released(self, key: str) -> None:
+        if key in self._held:
+            self._held.discard(key)
+            return
+        self._post(KeyPress(key))
+
+    def _on_held(self, key: str) -> None:
+        if key == "help":
+            self._held.add(key)
+            self._post(KeyPress(key, held=True))
+
+    def close(self) -> None:
+        for button in self.buttons.values():
+            button.close()
+
+
+class StatusLed:
+    """Off: all well. On: a fault. Blinking: paper low (print on, but change the roll)."""
+
+    def __init__(self, pin: int | None, *, pin_factory: Any = None) -> None:
+        self.led: Any = None
+        self.state = "off"
+        if pin is not None:
+            from gpiozero import LED
+
+            self.led = LED(pin, pin_factory=pin_factory)
+
+    def show(self, state: str) -> None:
+        if state == self.state:
+            return
+        self.state = state
+        if self.led is None:
+            return
+        if state == "fault":
+            self.led.on()
+        elif state == "warning":
+            self.led.blink(on_time=0.5, off_time=1.5)
+        else:
+            self.led.off()
+
+    def close(self) -> None:
+        if self.led is not None:
+            self.led.close()
