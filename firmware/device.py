@@ -50,6 +50,14 @@ def build_roles(
         from firmware.roles.display_role import DisplayRole
 
         roles.append(DisplayRole(frames_dir=frames_dir))
+    if "room" in device.roles:
+        from firmware.roles.room_role import RoomRole
+
+        roles.append(RoomRole(frames_dir=frames_dir))
+    from firmware.admin.config_watch import ConfigWatchRole
+
+    # Every device follows the site's centrally pushed config (piste config push).
+    roles.append(ConfigWatchRole())
     return roles
 
 
