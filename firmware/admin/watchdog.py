@@ -136,18 +136,30 @@ def data_dir_check(data_dir: Path) -> Check:
     return check
 
 
+def runtime_ledgers_check(runtime: Any) -> Check:
+    """Every ledger a role holds; looked up at each check because roles open their ledger
+    in start(), after the watchdog is attached. Devices without one: the data directory."""
+
+    def check() -> str | None:
+        ledgers = [role.ledger for role in runtime.roles if getattr(role, "ledger", None)]
+        if not ledgers:
+            return data_dir_check(Path(runtime.data_dir))()
+        for ledger in ledgers:
+            problem = ledger_check(ledger.db.conn, Path(ledger.path))()
+            if problem:
+                return problem
+        return None
+
+    return check
+
+
 def checks_for(runtime: Any) -> list[tuple[str, Check]]:
     """Every part of a running device that the watchdog should watch."""
     client_id = f"piste-{runtime.site}-{runtime.device.id}"
-    checks: list[tuple[str, Check]] = [
+    return [
         ("mqtt", mqtt_thread_check(runtime.link, f"paho-mqtt-client-{client_id}")),
+        ("ledger", runtime_ledgers_check(runtime)),
     ]
-    ledgers = [role.ledger for role in runtime.roles if hasattr(role, "ledger")]
-    for ledger in ledgers:
-        checks.append(("ledger", ledger_check(ledger.db.conn, Path(ledger.path))))
-    if not ledgers:
-        checks.append(("data", data_dir_check(Path(runtime.data_dir))))
-    return checks
 
 
 def attach(runtime: Any, notifier: Notifier | None = None,
