@@ -123,8 +123,11 @@ def test_room_goes_from_unknown_to_vacant_to_session_with_true_times() -> None:
     assert occupancy is not None and occupancy.state is OccupancyState.UNKNOWN
     r.staff.reading(False, at(0))
     r.customer.reading(False, at(0))
+    for t in range(1, 6):
+        r.customer.reading(False, at(t))  # a radar reports all the time
     assert r.update(at(5))[0] is None  # absence has not lasted 10 s yet
-    r.customer.reading(False, at(9))
+    for t in range(6, 11):
+        r.customer.reading(False, at(t))
     occupancy, _ = r.update(at(10))
     assert occupancy is not None and occupancy.state is OccupancyState.VACANT
     r.staff.reading(True, at(20))
@@ -151,6 +154,11 @@ def test_a_silent_radar_makes_the_room_unknown_not_vacant_and_recovers() -> None
     assert [(c.side, c.status) for c in changes] == [("customer", SensorStatus.SILENT)]
     r.customer.reading(False, at(18))
     occupancy, changes = r.update(at(18))
+    # back, but what it says must last again before it is believed
+    assert occupancy is None and changes[0].status is SensorStatus.STARTING
+    for t in range(19, 29):
+        r.customer.reading(False, at(t))
+    occupancy, changes = r.update(at(28))
     assert occupancy is not None and occupancy.state is OccupancyState.VACANT
     assert [(c.side, c.status) for c in changes] == [("customer", SensorStatus.OK)]
 

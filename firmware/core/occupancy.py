@@ -108,6 +108,10 @@ class SideMonitor:
     error: str = ""
 
     def reading(self, present: bool, at: datetime) -> None:
+        gap = (at - self.last_heard).total_seconds() if self.last_heard else 0.0
+        if self.error or (self.silence_s is not None and gap > self.silence_s):
+            # Back after a fault: what it said before proves nothing now; confirm afresh.
+            self.debouncer = Debouncer(self.debouncer.on_s, self.debouncer.off_s)
         self.last_heard = at
         self.error = ""
         self.debouncer.observe(present, at)
