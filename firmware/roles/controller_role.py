@@ -55,6 +55,7 @@ class ControllerRole(Role):
                  path, self.controller.state.seq, self.outbox.backlog)
         runtime.link.subscribe(topics.command_filter(runtime.site))
         runtime.link.subscribe(topics.device_health(runtime.site, "+"))
+        runtime.link.subscribe(topics.room_occupancy(runtime.site, "+"))
         runtime.call_later(self._recheck_s, self._recheck)
 
     def stop(self) -> None:
@@ -79,7 +80,10 @@ class ControllerRole(Role):
     def on_message(self, message: Incoming) -> None:
         name = topics.command_name(self.runtime.site, message.topic)
         if name is None:
-            self._maybe_health(message)
+            from firmware.roles.room_role import record_occupancy
+
+            if not record_occupancy(self, message):  # a room's occupancy: the ledger
+                self._maybe_health(message)
             return
         try:
             command = parse_command(name, message.payload)
