@@ -269,10 +269,10 @@ def _start(c: _Ctx, body: pygame.Rect) -> None:
     rows = 2 if portrait else 1  # portrait: the appointment on a row of its own
     tools = pygame.Rect(body.x, advisor.top - rows * (c.gap + tool_h), body.width,
                         rows * tool_h + (rows - 1) * c.gap)
-    _toolbar(c, tools, portrait)
     area = pygame.Rect(body.x, hint.bottom + c.gap, body.width,
                        tools.top - c.gap - hint.bottom - c.gap)
-    _services(c, area)
+    _services(c, area)  # before the toolbar: the keys move through the screen top to bottom
+    _toolbar(c, tools, portrait)
 
 
 def _toolbar(c: _Ctx, tools: pygame.Rect, portrait: bool) -> None:

@@ -13,6 +13,7 @@ still works; it logs once that it cannot speak.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from display_driver.kiosk_screen import (
@@ -124,6 +125,21 @@ def screen_text(view: KioskView, buttons: list[Button]) -> str:
     return " ".join(parts)
 
 
+CHUNK_CHARS = 380  # the speaker takes at most 400 characters per utterance
+MAX_CHUNKS = 3  # ... and keeps at most 3 waiting: more would drop the start of the screen
+
+
+def chunks(words: str) -> list[str]:
+    """`words` cut at sentence ends into at most MAX_CHUNKS pieces the speaker accepts."""
+    pieces: list[str] = []
+    for sentence in re.split(r"(?<=[.!?])\s+", " ".join(words.split())):
+        if pieces and len(pieces[-1]) + 1 + len(sentence) <= CHUNK_CHARS:
+            pieces[-1] += " " + sentence
+        else:
+            pieces.append(sentence[:CHUNK_CHARS])
+    return pieces[:MAX_CHUNKS]
+
+
 class KioskVoice:
     """The kiosk's use of the speaker: on/off per customer, volume steps, interruptible."""
 
@@ -160,8 +176,10 @@ class KioskVoice:
         if not self.enabled or not words:
             return
         speaker = self._get()
-        if speaker is not None:
-            speaker.say(words, lang, interrupt=interrupt)
+        if speaker is None:
+            return
+        for i, chunk in enumerate(chunks(words)):
+            speaker.say(chunk, lang, interrupt=interrupt and i == 0)
 
     def step_volume(self) -> int:
         """One step louder; after the loudest, back to the quietest."""

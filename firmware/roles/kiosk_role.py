@@ -142,6 +142,10 @@ class KioskRole(Role):
             self.screen.window.grab_keyboard = True
 
     def stop(self) -> None:
+        if self.lockdown:
+            import pygame
+
+            pygame.event.set_allowed(pygame.QUIT)  # the lock ends with the kiosk
         if self.scanner is not None:
             self.scanner.stop()
         self.keys.close()
