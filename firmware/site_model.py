@@ -181,7 +181,7 @@ class DisplayConfig:
 
     width_mm: float = 1210.0  # the visible picture as mounted; 1210 x 680 is a 55" 16:9
     height_mm: float = 680.0
-    viewing_distance_m: float = 8.0  # the back row of the waiting area
+    viewing_distance_m: float = 5.0  # the back row of the waiting area
     orientation: str = "auto"  # one of ORIENTATIONS; auto: from the screen's pixels
     stale_after_s: float = 30.0  # no word from the controller this long: say "updating"
     slide_seconds: float = 12.0  # each info slide stays this long

@@ -1,0 +1,33 @@
+"""`piste screenshot room`: the room-door screen of the site's first room, in each state."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from display_driver.png import offscreen_surface, save_png
+from display_driver.room_screen import RoomView, render_room
+from firmware.site_model import SiteConfig
+
+
+def main(config: SiteConfig, out: Path) -> int:
+    now = datetime(2026, 12, 1, 10, 5, tzinfo=ZoneInfo(config.site.timezone))
+    room = config.rooms[0] if config.rooms else None
+    name = room.name.fi if room else "Huone 1"
+    prefix = config.services[0].prefix if config.services and not \
+        config.site.anonymous_numbering else ""
+    device = next((d for d in config.devices if "room" in d.roles), None)
+    w, h = (device.screen.width, device.screen.height) if device else (800, 480)
+    sizes = {"landscape": (max(w, h), min(w, h)), "portrait": (min(w, h), max(w, h))}
+    views = {
+        "called": RoomView(name, f"{prefix}042", "called", now=now),
+        "free": RoomView(name, None, "free", now=now),
+        "closed": RoomView(name, None, "closed", now=now),
+    }
+    for label, size in sizes.items():
+        for state, view in views.items():
+            surface = offscreen_surface(*size)
+            render_room(surface, view)
+            save_png(surface, out / f"room-{state}-{label}.png")
+    return 0
