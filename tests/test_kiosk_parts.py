@@ -1,0 +1,262 @@
+"""The kiosk's parts one by one: every screen's contrast and target sizes, what speech says,
+the scanner's parser on any bytes, the ticket cap, the technician PIN, the printer alert,
+the fault printer, and the `[devices.kiosk]` config."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from display_driver import theme
+from display_driver.kiosk_screen import (
+    KioskTicket,
+    KioskView,
+    focusable,
+    layout_kiosk,
+)
+from display_driver.samples import KIOSK_SERVICES, NOW
+from firmware.kiosk_faults import led_state, printer_alert
+from firmware.kiosk_lockdown import hash_pin, is_chord, verify_pin
+from firmware.kiosk_rate import TicketRate
+from firmware.kiosk_scanner import CODE, ScanParser
+from firmware.kiosk_speech import chunks, screen_text
+from firmware.kiosk_texts import LANG_NAMES, TEXTS
+from firmware.roles.kiosk_role import min_target_px
+from firmware.site_config import ConfigError, parse_site_config
+from firmware.site_model import LANGS
+from ticket_printer.connection import TicketPrinter
+from ticket_printer.decode import decode_ticket
+from ticket_printer.fault_printer import FaultPrinter
+from ticket_printer.slip import TicketSlip
+from ticket_printer.status import PrinterState
+
+ROOT = Path(__file__).resolve().parent.parent
+# (screen size, diagonal in inches): the 15.6" landscape default, the same panel in
+# portrait, and a small 10.1" 1280x800 panel where 12 mm is more pixels than 88.
+PANELS = (((1920, 1080), 15.6), ((1080, 1920), 15.6), ((1280, 800), 10.1))
+
+
+def every_view(target: int = 88) -> list[KioskView]:
+    base = KioskView("Suomi-piste Kallio", KIOSK_SERVICES, "start", None, "", now=NOW,
+                     min_target_px=target)
+    ticket = KioskTicket("K043", "Kela", 6, 25, appointment_at="10.30", again=True)
+    phases = [
+        base,
+        dataclasses.replace(base, phase="code", code="AB12"),
+        dataclasses.replace(base, phase="code"),
+        dataclasses.replace(base, phase="pin", code="12", message="x"),
+        dataclasses.replace(base, phase="issuing"),
+        dataclasses.replace(base, phase="ticket", ticket=ticket),
+        dataclasses.replace(base, phase="ticket", ticket=dataclasses.replace(ticket,
+                                                                            printing=True)),
+        dataclasses.replace(base, phase="ticket", ticket=dataclasses.replace(
+            ticket, printed=False)),
+        dataclasses.replace(base, phase="refused", notice="early", notice_time="10.30"),
+        dataclasses.replace(base, phase="limit"),
+        dataclasses.replace(base, phase="error"),
+        dataclasses.replace(base, phase="ticket", ticket=ticket, seconds_left=9),
+    ]
+    return [dataclasses.replace(v, lang=lang, large=large, focus=focus)
+            for v in phases for lang in LANGS for large in (False, True) for focus in (None, 0)]
+
+
+@pytest.mark.parametrize(("size", "diagonal"), PANELS)
+def test_every_text_on_every_screen_is_at_least_7_to_1(size, diagonal) -> None:
+    for view in every_view(min_target_px(diagonal, size)):
+        for item in layout_kiosk(view, size).plan.texts:
+            assert theme.contrast_ratio(item.fg, item.bg) >= 7.0, (view.phase, item)
+
+
+@pytest.mark.parametrize(("size", "diagonal"), PANELS)
+def test_every_touch_target_is_at_least_12_mm_and_on_screen(size, diagonal) -> None:
+    mm_per_px = diagonal * 25.4 / (size[0] ** 2 + size[1] ** 2) ** 0.5
+    target = min_target_px(diagonal, size)
+    for view in every_view(target):
+        layout = layout_kiosk(view, size)
+        for b in layout.buttons:
+            assert min(b.rect.size) * mm_per_px >= 12.0, (view.phase, b.label, b.rect)
+            assert b.rect.left >= 0 and b.rect.right <= size[0], (view.phase, b.label)
+            assert b.rect.top >= 0 and b.rect.bottom <= size[1], (view.phase, b.label)
+        for item in layout.plan.texts:
+            assert item.rect.right <= size[0] and item.rect.bottom <= size[1], item
+
+
+def test_language_buttons_are_labelled_in_their_own_language() -> None:
+    assert LANG_NAMES == {"fi": "Suomi", "sv": "Svenska", "en": "English"}
+    for lang in LANGS:
+        view = KioskView("S", KIOSK_SERVICES, "start", None, "", lang=lang, now=NOW)
+        labels = [b.label for b in layout_kiosk(view, (1920, 1080)).buttons
+                  if b.action == "lang"]
+        assert labels == ["Suomi", "Svenska", "English"]
+
+
+def test_every_language_has_every_text() -> None:
+    for lang in LANGS:
+        assert set(TEXTS[lang]) == set(TEXTS["fi"]), lang
+
+
+def test_the_keys_move_top_to_bottom_and_only_through_live_buttons() -> None:
+    view = KioskView("S", KIOSK_SERVICES, "start", None, "", now=NOW)
+    order = [(b.action, b.arg or b.service_id) for b in focusable(
+        layout_kiosk(view, (1920, 1080)).buttons)]
+    assert order == [("lang", "fi"), ("lang", "sv"), ("lang", "en"), ("issue", "kela"),
+                     ("issue", "vero"), ("appointment", None), ("large", None),
+                     ("speech", None)]
+
+
+def test_the_large_text_mode_is_larger() -> None:
+    def title_size(large: bool) -> int:
+        view = KioskView("S", KIOSK_SERVICES, "start", None, "", now=NOW, large=large)
+        return next(t.size for t in layout_kiosk(view, (1920, 1080)).plan.texts
+                    if t.role == "title")
+
+    assert title_size(True) >= 1.25 * title_size(False)
+
+
+# -- speech ---------------------------------------------------------------------------------
+
+
+def test_speech_reads_the_screen_in_its_language_and_spells_the_number() -> None:
+    view = KioskView("S", KIOSK_SERVICES, "ticket", KioskTicket("K043", "Kela", 6, 25), "",
+                     lang="sv", now=NOW)
+    words = screen_text(view, layout_kiosk(view, (1920, 1080)).buttons)
+    assert "Ditt könummer är K, 0, 4, 3." in words
+    assert "Före dig i kön: 6" in words and "cirka 25 min" in words
+
+
+def test_speech_names_closed_authorities_and_their_opening() -> None:
+    view = KioskView("S", KIOSK_SERVICES, "start", None, "", now=NOW)
+    words = screen_text(view, layout_kiosk(view, (1920, 1080)).buttons)
+    assert "Avoinna nyt: Kela, Verohallinto." in words
+    assert "Maahanmuuttovirasto, Avautuu tänään 12.00" in words
+
+
+def test_speech_never_reads_back_a_typed_code() -> None:
+    view = KioskView("S", KIOSK_SERVICES, "code", None, "", now=NOW, code="AB12CD34")
+    words = screen_text(view, layout_kiosk(view, (1920, 1080)).buttons)
+    assert "AB12" not in words and "8 merkkiä" in words
+
+
+def test_long_screens_are_cut_at_sentences_into_what_the_speaker_takes() -> None:
+    pieces = chunks(" ".join(f"Lause numero {i} on tässä." for i in range(40)))
+    assert len(pieces) <= 3 and all(len(p) <= 400 for p in pieces)
+    assert all(p.endswith(".") for p in pieces)
+
+
+# -- scanner --------------------------------------------------------------------------------
+
+
+@given(st.binary(max_size=400), st.integers(min_value=1, max_value=50))
+def test_the_scanner_parser_takes_any_bytes_and_yields_only_codes(data: bytes,
+                                                                  cut: int) -> None:
+    whole = ScanParser().feed(data)
+    assert all(CODE.fullmatch(code) for code in whole)
+    pieces = ScanParser()
+    split = [c for i in range(0, len(data), cut) for c in pieces.feed(data[i:i + cut])]
+    assert split == whole  # a frame cut over reads is the same frame
+
+
+@given(st.binary(max_size=100).filter(lambda b: b"\r" not in b and b"\n" not in b
+                                      and b"\t" not in b),
+       st.from_regex(r"[A-Za-z0-9]{4,16}", fullmatch=True))
+def test_a_code_after_noise_is_still_read(noise: bytes, code: str) -> None:
+    assert ScanParser().feed(noise + b"\r\n" + code.encode() + b"\r\n")[-1] == code.upper()
+
+
+def test_an_endless_frame_is_dropped_whole() -> None:
+    parser = ScanParser()
+    assert parser.feed(b"A" * 1000) == []
+    assert parser.feed(b"BCDE\rABCD\r") == ["ABCD"]
+
+
+# -- cap, PIN, alerts -----------------------------------------------------------------------
+
+
+def test_the_ticket_cap_slides_over_a_minute() -> None:
+    rate = TicketRate(3)
+    for t in (0.0, 10.0, 20.0):
+        assert rate.allows(t)
+        rate.record(t)
+    assert not rate.allows(30.0) and rate.wait_s(30.0) == pytest.approx(30.0)
+    assert rate.allows(60.0)
+
+
+def test_the_pin_is_checked_against_its_hash_only() -> None:
+    stored = hash_pin("2468", rounds=1000)
+    assert "2468" not in stored
+    assert verify_pin("2468", stored) and not verify_pin("2469", stored)
+    assert not verify_pin("2468", "") and not verify_pin("2468", "md5$1$00$00")
+
+
+def test_the_chord_needs_all_three_modifiers() -> None:
+    assert is_chord("end", {"ctrl", "alt", "shift"})
+    assert not is_chord("end", {"ctrl", "alt"}) and not is_chord("escape", {"ctrl", "alt"})
+
+
+def test_the_printer_alert_speaks_three_languages_and_names_no_one() -> None:
+    alert = printer_alert(PrinterState.COVER_OPEN, "lobby-1", NOW, "the cover is open", "K042")
+    assert {"id", "at", "kind", "severity", "message"} <= set(alert)
+    assert alert["kind"] == "printer" and alert["severity"] == "error"
+    assert set(alert["message"]) == set(LANGS)
+    assert all("lobby-1" in m for m in alert["message"].values())
+    assert alert["unprinted_ticket"] == "K042"
+    assert led_state(PrinterState.PAPER_LOW, True) == "warning"
+    assert led_state(PrinterState.OK, False) == "fault"
+
+
+# -- the fault printer -------------------------------------------------------------------------
+
+SLIP = TicketSlip("Suomi-piste", "K001", "Kela", NOW, 2, 10, "fi")
+
+
+@pytest.mark.parametrize(("cue", "state", "ok", "prints"), [
+    ("ok", PrinterState.OK, True, True),
+    ("paper_low", PrinterState.PAPER_LOW, True, True),
+    ("silent", PrinterState.UNKNOWN, True, True),
+    ("cover_open", PrinterState.COVER_OPEN, False, False),  # asked first: nothing sent
+    ("paper_out", PrinterState.PAPER_OUT, False, False),
+    ("offline", PrinterState.OFFLINE, False, False),
+    ("paper_out_mid_ticket", PrinterState.PAPER_OUT, False, False),
+    ("unplugged_mid_ticket", PrinterState.OFFLINE, False, False),
+])
+def test_the_printer_is_asked_before_and_after(cue, state, ok, prints) -> None:
+    fake = FaultPrinter(cue)
+    result = TicketPrinter(fake, description="fake").print_ticket(SLIP)
+    assert (result.state, result.ok) == (state, ok)
+    assert (decode_ticket(bytes(fake.output)).cuts == 1) is prints
+
+
+# -- config -----------------------------------------------------------------------------------
+
+
+def demo_with(kiosk_table: str) -> str:
+    text = (ROOT / "config" / "demo-site.toml").read_text()
+    return text.replace('[devices.printer]\nkind = "file"',
+                        f'[devices.kiosk]\n{kiosk_table}\n[devices.printer]\nkind = "file"', 1)
+
+
+def test_the_kiosk_table_is_read() -> None:
+    pin = hash_pin("1234", rounds=1000)
+    config = parse_site_config(demo_with(
+        f'key_up = 5\nkey_down = 6\nkey_select = 13\nkey_help = 19\nled_pin = 26\n'
+        f'scanner_port = "/dev/ttyACM0"\ntickets_per_minute = 4\n'
+        f'technician_pin_hash = "{pin}"'))
+    kiosk = config.device("lobby-1").kiosk
+    assert (kiosk.key_up, kiosk.key_help, kiosk.led_pin) == (5, 19, 26)
+    assert kiosk.tickets_per_minute == 4 and kiosk.technician_pin_hash == pin
+
+
+def test_kiosk_table_errors_are_named_all_at_once() -> None:
+    with pytest.raises(ConfigError) as err:
+        parse_site_config(demo_with('key_up = 5\nled_pin = 5\nkey_selct = 6\n'
+                                    'technician_pin_hash = "1234"'))
+    message = str(err.value)
+    assert "did you mean 'key_select'" in message
+    assert "technician_pin_hash" in message and "1234" not in message
