@@ -42,7 +42,10 @@ def verify_in_root(root: Path, unit_text: str) -> subprocess.CompletedProcess[st
     (root / "etc/systemd/system/piste.service").write_text(unit_text)
     if not (root / "usr/lib/systemd/system").exists():
         shutil.copytree(HOST_UNITS, root / "usr/lib/systemd/system", symlinks=True)
-    program = root / "opt/piste/venv/bin/piste"
+    venv = root / "opt/piste/venv"
+    if venv.is_symlink():  # an installed release whose venv --root only planned
+        (venv.parent / venv.readlink()).mkdir(parents=True, exist_ok=True)
+    program = venv / "bin/piste"
     program.parent.mkdir(parents=True, exist_ok=True)
     program.write_text("#!/bin/sh\n")
     program.chmod(0o755)
