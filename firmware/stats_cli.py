@@ -1,17 +1,31 @@
-"""`piste stats`: a day's statistics from the controller's ledger, as CSV or JSON."""
+"""`piste stats`: a day's statistics from the controller's ledger, as CSV or JSON.
+
+The first table (per authority and hour) is always there and always the same shape. When
+the day has occupancy data from room units, two more follow: room utilisation per room and
+hour, and walking times per authority (in CSV each after a blank line with its own header;
+in JSON as `utilisation` and `walking`).
+"""
 
 from __future__ import annotations
 
 import csv
 import json
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
+from firmware.core.events import Event, EventType
 from firmware.core.stats import COLUMNS, day_report
+from firmware.core.utilisation import (
+    UTILISATION_COLUMNS,
+    WALK_COLUMNS,
+    utilisation,
+    walking_report,
+)
 from firmware.ledger import Ledger
+from firmware.site_model import SiteConfig
 
 
 def stats_main(config_path: Path, data_dir: Path, day: str | None, fmt: str,
@@ -33,16 +47,45 @@ def stats_main(config_path: Path, data_dir: Path, day: str | None, fmt: str,
     ledger = Ledger(path)
     try:
         wanted = wanted or ledger.latest_day_before("9999-12-31") or date.today().isoformat()
-        rows = day_report(ledger.events_of_day(wanted), tz)
+        events = ledger.events_of_day(wanted)
     finally:
         ledger.close()
+    rows = day_report(events, tz)
+    rooms = room_reports(events, config, wanted)
     if fmt == "json":
-        json.dump({"site": config.site.id, "day": wanted, "rows": rows}, out, indent=2,
-                  ensure_ascii=False)
+        json.dump({"site": config.site.id, "day": wanted, "rows": rows, **rooms}, out,
+                  indent=2, ensure_ascii=False)
         out.write("\n")
-    else:
-        writer = csv.DictWriter(out, fieldnames=["day", *COLUMNS], lineterminator="\n")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({"day": wanted, **row})
+        return 0
+    _csv(out, wanted, COLUMNS, rows)
+    for name, columns in (("utilisation", UTILISATION_COLUMNS), ("walking", WALK_COLUMNS)):
+        if name in rooms:
+            out.write("\n")
+            _csv(out, wanted, columns, rooms[name])
     return 0
+
+
+def _csv(out: TextIO, day: str, columns: list[str], rows: list[dict[str, Any]]) -> None:
+    writer = csv.DictWriter(out, fieldnames=["day", *columns], lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({"day": day, **row})
+
+
+def room_reports(events: list[Event], config: SiteConfig, day: str,
+                 now: datetime | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Utilisation and walking times, when the day has occupancy data at all."""
+    if not any(e.type is EventType.ROOM_OCCUPANCY for e in events):
+        return {}
+    tz = ZoneInfo(config.site.timezone)
+    when = date.fromisoformat(day)
+    ranges = [(datetime.combine(when, r.start, tz), datetime.combine(when, r.end, tz))
+              for r in config.site.opening_hours.on(when.weekday())]
+    # Up to now on the running day; a day recorded on a shifted clock (the demo) up to its
+    # last event; a finished day up to closing time.
+    latest = max(now or datetime.now(tz), max(e.at for e in events))
+    end = min(latest, ranges[-1][1]) if ranges else latest
+    return {
+        "utilisation": utilisation(events, [r.id for r in config.rooms], ranges, end, tz),
+        "walking": walking_report(events, end),
+    }
