@@ -16,6 +16,7 @@ from typing import Any
 import pygame
 
 from display_driver import theme
+from display_driver.fonts import font
 from display_driver.layout import Box, Plan, TextItem, draw_plan, place
 from firmware.site_model import SiteConfig
 
@@ -383,8 +384,12 @@ def _row_texts(
     suffix = "-newest" if newest else ""
     gap = max(8, slot.height // 8)
     # Fixed columns, so the numbers of all rows line up under one another.
-    ticket = pygame.Rect(slot.x, slot.y, round(slot.width * 0.44) - gap, slot.height)
-    arrow = pygame.Rect(ticket.right + gap, slot.y, round(slot.width * 0.1), slot.height)
+    # The number keeps the size the back row needs: its column widens (to 66 %) before it
+    # would shrink, and the room name, beside it, gives way first.
+    need = font(ticket_px, True).size(row.ticket)[0]
+    ticket_w = min(round(slot.width * 0.66), max(round(slot.width * 0.44) - gap, need))
+    ticket = pygame.Rect(slot.x, slot.y, ticket_w, slot.height)
+    arrow = pygame.Rect(ticket.right + gap, slot.y, round(slot.width * 0.08), slot.height)
     room = pygame.Rect(arrow.right + gap, slot.y, slot.right - arrow.right - gap, slot.height)
     plan.texts.append(
         place(row.ticket, ticket, ticket_px, bold=True, fg=fg, bg=bg, role="ticket" + suffix)

@@ -1,0 +1,47 @@
+"""Readable from the back row: every ticket number >= 1 degree of arc, every text >= 7:1."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+
+import dataclasses
+
+import pytest
+
+from display_driver import theme
+from display_driver.lobby_screen import layout_lobby
+from firmware.display_readability import letter_height_mm, needed_letter_mm
+from firmware.screenshots.display import SIZES, display_config, views
+from firmware.site_config import load_site_config
+from tests.conftest import DEMO_SITE
+
+
+@pytest.mark.parametrize("label", list(SIZES))
+def test_numbers_reach_one_degree_and_every_text_is_aaa(label: str) -> None:
+    config = load_site_config(DEMO_SITE)
+    display = display_config(config)
+    size = SIZES[label]
+    for name, view in views(config, size).items():
+        items = layout_lobby(view, size)
+        tickets = [i for i in items if i.role.startswith("ticket")]
+        if name in ("busy", "slide"):
+            assert tickets, name
+        for item in tickets:
+            assert letter_height_mm(item.size, display, size) >= needed_letter_mm(display), item
+        for item in items:
+            assert (item.fg, item.bg) in theme.TEXT_PAIRS, item
+            assert theme.contrast_ratio(item.fg, item.bg) >= theme.MIN_CONTRAST
+
+
+def test_every_authority_is_on_the_landscape_screen() -> None:
+    config = load_site_config(DEMO_SITE)
+    view = views(config, SIZES["landscape"])["busy"]
+    names = [i.text for i in layout_lobby(view, SIZES["landscape"]) if i.role == "service"]
+    assert names == [s.name.fi for s in config.services]  # all nine, in the site's order
+    many = dataclasses.replace(view, services=view.services * 3)
+    pages = {tuple(i.text for i in layout_lobby(dataclasses.replace(many, service_page=p),
+                                                SIZES["landscape"]) if i.role == "page")
+             for p in range(4)}
+    assert len(pages) == 3  # 27 rows turn over three pages, each marked "n/3"
