@@ -43,12 +43,29 @@ class ConfigWatchRole(Role):
         super().start(runtime)
         self.topic = config_message.config_topic(runtime.site)
         runtime.link.subscribe(self.topic)
+        from firmware.admin.clock_sync import clock_synchronised
+
+        if clock_synchronised() is False:
+            log.warning("the clock is not synchronised yet (no NTP answer); times shown and "
+                        "recorded may be wrong until it is")
 
     @property
     def version(self) -> int:
         return int(self.runtime.config.config_version)
 
     def health(self) -> dict[str, Any]:
+        return {"config": self._config_health(), "clock": self._clock_health()}
+
+    def _clock_health(self) -> dict[str, Any]:
+        # Every device has this role, so it also says whether its wall clock can be trusted:
+        # a Pi without RTC that booted offline runs on, but says its clock is unsure.
+        from firmware.admin.clock_sync import clock_synchronised
+
+        synced = clock_synchronised()
+        return {"synchronised": synced,
+                "state": {True: "ok", False: "unsure", None: "unknown"}[synced]}
+
+    def _config_health(self) -> dict[str, Any]:
         report: dict[str, Any] = {"version": self.version, "state": "ok"}
         if self.sha256:
             report["sha256"] = self.sha256
@@ -58,7 +75,7 @@ class ConfigWatchRole(Role):
             report["refused"] = self.refused
             if self.pending is None:
                 report["state"] = "refused"
-        return {"config": report}
+        return report
 
     def on_message(self, message: Incoming) -> None:
         if message.topic != self.topic:
