@@ -279,8 +279,9 @@ def _toolbar(c: _Ctx, tools: pygame.Rect, portrait: bool) -> None:
     view = c.view
     items = [
         (c.t("appointment"), "appointment", True),
-        (c.t("large_on" if view.large else "large_off"), "large", False),
-        (c.t("speech_on" if view.speech else "speech_off"), "speech", False),
+        # A toggle that is on looks pressed (the light style) and says "on" in words.
+        (c.t("large_on" if view.large else "large_off"), "large", view.large),
+        (c.t("speech_on" if view.speech else "speech_off"), "speech", view.speech),
     ]
     # The appointment button is the wide one: it is a way in, the toggles are settings.
     if portrait:
@@ -328,6 +329,11 @@ def _service_button(c: _Ctx, service: KioskService, rect: pygame.Rect) -> None:
     if service.open:
         c.button(rect, service.name, "issue", service_id=service.id, size=52, role="service",
                  align="left")
+        item = c.plan.texts[-1]
+        if item.size < c.px(40) and " " in service.name:
+            # A long name shrunk on one line is hard to read: two lines of larger type.
+            c.plan.texts[-1:] = _two_lines(service.name, inner, c.px(44), c.p.on_button,
+                                           c.p.button, "service")
         return
     radius = round(16 * c.u)
     c.plan.boxes.append(Box(rect, c.p.closed, radius=radius))
@@ -350,6 +356,21 @@ def _service_button(c: _Ctx, service: KioskService, rect: pygame.Rect) -> None:
     c.plan.texts += [name, note]
     c.buttons.append(Button(rect, "issue", service.id, False, "",
                             service_label(service, view.lang, view.now)))
+
+
+def _two_lines(words: str, slot: pygame.Rect, size: int, fg: theme.Colour, bg: theme.Colour,
+               role: str) -> list[TextItem]:
+    """`words` broken at the space nearest the middle, one half above the other."""
+    spaces = [i for i, ch in enumerate(words) if ch == " "]
+    cut = min(spaces, key=lambda i: abs(i - len(words) / 2))
+    half = slot.height // 2
+    top = pygame.Rect(slot.x, slot.y, slot.width, half)
+    bottom = pygame.Rect(slot.x, slot.y + half, slot.width, slot.height - half)
+    first = place(words[:cut], top, size, bold=True, fg=fg, bg=bg, role=role)
+    second = place(words[cut + 1:], bottom, size, bold=True, fg=fg, bg=bg, role=role)
+    same = min(first.size, second.size)  # both lines in one size, or it looks broken
+    return [place(words[:cut], top, same, bold=True, fg=fg, bg=bg, role=role),
+            place(words[cut + 1:], bottom, same, bold=True, fg=fg, bg=bg, role=role)]
 
 
 def _keypad(c: _Ctx, body: pygame.Rect, title: str, shown: str, keys: tuple[str, ...], *,

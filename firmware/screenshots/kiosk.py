@@ -1,0 +1,124 @@
+"""`piste screenshot kiosk --config FILE --out DIR`: a PNG of every kiosk screen in each
+language (`start-fi.png`, `ticket-sv.png`, ...), the large-text mode, portrait, and a
+preview of the printed ticket per language.
+
+Drawn headless from a real controller morning on the site's own config: the authorities,
+their opening times and the numbers are what the controller says, not made-up samples.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from escpos.printer import Dummy
+
+from display_driver.kiosk_screen import KioskTicket, KioskView, render_kiosk
+from display_driver.png import offscreen_surface, save_png
+from firmware.clock import ManualClock
+from firmware.controller import Controller
+from firmware.ledger import Ledger
+from firmware.roles.kiosk_role import kiosk_services, min_target_px
+from firmware.site_model import LANGS, SiteConfig
+from mqtt_bridge import topics
+from mqtt_bridge.payloads import Command
+from ticket_printer.escpos_render import print_slip
+from ticket_printer.preview import render_preview_png
+from ticket_printer.slip import TicketSlip
+
+
+def _next_tuesday_morning(config: SiteConfig) -> datetime:
+    zone = ZoneInfo(config.site.timezone)
+    day = datetime(2026, 12, 1, 10, 5, tzinfo=zone)  # a Tuesday most services are open
+    return day if day.weekday() == 1 else day + timedelta(days=(1 - day.weekday()) % 7)
+
+
+def _morning(config: SiteConfig) -> tuple[dict, dict, datetime]:
+    """A controller's snapshot after a few tickets, and the last ticket it issued."""
+    now = _next_tuesday_morning(config)
+    clock = ManualClock(now - timedelta(minutes=30))
+    controller = Controller(config, Ledger(":memory:"), clock)
+    open_now = [s.id for s in config.services][:3]
+    last: dict = {}
+    for i in range(7):
+        clock.advance(minutes=4)
+        body = {"service": open_now[i % len(open_now)], "lang": "fi", "device": "screenshot",
+                "appointment": None}
+        answer = controller.handle(Command(topics.ISSUE, f"s{i}", body)).response
+        if answer.get("ok"):
+            last = answer["ticket"]
+    clock.advance(minutes=2)
+    return controller.snapshot(), last, clock.now()
+
+
+def main(config: SiteConfig, out: Path) -> int:
+    device = next((d for d in config.devices if "kiosk" in d.roles), None)
+    size = (device.screen.width, device.screen.height) if device else (1920, 1080)
+    diagonal = device.kiosk.screen_diagonal_in if device else 15.6
+    target = max(min_target_px(diagonal, size), 48)
+    snapshot, ticket, now = _morning(config)
+    written: list[Path] = []
+
+    def shoot(name: str, view: KioskView, shape: tuple[int, int] = size) -> None:
+        surface = offscreen_surface(*shape)
+        render_kiosk(surface, view)
+        path = out / f"{name}.png"
+        save_png(surface, path)
+        written.append(path)
+
+    for lang in LANGS:
+        services = kiosk_services(snapshot, config, lang)
+        service = config.service(ticket.get("service", "")) if ticket else None
+        name = service.name.get(lang) if service else "Kela"
+        shown = KioskTicket(ticket.get("number", "K001"), name, int(ticket.get("ahead", 2)),
+                            ticket.get("eta_minutes"))
+        base = KioskView(config.site.name.get(lang), services, "start", None, "", lang, now,
+                         min_target_px=target)
+        views = {
+            "start": base,
+            "appointment": dataclasses.replace(base, phase="code", code="AB12"),
+            "issuing": dataclasses.replace(base, phase="issuing"),
+            "ticket": dataclasses.replace(base, phase="ticket", ticket=shown),
+            "ticket-appointment": dataclasses.replace(
+                base, phase="ticket", ticket=dataclasses.replace(shown, appointment_at="10.30")),
+            "not-printed": dataclasses.replace(
+                base, phase="ticket", ticket=dataclasses.replace(shown, printed=False)),
+            "refused-early": dataclasses.replace(base, phase="refused", notice="early",
+                                                 notice_time="11.30"),
+            "refused-unknown": dataclasses.replace(base, phase="refused", notice="unknown"),
+            "limit": dataclasses.replace(base, phase="limit"),
+            "more-time": dataclasses.replace(base, phase="ticket", ticket=shown,
+                                             seconds_left=12),
+            "out-of-order": dataclasses.replace(base, phase="error"),
+            "large-text": dataclasses.replace(base, large=True, speech=True, focus=3),
+            "keys-focus": dataclasses.replace(base, focus=3, speech=True),
+            "technician-pin": dataclasses.replace(base, phase="pin", code="12"),
+        }
+        for key, view in views.items():
+            shoot(f"{key}-{lang}", view)
+        portrait = (min(size), max(size))
+        shoot(f"start-portrait-{lang}", dataclasses.replace(
+            base, min_target_px=max(min_target_px(diagonal, portrait), 48)), portrait)
+        shoot(f"ticket-portrait-{lang}", dataclasses.replace(views["ticket"],
+                                                             min_target_px=target), portrait)
+        written.append(_ticket_preview(config, ticket, lang, out, device))
+    print(f"wrote {len(written)} pictures to {out}")
+    return 0
+
+
+def _ticket_preview(config: SiteConfig, ticket: dict, lang: str, out: Path,
+                    device: object) -> Path:
+    profile = getattr(getattr(device, "printer", None), "profile", None) or "TM-T20II"
+    service = config.service(ticket.get("service", "")) if ticket else None
+    printer = Dummy(profile=profile)
+    issued = ticket.get("issued_at")
+    print_slip(printer, TicketSlip(
+        config.site.name.get(lang), ticket.get("number", "K001"),
+        service.name.get(lang) if service else "Kela",
+        datetime.fromisoformat(issued) if issued else datetime.now().astimezone(),
+        int(ticket.get("ahead", 0)),
+        ticket.get("eta_minutes") if isinstance(ticket.get("eta_minutes"), int) else None,
+        lang, note=service.note.get(lang) if service and service.note else ""))
+    return render_preview_png(printer.output, out / f"printed-ticket-{lang}.png")
