@@ -39,12 +39,18 @@ class PhysicalKeys:
         self.buttons: dict[str, Any] = {}
         self._post = post
         self._held: set[str] = set()
+        self.problem = ""
         for key in KEYS:
             pin = getattr(config, f"key_{key}")
             if pin is None:
                 continue
-            button = Button(pin, pull_up=True, bounce_time=DEBOUNCE_S, hold_time=HOLD_S,
-                            pin_factory=pin_factory)
+            try:
+                button = Button(pin, pull_up=True, bounce_time=DEBOUNCE_S, hold_time=HOLD_S,
+                                pin_factory=pin_factory)
+            except Exception as e:  # no GPIO here, or the pin is taken: the touch still works
+                self.problem = f"{key} key on GPIO{pin}: {e}"
+                log.error("kiosk %s", self.problem)
+                continue
             # Actions fire on release (as on the touch screen); a held help key fires once
             # when held and not again on release.
             button.when_released = lambda k=key: self._released(k)
@@ -73,10 +79,15 @@ class StatusLed:
     def __init__(self, pin: int | None, *, pin_factory: Any = None) -> None:
         self.led: Any = None
         self.state = "off"
+        self.problem = ""
         if pin is not None:
             from gpiozero import LED
 
-            self.led = LED(pin, pin_factory=pin_factory)
+            try:
+                self.led = LED(pin, pin_factory=pin_factory)
+            except Exception as e:  # the kiosk serves customers without its LED too
+                self.problem = f"status LED on GPIO{pin}: {e}"
+                log.error("kiosk %s", self.problem)
 
     def show(self, state: str) -> None:
         if state == self.state:
