@@ -1081,16 +1081,71 @@ def _toml_problem(exc: tomllib.TOMLDecodeError, text: str) -> ConfigProblem:
     return ConfigProblem("", message)
 
 
-def parse_site_config(text: str, source: str = "<text>") -> SiteConfig:
+def _override_value(text: str) -> Any:
+    """A --set value as TOML (17, true, 2.5, "x", [..]); anything else is a plain text, so
+    `serial_port=/dev/ttyUSB0` needs no quotes."""
+    try:
+        return tomllib.loads(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError:
+        return text
+
+
+def apply_overrides(data: dict[str, Any], overrides: Sequence[str]) -> list[ConfigProblem]:
+    """Set single fields from `PATH=VALUE` (as `piste run --set`), before validation, so an
+    override is checked exactly like the file. In a list of tables an entry is named by its
+    id or its index: `devices.room-1.room_unit.staff.pin=22`, `services.0.prefix=Q`."""
+    problems = []
+    for item in overrides:
+        path, sep, text = item.partition("=")
+        keys = [k for k in path.strip().split(".") if k]
+        where = f"--set {path.strip()}"
+        if not sep or not keys:
+            problems.append(ConfigProblem(where, "expected PATH=VALUE, such as "
+                                          "devices.room-1.room_unit.staff.pin=22"))
+            continue
+        node: Any = data
+        for i, key in enumerate(keys[:-1]):
+            if isinstance(node, list):
+                match = [t for t in node if isinstance(t, dict) and t.get("id") == key]
+                if not match and key.isdigit() and int(key) < len(node):
+                    match = [node[int(key)]]
+                if not match:
+                    ids = ", ".join(str(t.get("id")) for t in node if isinstance(t, dict))
+                    problems.append(ConfigProblem(where, f"no entry '{key}' in "
+                                                  f"{'.'.join(keys[:i]) or 'the file'}; "
+                                                  f"ids: {ids}"))
+                    node = None
+                    break
+                node = match[0]
+            elif isinstance(node, dict):
+                node = node.setdefault(key, {})
+            else:
+                problems.append(ConfigProblem(where, f"'{'.'.join(keys[:i])}' is not a table"))
+                node = None
+                break
+        if isinstance(node, dict):
+            node[keys[-1]] = _override_value(text.strip())
+        elif node is not None:
+            problems.append(ConfigProblem(where, f"'{'.'.join(keys[:-1])}' is not a table"))
+    return problems
+
+
+def parse_site_config(text: str, source: str = "<text>",
+                      overrides: Sequence[str] = ()) -> SiteConfig:
     """Validate a config given as TOML text; `source` names it in messages."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError([_toml_problem(exc, text)], source) from None
+    if overrides:
+        problems = apply_overrides(data, overrides)
+        if problems:
+            raise ConfigError(problems, source)
+        source = f"{source} (with --set {' '.join(overrides)})"
     return _validate(data, source)
 
 
-def load_site_config(path: str | Path) -> SiteConfig:
+def load_site_config(path: str | Path, overrides: Sequence[str] = ()) -> SiteConfig:
     """Read and validate a site config file; raises ConfigError listing every problem."""
     source = str(path)
     try:
@@ -1108,7 +1163,7 @@ def load_site_config(path: str | Path) -> SiteConfig:
     except UnicodeDecodeError as exc:
         raise ConfigError([ConfigProblem("", f"not UTF-8 text (byte {exc.start}); save the "
                                          "file as UTF-8")], source) from None
-    return parse_site_config(text, source)
+    return parse_site_config(text, source, overrides)
 
 
 # --- showing a config ----------------------------------------------------------------------
