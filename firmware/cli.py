@@ -44,6 +44,9 @@ def _parser() -> argparse.ArgumentParser:
                      "(e.g. 2026-11-30T09:00+02:00) and let it run: for tests and demos")
     run.add_argument("--clock-speed", type=float, default=1.0, help=argparse.SUPPRESS)
     run.add_argument("--frames", type=Path, help="save every screen frame as PNG here")
+    run.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
+                     help="override one config field, checked like the file; repeatable "
+                     "(e.g. devices.room-1.room_unit.staff.pin=22)")
 
     check = sub.add_parser("check-config", help="validate a site config")
     check.add_argument("file", type=Path)
@@ -122,11 +125,11 @@ def main(argv: list[str] | None = None) -> int:
     return 2
 
 
-def load_config_or_exit(path: Path):  # type: ignore[no-untyped-def]
+def load_config_or_exit(path: Path, overrides: list[str] | None = None):  # type: ignore[no-untyped-def]
     from firmware.site_config import ConfigError, load_site_config
 
     try:
-        return load_site_config(path)
+        return load_site_config(path, overrides or ())
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         raise SystemExit(2) from None
@@ -179,7 +182,7 @@ def _run(args: argparse.Namespace) -> int:
     from firmware.clock import ShiftedClock, SystemClock
     from firmware.device import DeviceError, build_runtime
 
-    config = load_config_or_exit(args.config)
+    config = load_config_or_exit(args.config, args.set)
     tz = ZoneInfo(config.site.timezone)
     if args.clock_start:
         try:
