@@ -107,6 +107,7 @@ class RoomRole(Role):
         self._start_sensors()
         self._start_keys()
         self._start_screen()
+        self._start_door_signal()
 
     def _start_sensors(self) -> None:
         unit = self.runtime.device.room_unit
@@ -187,7 +188,27 @@ class RoomRole(Role):
         self.screen = Screen(f"room-{device.id}", (device.screen.width, device.screen.height),
                              fullscreen=device.screen.fullscreen, frames_dir=self.frames_dir)
 
+    def _start_door_signal(self) -> None:
+        """An LED and a short beep at the door when this room calls: it helps customers who
+        do not see well find the right door."""
+        from firmware.roles.display_role import CallTracker
+
+        self.door_calls = CallTracker()
+        self.door: Any = None
+        display = self.runtime.device.display
+        if display.door_led_pin is None and display.door_buzzer_pin is None:
+            return
+        from firmware.display_buzzer import DoorSignal
+
+        try:
+            self.door = DoorSignal(display.door_led_pin, display.door_buzzer_pin,
+                                   pin_factory=self.pin_factory)
+        except Exception as exc:  # no GPIO here: the screen still shows the call
+            log.warning("door signal unavailable: %s", exc)
+
     def stop(self) -> None:
+        if self.door is not None:
+            self.door.close()
         for adapter in self.adapters:
             adapter.close()
         for button in self.buttons.values():
@@ -325,6 +346,9 @@ class RoomRole(Role):
         rows = snapshot.get("serving") if isinstance(snapshot.get("serving"), list) else []
         mine = [r for r in rows if isinstance(r, dict) and r.get("room") == self.room_id]
         self.number = str(mine[-1].get("ticket")) if mine else None
+        # A new call (or a recall) to this room, not one received again after a reconnect.
+        if self.door_calls.new_calls({"serving": mine}) and self.door is not None:
+            self.door.signal()
         self.dirty = True
 
     def screen_state(self) -> str:
