@@ -98,8 +98,19 @@ def test_keys_are_skipped_without_prompt_or_config() -> None:
 def test_sensors_are_read() -> None:
     factory = MockFactory()
     factory.pin(5).drive_high()
-    results = selftest.check_sensors([("staff", 5), ("customer", 6)], factory)
+    results = selftest.check_sensors([("staff", 5, True), ("customer", 6, True)], factory)
     assert [r.detail for r in results] == ["GPIO 5 reads presence", "GPIO 6 reads nobody"]
+
+
+def test_keys_and_sensors_come_from_the_device_config() -> None:
+    from firmware.site_model import RoomUnitConfig, SensorConfig
+
+    unit = RoomUnitConfig(staff=SensorConfig(kind="pir", pin=23),
+                          customer=SensorConfig(kind="ld2410", serial_port="/dev/ttyAMA0"),
+                          key_call_next=17, key_complete=22)
+    room = dataclasses.replace(CONFIG.device("room-1"), room_unit=unit)
+    assert selftest.keys_of(room) == [("call next", 17), ("complete", 22)]
+    assert selftest.sensors_of(room) == [("staff", 23, True)]
 
 
 def test_clock_unsure_and_wrong_timezone_say_what_to_do() -> None:

@@ -241,17 +241,18 @@ def check_keys(keys: Sequence[tuple[str, Any]], pin_factory: Any, ask: Ask | Non
     return results
 
 
-def check_sensors(sensors: Sequence[tuple[str, Any]], pin_factory: Any) -> list[Result]:
-    """Each digital sensor (PIR, radar OUT pin) gives a reading."""
+def check_sensors(sensors: Sequence[tuple[str, int, bool]], pin_factory: Any
+                  ) -> list[Result]:
+    """Each digital sensor (PIR, radar OUT pin): (name, pin, active_high) gives a reading."""
     if not sensors:
         return [skipped("sensors", "no sensors in this device's config")]
     from gpiozero import DigitalInputDevice
 
     results = []
-    for name, pin in sensors:
+    for name, pin, active_high in sensors:
         try:
             # PIR and radar outputs drive the line both ways: no pull resistor.
-            sensor = DigitalInputDevice(pin, pull_up=None, active_state=True,
+            sensor = DigitalInputDevice(pin, pull_up=None, active_state=active_high,
                                         pin_factory=pin_factory)
         except Exception as exc:
             results.append(failed(f"sensor {name}", f"GPIO {pin}: {exc}",
@@ -265,20 +266,34 @@ def check_sensors(sensors: Sequence[tuple[str, Any]], pin_factory: Any) -> list[
     return results
 
 
-def pins_of(device: Device, field: str) -> list[tuple[str, Any]]:
-    """Keys or sensors from the device config, where the config has them: a table
-    {name = pin} or a list of tables with id/name and pin/gpio. None yet: []."""
-    value = getattr(device, field, None)
-    if not value:
-        return []
-    if isinstance(value, dict):
-        return [(str(k), v) for k, v in value.items()]
+KEY_FIELDS = {
+    "kiosk": ("key_up", "key_down", "key_select", "key_help"),
+    "room_unit": ("key_call_next", "key_recall", "key_no_show", "key_complete"),
+}
+
+
+def keys_of(device: Device) -> list[tuple[str, int]]:
+    """The GPIO keys the device config names (`[devices.kiosk]`, `[devices.room_unit]`)."""
     found = []
-    for item in value:
-        name = getattr(item, "id", None) or getattr(item, "name", None)
-        pin = getattr(item, "pin", None) or getattr(item, "gpio", None)
-        if name is not None and pin is not None:
-            found.append((str(name), pin))
+    for part, fields in KEY_FIELDS.items():
+        section = getattr(device, part, None)
+        for name in fields:
+            pin = getattr(section, name, None)
+            if pin is not None:
+                found.append((name.removeprefix("key_").replace("_", " "), pin))
+    return found
+
+
+def sensors_of(device: Device) -> list[tuple[str, Any]]:
+    """(side, sensor config) of the room unit's GPIO sensors; serial radars are read by
+    the room role itself and show in its health (`piste status`)."""
+    unit = getattr(device, "room_unit", None)
+    found = []
+    for side in ("staff", "customer"):
+        sensor = getattr(unit, side, None)
+        if sensor is not None and getattr(sensor, "kind", "none") in ("pir", "gpio") \
+                and sensor.pin is not None:
+            found.append((side, sensor.pin, getattr(sensor, "active_high", True)))
     return found
 
 

@@ -50,8 +50,8 @@ def run_checks(args: argparse.Namespace, *, pin_factory: Any = None,
                                           config.site.name.fi, config.site.timezone))
     results.append(selftest.check_screen(device, show_s))
     results.append(selftest.check_chime(device))
-    results += selftest.check_keys(selftest.pins_of(device, "keys"), pin_factory, ask)
-    results += selftest.check_sensors(selftest.pins_of(device, "sensors"), pin_factory)
+    results += selftest.check_keys(selftest.keys_of(device), pin_factory, ask)
+    results += selftest.check_sensors(selftest.sensors_of(device), pin_factory)
     results.append(selftest.check_disk(args.state if args.state.exists() else Path("/")))
     return results
 
