@@ -153,7 +153,7 @@ def test_a_printer_fault_never_loses_the_customers_place(broker, tmp_path, cue) 
         assert "could not be printed" in unprinted and "Your number is valid" in unprinted
         assert k.led()  # the advisor sees the LED from across the lobby
         alert = json.loads(alerts.get(timeout=5)[1])
-        assert alert["kind"] == "printer" and alert["severity"] == "error"
+        assert alert["kind"] == "printer" and alert["severity"] == "critical"
         assert set(alert["message"]) == set(LANGS)
         assert alert["unprinted_ticket"] == "V001"
         health = k.loop(lambda: k.runtime.health())

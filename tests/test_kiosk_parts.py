@@ -22,7 +22,7 @@ from display_driver.kiosk_screen import (
     layout_kiosk,
 )
 from display_driver.samples import KIOSK_SERVICES, NOW
-from firmware.kiosk_faults import led_state, printer_alert
+from firmware.kiosk_faults import led_state
 from firmware.kiosk_lockdown import hash_pin, is_chord, verify_pin
 from firmware.kiosk_rate import TicketRate
 from firmware.kiosk_scanner import CODE, ScanParser
@@ -200,13 +200,7 @@ def test_the_chord_needs_all_three_modifiers() -> None:
     assert not is_chord("end", {"ctrl", "alt"}) and not is_chord("escape", {"ctrl", "alt"})
 
 
-def test_the_printer_alert_speaks_three_languages_and_names_no_one() -> None:
-    alert = printer_alert(PrinterState.COVER_OPEN, "lobby-1", NOW, "the cover is open", "K042")
-    assert {"id", "at", "kind", "severity", "message"} <= set(alert)
-    assert alert["kind"] == "printer" and alert["severity"] == "error"
-    assert set(alert["message"]) == set(LANGS)
-    assert all("lobby-1" in m for m in alert["message"].values())
-    assert alert["unprinted_ticket"] == "K042"
+def test_the_led_shows_faults_and_a_lost_controller() -> None:
     assert led_state(PrinterState.PAPER_LOW, True) == "warning"
     assert led_state(PrinterState.OK, False) == "fault"
 

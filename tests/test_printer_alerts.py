@@ -44,7 +44,7 @@ def test_paper_out_is_recorded_and_alerted_then_cleared(broker, tmp_path) -> Non
         faults = running.on_loop(lambda: [e.data for e in role.ledger.events_from(0)
                                           if e.type == "device.fault"])
     assert raised["state"] == "raised" and raised["severity"] == "critical"
-    assert "paperi on loppu" in raised["message"]["fi"] and raised["message"]["sv"]
+    assert "paperi loppu" in raised["message"]["fi"] and raised["message"]["sv"]
     assert cleared["state"] == "cleared"
     assert extra is None  # the repeated paper_out said nothing new
     assert [f["state"] for f in faults] == ["paper_out", "ok"]

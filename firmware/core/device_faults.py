@@ -14,12 +14,23 @@ FAULTS = {"paper_low": "warning", "paper_out": "critical", "cover_open": "critic
           "offline": "critical"}
 FINE = ("ok",)
 
+# For the service team, in the three languages of the site.
 TEXTS = {
-    "paper_low": ("paperi on vähissä", "pappret håller på att ta slut", "paper is running low"),
-    "paper_out": ("paperi on loppu", "pappret är slut", "paper is out"),
-    "cover_open": ("kansi on auki", "locket är öppet", "the cover is open"),
-    "offline": ("ei vastaa", "svarar inte", "does not answer"),
-    "ok": ("toimii taas", "fungerar igen", "works again"),
+    "paper_out": ("Vuoronumerolaitteen {device} tulostimesta on paperi loppu.",
+                  "Skrivaren i könummerautomaten {device} har slut på papper.",
+                  "The printer of ticket dispenser {device} is out of paper."),
+    "paper_low": ("Vuoronumerolaitteen {device} paperi on vähissä. Vaihda rulla pian.",
+                  "Papperet i könummerautomaten {device} håller på att ta slut. Byt rulle snart.",
+                  "Ticket dispenser {device} is running low on paper. Change the roll soon."),
+    "cover_open": ("Vuoronumerolaitteen {device} tulostimen kansi on auki.",
+                   "Skrivarluckan i könummerautomaten {device} är öppen.",
+                   "The printer cover of ticket dispenser {device} is open."),
+    "offline": ("Vuoronumerolaitteen {device} tulostin ei vastaa.",
+                "Skrivaren i könummerautomaten {device} svarar inte.",
+                "The printer of ticket dispenser {device} does not respond."),
+    "ok": ("Vuoronumerolaitteen {device} tulostin toimii taas.",
+           "Skrivaren i könummerautomaten {device} fungerar igen.",
+           "The printer of ticket dispenser {device} works again."),
 }
 
 
@@ -28,6 +39,8 @@ class PrinterChange:
     device: str
     state: str
     previous: str | None
+    unprinted: str | None = None  # the number whose slip did not print (still in the queue)
+    detail: str = ""
 
     @property
     def severity(self) -> str:
@@ -35,9 +48,8 @@ class PrinterChange:
 
     def message(self) -> dict[str, str]:
         fi, sv, en = TEXTS.get(self.state, TEXTS["offline"])
-        return {"fi": f"Lipputulostin {self.device}: {fi}.",
-                "sv": f"Biljettskrivaren {self.device}: {sv}.",
-                "en": f"Ticket printer {self.device}: {en}."}
+        return {lang: text.format(device=self.device)
+                for lang, text in (("fi", fi), ("sv", sv), ("en", en))}
 
 
 @dataclass
@@ -54,4 +66,8 @@ class PrinterWatch:
         self.states[device] = state
         if state == previous or (previous is None and state in FINE):
             return None
-        return PrinterChange(device, state, previous)
+        unprinted = printer.get("last_unprinted") if state in FAULTS else None
+        detail = printer.get("detail")
+        return PrinterChange(device, state, previous,
+                             unprinted if isinstance(unprinted, str) else None,
+                             detail if isinstance(detail, str) else "")

@@ -118,10 +118,14 @@ class ControllerRole(Role):
         self.controller.record(EventType.DEVICE_FAULT, {
             "device": device, "part": "printer", "state": change.state})
         now = self.runtime.clock.now().isoformat(timespec="seconds")
-        self.ledger.outbox_add(topics.alert(self.runtime.site, "printer"), encode({
+        alert = {
             "id": self.controller.new_id(), "at": now, "kind": "printer",
             "severity": change.severity, "state": "cleared" if change.state == "ok" else "raised",
-            "device": device, "printer": change.state, "message": change.message()}))
+            "device": device, "printer": change.state, "detail": change.detail,
+            "message": change.message()}
+        if change.unprinted:
+            alert["unprinted_ticket"] = change.unprinted  # a number only, still in the queue
+        self.ledger.outbox_add(topics.alert(self.runtime.site, "printer"), encode(alert))
         log.warning("printer of %s: %s", device, change.state)
 
     def _answer(self, message: Incoming, response: dict[str, Any]) -> None:

@@ -5,7 +5,7 @@ the scanner thread and the print worker post callables to the inbox. One touch i
 ticket: while a ticket is on its way the screen is "issuing" and every other touch is
 ignored; a per-kiosk cap per minute asks the customer to wait a moment. A ticket the
 printer could not print is still valid: its number stays on screen with a note, the
-failure goes to `health` and `alert/printer`, and the status LED lights.
+failure goes to `health` (the controller raises `alert/printer`), and the status LED lights.
 """
 
 from __future__ import annotations
@@ -386,13 +386,10 @@ class KioskRole(Role):
         self._update_led()
 
     def _report_printer(self, result: PrintResult, unprinted: str | None) -> None:
-        runtime = self.runtime
-        runtime.publish_health()
-        if kiosk_faults.needs_alert(result.state):
-            payload = kiosk_faults.printer_alert(result.state, runtime.device.id,
-                                                 runtime.clock.now(), result.message,
-                                                 unprinted)
-            runtime.publish_json(topics.alert(runtime.site, "printer"), payload, qos=1)
+        # Health only: the controller, the one writer of `alert/...`, turns a change of the
+        # printer's state into `alert/printer` and a ledger entry (see device_faults).
+        self.printer_detail = result.message
+        self.runtime.publish_health()
         if unprinted:
             log.info("ticket %s stays valid although its slip was not printed", unprinted)
 
@@ -527,7 +524,10 @@ class KioskRole(Role):
     def health(self) -> dict[str, Any]:
         report: dict[str, Any] = {
             "printer": {"state": self.printer_state.value,
-                        "unprinted_today": len(self.unprinted)},
+                        "detail": getattr(self, "printer_detail", ""),
+                        "unprinted_today": len(self.unprinted),
+                        # a number only: it is still in the queue, the advisor can help
+                        "last_unprinted": self.unprinted[-1] if self.unprinted else None},
             "display": {"phase": self.phase},
         }
         if getattr(self, "scanner", None) is not None:
