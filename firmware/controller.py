@@ -53,18 +53,32 @@ class Controller:
         clock: Clock,
         new_id: Callable[[], str] = _new_id,
         events_topic: str | None = None,
+        clock_sure: Callable[[], bool | None] = lambda: True,
     ) -> None:
         self.config = config
         self.events_topic = events_topic  # with it, every event also goes to the outbox
         self.ledger = ledger
         self.clock = clock
         self.new_id = new_id
+        # False while the wall clock is not synchronised yet (a Pi without a real-time clock
+        # that booted offline): events made then are marked so the statistics can tell.
+        self.clock_sure = clock_sure
         self.appointments = AppointmentStore(ledger)
         self.pending_events: list[Event] = []  # appended outside a command (day's end)
         now = clock.now()
-        today = service_hours.service_day(config.site, now)
+        today = self._service_day(now)
         self._expire_earlier_day(today, now)
         self.state = self._rebuild(today)
+
+    def _service_day(self, now: datetime) -> str:
+        """Today, by the clock, but never a day before the ledger's last one.
+
+        A clock that jumps back (no real-time clock, no network yet) must not start a fresh
+        numbering while today's tickets are still in the queue.
+        """
+        by_clock = service_hours.service_day(self.config.site, now)
+        latest = self.ledger.latest_day_before("9999-12-31")
+        return max(by_clock, latest) if latest else by_clock
 
     def _rebuild(self, day: str) -> QueueState:
         """The day's queue from the ledger: the same after a restart as before it."""
@@ -88,6 +102,8 @@ class Controller:
 
     def _roll_day(self, now: datetime) -> None:
         day = service_hours.service_day(self.config.site, now)
+        if day < self.state.day:
+            return  # the clock went back: stay on the day we are in
         if day != self.state.day:
             log.info("service day changed from %s to %s", self.state.day, day)
             self._expire(self.state, now)
@@ -97,11 +113,14 @@ class Controller:
         """Append an event that no command asked for (a device fault, say)."""
         now = self.clock.now()
         self._roll_day(now)
-        event = Event(self.new_id(), event_type, now, self.state.day, data)
+        event = Event(self.new_id(), event_type, now, self.state.day, self._marked(data))
         stored = self.ledger.append([event], outbox_topic=self.events_topic)
         for e in stored:
             self.state.apply(e)
         return stored
+
+    def _marked(self, data: dict[str, Any]) -> dict[str, Any]:
+        return data if self.clock_sure() is not False else {**data, "clock_unsure": True}
 
     def take_pending_events(self) -> list[Event]:
         events, self.pending_events = self.pending_events, []
@@ -126,7 +145,8 @@ class Controller:
             response = refusal.to_wire()
             self.ledger.append([], (command.request_id, command.name, response), now)
             return Outcome(response)
-        events = [Event(self.new_id(), d.type, now, self.state.day, d.data) for d in decisions]
+        events = [Event(self.new_id(), d.type, now, self.state.day, self._marked(d.data))
+                  for d in decisions]
         stored = self.ledger.append(events, (command.request_id, command.name, response), now,
                                     outbox_topic=self.events_topic)
         for event in stored:

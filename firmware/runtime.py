@@ -144,6 +144,7 @@ class Runtime:
                 "state": state,
                 "roles": list(self.device.roles),
                 "version": __version__,
+                "config_version": self.config.config_version,
                 "since": self.clock.now().isoformat(timespec="seconds"),
             }
         ).encode()

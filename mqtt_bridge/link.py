@@ -133,6 +133,12 @@ class MqttLink:
     def connected(self) -> bool:
         return self._connected.is_set()
 
+    @property
+    def thread_alive(self) -> bool:
+        """Whether paho's network thread still runs (the systemd watchdog asks)."""
+        thread = getattr(self._client, "_thread", None)
+        return thread is not None and thread.is_alive()
+
     def wait_connected(self, timeout: float) -> bool:
         return self._connected.wait(timeout)
 

@@ -69,5 +69,10 @@ def room_occupancy(site: str, room: str) -> str:
     return f"{PREFIX}/{site}/room/{room}/occupancy"
 
 
+def site_config(site: str) -> str:
+    """The retained, versioned site config a technician pushes (an addition to v1)."""
+    return f"{PREFIX}/{site}/config/site"
+
+
 def alert(site: str, kind: str) -> str:
     return f"{PREFIX}/{site}/alert/{kind}"

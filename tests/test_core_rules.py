@@ -225,3 +225,24 @@ def test_estimate_is_unknown_when_no_room_serves_the_service(tmp_path, clock) ->
     c = Controller(config, Ledger(tmp_path / "l.sqlite"), clock)
     answer = c.handle(cmd(topics.ISSUE, "i", service="vero")).response
     assert answer["ok"] and answer["ticket"]["eta_minutes"] is None
+
+
+def test_a_clock_that_jumps_back_keeps_the_day_and_its_numbers(tmp_path, clock) -> None:
+    path = tmp_path / "l.sqlite"
+    Controller(small_site(), Ledger(path), clock).handle(cmd(topics.ISSUE, "a", service="kela"))
+    # A Pi without a real-time clock reboots offline and believes it is 1 January 2026.
+    clock.set(at(MONDAY.replace(month=1, day=5), 9, 0))
+    again = Controller(small_site(), Ledger(path), clock)
+    assert again.state.day == MONDAY.isoformat()
+    answer = again.handle(cmd(topics.ISSUE, "b", service="kela")).response
+    assert answer["ticket"]["number"] == "K002"  # not a second K001
+
+
+def test_events_made_before_the_clock_is_synchronised_are_marked(tmp_path, clock) -> None:
+    sure = {"value": False}
+    c = Controller(small_site(), Ledger(tmp_path / "l.sqlite"), clock,
+                   clock_sure=lambda: sure["value"])
+    first = c.handle(cmd(topics.ISSUE, "a", service="kela")).events[0]
+    sure["value"] = True
+    second = c.handle(cmd(topics.ISSUE, "b", service="kela")).events[0]
+    assert first.data["clock_unsure"] is True and "clock_unsure" not in second.data

@@ -29,7 +29,7 @@ MAX_TOML = 512 * 1024  # after decompression
 
 
 def config_topic(site: str) -> str:
-    return f"{topics.site_root(site)}/config/site"
+    return topics.site_config(site)
 
 
 class MessageError(ValueError):

@@ -46,7 +46,8 @@ class ControllerRole(Role):
         path = self._ledger_path or runtime.data_dir / "ledger.sqlite"
         self.ledger = Ledger(path)
         self.controller = Controller(runtime.config, self.ledger, runtime.clock,
-                                     events_topic=topics.queue_events(runtime.site))
+                                     events_topic=topics.queue_events(runtime.site),
+                                     clock_sure=_clock_check(runtime.clock))
         self.outbox = OutboxPump(self.ledger, runtime.link.publish,
                                  lambda: runtime.link.connected)
         self.congestion = CongestionMonitor(runtime.config.rules)
@@ -185,6 +186,17 @@ class ControllerRole(Role):
     def health(self) -> dict[str, Any]:
         return {"controller": {"seq": self.controller.state.seq,
                                "outbox": self.outbox.backlog}}
+
+
+def _clock_check(clock: Any) -> Any:
+    """Whether the wall clock is synchronised; a test or demo clock is sure by definition."""
+    from firmware.clock import SystemClock
+
+    if not isinstance(clock, SystemClock):
+        return lambda: True
+    from firmware.admin.clock_sync import clock_synchronised
+
+    return clock_synchronised
 
 
 def state_of(payload: bytes) -> dict[str, Any] | None:
