@@ -70,7 +70,7 @@ def register(sub: Any) -> None:
     prep.add_argument("--state", type=Path, default=paths.STATE)
     prep.add_argument("--device", help="default: PISTE_DEVICE from device.env")
 
-    info = sub.add_parser("install-info", help=argparse.SUPPRESS)
+    info = sub.add_parser("install-info", help="facts the installer needs (for scripts/install.sh)")
     info.add_argument("--site", required=True, type=Path)
     info.add_argument("--device", required=True)
 

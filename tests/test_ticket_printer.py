@@ -8,7 +8,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from escpos.printer import Dummy, Usb
+from escpos.printer import Dummy
 
 from firmware.site_model import PrinterConfig
 from ticket_printer.connection import PrintResult, TicketPrinter, open_printer
@@ -245,18 +245,10 @@ def test_a_missing_serial_port_is_a_result_not_an_exception(tmp_path: Path) -> N
 USB = PrinterConfig(kind="usb", usb_vendor=0x04B8, usb_product=0x0E15, timeout_s=3.0)
 
 
-@pytest.mark.skipif(not Usb.is_usable(), reason="pyusb is not installed")
 def test_usb_takes_its_ids_and_a_timeout_in_milliseconds(tmp_path: Path) -> None:
     printer = open_printer(USB, tmp_path)
     assert printer.transport.usb_args == {"idVendor": 0x04B8, "idProduct": 0x0E15}
     assert printer.transport.timeout == 3000
-
-
-@pytest.mark.skipif(Usb.is_usable(), reason="pyusb is installed")
-def test_usb_without_pyusb_says_so_when_printing(tmp_path: Path) -> None:
-    result = open_printer(USB, tmp_path).print_ticket(SLIPS["fi"])
-    assert (result.ok, result.state) == (False, PrinterState.OFFLINE)
-    assert "pyusb" in result.message
 
 
 def test_usb_needs_both_ids(tmp_path: Path) -> None:
