@@ -207,7 +207,7 @@ class Controller:
         if appointment is not None:
             decision.data["appointment_id"] = appointment.id
         ahead = self.state.waiting_count(service_id)  # the new ticket joins at the end
-        wait = estimate.expected_wait(self.state, self.config, service_id, ahead, now)
+        wait = estimate.expected_wait(self.state, self.config, service_id, now)
         span = estimate.eta_range(wait)
         ticket = {
             "number": decision.data["number"],

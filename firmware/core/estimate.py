@@ -11,6 +11,8 @@ from __future__ import annotations
 import heapq
 import math
 import statistics
+from collections import deque
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from firmware.core.queue import QueueState
@@ -75,48 +77,63 @@ def _room_free_in(state: QueueState, config: SiteConfig, room_id: str, now: date
     return max(per - elapsed, per * 0.2)
 
 
-def forecast(state: QueueState, config: SiteConfig, now: datetime,
-             newcomer: str | None = None) -> dict[str, float]:
-    """Minutes until each waiting ticket is called, by playing the calling rule forward.
+@dataclass(frozen=True)
+class Forecast:
+    """When each waiting ticket is expected to be called, and when each room runs dry."""
+
+    calls: dict[str, float]  # ticket number -> minutes from now
+    idle_at: dict[str, float]  # room -> minutes from now when it has nobody left to call
+    rooms: dict[str, tuple[str, ...]]  # the rooms counted, with their services
+
+    def newcomer(self, service_id: str) -> float | None:
+        """Minutes a customer taking a number for this service now would wait.
+
+        A new ticket is the last of its queue, so the first room that serves the service
+        and runs out of earlier tickets takes it: the same as playing it forward with the
+        newcomer included, without doing so once per service.
+        """
+        times = [self.idle_at[r] for r, services in self.rooms.items() if service_id in services]
+        return min(times) if times else None
+
+
+def forecast(state: QueueState, config: SiteConfig, now: datetime) -> Forecast:
+    """Play the calling rule forward over the rooms working now.
 
     Rooms free up one after another; each takes the longest-waiting ticket among the
     services it serves (the rule the controller uses), and is busy for the authority's
-    typical service time. `newcomer` adds a ticket taken now for that service, returned
-    under the key "+". Tickets no active room serves are absent (unknown).
+    typical service time. Tickets no active room serves are absent (unknown).
     """
     rooms = active_rooms(state, config, now)
-    queues = {s: list(q) for s, q in state.waiting.items() if q}
-    for service, entries in state.appointments.items():
+    queues: dict[str, deque[tuple[datetime, str]]] = {}
+    for service in {s for services in rooms.values() for s in services}:
         # Appointments go first once due; forecast them at the head by appointment time.
-        queues.setdefault(service, [])
-        queues[service] = sorted(entries) + queues[service]
-    if newcomer is not None:
-        queues.setdefault(newcomer, []).append((now, "+"))
+        entries = sorted(state.appointments.get(service, [])) + state.waiting.get(service, [])
+        if entries:
+            queues[service] = deque(entries)
+    per_customer = {s: minutes_per_customer(state, config, s) for s in queues}
     free_at = [(_room_free_in(state, config, r, now), r) for r in sorted(rooms)]
     heapq.heapify(free_at)
-    result: dict[str, float] = {}
+    calls: dict[str, float] = {}
+    idle_at: dict[str, float] = {}
     while free_at:
         at, room_id = heapq.heappop(free_at)
         heads = [(queues[s][0], s) for s in rooms[room_id] if queues.get(s)]
         if not heads:
-            continue  # nothing more this room could take: it drops out of the forecast
+            idle_at[room_id] = at  # nothing more this room could take
+            continue
         (_, number), service = min(heads)
-        queues[service].pop(0)
-        result[number] = at
-        heapq.heappush(free_at, (at + minutes_per_customer(state, config, service), room_id))
-    return result
+        queues[service].popleft()
+        calls[number] = at
+        heapq.heappush(free_at, (at + per_customer[service], room_id))
+    return Forecast(calls, idle_at, rooms)
 
 
-def expected_wait(state: QueueState, config: SiteConfig, service_id: str, ahead: int,
+def expected_wait(state: QueueState, config: SiteConfig, service_id: str,
                   now: datetime) -> float | None:
-    """Minutes a customer taking a number for this service now would wait, or None.
-
-    `ahead` is accepted for the callers' clarity; the forecast counts the queue itself.
-    """
-    del ahead
+    """Minutes a customer taking a number for this service now would wait, or None."""
     if not any(service_id in r.services for r in config.rooms):
         return None
-    return forecast(state, config, now, newcomer=service_id).get("+")
+    return forecast(state, config, now).newcomer(service_id)
 
 
 def eta_range(wait: float | None) -> tuple[int, int] | None:

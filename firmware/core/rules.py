@@ -55,8 +55,7 @@ def issue(
         raise _closed(service_id, service_hours.next_open(service, site, now), "is closed now")
     if appointment_at is None and config.rules.stop_issuing_before_closing:
         closes = service_hours.closes_at(service, site, now)
-        wait = estimate.expected_wait(state, config, service_id, state.waiting_count(service_id),
-                                      now)
+        wait = estimate.expected_wait(state, config, service_id, now)
         if closes is not None and wait is not None and now + timedelta(minutes=wait) >= closes:
             # Better a clear "come back" now than a customer sent home at closing time.
             after = service_hours.next_open(service, site, closes)

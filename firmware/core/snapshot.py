@@ -10,19 +10,20 @@ from firmware.core.queue import QueueState
 from firmware.site_model import SiteConfig
 
 
-def _service_row(state: QueueState, config: SiteConfig, service_id: str,
-                 now: datetime) -> dict[str, Any]:
+def _service_row(state: QueueState, config: SiteConfig, service_id: str, now: datetime,
+                 forecast: estimate.Forecast) -> dict[str, Any]:
     service = config.service(service_id)
     assert service is not None
-    waiting = state.waiting_count(service_id)
     is_open = service_hours.is_open(service, config.site, now)
     upcoming = None if is_open else service_hours.next_open(service, config.site, now)
-    # The estimate for someone who takes a number now: everyone waiting is ahead.
-    wait = estimate.expected_wait(state, config, service_id, waiting, now)
+    # The estimate for someone who takes a number now: everyone waiting is ahead. None when
+    # no room serves the authority (unknown, not zero).
+    served = any(service_id in r.services for r in config.rooms)
+    wait = forecast.newcomer(service_id) if served else None
     span = estimate.eta_range(wait)
     return {
         "id": service_id,
-        "waiting": waiting,
+        "waiting": state.waiting_count(service_id),
         "eta_minutes": round(wait) if wait is not None else None,
         "eta_range": list(span) if span else None,
         "open": is_open,
@@ -31,6 +32,7 @@ def _service_row(state: QueueState, config: SiteConfig, service_id: str,
 
 
 def build(state: QueueState, config: SiteConfig, now: datetime) -> dict[str, Any]:
+    forecast = estimate.forecast(state, config, now)  # once for every authority
     # An anonymous site does not tell the lobby which authority a called number visits.
     anonymous = config.site.anonymous_numbering
     serving = [
@@ -48,7 +50,8 @@ def build(state: QueueState, config: SiteConfig, now: datetime) -> dict[str, Any
         "seq": state.seq,
         "day": state.day,
         "at": now.isoformat(timespec="seconds"),
-        "services": [_service_row(state, config, s.id, now) for s in config.services],
+        "services": [_service_row(state, config, s.id, now, forecast)
+                     for s in config.services],
         "serving": serving,
         "last_call": (
             {
