@@ -660,15 +660,24 @@ def _printer_readers() -> dict[str, Callable[[_Reader, Any, str], Any]]:
     }
 
 
+def _read_kind(r: _Reader, table: dict[str, Any], path: str,
+               kinds: tuple[str, ...]) -> str | None:
+    """The table's `kind`, one of `kinds`; a wrong one is reported with a suggestion."""
+    kind = table.get("kind", MISSING)
+    if kind not in kinds:
+        hint = _suggest(kind, kinds) if isinstance(kind, str) else ""
+        r.wrong(_join(path, "kind"), f"one of {', '.join(kinds)}", kind, hint)
+        return None
+    return str(kind)
+
+
 def _read_printer(r: _Reader, value: Any, path: str) -> PrinterConfig | None:
     every = [f.name for f in dataclasses.fields(PrinterConfig)]
     table = r.table(value, path, every)
     if table is None:
         return None
-    kind = table.get("kind", MISSING)
-    if kind not in PRINTER_KINDS:
-        hint = _suggest(kind, PRINTER_KINDS) if isinstance(kind, str) else ""
-        r.wrong(_join(path, "kind"), f"one of {', '.join(PRINTER_KINDS)}", kind, hint)
+    kind = _read_kind(r, table, path, PRINTER_KINDS)
+    if kind is None:
         return None
     needs, may = PRINTER_FIELDS[kind]
     readers = _printer_readers()
@@ -812,10 +821,8 @@ def _read_sensor(r: _Reader, value: Any, path: str) -> SensorConfig | None:
     table = r.table(value, path, every)
     if table is None:
         return None
-    kind = table.get("kind", MISSING)
-    if kind not in SENSOR_KINDS:
-        hint = _suggest(kind, SENSOR_KINDS) if isinstance(kind, str) else ""
-        r.wrong(_join(path, "kind"), f"one of {', '.join(SENSOR_KINDS)}", kind, hint)
+    kind = _read_kind(r, table, path, SENSOR_KINDS)
+    if kind is None:
         return None
     readers: dict[str, Callable[[_Reader, Any, str], Any]] = {
         "pin": _integer(0, 27, "a GPIO (BCM) number"),
