@@ -44,8 +44,10 @@ class ConfigWatchRole(Role):
         self.topic = config_message.config_topic(runtime.site)
         runtime.link.subscribe(self.topic)
         from firmware.admin.clock_sync import clock_synchronised
+        from firmware.clock import SystemClock
 
-        if clock_synchronised() is False:
+        # Only the wall clock can be unsure; a demo's or a test's own clock is what it says.
+        if isinstance(runtime.clock, SystemClock) and clock_synchronised() is False:
             log.warning("the clock is not synchronised yet (no NTP answer); times shown and "
                         "recorded may be wrong until it is")
 
@@ -60,7 +62,10 @@ class ConfigWatchRole(Role):
         # Every device has this role, so it also says whether its wall clock can be trusted:
         # a Pi without RTC that booted offline runs on, but says its clock is unsure.
         from firmware.admin.clock_sync import clock_synchronised
+        from firmware.clock import SystemClock
 
+        if not isinstance(self.runtime.clock, SystemClock):
+            return {"synchronised": None, "state": "set"}  # --clock-start, a demo, a test
         synced = clock_synchronised()
         return {"synchronised": synced,
                 "state": {True: "ok", False: "unsure", None: "unknown"}[synced]}
