@@ -14,12 +14,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from firmware.clock import ManualClock
-from firmware.controller import Controller
-from firmware.ledger import Ledger
+from firmware.local_queue import LocalQueue
 from firmware.site_model import SiteConfig
 from mqtt_bridge import topics
-from mqtt_bridge.payloads import Command
 
 
 @dataclass
@@ -35,16 +32,13 @@ def simulate_day(config: SiteConfig, day: date, seed: int,
                  arrivals_per_hour: float = 14.0) -> list[Prediction]:
     rng = random.Random(seed)
     tz = ZoneInfo(config.site.timezone)
-    clock = ManualClock(datetime.combine(day, time(7, 59), tzinfo=tz))
-    controller = Controller(config, Ledger(":memory:"), clock)
+    lobby = LocalQueue(config, datetime.combine(day, time(7, 59), tzinfo=tz))
+    clock, send = lobby.clock, lobby.send
     # The day's truth: each authority's real mean service time is off from the config.
     true_mean = {s.id: s.mean_service_minutes * rng.uniform(0.5, 1.8) for s in config.services}
     weights = {s.id: rng.uniform(0.5, 3.0) for s in config.services}
     total_weight = sum(weights.values())
-    counter = iter(range(10**9))
-
-    def send(name: str, **body: object) -> dict:
-        return controller.handle(Command(name, f"s{next(counter)}", dict(body))).response
+    counter = iter(range(10**9))  # keeps equal times in the event heap apart
 
     queue: list[tuple[datetime, int, str, str]] = []  # (when, order, kind, subject)
     start = datetime.combine(day, time(8, 0), tzinfo=tz)
@@ -64,8 +58,7 @@ def simulate_day(config: SiteConfig, day: date, seed: int,
             break
         clock.set(when)
         if kind == "arrive":
-            answer = send(topics.ISSUE, service=subject, lang="fi", device="sim",
-                          appointment=None)
+            answer = send(topics.ISSUE, service=subject, device="sim")
             if answer["ok"] and answer["ticket"]["eta_minutes"] is not None:
                 ticket = answer["ticket"]
                 mean = config.service(subject).mean_service_minutes  # type: ignore[union-attr]
@@ -74,7 +67,7 @@ def simulate_day(config: SiteConfig, day: date, seed: int,
                     ticket["ahead"] * mean,
                 )
             continue
-        answer = send(topics.CALL, room=subject, services=[])
+        answer = send(topics.CALL, room=subject)
         ticket = answer.get("ticket")
         if ticket is None:
             if when < end:
@@ -88,5 +81,5 @@ def simulate_day(config: SiteConfig, day: date, seed: int,
         duration = rng.lognormvariate(0, 0.45) * true_mean[ticket["service"]]
         heapq.heappush(queue, (when + timedelta(minutes=duration), next(counter), "free",
                                subject))
-    controller.ledger.close()
+    lobby.close()
     return [p for p in predictions.values() if p.actual is not None]

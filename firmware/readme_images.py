@@ -22,13 +22,10 @@ from escpos.printer import Dummy
 from display_driver.kiosk_screen import KioskTicket, KioskView, render_kiosk
 from display_driver.lobby_screen import lobby_view_from_snapshot, render_lobby
 from display_driver.png import offscreen_surface, save_png
-from firmware.clock import ManualClock
-from firmware.controller import Controller
-from firmware.ledger import Ledger
+from firmware.local_queue import LocalQueue
 from firmware.roles.kiosk_role import kiosk_services
 from firmware.site_config import load_site_config
 from mqtt_bridge import topics
-from mqtt_bridge.payloads import Command
 from ticket_printer.escpos_render import print_slip
 from ticket_printer.preview import render_preview_png
 from ticket_printer.slip import TicketSlip
@@ -37,35 +34,26 @@ DEMO = Path(__file__).resolve().parent.parent / "config" / "demo-site.toml"
 MORNING = datetime(2026, 12, 1, 9, 40, tzinfo=ZoneInfo("Europe/Helsinki"))  # a Tuesday
 
 
-def busy_morning() -> tuple[Controller, ManualClock, dict]:
-    config = load_site_config(DEMO)
-    clock = ManualClock(MORNING)
-    controller = Controller(config, Ledger(":memory:"), clock)
-    n = iter(range(10_000))
-
-    def send(name: str, **body: object) -> dict:
-        defaults = {topics.ISSUE: {"lang": "fi", "device": "lobby-1", "appointment": None},
-                    topics.CALL: {"services": []}}.get(name, {})
-        return controller.handle(Command(name, f"r{next(n)}", {**defaults, **body})).response
-
+def busy_morning() -> tuple[LocalQueue, dict]:
+    queue = LocalQueue(load_site_config(DEMO), MORNING)
     for service in ("kela", "kela", "vero", "dvv", "kela", "mml", "kela", "vero", "kela",
                     "dvv", "kela", "ulosotto", "kela"):
-        clock.advance(minutes=2)
-        send(topics.ISSUE, service=service)
+        queue.clock.advance(minutes=2)
+        queue.send(topics.ISSUE, service=service)
     for room in ("3", "2", "5", "1"):
-        clock.advance(minutes=1)
-        send(topics.CALL, room=room)
-    clock.advance(minutes=1)
-    last = send(topics.ISSUE, service="kela")
-    return controller, clock, last["ticket"]
+        queue.clock.advance(minutes=1)
+        queue.send(topics.CALL, room=room)
+    queue.clock.advance(minutes=1)
+    last = queue.send(topics.ISSUE, service="kela")
+    return queue, last["ticket"]
 
 
 def main(argv: list[str]) -> int:
     out = Path(argv[0] if argv else "docs/images")
     out.mkdir(parents=True, exist_ok=True)
-    controller, clock, ticket = busy_morning()
-    config = controller.config
-    snapshot = controller.snapshot()
+    queue, ticket = busy_morning()
+    config, clock = queue.config, queue.clock
+    snapshot = queue.snapshot()
 
     lobby = offscreen_surface(1920, 1080)
     render_lobby(lobby, lobby_view_from_snapshot(snapshot, config, clock.now()))

@@ -14,13 +14,10 @@ from zoneinfo import ZoneInfo
 
 from display_driver.lobby_screen import LobbyView, Slide, lobby_view_from_snapshot, render_lobby
 from display_driver.png import offscreen_surface, save_png
-from firmware.clock import ManualClock
-from firmware.controller import Controller
 from firmware.display_readability import slides_on, ticket_px_needed
-from firmware.ledger import Ledger
+from firmware.local_queue import LocalQueue
 from firmware.site_model import DisplayConfig, SiteConfig
 from mqtt_bridge import topics
-from mqtt_bridge.payloads import Command
 
 SIZES = {"landscape": (1920, 1080), "portrait": (1080, 1920)}
 # Shown when the config has no slides of its own: the handbook's drop-box notice.
@@ -36,15 +33,8 @@ def morning(config: SiteConfig) -> tuple[dict, dict, datetime]:
     """(quiet snapshot, busy snapshot, time) of a Tuesday morning on this site."""
     tz = ZoneInfo(config.site.timezone)
     start = datetime(2026, 12, 1, 9, 30, tzinfo=tz)  # a Tuesday, no holiday
-    clock = ManualClock(start)
-    controller = Controller(config, Ledger(":memory:"), clock)
-    ids = iter(range(100_000))
-
-    def send(name: str, **body: object) -> dict:
-        base = {topics.ISSUE: {"lang": "fi", "device": "screenshot", "appointment": None},
-                topics.CALL: {"services": []}}.get(name, {})
-        return controller.handle(Command(name, f"s{next(ids)}", {**base, **body})).response
-
+    queue = LocalQueue(config, start)
+    clock, controller, send = queue.clock, queue.controller, queue.send
     open_ids = [s["id"] for s in controller.snapshot()["services"] if s["open"]]
     for round_ in range(3):
         for service_id in open_ids[: 6 - round_ * 2 or 1]:

@@ -17,13 +17,10 @@ from escpos.printer import Dummy
 
 from display_driver.kiosk_screen import KioskTicket, KioskView, render_kiosk
 from display_driver.png import offscreen_surface, save_png
-from firmware.clock import ManualClock
-from firmware.controller import Controller
-from firmware.ledger import Ledger
+from firmware.local_queue import LocalQueue
 from firmware.roles.kiosk_role import kiosk_services, min_target_px
 from firmware.site_model import LANGS, SiteConfig
 from mqtt_bridge import topics
-from mqtt_bridge.payloads import Command
 from ticket_printer.escpos_render import print_slip
 from ticket_printer.preview import render_preview_png
 from ticket_printer.slip import TicketSlip
@@ -38,19 +35,16 @@ def _next_tuesday_morning(config: SiteConfig) -> datetime:
 def _morning(config: SiteConfig) -> tuple[dict, dict, datetime]:
     """A controller's snapshot after a few tickets, and the last ticket it issued."""
     now = _next_tuesday_morning(config)
-    clock = ManualClock(now - timedelta(minutes=30))
-    controller = Controller(config, Ledger(":memory:"), clock)
+    queue = LocalQueue(config, now - timedelta(minutes=30))
     open_now = [s.id for s in config.services][:3]
     last: dict = {}
     for i in range(7):
-        clock.advance(minutes=4)
-        body = {"service": open_now[i % len(open_now)], "lang": "fi", "device": "screenshot",
-                "appointment": None}
-        answer = controller.handle(Command(topics.ISSUE, f"s{i}", body)).response
+        queue.clock.advance(minutes=4)
+        answer = queue.send(topics.ISSUE, service=open_now[i % len(open_now)])
         if answer.get("ok"):
             last = answer["ticket"]
-    clock.advance(minutes=2)
-    return controller.snapshot(), last, clock.now()
+    queue.clock.advance(minutes=2)
+    return queue.snapshot(), last, queue.clock.now()
 
 
 def main(config: SiteConfig, out: Path) -> int:
