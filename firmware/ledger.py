@@ -43,6 +43,10 @@ class Ledger:
             self.db["outbox"].create(
                 {"id": int, "topic": str, "payload": bytes, "retain": int}, pk="id"
             )
+        if "room_reports" not in self.db.table_names():
+            # A day's room utilisation and walking times, kept when its raw occupancy
+            # changes are pruned (aggregates only: about rooms, never people).
+            self.db["room_reports"].create({"day": str, "report": str}, pk="day")
         if "requests" not in self.db.table_names():
             self.db["requests"].create(
                 {"request_id": str, "command": str, "response": str, "at": str},
@@ -115,6 +119,15 @@ class Ledger:
     def outbox_done(self, row_id: int) -> None:
         with self.db.atomic():
             self.db.execute("DELETE FROM outbox WHERE id = ?", [row_id])
+
+    def store_room_report(self, day: str, report: dict[str, Any]) -> None:
+        with self.db.atomic():
+            self.db["room_reports"].upsert(
+                {"day": day, "report": json.dumps(report, ensure_ascii=False)}, pk="day")
+
+    def room_report(self, day: str) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT report FROM room_reports WHERE day = ?", [day]).fetchone()
+        return json.loads(row[0]) if row else None
 
     def latest_day_before(self, day: str) -> str | None:
         row = self.db.execute("SELECT MAX(day) FROM events WHERE day < ?", [day]).fetchone()

@@ -48,10 +48,11 @@ def stats_main(config_path: Path, data_dir: Path, day: str | None, fmt: str,
     try:
         wanted = wanted or ledger.latest_day_before("9999-12-31") or date.today().isoformat()
         events = ledger.events_of_day(wanted)
+        # A day whose raw occupancy changes were pruned has its room report kept instead.
+        rooms = ledger.room_report(wanted) or room_reports(events, config, wanted)
     finally:
         ledger.close()
     rows = day_report(events, tz)
-    rooms = room_reports(events, config, wanted)
     if fmt == "json":
         json.dump({"site": config.site.id, "day": wanted, "rows": rows, **rooms}, out,
                   indent=2, ensure_ascii=False)

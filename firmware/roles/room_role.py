@@ -16,6 +16,7 @@ messages into `room.occupancy` ledger events, prunes old ones and raises `alert/
 
 from __future__ import annotations
 
+import json
 import logging
 import weakref
 from datetime import datetime, timedelta
@@ -480,16 +481,32 @@ def _alert_on_fault(role: Any, room: str, last: dict[str, Any] | None, data: dic
 
 
 def _prune(role: Any, seen: dict[str, Any]) -> None:
-    """Raw occupancy changes older than the retention are deleted (about rooms, but kept
-    no longer than the statistics need)."""
+    """Raw occupancy changes older than the retention lose their contents (about rooms, but
+    kept no longer than the statistics need). The day's utilisation and walking times are
+    stored first, so `piste stats` still reports the day. The rows themselves stay, emptied:
+    the ledger's seq has no holes for a receiver that asks for a replay."""
     today = role.runtime.clock.now().date()
     if seen.get("__pruned__") == today:
         return
     seen["__pruned__"] = today
+    from firmware.stats_cli import room_reports
+
     days = role.runtime.config.rules.occupancy_retention_days
     cutoff = (today - timedelta(days=days)).isoformat()
-    with role.ledger.db.atomic():
-        cursor = role.ledger.db.execute(
-            "DELETE FROM events WHERE type = 'room.occupancy' AND day < ?", [cutoff])
-    if cursor.rowcount:
-        log.info("pruned %d occupancy changes from before %s", cursor.rowcount, cutoff)
+    ledger = role.ledger
+    old_days = [row[0] for row in ledger.db.execute(
+        "SELECT DISTINCT day FROM events WHERE type = 'room.occupancy' AND day < ? "
+        "AND data != ?", [cutoff, PRUNED]).fetchall()]
+    for day in old_days:
+        if ledger.room_report(day) is None:
+            ledger.store_room_report(day, room_reports(
+                ledger.events_of_day(day), role.runtime.config, day,
+                now=role.runtime.clock.now()))
+        with ledger.db.atomic():
+            cursor = ledger.db.execute(
+                "UPDATE events SET data = ? WHERE type = 'room.occupancy' AND day = ?",
+                [PRUNED, day])
+        log.info("pruned %d occupancy changes of %s (its report is kept)", cursor.rowcount, day)
+
+
+PRUNED = json.dumps({"pruned": True})

@@ -1,0 +1,73 @@
+"""Old raw occupancy changes are emptied after the retention time, the day's room report is
+kept for the statistics, and the ledger's seq stays without holes."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import uuid
+from datetime import timedelta
+
+from firmware.clock import ManualClock
+from firmware.roles.controller_role import ControllerRole
+from firmware.runtime import Runtime
+from firmware.stats_cli import room_reports
+from mqtt_bridge import topics
+from mqtt_bridge.blocking import BlockingClient
+from tests.helpers import RunningDevice, wait_for
+from tests.site_factory import MONDAY, at, small_site
+
+
+def occupancy(state: str, since) -> bytes:  # type: ignore[no-untyped-def]
+    staff = state in ("staff_only", "in_session")
+    customer = state in ("customer_only", "in_session")
+    return json.dumps({"staff": staff, "customer": customer, "state": state,
+                       "since": since.isoformat()}).encode()
+
+
+def test_pruning_keeps_the_report_and_the_seq(broker, tmp_path) -> None:
+    config = small_site()
+    config = dataclasses.replace(
+        config, site=dataclasses.replace(config.site, id=f"t-{uuid.uuid4().hex[:8]}"),
+        rules=dataclasses.replace(config.rules, occupancy_retention_days=30))
+    site = config.site.id
+    clock = ManualClock(at(MONDAY, 9, 0))
+    role = ControllerRole()
+    device = dataclasses.replace(config.device("lobby-1"), roles=("controller",))
+    runtime = Runtime(config, device, clock, tmp_path, [role], broker_host=broker.host,
+                      broker_port=broker.port)
+    with RunningDevice(runtime) as running, \
+            BlockingClient(broker.host, broker.port, site, "room-1") as room:
+        wait_for(lambda: runtime.link.connected, what="the controller")
+
+        def send(state: str, minutes: int) -> None:
+            clock.set(at(MONDAY, 9, 0) + timedelta(minutes=minutes))
+            room.publish_raw(topics.room_occupancy(site, "1"),
+                             occupancy(state, clock.now()), retain=True)
+
+        def count() -> int:
+            return running.on_loop(lambda: sum(
+                1 for e in role.ledger.events_of_day(MONDAY.isoformat())
+                if e.type == "room.occupancy" and "state" in e.data))
+
+        send("staff_only", 0)
+        send("in_session", 10)
+        send("staff_only", 40)
+        wait_for(lambda: count() == 3, what="three changes recorded")
+        before = running.on_loop(lambda: room_reports(
+            role.ledger.events_of_day(MONDAY.isoformat()), config, MONDAY.isoformat(),
+            now=at(MONDAY, 16, 15)))
+
+        # Thirty-one days later a new change comes in: Monday's raw changes are emptied.
+        clock.set(at(MONDAY + timedelta(days=31), 9, 0))
+        room.publish_raw(topics.room_occupancy(site, "1"), occupancy("vacant", clock.now()),
+                         retain=True)
+        wait_for(lambda: count() == 0, what="the old changes pruned")
+        kept = running.on_loop(lambda: role.ledger.room_report(MONDAY.isoformat()))
+        seqs = running.on_loop(lambda: [e.seq for e in role.ledger.events_from(0)])
+    assert seqs == list(range(1, len(seqs) + 1))  # emptied, not deleted: no holes
+    def row(report: dict, hour: str) -> dict:
+        return next(r for r in report["utilisation"] if r["room"] == "1" and r["hour"] == hour)
+
+    assert row(kept, "all")["sessions"] == 1
+    assert row(kept, "09")["in_session_share"] == row(before, "09")["in_session_share"] > 0
