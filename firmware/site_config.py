@@ -401,7 +401,8 @@ def _check_inside_opening(r: _Reader, ranges: list[TimeRange | None], path: str,
 # --- sections ------------------------------------------------------------------------------
 
 TOP_KEYS = ("config_version", "site", "broker", "queue", "services", "rooms", "devices")
-SITE_KEYS = ("id", "name", "timezone", "opening_hours", "anonymous_numbering", "closed_days")
+SITE_KEYS = ("id", "name", "timezone", "opening_hours", "anonymous_numbering", "closed_days",
+             "home_assistant_discovery")
 CLOSED_DAY_KEYS = ("date", "reason")
 SERVICE_KEYS = ("id", "prefix", "name", "mean_service_minutes", "note", "hours", "exceptions")
 EXCEPTION_KEYS = ("date", "hours", "reason")
@@ -470,9 +471,12 @@ def _read_site(r: _Reader, value: Any, path: str) -> _SiteParts:
     zone = r.get(table, path, "timezone", _timezone)
     parts.opening = r.get(table, path, "opening_hours", _week)
     anonymous = r.get(table, path, "anonymous_numbering", _boolean, default=False)
+    discovery = r.get(table, path, "home_assistant_discovery", _boolean, default=False)
     parts.closed = _closed_days(r, table.get("closed_days", []), _join(path, "closed_days"))
-    if site_id and name and zone and parts.opening is not None and anonymous is not None:
-        parts.site = Site(site_id, name, zone, _weekly_hours(parts.opening), anonymous)
+    if (site_id and name and zone and parts.opening is not None and anonymous is not None
+            and discovery is not None):
+        parts.site = Site(site_id, name, zone, _weekly_hours(parts.opening), anonymous,
+                          discovery)
     return parts
 
 
@@ -1225,6 +1229,7 @@ def to_json_dict(config: SiteConfig) -> dict[str, Any]:
         "config_version": config.config_version,
         "site": {"id": site.id, "name": site.name.as_dict(), "timezone": site.timezone,
                  "anonymous_numbering": site.anonymous_numbering,
+                 "home_assistant_discovery": site.home_assistant_discovery,
                  "opening_hours": _week_dict(site.opening_hours)},
         "broker": broker,
         "queue": dataclasses.asdict(config.rules),

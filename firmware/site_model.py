@@ -232,6 +232,9 @@ class Site:
     timezone: str  # IANA name, e.g. "Europe/Helsinki"
     opening_hours: WeeklyHours
     anonymous_numbering: bool = False
+    # Off by default: announce room occupancy and printer states to Home Assistant's MQTT
+    # discovery, for a facility team that runs it.
+    home_assistant_discovery: bool = False
 
 
 @dataclass(frozen=True)

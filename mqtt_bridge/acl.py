@@ -35,7 +35,7 @@ def clerk_user(room: str) -> str:
     return f"clerk-{room}"
 
 
-def device_rules(site: str, device: Device) -> list[Rule]:
+def device_rules(site: str, device: Device, home_assistant: bool = False) -> list[Rule]:
     root = topics.site_root(site)
     rules = [
         Rule("readwrite", f"{root}/device/{device.id}/#"),  # its own status and health
@@ -51,6 +51,8 @@ def device_rules(site: str, device: Device) -> list[Rule]:
             Rule("read", f"{root}/room/+/occupancy"),
             Rule("read", f"{root}/device/+/#"),  # every device's status and health
         ]
+        if home_assistant:
+            rules.append(Rule("write", "homeassistant/#"))  # the discovery configs
     if "kiosk" in device.roles:
         rules += [Rule("read", topics.queue_state(site))]
         rules += [Rule("write", topics.command(site, c)) for c in KIOSK_COMMANDS]
@@ -75,7 +77,8 @@ def acl_text(config: SiteConfig) -> str:
               "# Anything not granted here is refused (anonymous clients are not allowed).\n"]
     for device in config.devices:
         lines = [f"# {device.id}: {', '.join(device.roles)}", f"user {device.id}"]
-        lines += [r.line() for r in device_rules(site, device)]
+        lines += [r.line() for r in device_rules(site, device,
+                                                   config.site.home_assistant_discovery)]
         blocks.append("\n".join(lines) + "\n")
     for room in config.rooms:
         user = clerk_user(room.id)

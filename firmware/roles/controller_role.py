@@ -69,6 +69,10 @@ class ControllerRole(Role):
         # everything the outbox still holds.
         self._last_published = None
         self._state_dirty = True
+        from firmware import ha_discovery
+
+        for topic, payload in ha_discovery.messages(self.runtime.config):
+            self.runtime.link.publish(topic, payload, retain=True)
 
     def on_link_down(self) -> None:
         self.outbox.link_lost()
