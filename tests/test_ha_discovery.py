@@ -30,8 +30,8 @@ def with_discovery(on: bool):  # type: ignore[no-untyped-def]
 
 def test_off_by_default_and_read_from_the_site_table() -> None:
     assert ha_discovery.messages(load_site_config(DEMO_SITE)) == []
-    line = "anonymous_numbering = false"
-    text = DEMO_SITE.read_text().replace(line, f"{line}\nhome_assistant_discovery = true")
+    text = DEMO_SITE.read_text().replace("home_assistant_discovery = false",
+                                         "home_assistant_discovery = true")
     assert parse_site_config(text, "demo").site.home_assistant_discovery is True
 
 
