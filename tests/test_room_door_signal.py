@@ -43,3 +43,24 @@ def test_the_door_led_blinks_for_each_call_to_its_room(broker: Any, tmp_path: Pa
         clerk.request(topics.ISSUE, {"service": service, "lang": "fi"})  # not a call: no signal
         room.on_loop(lambda: None)
     assert role.door.signals == 2
+
+
+def test_a_room_unit_whose_keys_cannot_open_still_runs_and_says_why(broker: Any,
+                                                                    tmp_path: Path) -> None:
+    from gpiozero import Button
+
+    from firmware.site_model import RoomUnitConfig
+
+    config = demo_config(broker, tmp_path)
+    devices = tuple(dataclasses.replace(d, room_unit=RoomUnitConfig(key_call_next=5))
+                    if d.id == "room-1" else d for d in config.devices)
+    config = dataclasses.replace(config, devices=devices)
+    pins = MockFactory()
+    taken = Button(5, pin_factory=pins)  # something else holds the pin: gpiozero refuses
+    with run_device(config, "lobby-1", ControllerRole(), tmp_path), \
+            run_device(config, "room-1", RoomRole(pin_factory=pins), tmp_path) as room:
+        role = room.role("room")
+        wait_for(lambda: room.on_loop(role.screen_state) == "free", what="the room screen")
+        health = room.on_loop(room.runtime.health)
+    taken.close()
+    assert health["keys"]["state"] == "error" and "keys unavailable" in health["keys"]["error"]

@@ -145,7 +145,13 @@ class DisplayRole(Role):
             if self.display.buzzer_pin is not None:
                 from firmware.display_buzzer import BuzzerChime
 
-                self.chime = BuzzerChime(self.display.buzzer_pin, pin_factory=self.pin_factory)
+                try:
+                    self.chime = BuzzerChime(self.display.buzzer_pin,
+                                             pin_factory=self.pin_factory)
+                except Exception as exc:  # no GPIO here: the speaker's chime instead
+                    log.error("buzzer on GPIO%s unavailable (%s); using the speaker",
+                              self.display.buzzer_pin, exc)
+                    self.chime = Chime.open()
             else:
                 self.chime = Chime.open()
             if not self.chime.available:

@@ -90,6 +90,7 @@ class RoomRole(Role):
         self.dirty = True
         self._timer: Any = None
         self._message_timer: Any = None
+        self.keys_problem = ""
 
     # -- start and stop -----------------------------------------------------------------
 
@@ -169,15 +170,20 @@ class RoomRole(Role):
             return
         from gpiozero import LED, Button
 
-        for action, pin in from_config.items():
-            if pin is None:
-                continue
-            button = Button(pin, bounce_time=0.05, pin_factory=self.pin_factory)
-            # gpiozero's thread: hand the press over, nothing else.
-            button.when_pressed = lambda a=action: self.runtime.post(lambda: self.press(a))
-            self.buttons[action] = button
-        if unit.led_pin is not None:
-            self.led = LED(unit.led_pin, pin_factory=self.pin_factory)
+        try:
+            for action, pin in from_config.items():
+                if pin is None:
+                    continue
+                button = Button(pin, bounce_time=0.05, pin_factory=self.pin_factory)
+                # gpiozero's thread: hand the press over, nothing else.
+                button.when_pressed = lambda a=action: self.runtime.post(lambda: self.press(a))
+                self.buttons[action] = button
+            if unit.led_pin is not None:
+                self.led = LED(unit.led_pin, pin_factory=self.pin_factory)
+        except Exception as exc:  # no GPIO on this machine, or a pin in use
+            # The room display and the occupancy still run; health says what is missing.
+            self.keys_problem = f"clerk keys unavailable: {exc}"
+            log.error("room %s: %s", self.room_id, self.keys_problem)
 
     def _start_screen(self) -> None:
         try:
@@ -392,6 +398,9 @@ class RoomRole(Role):
             report["sensors"] = {"state": "none"}
         if self.screen is not None:
             report["display"] = {"screen": self.screen.problem or "ok"}
+        if self.buttons or self.keys_problem:
+            report["keys"] = {"state": "error" if self.keys_problem else "ok",
+                              **({"error": self.keys_problem} if self.keys_problem else {})}
         return report
 
 
