@@ -178,6 +178,18 @@ def _import_appointments(file: Path, config_path: Path, data_dir: Path) -> int:
     return 0
 
 
+def _unwritable(directory: Path) -> str:
+    """Why the device could not keep its ledger and state here, or "" when it can."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        probe = directory / ".piste-write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return ""
+
+
 def _run(args: argparse.Namespace) -> int:
     from firmware.clock import ShiftedClock, SystemClock
     from firmware.device import DeviceError, build_runtime
@@ -195,6 +207,11 @@ def _run(args: argparse.Namespace) -> int:
                              args.clock_speed)
     else:
         clock = SystemClock(tz)
+    problem = _unwritable(args.data_dir)
+    if problem:
+        print(f"cannot use --data-dir {args.data_dir}: {problem}. Give a directory this user "
+              "may write (the service uses /var/lib/piste as the piste user).", file=sys.stderr)
+        return 2
     try:
         runtime = build_runtime(
             config, args.device, clock=clock, data_dir=args.data_dir,
