@@ -28,19 +28,28 @@ class OutboxPump:
         self._connected = connected
         self._in_flight: dict[int, int] = {}  # paho message id -> outbox row id
         self._sent_rows: set[int] = set()
+        # The pump runs on every turn of the loop; it reads the table only when something
+        # was added since, or rows are left over (a backlog, a reconnect).
+        self._seen_writes = -1
+        self._more = True
 
     def pump(self) -> int:
         """Publish rows not yet in flight; returns how many were handed to paho."""
         if not self._connected():
             return 0
+        if self.ledger.outbox_writes == self._seen_writes and not self._more:
+            return 0
+        self._seen_writes = self.ledger.outbox_writes
+        rows = self.ledger.outbox_pending(BATCH + len(self._sent_rows))
         sent = 0
-        for row_id, topic, payload, retain in self.ledger.outbox_pending(BATCH):
-            if row_id in self._sent_rows:
+        for row_id, topic, payload, retain in rows:
+            if row_id in self._sent_rows or sent >= BATCH:
                 continue
             info = self._publish(topic, payload, qos=1, retain=retain)
             self._in_flight[info.mid] = row_id
             self._sent_rows.add(row_id)
             sent += 1
+        self._more = sent >= BATCH  # the rest on the next turn
         return sent
 
     def delivered(self, mid: int) -> None:
@@ -56,6 +65,7 @@ class OutboxPump:
                      len(self._in_flight))
         self._in_flight.clear()
         self._sent_rows.clear()
+        self._more = True
 
     @property
     def backlog(self) -> int:
