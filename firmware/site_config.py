@@ -664,6 +664,10 @@ def _printer_readers() -> dict[str, Callable[[_Reader, Any, str], Any]]:
     }
 
 
+# A BCM GPIO number on the Raspberry Pi's header.
+GPIO_PIN = _integer(0, 27, "a GPIO (BCM) number")
+
+
 def _read_kind(r: _Reader, table: dict[str, Any], path: str,
                kinds: tuple[str, ...]) -> str | None:
     """The table's `kind`, one of `kinds`; a wrong one is reported with a suggestion."""
@@ -746,7 +750,6 @@ def _read_display(r: _Reader, value: Any, path: str) -> DisplayConfig | None:
     table = r.table(value, path, every)
     if table is None:
         return None
-    gpio = _integer(0, 27, "a GPIO (BCM) number")
     readers: dict[str, Callable[[_Reader, Any, str], Any]] = {
         "width_mm": _number(20.0, 10_000.0),
         "height_mm": _number(20.0, 10_000.0),
@@ -760,7 +763,7 @@ def _read_display(r: _Reader, value: Any, path: str) -> DisplayConfig | None:
         "volume": _integer(0, 100, "a volume in percent"),
         "quiet_hours": lambda rr, v, p: _day_ranges(rr, v, p),
         "quiet_volume": _integer(0, 100, "a volume in percent"),
-        **dict.fromkeys(("buzzer_pin", "door_led_pin", "door_buzzer_pin"), gpio),
+        **dict.fromkeys(("buzzer_pin", "door_led_pin", "door_buzzer_pin"), GPIO_PIN),
     }
     values = {key: r.get(table, path, key, readers[key], default=getattr(DisplayConfig, key))
               for key in every}
@@ -785,10 +788,9 @@ def _read_kiosk(r: _Reader, value: Any, path: str) -> KioskConfig | None:
     table = r.table(value, path, every)
     if table is None:
         return None
-    gpio = _integer(0, 27, "a GPIO (BCM) number")
     readers: dict[str, Callable[[_Reader, Any, str], Any]] = {
         "screen_diagonal_in": _number(3.0, 100.0),
-        **dict.fromkeys(("key_up", "key_down", "key_select", "key_help", "led_pin"), gpio),
+        **dict.fromkeys(("key_up", "key_down", "key_select", "key_help", "led_pin"), GPIO_PIN),
         "scanner_port": _nonempty_text,
         "scanner_baudrate": _integer(1, 4_000_000, "a baud rate"),
         "idle_timeout_s": _number(5.0, 3600.0),
@@ -857,13 +859,12 @@ def _read_room_unit(r: _Reader, value: Any, path: str) -> RoomUnitConfig | None:
     table = r.table(value, path, every)
     if table is None:
         return None
-    gpio = _integer(0, 27, "a GPIO (BCM) number")
     values: dict[str, Any] = {
         side: r.get(table, path, side, _read_sensor, default=SensorConfig())
         for side in ("staff", "customer")
     }
     for key in ROOM_UNIT_PINS:
-        values[key] = r.get(table, path, key, gpio, default=None)
+        values[key] = r.get(table, path, key, GPIO_PIN, default=None)
     if any(values[k] is None for k in ("staff", "customer")) or any(
             values[k] is None and k in table for k in ROOM_UNIT_PINS):
         return None
