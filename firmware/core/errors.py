@@ -16,6 +16,9 @@ class ErrorCode(StrEnum):
     APPOINTMENT_TOO_EARLY = "appointment_too_early"
     APPOINTMENT_TOO_LATE = "appointment_too_late"
     ROOM_BUSY = "room_busy"
+    FORBIDDEN = "forbidden"  # the client may not do this (another room's call, say)
+    RATE_LIMITED = "rate_limited"  # this kiosk took its tickets for the minute
+    TOO_MANY_ATTEMPTS = "too_many_attempts"  # too many wrong appointment codes from a kiosk
     INTERNAL = "internal"
 
 
