@@ -3,7 +3,8 @@
 `piste appointments import FILE.csv` reads rows `time,service,code` (time as
 `2026-12-01 10:30` in the site's time zone), checks every row first and imports nothing if
 any is wrong, so a half-imported list never meets a customer. Codes are stored only as
-salted hashes.
+salted hashes, and must be at least CODE_MIN letters or digits (dashes and spaces do not
+count) so that nobody can find one by trying codes at the kiosk.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from firmware.core.appointments import (
+    CODE_MAX,
+    CODE_MIN,
     CODE_PATTERN,
     Appointment,
     hash_code,
@@ -57,10 +60,26 @@ def _check_row(row: list[str], line_no: int, config: SiteConfig, tz: ZoneInfo,
         problems.append(CsvProblem(line_no, f"no service '{service}'; known: {known}"))
         return
     normalized = normalize_code(code)
-    if not CODE_PATTERN.match(normalized):
-        problems.append(CsvProblem(line_no, "the code must be 4-16 letters or digits"))
+    problem = _code_problem(normalized, line_no)
+    if problem:
+        problems.append(CsvProblem(line_no, problem))
         return
     rows.append((when, service, normalized))
+
+
+def _code_problem(code: str, line_no: int) -> str:
+    """Why a normalized code cannot be imported ("" if it can). The code itself is never
+    in the message: the output may end up in a log or a ticket to the help desk."""
+    if CODE_PATTERN.match(code):
+        return ""
+    if code and not (code.isascii() and code.isalnum()):
+        return f"codes are letters A-Z and digits only (dashes and spaces are ignored); " \
+               f"line {line_no} has other characters"
+    if len(code) < CODE_MIN:
+        return f"codes must be at least {CODE_MIN} letters or digits so they cannot be " \
+               f"guessed; line {line_no} has {len(code)}"
+    return f"codes are at most {CODE_MAX} letters or digits (what the kiosk's keypad and " \
+           f"scanner take); line {line_no} has {len(code)}"
 
 
 def parse_csv(text: str, config: SiteConfig) -> tuple[list[tuple[datetime, str, str]],

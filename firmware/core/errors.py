@@ -13,8 +13,6 @@ class ErrorCode(StrEnum):
     UNKNOWN_ROOM = "unknown_room"
     NO_TICKET = "no_ticket"
     UNKNOWN_APPOINTMENT = "unknown_appointment"
-    APPOINTMENT_TOO_EARLY = "appointment_too_early"
-    APPOINTMENT_TOO_LATE = "appointment_too_late"
     ROOM_BUSY = "room_busy"
     FORBIDDEN = "forbidden"  # the client may not do this (another room's call, say)
     RATE_LIMITED = "rate_limited"  # this kiosk took its tickets for the minute
