@@ -20,8 +20,9 @@ import pygame
 
 from display_driver import theme
 from display_driver.layout import Box, Plan, TextItem, draw_plan, place
-from firmware.kiosk_texts import LANG_NAMES, TEXTS, WEEKDAYS, text
-from firmware.site_model import LANGS
+from firmware.core import appointments
+from firmware.kiosk_texts import LANG_NAMES, TEXTS, WEEKDAYS, text, wait_words
+from firmware.site_model import LANGS, QueueRules
 
 __all__ = ["LANG_NAMES", "TEXTS", "WEEKDAYS", "text"]
 
@@ -29,7 +30,7 @@ PHASES = ("start", "code", "issuing", "ticket", "refused", "limit", "error", "pi
 MIN_BUTTON_PX = 88  # 12 mm on a 15.6" 1920x1080 panel is about 67 px; never below this 88
 CODE_KEYS = tuple("1234567890ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 PIN_KEYS = tuple("1234567890")
-CODE_MAX = 16
+CODE_MAX = appointments.CODE_MAX  # the longest code an appointment list can hold
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,12 @@ class KioskView:
     speech: bool = False
     code: str = ""  # what is typed on the keypad (appointment code or PIN, shown masked)
     notice: str = ""  # refused phase: which refusal (a key of TEXTS without "refused_")
-    notice_time: str = ""  # e.g. when check-in opens
+    notice_time: str = ""  # e.g. when a closed authority opens
+    # The site's check-in window, minutes before and after an appointment: the refusal of
+    # a code says it, the same for every code.
+    checkin_minutes: tuple[int, int] = (QueueRules.appointment_early_minutes,
+                                        QueueRules.appointment_late_minutes)
+    retry_after_s: int | None = None  # refused phase: how long the controller asks to wait
     seconds_left: int | None = None  # set: the "more time?" warning is over the screen
     min_target_px: int = MIN_BUTTON_PX
     languages: tuple[str, ...] = field(default=LANGS)
@@ -205,7 +211,8 @@ def layout_kiosk(view: KioskView, size: tuple[int, int]) -> KioskLayout:
     elif phase == "ticket" and view.ticket is not None:
         _ticket(c, body, view.ticket)
     elif phase == "refused":
-        _message(c, body, refusal_text(view), "refused", c.t("back"))
+        words, hint = refusal_parts(view)
+        _message(c, body, words, "refused", c.t("back"), hint=hint)
     elif phase == "limit":
         _message(c, body, c.t("limit"), "limit", c.t("back"), hint=c.t("limit_hint"))
     else:  # "error", an unknown phase, or a ticket phase without a ticket: fail visibly
@@ -216,11 +223,21 @@ def layout_kiosk(view: KioskView, size: tuple[int, int]) -> KioskLayout:
     return KioskLayout(c.plan, c.buttons)
 
 
-def refusal_text(view: KioskView) -> str:
+def refusal_parts(view: KioskView) -> tuple[str, str]:
+    """The refused screen's message and its smaller hint ("" when it has none)."""
     key = f"refused_{view.notice}"
     if key not in TEXTS["fi"]:
         key = "refused_other"
-    return text(view.lang, key, time=view.notice_time, opens=view.notice_time)
+    early, late = view.checkin_minutes
+    values = {"opens": view.notice_time, "early": early, "late": late,
+              "wait": wait_words(view.lang, view.retry_after_s)}
+    hint = text(view.lang, f"{key}_hint", **values) if f"{key}_hint" in TEXTS["fi"] else ""
+    return text(view.lang, key, **values), hint
+
+
+def refusal_text(view: KioskView) -> str:
+    """The whole refusal in one string: what speech reads."""
+    return " ".join(part for part in refusal_parts(view) if part)
 
 
 def _centred(c: _Ctx, area: pygame.Rect, lines: list[tuple[str, float, bool, str]]) -> None:
@@ -393,9 +410,12 @@ def _keypad(c: _Ctx, body: pygame.Rect, title: str, shown: str, keys: tuple[str,
                               fg=c.p.muted if placeholder else c.p.text, bg=c.p.panel,
                               align="center", role="code"))
     y = field_rect.bottom + c.gap
-    if note:
-        c.line(note, pygame.Rect(body.x, y, body.width, c.px(48)), 36, bold=True, role="note")
+    # A note (the technician's wait) wraps rather than shrinks on a narrow screen.
+    for words, size, bold, role in (_wrapped(c, note, 36, "note", body.width) if note else []):
+        c.line(words, pygame.Rect(body.x, y, body.width, c.px(48)), size, bold=bold, role=role)
         y += c.px(48)
+    if note:
+        y += c.gap // 2  # the note belongs to the field above, not to the keys below
     actions_h = max(c.target, round(100 * c.u))
     actions = pygame.Rect(body.x, body.bottom - actions_h, body.width, actions_h)
     cols = (6 if len(keys) > 10 else 5) if portrait else (12 if len(keys) > 10 else 10)
@@ -445,12 +465,12 @@ def _ticket(c: _Ctx, body: pygame.Rect, ticket: KioskTicket) -> None:
     c.button(done, c.t("done"), "done", size=48)
 
 
-def _wrapped(c: _Ctx, words: str, size: float, role: str, width: int
+def _wrapped(c: _Ctx, words: str, size: float, role: str, width: int, *, bold: bool = True
              ) -> list[tuple[str, float, bool, str]]:
     """A long message as several centred lines, broken at words (never shrunk to dust)."""
     from display_driver.fonts import font
 
-    face = font(c.px(size), True)
+    face = font(c.px(size), bold)
     lines: list[str] = []
     for word in words.split():
         candidate = f"{lines[-1]} {word}" if lines else word
@@ -458,7 +478,7 @@ def _wrapped(c: _Ctx, words: str, size: float, role: str, width: int
             lines[-1] = candidate
         else:
             lines.append(word)
-    return [(line, size, True, role) for line in lines]
+    return [(line, size, bold, role) for line in lines]
 
 
 def _message(c: _Ctx, body: pygame.Rect, words: str, role: str, back: str,
@@ -467,7 +487,8 @@ def _message(c: _Ctx, body: pygame.Rect, words: str, role: str, back: str,
     content = pygame.Rect(body.x, body.y, body.width, body.height - back_h - c.gap)
     lines = _wrapped(c, words, 52, role, body.width)
     if hint:
-        lines += [("", 20, False, "spacer"), (hint, 36, False, "hint")]
+        lines += [("", 20, False, "spacer"), *_wrapped(c, hint, 36, "hint", body.width,
+                                                        bold=False)]
     lines += [("", 20, False, "spacer"), (c.t("advisor"), 36, False, "advisor")]
     _centred(c, content, lines)
     rect = pygame.Rect(0, 0, min(body.width, round(480 * c.u)), back_h)

@@ -6,6 +6,8 @@ A language switch is a data change. Language names are written in their own lang
 
 from __future__ import annotations
 
+import math
+
 LANG_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
 
 TEXTS: dict[str, dict[str, str]] = {
@@ -41,10 +43,16 @@ TEXTS: dict[str, dict[str, str]] = {
         "muista se tai pyydä apua palveluneuvojalta.",
         "done": "Valmis",
         "back": "Takaisin",
-        "refused_unknown": "Koodilla ei löytynyt tämän päivän ajanvarausta. "
+        "refused_unknown": "Tällä koodilla ei saa vuoronumeroa nyt.",
+        "refused_unknown_hint": "Ajanvaraukseen voi ilmoittautua {early} minuuttia ennen "
+        "varattua aikaa ja vielä {late} minuuttia sen jälkeen. "
         "Tarkista koodi tai kysy palveluneuvojalta.",
-        "refused_early": "Ilmoittautuminen avautuu klo {time}. Tule silloin uudelleen.",
-        "refused_late": "Ajanvarauksesi aika on mennyt. Palveluneuvoja auttaa sinua.",
+        "refused_busy": "Täällä on juuri otettu monta vuoronumeroa. Odota hetki.",
+        "refused_busy_hint": "Voit ottaa vuoronumeron {wait}.",
+        "refused_attempts": "Tällä laitteella on annettu liian monta väärää koodia.",
+        "refused_attempts_hint": "Voit yrittää uudelleen {wait} tai kysyä "
+        "palveluneuvojalta.",
+        "refused_forbidden": "Tämä laite ei voi antaa vuoronumeroa. Kysy palveluneuvojalta.",
         "refused_closed": "Palvelu ei ole nyt avoinna. {opens}",
         "refused_other": "Vuoronumeroa ei voitu antaa. Palveluneuvoja auttaa sinua.",
         "limit": "Vuoronumeroita on juuri otettu monta. Odota hetki, niin voit ottaa uuden.",
@@ -56,6 +64,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "error_hint": "Palveluneuvoja auttaa sinua.",
         "pin_title": "Huolto: anna PIN-koodi",
         "pin_wrong": "Väärä PIN-koodi.",
+        "pin_wait": "Väärä PIN-koodi. Seuraavan voi antaa {wait}.",
+        "pin_locked": "Liian monta väärää PIN-koodia. Seuraavan voi antaa {wait}.",
+        "pin_short": "PIN-koodissa on vähintään {n} numeroa.",
+        "wait_moment": "hetken kuluttua",
+        "wait_seconds": "{n} sekunnin kuluttua",
+        "wait_minutes": "{n} minuutin kuluttua",
     },
     "sv": {
         "choose": "Välj tjänst",
@@ -89,10 +103,16 @@ TEXTS: dict[str, dict[str, str]] = {
         "kom ihåg det eller be servicerådgivaren om hjälp.",
         "done": "Klar",
         "back": "Tillbaka",
-        "refused_unknown": "Ingen bokad tid i dag hittades med koden. "
-        "Kontrollera koden eller fråga servicerådgivaren.",
-        "refused_early": "Anmälan öppnar kl. {time}. Kom tillbaka då.",
-        "refused_late": "Din bokade tid har gått ut. Servicerådgivaren hjälper dig.",
+        "refused_unknown": "Den här koden ger inget könummer nu.",
+        "refused_unknown_hint": "Du kan anmäla dig {early} minuter före den bokade tiden "
+        "och ännu {late} minuter efter den. Kontrollera koden eller fråga servicerådgivaren.",
+        "refused_busy": "Många könummer har just tagits här. Vänta en stund.",
+        "refused_busy_hint": "Du kan ta ett könummer {wait}.",
+        "refused_attempts": "För många felaktiga koder har angetts i den här automaten.",
+        "refused_attempts_hint": "Du kan försöka igen {wait} eller fråga "
+        "servicerådgivaren.",
+        "refused_forbidden": "Den här automaten kan inte ge könummer. "
+        "Fråga servicerådgivaren.",
         "refused_closed": "Tjänsten är inte öppen nu. {opens}",
         "refused_other": "Könumret kunde inte ges. Servicerådgivaren hjälper dig.",
         "limit": "Många könummer har just tagits. Vänta en stund, sedan kan du ta ett nytt.",
@@ -104,6 +124,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "error_hint": "Servicerådgivaren hjälper dig.",
         "pin_title": "Service: ange PIN-koden",
         "pin_wrong": "Fel PIN-kod.",
+        "pin_wait": "Fel PIN-kod. Nästa kan anges {wait}.",
+        "pin_locked": "För många fel PIN-koder. Nästa kan anges {wait}.",
+        "pin_short": "PIN-koden har minst {n} siffror.",
+        "wait_moment": "om en stund",
+        "wait_seconds": "om {n} sekunder",
+        "wait_minutes": "om {n} minuter",
     },
     "en": {
         "choose": "Choose a service",
@@ -138,11 +164,16 @@ TEXTS: dict[str, dict[str, str]] = {
         "remember it or ask the service advisor.",
         "done": "Done",
         "back": "Back",
-        "refused_unknown": "No appointment today was found with this code. "
-        "Check the code or ask the service advisor.",
-        "refused_early": "Check-in opens at {time}. Please come back then.",
-        "refused_late": "The time of your appointment has passed. "
-        "The service advisor will help you.",
+        "refused_unknown": "This code does not give a queue number now.",
+        "refused_unknown_hint": "You can check in from {early} minutes before your "
+        "appointment until {late} minutes after it. Check the code or ask the service "
+        "advisor.",
+        "refused_busy": "Many queue numbers were just taken here. Please wait a moment.",
+        "refused_busy_hint": "You can take a number {wait}.",
+        "refused_attempts": "Too many wrong codes were typed on this kiosk.",
+        "refused_attempts_hint": "You can try again {wait}, or ask the service advisor.",
+        "refused_forbidden": "This kiosk cannot give a queue number. "
+        "Please ask the service advisor.",
         "refused_closed": "This service is not open now. {opens}",
         "refused_other": "A queue number could not be given. The service advisor will help you.",
         "limit": "Many queue numbers were just taken. Please wait a moment, then take yours.",
@@ -154,6 +185,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "error_hint": "The service advisor will help you.",
         "pin_title": "Service: enter the PIN",
         "pin_wrong": "Wrong PIN.",
+        "pin_wait": "Wrong PIN. The next one can be entered {wait}.",
+        "pin_locked": "Too many wrong PINs. The next one can be entered {wait}.",
+        "pin_short": "A PIN has at least {n} digits.",
+        "wait_moment": "in a moment",
+        "wait_seconds": "in {n} seconds",
+        "wait_minutes": "in {n} minutes",
     },
 }
 
@@ -167,3 +204,17 @@ WEEKDAYS: dict[str, tuple[str, ...]] = {
 def text(lang: str, key: str, **values: object) -> str:
     table = TEXTS.get(lang, TEXTS["fi"])
     return table.get(key, TEXTS["fi"][key]).format(**values)
+
+
+def wait_words(lang: str, seconds: float | None) -> str:
+    """How long to wait, as the end of a sentence: "in 45 seconds", "in 15 minutes".
+
+    Unknown or about a second: "in a moment" (never "in 1 seconds", never a made-up number).
+    Over a minute and a half, whole minutes rounded up: a wait never ends later than said.
+    """
+    if seconds is None or seconds <= 1:
+        return text(lang, "wait_moment")
+    whole = math.ceil(seconds)
+    if whole <= 90:
+        return text(lang, "wait_seconds", n=whole)
+    return text(lang, "wait_minutes", n=math.ceil(whole / 60))

@@ -44,7 +44,7 @@ class Kiosk:
 
     def __init__(self, broker: Any, tmp_path: Path, *, cue: str = "ok",
                  kiosk: KioskConfig = KEYS, controller: bool = True, fullscreen: bool = False,
-                 serial_for_url: Any = None) -> None:
+                 serial_for_url: Any = None, monotonic: Any = time.monotonic) -> None:
         config = demo_config(broker)
         device = dataclasses.replace(
             config.device("lobby-1"), roles=("controller", "kiosk") if controller else ("kiosk",),
@@ -55,7 +55,8 @@ class Kiosk:
         self.factory = MockFactory()
         self.printer = FaultPrinter(cue)
         self.role = KioskRole(printer=TicketPrinter(self.printer, description="fault printer"),
-                              pin_factory=self.factory, serial_for_url=serial_for_url)
+                              pin_factory=self.factory, serial_for_url=serial_for_url,
+                              monotonic=monotonic)
         roles = [ControllerRole(), self.role] if controller else [self.role]
         self.runtime = Runtime(self.config, device, ShiftedClock(TUESDAY_10), tmp_path, roles,
                                broker_host=broker.host, broker_port=broker.port,
@@ -109,6 +110,16 @@ class Kiosk:
 
     def tickets(self) -> list[str]:
         return [decode_ticket(bytes(self.printer.output)).text]
+
+
+class SteppedTime:
+    """Monotonic seconds that move only when the test says: a 15-minute lockout in no time."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
 
 
 def numbers_printed(printer: FaultPrinter) -> int:
@@ -239,7 +250,8 @@ def test_a_timeout_warns_first_and_can_be_extended(broker, tmp_path) -> None:
 
 
 def write_appointments(tmp_path: Path, config: Any) -> None:
-    rows, problems = parse_csv("time,service,code\n2026-12-01 10:30,kela,AB12CD34\n", config)
+    rows, problems = parse_csv("time,service,code\n2026-12-01 10:30,kela,AB12CD34\n"
+                               "2026-12-01 12:00,vero,LATER123\n", config)
     assert problems == []
     ledger = Ledger(tmp_path / "ledger.sqlite")
     AppointmentStore(ledger).replace_days(rows)
@@ -253,12 +265,20 @@ def test_appointment_by_keypad_and_by_scanner(broker, tmp_path) -> None:
     write_appointments(tmp_path, k.config)
     with k:
         k.ready().touch("appointment")
-        for char in "ZZ99":
+        for char in "ZZ99ZZ99":
             k.touch("key", char)
         k.touch("ok")
         wait_for(lambda: k.phase() == "refused", what="the refusal")
-        assert "Tarkista koodi" in " ".join(k.texts())
-        assert "ZZ99" not in " ".join(k.texts())
+        unknown = k.texts()
+        assert "Tällä koodilla ei saa vuoronumeroa nyt." in unknown
+        assert "60 minuuttia ennen" in " ".join(unknown)  # the site's rule, in words
+        assert "ZZ99" not in " ".join(unknown)
+        k.touch("back")
+        wait_for(lambda: k.phase() == "start", what="the start")
+        # A real code two hours early looks exactly like a wrong one: no time, no hint.
+        port.write(b"LATER123\r\n")
+        wait_for(lambda: k.phase() == "refused", what="the too-early refusal")
+        assert k.texts() == unknown and "12.00" not in " ".join(k.texts())
         k.touch("back")
         wait_for(lambda: k.phase() == "start", what="the start")
         # The reader sends noise, a cut frame and then the code.
@@ -285,8 +305,24 @@ def test_out_of_order_in_three_languages_when_the_controller_is_away(broker, tmp
         assert k.led()
 
 
+def chord(k: Kiosk) -> None:
+    mods = pygame.KMOD_CTRL | pygame.KMOD_ALT | pygame.KMOD_SHIFT
+    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_END, mod=mods,
+                                         window=k.role.screen.window))
+    wait_for(lambda: k.phase() == "pin", what="the PIN screen")
+
+
+def type_pin(k: Kiosk, pin: str, *, opens: bool = False) -> None:
+    for digit in pin:
+        k.touch("key", digit)
+    wait_for(lambda: k.loop(lambda: len(k.role.code)) == len(pin), what="the digits")
+    k.touch("ok")
+    if not opens:  # a kiosk that opens has stopped its loop: nothing to ask it then
+        wait_for(lambda: k.loop(lambda: k.role.code) == "", what="the PIN taken")
+
+
 def test_lockdown_leaves_only_by_chord_and_pin(broker, tmp_path) -> None:
-    locked = dataclasses.replace(KEYS, technician_pin_hash=hash_pin("2468", rounds=1000))
+    locked = dataclasses.replace(KEYS, technician_pin_hash=hash_pin("246813", rounds=1000))
     with Kiosk(broker, tmp_path, kiosk=locked, fullscreen=True) as k:
         k.ready()
         window = k.role.screen.window
@@ -301,13 +337,116 @@ def test_lockdown_leaves_only_by_chord_and_pin(broker, tmp_path) -> None:
         pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_END, mod=chord,
                                              window=window))
         wait_for(lambda: k.phase() == "pin", what="the PIN screen")
-        for digit in "1111":
+        for digit in "111111":
             k.touch("key", digit)
         k.touch("ok")
-        wait_for(lambda: TEXTS["fi"]["pin_wrong"] in k.texts(), what="wrong PIN")
-        for digit in "2468":
+        wait_for(lambda: "Väärä PIN-koodi." in " ".join(k.texts()), what="wrong PIN")
+        time.sleep(1.1)  # the first wrong PIN costs a second before the next is checked
+        for digit in "246813":
             k.touch("key", digit)
-        assert "2468" not in " ".join(k.texts())  # masked
+        assert "246813" not in " ".join(k.texts())  # masked
         k.touch("ok")
         k.device.thread.join(10)
         assert not k.device.thread.is_alive()
+
+
+def test_an_old_four_digit_pin_no_longer_opens_the_kiosk(broker, tmp_path) -> None:
+    old = dataclasses.replace(KEYS, technician_pin_hash=hash_pin("2468", rounds=1000))
+    with Kiosk(broker, tmp_path, kiosk=old) as k:
+        k.ready()
+        chord(k)
+        type_pin(k, "2468")
+        wait_for(lambda: "PIN-koodissa on vähintään 6 numeroa." in k.texts(),
+                 what="the PIN length said")
+        time.sleep(0.3)
+        assert k.device.thread.is_alive() and k.phase() == "pin"
+        assert k.loop(lambda: k.role.pin_guard.failures) == 0  # not a wrong try: not checked
+
+
+def test_wrong_pins_slow_the_next_try_and_then_lock_the_pin_screen(broker, tmp_path,
+                                                                    caplog) -> None:
+    clock = SteppedTime()
+    pin = dataclasses.replace(KEYS, technician_pin_hash=hash_pin("246813", rounds=1000))
+    with Kiosk(broker, tmp_path, kiosk=pin, monotonic=clock) as k, BlockingClient(
+            broker.host, broker.port, k.config.site.id) as watcher:
+        health = watcher.watch(topics.device_health(k.config.site.id, "lobby-1"))
+        k.ready()
+        chord(k)
+        type_pin(k, "111111")
+        wait_for(lambda: "Väärä PIN-koodi. Seuraavan voi antaa hetken kuluttua." in k.texts(),
+                 what="the wait after a wrong PIN")
+        type_pin(k, "246813")  # the right PIN, but within the second: not even checked
+        time.sleep(0.3)
+        assert k.device.thread.is_alive()
+        for wait in (1, 2, 4, 8):  # each wrong PIN doubles the wait
+            clock.now += wait
+            type_pin(k, "111111")
+        wait_for(lambda: "Liian monta väärää PIN-koodia. Seuraavan voi antaa 15 minuutin "
+                 "kuluttua." in k.texts(), what="the lockout")
+        clock.now += 14 * 60
+        type_pin(k, "246813")  # locked: the right PIN does nothing either
+        wait_for(lambda: "Liian monta väärää PIN-koodia. Seuraavan voi antaa 60 sekunnin "
+                 "kuluttua." in k.texts(), what="the lockout counting down")
+        assert k.device.thread.is_alive()
+        # The service team sees the tries in the kiosk's health, as counts only.
+        report = wait_for(lambda: _last_pin_health(health, 5), what="the health report")
+        assert report == {"failed": 5, "lockouts": 1, "locked": True}
+        # Leaving the PIN screen does not end the lockout.
+        k.touch("cancel")
+        wait_for(lambda: k.phase() == "start", what="the start")
+        chord(k)
+        assert any(t.startswith("Liian monta väärää PIN-koodia") for t in k.texts())
+        clock.now += 60
+        type_pin(k, "246813", opens=True)
+        k.device.thread.join(10)
+        assert not k.device.thread.is_alive()
+    logged = " ".join(r.getMessage() for r in caplog.records)
+    assert "wrong technician PIN" in logged and "no PIN is checked for 15 minutes" in logged
+    assert "111111" not in logged and "246813" not in logged
+
+
+def _last_pin_health(health: Any, failed: int) -> dict[str, Any] | None:
+    """The newest health report whose PIN counts reached `failed`, if one has come."""
+    while not health.empty():
+        report = json.loads(health.get()[1]).get("technician_pin")
+        if report and report["failed"] >= failed:
+            return report
+    return None
+
+
+def test_the_controllers_new_refusals_are_told_plainly(broker, tmp_path) -> None:
+    clock = SteppedTime()
+    with Kiosk(broker, tmp_path, monotonic=clock) as k:
+        k.ready()
+
+        def answer(code: str, **details: Any) -> None:
+            # The controller's answer as it arrives on the reply topic (the limits that
+            # make it are the controller's, tested there).
+            k.loop(lambda: k.role._issued({"ok": False, "error": {
+                "code": code, "message": "from the controller", **details}}))
+            wait_for(lambda: k.phase() == "refused", what=f"the {code} screen")
+
+        answer("too_many_attempts", retry_after_s=40)
+        assert "Tällä laitteella on annettu liian monta väärää koodia." in shown(k)
+        assert "Voit yrittää uudelleen 40 sekunnin kuluttua tai kysyä palveluneuvojalta." \
+            in shown(k)
+        clock.now += 30  # the wait on screen counts down, so it stays true
+        wait_for(lambda: "Voit yrittää uudelleen 10 sekunnin kuluttua tai kysyä "
+                 "palveluneuvojalta." in shown(k), what="the wait counting down")
+        assert "from the controller" not in shown(k)  # its words are for logs, not people
+        k.touch("back")
+        wait_for(lambda: k.phase() == "start", what="the start")
+        k.touch("lang", "en")
+        wait_for(lambda: k.loop(lambda: k.role.lang) == "en", what="English")
+        answer("rate_limited", retry_after_s=25)
+        assert "Many queue numbers were just taken here. Please wait a moment." in shown(k)
+        assert "You can take a number in 25 seconds." in shown(k)
+        answer("forbidden")
+        assert "This kiosk cannot give a queue number." in shown(k)
+        answer("too_many_attempts", retry_after_s="soon")  # not a number: no number shown
+        assert "You can try again in a moment, or ask the service advisor." in shown(k)
+
+
+def shown(k: Kiosk) -> str:
+    """Every text on the screen as one line (long messages are wrapped on screen)."""
+    return " ".join(k.texts())

@@ -1,10 +1,11 @@
 """The kiosk's parts one by one: every screen's contrast and target sizes, what speech says,
-the scanner's parser on any bytes, the ticket cap, the technician PIN, the printer alert,
-the fault printer, and the `[devices.kiosk]` config."""
+the scanner's parser on any bytes, the ticket cap, the refusals, the technician PIN and its
+guard, the printer alert, the fault printer, and the `[devices.kiosk]` config."""
 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import os
 from pathlib import Path
 
@@ -20,14 +21,16 @@ from display_driver.kiosk_screen import (
     KioskView,
     focusable,
     layout_kiosk,
+    refusal_text,
 )
 from display_driver.samples import KIOSK_SERVICES, NOW
+from firmware import kiosk_lockdown
 from firmware.kiosk_faults import led_state
-from firmware.kiosk_lockdown import hash_pin, is_chord, verify_pin
+from firmware.kiosk_lockdown import PinAnswer, PinGuard, hash_pin, is_chord, verify_pin
 from firmware.kiosk_rate import TicketRate
 from firmware.kiosk_scanner import CODE, ScanParser
 from firmware.kiosk_speech import chunks, screen_text
-from firmware.kiosk_texts import LANG_NAMES, TEXTS
+from firmware.kiosk_texts import LANG_NAMES, TEXTS, text, wait_words
 from firmware.roles.kiosk_role import min_target_px
 from firmware.site_config import ConfigError, parse_site_config
 from firmware.site_model import LANGS
@@ -58,7 +61,12 @@ def every_view(target: int = 88) -> list[KioskView]:
                                                                             printing=True)),
         dataclasses.replace(base, phase="ticket", ticket=dataclasses.replace(
             ticket, printed=False)),
-        dataclasses.replace(base, phase="refused", notice="early", notice_time="10.30"),
+        dataclasses.replace(base, phase="refused", notice="unknown", checkin_minutes=(120, 30)),
+        dataclasses.replace(base, phase="refused", notice="busy", retry_after_s=40),
+        dataclasses.replace(base, phase="refused", notice="attempts", retry_after_s=59),
+        dataclasses.replace(base, phase="refused", notice="forbidden"),
+        dataclasses.replace(base, phase="pin", message=text(
+            "sv", "pin_locked", wait=wait_words("sv", 900))),
         dataclasses.replace(base, phase="limit"),
         dataclasses.replace(base, phase="error"),
         dataclasses.replace(base, phase="ticket", ticket=ticket, seconds_left=9),
@@ -189,10 +197,153 @@ def test_the_ticket_cap_slides_over_a_minute() -> None:
 
 
 def test_the_pin_is_checked_against_its_hash_only() -> None:
-    stored = hash_pin("2468", rounds=1000)
-    assert "2468" not in stored
-    assert verify_pin("2468", stored) and not verify_pin("2469", stored)
-    assert not verify_pin("2468", "") and not verify_pin("2468", "md5$1$00$00")
+    stored = hash_pin("246813", rounds=1000)
+    assert "246813" not in stored
+    assert verify_pin("246813", stored) and not verify_pin("246814", stored)
+    assert not verify_pin("246813", "") and not verify_pin("246813", "md5$1$00$00")
+
+
+class CountingCheck:
+    """A stand-in for the slow hash that counts how often a PIN was really checked."""
+
+    def __init__(self, right: str = "") -> None:
+        self.right = right
+        self.checked: list[float] = []
+        self.now = 0.0
+
+    def __call__(self, pin: str, stored: str) -> bool:
+        self.checked.append(self.now)
+        return pin == self.right
+
+
+def try_at(guard: PinGuard, check: CountingCheck, pin: str, now: float) -> PinAnswer:
+    check.now = now
+    return guard.try_pin(pin, "stored", now, verify=check)
+
+
+def test_each_wrong_pin_doubles_the_wait_and_the_fifth_locks_for_15_minutes() -> None:
+    guard, check = PinGuard(), CountingCheck(right="135790")
+    now = 0.0
+    for wait in (1.0, 2.0, 4.0, 8.0):
+        assert try_at(guard, check, "000000", now) is PinAnswer.WRONG
+        assert guard.wait_s(now) == wait
+        # During the wait even the right PIN is not checked (nor counted).
+        assert try_at(guard, check, "135790", now + wait - 0.01) is PinAnswer.WAIT
+        now += wait
+    assert try_at(guard, check, "000000", now) is PinAnswer.WRONG
+    assert guard.locked_out(now) and guard.wait_s(now) == 15 * 60
+    assert len(check.checked) == 5
+    for later in (1.0, 60.0, 14 * 60.0, 15 * 60 - 0.5):
+        assert try_at(guard, check, "135790", now + later) is PinAnswer.LOCKED
+    assert len(check.checked) == 5  # nothing was checked during the lockout
+    assert (guard.failed_total, guard.lockouts) == (5, 1)
+    # After the lockout: the right PIN opens, and the count starts afresh.
+    assert try_at(guard, check, "135790", now + 15 * 60) is PinAnswer.OK
+    assert guard.failures == 0 and guard.wait_s(now + 15 * 60) == 0
+
+
+def test_after_a_lockout_the_delays_start_again_from_one_second() -> None:
+    guard, check = PinGuard(), CountingCheck()
+    now = 0.0
+    for _ in range(5):
+        now += guard.wait_s(now)
+        try_at(guard, check, "000000", now)
+    now += guard.wait_s(now)
+    assert try_at(guard, check, "000000", now) is PinAnswer.WRONG
+    assert guard.wait_s(now) == 1.0 and not guard.locked_out(now)
+    assert guard.failed_total == 6
+
+
+def test_a_pin_shorter_than_six_digits_is_never_checked() -> None:
+    # A hash made from an old 4-digit PIN: that PIN no longer opens the kiosk.
+    guard, check = PinGuard(), CountingCheck(right="2468")
+    for pin in ("", "2468", "24681"):
+        assert try_at(guard, check, pin, 0.0) is PinAnswer.TOO_SHORT
+    assert check.checked == [] and guard.failures == 0 and guard.wait_s(0.0) == 0
+    assert kiosk_lockdown.PIN_MIN == 6
+
+
+# A guesser who may wait exactly as long as the screen says (the fastest way through), or
+# any time at all, short or long, and may type a PIN too short to be checked.
+GAPS = st.floats(min_value=0, max_value=30) | st.floats(min_value=0, max_value=2000)
+
+
+@given(st.lists(st.tuples(st.booleans(), GAPS, st.booleans()), max_size=60))
+def test_no_sequence_of_tries_gets_more_pins_checked_than_the_rules_allow(
+        steps: list[tuple[bool, float, bool]]) -> None:
+    guard, check = PinGuard(), CountingCheck(right="")  # no PIN is right: a guesser
+    now = 0.0
+    for waits_as_told, gap, long_enough in steps:
+        now += (guard.wait_s(now) if waits_as_told else 0.0) + gap
+        try_at(guard, check, "123456" if long_enough else "123", now)
+    times = check.checked
+    ulp = 1e-6  # seconds added up in floats: (a + 900) - a may be 899.9999999999997
+    # In any 15 minutes, at most 5 PINs are checked ...
+    for i, start in enumerate(times):
+        assert sum(1 for t in times[i:] if t < start + kiosk_lockdown.LOCKOUT_S - ulp) <= 5
+    # ... and after the k-th wrong one in a row, the next waits at least 2**(k-1) seconds.
+    for k, (a, b) in enumerate(itertools.pairwise(times)):
+        in_row = k % 5 + 1
+        wait = kiosk_lockdown.LOCKOUT_S if in_row == 5 else 2.0 ** (in_row - 1)
+        assert b - a >= wait - ulp
+
+
+def test_the_pin_helper_refuses_a_short_pin(monkeypatch, capsys) -> None:
+    import getpass
+
+    answers = iter(["2468", "2468"])
+    monkeypatch.setattr(getpass, "getpass", lambda prompt="": next(answers))
+    assert kiosk_lockdown.main() == 2
+    assert "6 to 12 digits" in capsys.readouterr().out
+    answers = iter(["24681357", "24681357"])
+    assert kiosk_lockdown.main() == 0
+    line = capsys.readouterr().out
+    stored = line.split('"')[1]
+    assert line.startswith("technician_pin_hash = ") and verify_pin("24681357", stored)
+
+
+# -- refusals -------------------------------------------------------------------------------
+
+
+def refused(notice: str, lang: str, **changes: object) -> str:
+    view = KioskView("S", KIOSK_SERVICES, "refused", None, "", lang=lang, now=NOW,
+                     notice=notice, **changes)  # type: ignore[arg-type]
+    return refusal_text(view)
+
+
+def test_a_refused_code_says_when_check_in_is_open_from_the_sites_rules() -> None:
+    words = {lang: refused("unknown", lang, checkin_minutes=(45, 10)) for lang in LANGS}
+    assert words["fi"].startswith("Tällä koodilla ei saa vuoronumeroa nyt.")
+    assert "45 minuuttia ennen" in words["fi"] and "10 minuuttia sen jälkeen" in words["fi"]
+    assert "45 minuter före" in words["sv"] and "10 minuter efter" in words["sv"]
+    assert words["en"].startswith("This code does not give a queue number now.")
+    assert "45 minutes before" in words["en"] and "10 minutes after" in words["en"]
+    for lang, advisor in (("fi", "palveluneuvojalta"), ("sv", "servicerådgivaren"),
+                          ("en", "service advisor")):
+        assert advisor in words[lang]
+
+
+def test_the_controllers_new_refusals_say_what_to_do_in_every_language() -> None:
+    assert "in 40 seconds" in refused("busy", "en", retry_after_s=40)
+    assert "40 sekunnin kuluttua" in refused("busy", "fi", retry_after_s=40)
+    assert "om 40 sekunder" in refused("busy", "sv", retry_after_s=40)
+    attempts = refused("attempts", "en", retry_after_s=30)
+    assert "Too many wrong codes" in attempts and "in 30 seconds" in attempts
+    assert "service advisor" in attempts
+    assert "in a moment" in refused("attempts", "en")  # no wait on the wire: no number
+    assert "hetken kuluttua" in refused("attempts", "fi")
+    for lang in LANGS:
+        assert refused("forbidden", lang) == TEXTS[lang]["refused_forbidden"]
+    assert "cannot give a queue number" in refused("forbidden", "en")
+
+
+def test_wait_words_never_say_one_seconds_and_round_up() -> None:
+    assert wait_words("en", None) == wait_words("en", 1) == "in a moment"
+    assert wait_words("en", 1.2) == "in 2 seconds"
+    assert wait_words("en", 90) == "in 90 seconds"
+    assert wait_words("en", 91) == "in 2 minutes"
+    assert wait_words("fi", 900) == "15 minuutin kuluttua"
+    assert wait_words("sv", 899.5) == "om 15 minuter"
 
 
 def test_the_chord_needs_all_three_modifiers() -> None:

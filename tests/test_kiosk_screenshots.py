@@ -9,9 +9,10 @@ from firmware.site_config import load_site_config
 from firmware.site_model import LANGS
 from tests.conftest import DEMO_SITE
 
-SCREENS = ("start", "appointment", "issuing", "ticket", "not-printed", "refused-early",
-           "refused-unknown", "limit", "more-time", "out-of-order", "large-text",
-           "start-portrait", "printed-ticket")
+SCREENS = ("start", "appointment", "issuing", "ticket", "not-printed", "refused-unknown",
+           "refused-busy", "refused-attempts", "refused-forbidden", "limit", "more-time",
+           "out-of-order", "large-text", "start-portrait", "technician-pin",
+           "technician-pin-locked", "printed-ticket")
 
 
 def test_every_screen_in_every_language(tmp_path) -> None:
@@ -21,3 +22,5 @@ def test_every_screen_in_every_language(tmp_path) -> None:
             assert (tmp_path / f"{screen}-{lang}.png").is_file(), (screen, lang)
     assert pygame.image.load(tmp_path / "start-fi.png").get_size() == (1920, 1080)
     assert pygame.image.load(tmp_path / "start-portrait-fi.png").get_size() == (1080, 1920)
+    # One refusal for every code that does not check in now: no "too early" screen is left.
+    assert not list(tmp_path.glob("refused-early-*")) and not list(tmp_path.glob("refused-late*"))

@@ -6,12 +6,19 @@ ticket: while a ticket is on its way the screen is "issuing" and every other tou
 ignored; a per-kiosk cap per minute asks the customer to wait a moment. A ticket the
 printer could not print is still valid: its number stays on screen with a note, the
 failure goes to `health` (the controller raises `alert/printer`), and the status LED lights.
+
+A refusal from the controller is shown as it concerns the customer, never with details of
+the code that was typed. The technician PIN is guarded (`kiosk_lockdown.PinGuard`): wrong
+PINs slow the next try and then lock the PIN screen; they are logged without the digits and
+counted in `health`.
 """
 
 from __future__ import annotations
 
 import logging
 import math
+import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -29,11 +36,12 @@ from display_driver.kiosk_screen import (
 )
 from firmware import kiosk_faults, kiosk_lockdown
 from firmware.kiosk_keys import KeyPress, PhysicalKeys, StatusLed
+from firmware.kiosk_lockdown import PinAnswer, PinGuard
 from firmware.kiosk_print_worker import PrintWorker
 from firmware.kiosk_rate import TicketRate
 from firmware.kiosk_scanner import Scanned, ScannerReader
 from firmware.kiosk_speech import KioskVoice, said, screen_text
-from firmware.kiosk_texts import LANG_NAMES, text
+from firmware.kiosk_texts import LANG_NAMES, text, wait_words
 from firmware.roles.controller_role import state_of
 from firmware.runtime import Role, Runtime
 from firmware.screen import Screen, touch_position
@@ -48,8 +56,12 @@ from ticket_printer.status import PrinterState
 log = logging.getLogger(__name__)
 
 PIN_MAX = kiosk_lockdown.PIN_MAX
-REFUSALS = {"unknown_appointment": "unknown", "appointment_too_early": "early",
-            "appointment_too_late": "late", "service_closed": "closed"}
+# The controller's refusal codes -> which refused screen (firmware.kiosk_texts "refused_*").
+# Unknown, not yet open and closed codes are one refusal, so a guesser learns nothing.
+REFUSALS = {"unknown_appointment": "unknown", "service_closed": "closed",
+            "rate_limited": "busy", "too_many_attempts": "attempts", "forbidden": "forbidden"}
+WAITS = ("busy", "attempts")  # the refusals that say how long to wait (`retry_after_s`)
+RETRY_MAX_S = 3600  # a longer wait from the wire is not believed: say "a moment" instead
 # A USB keypad or keyboard can stand in for the four physical keys.
 KEYBOARD = {"up": "up", "down": "down", "return": "select", "enter": "select",
             "space": "select", "f1": "help"}
@@ -66,7 +78,8 @@ class KioskRole(Role):
 
     def __init__(self, frames_dir: Path | None = None, lang: str = "fi", *,
                  printer: TicketPrinter | None = None, pin_factory: Any = None,
-                 speaker: Any = None, serial_for_url: Any = None) -> None:
+                 speaker: Any = None, serial_for_url: Any = None,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
         # The hardware seams: tests and the bench pass the libraries' own doubles.
         self.frames_dir = frames_dir
         self.default_lang = lang
@@ -82,6 +95,13 @@ class KioskRole(Role):
         self.unprinted: list[str] = []  # numbers whose slip failed (still valid tickets)
         self.printer_state = PrinterState.UNKNOWN
         self.frames = 0  # frames drawn: an idle kiosk draws none
+        # Real seconds, not the device clock: a demo's fast clock or a clock set by NTP must
+        # not shorten a PIN lockout. Kept across customers: leaving the PIN screen or
+        # waiting for the start screen does not clear it.
+        self._monotonic = monotonic
+        self.pin_guard = PinGuard()
+        self._pin_answer: PinAnswer | None = None
+        self._countdown_timer: Any = None
         self._reset_customer()
 
     def _reset_customer(self) -> None:
@@ -93,6 +113,8 @@ class KioskRole(Role):
         self.message = ""
         self.notice = ""
         self.notice_time = ""
+        self.retry_after_s: int | None = None
+        self._retry_at: float | None = None  # monotonic moment the wait on screen ends
         self.seconds_left: int | None = None
 
     # -- lifecycle --------------------------------------------------------------------------
@@ -204,6 +226,8 @@ class KioskRole(Role):
             if kiosk_lockdown.is_chord(name, kiosk_lockdown.held_modifiers(event.mod)):
                 self._set_phase("pin")
                 self.code = ""
+                self._pin_answer = None
+                self._pin_note()  # a lockout still running says so at once
             return
         if self.phase == "pin" and name.isdigit() and len(name) == 1:
             self.activate(Button(self.screen.surface.get_rect(), "key", None, True, name))
@@ -356,14 +380,20 @@ class KioskRole(Role):
         code = str(error.get("code", ""))
         log.info("issue refused: %s", code)  # the code only: the message may echo input
         self.notice = REFUSALS.get(code, "other")
+        if self.notice == "forbidden":
+            # Not the customer's doing: the site's clients or broker logins are wrong.
+            log.warning("the controller does not let this kiosk issue numbers (forbidden); "
+                        "check the device's login and the site's clients")
         self.notice_time = ""
-        if self.notice == "early" and isinstance(error.get("opens_at"), str):
-            self.notice_time = _clock(error["opens_at"])
-        elif self.notice == "closed":
+        if self.notice == "closed":
             when = _moment(error.get("next_open"))
             self.notice_time = opening_text(when, self.lang, self.runtime.clock.now()) \
                 if when else ""
+        wait = _retry_after(error.get("retry_after_s")) if self.notice in WAITS else None
+        self.retry_after_s = wait
+        self._retry_at = None if wait is None else self._monotonic() + wait
         self._set_phase("refused")
+        self._arm_countdown()
 
     # -- printing ---------------------------------------------------------------------------
 
@@ -400,14 +430,73 @@ class KioskRole(Role):
     # -- technician -------------------------------------------------------------------------
 
     def _check_pin(self) -> None:
-        pin, self.code = self.code, ""
-        if kiosk_lockdown.verify_pin(pin, self.config.technician_pin_hash):
+        pin, self.code = self.code, ""  # the digits go at once and are never logged
+        guard = self.pin_guard
+        now_s = self._monotonic()
+        answer = guard.try_pin(pin, self.config.technician_pin_hash, now_s)
+        self._pin_answer = answer
+        if answer is PinAnswer.OK:
             log.warning("technician left the kiosk with the PIN")
             self.runtime.request_stop("technician exit")
+            return
+        if answer is PinAnswer.WRONG:
+            if guard.locked_out(now_s):
+                log.error("wrong technician PIN %d times in a row: no PIN is checked for "
+                          "%.0f minutes", guard.failures, guard.lockout_s / 60)
+            else:
+                log.warning("wrong technician PIN (%d in a row)", guard.failures)
+            self.runtime.publish_health()  # the service team sees tries as they happen
+        elif answer is PinAnswer.TOO_SHORT:
+            log.info("technician PIN shorter than %d digits: not checked",
+                     kiosk_lockdown.PIN_MIN)
         else:
-            log.warning("wrong technician PIN")
+            log.info("technician PIN not checked: %s", answer.value)
+        self._pin_note()
+
+    def _pin_note(self) -> None:
+        """The line under the PIN field: how long to wait, if the guard says so."""
+        now_s = self._monotonic()
+        wait = self.pin_guard.wait_s(now_s)
+        if self.pin_guard.locked_out(now_s):
+            self.message = text(self.lang, "pin_locked", wait=wait_words(self.lang, wait))
+        elif wait > 0:
+            self.message = text(self.lang, "pin_wait", wait=wait_words(self.lang, wait))
+        elif self._pin_answer is PinAnswer.TOO_SHORT:
+            self.message = text(self.lang, "pin_short", n=kiosk_lockdown.PIN_MIN)
+        elif self._pin_answer in (PinAnswer.WRONG, PinAnswer.WAIT, PinAnswer.LOCKED):
             self.message = text(self.lang, "pin_wrong")
+        else:
+            self.message = ""
+        self.dirty = True
+        self._arm_countdown()
+
+    # -- waits on screen --------------------------------------------------------------------
+
+    def _wait_left(self) -> float:
+        """Seconds of the wait the current screen shows (0: none)."""
+        if self.phase == "pin":
+            return self.pin_guard.wait_s(self._monotonic())
+        if self.phase == "refused" and self._retry_at is not None:
+            return max(0.0, self._retry_at - self._monotonic())
+        return 0.0
+
+    def _arm_countdown(self) -> None:
+        # A screen that says "in 40 seconds" is redrawn as the seconds go, so it stays true.
+        if self._countdown_timer is not None:
+            self._countdown_timer.cancel()
+        self._countdown_timer = None
+        left = self._wait_left()
+        if left > 0 and hasattr(self, "runtime"):
+            self._countdown_timer = self.runtime.call_later(min(1.0, left), self._count_down)
+
+    def _count_down(self) -> None:
+        self._countdown_timer = None
+        if self.phase == "pin":
+            self._pin_note()
+        elif self.phase == "refused" and self._retry_at is not None:
+            self.retry_after_s = math.ceil(self._wait_left())
             self.dirty = True
+            self._arm_countdown()
 
     # -- phases, timeouts -------------------------------------------------------------------
 
@@ -500,7 +589,10 @@ class KioskRole(Role):
             now=self.runtime.clock.now(), focus=self.focus, large=self.large,
             speech=self.voice.enabled, code=self.code, notice=self.notice,
             notice_time=self.notice_time, seconds_left=self.seconds_left,
-            min_target_px=self.target_px)
+            min_target_px=self.target_px,
+            checkin_minutes=(config.rules.appointment_early_minutes,
+                             config.rules.appointment_late_minutes),
+            retry_after_s=self.retry_after_s)
 
     def render(self) -> None:
         if not self.dirty:
@@ -532,6 +624,10 @@ class KioskRole(Role):
         }
         if getattr(self, "scanner", None) is not None:
             report["scanner"] = {"state": "error" if self.scanner.problem else "ok"}
+        guard = self.pin_guard
+        # Counts only: someone trying PINs at the kiosk is for the service team to know.
+        report["technician_pin"] = {"failed": guard.failed_total, "lockouts": guard.lockouts,
+                                    "locked": guard.locked_out(self._monotonic())}
         return report
 
 
@@ -539,6 +635,15 @@ def _replace(ticket: KioskTicket, **changes: Any) -> KioskTicket:
     import dataclasses
 
     return dataclasses.replace(ticket, **changes)
+
+
+def _retry_after(value: Any) -> int | None:
+    """`retry_after_s` from the wire: whole seconds to show, or None when not believable."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if not 0 < value <= RETRY_MAX_S:  # also NaN
+        return None
+    return math.ceil(value)
 
 
 def _moment(value: Any) -> datetime | None:

@@ -17,6 +17,8 @@ from escpos.printer import Dummy
 
 from display_driver.kiosk_screen import KioskTicket, KioskView, render_kiosk
 from display_driver.png import offscreen_surface, save_png
+from firmware.kiosk_lockdown import LOCKOUT_S
+from firmware.kiosk_texts import text, wait_words
 from firmware.local_queue import LocalQueue
 from firmware.roles.kiosk_role import kiosk_services, min_target_px
 from firmware.site_model import LANGS, SiteConfig
@@ -69,27 +71,10 @@ def main(config: SiteConfig, out: Path) -> int:
         shown = KioskTicket(ticket.get("number", "K001"), name, int(ticket.get("ahead", 2)),
                             ticket.get("eta_minutes"))
         base = KioskView(config.site.name.get(lang), services, "start", None, "", lang, now,
-                         min_target_px=target)
-        views = {
-            "start": base,
-            "appointment": dataclasses.replace(base, phase="code", code="AB12"),
-            "issuing": dataclasses.replace(base, phase="issuing"),
-            "ticket": dataclasses.replace(base, phase="ticket", ticket=shown),
-            "ticket-appointment": dataclasses.replace(
-                base, phase="ticket", ticket=dataclasses.replace(shown, appointment_at="10.30")),
-            "not-printed": dataclasses.replace(
-                base, phase="ticket", ticket=dataclasses.replace(shown, printed=False)),
-            "refused-early": dataclasses.replace(base, phase="refused", notice="early",
-                                                 notice_time="11.30"),
-            "refused-unknown": dataclasses.replace(base, phase="refused", notice="unknown"),
-            "limit": dataclasses.replace(base, phase="limit"),
-            "more-time": dataclasses.replace(base, phase="ticket", ticket=shown,
-                                             seconds_left=12),
-            "out-of-order": dataclasses.replace(base, phase="error"),
-            "large-text": dataclasses.replace(base, large=True, speech=True, focus=3),
-            "keys-focus": dataclasses.replace(base, focus=3, speech=True),
-            "technician-pin": dataclasses.replace(base, phase="pin", code="12"),
-        }
+                         min_target_px=target,
+                         checkin_minutes=(config.rules.appointment_early_minutes,
+                                          config.rules.appointment_late_minutes))
+        views = _views(base, shown)
         for key, view in views.items():
             shoot(f"{key}-{lang}", view)
         portrait = (min(size), max(size))
@@ -100,6 +85,36 @@ def main(config: SiteConfig, out: Path) -> int:
         written.append(_ticket_preview(config, ticket, lang, out, device))
     print(f"wrote {len(written)} pictures to {out}")
     return 0
+
+
+def _views(base: KioskView, shown: KioskTicket) -> dict[str, KioskView]:
+    """Every kiosk screen by its file name, from the start screen of one language."""
+    refused = dataclasses.replace(base, phase="refused")
+    locked = text(base.lang, "pin_locked", wait=wait_words(base.lang, LOCKOUT_S))
+    return {
+        "start": base,
+        "appointment": dataclasses.replace(base, phase="code", code="AB12"),
+        "issuing": dataclasses.replace(base, phase="issuing"),
+        "ticket": dataclasses.replace(base, phase="ticket", ticket=shown),
+        "ticket-appointment": dataclasses.replace(
+            base, phase="ticket", ticket=dataclasses.replace(shown, appointment_at="10.30")),
+        "not-printed": dataclasses.replace(
+            base, phase="ticket", ticket=dataclasses.replace(shown, printed=False)),
+        # One refusal for unknown, not yet open and closed codes alike.
+        "refused-unknown": dataclasses.replace(refused, notice="unknown"),
+        "refused-busy": dataclasses.replace(refused, notice="busy", retry_after_s=40),
+        "refused-attempts": dataclasses.replace(refused, notice="attempts",
+                                                retry_after_s=45),
+        "refused-forbidden": dataclasses.replace(refused, notice="forbidden"),
+        "limit": dataclasses.replace(base, phase="limit"),
+        "more-time": dataclasses.replace(base, phase="ticket", ticket=shown,
+                                         seconds_left=12),
+        "out-of-order": dataclasses.replace(base, phase="error"),
+        "large-text": dataclasses.replace(base, large=True, speech=True, focus=3),
+        "keys-focus": dataclasses.replace(base, focus=3, speech=True),
+        "technician-pin": dataclasses.replace(base, phase="pin", code="12"),
+        "technician-pin-locked": dataclasses.replace(base, phase="pin", message=locked),
+    }
 
 
 def _ticket_preview(config: SiteConfig, ticket: dict, lang: str, out: Path,
