@@ -17,18 +17,22 @@ from typing import Any
 from firmware.appointment_store import AppointmentStore
 from firmware.clock import Clock
 from firmware.core import estimate, rules, service_hours, snapshot
-from firmware.core.appointments import check_in
+from firmware.core.appointments import Appointment, check_in
 from firmware.core.errors import ErrorCode, Refusal
 from firmware.core.events import Event, EventType
 from firmware.core.queue import QueueState, fold
+from firmware.kiosk_rate import TicketRate
 from firmware.ledger import Ledger
 from firmware.site_model import SiteConfig
-from mqtt_bridge import topics
+from mqtt_bridge import clients, topics
 from mqtt_bridge.payloads import Command
 
 log = logging.getLogger(__name__)
 
 CALL_EVENTS = (EventType.TICKET_CALLED, EventType.TICKET_RECALLED)
+# Wrong appointment codes one kiosk may try in a minute: plenty for a customer who mistypes,
+# and with codes of 8 or more characters far too few to guess one.
+CODE_TRIES_PER_MINUTE = 5
 
 
 @dataclass
@@ -54,6 +58,7 @@ class Controller:
         new_id: Callable[[], str] = _new_id,
         events_topic: str | None = None,
         clock_sure: Callable[[], bool | None] = lambda: True,
+        strict: bool = False,
     ) -> None:
         self.config = config
         self.events_topic = events_topic  # with it, every event also goes to the outbox
@@ -64,6 +69,12 @@ class Controller:
         # that booted offline): events made then are marked so the statistics can tell.
         self.clock_sure = clock_sure
         self.appointments = AppointmentStore(ledger)
+        # Strict (the broker checks logins): only the site's own clients may command. On an
+        # open development broker anyone may publish anything, so a stranger is let through.
+        self.strict = strict
+        self.clients = clients.site_clients(config)
+        self._issue_rates: dict[str, TicketRate] = {}  # per kiosk; in memory, as on screen
+        self._code_tries: dict[str, TicketRate] = {}  # wrong appointment codes per client
         self.pending_events: list[Event] = []  # appended outside a command (day's end)
         now = clock.now()
         today = self._service_day(now)
@@ -139,11 +150,18 @@ class Controller:
         now = self.clock.now()
         self._roll_day(now)
         try:
-            decisions, response = self._decide(command, now)
+            sender = self.authorize(command)
+            decisions, response = self._decide(command, sender, now)
         except Refusal as refusal:
-            log.info("refused %s: %s", command.name, refusal.message)
+            log.info("refused %s from %s: %s", command.name, command.client or "a stranger",
+                     refusal.message)
             response = refusal.to_wire()
-            self.ledger.append([], (command.request_id, command.name, response), now)
+            self.ledger.remember_quiet(command.request_id, command.name, response, now,
+                                       self.state.day)
+            return Outcome(response)
+        if not decisions:  # an empty call, a second check-in: kept only for retries
+            self.ledger.remember_quiet(command.request_id, command.name, response, now,
+                                       self.state.day)
             return Outcome(response)
         events = [Event(self.new_id(), d.type, now, self.state.day, self._marked(d.data))
                   for d in decisions]
@@ -153,15 +171,34 @@ class Controller:
             self.state.apply(event)
         return Outcome(response, stored)
 
+    def authorize(self, command: Command) -> clients.Client | None:
+        """The client that asks, if it may (None: a stranger on an open broker)."""
+        client = self.clients.get(command.client or "")
+        if client is None:
+            if self.strict:
+                raise Refusal(ErrorCode.FORBIDDEN, f"'{command.client}' is not a client of "
+                              "this site; send commands on cmd/{command}/{client} with the "
+                              "site's own login")
+            return None
+        why = clients.refusal(client, command)
+        if why is not None:
+            raise Refusal(ErrorCode.FORBIDDEN, why)
+        return client
+
+    def refusal_counts(self) -> dict[str, int]:
+        return self.ledger.refusal_counts(self.state.day)
+
     # -- per command ------------------------------------------------------------------------
 
     def _decide(
-        self, command: Command, now: datetime
+        self, command: Command, sender: clients.Client | None, now: datetime
     ) -> tuple[list[rules.Decision], dict[str, Any]]:
         body, state, config = command.body, self.state, self.config
         name = command.name
         if name == topics.ISSUE:
-            return self._issue(body, now)
+            if sender is not None:  # the kiosk the broker vouches for, not what it says
+                body = {**body, "device": sender.name}
+            return self._issue(body, sender, now)
         if name == topics.CALL:
             call_id = self.new_id()
             if body.get("ticket"):
@@ -189,12 +226,15 @@ class Controller:
             raise Refusal(ErrorCode.BAD_REQUEST, f"command '{name}' is not handled here")
         return [decision], {"ok": True, "ticket": self._ticket_after(decision)}
 
-    def _issue(self, body: dict[str, Any], now: datetime) -> tuple[list[rules.Decision],
-                                                                 dict[str, Any]]:
+    def _issue(self, body: dict[str, Any], sender: clients.Client | None,
+               now: datetime) -> tuple[list[rules.Decision], dict[str, Any]]:
+        rate = self._issue_rate(sender)
+        if rate is not None and not rate.allows(now.timestamp()):
+            raise Refusal(ErrorCode.RATE_LIMITED, "many numbers were just taken at this kiosk; "
+                          "please wait a moment", retry_after_s=_seconds(rate, now))
         appointment = None
         if body.get("appointment"):
-            appointment = check_in(self.appointments.for_day(self.state.day),
-                                   body["appointment"], now, self.config.rules)
+            appointment = self._check_in(body["appointment"], sender, now)
             earlier = next((t for t in self.state.tickets.values()
                             if t.appointment_id == appointment.id), None)
             if earlier is not None:
@@ -206,6 +246,8 @@ class Controller:
                                appointment_at=appointment.at if appointment else None)
         if appointment is not None:
             decision.data["appointment_id"] = appointment.id
+        if rate is not None:
+            rate.record(now.timestamp())
         ahead = self.state.waiting_count(service_id)  # the new ticket joins at the end
         wait = estimate.expected_wait(self.state, self.config, service_id, now)
         span = estimate.eta_range(wait)
@@ -221,6 +263,32 @@ class Controller:
         if appointment is not None:
             ticket["appointment_at"] = appointment.at.isoformat(timespec="minutes")
         return [decision], {"ok": True, "ticket": ticket}
+
+    def _issue_rate(self, sender: clients.Client | None) -> TicketRate | None:
+        """The ticket cap of a kiosk, the same as on its screen (a stranger has none)."""
+        if sender is None or not sender.kiosk:
+            return None
+        if sender.name not in self._issue_rates:
+            device = self.config.device(sender.name)
+            per_minute = device.kiosk.tickets_per_minute if device else 6
+            self._issue_rates[sender.name] = TicketRate(per_minute)
+        return self._issue_rates[sender.name]
+
+    def _check_in(self, code: str, sender: clients.Client | None,
+                  now: datetime) -> Appointment:
+        """An appointment by its code, with wrong codes counted per client: guessing stops."""
+        tries = self._code_tries.setdefault(sender.name if sender else "",
+                                            TicketRate(CODE_TRIES_PER_MINUTE))
+        if not tries.allows(now.timestamp()):
+            raise Refusal(ErrorCode.TOO_MANY_ATTEMPTS, "too many wrong codes were tried here; "
+                          "please wait a moment or ask the service advisor",
+                          retry_after_s=_seconds(tries, now))
+        try:
+            return check_in(self.appointments.for_day(self.state.day), code, now,
+                            self.config.rules)
+        except Refusal:
+            tries.record(now.timestamp())
+            raise
 
     def _answer_call(self, decisions: list[rules.Decision], now: datetime) -> dict[str, Any]:
         called = next((d for d in decisions if d.type in CALL_EVENTS), None)
@@ -251,3 +319,7 @@ class Controller:
         if decision.type is EventType.TICKET_TRANSFERRED:
             wire.update(service=decision.data["to_service"], room=None, call_id=None)
         return wire
+
+
+def _seconds(rate: TicketRate, now: datetime) -> int:
+    return max(1, round(rate.wait_s(now.timestamp())))

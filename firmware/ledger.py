@@ -4,6 +4,10 @@ Every event is committed (WAL, synchronous=FULL: a committed ticket survives a p
 before anyone is told about it. The answer to each command is stored in the same
 transaction under its `request_id`, so a command retried by a client — even across a
 controller restart — gets the first answer again and changes nothing.
+
+Answers that changed nothing (refusals, a call to an empty queue) are kept apart and only
+the last QUIET_KEPT of them: a client that floods the controller with refused commands
+must not fill the SD card. Refusals are still counted, per day and code.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from typing import Any
 import sqlite_utils
 
 from firmware.core.events import Event, EventType
+
+QUIET_KEPT = 5000  # answers without events kept for retries; far more than minutes of retries
 
 
 class Ledger:
@@ -53,6 +59,13 @@ class Ledger:
                 {"request_id": str, "command": str, "response": str, "at": str},
                 pk="request_id",
             )
+        if "quiet_requests" not in self.db.table_names():
+            # Ever-growing ids, so the oldest go with one range delete on the primary key.
+            self.db.execute("CREATE TABLE quiet_requests (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                            " request_id TEXT UNIQUE, command TEXT, response TEXT, at TEXT)")
+        if "refusals" not in self.db.table_names():
+            self.db["refusals"].create({"day": str, "code": str, "count": int},
+                                       pk=("day", "code"))
 
     def close(self) -> None:
         self.db.close()
@@ -64,10 +77,42 @@ class Ledger:
 
     def answered(self, request_id: str) -> dict[str, Any] | None:
         """The stored answer to a request already handled, or None."""
-        row = self.db.execute(
-            "SELECT response FROM requests WHERE request_id = ?", [request_id]
-        ).fetchone()
-        return json.loads(row[0]) if row else None
+        for table in ("requests", "quiet_requests"):
+            row = self.db.execute(
+                f"SELECT response FROM {table} WHERE request_id = ?", [request_id]
+            ).fetchone()
+            if row:
+                return json.loads(row[0])
+        return None
+
+    def remember_quiet(self, request_id: str, command: str, response: dict[str, Any],
+                       at: datetime, day: str) -> None:
+        """Keep an answer that changed nothing, for retries; count it if it is a refusal."""
+        with self.db.atomic():
+            cursor = self.db.execute(
+                "INSERT OR REPLACE INTO quiet_requests (request_id, command, response, at) "
+                "VALUES (?, ?, ?, ?)",
+                [request_id, command, json.dumps(response, ensure_ascii=False),
+                 at.isoformat(timespec="seconds")])
+            self.db.execute("DELETE FROM quiet_requests WHERE id <= ?",
+                            [int(cursor.lastrowid or 0) - QUIET_KEPT])
+            error = response.get("error")
+            if not response.get("ok") and isinstance(error, dict):
+                self._count_refusal(day, str(error.get("code")))
+
+    def count_refusal(self, day: str, code: str) -> None:
+        """Count a refusal that left no answer to keep (a forbidden reply topic, say)."""
+        with self.db.atomic():
+            self._count_refusal(day, code)
+
+    def _count_refusal(self, day: str, code: str) -> None:
+        self.db.execute("INSERT INTO refusals (day, code, count) VALUES (?, ?, 1) "
+                        "ON CONFLICT (day, code) DO UPDATE SET count = count + 1", [day, code])
+
+    def refusal_counts(self, day: str) -> dict[str, int]:
+        rows = self.db.execute("SELECT code, count FROM refusals WHERE day = ? ORDER BY code",
+                               [day])
+        return {code: count for code, count in rows.fetchall()}
 
     def append(
         self,

@@ -28,7 +28,7 @@ class BrokerUnreachable(ConnectionError):
 class BlockingClient:
     def __init__(
         self, host: str, port: int, site: str, client: str | None = None,
-        username: str = "", password: str = "",
+        username: str = "", password: str = "", client_id: str | None = None,
     ) -> None:
         self.site = site
         self.client_name = client or f"cli-{uuid.uuid4().hex[:8]}"
@@ -40,7 +40,7 @@ class BlockingClient:
         self._mqtt = mqtt.Client(
             # A client id of its own, so a console never pushes a device off the broker.
             CallbackAPIVersion.VERSION2,
-            client_id=f"piste-{site}-{self.client_name}-{uuid.uuid4().hex[:6]}",
+            client_id=client_id or f"piste-{site}-{self.client_name}-{uuid.uuid4().hex[:6]}",
             protocol=mqtt.MQTTv5,
         )
         if username:
@@ -86,7 +86,8 @@ class BlockingClient:
         props.CorrelationData = correlation
         try:
             self._mqtt.publish(
-                topics.command(self.site, command), json.dumps(body).encode(), qos=1,
+                topics.command(self.site, command, self.client_name), json.dumps(body).encode(),
+                qos=1,
                 properties=props,
             )
             return answers.get(timeout=timeout)

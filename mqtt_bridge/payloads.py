@@ -17,6 +17,7 @@ from mqtt_bridge import topics
 MAX_PAYLOAD_BYTES = 16 * 1024
 ID_PATTERN = re.compile(r"^[a-z0-9-]{1,32}$")
 REQUEST_ID_MAX = 64
+SEQ_MAX = 2**63 - 1  # the largest integer SQLite stores: a seq is never above it
 LANGS = ("fi", "sv", "en")
 
 
@@ -29,6 +30,7 @@ class Command:
     name: str  # one of topics.COMMANDS
     request_id: str
     body: dict[str, Any] = field(default_factory=dict)  # only the validated fields
+    client: str | None = None  # who asked, as the broker vouches for it (None: not known)
 
 
 def decode_json_object(raw: bytes) -> dict[str, Any]:
@@ -80,7 +82,7 @@ def _ticket_number(body: dict[str, Any]) -> str:
     return value
 
 
-def parse_command(name: str, raw: bytes) -> Command:
+def parse_command(name: str, raw: bytes, client: str | None = None) -> Command:
     """Validate a command payload; raises BadRequest with a message for the client."""
     if name not in topics.COMMANDS:
         raise BadRequest(f"unknown command '{name}'")
@@ -119,10 +121,11 @@ def parse_command(name: str, raw: bytes) -> Command:
         fields["ticket"] = _ticket_number(body)
     elif name == topics.REPLAY:
         from_seq = body.get("from_seq")
-        if not isinstance(from_seq, int) or isinstance(from_seq, bool) or from_seq < 0:
-            raise BadRequest("'from_seq' must be a whole number ≥ 0")
+        if (not isinstance(from_seq, int) or isinstance(from_seq, bool)
+                or not 0 <= from_seq <= SEQ_MAX):
+            raise BadRequest(f"'from_seq' must be a whole number from 0 to {SEQ_MAX}")
         fields["from_seq"] = from_seq
-    return Command(name=name, request_id=request_id, body=fields)
+    return Command(name=name, request_id=request_id, body=fields, client=client)
 
 
 def encode(payload: dict[str, Any]) -> bytes:

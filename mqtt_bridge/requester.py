@@ -46,6 +46,7 @@ class Requester:
         call_later: Callable[[float, Callable[[], None]], Any],
     ) -> None:
         self.site = site
+        self.client = client
         self.reply_topic = topics.reply(site, client)
         self._publish = publish
         self._call_later = call_later
@@ -72,7 +73,7 @@ class Requester:
         pending.attempts_left -= 1
         payload = json.dumps(pending.body, ensure_ascii=False).encode()
         self._publish(
-            topics.command(self.site, pending.command),
+            topics.command(self.site, pending.command, self.client),
             payload,
             qos=1,
             response_topic=self.reply_topic,

@@ -6,6 +6,8 @@ always single, wildcard-free topic levels.
 
 from __future__ import annotations
 
+import re
+
 PREFIX = "piste/v1"
 
 # Command names as they appear after `cmd/` in the topic.
@@ -21,6 +23,8 @@ REPLAY = "events/replay"
 COMMANDS: tuple[str, ...] = (
     ISSUE, CALL, RECALL, NO_SHOW, COMPLETE, TRANSFER, CANCEL, REINSTATE, REPLAY,
 )
+# Site, device, room and client names: one topic level, never a wildcard.
+ID_PATTERN = re.compile(r"[a-z0-9-]{1,32}")
 
 
 def site_root(site: str) -> str:
@@ -43,8 +47,11 @@ def queue_events(site: str) -> str:
     return f"{PREFIX}/{site}/queue/events"
 
 
-def command(site: str, name: str) -> str:
-    return f"{PREFIX}/{site}/cmd/{name}"
+def command(site: str, name: str, client: str | None = None) -> str:
+    """A command's topic. With `client`, the sender's name as the last level: the broker's
+    ACL lets each user publish only under its own name, so the controller knows who asked."""
+    base = f"{PREFIX}/{site}/cmd/{name}"
+    return f"{base}/{client}" if client else base
 
 
 def command_filter(site: str) -> str:
@@ -53,11 +60,33 @@ def command_filter(site: str) -> str:
 
 def command_name(site: str, topic: str) -> str | None:
     """The command a topic names (`ticket/issue`), or None if it is no command topic."""
+    parsed = parse_command_topic(site, topic)
+    return parsed[0] if parsed else None
+
+
+def parse_command_topic(site: str, topic: str) -> tuple[str, str | None] | None:
+    """(command, sender) of a command topic: `cmd/ticket/call/room-1` is ("ticket/call",
+    "room-1"), the bare v1 form `cmd/ticket/call` has no sender. None: no command topic."""
     head = f"{PREFIX}/{site}/cmd/"
     if not topic.startswith(head):
         return None
-    name = topic[len(head) :]
-    return name if name in COMMANDS else None
+    rest = topic[len(head) :]
+    if rest in COMMANDS:
+        return rest, None
+    name, _, client = rest.rpartition("/")
+    if name in COMMANDS and ID_PATTERN.fullmatch(client):
+        return name, client
+    return None
+
+
+def reply_client(site: str, topic: str) -> str | None:
+    """The client a `reply/{client}` topic belongs to, or None for any other topic (another
+    device's status, the queue state, a wildcard, a deeper level)."""
+    head = f"{PREFIX}/{site}/reply/"
+    if not topic.startswith(head):
+        return None
+    client = topic[len(head) :]
+    return client if ID_PATTERN.fullmatch(client) else None
 
 
 def reply(site: str, client: str) -> str:

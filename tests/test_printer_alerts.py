@@ -11,6 +11,7 @@ from firmware.clock import ManualClock
 from firmware.core.device_faults import PrinterWatch
 from firmware.roles.controller_role import ControllerRole
 from firmware.runtime import Runtime
+from firmware.site_model import Device
 from mqtt_bridge import topics
 from mqtt_bridge.blocking import BlockingClient
 from tests.helpers import RunningDevice, wait_for
@@ -20,7 +21,8 @@ from tests.site_factory import MONDAY, at, small_site
 def test_paper_out_is_recorded_and_alerted_then_cleared(broker, tmp_path) -> None:
     config = small_site()
     config = dataclasses.replace(config, site=dataclasses.replace(
-        config.site, id=f"t-{uuid.uuid4().hex[:8]}"))
+        config.site, id=f"t-{uuid.uuid4().hex[:8]}"),
+        devices=(*config.devices, Device("kiosk-2", ("kiosk",))))
     site = config.site.id
     device = dataclasses.replace(config.device("lobby-1"), roles=("controller",))
     role = ControllerRole()

@@ -7,8 +7,12 @@ allowed to write `alert/...`) records each change into a fault in the ledger as
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
+
+DETAIL_MAX = 120  # characters of a device's own words that reach an alert
+TICKET_NUMBER = re.compile(r"[A-Z]?\d{1,3}")
 
 FAULTS = {"paper_low": "warning", "paper_out": "critical", "cover_open": "critical",
           "offline": "critical"}
@@ -67,7 +71,17 @@ class PrinterWatch:
         if state == previous or (previous is None and state in FINE):
             return None
         unprinted = printer.get("last_unprinted") if state in FAULTS else None
-        detail = printer.get("detail")
-        return PrinterChange(device, state, previous,
-                             unprinted if isinstance(unprinted, str) else None,
-                             detail if isinstance(detail, str) else "")
+        if not (isinstance(unprinted, str) and TICKET_NUMBER.fullmatch(unprinted)):
+            unprinted = None
+        return PrinterChange(device, state, previous, unprinted, clean_detail(
+            printer.get("detail")))
+
+
+def clean_detail(value: Any) -> str:
+    """A device's own words for the staff, as one short line of printable text: a device's
+    health must not smuggle long or control-laden text into the staff's alerts."""
+    if not isinstance(value, str):
+        return ""
+    printable = "".join(ch if ch.isprintable() else " " for ch in value)
+    line = " ".join(printable.split())
+    return line if len(line) <= DETAIL_MAX else line[: DETAIL_MAX - 1] + "…"

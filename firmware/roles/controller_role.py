@@ -24,7 +24,7 @@ from firmware.outbox_pump import OutboxPump
 from firmware.runtime import Role, Runtime
 from mqtt_bridge import topics
 from mqtt_bridge.link import Incoming
-from mqtt_bridge.payloads import BadRequest, encode, parse_command
+from mqtt_bridge.payloads import BadRequest, Command, encode, parse_command
 
 log = logging.getLogger(__name__)
 
@@ -45,9 +45,12 @@ class ControllerRole(Role):
         super().start(runtime)
         path = self._ledger_path or runtime.data_dir / "ledger.sqlite"
         self.ledger = Ledger(path)
+        # A controller that logs in to its broker runs against the production ACL: it takes
+        # commands only from the site's own clients, by the name the broker vouches for.
         self.controller = Controller(runtime.config, self.ledger, runtime.clock,
                                      events_topic=topics.queue_events(runtime.site),
-                                     clock_sure=_clock_check(runtime.clock))
+                                     clock_sure=_clock_check(runtime.clock),
+                                     strict=bool(runtime.config.broker.username))
         self.outbox = OutboxPump(self.ledger, runtime.link.publish,
                                  lambda: runtime.link.connected)
         self.congestion = CongestionMonitor(runtime.config.rules)
@@ -83,33 +86,61 @@ class ControllerRole(Role):
     # -- commands -------------------------------------------------------------------------
 
     def on_message(self, message: Incoming) -> None:
-        name = topics.command_name(self.runtime.site, message.topic)
-        if name is None:
+        parsed = topics.parse_command_topic(self.runtime.site, message.topic)
+        if parsed is None:
             from firmware.roles.room_role import record_occupancy
 
             if not record_occupancy(self, message):  # a room's occupancy: the ledger
                 self._maybe_health(message)
             return
+        name, topic_client = parsed
+        reply_to = self._reply_topic(message, topic_client)
+        if message.response_topic and reply_to is None:
+            self._refuse_reply_topic(message, topic_client)
+            return
+        # The name in the topic is the one the broker vouches for. Only on an open broker
+        # (no logins) does the bare v1 topic with a reply topic say who asks.
+        sender = topic_client or (None if self.controller.strict
+                                  else topics.reply_client(self.runtime.site, reply_to or ""))
         try:
-            command = parse_command(name, message.payload)
+            command = parse_command(name, message.payload, sender)
         except BadRequest as exc:
             log.warning("bad request on %s: %s", message.topic, exc)
-            self._answer(message, Refusal(ErrorCode.BAD_REQUEST, str(exc)).to_wire())
+            self._answer(reply_to, message, Refusal(ErrorCode.BAD_REQUEST, str(exc)).to_wire())
             return
         if name == topics.REPLAY:
-            self._replay(message, command.body["from_seq"])
+            self._replay(reply_to, message, command)
             return
         try:
             outcome = self.controller.handle(command)
         except Exception:
             # The ledger did not take it; nothing changed. Say so instead of going silent.
             log.exception("could not handle %s", name)
-            self._answer(message, Refusal(ErrorCode.INTERNAL, "the controller failed; "
-                                          "nothing was changed, try again").to_wire())
+            self._answer(reply_to, message, Refusal(ErrorCode.INTERNAL, "the controller failed; "
+                                                    "nothing was changed, try again").to_wire())
             return
-        self._answer(message, outcome.response)
+        self._answer(reply_to, message, outcome.response)
         if outcome.changed:
             self._state_dirty = True
+
+    def _reply_topic(self, message: Incoming, topic_client: str | None) -> str | None:
+        """Where the answer may go: only `reply/{client}` of the client that asks."""
+        owner = topics.reply_client(self.runtime.site, message.response_topic or "")
+        if owner is not None and (topic_client is None or owner == topic_client):
+            return message.response_topic
+        return None
+
+    def _refuse_reply_topic(self, message: Incoming, topic_client: str | None) -> None:
+        """A request that wants its answer elsewhere (a display's status, the queue state,
+        another client's replies, a wildcard) is not carried out; only the sender the topic
+        names hears of it, on its own reply topic."""
+        log.warning("refused a command on %s that wanted its answer on %r", message.topic,
+                    (message.response_topic or "")[:120])
+        self.ledger.count_refusal(self.controller.state.day, str(ErrorCode.FORBIDDEN))
+        if topic_client is not None:
+            refusal = Refusal(ErrorCode.FORBIDDEN, "answers go only to the asking client's "
+                              "own reply topic").to_wire()
+            self._answer(topics.reply(self.runtime.site, topic_client), message, refusal)
 
     def _maybe_health(self, message: Incoming) -> None:
         """A kiosk's printer changed state: into the ledger, and an alert for the staff."""
@@ -117,6 +148,9 @@ class ControllerRole(Role):
         if not (message.topic.startswith(prefix) and message.topic.endswith("/health")):
             return
         device = message.topic[len(prefix):-len("/health")]
+        client = self.controller.clients.get(device)
+        if client is None or not client.printer:
+            return  # only a kiosk with a printer speaks of printers (not a display's health)
         change = self.printers.update(device, state_of(message.payload))
         if change is None:
             return
@@ -133,28 +167,32 @@ class ControllerRole(Role):
         self.ledger.outbox_add(topics.alert(self.runtime.site, "printer"), encode(alert))
         log.warning("printer of %s: %s", device, change.state)
 
-    def _answer(self, message: Incoming, response: dict[str, Any]) -> None:
-        if not message.response_topic:
+    def _answer(self, reply_to: str | None, message: Incoming,
+                response: dict[str, Any]) -> None:
+        if not reply_to:
             return
-        self.runtime.link.publish(
-            message.response_topic,
-            encode(response),
-            qos=1,
-            correlation=message.correlation,
-        )
+        self.runtime.link.publish(reply_to, encode(response), qos=1,
+                                  correlation=message.correlation)
 
-    def _replay(self, message: Incoming, from_seq: int) -> None:
+    def _replay(self, reply_to: str | None, message: Incoming, command: Command) -> None:
         """Publish the ledger's events again from a seq, for a collector that saw a gap.
 
         Straight from the ledger (not through the outbox): a replay that is cut off by an
         outage is simply asked for again.
         """
+        try:
+            self.controller.authorize(command)
+        except Refusal as refusal:
+            self.ledger.count_refusal(self.controller.state.day, str(refusal.code))
+            self._answer(reply_to, message, refusal.to_wire())
+            return
+        from_seq = command.body["from_seq"]
         count = 0
         last = from_seq - 1
         for event in self.ledger.events_from(from_seq, limit=REPLAY_LIMIT):
             self.runtime.publish_json(topics.queue_events(self.runtime.site), event.to_wire())
             count, last = count + 1, event.seq
-        self._answer(message, {"ok": True, "replayed": count, "last_seq": last})
+        self._answer(reply_to, message, {"ok": True, "replayed": count, "last_seq": last})
 
     # -- publishing, once per turn of the loop ----------------------------------------------
 
@@ -189,7 +227,8 @@ class ControllerRole(Role):
 
     def health(self) -> dict[str, Any]:
         return {"controller": {"seq": self.controller.state.seq,
-                               "outbox": self.outbox.backlog}}
+                               "outbox": self.outbox.backlog,
+                               "refusals_today": self.controller.refusal_counts()}}
 
 
 def _clock_check(clock: Any) -> Any:

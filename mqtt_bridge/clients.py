@@ -1,0 +1,68 @@
+"""Who may ask the controller what: one table for the broker's ACL and the controller.
+
+Every client of a site has a name: a device's id, `clerk-{room}` for a room's clerk console,
+`collector` and `technician`. In production the broker binds each connection to its user
+name and lets it publish commands only on `cmd/{command}/{its name}`, so the controller can
+trust the name in the topic and check here what that client may do: a kiosk issues tickets,
+a room unit and a clerk act for their own room only, the collector replays events.
+Pure: no paho, no broker; the ACL generator and the controller both read this table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from firmware.site_model import SiteConfig
+from mqtt_bridge import topics
+from mqtt_bridge.payloads import Command
+
+KIOSK_COMMANDS = (topics.ISSUE,)
+ROOM_COMMANDS = (topics.CALL, topics.RECALL, topics.NO_SHOW, topics.COMPLETE)
+CLERK_COMMANDS = (*ROOM_COMMANDS, topics.TRANSFER, topics.CANCEL, topics.REINSTATE)
+COLLECTOR_COMMANDS = (topics.REPLAY,)
+COLLECTOR = "collector"
+TECHNICIAN = "technician"
+
+
+@dataclass(frozen=True)
+class Client:
+    name: str
+    commands: frozenset[str]
+    room: str | None = None  # the one room it may act for; None: no room of its own
+    kiosk: bool = False  # a ticket dispenser: the per-kiosk ticket cap applies
+    printer: bool = False  # it has a printer: only then may its health raise printer alerts
+
+
+def clerk_user(room: str) -> str:
+    return f"clerk-{room}"
+
+
+def site_clients(config: SiteConfig) -> dict[str, Client]:
+    """Every client the site's config names, with what it may ask."""
+    clients: dict[str, Client] = {}
+    for device in config.devices:
+        commands: set[str] = set()
+        kiosk = "kiosk" in device.roles
+        if kiosk:
+            commands.update(KIOSK_COMMANDS)
+        if "room" in device.roles and device.room:
+            commands.update(ROOM_COMMANDS)
+        clients[device.id] = Client(
+            device.id, frozenset(commands), room=device.room if "room" in device.roles else None,
+            kiosk=kiosk, printer=kiosk and device.printer.kind != "none")
+    for room in config.rooms:
+        name = clerk_user(room.id)
+        clients.setdefault(name, Client(name, frozenset(CLERK_COMMANDS), room=room.id))
+    clients.setdefault(COLLECTOR, Client(COLLECTOR, frozenset(COLLECTOR_COMMANDS)))
+    clients.setdefault(TECHNICIAN, Client(TECHNICIAN, frozenset()))
+    return clients
+
+
+def refusal(client: Client, command: Command) -> str | None:
+    """Why `client` may not send `command` (a sentence for the answer), or None if it may."""
+    if command.name not in client.commands:
+        return f"'{client.name}' may not send {command.name}"
+    room = command.body.get("room")
+    if room is not None and room != client.room:
+        return f"'{client.name}' acts for room {client.room}, not for room {room}"
+    return None
