@@ -153,7 +153,7 @@ def _broker_acl(config_path: Path, out: Path | None) -> int:
 
 def _import_appointments(file: Path, config_path: Path, data_dir: Path) -> int:
     from firmware.appointment_store import AppointmentStore, parse_csv
-    from firmware.ledger import Ledger
+    from firmware.ledger import Ledger, LedgerUnreadable
 
     config = load_config_or_exit(config_path)
     try:
@@ -167,7 +167,11 @@ def _import_appointments(file: Path, config_path: Path, data_dir: Path) -> int:
         for problem in problems:
             print(f"  {problem}", file=sys.stderr)
         return 2
-    ledger = Ledger(data_dir / "ledger.sqlite")
+    try:
+        ledger = Ledger(data_dir / "ledger.sqlite")
+    except LedgerUnreadable as exc:
+        print(exc, file=sys.stderr)
+        return 2
     try:
         count = AppointmentStore(ledger).replace_days(rows)
     finally:
@@ -193,6 +197,7 @@ def _unwritable(directory: Path) -> str:
 def _run(args: argparse.Namespace) -> int:
     from firmware.clock import ShiftedClock, SystemClock
     from firmware.device import DeviceError, build_runtime
+    from firmware.ledger import LedgerUnreadable
 
     config = load_config_or_exit(args.config, args.set)
     tz = ZoneInfo(config.site.timezone)
@@ -229,6 +234,9 @@ def _run(args: argparse.Namespace) -> int:
     log.info("device %s starts roles %s", args.device, ", ".join(runtime.device.roles))
     try:
         runtime.run()
+    except LedgerUnreadable as exc:
+        print(exc, file=sys.stderr)
+        return 2
     finally:
         watchdog.notifier.notify("STOPPING=1")
     return 0

@@ -18,14 +18,18 @@ class DeviceError(ValueError):
 
 def parse_broker_url(url: str) -> tuple[str, int]:
     """`mqtt://host:port` (or `host:port`, or `host`) -> (host, port)."""
-    parsed = urlparse(url if "://" in url else f"mqtt://{url}")
-    if parsed.scheme not in ("mqtt", "tcp") or not parsed.hostname:
+    try:
+        parsed = urlparse(url if "://" in url else f"mqtt://{url}")
+        hostname = parsed.hostname
+    except ValueError:  # an unclosed [ of an IPv6 address
+        hostname = None
+    if not hostname or parsed.scheme not in ("mqtt", "tcp"):
         raise DeviceError(f"broker URL '{url}' is not of the form mqtt://HOST:PORT")
     try:
         port = parsed.port or 1883
     except ValueError:
         raise DeviceError(f"broker URL '{url}' has an invalid port") from None
-    return parsed.hostname, port
+    return hostname, port
 
 
 def build_roles(

@@ -13,6 +13,7 @@ must not fill the SD card. Refusals are still counted, per day and code.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -25,6 +26,15 @@ from firmware.core.events import Event, EventType
 QUIET_KEPT = 5000  # answers without events kept for retries; far more than minutes of retries
 
 
+class LedgerUnreadable(Exception):
+    """The ledger file is there but SQLite cannot read it (a damaged SD card, a wrong file)."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(
+            f"{path} is not a readable piste ledger ({reason}). Nothing was changed. Keep the "
+            "file for recovery, move it aside and start again, or restore it from a backup.")
+
+
 class Ledger:
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
@@ -32,9 +42,14 @@ class Ledger:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite_utils.Database(str(path))
         self.outbox_writes = 0
-        self.db.enable_wal()
-        self.db.execute("PRAGMA synchronous=FULL")
-        self._create_tables()
+        try:
+            self.db.execute("PRAGMA schema_version").fetchone()  # reads the header: fails fast
+            self.db.enable_wal()
+            self.db.execute("PRAGMA synchronous=FULL")
+            self._create_tables()
+        except sqlite3.DatabaseError as exc:
+            self.db.close()
+            raise LedgerUnreadable(self.path, str(exc)) from None
 
     def _create_tables(self) -> None:
         if "events" not in self.db.table_names():

@@ -1098,8 +1098,8 @@ def _override_value(text: str) -> Any:
     `serial_port=/dev/ttyUSB0` needs no quotes."""
     try:
         return tomllib.loads(f"v = {text}")["v"]
-    except tomllib.TOMLDecodeError:
-        return text
+    except (tomllib.TOMLDecodeError, ValueError, RecursionError):
+        return text  # too many digits or brackets: the checks below say what is wrong
 
 
 def apply_overrides(data: dict[str, Any], overrides: Sequence[str]) -> list[ConfigProblem]:
@@ -1149,11 +1149,18 @@ def parse_site_config(text: str, source: str = "<text>",
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError([_toml_problem(exc, text)], source) from None
+    except RecursionError:
+        raise ConfigError([ConfigProblem("", "not a site config: arrays or tables are nested "
+                                         "far too deeply")], source) from None
+    except ValueError:  # tomllib lets int() refuse a number of 4300 digits or more
+        raise ConfigError([ConfigProblem("", "not a site config: a number has thousands of "
+                                         "digits")], source) from None
     if overrides:
         problems = apply_overrides(data, overrides)
         if problems:
             raise ConfigError(problems, source)
-        source = f"{source} (with --set {' '.join(overrides)})"
+        shown = " ".join(o if len(o) <= 60 else o[:57] + "..." for o in overrides)
+        source = f"{source} (with --set {shown})"
     return _validate(data, source)
 
 

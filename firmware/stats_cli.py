@@ -24,7 +24,7 @@ from firmware.core.utilisation import (
     utilisation,
     walking_report,
 )
-from firmware.ledger import Ledger
+from firmware.ledger import Ledger, LedgerUnreadable
 from firmware.site_model import SiteConfig
 
 
@@ -44,7 +44,11 @@ def stats_main(config_path: Path, data_dir: Path, day: str | None, fmt: str,
         print(f"no ledger at {path}: is --data-dir the controller's data directory?",
               file=sys.stderr)
         return 2
-    ledger = Ledger(path)
+    try:
+        ledger = Ledger(path)
+    except LedgerUnreadable as exc:
+        print(exc, file=sys.stderr)
+        return 2
     try:
         wanted = wanted or ledger.latest_day_before("9999-12-31") or date.today().isoformat()
         events = ledger.events_of_day(wanted)

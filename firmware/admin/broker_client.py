@@ -31,8 +31,12 @@ class Endpoint:
 
 def parse_url(url: str) -> Endpoint:
     """mqtt://HOST[:PORT] (1883) or mqtts://HOST[:PORT] (8883); a bare HOST[:PORT] too."""
-    parsed = urlparse(url if "://" in url else f"mqtt://{url}")
-    if parsed.scheme not in ("mqtt", "mqtts", "tcp", "ssl") or not parsed.hostname:
+    try:
+        parsed = urlparse(url if "://" in url else f"mqtt://{url}")
+        hostname = parsed.hostname
+    except ValueError:  # an unclosed [ of an IPv6 address
+        hostname = None
+    if not hostname or parsed.scheme not in ("mqtt", "mqtts", "tcp", "ssl"):
         raise BrokerError(f"broker URL '{url}' is not of the form mqtt://HOST:PORT or "
                           "mqtts://HOST:PORT")
     tls = parsed.scheme in ("mqtts", "ssl")
@@ -40,7 +44,7 @@ def parse_url(url: str) -> Endpoint:
         port = parsed.port or (8883 if tls else 1883)
     except ValueError:
         raise BrokerError(f"broker URL '{url}' has an invalid port") from None
-    return Endpoint(parsed.hostname, port, tls)
+    return Endpoint(hostname, port, tls)
 
 
 class AdminClient:
