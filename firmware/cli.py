@@ -68,7 +68,8 @@ def _parser() -> argparse.ArgumentParser:
 
     acl = sub.add_parser("broker-acl", help="the broker's ACL and user list for a site")
     acl.add_argument("--config", required=True, type=Path)
-    acl.add_argument("--out", type=Path, help="write acl and users.txt here (default: print)")
+    acl.add_argument("--out", type=Path, help="write acl, users.txt and the production "
+                     "Mosquitto config piste.conf here (default: print the ACL)")
 
     stats = sub.add_parser("stats", help="a day's statistics from the ledger")
     stats.add_argument("--config", required=True, type=Path)
@@ -136,7 +137,7 @@ def load_config_or_exit(path: Path, overrides: list[str] | None = None):  # type
 
 
 def _broker_acl(config_path: Path, out: Path | None) -> int:
-    from mqtt_bridge.acl import acl_text, users
+    from mqtt_bridge.acl import acl_text, broker_conf, users
 
     config = load_config_or_exit(config_path)
     if out is None:
@@ -146,8 +147,13 @@ def _broker_acl(config_path: Path, out: Path | None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     (out / "acl").write_text(acl_text(config))
     (out / "users.txt").write_text("\n".join(users(config)) + "\n")
-    print(f"wrote {out / 'acl'} and {out / 'users.txt'}; give each user a password with\n"
-          f"  mosquitto_passwd {out / 'passwd'} USER   (-c for the first one)")
+    # The config that binds client ids to logins belongs with the ACL: without it any
+    # login could connect under the controller's client id and knock it off the broker.
+    (out / "piste.conf").write_text(broker_conf(acl_dir=str(out.resolve())))
+    print(f"wrote {out / 'acl'}, {out / 'users.txt'} and {out / 'piste.conf'};\n"
+          f"give each user a password with\n"
+          f"  mosquitto_passwd {out / 'passwd'} USER   (-c for the first one)\n"
+          f"then copy {out / 'piste.conf'} to /etc/mosquitto/conf.d/ and restart mosquitto")
     return 0
 
 

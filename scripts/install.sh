@@ -159,11 +159,26 @@ if [ -n "$SITE" ]; then
     else
         rm -f "$ROOT/etc/udev/rules.d/61-piste-site-printer.rules"
     fi
-    if [ "$hosts" = True ] && [ -f "$SRC/config/mosquitto/piste-local.conf" ]; then
+    broker=$(printf "%s\n" "$info" | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["broker_setup"])')
+    if [ "$broker" = local ] && [ -f "$SRC/config/mosquitto/piste-local.conf" ]; then
         install -d -m 0755 "$ROOT/etc/mosquitto/conf.d"
         install -m 0644 "$SRC/config/mosquitto/piste-local.conf" "$ROOT/etc/mosquitto/conf.d/piste.conf"
         run systemctl enable --now mosquitto.service
         run systemctl restart mosquitto.service
+    elif [ "$broker" = production ]; then
+        # TLS, one login per device, the generated ACL, client ids bound to logins.
+        say "production broker: ACL and config in /etc/mosquitto/piste"
+        piste_cmd broker-acl --config "$SITE" --out "$ROOT/etc/mosquitto/piste" > /dev/null
+        install -d -m 0755 "$ROOT/etc/mosquitto/conf.d"
+        install -m 0644 "$ROOT/etc/mosquitto/piste/piste.conf" "$ROOT/etc/mosquitto/conf.d/piste.conf"
+        run systemctl enable mosquitto.service
+        if [ -f "$ROOT/etc/mosquitto/piste/passwd" ] && [ -f "$ROOT/etc/mosquitto/certs/broker.key" ]; then
+            run systemctl restart mosquitto.service
+        else
+            say "before mosquitto can start: give every user in /etc/mosquitto/piste/users.txt a password"
+            say "  (mosquitto_passwd [-c] /etc/mosquitto/piste/passwd USER) and put site-ca.crt,"
+            say "  broker.crt and broker.key in /etc/mosquitto/certs; then: systemctl restart mosquitto"
+        fi
     fi
     say "provisioning $DEVICE"
     # shellcheck disable=SC2086

@@ -130,3 +130,28 @@ def test_update_then_rollback_switches_the_venv_link(tmp_path: Path) -> None:
     assert os.readlink(root / "opt/piste/venv") == "releases/0.0.9-old/venv"
     assert os.readlink(root / "opt/piste/previous") == new
     shutil.rmtree(root)
+
+
+def test_a_tls_site_gets_the_production_broker_with_the_acl(tmp_path: Path,
+                                                            site_file: Path) -> None:
+    # The devices reach the broker by the controller's name, as its certificate says.
+    text = site_file.read_text(encoding="utf-8").replace(
+        'host = "localhost"\nport = 1883', 'host = "lobby-1.local"\nport = 8883\n'
+        'ca_file = "/etc/piste/site-ca.crt"', 1)
+    assert "lobby-1.local" in text
+    site_file.write_text(text, encoding="utf-8")
+    root = tmp_path / "root"
+    root.mkdir()
+    password = tmp_path / "pw"
+    password.write_text(SECRET)
+    done = install(root, site_file, password)
+    assert done.returncode == 0, done.stderr
+    plan = (root / "var/log/piste-install.plan").read_text()
+    assert re.search(r"apt-get install .* mosquitto", plan), plan
+    conf = (root / "etc/mosquitto/conf.d/piste.conf").read_text()
+    assert "use_username_as_clientid true" in conf and "allow_anonymous false" in conf
+    assert f"acl_file {root}/etc/mosquitto/piste/acl" in conf
+    assert "topic write piste/v1/lappeenranta/cmd/ticket/issue/lobby-1" in (root / "etc/mosquitto/piste/acl").read_text()
+    # No passwords and certificates yet: the technician is told, mosquitto is not restarted.
+    assert "systemctl restart mosquitto.service" not in plan
+    assert "mosquitto_passwd" in done.stdout

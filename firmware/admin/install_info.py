@@ -13,7 +13,19 @@ from firmware.site_model import Device, SiteConfig
 
 
 def hosts_broker(config: SiteConfig, device: Device) -> bool:
-    return config.broker.host in LOCAL_HOSTS and "controller" in device.roles
+    """The controller runs the site's broker when the devices reach it as localhost or by
+    the controller's own name (`lobby-1` or `lobby-1.local`, as a TLS certificate names it)."""
+    host = config.broker.host.lower()
+    named = host == device.id or host.startswith(f"{device.id}.")
+    return "controller" in device.roles and (host in LOCAL_HOSTS or named)
+
+
+def broker_setup(config: SiteConfig, device: Device) -> str:
+    """Which Mosquitto config the installer puts on this device: none, the open lobby
+    listener (development, small closed networks) or production (TLS, logins, the ACL)."""
+    if not hosts_broker(config, device):
+        return ""
+    return "production" if config.broker.tls else "local"
 
 
 def printer_udev_rule(device: Device) -> str:
@@ -36,6 +48,7 @@ def install_info(config: SiteConfig, device: Device) -> dict[str, object]:
         packages.append("libusb-1.0-0")
     return {"device": device.id, "roles": list(device.roles), "packages": packages,
             "hosts_broker": hosts_broker(config, device),
+            "broker_setup": broker_setup(config, device),
             "udev_printer_rule": printer_udev_rule(device)}
 
 
