@@ -151,7 +151,8 @@ def test_a_tls_site_gets_the_production_broker_with_the_acl(tmp_path: Path,
     conf = (root / "etc/mosquitto/conf.d/piste.conf").read_text()
     assert "use_username_as_clientid true" in conf and "allow_anonymous false" in conf
     assert f"acl_file {root}/etc/mosquitto/piste/acl" in conf
-    assert "topic write piste/v1/lappeenranta/cmd/ticket/issue/lobby-1" in (root / "etc/mosquitto/piste/acl").read_text()
+    acl = (root / "etc/mosquitto/piste/acl").read_text()
+    assert "topic write piste/v1/lappeenranta/cmd/ticket/issue/lobby-1" in acl
     # No passwords and certificates yet: the technician is told, mosquitto is not restarted.
     assert "systemctl restart mosquitto.service" not in plan
     assert "mosquitto_passwd" in done.stdout
