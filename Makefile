@@ -23,7 +23,7 @@ lint: venv
 	$(BIN)/ruff check .
 
 screenshots: venv
-	$(HEADLESS) $(BIN)/python -m firmware.readme_images docs/images
+	$(HEADLESS) $(BIN)/python -m firmware.screenshots.readme docs/images
 	$(HEADLESS) $(BIN)/piste screenshot kiosk --config config/demo-site.toml --out docs/images/kiosk
 	$(HEADLESS) $(BIN)/piste screenshot display --config config/demo-site.toml --out docs/images/display
 	$(HEADLESS) $(BIN)/piste screenshot room --config config/demo-site.toml --out docs/images/room

@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 
 from bench.common import report
 from firmware.clock import ManualClock
-from firmware.controller import Controller
+from firmware.controller.ledger import Ledger
+from firmware.controller.use_cases import Controller
 from firmware.core.events import Event, EventType
 from firmware.core.queue import fold
-from firmware.ledger import Ledger
 from firmware.site_model import SiteConfig
 from mqtt_bridge import topics
 from mqtt_bridge.payloads import Command

@@ -14,8 +14,8 @@ from firmware.site_model import SiteConfig
 
 
 def _render(config: SiteConfig) -> str:
-    from display_driver.lobby_screen import lobby_view_from_snapshot, render_lobby
     from display_driver.png import offscreen_surface
+    from firmware.display.lobby_screen import lobby_view_from_snapshot, render_lobby
     from firmware.screenshots.display import morning
 
     _, busy, now = morning(config)

@@ -27,12 +27,12 @@ os.environ.setdefault("GPIOZERO_PIN_FACTORY", "mock")
 import pygame
 
 from bench.common import report
-from display_driver.kiosk_screen import KioskTicket, KioskView, render_kiosk
 from display_driver.png import offscreen_surface
 from firmware.broker import LocalBroker
 from firmware.clock import ShiftedClock
-from firmware.roles.controller_role import ControllerRole
-from firmware.roles.kiosk_role import KioskRole, kiosk_services
+from firmware.controller.role import ControllerRole
+from firmware.kiosk.role import KioskRole, kiosk_services
+from firmware.kiosk.screen import KioskTicket, KioskView, render_kiosk
 from firmware.runtime import Runtime
 from firmware.site_model import SiteConfig
 from ticket_printer.connection import TicketPrinter

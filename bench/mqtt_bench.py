@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 from bench.common import report
 from firmware.broker import LocalBroker
 from firmware.clock import ShiftedClock
-from firmware.ledger import Ledger
-from firmware.roles.controller_role import ControllerRole
+from firmware.controller.ledger import Ledger
+from firmware.controller.role import ControllerRole
 from firmware.runtime import Runtime
 from firmware.site_model import SiteConfig
 from mqtt_bridge import topics

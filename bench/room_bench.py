@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from bench.common import percentile
 from firmware.broker import LocalBroker
 from firmware.clock import ShiftedClock
-from firmware.sensors.ld2410 import FrameParser, Report, build_frame
+from firmware.room.sensors.ld2410 import FrameParser, Report, build_frame
 from firmware.site_model import RoomUnitConfig, SensorConfig, SiteConfig
 from mqtt_bridge import topics
 
@@ -49,7 +49,7 @@ def edge_latency(config: SiteConfig) -> list[str]:
 
     from gpiozero.pins.mock import MockFactory
 
-    from firmware.roles.room_role import RoomRole
+    from firmware.room.role import RoomRole
     from firmware.runtime import Runtime
     from mqtt_bridge.blocking import BlockingClient
 

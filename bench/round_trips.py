@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from bench.common import report
 from firmware.broker import LocalBroker
 from firmware.clock import ShiftedClock
-from firmware.roles.controller_role import ControllerRole
+from firmware.controller.role import ControllerRole
 from firmware.runtime import Runtime
 from firmware.site_model import SiteConfig
 from mqtt_bridge import topics

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from firmware.local_queue import LocalQueue
+from firmware.controller.local_queue import LocalQueue
 from firmware.site_model import SiteConfig
 from mqtt_bridge import topics
 

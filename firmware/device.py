@@ -43,19 +43,19 @@ def build_roles(
     roles: list[Role] = []
     # Imports per role: a room unit never loads SDL, a display never loads the printer.
     if "controller" in device.roles:
-        from firmware.roles.controller_role import ControllerRole
+        from firmware.controller.role import ControllerRole
 
         roles.append(ControllerRole() if recheck_s is None else ControllerRole(recheck_s=recheck_s))
     if "kiosk" in device.roles:
-        from firmware.roles.kiosk_role import KioskRole
+        from firmware.kiosk.role import KioskRole
 
         roles.append(KioskRole(frames_dir=frames_dir))
     if "display" in device.roles:
-        from firmware.roles.display_role import DisplayRole
+        from firmware.display.role import DisplayRole
 
         roles.append(DisplayRole(frames_dir=frames_dir))
     if "room" in device.roles:
-        from firmware.roles.room_role import RoomRole
+        from firmware.room.role import RoomRole
 
         roles.append(RoomRole(frames_dir=frames_dir))
     from firmware.admin.config_watch import ConfigWatchRole

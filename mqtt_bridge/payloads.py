@@ -130,3 +130,12 @@ def parse_command(name: str, raw: bytes, client: str | None = None) -> Command:
 
 def encode(payload: dict[str, Any]) -> bytes:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def state_of(payload: bytes) -> dict[str, Any] | None:
+    """Decode a retained snapshot leniently (None if it is not a JSON object)."""
+    try:
+        value = json.loads(payload)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return value if isinstance(value, dict) else None

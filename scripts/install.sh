@@ -67,7 +67,7 @@ say() { echo "==> $*"; }
 
 # piste's own helpers: from the installed venv, or (with --root) from the source tree.
 piste_cmd() {
-    if [ -n "$ROOT" ]; then PYTHONPATH="$SRC" "$PYTHON" -m firmware.cli "$@"
+    if [ -n "$ROOT" ]; then PYTHONPATH="$SRC" "$PYTHON" -m firmware.cli.main "$@"
     else /opt/piste/venv/bin/piste "$@"; fi
 }
 

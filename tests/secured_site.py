@@ -15,7 +15,7 @@ from pathlib import Path
 
 from firmware.broker import LocalBroker
 from firmware.clock import ShiftedClock
-from firmware.roles.controller_role import ControllerRole
+from firmware.controller.role import ControllerRole
 from firmware.runtime import Runtime
 from firmware.site_config import load_site_config
 from firmware.site_model import Device, PrinterConfig, SiteConfig

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from firmware.broker import LocalBroker
-from firmware.cli import main
+from firmware.cli.main import main
 from tests.test_central_config import provisioned, site_text, start_device
 
 

@@ -14,13 +14,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from firmware.appointment_store import AppointmentStore, parse_csv
 from firmware.clock import ManualClock
-from firmware.controller import Controller
+from firmware.controller.appointment_store import AppointmentStore, parse_csv
+from firmware.controller.ledger import Ledger
+from firmware.controller.use_cases import Controller
 from firmware.core import appointments
 from firmware.core.appointments import CODE_MIN, Appointment, hash_code
 from firmware.core.errors import ErrorCode, Refusal
-from firmware.ledger import Ledger
 from firmware.site_model import QueueRules
 from mqtt_bridge import topics
 from mqtt_bridge.payloads import Command
@@ -149,7 +149,7 @@ def test_csv_errors_name_the_line_and_nothing_is_imported() -> None:
 
 
 def test_short_codes_are_refused_at_import_and_say_why(tmp_path, capsys) -> None:
-    from firmware import cli
+    from firmware.cli import main as cli
     from tests.conftest import DEMO_SITE
 
     listing = tmp_path / "list.csv"

@@ -11,7 +11,7 @@ import pytest
 
 from firmware.broker import LocalBroker
 from firmware.clock import ManualClock
-from firmware.roles.controller_role import ControllerRole
+from firmware.controller.role import ControllerRole
 from firmware.runtime import Runtime
 from mqtt_bridge.blocking import BlockingClient, BrokerUnreachable
 from tests.helpers import RunningDevice, wait_for

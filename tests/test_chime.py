@@ -14,7 +14,7 @@ import sys
 import wave
 from array import array
 
-from display_driver.chime import Chime, chime_wav_bytes
+from firmware.display.chime import Chime, chime_wav_bytes
 
 
 def test_chime_is_a_short_16_bit_wav() -> None:
@@ -43,7 +43,7 @@ def test_chime_plays_and_counts_under_the_dummy_driver() -> None:
 
 def test_without_sound_the_chime_says_why_and_does_not_raise() -> None:
     code = (
-        "from display_driver.chime import Chime\n"
+        "from firmware.display.chime import Chime\n"
         "c = Chime.open()\n"
         "print(c.available, c.play('x'), c.plays, bool(c.problem))\n"
     )

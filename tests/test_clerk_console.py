@@ -6,9 +6,9 @@ import dataclasses
 import io
 import uuid
 
-from firmware.clerk import session
+from firmware.cli.clerk import session
 from firmware.clock import ManualClock
-from firmware.roles.controller_role import ControllerRole
+from firmware.controller.role import ControllerRole
 from firmware.runtime import Runtime
 from mqtt_bridge import topics
 from mqtt_bridge.blocking import BlockingClient

@@ -12,7 +12,7 @@ from tests.conftest import DEMO_SITE
 
 
 def piste(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "firmware.cli", *args],
+    return subprocess.run([sys.executable, "-m", "firmware.cli.main", *args],
                           capture_output=True, text=True, timeout=60)
 
 

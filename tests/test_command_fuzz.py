@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from firmware.clock import ManualClock
-from firmware.roles.controller_role import ControllerRole
+from firmware.controller.role import ControllerRole
 from firmware.runtime import Runtime
 from mqtt_bridge import topics
 from mqtt_bridge.blocking import BlockingClient

@@ -24,7 +24,7 @@ SITE = "lappeenranta"
 def start_controller(broker, data_dir: Path) -> subprocess.Popen[bytes]:
     env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
     return subprocess.Popen(
-        [sys.executable, "-m", "firmware.cli", "run", "--config", str(DEMO_SITE),
+        [sys.executable, "-m", "firmware.cli.main", "run", "--config", str(DEMO_SITE),
          "--device", "lobby-1", "--broker", broker.url, "--data-dir", str(data_dir),
          "--clock-start", CLOCK],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,

@@ -7,11 +7,11 @@ from datetime import date
 import pytest
 
 from firmware.clock import ManualClock
-from firmware.controller import Controller
+from firmware.controller.ledger import Ledger
+from firmware.controller.use_cases import Controller
 from firmware.core import service_hours
 from firmware.core.events import EventType
 from firmware.core.numbering import next_number
-from firmware.ledger import Ledger
 from mqtt_bridge import topics
 from mqtt_bridge.payloads import Command
 from tests.site_factory import MONDAY, at, small_site

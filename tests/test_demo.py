@@ -13,7 +13,7 @@ def test_a_short_demo_leaves_tickets_frames_and_a_summary(tmp_path) -> None:
     out = tmp_path / "demo-output"
     env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
     done = subprocess.run(
-        [sys.executable, "-m", "firmware.cli", "demo", "--output", str(out), "--seconds", "10",
+        [sys.executable, "-m", "firmware.cli.main", "demo", "--output", str(out), "--seconds", "10",
          "--customers", "5"],
         env=env, capture_output=True, text=True, timeout=120,
     )

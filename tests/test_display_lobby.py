@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 
 from display_driver import theme
 from display_driver.layout import TextItem
-from display_driver.lobby_screen import (
+from display_driver.png import offscreen_surface, save_png
+from firmware.display.lobby_screen import (
     LobbyView,
     ServiceRow,
     ServingRow,
@@ -25,8 +26,7 @@ from display_driver.lobby_screen import (
     lobby_view_from_snapshot,
     render_lobby,
 )
-from display_driver.png import offscreen_surface, save_png
-from display_driver.samples import NOW, lobby_busy, lobby_quiet
+from firmware.screenshots.samples import NOW, lobby_busy, lobby_quiet
 from tests.site_factory import MONDAY, at, small_site
 
 LANDSCAPE = (1920, 1080)
@@ -285,8 +285,8 @@ def test_view_from_something_that_is_not_even_a_dict() -> None:
 def test_view_from_the_controllers_own_snapshot(tmp_path: Path) -> None:
     """Contract check against the real producer of `queue/state`, not a hand-made dict."""
     from firmware.clock import ManualClock
-    from firmware.controller import Controller
-    from firmware.ledger import Ledger
+    from firmware.controller.ledger import Ledger
+    from firmware.controller.use_cases import Controller
     from mqtt_bridge import topics
     from mqtt_bridge.payloads import Command
 

@@ -11,8 +11,8 @@ import dataclasses
 import pytest
 
 from display_driver import theme
-from display_driver.lobby_screen import layout_lobby
-from firmware.display_readability import letter_height_mm, needed_letter_mm
+from firmware.display.lobby_screen import layout_lobby
+from firmware.display.readability import letter_height_mm, needed_letter_mm
 from firmware.screenshots.display import SIZES, display_config, views
 from firmware.site_config import load_site_config
 from tests.conftest import DEMO_SITE

@@ -18,7 +18,7 @@ from gpiozero.pins.mock import MockFactory
 
 from firmware.clock import ShiftedClock
 from firmware.device import build_runtime
-from firmware.roles.display_role import BLINK_FOR_S, announcement
+from firmware.display.role import BLINK_FOR_S, announcement
 from mqtt_bridge import topics
 from mqtt_bridge.blocking import BlockingClient
 from tests.helpers import RunningDevice, demo_config, wait_for
@@ -133,7 +133,7 @@ def test_a_lost_broker_is_shown_calmly_with_the_age(private_broker, tmp_path) ->
 
 def test_buzzer_chimes_on_mock_pins_where_there_is_no_speaker(private_broker, tmp_path
                                                               ) -> None:
-    from firmware.display_buzzer import BuzzerChime, DoorSignal
+    from firmware.display.buzzer import BuzzerChime, DoorSignal
 
     factory = MockFactory()
     buzzer = BuzzerChime(17, pin_factory=factory)

@@ -12,9 +12,9 @@ import pytest
 
 from display_driver import theme
 from display_driver.fonts import BOLD, REGULAR, font
-from display_driver.kiosk_screen import layout_kiosk_texts
-from display_driver.lobby_screen import layout_lobby
-from display_driver.samples import kiosk_samples, lobby_busy, lobby_quiet
+from firmware.display.lobby_screen import layout_lobby
+from firmware.kiosk.screen import layout_kiosk_texts
+from firmware.screenshots.samples import kiosk_samples, lobby_busy, lobby_quiet
 
 
 def test_contrast_ratio_matches_the_wcag_formula() -> None:

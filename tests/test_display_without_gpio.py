@@ -10,9 +10,9 @@ from typing import Any
 from gpiozero import Button
 from gpiozero.pins.mock import MockFactory
 
-from display_driver.chime import Chime
-from firmware.roles.controller_role import ControllerRole
-from firmware.roles.display_role import DisplayRole
+from firmware.controller.role import ControllerRole
+from firmware.display.chime import Chime
+from firmware.display.role import DisplayRole
 from mqtt_bridge import topics
 from mqtt_bridge.blocking import BlockingClient
 from tests.helpers import demo_config, wait_for

@@ -8,9 +8,9 @@ import json
 import queue
 import uuid
 
-from firmware import ha_discovery
 from firmware.clock import ManualClock
-from firmware.roles.controller_role import ControllerRole
+from firmware.controller import ha_discovery
+from firmware.controller.role import ControllerRole
 from firmware.runtime import Runtime
 from firmware.site_config import load_site_config, parse_site_config
 from mqtt_bridge import topics

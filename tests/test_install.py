@@ -68,7 +68,7 @@ def test_install_into_a_root_twice_then_uninstall(tmp_path: Path, site_file: Pat
     creds = root / "etc/piste/credentials.toml"
     assert SECRET in creds.read_text() and creds.stat().st_mode & 0o777 == 0o640
     assert os.readlink(root / "opt/piste/venv").startswith("releases/")
-    assert (root / "opt/piste/src/firmware/cli.py").is_file()
+    assert (root / "opt/piste/src/firmware/cli/main.py").is_file()
     assert not (root / "opt/piste/src/.venv").exists()
 
     def files() -> dict[Path, bytes]:

@@ -18,14 +18,14 @@ import pytest
 import serial
 from gpiozero.pins.mock import MockFactory
 
-from display_driver.kiosk_screen import focusable
-from firmware.appointment_store import AppointmentStore, parse_csv
 from firmware.clock import ShiftedClock
-from firmware.kiosk_lockdown import hash_pin
-from firmware.kiosk_texts import TEXTS
-from firmware.ledger import Ledger
-from firmware.roles.controller_role import ControllerRole
-from firmware.roles.kiosk_role import KioskRole
+from firmware.controller.appointment_store import AppointmentStore, parse_csv
+from firmware.controller.ledger import Ledger
+from firmware.controller.role import ControllerRole
+from firmware.kiosk.lockdown import hash_pin
+from firmware.kiosk.role import KioskRole
+from firmware.kiosk.screen import focusable
+from firmware.kiosk.texts import TEXTS
 from firmware.runtime import Runtime
 from firmware.site_model import LANGS, KioskConfig
 from mqtt_bridge import topics
@@ -78,7 +78,7 @@ class Kiosk:
         return self.loop(lambda: self.role.phase)
 
     def texts(self) -> list[str]:
-        from display_driver.kiosk_screen import layout_kiosk_texts
+        from firmware.kiosk.screen import layout_kiosk_texts
 
         return self.loop(lambda: [t.text for t in layout_kiosk_texts(self.role.view(),
                                                                      self.role.screen.size)])

@@ -16,22 +16,22 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from display_driver import theme
-from display_driver.kiosk_screen import (
+from firmware.core.ticket_rate import TicketRate
+from firmware.kiosk import lockdown as kiosk_lockdown
+from firmware.kiosk.faults import led_state
+from firmware.kiosk.lockdown import PinAnswer, PinGuard, hash_pin, is_chord, verify_pin
+from firmware.kiosk.role import min_target_px
+from firmware.kiosk.scanner import CODE, ScanParser
+from firmware.kiosk.screen import (
     KioskTicket,
     KioskView,
     focusable,
     layout_kiosk,
     refusal_text,
 )
-from display_driver.samples import KIOSK_SERVICES, NOW
-from firmware import kiosk_lockdown
-from firmware.kiosk_faults import led_state
-from firmware.kiosk_lockdown import PinAnswer, PinGuard, hash_pin, is_chord, verify_pin
-from firmware.kiosk_rate import TicketRate
-from firmware.kiosk_scanner import CODE, ScanParser
-from firmware.kiosk_speech import chunks, screen_text
-from firmware.kiosk_texts import LANG_NAMES, TEXTS, text, wait_words
-from firmware.roles.kiosk_role import min_target_px
+from firmware.kiosk.speech import chunks, screen_text
+from firmware.kiosk.texts import LANG_NAMES, TEXTS, text, wait_words
+from firmware.screenshots.samples import KIOSK_SERVICES, NOW
 from firmware.site_config import ConfigError, parse_site_config
 from firmware.site_model import LANGS
 from ticket_printer.connection import TicketPrinter

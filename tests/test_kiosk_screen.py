@@ -14,7 +14,8 @@ from itertools import combinations
 import pygame
 import pytest
 
-from display_driver.kiosk_screen import (
+from display_driver.png import offscreen_surface
+from firmware.kiosk.screen import (
     TEXTS,
     KioskService,
     KioskTicket,
@@ -24,8 +25,7 @@ from display_driver.kiosk_screen import (
     opening_text,
     render_kiosk,
 )
-from display_driver.png import offscreen_surface
-from display_driver.samples import KIOSK_SERVICES, NOW, kiosk, kiosk_samples
+from firmware.screenshots.samples import KIOSK_SERVICES, NOW, kiosk, kiosk_samples
 from firmware.site_model import LANGS
 
 SIZES = ((1920, 1080), (1080, 1920))

@@ -11,7 +11,14 @@ import serial
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from firmware.sensors.ld2410 import FOOTER, HEADER, FrameParser, LD2410Reader, Report, build_frame
+from firmware.room.sensors.ld2410 import (
+    FOOTER,
+    HEADER,
+    FrameParser,
+    LD2410Reader,
+    Report,
+    build_frame,
+)
 from tests.helpers import wait_for
 
 reports = st.builds(

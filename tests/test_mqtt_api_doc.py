@@ -21,7 +21,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from firmware.clock import ManualClock
-from firmware.roles.controller_role import ControllerRole
+from firmware.controller.role import ControllerRole
 from firmware.runtime import Runtime
 from mqtt_bridge import topics
 from mqtt_bridge.blocking import BlockingClient

@@ -9,9 +9,9 @@ import uuid
 from datetime import timedelta
 
 from firmware.clock import ManualClock
-from firmware.roles.controller_role import ControllerRole
+from firmware.controller.occupancy import room_reports
+from firmware.controller.role import ControllerRole
 from firmware.runtime import Runtime
-from firmware.stats_cli import room_reports
 from mqtt_bridge import topics
 from mqtt_bridge.blocking import BlockingClient
 from tests.helpers import RunningDevice, wait_for

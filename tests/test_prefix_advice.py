@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 import io
 
-from firmware.prefix_advice import prefix_warnings
-from firmware.site_config import check_config_main
+from firmware.cli.check_config import check_config_main
+from firmware.site_config.prefix_advice import prefix_warnings
 from tests.conftest import DEMO_SITE
 from tests.site_factory import small_site
 

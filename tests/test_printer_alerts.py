@@ -8,8 +8,8 @@ import queue
 import uuid
 
 from firmware.clock import ManualClock
+from firmware.controller.role import ControllerRole
 from firmware.core.device_faults import PrinterWatch
-from firmware.roles.controller_role import ControllerRole
 from firmware.runtime import Runtime
 from firmware.site_model import Device
 from mqtt_bridge import topics

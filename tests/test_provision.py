@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from firmware.admin import config_store, paths
-from firmware.cli import main
+from firmware.cli.main import main
 from firmware.site_config import load_site_config
 from tests.conftest import DEMO_SITE
 

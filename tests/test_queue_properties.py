@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from firmware.clock import ManualClock
-from firmware.controller import Controller
+from firmware.controller.ledger import Ledger
+from firmware.controller.use_cases import Controller
 from firmware.core.queue import TicketStatus, fold
-from firmware.ledger import Ledger
 from mqtt_bridge import topics
 from mqtt_bridge.payloads import Command
 from tests.site_factory import MONDAY, at, small_site

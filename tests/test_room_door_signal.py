@@ -8,8 +8,8 @@ from typing import Any
 
 from gpiozero.pins.mock import MockFactory
 
-from firmware.roles.controller_role import ControllerRole
-from firmware.roles.room_role import RoomRole
+from firmware.controller.role import ControllerRole
+from firmware.room.role import RoomRole
 from mqtt_bridge import topics
 from mqtt_bridge.blocking import BlockingClient
 from tests.helpers import demo_config, wait_for

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from display_driver import theme
 from display_driver.layout import TextItem
 from display_driver.png import offscreen_surface
-from display_driver.room_screen import RoomView, layout_room, render_room
+from firmware.room.screen import RoomView, layout_room, render_room
 
 NOW = datetime(2026, 12, 1, 10, 5, tzinfo=ZoneInfo("Europe/Helsinki"))
 SIZES = ((800, 480), (480, 800), (1920, 1080))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from firmware.cli import main
+from firmware.cli.main import main
 from firmware.site_config import ConfigError, load_site_config
 from tests.conftest import DEMO_SITE
 

@@ -20,12 +20,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from gpiozero.pins.mock import MockFactory
 
-from display_driver.room_screen import layout_room
 from firmware.clock import ShiftedClock
-from firmware.roles.controller_role import ControllerRole
-from firmware.roles.room_role import RoomRole
+from firmware.controller.role import ControllerRole
+from firmware.room.role import RoomRole
+from firmware.room.screen import layout_room
+from firmware.room.sensors.ld2410 import Report, build_frame
 from firmware.runtime import Runtime
-from firmware.sensors.ld2410 import Report, build_frame
 from firmware.site_model import RoomUnitConfig, SensorConfig, SiteConfig
 from mqtt_bridge import topics
 from mqtt_bridge.blocking import BlockingClient

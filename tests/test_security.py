@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from firmware import ledger as ledger_module
 from firmware.broker import LocalBroker
 from firmware.clock import ManualClock
-from firmware.controller import CODE_TRIES_PER_MINUTE, Controller
-from firmware.ledger import Ledger
+from firmware.controller import ledger as ledger_module
+from firmware.controller.ledger import Ledger
+from firmware.controller.use_cases import CODE_TRIES_PER_MINUTE, Controller
 from mqtt_bridge import topics
 from mqtt_bridge.acl import broker_conf
 from mqtt_bridge.blocking import BlockingClient, BrokerUnreachable

@@ -17,7 +17,7 @@ from firmware.admin import selftest
 from firmware.admin.selftest import Outcome
 from firmware.admin.selftest_cli import run_checks
 from firmware.broker import LocalBroker, free_port
-from firmware.cli import main
+from firmware.cli.main import main
 from firmware.site_config import load_site_config
 from firmware.site_model import PrinterConfig
 from tests.conftest import DEMO_SITE

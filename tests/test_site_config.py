@@ -16,15 +16,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from firmware.cli.check_config import check_config_main
 from firmware.site_config import (
     ConfigError,
     ConfigProblem,
-    check_config_main,
     load_site_config,
     parse_site_config,
-    summarize,
-    to_json_dict,
 )
+from firmware.site_config.summary import summarize, to_json_dict
 from firmware.site_model import SiteConfig, TimeRange
 from tests.conftest import DEMO_SITE
 
@@ -141,7 +140,7 @@ def test_check_config_prints_a_summary_and_exits_0() -> None:
 
 
 def test_piste_check_config_runs_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from firmware.cli import main
+    from firmware.cli.main import main
 
     bad = tmp_path / "site.toml"
     bad.write_text(to_toml(broken_config()), encoding="utf-8")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from firmware.clock import ManualClock
-from firmware.controller import Controller
+from firmware.controller.ledger import Ledger
+from firmware.controller.use_cases import Controller
 from firmware.core.stats import day_report
-from firmware.ledger import Ledger
 from mqtt_bridge import topics
 from mqtt_bridge.payloads import Command
 from tests.site_factory import MONDAY, TZ, at, small_site

@@ -9,10 +9,10 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from firmware.cli.stats import stats_main
+from firmware.controller.ledger import Ledger
 from firmware.core.events import Event, EventType
 from firmware.core.utilisation import parse_occupancy, utilisation, walking_report
-from firmware.ledger import Ledger
-from firmware.stats_cli import stats_main
 from tests.conftest import DEMO_SITE
 
 TZ = ZoneInfo("Europe/Helsinki")

@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 
 import pygame
 
-from display_driver.lobby_screen import layout_lobby, lobby_view_from_snapshot
 from firmware.clock import ShiftedClock
 from firmware.device import build_runtime
+from firmware.display.lobby_screen import layout_lobby, lobby_view_from_snapshot
 from mqtt_bridge import topics
 from mqtt_bridge.blocking import BlockingClient
 from tests.helpers import RunningDevice, demo_config, wait_for

@@ -195,7 +195,7 @@ def check_screen(device: Device, show_s: float = 3.0) -> Result:
 def check_chime(device: Device) -> Result:
     if "display" not in device.roles or not device.chime:
         return skipped("chime", "this device plays no chime")
-    from display_driver.chime import Chime
+    from firmware.display.chime import Chime
 
     chime = Chime.open()
     if not chime.available:

@@ -23,6 +23,10 @@ class EventType(StrEnum):
     ROOM_OCCUPANCY = "room.occupancy"
     ROOM_IDLE = "room.idle"  # a room asked for a customer and nobody waited (addition)
     DEVICE_FAULT = "device.fault"
+    # Customer feedback (issue 12); nothing personal: time, device, language, ratings and
+    # words masked of identity codes, e-mail addresses and phone numbers.
+    FEEDBACK_GIVEN = "feedback.given"  # {device, lang, rating, scale, words?, masked}
+    SURVEY_ANSWERED = "survey.answered"  # {device, lang, ratings {"1": 8}, self_service, documents}
 
 
 @dataclass(frozen=True)

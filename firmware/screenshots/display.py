@@ -12,10 +12,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from display_driver.lobby_screen import LobbyView, Slide, lobby_view_from_snapshot, render_lobby
 from display_driver.png import offscreen_surface, save_png
-from firmware.display_readability import slides_on, ticket_px_needed
-from firmware.local_queue import LocalQueue
+from firmware.controller.local_queue import LocalQueue
+from firmware.display.lobby_screen import LobbyView, Slide, lobby_view_from_snapshot, render_lobby
+from firmware.display.readability import slides_on, ticket_px_needed
 from firmware.site_model import DisplayConfig, SiteConfig
 from mqtt_bridge import topics
 

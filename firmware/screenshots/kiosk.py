@@ -15,12 +15,12 @@ from zoneinfo import ZoneInfo
 
 from escpos.printer import Dummy
 
-from display_driver.kiosk_screen import KioskTicket, KioskView, render_kiosk
 from display_driver.png import offscreen_surface, save_png
-from firmware.kiosk_lockdown import LOCKOUT_S
-from firmware.kiosk_texts import text, wait_words
-from firmware.local_queue import LocalQueue
-from firmware.roles.kiosk_role import kiosk_services, min_target_px
+from firmware.controller.local_queue import LocalQueue
+from firmware.kiosk.lockdown import LOCKOUT_S
+from firmware.kiosk.role import kiosk_services, min_target_px
+from firmware.kiosk.screen import KioskTicket, KioskView, render_kiosk
+from firmware.kiosk.texts import text, wait_words
 from firmware.site_model import LANGS, SiteConfig
 from mqtt_bridge import topics
 from ticket_printer.escpos_render import print_slip

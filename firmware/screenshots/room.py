@@ -7,7 +7,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from display_driver.png import offscreen_surface, save_png
-from display_driver.room_screen import RoomView, render_room
+from firmware.room.screen import RoomView, render_room
 from firmware.site_model import SiteConfig
 
 

@@ -1,0 +1,236 @@
+"""`piste demo`: a simulated lobby on real parts.
+
+A private Mosquitto on a free port; the demo site's lobby device (controller + kiosk with a
+file printer + display) in this process; a waiting-area display as a separate `piste run`
+process; simulated customers touching the kiosk and simulated clerks calling and completing
+through the MQTT contract, at accelerated time (a morning in about a minute). It leaves the
+raw ESC/POS of every ticket and PNG frames of the screens, and prints a summary.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections import Counter
+from datetime import date, datetime, timedelta
+from datetime import time as dtime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from firmware.broker import LocalBroker
+from firmware.cli.common import load_config_or_exit
+from firmware.clock import ShiftedClock
+from firmware.controller.ledger import Ledger
+from firmware.core import service_hours
+from firmware.core.events import EventType
+from firmware.device import build_runtime
+from firmware.runtime import Runtime
+from firmware.site_model import SiteConfig
+from mqtt_bridge import topics
+from mqtt_bridge.blocking import BlockingClient
+
+log = logging.getLogger(__name__)
+
+DEMO_CONFIG = Path(__file__).resolve().parents[2] / "config" / "demo-site.toml"
+MORNING_START = dtime(8, 50)
+MORNING_HOURS = 3.0  # simulated hours that pass during the demo
+
+
+def demo_day(today: date) -> date:
+    """The next Tuesday: the day most of the demo site's authorities are in."""
+    return today + timedelta(days=(1 - today.weekday()) % 7 or 7)
+
+
+def windowed(config: SiteConfig) -> SiteConfig:
+    """The demo shows windows, never takes over a technician's whole screen."""
+    devices = tuple(
+        dataclasses.replace(d, screen=dataclasses.replace(d.screen, fullscreen=False))
+        for d in config.devices
+    )
+    return dataclasses.replace(config, devices=devices)
+
+
+class Simulation:
+    def __init__(self, runtime: Runtime, broker: LocalBroker, customers: int, seconds: float,
+                 seed: int = 7) -> None:
+        self.runtime = runtime
+        self.broker = broker
+        self.config = runtime.config
+        self.clock = runtime.clock
+        self.speed = getattr(runtime.clock, "speed", 1.0)
+        self.customers = customers
+        self.seconds = seconds
+        self.random = random.Random(seed)
+        self.done = threading.Event()
+        self.touches = 0
+
+    def sim_sleep(self, minutes: float) -> bool:
+        """Sleep simulated minutes; False when the demo is over."""
+        return not self.done.wait(minutes * 60 / self.speed)
+
+    # customers ------------------------------------------------------------------------
+    def customer_arrivals(self) -> None:
+        gaps = [self.random.expovariate(1.0) for _ in range(self.customers)]
+        scale = (self.seconds * 0.8) / sum(gaps)  # all arrive within the first 80 %
+        for gap in gaps:
+            if self.done.wait(gap * scale):
+                return
+            self.runtime.post(self._touch_an_open_service)
+
+    def _touch_an_open_service(self) -> None:
+        import pygame
+
+        kiosk = next(r for r in self.runtime.roles if r.name == "kiosk")
+        if kiosk.phase == "ticket":  # type: ignore[attr-defined]
+            # The previous customer took the slip; the screen goes back to the start.
+            kiosk._back_to_start()  # type: ignore[attr-defined]
+            kiosk.render()
+        now = self.clock.now()
+        open_ids = [s.id for s in self.config.services
+                    if service_hours.is_open(s, self.config.site, now)]
+        if not open_ids:
+            return
+        weights = [3 if sid == "kela" else 1 for sid in open_ids]  # Kela is the busiest
+        service_id = self.random.choices(open_ids, weights)[0]
+        pos = kiosk.button_center(service_id)  # type: ignore[attr-defined]
+        if pos is None:
+            return
+        self.touches += 1
+        window = kiosk.screen.window  # type: ignore[attr-defined]
+        for kind in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP):
+            pygame.event.post(pygame.event.Event(kind, pos=pos, button=1, window=window))
+
+    # clerks ---------------------------------------------------------------------------
+    def clerk(self, room_id: str) -> None:
+        with BlockingClient(self.broker.host, self.broker.port, self.config.site.id,
+                            client=f"demo-clerk-{room_id}") as client:
+            while not self.done.is_set():
+                answer = self.ask(client, topics.CALL, {"room": room_id, "services": []})
+                ticket = answer.get("ticket") if answer.get("ok") else None
+                if ticket is None:
+                    if not self.sim_sleep(3):
+                        break
+                    continue
+                service = self.config.service(ticket["service"])
+                mean = service.mean_service_minutes if service else 10
+                if not self.sim_sleep(1.5 + self.random.uniform(0.5, 1.5) * mean):
+                    break
+                self.ask(client, topics.COMPLETE, {"room": room_id})
+
+    def ask(self, client: BlockingClient, command: str, body: dict) -> dict:
+        """As a clerk application would: the same request_id until the controller answers."""
+        body = {**body, "request_id": str(uuid.uuid4())}
+        while not self.done.is_set():
+            try:
+                return client.request(command, body, timeout=2.0)
+            except TimeoutError:
+                log.warning("no answer to %s yet; asking again", command)
+        return {"ok": False}
+
+    def run(self) -> None:
+        # Customers come in once the kiosk shows the authorities, i.e. the controller runs.
+        kiosk = next(r for r in self.runtime.roles if r.name == "kiosk")
+        deadline = time.monotonic() + 15
+        while getattr(kiosk, "phase", "") != "start" and time.monotonic() < deadline:
+            time.sleep(0.05)
+        threads = [threading.Thread(target=self.customer_arrivals, daemon=True)]
+        threads += [threading.Thread(target=self.clerk, args=(r.id,), daemon=True)
+                    for r in self.config.rooms]
+        for t in threads:
+            t.start()
+        self.done.wait(self.seconds)
+        self.done.set()
+        for t in threads:
+            t.join(timeout=10)
+        time.sleep(0.5)  # let the last state reach the screens
+        self.runtime.request_stop("the simulated morning is over")
+
+
+def summary(ledger_path: Path, config: SiteConfig) -> str:
+    ledger = Ledger(ledger_path)
+    try:
+        events = list(ledger.events_from(0, limit=1_000_000))
+    finally:
+        ledger.close()
+    issued = {e.data["number"]: e for e in events if e.type is EventType.TICKET_ISSUED}
+    first_call: dict[str, datetime] = {}
+    for e in events:
+        if e.type is EventType.TICKET_CALLED:
+            first_call.setdefault(e.data["number"], e.at)
+    per_service = Counter(e.data["service"] for e in issued.values())
+    waits: dict[str, list[float]] = {}
+    for number, e in issued.items():
+        if number in first_call:
+            minutes = (first_call[number] - e.at).total_seconds() / 60
+            waits.setdefault(e.data["service"], []).append(minutes)
+    lines = [f"{'authority':<34} {'tickets':>7} {'called':>6} {'avg wait':>9}"]
+    for service in config.services:
+        count = per_service.get(service.id, 0)
+        if not count:
+            continue
+        w = waits.get(service.id, [])
+        avg = f"{statistics.mean(w):.0f} min" if w else "-"
+        lines.append(f"{service.name.fi:<34} {count:>7} {len(w):>6} {avg:>9}")
+    all_waits = [m for w in waits.values() for m in w]
+    total_avg = f"{statistics.mean(all_waits):.0f} min" if all_waits else "-"
+    lines.append(f"{'total':<34} {len(issued):>7} {len(all_waits):>6} {total_avg:>9}")
+    return "\n".join(lines)
+
+
+def run_demo(output: Path, config_path: Path | None, customers: int, seconds: float) -> int:
+    config_path = config_path or DEMO_CONFIG
+    config = windowed(load_config_or_exit(config_path))
+    for sub in ("tickets", "frames", "broker", "waiting-1"):
+        shutil.rmtree(output / sub, ignore_errors=True)
+    for stale in output.glob("ledger.sqlite*"):
+        stale.unlink()
+    output.mkdir(parents=True, exist_ok=True)
+
+    tz = ZoneInfo(config.site.timezone)
+    start = datetime.combine(demo_day(date.today()), MORNING_START, tzinfo=tz)
+    speed = MORNING_HOURS * 3600 / seconds
+    clock = ShiftedClock(start, speed)
+    lobby = next((d for d in config.devices if "controller" in d.roles), None)
+    if lobby is None:
+        print("the config has no controller device", file=sys.stderr)
+        return 2
+    others = [d for d in config.devices if d.id != lobby.id and "display" in d.roles][:1]
+
+    with LocalBroker(output / "broker") as broker:
+        runtime = build_runtime(
+            config, lobby.id, clock=clock, data_dir=output, broker_url=broker.url,
+            frames_dir=output / "frames", recheck_s=max(0.5, 60 / speed),
+        )
+        displays = [
+            subprocess.Popen([
+                sys.executable, "-m", "firmware.cli.main", "run", "--config", str(config_path),
+                "--device", d.id, "--broker", broker.url, "--data-dir", str(output / d.id),
+                "--clock-start", clock.now().isoformat(), "--clock-speed", str(speed),
+                "--frames", str(output / "frames"),
+            ])
+            for d in others
+        ]
+        print(f"Demo: {config.site.name.en}, {start:%A %d.%m.%Y} from {start:%H:%M}, "
+              f"{MORNING_HOURS:.0f} hours in {seconds:.0f} s; broker {broker.url}")
+        simulation = Simulation(runtime, broker, customers, seconds)
+        threading.Thread(target=simulation.run, daemon=True).start()
+        try:
+            runtime.run()
+        finally:
+            for p in displays:
+                p.terminate()
+                p.wait(10)
+    tickets = sorted((output / "tickets").glob("*.escpos"))
+    frames = sorted((output / "frames").glob("*.png"))
+    print(summary(output / "ledger.sqlite", config))
+    print(f"{len(tickets)} tickets (raw ESC/POS) in {output / 'tickets'}; "
+          f"{len(frames)} screen frames in {output / 'frames'}")
+    return 0 if tickets and frames else 1

@@ -1,0 +1,73 @@
+"""`piste run`: the roles of one device, until SIGTERM or a stop."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from firmware.admin.watchdog import attach
+from firmware.cli.common import load_config_or_exit
+from firmware.clock import ShiftedClock, SystemClock
+from firmware.controller.ledger import LedgerUnreadable
+from firmware.device import DeviceError, build_runtime
+
+log = logging.getLogger("piste")
+
+
+def _unwritable(directory: Path) -> str:
+    """Why the device could not keep its ledger and state here, or "" when it can."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        probe = directory / ".piste-write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return ""
+
+
+def run_main(args: argparse.Namespace) -> int:
+    config = load_config_or_exit(args.config, args.set)
+    tz = ZoneInfo(config.site.timezone)
+    if args.clock_start:
+        try:
+            start = datetime.fromisoformat(args.clock_start)
+        except ValueError:
+            print(f"--clock-start '{args.clock_start}' is not an ISO time such as "
+                  "2026-11-30T09:00+02:00", file=sys.stderr)
+            return 2
+        clock = ShiftedClock(start if start.tzinfo else start.replace(tzinfo=tz),
+                             args.clock_speed)
+    else:
+        clock = SystemClock(tz)
+    problem = _unwritable(args.data_dir)
+    if problem:
+        print(f"cannot use --data-dir {args.data_dir}: {problem}. Give a directory this user "
+              "may write (the service uses /var/lib/piste as the piste user).", file=sys.stderr)
+        return 2
+    try:
+        runtime = build_runtime(
+            config, args.device, clock=clock, data_dir=args.data_dir,
+            broker_url=args.broker, frames_dir=args.frames,
+        )
+    except DeviceError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    signal.signal(signal.SIGTERM, lambda *_: runtime.request_stop("SIGTERM"))
+    signal.signal(signal.SIGINT, lambda *_: runtime.request_stop("interrupted"))
+    # systemd (Type=notify): READY=1 after the first loop turn, WATCHDOG=1 while healthy.
+    watchdog = attach(runtime)
+    log.info("device %s starts roles %s", args.device, ", ".join(runtime.device.roles))
+    try:
+        runtime.run()
+    except LedgerUnreadable as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    finally:
+        watchdog.notifier.notify("STOPPING=1")
+    return 0

@@ -1,0 +1,75 @@
+"""`piste stats`: a day's statistics from the controller's ledger, as CSV or JSON.
+
+The first table (per authority and hour) is always there and always the same shape. When
+the day has occupancy data from room units, two more follow: room utilisation per room and
+hour, and walking times per authority (in CSV each after a blank line with its own header;
+in JSON as `utilisation` and `walking`).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any, TextIO
+from zoneinfo import ZoneInfo
+
+from firmware.cli.common import load_config_or_exit
+from firmware.controller.ledger import Ledger, LedgerUnreadable
+from firmware.controller.occupancy import room_reports
+from firmware.core.stats import COLUMNS, day_report
+from firmware.core.utilisation import (
+    UTILISATION_COLUMNS,
+    WALK_COLUMNS,
+)
+
+
+def stats_main(config_path: Path, data_dir: Path, day: str | None, fmt: str,
+               out: TextIO = sys.stdout) -> int:
+    config = load_config_or_exit(config_path)
+    tz = ZoneInfo(config.site.timezone)
+    try:
+        wanted = date.fromisoformat(day).isoformat() if day else None
+    except ValueError:
+        print(f"--day '{day}' is not a date such as 2026-12-01", file=sys.stderr)
+        return 2
+    path = data_dir / "ledger.sqlite"
+    if not path.exists():
+        print(f"no ledger at {path}: is --data-dir the controller's data directory?",
+              file=sys.stderr)
+        return 2
+    try:
+        ledger = Ledger(path)
+    except LedgerUnreadable as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    try:
+        wanted = wanted or ledger.latest_day_before("9999-12-31") or date.today().isoformat()
+        events = ledger.events_of_day(wanted)
+        # A day whose raw occupancy changes were pruned has its room report kept instead.
+        rooms = ledger.room_report(wanted) or room_reports(events, config, wanted)
+    finally:
+        ledger.close()
+    rows = day_report(events, tz)
+    if fmt == "json":
+        json.dump({"site": config.site.id, "day": wanted, "rows": rows, **rooms}, out,
+                  indent=2, ensure_ascii=False)
+        out.write("\n")
+        return 0
+    _csv(out, wanted, COLUMNS, rows)
+    for name, columns in (("utilisation", UTILISATION_COLUMNS), ("walking", WALK_COLUMNS)):
+        if name in rooms:
+            out.write("\n")
+            _csv(out, wanted, columns, rooms[name])
+    return 0
+
+
+def _csv(out: TextIO, day: str, columns: list[str], rows: list[dict[str, Any]]) -> None:
+    writer = csv.DictWriter(out, fieldnames=["day", *columns], lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({"day": day, **row})
+
+

@@ -1,0 +1,241 @@
+"""The controller role: answers commands from the broker and publishes the queue.
+
+For every command: parse (a bad one is answered `bad_request` and logged), let the
+Controller commit it to the ledger (with its events in the outbox, in one transaction),
+answer on the response topic. After the inbox is drained the outbox is pumped and, if the
+queue changed, the retained snapshot is published once: a burst of commands costs one
+snapshot, and the last snapshot always matches the ledger.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from firmware.controller.ledger import Ledger
+from firmware.controller.outbox_pump import OutboxPump
+from firmware.controller.use_cases import Controller
+from firmware.core.congestion import CongestionMonitor
+from firmware.core.device_faults import PrinterWatch
+from firmware.core.errors import ErrorCode, Refusal
+from firmware.core.events import EventType
+from firmware.runtime import Role, Runtime
+from mqtt_bridge import topics
+from mqtt_bridge.link import Incoming
+from mqtt_bridge.payloads import BadRequest, Command, encode, parse_command, state_of
+
+log = logging.getLogger(__name__)
+
+RECHECK_S = 20.0  # services open and close with the clock: look again this often
+REPLAY_LIMIT = 10_000  # events per replay request; a collector asks again from the last
+
+
+class ControllerRole(Role):
+    name = "controller"
+
+    def __init__(self, ledger_path: Path | None = None, recheck_s: float = RECHECK_S) -> None:
+        self._ledger_path = ledger_path
+        self._recheck_s = recheck_s
+        self._last_published: dict[str, Any] | None = None
+        self._state_dirty = True
+
+    def start(self, runtime: Runtime) -> None:
+        super().start(runtime)
+        path = self._ledger_path or runtime.data_dir / "ledger.sqlite"
+        self.ledger = Ledger(path)
+        # A controller that logs in to its broker runs against the production ACL: it takes
+        # commands only from the site's own clients, by the name the broker vouches for.
+        self.controller = Controller(runtime.config, self.ledger, runtime.clock,
+                                     events_topic=topics.queue_events(runtime.site),
+                                     clock_sure=_clock_check(runtime.clock),
+                                     strict=bool(runtime.config.broker.username))
+        self.outbox = OutboxPump(self.ledger, runtime.link.publish,
+                                 lambda: runtime.link.connected)
+        self.congestion = CongestionMonitor(runtime.config.rules)
+        self.printers = PrinterWatch()
+        log.info("queue rebuilt from %s: seq %s, %d messages waiting in the outbox",
+                 path, self.controller.state.seq, self.outbox.backlog)
+        runtime.link.subscribe(topics.command_filter(runtime.site))
+        runtime.link.subscribe(topics.device_health(runtime.site, "+"))
+        runtime.link.subscribe(topics.room_occupancy(runtime.site, "+"))
+        runtime.call_later(self._recheck_s, self._recheck)
+
+    def stop(self) -> None:
+        self.ledger.close()
+
+    # -- the link -------------------------------------------------------------------------
+
+    def on_link_up(self) -> None:
+        # A broker that restarted may have lost the retained state: publish it again, and
+        # everything the outbox still holds.
+        self._last_published = None
+        self._state_dirty = True
+        from firmware.controller import ha_discovery
+
+        for topic, payload in ha_discovery.messages(self.runtime.config):
+            self.runtime.link.publish(topic, payload, retain=True)
+
+    def on_link_down(self) -> None:
+        self.outbox.link_lost()
+
+    def on_delivered(self, mid: int) -> None:
+        self.outbox.delivered(mid)
+
+    # -- commands -------------------------------------------------------------------------
+
+    def on_message(self, message: Incoming) -> None:
+        parsed = topics.parse_command_topic(self.runtime.site, message.topic)
+        if parsed is None:
+            from firmware.controller.occupancy import record_occupancy
+
+            if not record_occupancy(self, message):  # a room's occupancy: the ledger
+                self._maybe_health(message)
+            return
+        name, topic_client = parsed
+        reply_to = self._reply_topic(message, topic_client)
+        if message.response_topic and reply_to is None:
+            self._refuse_reply_topic(message, topic_client)
+            return
+        # The name in the topic is the one the broker vouches for. Only on an open broker
+        # (no logins) does the bare v1 topic with a reply topic say who asks.
+        sender = topic_client or (None if self.controller.strict
+                                  else topics.reply_client(self.runtime.site, reply_to or ""))
+        try:
+            command = parse_command(name, message.payload, sender)
+        except BadRequest as exc:
+            log.warning("bad request on %s: %s", message.topic, exc)
+            self._answer(reply_to, message, Refusal(ErrorCode.BAD_REQUEST, str(exc)).to_wire())
+            return
+        if name == topics.REPLAY:
+            self._replay(reply_to, message, command)
+            return
+        try:
+            outcome = self.controller.handle(command)
+        except Exception:
+            # The ledger did not take it; nothing changed. Say so instead of going silent.
+            log.exception("could not handle %s", name)
+            self._answer(reply_to, message, Refusal(ErrorCode.INTERNAL, "the controller failed; "
+                                                    "nothing was changed, try again").to_wire())
+            return
+        self._answer(reply_to, message, outcome.response)
+        if outcome.changed:
+            self._state_dirty = True
+
+    def _reply_topic(self, message: Incoming, topic_client: str | None) -> str | None:
+        """Where the answer may go: only `reply/{client}` of the client that asks."""
+        owner = topics.reply_client(self.runtime.site, message.response_topic or "")
+        if owner is not None and (topic_client is None or owner == topic_client):
+            return message.response_topic
+        return None
+
+    def _refuse_reply_topic(self, message: Incoming, topic_client: str | None) -> None:
+        """A request that wants its answer elsewhere (a display's status, the queue state,
+        another client's replies, a wildcard) is not carried out; only the sender the topic
+        names hears of it, on its own reply topic."""
+        log.warning("refused a command on %s that wanted its answer on %r", message.topic,
+                    (message.response_topic or "")[:120])
+        self.ledger.count_refusal(self.controller.state.day, str(ErrorCode.FORBIDDEN))
+        if topic_client is not None:
+            refusal = Refusal(ErrorCode.FORBIDDEN, "answers go only to the asking client's "
+                              "own reply topic").to_wire()
+            self._answer(topics.reply(self.runtime.site, topic_client), message, refusal)
+
+    def _maybe_health(self, message: Incoming) -> None:
+        """A kiosk's printer changed state: into the ledger, and an alert for the staff."""
+        prefix = f"{topics.site_root(self.runtime.site)}/device/"
+        if not (message.topic.startswith(prefix) and message.topic.endswith("/health")):
+            return
+        device = message.topic[len(prefix):-len("/health")]
+        client = self.controller.clients.get(device)
+        if client is None or not client.printer:
+            return  # only a kiosk with a printer speaks of printers (not a display's health)
+        change = self.printers.update(device, state_of(message.payload))
+        if change is None:
+            return
+        self.controller.record(EventType.DEVICE_FAULT, {
+            "device": device, "part": "printer", "state": change.state})
+        now = self.runtime.clock.now().isoformat(timespec="seconds")
+        alert = {
+            "id": self.controller.new_id(), "at": now, "kind": "printer",
+            "severity": change.severity, "state": "cleared" if change.state == "ok" else "raised",
+            "device": device, "printer": change.state, "detail": change.detail,
+            "message": change.message()}
+        if change.unprinted:
+            alert["unprinted_ticket"] = change.unprinted  # a number only, still in the queue
+        self.ledger.outbox_add(topics.alert(self.runtime.site, "printer"), encode(alert))
+        log.warning("printer of %s: %s", device, change.state)
+
+    def _answer(self, reply_to: str | None, message: Incoming,
+                response: dict[str, Any]) -> None:
+        if not reply_to:
+            return
+        self.runtime.link.publish(reply_to, encode(response), qos=1,
+                                  correlation=message.correlation)
+
+    def _replay(self, reply_to: str | None, message: Incoming, command: Command) -> None:
+        """Publish the ledger's events again from a seq, for a collector that saw a gap.
+
+        Straight from the ledger (not through the outbox): a replay that is cut off by an
+        outage is simply asked for again.
+        """
+        try:
+            self.controller.authorize(command)
+        except Refusal as refusal:
+            self.ledger.count_refusal(self.controller.state.day, str(refusal.code))
+            self._answer(reply_to, message, refusal.to_wire())
+            return
+        from_seq = command.body["from_seq"]
+        count = 0
+        last = from_seq - 1
+        for event in self.ledger.events_from(from_seq, limit=REPLAY_LIMIT):
+            self.runtime.publish_json(topics.queue_events(self.runtime.site), event.to_wire())
+            count, last = count + 1, event.seq
+        self._answer(reply_to, message, {"ok": True, "replayed": count, "last_seq": last})
+
+    # -- publishing, once per turn of the loop ----------------------------------------------
+
+    def render(self) -> None:
+        """Not drawing: the loop calls this after applying every message that had arrived."""
+        if not self.runtime.link.connected:
+            return
+        if self._state_dirty:
+            self._state_dirty = False
+            self._publish_state()
+        self.outbox.pump()
+
+    def _publish_state(self) -> None:
+        snapshot = self.controller.snapshot()
+        self.controller.take_pending_events()  # already in the outbox with the ledger
+        comparable = {k: v for k, v in snapshot.items() if k != "at"}
+        if comparable == self._last_published:
+            return
+        self._last_published = comparable
+        site = self.runtime.site
+        self.runtime.publish_json(topics.queue_state(site), snapshot, retain=True)
+        now = self.runtime.clock.now()
+        for change in self.congestion.update(snapshot["services"]):
+            payload = change.payload(self.runtime.config, self.controller.new_id(), now)
+            log.info("congestion %s for %s", payload["state"], change.service)
+            # Through the outbox: the pop-up advice must not be lost to a broker restart.
+            self.ledger.outbox_add(topics.alert(site, "congestion"), encode(payload))
+
+    def _recheck(self) -> None:
+        self._state_dirty = True  # opening hours move with the clock
+        self.runtime.call_later(self._recheck_s, self._recheck)
+
+    def health(self) -> dict[str, Any]:
+        return {"controller": {"seq": self.controller.state.seq,
+                               "outbox": self.outbox.backlog,
+                               "refusals_today": self.controller.refusal_counts()}}
+
+
+def _clock_check(clock: Any) -> Any:
+    """Whether the wall clock is synchronised; a test or demo clock is sure by definition."""
+    from firmware.clock import SystemClock
+
+    if not isinstance(clock, SystemClock):
+        return lambda: True
+    from firmware.admin.clock_sync import clock_synchronised
+
+    return clock_synchronised

@@ -1,0 +1,325 @@
+"""The controller's use cases: a command in, events into the ledger, an answer out.
+
+No network here: the controller role feeds it parsed commands and publishes what it returns.
+Order of work for every command: answer a repeated request_id from the ledger; decide with
+the pure rules; commit events and answer together; only then change the in-memory state.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from firmware.clock import Clock
+from firmware.controller.appointment_store import AppointmentStore
+from firmware.controller.ledger import Ledger
+from firmware.core import estimate, rules, service_hours, snapshot
+from firmware.core.appointments import Appointment, check_in
+from firmware.core.errors import ErrorCode, Refusal
+from firmware.core.events import Event, EventType
+from firmware.core.queue import QueueState, fold
+from firmware.core.ticket_rate import TicketRate
+from firmware.site_model import SiteConfig
+from mqtt_bridge import clients, topics
+from mqtt_bridge.payloads import Command
+
+log = logging.getLogger(__name__)
+
+CALL_EVENTS = (EventType.TICKET_CALLED, EventType.TICKET_RECALLED)
+# Wrong appointment codes one kiosk may try in a minute: plenty for a customer who mistypes,
+# and with codes of 8 or more characters far too few to guess one.
+CODE_TRIES_PER_MINUTE = 5
+
+
+@dataclass
+class Outcome:
+    response: dict[str, Any]
+    events: list[Event] = field(default_factory=list)  # appended now: to be published
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.events)
+
+
+def _new_id() -> str:
+    return str(uuid.uuid4())
+
+
+class Controller:
+    def __init__(
+        self,
+        config: SiteConfig,
+        ledger: Ledger,
+        clock: Clock,
+        new_id: Callable[[], str] = _new_id,
+        events_topic: str | None = None,
+        clock_sure: Callable[[], bool | None] = lambda: True,
+        strict: bool = False,
+    ) -> None:
+        self.config = config
+        self.events_topic = events_topic  # with it, every event also goes to the outbox
+        self.ledger = ledger
+        self.clock = clock
+        self.new_id = new_id
+        # False while the wall clock is not synchronised yet (a Pi without a real-time clock
+        # that booted offline): events made then are marked so the statistics can tell.
+        self.clock_sure = clock_sure
+        self.appointments = AppointmentStore(ledger)
+        # Strict (the broker checks logins): only the site's own clients may command. On an
+        # open development broker anyone may publish anything, so a stranger is let through.
+        self.strict = strict
+        self.clients = clients.site_clients(config)
+        self._issue_rates: dict[str, TicketRate] = {}  # per kiosk; in memory, as on screen
+        self._code_tries: dict[str, TicketRate] = {}  # wrong appointment codes per client
+        self.pending_events: list[Event] = []  # appended outside a command (day's end)
+        now = clock.now()
+        today = self._service_day(now)
+        self._expire_earlier_day(today, now)
+        self.state = self._rebuild(today)
+
+    def _service_day(self, now: datetime) -> str:
+        """Today, by the clock, but never a day before the ledger's last one.
+
+        A clock that jumps back (no real-time clock, no network yet) must not start a fresh
+        numbering while today's tickets are still in the queue.
+        """
+        by_clock = service_hours.service_day(self.config.site, now)
+        latest = self.ledger.latest_day_before("9999-12-31")
+        return max(by_clock, latest) if latest else by_clock
+
+    def _rebuild(self, day: str) -> QueueState:
+        """The day's queue from the ledger: the same after a restart as before it."""
+        state = fold(day, self.ledger.events_of_day(day))
+        state.seq = max(state.seq, self.ledger.last_seq)
+        return state
+
+    def _expire_earlier_day(self, today: str, now: datetime) -> None:
+        """Tickets a previous day left open end as `expired` (e.g. after a night's power cut)."""
+        last_day = self.ledger.latest_day_before(today)
+        if last_day is None:
+            return
+        self._expire(fold(last_day, self.ledger.events_of_day(last_day)), now)
+
+    def _expire(self, state: QueueState, now: datetime) -> None:
+        decisions = rules.expire_open(state)
+        if decisions:
+            events = [Event(self.new_id(), d.type, now, state.day, d.data) for d in decisions]
+            self.pending_events += self.ledger.append(events, outbox_topic=self.events_topic)
+            log.info("%d tickets of %s expired at the day's end", len(events), state.day)
+
+    def _roll_day(self, now: datetime) -> None:
+        day = service_hours.service_day(self.config.site, now)
+        if day < self.state.day:
+            return  # the clock went back: stay on the day we are in
+        if day != self.state.day:
+            log.info("service day changed from %s to %s", self.state.day, day)
+            self._expire(self.state, now)
+            self.state = self._rebuild(day)
+
+    def record(self, event_type: EventType, data: dict[str, Any]) -> list[Event]:
+        """Append an event that no command asked for (a device fault, say)."""
+        now = self.clock.now()
+        self._roll_day(now)
+        event = Event(self.new_id(), event_type, now, self.state.day, self._marked(data))
+        stored = self.ledger.append([event], outbox_topic=self.events_topic)
+        for e in stored:
+            self.state.apply(e)
+        return stored
+
+    def _marked(self, data: dict[str, Any]) -> dict[str, Any]:
+        return data if self.clock_sure() is not False else {**data, "clock_unsure": True}
+
+    def take_pending_events(self) -> list[Event]:
+        events, self.pending_events = self.pending_events, []
+        return events
+
+    def snapshot(self) -> dict[str, Any]:
+        now = self.clock.now()
+        self._roll_day(now)
+        return snapshot.build(self.state, self.config, now)
+
+    def handle(self, command: Command) -> Outcome:
+        previous = self.ledger.answered(command.request_id)
+        if previous is not None:
+            log.info("request %s repeated; answering as before", command.request_id)
+            return Outcome(previous)
+        now = self.clock.now()
+        self._roll_day(now)
+        try:
+            sender = self.authorize(command)
+            decisions, response = self._decide(command, sender, now)
+        except Refusal as refusal:
+            log.info("refused %s from %s: %s", command.name, command.client or "a stranger",
+                     refusal.message)
+            response = refusal.to_wire()
+            self.ledger.remember_quiet(command.request_id, command.name, response, now,
+                                       self.state.day)
+            return Outcome(response)
+        if not decisions:  # an empty call, a second check-in: kept only for retries
+            self.ledger.remember_quiet(command.request_id, command.name, response, now,
+                                       self.state.day)
+            return Outcome(response)
+        events = [Event(self.new_id(), d.type, now, self.state.day, self._marked(d.data))
+                  for d in decisions]
+        stored = self.ledger.append(events, (command.request_id, command.name, response), now,
+                                    outbox_topic=self.events_topic)
+        for event in stored:
+            self.state.apply(event)
+        return Outcome(response, stored)
+
+    def authorize(self, command: Command) -> clients.Client | None:
+        """The client that asks, if it may (None: a stranger on an open broker)."""
+        client = self.clients.get(command.client or "")
+        if client is None:
+            if self.strict:
+                raise Refusal(ErrorCode.FORBIDDEN, f"'{command.client}' is not a client of "
+                              "this site; send commands on cmd/{command}/{client} with the "
+                              "site's own login")
+            return None
+        why = clients.refusal(client, command)
+        if why is not None:
+            raise Refusal(ErrorCode.FORBIDDEN, why)
+        return client
+
+    def refusal_counts(self) -> dict[str, int]:
+        return self.ledger.refusal_counts(self.state.day)
+
+    # -- per command ------------------------------------------------------------------------
+
+    def _decide(
+        self, command: Command, sender: clients.Client | None, now: datetime
+    ) -> tuple[list[rules.Decision], dict[str, Any]]:
+        body, state, config = command.body, self.state, self.config
+        name = command.name
+        if name == topics.ISSUE:
+            if sender is not None:  # the kiosk the broker vouches for, not what it says
+                body = {**body, "device": sender.name}
+            return self._issue(body, sender, now)
+        if name == topics.CALL:
+            call_id = self.new_id()
+            if body.get("ticket"):
+                decisions = rules.call_ticket(state, config, body["room"], body["ticket"], call_id)
+            else:
+                decisions = rules.call_next(state, config, body["room"], body["services"],
+                                            call_id, now)
+
+            return decisions, self._answer_call(decisions, now)
+        if name == topics.RECALL:
+            decision = rules.recall(state, config, body["room"], self.new_id())
+            return [decision], self._answer_call([decision], now)
+        if name == topics.NO_SHOW:
+            decision = rules.no_show(state, config, body["room"])
+        elif name == topics.COMPLETE:
+            decision = rules.complete(state, config, body["room"])
+        elif name == topics.REINSTATE:
+            decision = rules.reinstate(state, config, body["ticket"], now)
+        elif name == topics.TRANSFER:
+            decision = rules.transfer(state, config, body["to_service"],
+                                      room_id=body.get("room"), number=body.get("ticket"))
+        elif name == topics.CANCEL:
+            decision = rules.cancel(state, body["ticket"])
+        else:
+            raise Refusal(ErrorCode.BAD_REQUEST, f"command '{name}' is not handled here")
+        return [decision], {"ok": True, "ticket": self._ticket_after(decision)}
+
+    def _issue(self, body: dict[str, Any], sender: clients.Client | None,
+               now: datetime) -> tuple[list[rules.Decision], dict[str, Any]]:
+        rate = self._issue_rate(sender)
+        if rate is not None and not rate.allows(now.timestamp()):
+            raise Refusal(ErrorCode.RATE_LIMITED, "many numbers were just taken at this kiosk; "
+                          "please wait a moment", retry_after_s=_seconds(rate, now))
+        appointment = None
+        if body.get("appointment"):
+            appointment = self._check_in(body["appointment"], sender, now)
+            earlier = next((t for t in self.state.tickets.values()
+                            if t.appointment_id == appointment.id), None)
+            if earlier is not None:
+                # Checked in twice (a lost slip, say): the same number again, nothing new.
+                return [], {"ok": True, "ticket": {**earlier.to_wire(), "again": True}}
+        service_id = appointment.service if appointment else body["service"]
+        decision = rules.issue(self.state, self.config, service_id, body["lang"],
+                               body["device"], now,
+                               appointment_at=appointment.at if appointment else None)
+        if appointment is not None:
+            decision.data["appointment_id"] = appointment.id
+        if rate is not None:
+            rate.record(now.timestamp())
+        ahead = self.state.waiting_count(service_id)  # the new ticket joins at the end
+        wait = estimate.expected_wait(self.state, self.config, service_id, now)
+        span = estimate.eta_range(wait)
+        ticket = {
+            "number": decision.data["number"],
+            "service": service_id,
+            "issued_at": now.isoformat(timespec="seconds"),
+            "ahead": ahead,
+            "eta_minutes": round(wait) if wait is not None else None,
+            "eta_range": list(span) if span else None,
+            "appointment": appointment is not None,
+        }
+        if appointment is not None:
+            ticket["appointment_at"] = appointment.at.isoformat(timespec="minutes")
+        return [decision], {"ok": True, "ticket": ticket}
+
+    def _issue_rate(self, sender: clients.Client | None) -> TicketRate | None:
+        """The ticket cap of a kiosk, the same as on its screen (a stranger has none)."""
+        if sender is None or not sender.kiosk:
+            return None
+        if sender.name not in self._issue_rates:
+            device = self.config.device(sender.name)
+            per_minute = device.kiosk.tickets_per_minute if device else 6
+            self._issue_rates[sender.name] = TicketRate(per_minute)
+        return self._issue_rates[sender.name]
+
+    def _check_in(self, code: str, sender: clients.Client | None,
+                  now: datetime) -> Appointment:
+        """An appointment by its code, with wrong codes counted per client: guessing stops."""
+        tries = self._code_tries.setdefault(sender.name if sender else "",
+                                            TicketRate(CODE_TRIES_PER_MINUTE))
+        if not tries.allows(now.timestamp()):
+            raise Refusal(ErrorCode.TOO_MANY_ATTEMPTS, "too many wrong codes were tried here; "
+                          "please wait a moment or ask the service advisor",
+                          retry_after_s=_seconds(tries, now))
+        try:
+            return check_in(self.appointments.for_day(self.state.day), code, now,
+                            self.config.rules)
+        except Refusal:
+            tries.record(now.timestamp())
+            raise
+
+    def _answer_call(self, decisions: list[rules.Decision], now: datetime) -> dict[str, Any]:
+        called = next((d for d in decisions if d.type in CALL_EVENTS), None)
+        if called is None:
+            return {"ok": True, "ticket": None}
+        ticket = self.state.tickets[called.data["number"]]
+        return {"ok": True, "ticket": {
+            "number": ticket.number,
+            "service": ticket.service,
+            "issued_at": ticket.issued_at.isoformat(timespec="seconds"),
+            "room": called.data["room"],
+            "call_id": called.data["call_id"],
+            "called_at": now.isoformat(timespec="seconds"),
+            "calls": ticket.calls + 1,
+        }}
+
+    def _ticket_after(self, decision: rules.Decision) -> dict[str, Any]:
+        """The ticket as it will be once the decision's event is applied."""
+        ticket = self.state.tickets[decision.data["number"]]
+        status = {
+            EventType.TICKET_COMPLETED: "done",
+            EventType.TICKET_CANCELLED: "done",
+            EventType.TICKET_NO_SHOW: "no_show",
+            EventType.TICKET_REINSTATED: "waiting",
+            EventType.TICKET_TRANSFERRED: "waiting",
+        }[decision.type]
+        wire = {**ticket.to_wire(), "status": status}
+        if decision.type is EventType.TICKET_TRANSFERRED:
+            wire.update(service=decision.data["to_service"], room=None, call_id=None)
+        return wire
+
+
+def _seconds(rate: TicketRate, now: datetime) -> int:
+    return max(1, round(rate.wait_s(now.timestamp())))

@@ -1,0 +1,522 @@
+"""The waiting-area display: numbers being served and their rooms, and each authority's queue.
+
+State -> view -> layout -> pixels. `lobby_view_from_snapshot` reads the controller's retained
+`queue/state` snapshot defensively (a display must never go dark over one bad message);
+`layout_lobby` decides what text goes where and how big; `render_lobby` paints it.
+The lobby is shared by every language, so fixed labels are shown in fi/sv/en together;
+service and room names come from the site config in the view's language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import pygame
+
+from display_driver import theme
+from display_driver.fonts import font
+from display_driver.layout import Box, Plan, TextItem, draw_plan, place
+from firmware.site_model import SiteConfig
+
+NOW_SERVING = "Nyt palvellaan / Betjänas nu / Now serving"
+SERVICES = "Palvelu · Tjänst · Service"
+WAITING = "Jonossa · I kö · Waiting"
+OPENS = "Avautuu · Öppnar · Opens"
+CLOSED = "Suljettu · Stängt · Closed"
+NOBODY_YET = (
+    "Numerosi näkyy täällä, kun on vuorosi.",
+    "Ditt nummer visas här när det är din tur.",
+    "Your number will appear here when it is your turn.",
+)
+ARROW = "→"
+
+ESTIMATE = "≈ arvioitu odotus · uppskattad väntetid · estimated wait"
+UPDATING = "Tietoja päivitetään · Uppgifterna uppdateras · Updating"
+
+SERVICES_HEAD = 56  # units; see plan_lobby
+SERVICE_ROW = 150
+SERVICE_ROW_MIN = 76  # the smallest row whose name and figure stay readable
+SLIDE_H = 250
+
+
+@dataclass(frozen=True)
+class ServingRow:
+    ticket: str
+    room_name: str
+    call_id: str
+
+
+@dataclass(frozen=True)
+class ServiceRow:
+    name: str
+    waiting: int
+    open: bool
+    next_open: datetime | None
+    eta: str = ""  # "~25 min" or "20–30 min"; empty when the controller cannot tell
+
+
+@dataclass(frozen=True)
+class Slide:
+    """An info slide as shown: title and text in the three languages, fi first."""
+
+    title: tuple[str, ...]
+    text: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LobbyView:
+    site_name: str
+    now: datetime
+    serving: tuple[ServingRow, ...]  # newest call first
+    newest_call_id: str | None
+    services: tuple[ServiceRow, ...]
+    lang: str = "fi"
+    # Not None: the data may be out of date (no word from the controller); seconds since it
+    # was last known to be current. The screen then says so instead of posing as current.
+    stale_age_s: float | None = None
+    slide: Slide | None = None
+    service_page: int = 0  # which page of authorities, when they do not all fit
+    blink_on: bool = True  # the newest call's band; the role blinks it briefly (<= 3 Hz)
+    ticket_px: int = 0  # the smallest ticket font that is readable from the back row
+
+
+# -- snapshot -> view ---------------------------------------------------------------------
+
+
+def _parse_time(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _count(value: Any) -> int:
+    # bool is an int in Python; a "waiting": true is garbage, not one customer.
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return 0
+    try:
+        return max(0, int(value))
+    except (OverflowError, ValueError):  # inf, nan
+        return 0
+
+
+def _order_key(row: dict[str, Any], index: int) -> tuple[float, int]:
+    called = _parse_time(row.get("called_at"))
+    try:
+        stamp = called.timestamp() if called is not None else float("-inf")
+    except (OverflowError, OSError, ValueError):
+        stamp = float("-inf")
+    # Newest first; rows without a usable time keep the controller's order, after the rest.
+    return (-stamp, index)
+
+
+def _eta_text(state: dict[str, Any]) -> str:
+    """ "20–30 min" from the estimate's range, "~25 min" from the minutes, else empty."""
+    span = state.get("eta_range")
+    if isinstance(span, list) and len(span) == 2 and all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in span):
+        lo, hi = (_count(v) for v in span)
+        if lo <= hi <= 999:
+            return f"{lo} min" if lo == hi else f"{lo}–{hi} min"
+    minutes = state.get("eta_minutes")
+    if isinstance(minutes, int | float) and not isinstance(minutes, bool):
+        count = _count(minutes)
+        if count <= 999:
+            return f"~{count} min"
+    return ""
+
+
+def lobby_view_from_snapshot(snapshot: dict, config: SiteConfig, now: datetime) -> LobbyView:
+    """The view of a `queue/state` snapshot; anything malformed in it is skipped, never raised."""
+    lang = "fi"
+    data = snapshot if isinstance(snapshot, dict) else {}
+
+    raw_serving = data.get("serving")
+    rows_in = (
+        [r for r in raw_serving if isinstance(r, dict)] if isinstance(raw_serving, list) else []
+    )
+    ordered = [r for _, r in sorted(enumerate(rows_in), key=lambda p: _order_key(p[1], p[0]))]
+    serving: list[ServingRow] = []
+    for row in ordered:
+        ticket, room_id, call_id = row.get("ticket"), row.get("room"), row.get("call_id")
+        room = config.room(room_id) if isinstance(room_id, str) else None
+        if not isinstance(ticket, str) or not ticket or room is None:
+            continue  # a number with no room we know cannot guide anyone anywhere
+        call = call_id if isinstance(call_id, str) else ""
+        serving.append(ServingRow(ticket, room.name.get(lang), call))
+
+    # The newest call is the snapshot's last call while it is still being served;
+    # otherwise the most recently called row.
+    newest: str | None = None
+    last = data.get("last_call")
+    last_id = last.get("call_id") if isinstance(last, dict) else None
+    if isinstance(last_id, str) and any(r.call_id == last_id for r in serving):
+        newest = last_id
+    elif serving and serving[0].call_id:
+        newest = serving[0].call_id
+    if newest is not None:
+        serving.sort(key=lambda r: r.call_id != newest)  # stable: the newest moves to the top
+
+    raw_services = data.get("services")
+    states: dict[str, dict[str, Any]] = {}
+    for item in raw_services if isinstance(raw_services, list) else []:
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            states.setdefault(item["id"], item)
+    services = tuple(
+        ServiceRow(
+            name=service.name.get(lang),
+            waiting=_count(state.get("waiting")),
+            open=state.get("open") is True,
+            next_open=_parse_time(state.get("next_open")),
+            eta=_eta_text(state),
+        )
+        # The config's order is the site's chosen order; services it does not know are skipped,
+        # and so are those the snapshot says nothing about (nothing true could be shown).
+        for service in config.services
+        if (state := states.get(service.id)) is not None
+    )
+    return LobbyView(
+        site_name=config.site.name.get(lang),
+        now=now,
+        serving=tuple(serving),
+        newest_call_id=newest,
+        services=services,
+        lang=lang,
+    )
+
+
+# -- view -> layout -----------------------------------------------------------------------
+
+
+def clock_text(moment: datetime) -> str:
+    return f"{moment.hour}.{moment.minute:02d}"  # 9.05: the Finnish (and Finland-Swedish) way
+
+
+def date_text(moment: datetime) -> str:
+    return f"{moment.day}.{moment.month}.{moment.year}"
+
+
+def opening_text(next_open: datetime, now: datetime) -> str:
+    """ "9.00" today, "2.12. 9.00" on another day: numbers every language reads alike."""
+    local = next_open
+    if next_open.tzinfo is not None and now.tzinfo is not None:
+        local = next_open.astimezone(now.tzinfo)
+    if local.date() == now.date():
+        return clock_text(local)
+    return f"{local.day}.{local.month}. {clock_text(local)}"
+
+
+def _split(rect: pygame.Rect, top: int) -> tuple[pygame.Rect, pygame.Rect]:
+    head = pygame.Rect(rect.x, rect.y, rect.width, min(top, rect.height))
+    return head, pygame.Rect(rect.x, head.bottom, rect.width, rect.height - head.height)
+
+
+def age_text(seconds: float) -> str:
+    """ "45 s", "3 min", "2 h 5 min": the same in fi, sv and en."""
+    whole = max(0, int(seconds))
+    if whole < 60:
+        return f"{whole} s"
+    minutes = whole // 60
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60} min"
+
+
+def stale_lines(age_s: float) -> tuple[str, str, str]:
+    age = age_text(age_s)
+    return (
+        f"Viimeisin tieto {age} sitten. Odota hetki, tiedot päivittyvät.",
+        f"Senaste uppgift för {age} sedan. Vänta en stund.",
+        f"Last update {age} ago. Please wait a moment.",
+    )
+
+
+def plan_lobby(view: LobbyView, size: tuple[int, int]) -> Plan:
+    w, h = size
+    u = min(w, h) / 1080  # one unit: a pixel on a 1080-line screen, in either orientation
+    margin = round(48 * u)
+    plan = Plan(theme.BACKGROUND)
+    _plan_header(plan, view, (w, h), u, margin)
+    top = round(170 * u)
+    body = pygame.Rect(margin, top, w - 2 * margin, h - top - margin)
+    gap = round(40 * u)
+    if w >= h:  # landscape: the calls on the left, the authorities in a column on the right
+        main_w = round(body.width * 0.62)
+        main = pygame.Rect(body.x, body.y, main_w, body.height)
+        side = pygame.Rect(main.right + gap, body.y, body.width - main_w - gap, body.height)
+    else:  # portrait: the calls on top, the authorities below
+        # The panel takes what its rows need (up to 45 %); the calls get the rest.
+        main_h = body.height - gap - min(_services_height(view, u), round(body.height * 0.45))
+        main = pygame.Rect(body.x, body.y, body.width, main_h)
+        side = pygame.Rect(body.x, main.bottom + gap, body.width, body.height - main_h - gap)
+
+    if view.slide is not None and main.height > 3 * SLIDE_H * u:
+        slide_h = round(SLIDE_H * u)
+        slide = pygame.Rect(main.x, main.bottom - slide_h, main.width, slide_h)
+        main.height -= slide_h + round(24 * u)
+        _plan_slide(plan, view.slide, slide, u)
+    if view.stale_age_s is not None:
+        _plan_stale(plan, view, main, u)
+    else:
+        _plan_serving(plan, view, main, u)
+    _plan_services(plan, view, side, u)
+    return plan
+
+
+def _plan_header(plan: Plan, view: LobbyView, size: tuple[int, int], u: float, margin: int
+                 ) -> None:
+    texts, bg = plan.texts, theme.BACKGROUND
+    w, h = size
+    header = pygame.Rect(margin, round(20 * u), w - 2 * margin, round(110 * u))
+    clock_w = round(header.width * (0.3 if w >= h else 0.42))
+    clock = pygame.Rect(header.right - clock_w, header.y, clock_w, header.height)
+    texts.append(place(clock_text(view.now), clock, round(68 * u), bold=True, fg=theme.TEXT,
+                       bg=bg, align="right", role="time"))
+    date_slot = pygame.Rect(clock.x, clock.y,
+                            clock.width - texts[-1].rect.width - round(28 * u), clock.height)
+    texts.append(place(date_text(view.now), date_slot, round(40 * u), fg=theme.MUTED, bg=bg,
+                       align="right", role="date"))
+    name_slot = pygame.Rect(header.x, header.y, header.width - clock_w - round(24 * u),
+                            header.height)
+    texts.append(place(view.site_name, name_slot, round(52 * u), bold=True, fg=theme.TEXT,
+                       bg=bg, role="site"))
+    plan.boxes.append(Box(pygame.Rect(margin, header.bottom + round(12 * u), w - 2 * margin,
+                                      max(1, round(2 * u))), theme.RULE))
+
+
+def _plan_stale(plan: Plan, view: LobbyView, area: pygame.Rect, u: float) -> None:
+    """Calm, not alarming: what is happening, how old the data is, and no old numbers."""
+    assert view.stale_age_s is not None
+    bg = theme.PANEL
+    box = pygame.Rect(area.x, area.y, area.width, min(area.height, round(420 * u)))
+    plan.boxes.append(Box(box, bg, radius=round(20 * u)))
+    inner = box.inflate(-round(64 * u), -round(48 * u))
+    title, rest = _split(inner, round(90 * u))
+    plan.texts.append(place(UPDATING, title, round(52 * u), bold=True, fg=theme.TEXT, bg=bg,
+                            role="stale-title"))
+    line_h = max(1, rest.height // 3)
+    for i, line in enumerate(stale_lines(view.stale_age_s)):
+        slot = pygame.Rect(rest.x, rest.y + i * line_h, rest.width, line_h)
+        plan.texts.append(place(line, slot, round(40 * u), fg=theme.TEXT if i == 0 else
+                                theme.MUTED, bg=bg, role="stale"))
+
+
+def _plan_slide(plan: Plan, slide: Slide, area: pygame.Rect, u: float) -> None:
+    bg = theme.PANEL
+    plan.boxes.append(Box(area, bg, radius=round(20 * u)))
+    inner = area.inflate(-round(48 * u), -round(32 * u))
+    title, rest = _split(inner, round(inner.height * 0.3))
+    plan.texts.append(place(" · ".join(slide.title), title, round(44 * u), bold=True,
+                            fg=theme.TEXT, bg=bg, role="slide-title"))
+    lines = [t for t in slide.text if t]
+    line_h = rest.height // max(1, len(lines))
+    for i, line in enumerate(lines):
+        slot = pygame.Rect(rest.x, rest.y + i * line_h, rest.width, line_h)
+        plan.texts.append(place(line, slot, round(34 * u), fg=theme.TEXT if i == 0 else
+                                theme.MUTED, bg=bg, role="slide"))
+
+
+def _plan_serving(plan: Plan, view: LobbyView, area: pygame.Rect, u: float) -> None:
+    texts, bg = plan.texts, theme.BACKGROUND
+    title, rest = _split(area, round(70 * u))
+    texts.append(place(NOW_SERVING, title, round(44 * u), fg=theme.MUTED, bg=bg, role="title"))
+    rest.y += round(16 * u)
+    rest.height -= round(16 * u)
+
+    if not view.serving:
+        for i, line in enumerate(NOBODY_YET):
+            slot = pygame.Rect(rest.x, rest.y + round(i * 64 * u), rest.width, round(64 * u))
+            texts.append(place(line, slot, round(40 * u), fg=theme.TEXT, bg=bg, role="hint"))
+        return
+
+    rows = list(view.serving)
+    y = rest.y
+    pad = round(36 * u)
+    # Every number at least as big as the back row needs (view.ticket_px), and the newest
+    # bigger still; rows that no longer fit give way, oldest first.
+    older_px = max(round(110 * u), view.ticket_px)
+    newest_px = max(round(190 * u), round(view.ticket_px * 1.15))
+    if view.newest_call_id is not None and rows[0].call_id == view.newest_call_id:
+        # The newest call: a warm band with the biggest numbers on the screen. While it
+        # blinks, the off phase is an outline of the same band: the row never jumps.
+        band_h = min(max(round(250 * u), round(newest_px * 1.3)), rest.height)
+        band = pygame.Rect(rest.x, y, rest.width, band_h)
+        inner = band.inflate(-2 * pad, -round(20 * u))
+        if view.blink_on:
+            plan.boxes.append(Box(band, theme.ACCENT, radius=round(20 * u)))
+            fg, row_bg = theme.ON_ACCENT, theme.ACCENT
+        else:
+            plan.boxes.append(Box(band, theme.ACCENT, radius=round(20 * u),
+                                  width=max(2, round(6 * u))))
+            fg, row_bg = theme.TEXT, theme.BACKGROUND
+        _row_texts(plan, rows.pop(0), inner, newest_px, round(newest_px * 0.63), fg, row_bg,
+                   newest=True)
+        y = band.bottom + round(24 * u)
+
+    row_h = max(round(140 * u), round(older_px * 1.25))
+    for row in rows:
+        if y + row_h > rest.bottom:
+            break  # the oldest calls give way; they were announced long ago
+        slot = pygame.Rect(rest.x + pad, y, rest.width - 2 * pad, row_h)
+        _row_texts(plan, row, slot, older_px, round(older_px * 0.72), theme.TEXT, bg,
+                   newest=False)
+        y += row_h
+        plan.boxes.append(
+            Box(pygame.Rect(rest.x, y - 1, rest.width, max(1, round(2 * u))), theme.RULE)
+        )
+
+
+def _row_texts(
+    plan: Plan,
+    row: ServingRow,
+    slot: pygame.Rect,
+    ticket_px: int,
+    room_px: int,
+    fg: theme.Colour,
+    bg: theme.Colour,
+    *,
+    newest: bool,
+) -> None:
+    suffix = "-newest" if newest else ""
+    gap = max(8, slot.height // 8)
+    # Fixed columns, so the numbers of all rows line up under one another.
+    # The number keeps the size the back row needs: its column widens (to 66 %) before it
+    # would shrink, and the room name, beside it, gives way first.
+    need = font(ticket_px, True).size(row.ticket)[0]
+    ticket_w = min(round(slot.width * 0.66), max(round(slot.width * 0.44) - gap, need))
+    ticket = pygame.Rect(slot.x, slot.y, ticket_w, slot.height)
+    arrow = pygame.Rect(ticket.right + gap, slot.y, round(slot.width * 0.08), slot.height)
+    room = pygame.Rect(arrow.right + gap, slot.y, slot.right - arrow.right - gap, slot.height)
+    plan.texts.append(
+        place(row.ticket, ticket, ticket_px, bold=True, fg=fg, bg=bg, role="ticket" + suffix)
+    )
+    # A lighter arrow than the words: it links number and room without competing with them.
+    plan.texts.append(
+        place(
+            ARROW, arrow, round(room_px * 0.7), fg=fg, bg=bg, align="center", role="arrow" + suffix
+        )
+    )
+    plan.texts.append(
+        place(row.room_name, room, room_px, bold=True, fg=fg, bg=bg, role="room" + suffix)
+    )
+
+
+def service_pages(count: int, rows_per_page: int) -> int:
+    return max(1, -(-count // max(1, rows_per_page)))
+
+
+def services_per_page(view: LobbyView, area: pygame.Rect, u: float) -> int:
+    """How many authority rows fit at a readable height in the panel."""
+    inner_h = area.height - round(48 * u) - round(SERVICES_HEAD * u) - round(40 * u)
+    return max(1, inner_h // max(1, round(SERVICE_ROW_MIN * u)))
+
+
+def _plan_services(plan: Plan, view: LobbyView, area: pygame.Rect, u: float) -> None:
+    if not view.services or area.height < 60 * u:
+        return
+    bg = theme.PANEL
+    plan.boxes.append(Box(area, bg, radius=round(20 * u)))
+    inner = area.inflate(-round(64 * u), -round(48 * u))
+    head, rest = _split(inner, round(SERVICES_HEAD * u))
+    per_page = services_per_page(view, area, u)
+    pages = service_pages(len(view.services), per_page)
+    page = view.service_page % pages
+    shown = view.services[page * per_page:(page + 1) * per_page]
+    _plan_services_frame(plan, view, head, rest, u, page, pages)
+    rest.height -= round(40 * u)  # the footer's line
+    row_h = max(round(SERVICE_ROW_MIN * u),
+                min(round(SERVICE_ROW * u), rest.height // max(1, len(shown))))
+    y = rest.y
+    for service in shown:
+        if y + row_h > rest.bottom:
+            break
+        row = pygame.Rect(rest.x, y, rest.width, row_h)
+        _plan_service_row(plan, view, service, row, u)
+        y += row_h
+        if y < rest.bottom - row_h // 2:
+            plan.boxes.append(
+                Box(pygame.Rect(row.x, y - 1, row.width, max(1, round(2 * u))), theme.RULE)
+            )
+
+
+def _plan_services_frame(plan: Plan, view: LobbyView, head: pygame.Rect, rest: pygame.Rect,
+                         u: float, page: int, pages: int) -> None:
+    """The column's titles, the legend of the estimates and the page number."""
+    bg = theme.PANEL
+    half = head.width // 2
+    for text, slot, align, role in (
+        (SERVICES, pygame.Rect(head.x, head.y, half, head.height), "left", "services-title"),
+        (WAITING, pygame.Rect(head.x + half, head.y, head.width - half, head.height), "right",
+         "waiting-title"),
+    ):
+        plan.texts.append(place(text, slot, round(28 * u), fg=theme.MUTED, bg=bg,
+                                align=align, role=role))  # type: ignore[arg-type]
+    foot_h = round(40 * u)
+    if any(s.open and s.eta for s in view.services) and not view.stale_age_s:
+        # What the "≈ 20–30 min" under a name means, once for the whole column.
+        foot = pygame.Rect(rest.x, rest.bottom - foot_h, rest.width - round(90 * u), foot_h)
+        plan.texts.append(place(ESTIMATE, foot, round(26 * u), fg=theme.MUTED, bg=bg,
+                                role="estimate-legend"))
+    if pages > 1:
+        # "2/3": the column turns its pages by itself; the customer knows there is more.
+        plan.texts.append(place(f"{page + 1}/{pages}", pygame.Rect(
+            rest.right - round(90 * u), rest.bottom - foot_h, round(90 * u), foot_h),
+            round(28 * u), fg=theme.MUTED, bg=bg, align="right", role="page"))
+
+
+def _plan_service_row(plan: Plan, view: LobbyView, service: ServiceRow, row: pygame.Rect,
+                      u: float) -> None:
+    """One service: its name (with the estimate or "opens" under it) and a figure right."""
+    bg = theme.PANEL
+    stale = view.stale_age_s is not None
+    # The figure on the right is placed first; the name gets all the width left over.
+    value_slot = pygame.Rect(row.x + row.width // 2, row.y, row.width // 2, row.height)
+    if service.open and stale:
+        # An old count is not news: a dash until the controller is heard again.
+        value = place("–", value_slot, round(72 * u), bold=True, fg=theme.MUTED, bg=bg,
+                      align="right", role="waiting-unknown")
+    elif service.open:
+        value = place(str(service.waiting), value_slot, round(96 * u), bold=True,
+                      fg=theme.TEXT, bg=bg, align="right", role="waiting")
+    elif service.next_open is not None:
+        value = place(opening_text(service.next_open, view.now), value_slot, round(56 * u),
+                      bold=True, fg=theme.TEXT, bg=bg, align="right", role="opens")
+    else:
+        value = place(CLOSED, value_slot, round(30 * u), fg=theme.MUTED, bg=bg,
+                      align="right", role="closed")
+    plan.texts.append(value)
+    left = pygame.Rect(row.x, row.y, max(0, value.rect.left - round(24 * u) - row.x),
+                       row.height)
+    under = ""
+    if service.open and service.eta and not stale:
+        under, under_role = f"≈ {service.eta}", "eta"
+    elif not service.open and service.next_open is not None:
+        under, under_role = OPENS, "opens-label"
+    if not under:
+        plan.texts.append(place(service.name, left, round(44 * u), bold=True,
+                                fg=theme.TEXT, bg=bg, role="service"))
+        return
+    # The name, and under it the estimate or what the time on the right means.
+    top, bottom = _split(left, row.height * 3 // 5)
+    plan.texts.append(place(service.name, top, round(44 * u), bold=True,
+                            fg=theme.TEXT, bg=bg, role="service"))
+    plan.texts.append(place(under, bottom, round(28 * u), fg=theme.MUTED, bg=bg,
+                            role=under_role))
+
+
+def _services_height(view: LobbyView, u: float) -> int:
+    """The height the services panel needs: header, rows and padding."""
+    return round((SERVICES_HEAD + 48 + 40 + SERVICE_ROW * len(view.services)) * u)
+
+
+def layout_lobby(view: LobbyView, size: tuple[int, int]) -> list[TextItem]:
+    """Every text of the lobby screen at `size`, where it goes and how big (tests read this)."""
+    return plan_lobby(view, size).texts
+
+
+def render_lobby(surface: pygame.Surface, view: LobbyView) -> None:
+    draw_plan(surface, plan_lobby(view, surface.get_size()))

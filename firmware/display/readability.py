@@ -1,0 +1,60 @@
+"""How big a number must be drawn to be read from the back row, and which slides are due.
+
+A letter is comfortably readable when its height subtends at least 1 degree of arc at the
+eye (about 17.5 mm per metre of distance). The config gives the picture's physical size and
+the farthest viewing distance; the pixel size follows from the screen's resolution.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from functools import lru_cache
+
+from display_driver.fonts import font
+from firmware.display.lobby_screen import Slide
+from firmware.site_model import DisplayConfig
+
+MM_PER_METRE_FOR_ONE_DEGREE = 1000 * math.tan(math.radians(1.0))  # 17.45 mm
+
+
+def mm_per_pixel(display: DisplayConfig, size: tuple[int, int]) -> float:
+    """The physical height of one pixel, the picture's size taken as mounted."""
+    w, h = size
+    # Physical size and pixels in the same orientation: the longer sides together.
+    long_mm, short_mm = max(display.width_mm, display.height_mm), min(display.width_mm,
+                                                                      display.height_mm)
+    return (long_mm / max(w, h) + short_mm / min(w, h)) / 2
+
+
+def needed_letter_mm(display: DisplayConfig) -> float:
+    return display.viewing_distance_m * MM_PER_METRE_FOR_ONE_DEGREE
+
+
+@lru_cache(maxsize=8)
+def cap_height_ratio(bold: bool = True) -> float:
+    """Height of a capital or digit of the bundled font, as a share of its pixel size."""
+    size = 200
+    metrics = font(size, bold).metrics("K0")
+    tallest = max(m[3] for m in metrics if m is not None)  # maxy: above the baseline
+    return tallest / size
+
+
+def letter_height_mm(font_px: int, display: DisplayConfig, size: tuple[int, int],
+                     bold: bool = True) -> float:
+    return font_px * cap_height_ratio(bold) * mm_per_pixel(display, size)
+
+
+def ticket_px_needed(display: DisplayConfig, size: tuple[int, int]) -> int:
+    """The smallest bold font size whose capitals reach 1 degree at the viewing distance."""
+    px = needed_letter_mm(display) / mm_per_pixel(display, size) / cap_height_ratio(True)
+    return math.ceil(px)
+
+
+def slides_on(display: DisplayConfig, day: date) -> list[Slide]:
+    """The slides valid on `day`, as the screen shows them (fi, sv, en)."""
+    return [
+        Slide((s.title.fi, s.title.sv, s.title.en), (s.text.fi, s.text.sv, s.text.en))
+        for s in display.slides
+        if s.valid_on(day)
+    ]

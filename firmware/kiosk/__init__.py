@@ -1,0 +1,1 @@
+"""The kiosk role: the ticket dispenser's screen, keys, printer, scanner and speech."""

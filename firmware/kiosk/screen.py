@@ -1,0 +1,571 @@
+"""The kiosk's touch screen: pick an authority (or check in), take the ticket.
+
+Same shape as the lobby: a view (plain data the kiosk role builds), a layout step that
+returns what is drawn where plus the touchable buttons, and a draw step. Words live in
+`firmware.kiosk.texts`. The out-of-order screen speaks all three languages at once:
+whoever stands in front of a broken kiosk must understand it.
+
+Accessibility is part of the layout, not an add-on: every button is at least
+`view.min_target_px` (12 mm on the configured panel) and apart from its neighbours; the
+focused button (physical keys) has a thick ring; large-text mode scales the type and switches
+to a black/yellow high-contrast palette; every text/background pair is ≥ 7:1 (tested).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import pygame
+
+from display_driver import theme
+from display_driver.layout import Box, Plan, TextItem, draw_plan, place
+from firmware.core import appointments
+from firmware.kiosk.texts import LANG_NAMES, TEXTS, WEEKDAYS, text, wait_words
+from firmware.site_model import LANGS, QueueRules
+
+__all__ = ["LANG_NAMES", "TEXTS", "WEEKDAYS", "text"]
+
+PHASES = ("start", "code", "issuing", "ticket", "refused", "limit", "error", "pin")
+MIN_BUTTON_PX = 88  # 12 mm on a 15.6" 1920x1080 panel is about 67 px; never below this 88
+CODE_KEYS = tuple("1234567890ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+PIN_KEYS = tuple("1234567890")
+CODE_MAX = appointments.CODE_MAX  # the longest code an appointment list can hold
+
+
+@dataclass(frozen=True)
+class Palette:
+    background: theme.Colour
+    text: theme.Colour
+    muted: theme.Colour
+    panel: theme.Colour
+    button: theme.Colour
+    on_button: theme.Colour
+    closed: theme.Colour
+    on_closed: theme.Colour
+    focus: theme.Colour
+    border: theme.Colour
+
+
+CALM = Palette(theme.BACKGROUND, theme.TEXT, theme.MUTED, theme.PANEL, theme.BUTTON,
+               theme.ON_BUTTON, theme.CLOSED_BUTTON, theme.ON_CLOSED, theme.ACCENT, theme.MUTED)
+# Large text: pure black and white with a yellow the eye cannot miss (low vision, glare).
+HIGH_CONTRAST = Palette((0, 0, 0), (255, 255, 255), (255, 255, 255), (0, 0, 0),
+                        (255, 221, 0), (0, 0, 0), (51, 51, 51), (255, 255, 255),
+                        (0, 200, 255), (255, 255, 255))
+LARGE_SCALE = 1.3
+
+
+@dataclass(frozen=True)
+class KioskService:
+    id: str
+    name: str
+    open: bool
+    next_open: datetime | None
+
+
+@dataclass(frozen=True)
+class KioskTicket:
+    number: str
+    service_name: str
+    ahead: int
+    eta_minutes: int | None = None
+    printed: bool = True
+    printing: bool = False  # the slip is on its way to the printer
+    appointment_at: str = ""  # "10.30" for an appointment check-in
+    again: bool = False  # the same code checked in again: the same number
+
+
+@dataclass(frozen=True)
+class KioskView:
+    site_name: str
+    services: tuple[KioskService, ...]
+    phase: str  # one of PHASES
+    ticket: KioskTicket | None
+    message: str
+    lang: str = "fi"
+    now: datetime | None = None  # lets an opening time say "today"; without it, the weekday
+    focus: int | None = None  # index into the buttons (physical keys); None: no ring
+    large: bool = False  # large text, high contrast
+    speech: bool = False
+    code: str = ""  # what is typed on the keypad (appointment code or PIN, shown masked)
+    notice: str = ""  # refused phase: which refusal (a key of TEXTS without "refused_")
+    notice_time: str = ""  # e.g. when a closed authority opens
+    # The site's check-in window, minutes before and after an appointment: the refusal of
+    # a code says it, the same for every code.
+    checkin_minutes: tuple[int, int] = (QueueRules.appointment_early_minutes,
+                                        QueueRules.appointment_late_minutes)
+    retry_after_s: int | None = None  # refused phase: how long the controller asks to wait
+    seconds_left: int | None = None  # set: the "more time?" warning is over the screen
+    min_target_px: int = MIN_BUTTON_PX
+    languages: tuple[str, ...] = field(default=LANGS)
+
+
+@dataclass(frozen=True)
+class Button:
+    rect: pygame.Rect
+    action: str  # issue, lang, appointment, large, speech, key, erase, cancel, ok, done, more
+    service_id: str | None
+    enabled: bool
+    arg: str = ""  # the language, or the key's character
+    label: str = ""  # what speech says when the button gets the focus
+
+
+def opening_text(next_open: datetime, lang: str, now: datetime | None = None) -> str:
+    """ "Avautuu ti 9.00"; "Avautuu tänään 12.00" when `now` says it is today."""
+    local = next_open
+    if now is not None and next_open.tzinfo is not None and now.tzinfo is not None:
+        local = next_open.astimezone(now.tzinfo)
+    clock = f"{local.hour}.{local.minute:02d}"
+    lang = lang if lang in LANGS else "fi"
+    if now is not None and local.date() == now.date():
+        when = f"{text(lang, 'today')} {clock}"
+    elif now is not None and (local.date() - now.date()).days >= 7:
+        # A weekday alone would be ambiguous a week or more ahead (holidays): add the date.
+        when = f"{WEEKDAYS[lang][local.weekday()]} {local.day}.{local.month}. {clock}"
+    else:
+        when = f"{WEEKDAYS[lang][local.weekday()]} {clock}"
+    return text(lang, "opens", when=when)
+
+
+def service_label(service: KioskService, lang: str, now: datetime | None) -> str:
+    """What a closed authority says beside its name (and what speech reads for it)."""
+    if service.open:
+        return service.name
+    when = (opening_text(service.next_open, lang, now) if service.next_open is not None
+            else text(lang, "closed"))
+    return f"{service.name}, {when}"
+
+
+@dataclass
+class KioskLayout:
+    plan: Plan
+    buttons: list[Button]
+
+
+class _Ctx:
+    """What every layout helper needs: the view, the scale, the palette, the plan."""
+
+    def __init__(self, view: KioskView, size: tuple[int, int]) -> None:
+        self.view = view
+        self.w, self.h = size
+        self.u = min(size) / 1080
+        self.s = LARGE_SCALE if view.large else 1.0
+        self.p = HIGH_CONTRAST if view.large else CALM
+        self.plan = Plan(self.p.background)
+        self.buttons: list[Button] = []
+        self.target = max(view.min_target_px, round(MIN_BUTTON_PX * self.u))
+        self.gap = max(round(22 * self.u), 16)  # room between targets for a shaky finger
+
+    def px(self, size: float) -> int:
+        return round(size * self.u * self.s)
+
+    def t(self, key: str, **values: object) -> str:
+        return text(self.view.lang, key, **values)
+
+    def line(self, words: str, slot: pygame.Rect, size: float, *, bold: bool = False,
+             muted: bool = False, align: str = "left", role: str = "") -> TextItem:
+        item = place(words, slot, self.px(size), bold=bold,
+                     fg=self.p.muted if muted else self.p.text, bg=self.p.background,
+                     align=align, role=role)  # type: ignore[arg-type]
+        self.plan.texts.append(item)
+        return item
+
+    def button(self, rect: pygame.Rect, words: str, action: str, *, arg: str = "",
+               service_id: str | None = None, primary: bool = True, size: float = 48,
+               role: str = "", label: str = "", align: str = "center") -> Button:
+        radius = round(16 * self.u)
+        if primary:
+            bg, fg = self.p.button, self.p.on_button
+            self.plan.boxes.append(Box(rect, bg, radius=radius))
+        else:  # a secondary button: the panel colour with a clear border
+            bg, fg = self.p.panel, self.p.text
+            self.plan.boxes.append(Box(rect, bg, radius=radius))
+            self.plan.boxes.append(Box(rect, self.p.border, radius=radius,
+                                       width=max(2, round(3 * self.u))))
+        pad = round(28 * self.u)
+        self.plan.texts.append(place(words, rect.inflate(-2 * pad, -round(12 * self.u)),
+                                     self.px(size), bold=True, fg=fg, bg=bg,
+                                     align=align, role=role or action))  # type: ignore[arg-type]
+        button = Button(rect, action, service_id, True, arg, label or words)
+        self.buttons.append(button)
+        return button
+
+
+def layout_kiosk(view: KioskView, size: tuple[int, int]) -> KioskLayout:
+    c = _Ctx(view, size)
+    margin = round(48 * c.u)
+    body = pygame.Rect(margin, margin // 2, c.w - 2 * margin, c.h - margin - margin // 2)
+    phase = view.phase
+    if phase == "start":
+        _start(c, body)
+    elif phase == "code":
+        _keypad(c, body, c.t("code_title"), view.code or c.t("code_empty"), CODE_KEYS,
+                placeholder=not view.code)
+    elif phase == "pin":
+        _keypad(c, body, c.t("pin_title"), "●" * len(view.code) or " ", PIN_KEYS,
+                placeholder=False, note=view.message)
+    elif phase == "issuing":
+        _centred(c, body, [(c.t("issuing"), 64, True, "issuing"),
+                           (c.t("issuing_hint"), 40, False, "hint")])
+    elif phase == "ticket" and view.ticket is not None:
+        _ticket(c, body, view.ticket)
+    elif phase == "refused":
+        words, hint = refusal_parts(view)
+        _message(c, body, words, "refused", c.t("back"), hint=hint)
+    elif phase == "limit":
+        _message(c, body, c.t("limit"), "limit", c.t("back"), hint=c.t("limit_hint"))
+    else:  # "error", an unknown phase, or a ticket phase without a ticket: fail visibly
+        _error(c, body)
+    if view.seconds_left is not None and phase != "error":
+        _warning(c, view.seconds_left)
+    _focus_ring(c)
+    return KioskLayout(c.plan, c.buttons)
+
+
+def refusal_parts(view: KioskView) -> tuple[str, str]:
+    """The refused screen's message and its smaller hint ("" when it has none)."""
+    key = f"refused_{view.notice}"
+    if key not in TEXTS["fi"]:
+        key = "refused_other"
+    early, late = view.checkin_minutes
+    values = {"opens": view.notice_time, "early": early, "late": late,
+              "wait": wait_words(view.lang, view.retry_after_s)}
+    hint = text(view.lang, f"{key}_hint", **values) if f"{key}_hint" in TEXTS["fi"] else ""
+    return text(view.lang, key, **values), hint
+
+
+def refusal_text(view: KioskView) -> str:
+    """The whole refusal in one string: what speech reads."""
+    return " ".join(part for part in refusal_parts(view) if part)
+
+
+def _centred(c: _Ctx, area: pygame.Rect, lines: list[tuple[str, float, bool, str]]) -> None:
+    needed = sum(px * 1.6 * c.u * c.s for _, px, _, _ in lines) or 1
+    k = min(1.0, area.height / needed)  # shrink the stack when it would not fit
+    y = area.centery - round(needed * k) // 2
+    for words, px, bold, role in lines:
+        lh = round(px * 1.6 * c.u * c.s * k)
+        if words:
+            c.line(words, pygame.Rect(area.x, y, area.width, lh), px * k, bold=bold,
+                   align="center", role=role)
+        y += lh
+
+
+def _start(c: _Ctx, body: pygame.Rect) -> None:
+    view = c.view
+    portrait = c.h > c.w
+    # Header: the language buttons, each in its own language, and the site's name, quietly.
+    lang_w = max(2 * c.target, round(230 * c.u))
+    lang_h = max(c.target, round(88 * c.u))
+    langs = view.languages
+    row_w = len(langs) * lang_w + (len(langs) - 1) * c.gap
+    header = pygame.Rect(body.x, body.y, body.width, lang_h)
+    if portrait:
+        c.line(view.site_name, pygame.Rect(body.x, body.y, body.width, round(60 * c.u)), 36,
+               muted=True, role="site")
+        header.y += round(70 * c.u)
+    else:
+        c.line(view.site_name, pygame.Rect(body.x, body.y, body.width - row_w - c.gap, lang_h),
+               36, muted=True, role="site")
+    x = header.right - row_w
+    for lang in langs:
+        selected = lang == view.lang
+        c.button(pygame.Rect(x, header.y, lang_w, lang_h), LANG_NAMES[lang], "lang", arg=lang,
+                 primary=selected, size=40, role=f"lang-{lang}")
+        x += lang_w + c.gap
+    title = pygame.Rect(body.x, header.bottom + c.gap, body.width, c.px(84))
+    c.line(c.t("choose"), title, 60, bold=True, role="title")
+    hint = pygame.Rect(body.x, title.bottom, body.width, c.px(52))
+    c.line(c.t("choose_hint"), hint, 34, muted=True, role="hint")
+    # Bottom: the advisor line, and above it the appointment and the two toggles.
+    advisor = pygame.Rect(body.x, body.bottom - c.px(56), body.width, c.px(56))
+    c.line(c.t("advisor") + (f"   ·   {view.message}" if view.message else ""), advisor, 36,
+           align="center", role="advisor")
+    tool_h = max(c.target, round(100 * c.u))
+    rows = 2 if portrait else 1  # portrait: the appointment on a row of its own
+    tools = pygame.Rect(body.x, advisor.top - rows * (c.gap + tool_h), body.width,
+                        rows * tool_h + (rows - 1) * c.gap)
+    area = pygame.Rect(body.x, hint.bottom + c.gap, body.width,
+                       tools.top - c.gap - hint.bottom - c.gap)
+    _services(c, area)  # before the toolbar: the keys move through the screen top to bottom
+    _toolbar(c, tools, portrait)
+
+
+def _toolbar(c: _Ctx, tools: pygame.Rect, portrait: bool) -> None:
+    view = c.view
+    items = [
+        (c.t("appointment"), "appointment", True),
+        # A toggle that is on looks pressed (the light style) and says "on" in words.
+        (c.t("large_on" if view.large else "large_off"), "large", view.large),
+        (c.t("speech_on" if view.speech else "speech_off"), "speech", view.speech),
+    ]
+    # The appointment button is the wide one: it is a way in, the toggles are settings.
+    if portrait:
+        h = (tools.height - c.gap) // 2
+        half = (tools.width - c.gap) // 2
+        rects = [pygame.Rect(tools.x, tools.y, tools.width, h),
+                 pygame.Rect(tools.x, tools.bottom - h, half, h),
+                 pygame.Rect(tools.right - half, tools.bottom - h, half, h)]
+    else:
+        unit = (tools.width - 2 * c.gap) / 10
+        widths = [round(unit * 4), round(unit * 3), round(unit * 3)]
+        xs = [tools.x, tools.x + widths[0] + c.gap, tools.right - widths[2]]
+        rects = [pygame.Rect(x, tools.y, wd, tools.height)
+                 for x, wd in zip(xs, widths, strict=True)]
+    for (words, action, primary), rect in zip(items, rects, strict=True):
+        c.button(rect, words, action, primary=primary, size=40)
+
+
+def _services(c: _Ctx, area: pygame.Rect) -> None:
+    services = c.view.services
+    n = len(services)
+    if n == 0:
+        return
+    cols = 1
+    while cols < 3 and -(-n // cols) * (c.target + c.gap) - c.gap > area.height:
+        cols += 1
+    if cols == 1 and c.w > c.h and n > 4:
+        cols = 2  # a landscape row as wide as the screen would be hard to read across
+    rows = -(-n // cols)
+    btn_h = max(c.target, min((area.height - (rows - 1) * c.gap) // rows, round(150 * c.u)))
+    col_w = (area.width - (cols - 1) * c.gap) // cols
+    for i, service in enumerate(services):
+        r, col = divmod(i, cols)
+        rect = pygame.Rect(area.x + col * (col_w + c.gap), area.y + r * (btn_h + c.gap), col_w,
+                           btn_h)
+        if rect.bottom > area.bottom + 1 and i > 0:
+            break  # more authorities than the screen holds: never draw a button half off it
+        _service_button(c, service, rect)
+
+
+def _service_button(c: _Ctx, service: KioskService, rect: pygame.Rect) -> None:
+    view = c.view
+    pad = round(32 * c.u)
+    inner = rect.inflate(-2 * pad, -round(8 * c.u))
+    if service.open:
+        c.button(rect, service.name, "issue", service_id=service.id, size=52, role="service",
+                 align="left")
+        item = c.plan.texts[-1]
+        if item.size < c.px(40) and " " in service.name:
+            # A long name shrunk on one line is hard to read: two lines of larger type.
+            c.plan.texts[-1:] = _two_lines(service.name, inner, c.px(44), c.p.on_button,
+                                           c.p.button, "service")
+        return
+    radius = round(16 * c.u)
+    c.plan.boxes.append(Box(rect, c.p.closed, radius=radius))
+    when = (opening_text(service.next_open, view.lang, view.now)
+            if service.next_open is not None else text(view.lang, "closed"))
+    fg, bg = c.p.on_closed, c.p.closed
+    note = place(when, pygame.Rect(inner.centerx, inner.y, inner.width // 2, inner.height),
+                 c.px(38), fg=fg, bg=bg, align="right", role="opens")
+    name = place(service.name, pygame.Rect(inner.x, inner.y, note.rect.left - inner.x - pad,
+                                           inner.height), c.px(44), fg=fg, bg=bg,
+                 role="service-closed")
+    if name.size < c.px(36):
+        # Side by side would make the name small: put the opening time under it instead.
+        split = inner.height * 11 // 20
+        name = place(service.name, pygame.Rect(inner.x, inner.y, inner.width, split), c.px(42),
+                     fg=fg, bg=bg, role="service-closed")
+        note = place(when, pygame.Rect(inner.x, inner.y + split, inner.width,
+                                       inner.height - split), c.px(32), fg=fg, bg=bg,
+                     role="opens")
+    c.plan.texts += [name, note]
+    c.buttons.append(Button(rect, "issue", service.id, False, "",
+                            service_label(service, view.lang, view.now)))
+
+
+def _two_lines(words: str, slot: pygame.Rect, size: int, fg: theme.Colour, bg: theme.Colour,
+               role: str) -> list[TextItem]:
+    """`words` broken at the space nearest the middle, one half above the other."""
+    spaces = [i for i, ch in enumerate(words) if ch == " "]
+    cut = min(spaces, key=lambda i: abs(i - len(words) / 2))
+    half = slot.height // 2
+    top = pygame.Rect(slot.x, slot.y, slot.width, half)
+    bottom = pygame.Rect(slot.x, slot.y + half, slot.width, slot.height - half)
+    first = place(words[:cut], top, size, bold=True, fg=fg, bg=bg, role=role)
+    second = place(words[cut + 1:], bottom, size, bold=True, fg=fg, bg=bg, role=role)
+    same = min(first.size, second.size)  # both lines in one size, or it looks broken
+    return [place(words[:cut], top, same, bold=True, fg=fg, bg=bg, role=role),
+            place(words[cut + 1:], bottom, same, bold=True, fg=fg, bg=bg, role=role)]
+
+
+def _keypad(c: _Ctx, body: pygame.Rect, title: str, shown: str, keys: tuple[str, ...], *,
+            placeholder: bool, note: str = "") -> None:
+    view = c.view
+    portrait = c.h > c.w
+    top = pygame.Rect(body.x, body.y, body.width, c.px(80))
+    c.line(title, top, 56, bold=True, role="title")
+    y = top.bottom
+    if view.phase == "code":
+        hint = pygame.Rect(body.x, y, body.width, c.px(50))
+        c.line(c.t("code_hint"), hint, 32, muted=True, role="hint")
+        y = hint.bottom
+    field_rect = pygame.Rect(body.x, y + c.gap, body.width, max(c.target, c.px(96)))
+    c.plan.boxes.append(Box(field_rect, c.p.panel, radius=round(12 * c.u)))
+    c.plan.boxes.append(Box(field_rect, c.p.border, radius=round(12 * c.u),
+                            width=max(2, round(3 * c.u))))
+    c.plan.texts.append(place(shown, field_rect.inflate(-round(40 * c.u), -round(16 * c.u)),
+                              c.px(60), bold=not placeholder,
+                              fg=c.p.muted if placeholder else c.p.text, bg=c.p.panel,
+                              align="center", role="code"))
+    y = field_rect.bottom + c.gap
+    # A note (the technician's wait) wraps rather than shrinks on a narrow screen.
+    for words, size, bold, role in (_wrapped(c, note, 36, "note", body.width) if note else []):
+        c.line(words, pygame.Rect(body.x, y, body.width, c.px(48)), size, bold=bold, role=role)
+        y += c.px(48)
+    if note:
+        y += c.gap // 2  # the note belongs to the field above, not to the keys below
+    actions_h = max(c.target, round(100 * c.u))
+    actions = pygame.Rect(body.x, body.bottom - actions_h, body.width, actions_h)
+    cols = (6 if len(keys) > 10 else 5) if portrait else (12 if len(keys) > 10 else 10)
+    rows = -(-len(keys) // cols)
+    grid = pygame.Rect(body.x, y, body.width, actions.top - c.gap - y)
+    key_w = (grid.width - (cols - 1) * c.gap) // cols
+    key_h = max(c.target, min((grid.height - (rows - 1) * c.gap) // rows, round(120 * c.u)))
+    for i, key in enumerate(keys):
+        r, col = divmod(i, cols)
+        rect = pygame.Rect(grid.x + col * (key_w + c.gap), grid.y + r * (key_h + c.gap), key_w,
+                           key_h)
+        c.button(rect, key, "key", arg=key, size=52, role="key")
+    third = (actions.width - 2 * c.gap) // 3
+    for i, (key, action, primary) in enumerate((("erase", "erase", False),
+                                                ("cancel", "cancel", False),
+                                                ("ok", "ok", True))):
+        rect = pygame.Rect(actions.x + i * (third + c.gap), actions.y, third, actions.height)
+        c.button(rect, c.t(key), action, primary=primary, size=44)
+
+
+def _ticket(c: _Ctx, body: pygame.Rect, ticket: KioskTicket) -> None:
+    lines: list[tuple[str, float, bool, str]] = [
+        (c.t("your_number"), 44, False, "label"),
+        (ticket.number, 220, True, "number"),
+        (ticket.service_name, 52, True, "service"),
+    ]
+    if ticket.appointment_at:
+        lines.append((c.t("appointment_at", time=ticket.appointment_at), 40, False,
+                      "appointment"))
+    if ticket.again:
+        lines.append((c.t("again"), 36, False, "again"))
+    lines.append((c.t("ahead", n=ticket.ahead) if ticket.ahead > 0 else c.t("next"), 44, False,
+                  "ahead"))
+    if ticket.eta_minutes is not None and ticket.ahead > 0:
+        lines.append((c.t("eta", m=ticket.eta_minutes), 40, False, "eta"))
+    if ticket.printing:
+        lines.append((c.t("printing"), 48, True, "printing"))
+    elif ticket.printed:
+        lines.append((c.t("take_ticket"), 52, True, "take"))
+    else:
+        lines += _wrapped(c, c.t("not_printed"), 42, "not-printed", body.width)
+    done_h = max(c.target, round(110 * c.u))
+    content = pygame.Rect(body.x, body.y, body.width, body.height - done_h - c.gap)
+    _centred(c, content, lines)
+    done = pygame.Rect(0, 0, min(body.width, round(480 * c.u)), done_h)
+    done.midbottom = body.midbottom
+    c.button(done, c.t("done"), "done", size=48)
+
+
+def _wrapped(c: _Ctx, words: str, size: float, role: str, width: int, *, bold: bool = True
+             ) -> list[tuple[str, float, bool, str]]:
+    """A long message as several centred lines, broken at words (never shrunk to dust)."""
+    from display_driver.fonts import font
+
+    face = font(c.px(size), bold)
+    lines: list[str] = []
+    for word in words.split():
+        candidate = f"{lines[-1]} {word}" if lines else word
+        if lines and face.size(candidate)[0] <= width * 0.92:
+            lines[-1] = candidate
+        else:
+            lines.append(word)
+    return [(line, size, bold, role) for line in lines]
+
+
+def _message(c: _Ctx, body: pygame.Rect, words: str, role: str, back: str,
+             hint: str = "") -> None:
+    back_h = max(c.target, round(110 * c.u))
+    content = pygame.Rect(body.x, body.y, body.width, body.height - back_h - c.gap)
+    lines = _wrapped(c, words, 52, role, body.width)
+    if hint:
+        lines += [("", 20, False, "spacer"), *_wrapped(c, hint, 36, "hint", body.width,
+                                                        bold=False)]
+    lines += [("", 20, False, "spacer"), (c.t("advisor"), 36, False, "advisor")]
+    _centred(c, content, lines)
+    rect = pygame.Rect(0, 0, min(body.width, round(480 * c.u)), back_h)
+    rect.midbottom = body.midbottom
+    c.button(rect, back, "back", size=48)
+
+
+def _error(c: _Ctx, body: pygame.Rect) -> None:
+    lines: list[tuple[str, float, bool, str]] = []
+    for lang in LANGS:
+        if lines:
+            lines.append(("", 20, False, "spacer"))  # keep each language's pair together
+        lines.append((text(lang, "error"), 48, True, f"error-{lang}"))
+        lines.append((text(lang, "error_hint"), 40, False, f"hint-{lang}"))
+    if c.view.message:
+        lines.append((c.view.message, 36, False, "message"))
+    _centred(c, body, lines)
+
+
+def _warning(c: _Ctx, seconds_left: int) -> None:
+    """The "more time?" panel over whatever is on screen; only its button is live, and a
+    touch anywhere counts as "yes" (the role extends on any input)."""
+    c.buttons.clear()
+    panel = pygame.Rect(0, 0, min(c.w - round(80 * c.u), round(1100 * c.u)),
+                        round(480 * c.u * c.s))
+    panel.center = (c.w // 2, c.h // 2)
+    c.plan.boxes.append(Box(panel.inflate(round(12 * c.u), round(12 * c.u)), c.p.border,
+                            radius=round(24 * c.u)))
+    c.plan.boxes.append(Box(panel, c.p.panel, radius=round(20 * c.u)))
+    # Texts under the panel would show through the draw order; drop them from the plan.
+    c.plan.texts = [t for t in c.plan.texts if not panel.colliderect(t.rect)]
+    inner = panel.inflate(-round(60 * c.u), -round(40 * c.u))
+    bh = max(c.target, round(110 * c.u))
+    head = pygame.Rect(inner.x, inner.y, inner.width, (inner.height - bh) // 2)
+    for words, slot, size, bold, role in (
+        (c.t("warning"), head, 56, True, "warning"),
+        (c.t("warning_hint", n=seconds_left),
+         pygame.Rect(inner.x, head.bottom, inner.width, head.height // 2), 36, False,
+         "warning-hint"),
+    ):
+        c.plan.texts.append(place(words, slot, c.px(size), bold=bold, fg=c.p.text,
+                                  bg=c.p.panel, align="center", role=role))
+    more = pygame.Rect(0, 0, min(inner.width, round(520 * c.u)), bh)
+    more.midbottom = inner.midbottom
+    c.button(more, c.t("more_time"), "more", size=48)
+
+
+def _focus_ring(c: _Ctx) -> None:
+    focus = c.view.focus
+    enabled = [b for b in c.buttons if b.enabled]
+    if focus is None or not enabled:
+        return
+    button = enabled[focus % len(enabled)]
+    ring = max(4, round(8 * c.u))
+    c.plan.boxes.append(Box(button.rect.inflate(2 * ring + 4, 2 * ring + 4), c.p.focus,
+                            radius=round(20 * c.u), width=ring))
+
+
+def focusable(buttons: list[Button]) -> list[Button]:
+    """The buttons the physical keys move through, in screen order."""
+    return [b for b in buttons if b.enabled]
+
+
+def layout_kiosk_texts(view: KioskView, size: tuple[int, int]) -> list[TextItem]:
+    return layout_kiosk(view, size).plan.texts
+
+
+def render_kiosk(surface: pygame.Surface, view: KioskView) -> list[Button]:
+    """Draw the kiosk screen; returns its buttons for `hit_test` (closed ones disabled)."""
+    layout = layout_kiosk(view, surface.get_size())
+    draw_plan(surface, layout.plan)
+    return layout.buttons
+
+
+def hit_test(buttons: list[Button], pos: tuple[int, int]) -> Button | None:
+    """The enabled button under `pos`, if any; a touch on a closed authority does nothing."""
+    for button in buttons:
+        if button.enabled and button.rect.collidepoint(pos):
+            return button
+    return None

@@ -1,0 +1,113 @@
+"""Showing a config: the few lines `check-config` prints and the effective config as JSON."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from firmware.site_config.printer import PRINTER_COMMON, PRINTER_FIELDS
+from firmware.site_config.reader import PASSWORD_MASK, fmt_range, fmt_ranges
+from firmware.site_model import (
+    WEEKDAYS,
+    Device,
+    DisplayConfig,
+    Service,
+    SiteConfig,
+    WeeklyHours,
+)
+
+# --- showing a config ----------------------------------------------------------------------
+
+
+def _week_dict(hours: WeeklyHours) -> dict[str, list[str]]:
+    return {day: [fmt_range(r) for r in hours.on(i)]
+            for i, day in enumerate(WEEKDAYS) if hours.on(i)}
+
+
+def _week_text(hours: WeeklyHours) -> str:
+    """Compact weekly hours: consecutive days with equal hours run together ("mon-thu")."""
+    groups: list[tuple[int, int, str]] = []
+    for i in range(len(WEEKDAYS)):
+        text = fmt_ranges(hours.on(i))
+        if not text:
+            continue
+        if groups and groups[-1][1] == i - 1 and groups[-1][2] == text:
+            groups[-1] = (groups[-1][0], i, text)
+        else:
+            groups.append((i, i, text))
+    parts = [f"{WEEKDAYS[a]}{'-' + WEEKDAYS[b] if b != a else ''} {t}" for a, b, t in groups]
+    return "; ".join(parts) or "closed"
+
+
+def summarize(config: SiteConfig) -> str:
+    """A few lines a technician can read to see that the file says what they meant."""
+    site = config.site
+    lines = [
+        f"site {site.id}: {site.name.fi} / {site.name.sv} / {site.name.en}",
+        f"  timezone {site.timezone}; open {_week_text(site.opening_hours)}"
+        + ("; anonymous numbering (no prefixes on tickets)" if site.anonymous_numbering else ""),
+        f"{len(config.services)} services:",
+        *(f"  {s.prefix} {s.id:<14} {s.name.fi}: {_week_text(s.hours)}" for s in config.services),
+        f"{len(config.rooms)} rooms:",
+        *(f"  {r.id:<6} {', '.join(r.services) or '(no services)'}" for r in config.rooms),
+        f"{len(config.devices)} devices:",
+        *(f"  {d.id:<14} {', '.join(d.roles)}" + (f" (room {d.room})" if d.room else "")
+          for d in config.devices),
+        f"broker {config.broker.host}:{config.broker.port}",
+    ]
+    return "\n".join(lines)
+
+
+def to_json_dict(config: SiteConfig) -> dict[str, Any]:
+    """The effective config as JSON-ready data (defaults filled in); the password masked."""
+    site = config.site
+    broker = dataclasses.asdict(config.broker)
+    broker["password"] = PASSWORD_MASK if config.broker.password else ""
+    return {
+        "source": config.source,
+        "config_version": config.config_version,
+        "site": {"id": site.id, "name": site.name.as_dict(), "timezone": site.timezone,
+                 "anonymous_numbering": site.anonymous_numbering,
+                 "home_assistant_discovery": site.home_assistant_discovery,
+                 "opening_hours": _week_dict(site.opening_hours)},
+        "broker": broker,
+        "queue": dataclasses.asdict(config.rules),
+        "services": [_service_dict(s) for s in config.services],
+        "rooms": [{"id": r.id, "name": r.name.as_dict(), "services": list(r.services)}
+                  for r in config.rooms],
+        "devices": [_device_dict(d) for d in config.devices],
+    }
+
+
+def _service_dict(s: Service) -> dict[str, Any]:
+    return {
+        "id": s.id, "prefix": s.prefix, "name": s.name.as_dict(),
+        "mean_service_minutes": s.mean_service_minutes,
+        "note": s.note.as_dict() if s.note else None,
+        "hours": _week_dict(s.hours),
+        "exceptions": [{"date": e.day.isoformat(), "hours": [fmt_range(r) for r in e.ranges],
+                        "reason": e.reason} for e in s.exceptions],
+    }
+
+
+def _device_dict(d: Device) -> dict[str, Any]:
+    needs, may = PRINTER_FIELDS.get(d.printer.kind, ((), ()))
+    # Only the printer fields its kind uses: the rest are defaults that mean nothing here.
+    printer = {k: getattr(d.printer, k) for k in (*PRINTER_COMMON, *needs, *may)}
+    return {"id": d.id, "roles": list(d.roles), "room": d.room,
+            "screen": dataclasses.asdict(d.screen), "printer": printer, "chime": d.chime,
+            "kiosk": {**dataclasses.asdict(d.kiosk),
+                      "technician_pin_hash": PASSWORD_MASK if d.kiosk.technician_pin_hash
+                      else ""},
+            **({"room_unit": dataclasses.asdict(d.room_unit)} if "room" in d.roles else {}),
+            **({"display": _display_dict(d.display)}
+               if {"display", "room"} & set(d.roles) else {})}
+
+
+def _display_dict(display: DisplayConfig) -> dict[str, Any]:
+    data = dataclasses.asdict(display)
+    data["quiet_hours"] = [fmt_range(r) for r in display.quiet_hours]
+    data["slides"] = [{"title": s.title.as_dict(), "text": s.text.as_dict(),
+                       "start": s.start.isoformat() if s.start else None,
+                       "end": s.end.isoformat() if s.end else None} for s in display.slides]
+    return data

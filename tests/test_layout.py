@@ -1,0 +1,142 @@
+"""The house keeps its shape: no import circle, the command line on top, a pure core, short
+functions. Read from the source with `ast`, so a lazy import inside a function counts too."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("firmware", "display_driver", "ticket_printer", "mqtt_bridge")
+HARDWARE_AND_NETWORK = ("pygame", "paho", "gpiozero", "escpos", "serial", "usb", "sqlite3",
+                        "sqlite_utils", "socket", "subprocess")
+LONGEST_FUNCTION = 60
+
+
+def _modules() -> dict[str, Path]:
+    found = {}
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            parts = path.relative_to(ROOT).with_suffix("").parts
+            name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+            found[name] = path
+    return found
+
+
+MODULES = _modules()
+
+
+def _imported(path: Path, name: str) -> Iterator[str]:
+    """Every module `path` imports, anywhere in the file, as dotted names."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                base = f"{anchor}.{base}" if base else anchor
+            yield base
+            yield from (f"{base}.{alias.name}" for alias in node.names)
+
+
+def _graph() -> dict[str, set[str]]:
+    """Module -> the project modules it imports (a submodule also runs its packages)."""
+    graph: dict[str, set[str]] = {}
+    for name, path in MODULES.items():
+        targets = set()
+        for target in _imported(path, name):
+            while target and target not in MODULES:
+                target = target.rpartition(".")[0]
+            parts = target.split(".")
+            targets.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
+        targets.discard(name)
+        graph[name] = {t for t in targets if t in MODULES and not name.startswith(t + ".")}
+    return graph
+
+
+def _circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected groups of more than one module (Tarjan, iteratively)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    groups: list[list[str]] = []
+    for start in graph:
+        if start in index:
+            continue
+        work = [(start, iter(sorted(graph[start])))]
+        index[start] = low[start] = len(index)
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(graph[child]))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                group = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    group.append(member)
+                    if member == node:
+                        break
+                if len(group) > 1:
+                    groups.append(sorted(group))
+    return groups
+
+
+def test_the_tarjan_search_finds_a_circle_when_there_is_one() -> None:
+    assert _circles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert _circles({"a": {"b"}, "b": set()}) == []
+
+
+def test_no_module_imports_itself_back_through_others() -> None:
+    circles = _circles(_graph())
+    assert circles == [], "import circles: " + "; ".join(" <-> ".join(c) for c in circles)
+
+
+def test_only_the_command_line_imports_the_command_line() -> None:
+    wrong = {name: sorted(t for t in targets if t.startswith("firmware.cli"))
+             for name, targets in _graph().items() if not name.startswith("firmware.cli")}
+    assert {k: v for k, v in wrong.items() if v} == {}
+
+
+def test_the_core_imports_no_hardware_or_network_library() -> None:
+    for name, path in MODULES.items():
+        if not name.startswith("firmware.core"):
+            continue
+        roots = {target.split(".")[0] for target in _imported(path, name)}
+        assert not roots & set(HARDWARE_AND_NETWORK), f"{name} imports {roots}"
+
+
+def test_every_function_fits_on_a_screen() -> None:
+    long = []
+    for name, path in MODULES.items():
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = node.end_lineno - node.lineno + 1  # type: ignore[operator]
+                if length > LONGEST_FUNCTION:
+                    long.append(f"{name}.{node.name}: {length} lines")
+    assert long == []
+
+
+def test_each_role_has_one_package_and_the_top_holds_only_what_roles_share() -> None:
+    for role in ("controller", "kiosk", "display", "room"):
+        assert f"firmware.{role}.role" in MODULES
+    top = sorted(path.stem for path in (ROOT / "firmware").glob("*.py"))
+    assert top == ["__init__", "broker", "clock", "device", "runtime", "screen", "site_model",
+                   "speech"]
