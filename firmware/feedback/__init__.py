@@ -1,0 +1,1 @@
+"""The feedback role: exit-route rating and the yearly survey."""
