@@ -13,7 +13,7 @@ from typing import Literal
 LANGS: tuple[str, ...] = ("fi", "sv", "en")
 Lang = Literal["fi", "sv", "en"]
 
-ROLES: tuple[str, ...] = ("controller", "kiosk", "display", "room")
+ROLES: tuple[str, ...] = ("controller", "kiosk", "display", "room", "feedback")
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 PRINTER_KINDS: tuple[str, ...] = ("file", "usb", "serial", "network", "none")
@@ -196,6 +196,32 @@ class DisplayConfig:
 
 
 @dataclass(frozen=True)
+class FeedbackConfig:
+    """The exit-route feedback device (`[devices.feedback]`); all optional."""
+
+    scale: int = 4  # faces to choose from, worst to best (3-5); with keys, one key a face
+    keys: tuple[int, ...] = ()  # GPIO (BCM) of the face keys, worst first; (): touch only
+    leds: tuple[int, ...] = ()  # an LED in each key, lit for a moment: "counted, thank you"
+    touch: bool = True  # a touch screen; false: keys only, no screen is opened
+    words: bool = True  # the touch screen offers optional words after a rating
+    screen_diagonal_in: float = 15.6  # with the resolution: 12 mm targets
+    idle_timeout_s: float = 20.0  # back to the faces after this long without a touch
+
+
+@dataclass(frozen=True)
+class SurveyConfig:
+    """The yearly customer survey (`[survey]`): its month, and where it is offered."""
+
+    start: date | None = None  # first and last day (both included); none: no survey
+    end: date | None = None
+    kiosk: bool = False  # kiosks offer the survey too, during the period
+    texts: str = ""  # the site's own texts file (TOML, as firmware/feedback/survey_texts.toml)
+
+    def is_open(self, day: date) -> bool:
+        return self.start is not None and self.end is not None and self.start <= day <= self.end
+
+
+@dataclass(frozen=True)
 class Device:
     id: str
     roles: tuple[str, ...]
@@ -206,6 +232,7 @@ class Device:
     kiosk: KioskConfig = field(default_factory=KioskConfig)
     room_unit: RoomUnitConfig = field(default_factory=RoomUnitConfig)
     display: DisplayConfig = field(default_factory=DisplayConfig)
+    feedback: FeedbackConfig = field(default_factory=FeedbackConfig)
 
 
 @dataclass(frozen=True)
@@ -265,6 +292,7 @@ class SiteConfig:
     # Raised with each central push (`piste config push`): devices report the version they
     # run and refuse one older than it. 0 means never pushed.
     config_version: int = 0
+    survey: SurveyConfig = field(default_factory=SurveyConfig)
 
     def service(self, service_id: str) -> Service | None:
         return next((s for s in self.services if s.id == service_id), None)

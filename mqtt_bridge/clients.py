@@ -20,6 +20,7 @@ KIOSK_COMMANDS = (topics.ISSUE,)
 ROOM_COMMANDS = (topics.CALL, topics.RECALL, topics.NO_SHOW, topics.COMPLETE)
 CLERK_COMMANDS = (*ROOM_COMMANDS, topics.TRANSFER, topics.CANCEL, topics.REINSTATE)
 COLLECTOR_COMMANDS = (topics.REPLAY,)
+FEEDBACK_COMMANDS = (topics.FEEDBACK, topics.SURVEY)
 COLLECTOR = "collector"
 TECHNICIAN = "technician"
 
@@ -31,6 +32,7 @@ class Client:
     room: str | None = None  # the one room it may act for; None: no room of its own
     kiosk: bool = False  # a ticket dispenser: the per-kiosk ticket cap applies
     printer: bool = False  # it has a printer: only then may its health raise printer alerts
+    feedback: bool = False  # an exit-route feedback device: its votes are capped per minute
 
 
 def clerk_user(room: str) -> str:
@@ -47,9 +49,14 @@ def site_clients(config: SiteConfig) -> dict[str, Client]:
             commands.update(KIOSK_COMMANDS)
         if "room" in device.roles and device.room:
             commands.update(ROOM_COMMANDS)
+        feedback = "feedback" in device.roles
+        if feedback:
+            commands.update(FEEDBACK_COMMANDS)
+        if kiosk and config.survey.kiosk:
+            commands.add(topics.SURVEY)  # the kiosk's survey mode, during the survey month
         clients[device.id] = Client(
             device.id, frozenset(commands), room=device.room if "room" in device.roles else None,
-            kiosk=kiosk, printer=kiosk and device.printer.kind != "none")
+            kiosk=kiosk, printer=kiosk and device.printer.kind != "none", feedback=feedback)
     for room in config.rooms:
         name = clerk_user(room.id)
         clients.setdefault(name, Client(name, frozenset(CLERK_COMMANDS), room=room.id))

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from firmware.core.feedback import FeedbackError, validate_feedback
+from firmware.core.survey import SurveyAnswerError, validate_answer
 from mqtt_bridge import topics
 
 MAX_PAYLOAD_BYTES = 16 * 1024
@@ -119,6 +121,16 @@ def parse_command(name: str, raw: bytes, client: str | None = None) -> Command:
             fields["room"] = _id(body, "room")
     elif name in (topics.CANCEL, topics.REINSTATE):
         fields["ticket"] = _ticket_number(body)
+    elif name == topics.FEEDBACK:
+        try:
+            fields = validate_feedback(body).to_event_data()
+        except FeedbackError as exc:
+            raise BadRequest(str(exc)) from None
+    elif name == topics.SURVEY:
+        try:
+            fields = validate_answer(body).to_event_data()
+        except SurveyAnswerError as exc:
+            raise BadRequest(str(exc)) from None
     elif name == topics.REPLAY:
         from_seq = body.get("from_seq")
         if (not isinstance(from_seq, int) or isinstance(from_seq, bool)

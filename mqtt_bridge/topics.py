@@ -20,8 +20,11 @@ TRANSFER = "ticket/transfer"
 CANCEL = "ticket/cancel"
 REINSTATE = "ticket/reinstate"  # an addition to v1: a late no-show gets its place back
 REPLAY = "events/replay"
+FEEDBACK = "feedback/give"  # an addition to v1: a customer's rating on the exit route
+SURVEY = "survey/answer"  # an addition to v1: one answer to the yearly customer survey
 COMMANDS: tuple[str, ...] = (
-    ISSUE, CALL, RECALL, NO_SHOW, COMPLETE, TRANSFER, CANCEL, REINSTATE, REPLAY,
+    ISSUE, CALL, RECALL, NO_SHOW, COMPLETE, TRANSFER, CANCEL, REINSTATE, REPLAY, FEEDBACK,
+    SURVEY,
 )
 # Site, device, room and client names: one topic level, never a wildcard.
 ID_PATTERN = re.compile(r"[a-z0-9-]{1,32}")

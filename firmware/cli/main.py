@@ -7,6 +7,7 @@
     piste broker-acl --config FILE [--out DIR]
     piste appointments import FILE.csv --config FILE [--data-dir DIR]
     piste stats --config FILE --data-dir DIR [--day DATE] [--format csv|json]
+                [--report queue|feedback|survey] [--from DATE] [--to DATE]
 
 Exit status 2 means the configuration or the command line is wrong; nothing was started.
 """
@@ -73,6 +74,13 @@ def _parser() -> argparse.ArgumentParser:
     stats.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
     stats.add_argument("--day", help="ISO date (default: the ledger's latest day)")
     stats.add_argument("--format", choices=("csv", "json"), default="csv")
+    stats.add_argument("--report", choices=("queue", "feedback", "survey"), default="queue",
+                       help="queue: tickets per authority and hour (default); feedback: the "
+                       "exit-route ratings per day and hour; survey: the yearly survey per "
+                       "statement (default period: the config's survey month)")
+    stats.add_argument("--from", dest="first", help="first day (ISO date) of a feedback or "
+                       "survey report")
+    stats.add_argument("--to", dest="last", help="last day (ISO date), included")
 
     clerk = sub.add_parser("clerk", help="a clerk's console: call next, complete")
     clerk.add_argument("--config", required=True, type=Path)
@@ -123,7 +131,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "stats":
         from firmware.cli.stats import stats_main
 
-        return stats_main(args.config, args.data_dir, args.day, args.format)
+        return stats_main(args.config, args.data_dir, args.day, args.format,
+                          report=args.report, first=args.first, last=args.last)
     if args.command == "clerk":
         from firmware.cli.clerk import clerk_main
 

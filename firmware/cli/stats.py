@@ -1,5 +1,7 @@
 """`piste stats`: a day's statistics from the controller's ledger, as CSV or JSON.
 
+(`--report feedback` and `--report survey` are in `firmware.cli.feedback_stats`.)
+
 The first table (per authority and hour) is always there and always the same shape. When
 the day has occupancy data from room units, two more follow: room utilisation per room and
 hour, and walking times per authority (in CSV each after a blank line with its own header;
@@ -17,6 +19,7 @@ from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
 from firmware.cli.common import load_config_or_exit
+from firmware.cli.feedback_stats import PeriodError, period, write_report
 from firmware.controller.ledger import Ledger, LedgerUnreadable
 from firmware.controller.occupancy import room_reports
 from firmware.core.stats import COLUMNS, day_report
@@ -24,16 +27,22 @@ from firmware.core.utilisation import (
     UTILISATION_COLUMNS,
     WALK_COLUMNS,
 )
+from firmware.site_model import SiteConfig
 
 
 def stats_main(config_path: Path, data_dir: Path, day: str | None, fmt: str,
-               out: TextIO = sys.stdout) -> int:
+               out: TextIO = sys.stdout, report: str = "queue",
+               first: str | None = None, last: str | None = None) -> int:
     config = load_config_or_exit(config_path)
     tz = ZoneInfo(config.site.timezone)
     try:
         wanted = date.fromisoformat(day).isoformat() if day else None
     except ValueError:
         print(f"--day '{day}' is not a date such as 2026-12-01", file=sys.stderr)
+        return 2
+    if report == "queue" and (first or last):
+        print("--from and --to go with --report feedback or survey; the queue report is "
+              "one --day", file=sys.stderr)
         return 2
     path = data_dir / "ledger.sqlite"
     if not path.exists():
@@ -45,6 +54,8 @@ def stats_main(config_path: Path, data_dir: Path, day: str | None, fmt: str,
     except LedgerUnreadable as exc:
         print(exc, file=sys.stderr)
         return 2
+    if report != "queue":
+        return _feedback_report(config, ledger, report, day, first, last, fmt, out)
     try:
         wanted = wanted or ledger.latest_day_before("9999-12-31") or date.today().isoformat()
         events = ledger.events_of_day(wanted)
@@ -63,6 +74,20 @@ def stats_main(config_path: Path, data_dir: Path, day: str | None, fmt: str,
         if name in rooms:
             out.write("\n")
             _csv(out, wanted, columns, rooms[name])
+    return 0
+
+
+def _feedback_report(config: SiteConfig, ledger: Ledger, report: str, day: str | None,
+                     first: str | None, last: str | None, fmt: str, out: TextIO) -> int:
+    try:
+        start, end = period(config, report, day, first, last,
+                            ledger.latest_day_before("9999-12-31"))
+        write_report(config, ledger, report, start, end, fmt, out)
+    except PeriodError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    finally:
+        ledger.close()
     return 0
 
 

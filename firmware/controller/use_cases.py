@@ -11,7 +11,7 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from firmware.clock import Clock
@@ -33,6 +33,9 @@ CALL_EVENTS = (EventType.TICKET_CALLED, EventType.TICKET_RECALLED)
 # Wrong appointment codes one kiosk may try in a minute: plenty for a customer who mistypes,
 # and with codes of 8 or more characters far too few to guess one.
 CODE_TRIES_PER_MINUTE = 5
+# Ratings and survey answers a device may send a minute: a child drumming on the face keys
+# must not decide the month's figures (the device also counts a double tap as one vote).
+FEEDBACK_PER_MINUTE = 12
 
 
 @dataclass
@@ -75,6 +78,7 @@ class Controller:
         self.clients = clients.site_clients(config)
         self._issue_rates: dict[str, TicketRate] = {}  # per kiosk; in memory, as on screen
         self._code_tries: dict[str, TicketRate] = {}  # wrong appointment codes per client
+        self._feedback_rates: dict[str, TicketRate] = {}  # votes and answers per device
         self.pending_events: list[Event] = []  # appended outside a command (day's end)
         now = clock.now()
         today = self._service_day(now)
@@ -199,6 +203,8 @@ class Controller:
             if sender is not None:  # the kiosk the broker vouches for, not what it says
                 body = {**body, "device": sender.name}
             return self._issue(body, sender, now)
+        if name in (topics.FEEDBACK, topics.SURVEY):
+            return self._feedback(command, sender, now)
         if name == topics.CALL:
             call_id = self.new_id()
             if body.get("ticket"):
@@ -263,6 +269,25 @@ class Controller:
         if appointment is not None:
             ticket["appointment_at"] = appointment.at.isoformat(timespec="minutes")
         return [decision], {"ok": True, "ticket": ticket}
+
+    def _feedback(self, command: Command, sender: clients.Client | None, now: datetime
+                  ) -> tuple[list[rules.Decision], dict[str, Any]]:
+        """A rating or a survey answer becomes an event; nothing personal is in it (the
+        words were masked by the parser, whatever the device did)."""
+        data = dict(command.body)
+        if sender is not None:  # the device the broker vouches for, not what it says
+            data["device"] = sender.name
+        event = EventType.FEEDBACK_GIVEN
+        if command.name == topics.SURVEY:
+            event = EventType.SURVEY_ANSWERED
+            if not self.config.survey.is_open(date.fromisoformat(self.state.day)):
+                raise Refusal(ErrorCode.SURVEY_CLOSED, "the customer survey is not open today")
+        rate = self._feedback_rates.setdefault(data["device"], TicketRate(FEEDBACK_PER_MINUTE))
+        if not rate.allows(now.timestamp()):
+            raise Refusal(ErrorCode.RATE_LIMITED, "many answers came from this device just "
+                          "now; please wait a moment", retry_after_s=_seconds(rate, now))
+        rate.record(now.timestamp())
+        return [rules.Decision(event, data)], {"ok": True, "recorded": True}
 
     def _issue_rate(self, sender: clients.Client | None) -> TicketRate | None:
         """The ticket cap of a kiosk, the same as on its screen (a stranger has none)."""

@@ -17,6 +17,7 @@ class ErrorCode(StrEnum):
     FORBIDDEN = "forbidden"  # the client may not do this (another room's call, say)
     RATE_LIMITED = "rate_limited"  # this kiosk took its tickets for the minute
     TOO_MANY_ATTEMPTS = "too_many_attempts"  # too many wrong appointment codes from a kiosk
+    SURVEY_CLOSED = "survey_closed"  # a survey answer outside the site's survey month
     INTERNAL = "internal"
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from firmware.site_config.display import read_display
+from firmware.site_config.feedback import read_feedback
 from firmware.site_config.kiosk import read_kiosk
 from firmware.site_config.printer import read_printer
 from firmware.site_config.reader import (
@@ -24,6 +25,7 @@ from firmware.site_model import (
     ROLES,
     Device,
     DisplayConfig,
+    FeedbackConfig,
     KioskConfig,
     PrinterConfig,
     RoomUnitConfig,
@@ -34,7 +36,7 @@ MAX_SCREEN_SIDE = 16384
 
 
 DEVICE_KEYS = ("id", "roles", "room", "screen", "printer", "chime", "kiosk", "room_unit",
-               "display")
+               "display", "feedback")
 
 
 SCREEN_KEYS = ("width", "height", "fullscreen")
@@ -105,11 +107,15 @@ def read_device(r: Reader, value: Any, path: str) -> _DeviceParts:
     if "display" in table and roles and not {"display", "room"} & set(roles):
         r.add(join_path(path, "display"), "only a device with the display or room role has a "
               "display table; add the role or remove this table")
+    feedback = r.get(table, path, "feedback", read_feedback, default=FeedbackConfig())
+    if "feedback" in table and roles and "feedback" not in roles:
+        r.add(join_path(path, "feedback"), "only a device with the feedback role has a "
+              "feedback table; add the role or remove this table")
     device = None
     if (device_id and roles and screen and printer and chime is not None and kiosk
-            and room_unit and display):
+            and room_unit and display and feedback):
         device = Device(device_id, roles, room, screen, printer, chime, kiosk, room_unit,
-                        display)
+                        display, feedback)
     return _DeviceParts(path, device_id, roles, room, device)
 
 

@@ -25,6 +25,7 @@ from firmware.site_config.reader import (
 from firmware.site_config.rooms import check_rooms, read_room
 from firmware.site_config.services import check_services, read_service
 from firmware.site_config.site import read_site
+from firmware.site_config.survey import read_survey
 from firmware.site_model import (
     BrokerConfig,
     DateException,
@@ -32,11 +33,13 @@ from firmware.site_model import (
     Room,
     Service,
     SiteConfig,
+    SurveyConfig,
 )
 
 # --- sections ------------------------------------------------------------------------------
 
-TOP_KEYS = ("config_version", "site", "broker", "queue", "services", "rooms", "devices")
+TOP_KEYS = ("config_version", "site", "broker", "queue", "services", "rooms", "devices",
+            "survey")
 
 
 # --- the whole file ---------------------------------------------------------------------
@@ -50,12 +53,14 @@ def _declared_ids(values: Any) -> list[str] | None:
     return [v["id"] for v in values if isinstance(v, dict) and isinstance(v.get("id"), str)]
 
 
-def _validate(data: dict[str, Any], source: str) -> SiteConfig:
+def _validate(data: dict[str, Any], source: str, base_dir: Path | None = None) -> SiteConfig:
     r = Reader()
     r.table(data, "", TOP_KEYS)
     site = read_site(r, data.get("site", MISSING), "site")
     broker = r.get(data, "", "broker", read_broker, default=BrokerConfig())
     rules = r.get(data, "", "queue", read_rules, default=QueueRules())
+    survey = (read_survey(r, data["survey"], "survey", base_dir) if "survey" in data
+              else SurveyConfig())
     config_version = r.get(data, "", "config_version",
                            integer_field(0, 2**31 - 1, "a version number"), default=0)
     services = [read_service(r, i, v, p)
@@ -78,6 +83,7 @@ def _validate(data: dict[str, Any], source: str) -> SiteConfig:
     if r.problems:
         raise ConfigError(sorted(r.problems, key=_file_order), source)
     assert site.site is not None and broker is not None and rules is not None
+    assert survey is not None
     return SiteConfig(
         site=site.site,
         broker=broker,
@@ -88,6 +94,7 @@ def _validate(data: dict[str, Any], source: str) -> SiteConfig:
         source=source,
         rules=rules,
         config_version=config_version or 0,
+        survey=survey,
     )
 
 
@@ -175,9 +182,10 @@ def apply_overrides(data: dict[str, Any], overrides: Sequence[str]) -> list[Conf
     return problems
 
 
-def parse_site_config(text: str, source: str = "<text>",
-                      overrides: Sequence[str] = ()) -> SiteConfig:
-    """Validate a config given as TOML text; `source` names it in messages."""
+def parse_site_config(text: str, source: str = "<text>", overrides: Sequence[str] = (),
+                      base_dir: Path | None = None) -> SiteConfig:
+    """Validate a config given as TOML text; `source` names it in messages, and files it
+    names (the survey's texts) are found relative to `base_dir`."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -194,7 +202,7 @@ def parse_site_config(text: str, source: str = "<text>",
             raise ConfigError(problems, source)
         shown = " ".join(o if len(o) <= 60 else o[:57] + "..." for o in overrides)
         source = f"{source} (with --set {shown})"
-    return _validate(data, source)
+    return _validate(data, source, base_dir)
 
 
 def load_site_config(path: str | Path, overrides: Sequence[str] = ()) -> SiteConfig:
@@ -215,4 +223,4 @@ def load_site_config(path: str | Path, overrides: Sequence[str] = ()) -> SiteCon
     except UnicodeDecodeError as exc:
         raise ConfigError([ConfigProblem("", f"not UTF-8 text (byte {exc.start}); save the "
                                          "file as UTF-8")], source) from None
-    return parse_site_config(text, source, overrides)
+    return parse_site_config(text, source, overrides, Path(path).parent)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 from typing import Any
 
 from firmware.site_config.printer import PRINTER_COMMON, PRINTER_FIELDS
@@ -55,6 +56,10 @@ def summarize(config: SiteConfig) -> str:
           for d in config.devices),
         f"broker {config.broker.host}:{config.broker.port}",
     ]
+    survey = config.survey
+    if survey.start and survey.end:
+        lines.append(f"customer survey {survey.start} to {survey.end}"
+                     + (", also on the kiosks" if survey.kiosk else ""))
     return "\n".join(lines)
 
 
@@ -76,7 +81,13 @@ def to_json_dict(config: SiteConfig) -> dict[str, Any]:
         "rooms": [{"id": r.id, "name": r.name.as_dict(), "services": list(r.services)}
                   for r in config.rooms],
         "devices": [_device_dict(d) for d in config.devices],
+        "survey": {"start": _iso(config.survey.start), "end": _iso(config.survey.end),
+                   "kiosk": config.survey.kiosk, "texts": config.survey.texts},
     }
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 def _service_dict(s: Service) -> dict[str, Any]:
@@ -100,6 +111,7 @@ def _device_dict(d: Device) -> dict[str, Any]:
                       "technician_pin_hash": PASSWORD_MASK if d.kiosk.technician_pin_hash
                       else ""},
             **({"room_unit": dataclasses.asdict(d.room_unit)} if "room" in d.roles else {}),
+            **({"feedback": dataclasses.asdict(d.feedback)} if "feedback" in d.roles else {}),
             **({"display": _display_dict(d.display)}
                if {"display", "room"} & set(d.roles) else {})}
 
