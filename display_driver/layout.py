@@ -6,6 +6,7 @@ so tests can assert what text is where and how big; `draw_plan` only paints the 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -92,3 +93,9 @@ def draw_plan(surface: pygame.Surface, plan: Plan) -> None:
         image = font(item.size, item.bold).render(item.text, True, item.fg, item.bg)
         # Clip to the planned rect: a text the fitter could not shrink enough never spills.
         surface.blit(image, item.rect, pygame.Rect(0, 0, item.rect.width, item.rect.height))
+
+
+def min_target_px(diagonal_in: float, size: tuple[int, int]) -> int:
+    """12 mm in pixels on a panel of this diagonal and resolution (WCAG / EN 301 549)."""
+    mm_per_px = diagonal_in * 25.4 / math.hypot(*size)
+    return math.ceil(12.0 / mm_per_px)

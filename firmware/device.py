@@ -58,6 +58,10 @@ def build_roles(
         from firmware.room.role import RoomRole
 
         roles.append(RoomRole(frames_dir=frames_dir))
+    if "feedback" in device.roles:
+        from firmware.feedback.role import FeedbackRole
+
+        roles.append(FeedbackRole(frames_dir=frames_dir))
     from firmware.admin.config_watch import ConfigWatchRole
 
     # Every device follows the site's centrally pushed config (piste config push).
@@ -90,5 +94,6 @@ def build_runtime(
         roles,
         broker_host=host,
         broker_port=port,
-        uses_screen=any(r in SCREEN_ROLES for r in device.roles),
+        uses_screen=any(r in SCREEN_ROLES for r in device.roles)
+        or ("feedback" in device.roles and device.feedback.touch),
     )

@@ -23,6 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from display_driver.layout import min_target_px
 from firmware.core.ticket_rate import TicketRate
 from firmware.kiosk import faults as kiosk_faults
 from firmware.kiosk import lockdown as kiosk_lockdown
@@ -66,12 +67,6 @@ RETRY_MAX_S = 3600  # a longer wait from the wire is not believed: say "a moment
 # A USB keypad or keyboard can stand in for the four physical keys.
 KEYBOARD = {"up": "up", "down": "down", "return": "select", "enter": "select",
             "space": "select", "f1": "help"}
-
-
-def min_target_px(diagonal_in: float, size: tuple[int, int]) -> int:
-    """12 mm in pixels on a panel of this diagonal and resolution (WCAG / EN 301 549)."""
-    mm_per_px = diagonal_in * 25.4 / math.hypot(*size)
-    return math.ceil(12.0 / mm_per_px)
 
 
 class KioskRole(Role):

@@ -1,0 +1,284 @@
+"""What the feedback device does with each touch or key: the customer's path, as plain data.
+
+Pure: no pygame, no gpiozero, no broker. The role feeds actions in (`rate`, `key`, `yes`,
+`score`, ...) with the time, builds the screen from `view()`, and sends what `take_ready()`
+returns to the controller. The rules that protect the figures live here:
+
+- One customer is one vote: a second face within the gate's double-tap time is the same
+  vote; more than the cap a minute are refused, with a "wait a moment" on the screen.
+- A vote is sent when the customer is done with it: at once on a keys-only device; on the
+  touch screen after "Done", after the optional words, or when nobody touches the screen for
+  `idle_s` (people walk away; their vote still counts).
+- Words are masked (identity code, e-mail, phone) before they leave this object, and the
+  customer is told when something was removed.
+- The survey: two yes/no questions decide whether statements 17 and 18 are asked; each
+  statement can be rated 4-10 or skipped ("don't know"); the answer is sent at the end, and
+  an answer with nothing rated is not sent at all.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from firmware.core.feedback import FeedbackGate, RatingScale, Verdict
+from firmware.core.survey import DOCUMENTS, SELF_SERVICE, Survey, statements_for
+from firmware.core.text_mask import MAX_WORDS_CHARS, mask_personal
+
+LANGS = ("fi", "sv", "en")
+SCREENING = (SELF_SERVICE, DOCUMENTS)
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One thing for the controller: a command and its body, with a fixed request id, so a
+    retry after an outage is never counted twice."""
+
+    command: str  # "feedback/give" or "survey/answer" (mqtt_bridge.topics)
+    body: dict[str, Any]
+
+
+@dataclass
+class _Survey:
+    """One customer's survey in progress."""
+
+    answers: dict[str, bool] = field(default_factory=dict)  # the screening questions
+    numbers: tuple[int, ...] = ()  # the statements this customer is asked
+    index: int = 0
+    ratings: dict[int, int | None] = field(default_factory=dict)
+    selected: int | None = None
+
+
+class FeedbackFlow:
+    def __init__(self, survey: Survey, scale: RatingScale, *, touch: bool = True,
+                 words: bool = True, idle_s: float = 20.0,
+                 gate: FeedbackGate | None = None) -> None:
+        self.survey = survey
+        self.scale = scale
+        self.touch = touch
+        self.words_offered = words and touch
+        self.idle_s = idle_s
+        self.gate = gate or FeedbackGate()
+        self.survey_open = False  # set by the role from the site's survey month
+        self.lang = "fi"
+        self.large = False
+        self.step = "rate"
+        self.rating: int | None = None  # the vote not sent yet
+        self.words = ""
+        self.masked = False
+        self.notice = ""  # a key of the texts' feedback table ("wait"), shown on the screen
+        self.screening = SELF_SERVICE
+        self.progress = _Survey()
+        self._ready: list[Submission] = []
+        self._last_action: datetime | None = None
+
+    # -- what the role reads ---------------------------------------------------------------
+
+    def take_ready(self) -> list[Submission]:
+        ready, self._ready = self._ready, []
+        return ready
+
+    @property
+    def statement(self) -> int | None:
+        if self.step != "statement":
+            return None
+        return self.progress.numbers[self.progress.index]
+
+    @property
+    def position(self) -> tuple[int, int]:
+        return self.progress.index + 1, len(self.progress.numbers)
+
+    # -- input -----------------------------------------------------------------------------
+
+    def act(self, action: str, arg: str, now: datetime) -> None:
+        """One touch or key: `action` as the screen's buttons name them."""
+        self._last_action = now
+        handler = getattr(self, f"_on_{action}", None)
+        if handler is not None:
+            handler(arg, now)
+
+    def tick(self, now: datetime) -> bool:
+        """Nobody touched the screen for `idle_s`: finish what is open and start over.
+        Returns True when the screen changed."""
+        if self._last_action is None or (self.step == "rate" and not self.notice):
+            return False
+        if (now - self._last_action).total_seconds() < self.idle_s:
+            return False
+        self._finish_vote()
+        if self.step in ("screening", "statement"):
+            self._finish_survey()  # what was rated before walking away still counts
+        self._start_over()
+        return True
+
+    def _start_over(self) -> None:
+        self.step, self.notice, self.words, self.masked = "rate", "", "", False
+        self.lang, self.large = "fi", False
+        self.progress = _Survey()
+        self._last_action = None
+
+    # -- the rating --------------------------------------------------------------------------
+
+    def _on_rate(self, arg: str, now: datetime) -> None:
+        value = int(arg) if arg.isdigit() else 0
+        if value not in self.scale or self.step not in ("rate", "thanks"):
+            return
+        verdict = self.gate.press(now)
+        if verdict is Verdict.DUPLICATE:
+            return  # the same customer pressing again to be sure: one vote
+        if verdict is Verdict.FLOODED:
+            self.notice = "wait"
+            return
+        self._finish_vote()  # a new customer while the last thanks was still on screen
+        self.rating, self.notice = value, ""
+        if self.words_offered:
+            self.step = "thanks"
+        else:
+            self._finish_vote()
+            self.step = "thanks" if self.touch else "rate"
+
+    def _on_face(self, arg: str, now: datetime) -> None:
+        """A face key: a whole vote in one press, sent at once (no words with a key)."""
+        value = int(arg) if arg.isdigit() else 0
+        if value not in self.scale:
+            return
+        verdict = self.gate.press(now)
+        if verdict is Verdict.DUPLICATE:
+            return
+        if verdict is Verdict.FLOODED:
+            self.notice = "wait"
+            return
+        self._finish_vote()
+        self.rating = value
+        self._finish_vote()
+        self.step, self.notice = "rate", "thanks"
+
+    def _on_words(self, arg: str, now: datetime) -> None:
+        if self.step == "thanks" and self.rating is not None and self.words_offered:
+            self.step, self.words = "words", ""
+
+    def _on_key(self, arg: str, now: datetime) -> None:
+        if self.step == "words" and len(arg) == 1 and len(self.words) < MAX_WORDS_CHARS:
+            self.words += arg
+
+    def _on_erase(self, arg: str, now: datetime) -> None:
+        if self.step == "words":
+            self.words = self.words[:-1]
+
+    def _on_send(self, arg: str, now: datetime) -> None:
+        if self.step != "words":
+            return
+        result = mask_personal(self.words)
+        self.words, self.masked = result.text.strip(), result.masked
+        self._finish_vote()
+        self.step = "thanks"
+
+    def _on_skip(self, arg: str, now: datetime) -> None:
+        if self.step == "words":
+            self.words = ""
+            self._finish_vote()
+            self.step = "thanks"
+        elif self.step == "statement":
+            self._on_dont_know(arg, now)
+
+    def _on_done(self, arg: str, now: datetime) -> None:
+        self._finish_vote()
+        self._start_over()
+
+    def _finish_vote(self) -> None:
+        if self.rating is None:
+            return
+        body: dict[str, Any] = {"request_id": str(uuid.uuid4()), "lang": self.lang,
+                                "rating": self.rating, "scale": self.scale.steps,
+                                "masked": self.masked}
+        if self.words:
+            body["words"] = self.words
+        self._ready.append(Submission("feedback/give", body))
+        self.rating = None
+
+    # -- settings ------------------------------------------------------------------------------
+
+    def _on_lang(self, arg: str, now: datetime) -> None:
+        if arg in LANGS:
+            self.lang = arg
+
+    def _on_large(self, arg: str, now: datetime) -> None:
+        self.large = not self.large
+
+    # -- the survey ----------------------------------------------------------------------------
+
+    def _on_survey(self, arg: str, now: datetime) -> None:
+        if self.survey_open and self.step in ("rate", "thanks"):
+            self._finish_vote()
+            self.progress = _Survey()
+            self.step, self.screening = "screening", SELF_SERVICE
+
+    def _on_yes(self, arg: str, now: datetime) -> None:
+        self._screened(True)
+
+    def _on_no(self, arg: str, now: datetime) -> None:
+        self._screened(False)
+
+    def _screened(self, answer: bool) -> None:
+        if self.step != "screening":
+            return
+        self.progress.answers[self.screening] = answer
+        if self.screening == SELF_SERVICE:
+            self.screening = DOCUMENTS
+            return
+        asked = statements_for(self.survey, self.progress.answers[SELF_SERVICE], answer)
+        self.progress.numbers = tuple(s.number for s in asked)
+        self.progress.index = 0
+        self.step = "statement"
+        self._show_selection()
+
+    def _on_score(self, arg: str, now: datetime) -> None:
+        if self.step == "statement" and arg.isdigit() and 4 <= int(arg) <= 10:
+            self.progress.selected = int(arg)
+
+    def _on_next(self, arg: str, now: datetime) -> None:
+        if self.step == "statement" and self.progress.selected is not None:
+            self._answer(self.progress.selected)
+
+    def _on_dont_know(self, arg: str, now: datetime) -> None:
+        if self.step == "statement":
+            self._answer(None)
+
+    def _answer(self, rating: int | None) -> None:
+        survey = self.progress
+        survey.ratings[survey.numbers[survey.index]] = rating
+        if survey.index + 1 < len(survey.numbers):
+            survey.index += 1
+            self._show_selection()
+            return
+        self._finish_survey()
+        self.step = "survey_done"
+
+    def _on_back(self, arg: str, now: datetime) -> None:
+        survey = self.progress
+        if self.step == "statement" and survey.index > 0:
+            survey.index -= 1
+            self._show_selection()
+        elif self.step == "statement":
+            self.step, self.screening = "screening", DOCUMENTS
+        elif self.step == "screening" and self.screening == DOCUMENTS:
+            self.screening = SELF_SERVICE
+        elif self.step in ("screening", "words"):
+            self.step = "rate" if self.rating is None else "thanks"
+
+    def _show_selection(self) -> None:
+        """Going back shows the rating given before; a new statement starts unrated."""
+        survey = self.progress
+        survey.selected = survey.ratings.get(survey.numbers[survey.index])
+
+    def _finish_survey(self) -> None:
+        survey = self.progress
+        if not any(r is not None for r in survey.ratings.values()):
+            return  # nothing rated: an empty answer is no answer
+        self._ready.append(Submission("survey/answer", {
+            "request_id": str(uuid.uuid4()), "lang": self.lang,
+            "self_service": survey.answers.get(SELF_SERVICE, False),
+            "documents": survey.answers.get(DOCUMENTS, False),
+            "ratings": {str(n): r for n, r in sorted(survey.ratings.items())}}))
+        self.progress = _Survey()

@@ -1,0 +1,233 @@
+"""The feedback role: the device by the exit that asks "How was your visit today?".
+
+- Input: a touch screen (faces, optional words, the yearly survey in its month) and/or face
+  keys with LEDs (one press, one vote). Both feed the same `FeedbackFlow`; the help key of
+  the screen reads it aloud (espeak-ng), as on the kiosk.
+- Output: each finished answer is written to `feedback-pending.json` in the data directory,
+  then sent to the controller (`feedback/give`, `survey/answer`) with its own request id.
+  Only the controller's answer removes it, so a controller or broker that is away, or a power
+  cut here, loses nothing: what is pending is sent again on reconnect and every half minute.
+- Nothing personal: the words are masked before they are written or sent, and the
+  controller masks them again.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from firmware.core.feedback import RatingScale
+from firmware.core.survey import Survey, load_survey_texts, shipped_survey
+from firmware.feedback.flow import FeedbackFlow, Submission
+from firmware.feedback.keys import FaceKeys
+from firmware.feedback.pending import PendingAnswers
+from firmware.runtime import Role, Runtime
+from mqtt_bridge.link import Incoming
+from mqtt_bridge.requester import Requester
+
+log = logging.getLogger(__name__)
+
+TICK_S = 1.0  # idle timeouts and the survey month are checked this often
+RETRY_S = 30.0  # unconfirmed answers are sent again this often (and on every reconnect)
+FINAL_REFUSALS = ("bad_request", "forbidden", "survey_closed")  # sending again cannot help
+
+
+def load_survey(texts: str) -> Survey:
+    """The site's own texts file if it has one (checked with the config), else ours."""
+    if texts:
+        return load_survey_texts(Path(texts).read_text(encoding="utf-8"), texts)
+    return shipped_survey()
+
+
+class FeedbackRole(Role):
+    name = "feedback"
+
+    def __init__(self, frames_dir: Path | None = None, *, pin_factory: Any = None,
+                 speaker: Any = None) -> None:
+        self.frames_dir = frames_dir
+        self._pin_factory = pin_factory
+        self._speaker = speaker
+        self.screen: Any = None
+        self.buttons: list[Any] = []
+        self.focus: int | None = None
+        self.dirty = True
+        self.in_flight: set[str] = set()
+        self.refused = 0
+        self.target_px = 88
+
+    def start(self, runtime: Runtime) -> None:
+        super().start(runtime)
+        cfg = runtime.device.feedback
+        self.survey = load_survey(runtime.config.survey.texts)
+        self.flow = FeedbackFlow(self.survey, RatingScale(cfg.scale), touch=cfg.touch,
+                                 words=cfg.words, idle_s=cfg.idle_timeout_s)
+        self.pending = PendingAnswers(runtime.data_dir / "feedback-pending.json")
+        self.keys = FaceKeys(cfg.keys, cfg.leds,
+                             lambda face: runtime.post(lambda: self.on_face_key(face)),
+                             pin_factory=self._pin_factory)
+        if cfg.touch:
+            self._open_screen()
+        from firmware.kiosk.speech import KioskVoice  # the kiosk's voice: same rules here
+
+        self.voice = KioskVoice(70, self._speaker)
+        self.requester = Requester(runtime.site, runtime.device.id, runtime.link.publish,
+                                   runtime.call_later)
+        runtime.link.subscribe(self.requester.reply_topic)
+        self._survey_month()
+        runtime.call_later(TICK_S, self._tick)
+        runtime.call_later(RETRY_S, self._retry)
+
+    def _open_screen(self) -> None:
+        from display_driver.layout import min_target_px
+        from firmware.screen import Screen
+
+        device = self.runtime.device
+        size = (device.screen.width, device.screen.height)
+        self.screen = Screen(f"feedback-{device.id}", size, fullscreen=device.screen.fullscreen,
+                             frames_dir=self.frames_dir)
+        self.target_px = max(min_target_px(device.feedback.screen_diagonal_in, size), 48)
+
+    def stop(self) -> None:
+        self.keys.close()
+        self.voice.reset()
+        if self.screen is not None:
+            self.screen.close()
+
+    # -- input -------------------------------------------------------------------------------
+
+    def on_face_key(self, face: int) -> None:
+        """A face key was pressed: a vote at once (its LED says it was counted)."""
+        counted = self.flow.gate.accepted
+        self.flow.act("face", str(face), self.runtime.clock.now())
+        if self.flow.gate.accepted > counted:
+            self.keys.counted(face)
+        self._after_action()
+
+    def on_screen_event(self, event: Any) -> None:
+        from firmware.feedback.screen import hit_test
+        from firmware.screen import touch_position
+
+        if self.screen is None or not self.screen.owns(event):
+            return
+        pos = touch_position(event, self.screen.size)
+        button = hit_test(self.buttons, pos) if pos is not None else None
+        if button is None:
+            return
+        self.activate(button.action, button.arg)
+
+    def activate(self, action: str, arg: str = "") -> None:
+        """A button of the screen (a touch, or a key standing in for one)."""
+        if action == "help":
+            self.voice.enabled = True
+            self.voice.say(self.spoken_screen(), self.flow.lang)
+            return
+        step = self.flow.step
+        self.flow.act(action, arg, self.runtime.clock.now())
+        if self.flow.step != step:
+            self.focus = None
+            if self.flow.step == "rate":
+                self.voice.reset()  # "done": the next customer starts with speech off
+            elif self.voice.enabled:
+                self.voice.say(self.spoken_screen(), self.flow.lang)
+        self._after_action()
+
+    def _after_action(self) -> None:
+        for submission in self.flow.take_ready():
+            self.pending.add(submission)  # on disk before it is sent
+            self._send(submission)
+        self.dirty = True
+
+    # -- the controller ----------------------------------------------------------------------
+
+    def _send(self, submission: Submission) -> None:
+        request_id = submission.body["request_id"]
+        if request_id in self.in_flight:
+            return
+        self.in_flight.add(request_id)
+        self.requester.request(submission.command, submission.body,
+                               lambda answer: self._answered(request_id, answer))
+
+    def _answered(self, request_id: str, answer: dict[str, Any] | None) -> None:
+        self.in_flight.discard(request_id)
+        if answer is None:
+            log.warning("the controller did not answer; answer %s kept to send again",
+                        request_id)
+            return
+        if not answer.get("ok"):
+            code = (answer.get("error") or {}).get("code")
+            if code not in FINAL_REFUSALS:
+                return  # rate_limited, internal: sent again later
+            self.refused += 1
+            log.error("the controller refused answer %s: %s", request_id, answer.get("error"))
+        self.pending.remove(request_id)
+        self.dirty = True
+
+    def on_message(self, message: Incoming) -> None:
+        self.requester.on_message(message)
+
+    def on_link_up(self) -> None:
+        for submission in list(self.pending.items):
+            self._send(submission)
+
+    def _retry(self) -> None:
+        self.runtime.call_later(RETRY_S, self._retry)
+        if self.runtime.link.connected:
+            self.on_link_up()
+
+    def _tick(self) -> None:
+        self.runtime.call_later(TICK_S, self._tick)
+        changed = self._survey_month()
+        if self.flow.tick(self.runtime.clock.now()):
+            self.voice.reset()  # the next customer starts with speech off
+            self.focus = None
+            changed = True
+        if changed:
+            self._after_action()
+
+    def _survey_month(self) -> bool:
+        is_open = self.runtime.config.survey.is_open(self.runtime.clock.now().date())
+        changed = is_open != self.flow.survey_open
+        self.flow.survey_open = is_open
+        return changed
+
+    # -- output ------------------------------------------------------------------------------
+
+    def view(self) -> Any:
+        from firmware.feedback.screen import FeedbackView, feedback_text
+
+        flow = self.flow
+        notice = feedback_text(self.survey, flow.lang, flow.notice) if flow.notice else ""
+        return FeedbackView(
+            step=flow.step, lang=flow.lang, scale=flow.scale.steps,
+            survey_open=flow.survey_open, words=flow.words, masked=flow.masked,
+            screening=flow.screening, statement=flow.statement, progress=flow.position,
+            selected=flow.progress.selected, focus=self.focus, large=flow.large,
+            notice=notice, min_target_px=self.target_px,
+            site_name=self.runtime.config.site.name.get(flow.lang))
+
+    def render(self) -> None:
+        if self.screen is None or not self.dirty:
+            return
+        from firmware.feedback.screen import render_feedback
+
+        self.buttons = render_feedback(self.screen.surface, self.view(), self.survey)
+        self.screen.present()
+        self.dirty = False
+
+    def spoken_screen(self) -> str:
+        from firmware.feedback.speech import spoken
+
+        return spoken(self.flow, self.survey)
+
+    def health(self) -> dict[str, Any]:
+        report: dict[str, Any] = {"feedback": {
+            "unsent": len(self.pending), "refused": self.refused,
+            "survey_open": self.flow.survey_open}}
+        if self.keys.problem:
+            report["keys"] = {"state": "error", "error": self.keys.problem}
+        if self.screen is not None:
+            report["display"] = {"screen": self.screen.problem or "ok"}
+        if self.voice.problem:
+            report["speech"] = {"state": "error", "error": self.voice.problem}
+        return report

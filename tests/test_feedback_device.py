@@ -1,0 +1,168 @@
+"""The feedback device on real parts: a real broker and controller, gpiozero MockFactory pins
+for the face keys and their LEDs, the touch screen drawn with the SDL dummy driver and
+touched through pygame events at the buttons' own places."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pygame
+import pytest
+from gpiozero.pins.mock import MockFactory
+
+from firmware.cli.stats import stats_main
+from firmware.clock import ShiftedClock
+from firmware.controller.ledger import Ledger
+from firmware.controller.role import ControllerRole
+from firmware.feedback.role import FeedbackRole
+from firmware.runtime import Runtime
+from firmware.site_model import SiteConfig
+from tests.conftest import DEMO_SITE
+from tests.helpers import RunningDevice, demo_config, wait_for
+
+TUESDAY_10 = datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("Europe/Helsinki"))  # survey month
+KEYS, LEDS = (5, 6, 13, 19), (12, 16, 20, 21)  # as in the demo site's exit-1
+
+
+def run(config: SiteConfig, device_id: str, role: Any, data_dir: Path) -> RunningDevice:
+    device = config.device(device_id)
+    assert device is not None
+    return RunningDevice(Runtime(config, device, ShiftedClock(TUESDAY_10), data_dir, [role],
+                                 broker_host=config.broker.host,
+                                 broker_port=config.broker.port, client_suffix="-t"))
+
+
+def stored(data_dir: Path, kind: str) -> list[dict[str, Any]]:
+    """The events of one type in the controller's ledger, as a second reader sees them."""
+    ledger = Ledger(data_dir / "ledger.sqlite")
+    try:
+        return [e.to_wire() for e in ledger.events_between([kind], "2026-01-01", "2027-12-31")]
+    finally:
+        ledger.close()
+
+
+def press(pins: MockFactory, pin: int) -> None:
+    pins.pin(pin).drive_low()  # pull-up keys: pressed is low
+    pins.pin(pin).drive_high()  # the vote is taken on release
+
+
+def tap(device: RunningDevice, role: FeedbackRole, action: str, arg: str = "") -> None:
+    """A finger on the button's centre, as SDL reports it; fails if no such button."""
+    def touch() -> None:
+        button = next((b for b in role.buttons if b.action == action and b.arg == arg
+                       and getattr(b, "enabled", True)), None)
+        assert button is not None, f"no {action} {arg} button on the {role.flow.step} step"
+        role.on_screen_event(pygame.event.Event(pygame.MOUSEBUTTONUP, button=1,
+                                                pos=button.rect.center))
+        role.render()
+    device.on_loop(touch)
+
+
+@pytest.fixture
+def config(broker: Any, tmp_path: Path) -> SiteConfig:
+    return demo_config(broker, tmp_path)
+
+
+def test_a_face_key_is_one_vote_in_the_ledger_and_its_led_says_counted(
+        config: SiteConfig, tmp_path: Path) -> None:
+    pins = MockFactory()
+    with run(config, "lobby-1", ControllerRole(), tmp_path), \
+            run(config, "exit-1", FeedbackRole(pin_factory=pins), tmp_path / "exit") as exit_:
+        wait_for(lambda: exit_.runtime.link.connected, what="the feedback device online")
+        press(pins, KEYS[3])  # very happy
+        press(pins, KEYS[3])  # pressed again to be sure: the same customer, one vote
+        # Lit for a moment: the customer sees that the press was counted.
+        wait_for(lambda: any(s.state for s in pins.pin(LEDS[3]).states), timeout=2,
+                 what="the key's LED lit")
+        assert not any(s.state for s in pins.pin(LEDS[0]).states)
+        votes = wait_for(lambda: stored(tmp_path, "feedback.given"), what="the vote")
+        assert [(v["rating"], v["scale"], v["device"]) for v in votes] == [(4, 4, "exit-1")]
+        wait_for(lambda: exit_.on_loop(lambda: len(exit_.role("feedback").pending) == 0),
+                 what="the answer confirmed and forgotten on the device")
+        assert len(stored(tmp_path, "feedback.given")) == 1
+
+
+def test_a_vote_given_while_the_controller_is_away_arrives_when_it_is_back(
+        config: SiteConfig, tmp_path: Path) -> None:
+    pins = MockFactory()
+    with run(config, "exit-1", FeedbackRole(pin_factory=pins), tmp_path / "exit") as exit_:
+        wait_for(lambda: exit_.runtime.link.connected, what="the feedback device online")
+        press(pins, KEYS[0])
+        # Kept on the device's disk before anything is sent: a power cut loses nothing.
+        pending = tmp_path / "exit" / "feedback-pending.json"
+        wait_for(lambda: pending.exists() and json.loads(pending.read_text()), what="kept")
+        with run(config, "lobby-1", ControllerRole(), tmp_path) as lobby:
+            wait_for(lambda: lobby.runtime.link.connected, what="the controller online")
+            exit_.runtime.post(exit_.role("feedback").on_link_up)  # as after a reconnect
+            votes = wait_for(lambda: stored(tmp_path, "feedback.given"), timeout=15,
+                             what="the vote after the controller came back")
+        assert [v["rating"] for v in votes] == [1]
+        wait_for(lambda: json.loads(pending.read_text()) == [], what="the file emptied")
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_the_whole_survey_by_touch_in_each_language_survives_a_controller_restart(
+        config: SiteConfig, tmp_path: Path, lang: str) -> None:
+    with run(config, "lobby-1", ControllerRole(), tmp_path), \
+            run(config, "exit-1", FeedbackRole(pin_factory=MockFactory()),
+                tmp_path / "exit") as exit_:
+        role = exit_.role("feedback")
+        wait_for(lambda: exit_.runtime.link.connected, what="online")
+        exit_.on_loop(role.render)
+        tap(exit_, role, "lang", lang)
+        tap(exit_, role, "survey")
+        tap(exit_, role, "yes")  # used self-service: statement 17 is asked
+        tap(exit_, role, "no")  # dropped off no documents: 18 is not
+        asked = exit_.on_loop(lambda: role.flow.position[1])
+        assert asked == 17
+        for n in range(1, asked + 1):
+            if n == 5:
+                tap(exit_, role, "dont_know")
+                continue
+            tap(exit_, role, "score", str(4 + n % 7))
+            tap(exit_, role, "next")
+        assert exit_.on_loop(lambda: role.flow.step) == "survey_done"
+        answers = wait_for(lambda: stored(tmp_path, "survey.answered"), what="the answer")
+    assert len(answers) == 1
+    answer = answers[0]
+    assert answer["lang"] == lang and answer["self_service"] and not answer["documents"]
+    assert answer["ratings"]["5"] is None and answer["ratings"]["7"] == 4 + 7 % 7
+    assert "18" not in answer["ratings"] and len(answer["ratings"]) == 17
+    # A new controller on the same SD card: `piste stats` still reports the answer.
+    with run(config, "lobby-1", ControllerRole(), tmp_path):
+        pass
+    out = _stats(config, tmp_path, "survey")
+    rows = {int(r["statement"]): r for r in out["statements"]}
+    assert out["answers"] == 1 and 5 not in rows and rows[7]["count"] == 1
+    assert rows[7]["mean"] == 4 + 7 % 7
+
+
+def test_words_with_a_phone_number_are_masked_and_the_customer_is_told(
+        config: SiteConfig, tmp_path: Path) -> None:
+    with run(config, "lobby-1", ControllerRole(), tmp_path), \
+            run(config, "exit-1", FeedbackRole(pin_factory=MockFactory()),
+                tmp_path / "exit") as exit_:
+        role = exit_.role("feedback")
+        wait_for(lambda: exit_.runtime.link.connected, what="online")
+        exit_.on_loop(role.render)
+        tap(exit_, role, "rate", "2")
+        tap(exit_, role, "words")
+        exit_.on_loop(lambda: [role.activate("key", c) for c in "soita 0401234567"])
+        exit_.on_loop(role.render)
+        tap(exit_, role, "send")
+        assert exit_.on_loop(lambda: (role.flow.step, role.view().masked)) == ("thanks", True)
+        votes = wait_for(lambda: stored(tmp_path, "feedback.given"), what="the vote")
+    assert votes[0]["rating"] == 2 and votes[0]["masked"] is True
+    assert "0401234567" not in votes[0]["words"] and votes[0]["words"].startswith("soita")
+
+
+def _stats(config: SiteConfig, data_dir: Path, report: str) -> dict[str, Any]:
+    """`piste stats --report ... --format json` on the demo site's file (its survey month)."""
+    out = io.StringIO()
+    assert stats_main(DEMO_SITE, data_dir, None, "json", out, report=report) == 0
+    return json.loads(out.getvalue())
