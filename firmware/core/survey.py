@@ -34,6 +34,7 @@ SCREENING_KEYS = (SELF_SERVICE, DOCUMENTS)
 FEEDBACK_KEYS = (
     "question", "note", "words_prompt", "send", "skip", "thanks", "masked_notice", "wait",
     "survey_invite", "survey_intro", "survey_skip", "survey_thanks", "yes", "no", "next", "back",
+    "announce_title", "announce",  # the queue displays' slide during the survey month
 )
 FACE_KEYS = ("very_unhappy", "unhappy", "neutral", "happy", "very_happy")
 MAX_TEXT_CHARS = 400

@@ -13,7 +13,8 @@ from functools import lru_cache
 
 from display_driver.fonts import font
 from firmware.display.lobby_screen import Slide
-from firmware.site_model import DisplayConfig
+from firmware.feedback.texts import announcement, load_survey
+from firmware.site_model import DisplayConfig, SurveyConfig
 
 MM_PER_METRE_FOR_ONE_DEGREE = 1000 * math.tan(math.radians(1.0))  # 17.45 mm
 
@@ -51,10 +52,15 @@ def ticket_px_needed(display: DisplayConfig, size: tuple[int, int]) -> int:
     return math.ceil(px)
 
 
-def slides_on(display: DisplayConfig, day: date) -> list[Slide]:
-    """The slides valid on `day`, as the screen shows them (fi, sv, en)."""
-    return [
+def slides_on(display: DisplayConfig, day: date, survey: SurveyConfig | None = None
+              ) -> list[Slide]:
+    """The slides valid on `day`, as the screen shows them (fi, sv, en); in the survey
+    month the survey's announcement first, so every waiting customer sees it."""
+    slides = [
         Slide((s.title.fi, s.title.sv, s.title.en), (s.text.fi, s.text.sv, s.text.en))
         for s in display.slides
         if s.valid_on(day)
     ]
+    if survey is not None and survey.is_open(day):
+        slides.insert(0, Slide(*announcement(load_survey(survey))))
+    return slides

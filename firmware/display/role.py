@@ -260,7 +260,7 @@ class DisplayRole(Role):
             age = float(int(age) if age < 60 else int(age // 60) * 60)  # what the text shows
         blinking = mono < self._blink_until
         phase = int((self._blink_until - mono) * 2 * BLINK_HZ) % 2 == 0 if blinking else True
-        slides = slides_on(self.display, now.date())
+        slides = slides_on(self.display, now.date(), self.runtime.config.survey)
         u = min(self.canvas.get_size()) / 1080
         per_page = services_per_page(view, self.canvas.get_rect(), u)
         pages = service_pages(len(view.services), per_page)

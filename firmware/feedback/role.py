@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from firmware.core.feedback import RatingScale
-from firmware.core.survey import Survey, load_survey_texts, shipped_survey
 from firmware.feedback.flow import FeedbackFlow, Submission
 from firmware.feedback.keys import FaceKeys
 from firmware.feedback.pending import PendingAnswers
+from firmware.feedback.texts import load_survey
 from firmware.runtime import Role, Runtime
 from mqtt_bridge.link import Incoming
 from mqtt_bridge.requester import Requester
@@ -31,13 +31,6 @@ log = logging.getLogger(__name__)
 TICK_S = 1.0  # idle timeouts and the survey month are checked this often
 RETRY_S = 30.0  # unconfirmed answers are sent again this often (and on every reconnect)
 FINAL_REFUSALS = ("bad_request", "forbidden", "survey_closed")  # sending again cannot help
-
-
-def load_survey(texts: str) -> Survey:
-    """The site's own texts file if it has one (checked with the config), else ours."""
-    if texts:
-        return load_survey_texts(Path(texts).read_text(encoding="utf-8"), texts)
-    return shipped_survey()
 
 
 class FeedbackRole(Role):
@@ -59,7 +52,7 @@ class FeedbackRole(Role):
     def start(self, runtime: Runtime) -> None:
         super().start(runtime)
         cfg = runtime.device.feedback
-        self.survey = load_survey(runtime.config.survey.texts)
+        self.survey = load_survey(runtime.config.survey)
         self.flow = FeedbackFlow(self.survey, RatingScale(cfg.scale), touch=cfg.touch,
                                  words=cfg.words, idle_s=cfg.idle_timeout_s)
         self.pending = PendingAnswers(runtime.data_dir / "feedback-pending.json")
