@@ -82,7 +82,7 @@ def test_a_face_key_is_one_vote_in_the_ledger_and_its_led_says_counted(
         assert not any(s.state for s in pins.pin(LEDS[0]).states)
         votes = wait_for(lambda: stored(tmp_path, "feedback.given"), what="the vote")
         assert [(v["rating"], v["scale"], v["device"]) for v in votes] == [(4, 4, "exit-1")]
-        wait_for(lambda: exit_.on_loop(lambda: len(exit_.role("feedback").pending) == 0),
+        wait_for(lambda: exit_.on_loop(lambda: len(exit_.role("feedback").sender) == 0),
                  what="the answer confirmed and forgotten on the device")
         assert len(stored(tmp_path, "feedback.given")) == 1
 
@@ -166,3 +166,48 @@ def _stats(config: SiteConfig, data_dir: Path, report: str) -> dict[str, Any]:
     out = io.StringIO()
     assert stats_main(DEMO_SITE, data_dir, None, "json", out, report=report) == 0
     return json.loads(out.getvalue())
+
+
+def test_a_kiosk_offers_the_survey_in_its_month_and_goes_back_to_its_start(
+        broker: Any, tmp_path: Path) -> None:
+    from tests.test_kiosk_device import Kiosk
+
+    with Kiosk(broker, tmp_path) as kiosk:
+        kiosk.ready()
+        kiosk.touch("lang", "sv")
+        wait_for(lambda: kiosk.loop(lambda: kiosk.role.lang) == "sv", what="Swedish")
+        kiosk.touch("survey")
+        wait_for(lambda: kiosk.phase() == "survey", what="the survey on the kiosk")
+        flow = kiosk.role.survey.flow
+        kiosk.touch("yes")  # used self-service
+        wait_for(lambda: kiosk.loop(lambda: flow.screening) == "documents", what="question 2")
+        kiosk.touch("yes")  # and dropped off documents: all 18 statements
+        wait_for(lambda: kiosk.loop(lambda: flow.step) == "statement", what="statements")
+        asked = kiosk.loop(lambda: flow.position[1])
+        assert asked == 18
+        for n in range(1, asked + 1):
+            kiosk.touch("score", "8")
+            wait_for(lambda: kiosk.loop(lambda: flow.progress.selected) == 8, what="chosen")
+            kiosk.touch("next")
+            wait_for(lambda n=n: kiosk.loop(lambda: flow.position[0] > n
+                                            or flow.step == "survey_done"), what="moved on")
+        wait_for(lambda: kiosk.loop(lambda: kiosk.role.survey.flow.step) == "survey_done",
+                 what="the thank-you step")
+        kiosk.touch("done")
+        wait_for(lambda: kiosk.phase() == "start", what="the kiosk's start screen again")
+        answers = wait_for(lambda: stored(tmp_path, "survey.answered"), what="the answer")
+    assert [(a["device"], a["lang"], len(a["ratings"])) for a in answers] == [
+        ("lobby-1", "sv", 18)]
+    assert set(answers[0]["ratings"].values()) == {8}
+
+
+def test_outside_the_survey_month_the_kiosk_has_no_survey_button(
+        broker: Any, tmp_path: Path) -> None:
+    from tests.test_kiosk_device import Kiosk
+
+    with Kiosk(broker, tmp_path) as kiosk:
+        kiosk.runtime.clock = ShiftedClock(datetime(2027, 1, 5, 10, 0, tzinfo=TUESDAY_10.tzinfo))
+        kiosk.ready()
+        kiosk.loop(lambda: setattr(kiosk.role, "dirty", True))
+        assert kiosk.loop(lambda: kiosk.role.view().survey_label) == ""
+        assert kiosk.loop(lambda: kiosk.role.button_at("survey")) is None

@@ -18,6 +18,7 @@ import argparse
 import logging
 import sys
 from pathlib import Path
+from typing import Any
 
 from firmware import __version__
 from firmware.cli.common import DEFAULT_DATA_DIR
@@ -69,6 +70,21 @@ def _parser() -> argparse.ArgumentParser:
     acl.add_argument("--out", type=Path, help="write acl, users.txt and the production "
                      "Mosquitto config piste.conf here (default: print the ACL)")
 
+    _stats_parser(sub)
+
+    clerk = sub.add_parser("clerk", help="a clerk's console: call next, complete")
+    clerk.add_argument("--config", required=True, type=Path)
+    clerk.add_argument("--room", required=True)
+    clerk.add_argument("--broker", help="mqtt://HOST:PORT (default: the config's broker)")
+    from firmware.cli import admin as cli_admin
+    from firmware.cli import screenshot as cli_screenshot
+
+    cli_admin.register(sub)
+    cli_screenshot.register(sub)
+    return parser
+
+
+def _stats_parser(sub: Any) -> None:
     stats = sub.add_parser("stats", help="a day's statistics from the ledger")
     stats.add_argument("--config", required=True, type=Path)
     stats.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
@@ -81,17 +97,6 @@ def _parser() -> argparse.ArgumentParser:
     stats.add_argument("--from", dest="first", help="first day (ISO date) of a feedback or "
                        "survey report")
     stats.add_argument("--to", dest="last", help="last day (ISO date), included")
-
-    clerk = sub.add_parser("clerk", help="a clerk's console: call next, complete")
-    clerk.add_argument("--config", required=True, type=Path)
-    clerk.add_argument("--room", required=True)
-    clerk.add_argument("--broker", help="mqtt://HOST:PORT (default: the config's broker)")
-    from firmware.cli import admin as cli_admin
-    from firmware.cli import screenshot as cli_screenshot
-
-    cli_admin.register(sub)
-    cli_screenshot.register(sub)
-    return parser
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -106,11 +106,15 @@ class FeedbackFlow:
             return False
         if (now - self._last_action).total_seconds() < self.idle_s:
             return False
+        self.leave()
+        return True
+
+    def leave(self) -> None:
+        """The customer has gone: what they gave is sent, and the next one starts afresh."""
         self._finish_vote()
         if self.step in ("screening", "statement"):
             self._finish_survey()  # what was rated before walking away still counts
         self._start_over()
-        return True
 
     def _start_over(self) -> None:
         self.step, self.notice, self.words, self.masked = "rate", "", "", False

@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from firmware.core.feedback import RatingScale
-from firmware.feedback.flow import FeedbackFlow, Submission
+from firmware.feedback.flow import FeedbackFlow
 from firmware.feedback.keys import FaceKeys
-from firmware.feedback.pending import PendingAnswers
+from firmware.feedback.sender import AnswerSender
 from firmware.feedback.texts import load_survey
 from firmware.runtime import Role, Runtime
 from mqtt_bridge.link import Incoming
@@ -30,7 +30,6 @@ log = logging.getLogger(__name__)
 
 TICK_S = 1.0  # idle timeouts and the survey month are checked this often
 RETRY_S = 30.0  # unconfirmed answers are sent again this often (and on every reconnect)
-FINAL_REFUSALS = ("bad_request", "forbidden", "survey_closed")  # sending again cannot help
 
 
 class FeedbackRole(Role):
@@ -45,8 +44,6 @@ class FeedbackRole(Role):
         self.buttons: list[Any] = []
         self.focus: int | None = None
         self.dirty = True
-        self.in_flight: set[str] = set()
-        self.refused = 0
         self.target_px = 88
 
     def start(self, runtime: Runtime) -> None:
@@ -55,7 +52,6 @@ class FeedbackRole(Role):
         self.survey = load_survey(runtime.config.survey)
         self.flow = FeedbackFlow(self.survey, RatingScale(cfg.scale), touch=cfg.touch,
                                  words=cfg.words, idle_s=cfg.idle_timeout_s)
-        self.pending = PendingAnswers(runtime.data_dir / "feedback-pending.json")
         self.keys = FaceKeys(cfg.keys, cfg.leds,
                              lambda face: runtime.post(lambda: self.on_face_key(face)),
                              pin_factory=self._pin_factory)
@@ -67,6 +63,7 @@ class FeedbackRole(Role):
         self.requester = Requester(runtime.site, runtime.device.id, runtime.link.publish,
                                    runtime.call_later)
         runtime.link.subscribe(self.requester.reply_topic)
+        self.sender = AnswerSender(self.requester, runtime.data_dir / "feedback-pending.json")
         self._survey_month()
         runtime.call_later(TICK_S, self._tick)
         runtime.call_later(RETRY_S, self._retry)
@@ -127,41 +124,16 @@ class FeedbackRole(Role):
 
     def _after_action(self) -> None:
         for submission in self.flow.take_ready():
-            self.pending.add(submission)  # on disk before it is sent
-            self._send(submission)
+            self.sender.send(submission)
         self.dirty = True
 
     # -- the controller ----------------------------------------------------------------------
-
-    def _send(self, submission: Submission) -> None:
-        request_id = submission.body["request_id"]
-        if request_id in self.in_flight:
-            return
-        self.in_flight.add(request_id)
-        self.requester.request(submission.command, submission.body,
-                               lambda answer: self._answered(request_id, answer))
-
-    def _answered(self, request_id: str, answer: dict[str, Any] | None) -> None:
-        self.in_flight.discard(request_id)
-        if answer is None:
-            log.warning("the controller did not answer; answer %s kept to send again",
-                        request_id)
-            return
-        if not answer.get("ok"):
-            code = (answer.get("error") or {}).get("code")
-            if code not in FINAL_REFUSALS:
-                return  # rate_limited, internal: sent again later
-            self.refused += 1
-            log.error("the controller refused answer %s: %s", request_id, answer.get("error"))
-        self.pending.remove(request_id)
-        self.dirty = True
 
     def on_message(self, message: Incoming) -> None:
         self.requester.on_message(message)
 
     def on_link_up(self) -> None:
-        for submission in list(self.pending.items):
-            self._send(submission)
+        self.sender.resend()
 
     def _retry(self) -> None:
         self.runtime.call_later(RETRY_S, self._retry)
@@ -215,7 +187,7 @@ class FeedbackRole(Role):
 
     def health(self) -> dict[str, Any]:
         report: dict[str, Any] = {"feedback": {
-            "unsent": len(self.pending), "refused": self.refused,
+            "unsent": len(self.sender), "refused": self.sender.refused,
             "survey_open": self.flow.survey_open}}
         if self.keys.problem:
             report["keys"] = {"state": "error", "error": self.keys.problem}

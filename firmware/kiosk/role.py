@@ -25,6 +25,8 @@ from typing import Any
 
 from display_driver.layout import min_target_px
 from firmware.core.ticket_rate import TicketRate
+from firmware.feedback.kiosk_survey import KioskSurvey
+from firmware.feedback.texts import load_survey
 from firmware.kiosk import faults as kiosk_faults
 from firmware.kiosk import lockdown as kiosk_lockdown
 from firmware.kiosk.keys import KeyPress, PhysicalKeys, StatusLed
@@ -146,6 +148,10 @@ class KioskRole(Role):
         self._tick_timer: Any = None
         runtime.link.subscribe(topics.queue_state(runtime.site))
         runtime.link.subscribe(self.requester.reply_topic)
+        self.survey: KioskSurvey | None = None
+        if runtime.config.survey.kiosk and runtime.config.survey.start:
+            self.survey = KioskSurvey(load_survey(runtime.config.survey), self.requester,
+                                      runtime.data_dir, cfg.idle_timeout_s)
         self._update_led()
 
     def _lock_window(self) -> None:
@@ -187,6 +193,8 @@ class KioskRole(Role):
 
     def on_link_up(self) -> None:
         self._update_led()
+        if self.survey is not None:
+            self.survey.sender.resend()  # answers kept while the controller was away
 
     def on_link_down(self) -> None:
         if self.phase in ("start", "code", "issuing", "limit", "refused"):
@@ -273,7 +281,9 @@ class KioskRole(Role):
 
     def activate(self, button: Button) -> None:
         action = button.action
-        if action == "issue" and button.service_id:
+        if self.phase == "survey" or action == "survey":
+            self._survey_action(action, button.arg)
+        elif action == "issue" and button.service_id:
             self.issue(button.service_id)
         elif action == "lang" and button.arg in LANGS:
             self.lang = button.arg
@@ -314,6 +324,31 @@ class KioskRole(Role):
                 self._check_in()
         elif action in ("cancel", "done", "back"):
             self._back_to_start()
+
+    # -- the yearly survey (the site's [survey] with kiosk = true) ---------------------------
+
+    def _survey_open(self) -> bool:
+        return self.survey is not None and self.runtime.config.survey.is_open(
+            self.runtime.clock.now().date())
+
+    def _survey_action(self, action: str, arg: str) -> None:
+        assert self.survey is not None
+        now = self.runtime.clock.now()
+        if self.phase != "survey":
+            if not self._survey_open():
+                return
+            self.survey.begin(self.lang, self.large, now)
+            self._set_phase("survey")
+            return
+        step = self.survey.flow.step
+        self.survey.act(action, arg, now)
+        if not self.survey.active:
+            self._back_to_start()
+            return
+        self.dirty = True
+        if self.survey.flow.step != step or self.survey.flow.statement is not None:
+            self.focus = None if self.focus is None else 0
+            self.read_screen()
 
     # -- issuing ----------------------------------------------------------------------------
 
@@ -556,6 +591,8 @@ class KioskRole(Role):
     def _back_to_start(self) -> None:
         if self.phase == "issuing":
             return
+        if self.phase == "survey" and self.survey is not None:
+            self.survey.leave()  # what was rated before leaving still counts
         if self._tick_timer is not None:
             self._tick_timer.cancel()
         self.voice.reset()
@@ -567,6 +604,9 @@ class KioskRole(Role):
 
     def read_screen(self, interrupt: bool = True) -> None:
         if not self.voice.enabled:
+            return
+        if self.phase == "survey" and self.survey is not None:
+            self.voice.say(self.survey.spoken(), self.lang, interrupt=interrupt)
             return
         from firmware.kiosk.screen import layout_kiosk
 
@@ -588,13 +628,18 @@ class KioskRole(Role):
             min_target_px=self.target_px,
             checkin_minutes=(config.rules.appointment_early_minutes,
                              config.rules.appointment_late_minutes),
-            retry_after_s=self.retry_after_s)
+            retry_after_s=self.retry_after_s,
+            survey_label=self.survey.invite(self.lang) if self._survey_open() and self.survey
+            else "")
 
     def render(self) -> None:
         if not self.dirty:
             return
         self.dirty = False
-        self.buttons = render_kiosk(self.screen.surface, self.view())
+        if self.phase == "survey" and self.survey is not None:
+            self.buttons = self.survey.render(self.screen.surface, self.target_px)
+        else:
+            self.buttons = render_kiosk(self.screen.surface, self.view())
         self.frames += 1
         self.screen.present()
 
@@ -605,7 +650,7 @@ class KioskRole(Role):
     def button_at(self, action: str, arg: str | None = None) -> tuple[int, int] | None:
         for button in self.buttons:
             if button.action == action and button.enabled and (
-                    arg is None or arg in (button.service_id, button.arg)):
+                    arg is None or arg in (getattr(button, "service_id", None), button.arg)):
                 return button.rect.center
         return None
 
@@ -618,6 +663,9 @@ class KioskRole(Role):
                         "last_unprinted": self.unprinted[-1] if self.unprinted else None},
             "display": {"phase": self.phase},
         }
+        if self.survey is not None:
+            report["survey"] = {"unsent": len(self.survey.sender),
+                                "refused": self.survey.sender.refused}
         if getattr(self, "scanner", None) is not None:
             report["scanner"] = {"state": "error" if self.scanner.problem else "ok"}
         guard = self.pin_guard

@@ -26,7 +26,8 @@ from firmware.site_model import LANGS, QueueRules
 
 __all__ = ["LANG_NAMES", "TEXTS", "WEEKDAYS", "text"]
 
-PHASES = ("start", "code", "issuing", "ticket", "refused", "limit", "error", "pin")
+# "survey" is drawn by the feedback screen (firmware.feedback.kiosk_survey), not here.
+PHASES = ("start", "code", "issuing", "ticket", "refused", "limit", "error", "pin", "survey")
 MIN_BUTTON_PX = 88  # 12 mm on a 15.6" 1920x1080 panel is about 67 px; never below this 88
 CODE_KEYS = tuple("1234567890ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 PIN_KEYS = tuple("1234567890")
@@ -99,6 +100,7 @@ class KioskView:
     seconds_left: int | None = None  # set: the "more time?" warning is over the screen
     min_target_px: int = MIN_BUTTON_PX
     languages: tuple[str, ...] = field(default=LANGS)
+    survey_label: str = ""  # set in the survey month when the kiosk offers the survey
 
 
 @dataclass(frozen=True)
@@ -286,9 +288,14 @@ def _start(c: _Ctx, body: pygame.Rect) -> None:
     rows = 2 if portrait else 1  # portrait: the appointment on a row of its own
     tools = pygame.Rect(body.x, advisor.top - rows * (c.gap + tool_h), body.width,
                         rows * tool_h + (rows - 1) * c.gap)
+    survey_h = tool_h + c.gap if view.survey_label else 0
     area = pygame.Rect(body.x, hint.bottom + c.gap, body.width,
-                       tools.top - c.gap - hint.bottom - c.gap)
+                       tools.top - c.gap - survey_h - hint.bottom - c.gap)
     _services(c, area)  # before the toolbar: the keys move through the screen top to bottom
+    if view.survey_label:
+        # The survey is a way in too, below the authorities: taking a number comes first.
+        c.button(pygame.Rect(body.x, tools.top - survey_h, body.width, tool_h),
+                 view.survey_label, "survey", size=40, role="survey")
     _toolbar(c, tools, portrait)
 
 
