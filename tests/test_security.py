@@ -247,3 +247,32 @@ def test_a_wrong_password_is_refused(site) -> None:
     with pytest.raises(BrokerUnreachable):
         BlockingClient(broker.host, broker.port, config.site.id, client="waiting-1",
                        username="waiting-1", password="guess").connect(timeout=2)
+
+
+def test_only_feedback_devices_and_survey_kiosks_send_answers_and_words_are_masked(
+        lobby) -> None:
+    config, broker, _device, _role, everything = lobby
+    site = config.site.id
+    with login(broker, config, "exit-1") as exit_, login(broker, config, "kiosk-2") as kiosk, \
+            login(broker, config, "waiting-1") as display:
+        said = exit_.request(topics.FEEDBACK, {"lang": "fi", "rating": 2, "device": "kiosk-2",
+                                               "words": "soita 040 123 4567, hetu 131052-308T"})
+        assert said["ok"]
+        survey = {"lang": "en", "ratings": {"7": 9}}
+        assert kiosk.request(topics.SURVEY, survey)["ok"]  # the demo's survey runs on kiosks
+        with pytest.raises(TimeoutError):  # the broker drops a kiosk's rating: not its topic
+            kiosk.request(topics.FEEDBACK, {"lang": "fi", "rating": 1}, timeout=1)
+        # The feedback device takes no tickets; a display sends no answers.
+        exit_.publish_raw(topics.command(site, topics.ISSUE, "exit-1"),
+                          json.dumps({"request_id": "t", "service": "kela"}).encode(),
+                          correlation=b"x", response_topic=topics.reply(site, "exit-1"))
+        display.publish_raw(topics.command(site, topics.SURVEY, "waiting-1"),
+                            json.dumps({"request_id": "d", **survey}).encode(),
+                            correlation=b"y", response_topic=topics.reply(site, "waiting-1"))
+        seen = drain(everything)
+    assert events_of(seen, site) == ["feedback.given", "survey.answered"]
+    given = next(json.loads(p) for t, p in seen if t == topics.queue_events(site)
+                 and b"feedback.given" in p)
+    assert given["device"] == "exit-1"  # who the broker vouches for, not what the body says
+    assert "123 4567" not in given["words"] and "131052" not in given["words"]
+    assert given["masked"] is True

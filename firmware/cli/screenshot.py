@@ -10,7 +10,7 @@ from typing import Any
 
 from firmware.cli.common import load_config_or_exit
 
-KINDS = ("kiosk", "display", "room")
+KINDS = ("kiosk", "display", "room", "feedback")
 
 
 def register(sub: Any) -> None:

@@ -1,0 +1,793 @@
+"""The feedback device's touch screen: rate the visit with a face, add words if you like,
+and once a year answer the customer survey.
+
+Same shape as the kiosk screen: a view (plain data the feedback role builds), a layout step
+that returns what is drawn where plus the touchable buttons, and a draw step. There is no
+state here: the role decides which step is shown and what a touch does (via `hit_test`).
+Words come from the survey data file (`firmware.core.survey.shipped_survey()` or a site's
+own); the few the data file does not hold are in `EXTRA_TEXTS` below.
+
+Accessibility is part of the layout: every button is at least `view.min_target_px` (12 mm
+on the panel) and apart from its neighbours; the focused button (physical keys) has a thick
+ring; large-text mode scales the type and switches to the kiosk's black/yellow palette;
+every text/background pair is ≥ 7:1 (tested). The faces are coloured red to green, but
+colour never carries the meaning alone: each face has its mouth shape and a written label.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+import pygame
+
+from display_driver import theme
+from display_driver.fonts import font
+from display_driver.layout import Box, Plan, TextItem, draw_plan, place
+from firmware.core.feedback import MAX_STEPS, MIN_STEPS, RatingScale
+from firmware.core.survey import LANGS, SCALE_MAX, SCALE_MIN, Survey
+
+STEPS = ("rate", "words", "thanks", "screening", "statement", "survey_done", "out_of_order")
+MIN_BUTTON_PX = 88  # the kiosk's floor: 12 mm on a 15.6" 1920x1080 panel is about 67 px
+LARGE_SCALE = 1.3
+LANG_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}  # each in its own language
+# The on-screen keyboard has no digits on purpose: digits are how phone numbers and identity
+# codes get typed, which the note asks people not to write (the core masks them anyway), and
+# fewer keys leave each key larger.
+QWERTY_ROWS = ("qwertyuiopå", "asdfghjklöä", "zxcvbnm,.?!")
+ALPHABET = "abcdefghijklmnopqrstuvwxyzåäö,.?!"  # a narrow screen: the same keys in order
+CURSOR = "▏"  # shows where the next letter goes, and makes a typed space visible
+
+# Words the screen needs that the survey data file does not hold (it is the survey's file).
+EXTRA_TEXTS: dict[str, dict[str, str]] = {
+    "tell_more": {"fi": "Kerro lisää", "sv": "Berätta mer", "en": "Tell us more"},
+    "done": {"fi": "Valmis", "sv": "Klar", "en": "Done"},
+    "words_title": {"fi": "Palautteesi omin sanoin", "sv": "Din respons med egna ord",
+                    "en": "Your feedback in your own words"},
+    "write_here": {"fi": "Kirjoita tähän", "sv": "Skriv här", "en": "Write here"},
+    "erase": {"fi": "Poista", "sv": "Radera", "en": "Erase"},
+    "space": {"fi": "Välilyönti", "sv": "Mellanslag", "en": "Space"},
+    "large_on": {"fi": "Suuri teksti: päällä", "sv": "Stor text: på",
+                 "en": "Large text: on"},
+    "large_off": {"fi": "Suuri teksti: pois", "sv": "Stor text: av", "en": "Large text: off"},
+    "help": {"fi": "Lue ääneen", "sv": "Läs upp", "en": "Read aloud"},
+    "out_of_order": {"fi": "Palautelaite on epäkunnossa", "sv": "Responsapparaten är ur funktion",
+                     "en": "The feedback device is out of order"},
+    "out_of_order_hint": {"fi": "Anna palautetta paperilomakkeella.",
+                          "sv": "Ge gärna respons på en pappersblankett.",
+                          "en": "Please give feedback on a paper form."},
+}
+
+# The face of each key: red-ish (very unhappy) to green-ish (very happy), and the mouth's
+# curve from a deep frown (-2) to a broad smile (2).
+FACE_COLOURS: dict[str, theme.Colour] = {
+    "very_unhappy": (222, 102, 92),
+    "unhappy": (238, 154, 90),
+    "neutral": (240, 205, 96),
+    "happy": (160, 206, 100),
+    "very_happy": (92, 186, 120),
+}
+FACE_MOODS = {"very_unhappy": -2, "unhappy": -1, "neutral": 0, "happy": 1, "very_happy": 2}
+FACE_INK: theme.Colour = (26, 26, 26)  # eyes and mouth: ≥ 3:1 on every face colour (tested)
+
+
+@dataclass(frozen=True)
+class Palette:
+    background: theme.Colour
+    text: theme.Colour
+    muted: theme.Colour
+    panel: theme.Colour
+    button: theme.Colour
+    on_button: theme.Colour
+    closed: theme.Colour
+    on_closed: theme.Colour
+    focus: theme.Colour
+    border: theme.Colour
+
+
+# The kiosk's two palettes, so both touch screens of a site look and behave alike.
+CALM = Palette(theme.BACKGROUND, theme.TEXT, theme.MUTED, theme.PANEL, theme.BUTTON,
+               theme.ON_BUTTON, theme.CLOSED_BUTTON, theme.ON_CLOSED, theme.ACCENT, theme.MUTED)
+HIGH_CONTRAST = Palette((0, 0, 0), (255, 255, 255), (255, 255, 255), (0, 0, 0),
+                        (255, 221, 0), (0, 0, 0), (51, 51, 51), (255, 255, 255),
+                        (0, 200, 255), (255, 255, 255))
+
+
+@dataclass(frozen=True)
+class FeedbackView:
+    step: str  # one of STEPS
+    lang: str = "fi"
+    scale: int = 4  # faces on the rate step (3..5)
+    survey_open: bool = False  # the rate step shows a wide "answer the yearly survey" button
+    words: str = ""  # words step: typed so far (shown as typed)
+    masked: bool = False  # thanks step: something personal was removed from the words
+    screening: str = "self_service"  # screening step: which yes/no question
+    statement: int | None = None  # statement step: the statement number
+    progress: tuple[int, int] = (0, 0)  # statement step: (this one, how many), e.g. (3, 16)
+    selected: int | None = None  # statement step: the chosen 4..10, highlighted
+    focus: int | None = None  # index into the focusable buttons (physical keys); a ring
+    large: bool = False  # large text, high contrast
+    notice: str = ""  # one line at the bottom, e.g. "not sent yet, kept"
+    min_target_px: int = MIN_BUTTON_PX
+    site_name: str = ""  # shown quietly on the rate step; "" shows nothing
+
+
+@dataclass(frozen=True)
+class Button:
+    rect: pygame.Rect
+    # lang, large, help, rate, words, key, erase, send, skip, survey, yes, no, score,
+    # dont_know, next, back, done
+    action: str
+    arg: str = ""  # the language, the rating, the character, the score
+    label: str = ""  # what speech says when the button gets the focus
+    enabled: bool = True  # "next" before a score is chosen: drawn flat, not touchable
+
+
+@dataclass(frozen=True)
+class Face:
+    """A face drawn on a rating button (the plan holds only boxes and texts)."""
+
+    value: int  # the rating it gives
+    key: str  # very_unhappy .. very_happy
+    centre: tuple[int, int]
+    radius: int
+    colour: theme.Colour
+    mood: int  # -2 (deep frown) .. 2 (broad smile)
+
+
+@dataclass
+class FeedbackLayout:
+    plan: Plan
+    buttons: list[Button]
+    faces: list[Face] = field(default_factory=list)
+
+
+def feedback_text(survey: Survey, lang: str, key: str) -> str:
+    """A screen text from the survey's data file, else from `EXTRA_TEXTS`; Finnish when the
+    language is unknown."""
+    texts = survey.feedback.get(key) or EXTRA_TEXTS[key]
+    return texts.get(lang) or texts["fi"]
+
+
+def wrap(words: str, face: pygame.font.Font, width: int) -> list[str]:
+    """`words` as lines no wider than `width`, broken at spaces; a word wider than a line
+    (a long run typed without spaces) is cut between characters."""
+    lines: list[str] = []
+    for word in words.split():
+        for i, piece in enumerate(_cut(word, face, width)):
+            candidate = f"{lines[-1]} {piece}" if lines else piece
+            # Only a word's first piece may join the line before: the rest start new lines.
+            if lines and i == 0 and face.size(candidate)[0] <= width:
+                lines[-1] = candidate
+            else:
+                lines.append(piece)
+    return lines
+
+
+def _cut(word: str, face: pygame.font.Font, width: int) -> list[str]:
+    pieces = []
+    while len(word) > 1 and face.size(word)[0] > width:
+        cut = len(word) - 1
+        while cut > 1 and face.size(word[:cut])[0] > width:
+            cut -= 1
+        pieces.append(word[:cut])
+        word = word[cut:]
+    return [*pieces, word]
+
+
+class _Ctx:
+    """What every layout helper needs: the view, the texts, the scale, the palette, the plan."""
+
+    def __init__(self, view: FeedbackView, size: tuple[int, int], survey: Survey) -> None:
+        self.view = view
+        self.survey = survey
+        self.lang = view.lang if view.lang in LANGS else "fi"
+        self.w, self.h = size
+        self.u = min(size) / 1080
+        self.s = LARGE_SCALE if view.large else 1.0
+        self.p = HIGH_CONTRAST if view.large else CALM
+        self.plan = Plan(self.p.background)
+        self.buttons: list[Button] = []
+        self.faces: list[Face] = []
+        self.target = max(view.min_target_px, round(MIN_BUTTON_PX * self.u))
+        self.gap = max(round(22 * self.u), 16)  # room between targets for a shaky finger
+        self.min_px = max(14, round(22 * self.u))  # wrapped text never shrinks below this
+
+    def px(self, size: float) -> int:
+        return round(size * self.u * self.s)
+
+    def t(self, key: str) -> str:
+        return feedback_text(self.survey, self.lang, key)
+
+    def lines(self, words: str, size: float, bold: bool, width: int, height: int
+              ) -> tuple[list[str], int]:
+        """`words` wrapped to `width`, at `size` (design px) or smaller until the lines fit
+        `height`; returns the lines and the pixel size."""
+        px = max(self.min_px, self.px(size))
+        longest = max(words.split(), key=len, default="")
+        while True:
+            face = font(px, bold)
+            found = wrap(words, face, width)
+            # Smaller type before a word is cut in two ("Tyytyväine / n" reads as nonsense).
+            whole = face.size(longest)[0] <= width
+            if (whole and len(found) * line_height(px) <= height) or px <= self.min_px:
+                return found, px
+            px = max(self.min_px, int(px * 0.92))
+
+    def block(self, words: str, slot: pygame.Rect, size: float, *, bold: bool = False,
+              muted: bool = False, align: str = "left", role: str = "",
+              fg: theme.Colour | None = None, bg: theme.Colour | None = None,
+              tail: bool = False, top: bool = False) -> list[TextItem]:
+        """Wrapped text centred in `slot` (or from its top). Lines that cannot fit even at
+        the smallest size are left out with "…": the first ones when `tail` (typing: the
+        newest words show)."""
+        if tail:  # typing: the type keeps its size and the text scrolls, as in any box
+            px = max(self.min_px, self.px(size))
+            found = wrap(words, font(px, bold), slot.width)
+        else:
+            found, px = self.lines(words, size, bold, slot.width, slot.height)
+        lh = line_height(px)
+        room = max(1, slot.height // lh)
+        if len(found) > room:
+            found = ["…" + found[-room][1:], *found[-room + 1:]] if tail else \
+                [*found[:room - 1], found[room - 1][:-1] + "…"]
+        y = slot.y if top else slot.centery - len(found) * lh // 2
+        items = [place(line, pygame.Rect(slot.x, y + i * lh, slot.width, lh), px, bold=bold,
+                       fg=fg or (self.p.muted if muted else self.p.text),
+                       bg=bg or self.p.background, align=align, role=role)  # type: ignore[arg-type]
+                 for i, line in enumerate(found)]
+        self.plan.texts += items
+        return items
+
+    def height(self, words: str, size: float, bold: bool, width: int) -> int:
+        """How tall `words` are wrapped to `width` at `size` (design px), unshrunk."""
+        px = max(self.min_px, self.px(size))
+        return len(wrap(words, font(px, bold), width)) * line_height(px)
+
+    def panel(self, rect: pygame.Rect) -> None:
+        radius = round(16 * self.u)
+        self.plan.boxes.append(Box(rect, self.p.panel, radius=radius))
+        self.plan.boxes.append(Box(rect, self.p.border, radius=radius,
+                                   width=max(2, round(3 * self.u))))
+
+    def button(self, rect: pygame.Rect, words: str, action: str, *, arg: str = "",
+               primary: bool = True, size: float = 44, role: str = "", label: str = "",
+               enabled: bool = True) -> Button:
+        if not enabled:  # flat and dark like the kiosk's closed authority: not inviting
+            bg, fg = self.p.closed, self.p.on_closed
+            self.plan.boxes.append(Box(rect, bg, radius=round(16 * self.u)))
+        elif primary:
+            bg, fg = self.p.button, self.p.on_button
+            self.plan.boxes.append(Box(rect, bg, radius=round(16 * self.u)))
+        else:  # a secondary button: the panel colour with a clear border
+            bg, fg = self.p.panel, self.p.text
+            self.panel(rect)
+        inner = rect.inflate(-2 * round(24 * self.u), -round(12 * self.u))
+        self.block(words, inner, size, bold=True, fg=fg, bg=bg, align="center",
+                   role=role or action)
+        button = Button(rect, action, arg, label or words, enabled)
+        self.buttons.append(button)
+        return button
+
+
+def line_height(px: int) -> int:
+    return round(px * 1.3)
+
+
+def layout_feedback(view: FeedbackView, size: tuple[int, int], survey: Survey
+                    ) -> FeedbackLayout:
+    """What the feedback screen shows for `view` on a screen of `size`, and its buttons."""
+    c = _Ctx(view, size, survey)
+    margin = round(48 * c.u)
+    body = pygame.Rect(margin, margin // 2, c.w - 2 * margin, c.h - margin - margin // 2)
+    step = view.step if _drawable(view, survey) else "out_of_order"
+    if view.notice and step != "out_of_order":
+        body = _notice(c, body)
+    if step == "rate":
+        _rate(c, body)
+    elif step == "thanks":
+        _thanks(c, body)
+    elif step == "words":
+        _words(c, body)
+    elif step == "screening":
+        _screening(c, body)
+    elif step == "statement":
+        _statement(c, body)
+    elif step == "survey_done":
+        _survey_done(c, body)
+    else:  # "out_of_order", or a view that cannot be drawn: fail visibly, in every language
+        _out_of_order(c, body)
+    _focus_ring(c)
+    return FeedbackLayout(c.plan, c.buttons, c.faces)
+
+
+def _drawable(view: FeedbackView, survey: Survey) -> bool:
+    """False for a view the screen cannot show truthfully (a bug in whoever built it)."""
+    if view.step not in STEPS:
+        return False
+    if view.step == "rate":
+        return isinstance(view.scale, int) and MIN_STEPS <= view.scale <= MAX_STEPS
+    if view.step == "screening":
+        return view.screening in survey.screening
+    if view.step == "statement":
+        return view.statement is not None and any(
+            s.number == view.statement for s in survey.statements)
+    return True
+
+
+def _notice(c: _Ctx, body: pygame.Rect) -> pygame.Rect:
+    """The notice in a framed strip along the bottom; returns the body above it."""
+    pad = round(16 * c.u)
+    h = min(c.height(c.view.notice, 34, False, body.width - 2 * pad), c.px(100)) + 2 * pad
+    strip = pygame.Rect(body.x, body.bottom - h, body.width, h)
+    c.panel(strip)
+    c.block(c.view.notice, strip.inflate(-2 * pad, -2 * pad), 34, bg=c.p.panel,
+            align="center", role="notice")
+    return pygame.Rect(body.x, body.y, body.width, strip.top - c.gap - body.y)
+
+
+# --- rate -----------------------------------------------------------------------------------
+
+
+def _rate(c: _Ctx, body: pygame.Rect) -> None:
+    top = _header(c, body)
+    tools_h = max(c.target, round(96 * c.u))
+    tools = pygame.Rect(body.x, body.bottom - tools_h, body.width, tools_h)
+    bottom = tools.top
+    survey_rect = None
+    if c.view.survey_open:
+        survey_h = max(c.target, round(120 * c.u))
+        survey_rect = pygame.Rect(0, 0, min(body.width, round(1200 * c.u * c.s)), survey_h)
+        survey_rect.midbottom = (body.centerx, tools.top - c.gap)
+        bottom = survey_rect.top
+    question = c.t("question")
+    title_h = min(c.height(question, 68, True, body.width), 2 * line_height(c.px(68)))
+    title = pygame.Rect(body.x, top + c.gap, body.width, title_h)
+    c.block(question, title, 68, bold=True, align="center", role="question")
+    area = pygame.Rect(body.x, title.bottom + 2 * c.gap, body.width,
+                       bottom - 3 * c.gap - title.bottom)
+    _faces(c, area)  # before the rest: the keys move through the screen top to bottom
+    if survey_rect is not None:
+        c.button(survey_rect, c.t("survey_invite"), "survey", size=44)
+    _tools(c, tools)
+
+
+def _header(c: _Ctx, body: pygame.Rect) -> int:
+    """The language buttons, each in its own language, and the site's name, quietly;
+    returns where the header ends."""
+    portrait = c.h > c.w
+    lang_w = max(2 * c.target, round(230 * c.u * c.s))
+    lang_h = max(c.target, round(88 * c.u))
+    row_w = len(LANGS) * lang_w + (len(LANGS) - 1) * c.gap
+    y = body.y
+    if portrait:  # the name on a line of its own, the languages under it, right-aligned
+        if c.view.site_name:
+            c.block(c.view.site_name, pygame.Rect(body.x, y, body.width, round(60 * c.u)), 36,
+                    muted=True, role="site")
+            y += round(70 * c.u)
+    elif c.view.site_name:
+        c.block(c.view.site_name, pygame.Rect(body.x, y, body.width - row_w - c.gap, lang_h),
+                36, muted=True, role="site")
+    x = body.right - row_w
+    first = len(c.plan.texts)
+    for lang in LANGS:
+        c.button(pygame.Rect(x, y, lang_w, lang_h), LANG_NAMES[lang], "lang", arg=lang,
+                 primary=lang == c.lang, size=40, role=f"lang-{lang}")
+        x += lang_w + c.gap
+    _uniform(c, first)
+    return y + lang_h
+
+
+def _faces(c: _Ctx, area: pygame.Rect) -> None:
+    """The faces as big buttons, worst first: side by side on a wide screen, one under the
+    other on a tall one (side by side there they would be thin and their faces small)."""
+    scale = RatingScale(c.view.scale)
+    n = scale.steps
+    column = area.height > area.width
+    if column:
+        h = max(c.target, min((area.height - (n - 1) * c.gap) // n, round(240 * c.u)))
+        w = min(area.width, round(900 * c.u))
+        gap = min(2 * c.gap, max(c.gap, (area.height - n * h) // max(1, n - 1)))
+        step = (0, h + gap)
+    else:
+        gap = min(2 * c.gap, max(c.gap, (area.width - n * round(300 * c.u)) // max(1, n - 1)))
+        w = min((area.width - (n - 1) * gap) // n, round(340 * c.u * c.s))
+        h = max(c.target, min(area.height, round(440 * c.u), round(w * 2.2)))
+        step = (w + gap, 0)
+    first = pygame.Rect(0, 0, w, h)
+    first.center = (area.centerx - (n - 1) * step[0] // 2, area.centery - (n - 1) * step[1] // 2)
+    for i, value in enumerate(scale.values):
+        key = scale.face(value)
+        name = c.survey.faces.get(key, {}).get(c.lang) or key.replace("_", " ")
+        rect = first.move(i * step[0], i * step[1])
+        c.panel(rect)
+        _face_tile(c, rect, value, key, name, beside=column)
+        c.buttons.append(Button(rect, "rate", str(value), name))
+
+
+def _face_tile(c: _Ctx, rect: pygame.Rect, value: int, key: str, name: str, *,
+               beside: bool) -> None:
+    """A face and its written name: under it in a row of tiles, beside it in a column of
+    wide ones; the pair centred in the tile."""
+    pad = round(20 * c.u)
+    if beside:
+        radius = round((rect.height - 2 * pad) * 0.44)
+        centre = (rect.x + 2 * pad + radius, rect.centery)
+        label = pygame.Rect(centre[0] + radius + 2 * pad, rect.y + pad,
+                            rect.right - pad - (centre[0] + radius + 2 * pad),
+                            rect.height - 2 * pad)
+        c.block(name, label, 44, bold=True, bg=c.p.panel, role="face")
+    else:
+        radius = max(8, min(round(rect.width * 0.36), round(rect.height * 0.24)))
+        # Two lines kept for every name, so the faces of a row sit at one height.
+        label_h = 2 * line_height(c.px(34))
+        top = rect.centery - (2 * radius + 2 * pad + label_h) // 2
+        centre = (rect.centerx, top + radius)
+        label = pygame.Rect(rect.x + pad, top + 2 * radius + 2 * pad, rect.width - 2 * pad,
+                            min(label_h, rect.bottom - pad - (top + 2 * radius + 2 * pad)))
+        c.block(name, label, 34, bold=True, bg=c.p.panel, align="center", role="face")
+    c.faces.append(Face(value, key, centre, radius, FACE_COLOURS[key], FACE_MOODS[key]))
+
+
+def _tools(c: _Ctx, row: pygame.Rect) -> None:
+    """The two settings, side by side and centred: a toggle that is on looks pressed (the
+    light style) and says "on" in words."""
+    w = min((row.width - c.gap) // 2, round(520 * c.u * c.s))
+    x = row.centerx - (2 * w + c.gap) // 2
+    large = c.t("large_on" if c.view.large else "large_off")
+    first = len(c.plan.texts)
+    c.button(pygame.Rect(x, row.y, w, row.height), large, "large", primary=c.view.large,
+             size=38)
+    c.button(pygame.Rect(x + w + c.gap, row.y, w, row.height), c.t("help"), "help",
+             primary=False, size=38)
+    _uniform(c, first)
+
+
+# --- thanks, words --------------------------------------------------------------------------
+
+
+SPACER: tuple[str, float, bool, bool, str] = ("", 0, False, False, "spacer")
+
+
+def _stack(c: _Ctx, area: pygame.Rect, parts: list[tuple[str, float, bool, bool, str]]) -> None:
+    """Blocks of wrapped text one under another, centred in `area`, shrunk together until
+    they fit. A part is (words, size, bold, muted, role); one without words is left out,
+    except `SPACER`, which keeps two groups apart."""
+    parts = [p for p in parts if p[0] or p is SPACER]
+    if not parts:
+        return
+    # Lines across a whole wide screen are hard to follow back to their start.
+    area = area.inflate(min(0, round(1600 * c.u * c.s) - area.width), 0)
+    k = 1.0
+    for _ in range(12):
+        heights = [c.height(words, size * k, bold, area.width) if words else round(c.gap * k)
+                   for words, size, bold, _, _ in parts]
+        spacing = round(c.gap * k)
+        total = sum(heights) + spacing * (len(parts) - 1)
+        if total <= area.height:
+            break
+        k *= 0.9
+    y = area.centery - min(total, area.height) // 2
+    for (words, size, bold, muted, role), h in zip(parts, heights, strict=True):
+        if not words:  # the spacer
+            y += h + spacing
+            continue
+        slot = pygame.Rect(area.x, y, area.width, min(h, area.bottom - y))
+        c.block(words, slot, size * k, bold=bold, muted=muted, align="center", role=role)
+        y += h + spacing
+
+
+def _pair(c: _Ctx, body: pygame.Rect, items: list[tuple[str, str, bool]]) -> pygame.Rect:
+    """One or two big buttons centred along the bottom; returns the area above them.
+    An item is (words, action, primary)."""
+    h = max(c.target, round(120 * c.u))
+    w = min((body.width - c.gap) // 2, round(620 * c.u))
+    row_w = len(items) * w + (len(items) - 1) * c.gap
+    first = len(c.plan.texts)
+    for i, (words, action, primary) in enumerate(items):
+        rect = pygame.Rect(body.centerx - row_w // 2 + i * (w + c.gap), body.bottom - h, w, h)
+        c.button(rect, words, action, primary=primary, size=44)
+    _uniform(c, first)
+    return pygame.Rect(body.x, body.y, body.width, body.height - h - 2 * c.gap)
+
+
+def _thanks(c: _Ctx, body: pygame.Rect) -> None:
+    # Masked means the customer has just sent words: asking for more would invite them to
+    # type again what was removed, so the offer is left out then.
+    offer = not c.view.masked
+    area = _pair(c, body, [*([(c.t("tell_more"), "words", False)] if offer else []),
+                           (c.t("done"), "done", True)])
+    _stack(c, area, [
+        (c.t("thanks"), 84, True, False, "thanks"),
+        (c.t("masked_notice") if c.view.masked else "", 40, False, False, "masked"),
+        (c.t("words_prompt") if offer else "", 40, False, True, "words-prompt"),
+    ])
+
+
+def _survey_done(c: _Ctx, body: pygame.Rect) -> None:
+    area = _pair(c, body, [(c.t("done"), "done", True)])
+    _stack(c, area, [(c.t("survey_thanks"), 84, True, False, "survey-thanks")])
+
+
+def _keyboard_rows(c: _Ctx, width: int, key_gap: int) -> list[str]:
+    """The Finnish/Swedish QWERTY rows where they fit at full target size; on a narrow
+    (portrait) screen the same keys in alphabetical order, as many to a row as fit."""
+    longest = max(len(row) for row in QWERTY_ROWS)
+    if longest * c.target + (longest - 1) * key_gap <= width:
+        return list(QWERTY_ROWS)
+    cols = max(1, (width + key_gap) // (c.target + key_gap))
+    return [ALPHABET[i:i + cols] for i in range(0, len(ALPHABET), cols)]
+
+
+class _WordsSizes(NamedTuple):
+    title: int
+    note: int
+    field: int
+    key: int
+    actions: int  # one row of actions
+    action_rows: int
+    top: int  # where the title starts: the whole stack centred on a tall screen
+
+
+def _words_sizes(c: _Ctx, body: pygame.Rect, rows: list[str], key_gap: int) -> _WordsSizes:
+    """The heights on the words step. The keys take what is left up to a comfortable size,
+    then the typing box grows; the note shrinks only when the keys are already at their
+    smallest (it must stay readable, and it must stay)."""
+    action_rows = 2 if c.h > c.w else 1  # a narrow screen: space on a row of its own
+    actions = max(c.target, round(100 * c.u))
+    title_h = min(c.height(c.t("words_title"), 52, True, body.width),
+                  2 * line_height(c.px(52)))
+    pad = round(20 * c.u)
+    note = c.height(c.t("note"), 34, False, body.width - 2 * pad) + 2 * pad
+    typed = line_height(c.px(44))
+    field_h = max(c.target, 2 * typed + round(24 * c.u))
+    spare = body.height - (title_h + note + field_h + 4 * c.gap + len(rows) * c.target
+                           + (len(rows) - 1) * key_gap + action_rows * actions
+                           + (action_rows - 1) * c.gap)
+    if spare < 0:
+        note += spare
+    grow = max(0, min(max(0, spare) // len(rows), round(130 * c.u) - c.target))
+    spare -= len(rows) * grow
+    more_lines = min(2, max(0, spare) // typed)  # room for a longer message to stay in view
+    spare -= more_lines * typed
+    return _WordsSizes(title_h, note, field_h + more_lines * typed, c.target + grow, actions,
+                       action_rows, body.y + max(0, spare) // 2)
+
+
+def _words(c: _Ctx, body: pygame.Rect) -> None:
+    key_gap = max(8, round(12 * c.u))
+    rows = _keyboard_rows(c, body.width, key_gap)
+    size = _words_sizes(c, body, rows, key_gap)
+    y = size.top
+    c.block(c.t("words_title"), pygame.Rect(body.x, y, body.width, size.title), 52, bold=True,
+            role="title")
+    y += size.title + c.gap
+    note = pygame.Rect(body.x, y, body.width, size.note)
+    c.panel(note)
+    pad = round(20 * c.u)
+    c.block(c.t("note"), note.inflate(-2 * pad, -2 * pad), 34, bg=c.p.panel, role="note")
+    field_rect = pygame.Rect(body.x, note.bottom + c.gap, body.width, size.field)
+    _field(c, field_rect)
+    grid = pygame.Rect(body.x, field_rect.bottom + c.gap, body.width,
+                       len(rows) * size.key + (len(rows) - 1) * key_gap)
+    _keys(c, grid, rows, size.key, key_gap)
+    actions = pygame.Rect(body.x, grid.bottom + c.gap, body.width,
+                          size.action_rows * size.actions + (size.action_rows - 1) * c.gap)
+    _word_actions(c, actions, size.action_rows)
+
+
+def _field(c: _Ctx, rect: pygame.Rect) -> None:
+    """The typed words in a framed box, the newest at the end; a muted hint when empty."""
+    c.panel(rect)
+    inner = rect.inflate(-round(40 * c.u), -round(16 * c.u))
+    if c.view.words:
+        # From the top, as in any text box; the newest words stay in view.
+        c.block(c.view.words + CURSOR, inner, 44, bg=c.p.panel, role="typed", tail=True,
+                top=True)
+    else:
+        c.block(c.t("write_here"), inner, 44, muted=True, bg=c.p.panel, role="placeholder",
+                top=True)
+
+
+def _keys(c: _Ctx, grid: pygame.Rect, rows: list[str], key_h: int, key_gap: int) -> None:
+    cols = max(len(row) for row in rows)
+    key_w = (grid.width - (cols - 1) * key_gap) // cols
+    for r, row in enumerate(rows):
+        # A short row is centred under the longer ones, as on a real keyboard.
+        x0 = grid.centerx - (len(row) * key_w + (len(row) - 1) * key_gap) // 2
+        for i, ch in enumerate(row):
+            rect = pygame.Rect(x0 + i * (key_w + key_gap), grid.y + r * (key_h + key_gap),
+                               key_w, key_h)
+            c.button(rect, ch, "key", arg=ch, size=48, role="key")
+
+
+def _word_actions(c: _Ctx, area: pygame.Rect, rows: int) -> None:
+    """Space is the wide one (it is typed most); sending is the light one, at the end."""
+    items = ((c.t("space"), "key", " ", False), (c.t("erase"), "erase", "", False),
+             (c.t("skip"), "skip", "", False), (c.t("send"), "send", "", True))
+    first = len(c.plan.texts)
+    if rows == 2:
+        h = (area.height - c.gap) // 2
+        third = (area.width - 2 * c.gap) // 3
+        rects = [pygame.Rect(area.x, area.y, area.width, h),
+                 *(pygame.Rect(area.x + i * (third + c.gap), area.bottom - h, third, h)
+                   for i in range(3))]
+    else:
+        unit = (area.width - 3 * c.gap) / 10
+        widths = [round(unit * 3.1), *[round(unit * 2.3)] * 2]
+        widths.append(area.width - sum(widths) - 3 * c.gap)
+        xs = [area.x + sum(widths[:i]) + i * c.gap for i in range(4)]
+        rects = [pygame.Rect(x, area.y, w, area.height) for x, w in zip(xs, widths, strict=True)]
+    for (words, action, arg, primary), rect in zip(items, rects, strict=True):
+        c.button(rect, words, action, arg=arg, primary=primary, size=40)
+    _uniform(c, first)
+
+
+def _uniform(c: _Ctx, first: int) -> None:
+    """The labels of one row of buttons (texts from `first` on) in one size: a row whose
+    labels differ in size looks broken."""
+    items = c.plan.texts[first:]
+    if not items:
+        return
+    size = min(item.size for item in items)
+    c.plan.texts[first:] = [_resized(item, size) for item in items]
+
+
+def _resized(item: TextItem, size: int) -> TextItem:
+    if item.size == size:
+        return item
+    w, h = font(size, item.bold).size(item.text)
+    rect = pygame.Rect(0, 0, min(w, item.rect.width), min(h, item.rect.height))
+    rect.center = item.rect.center
+    return dataclasses.replace(item, rect=rect, size=size)
+
+
+# --- the survey -----------------------------------------------------------------------------
+
+
+def _screening(c: _Ctx, body: pygame.Rect) -> None:
+    nav_h = max(c.target, round(100 * c.u))
+    back = pygame.Rect(body.x, body.bottom - nav_h, min(body.width, round(420 * c.u)), nav_h)
+    answer_h = max(c.target, round(160 * c.u))
+    answer_w = min((body.width - c.gap) // 2, round(520 * c.u))
+    answers_y = back.top - 2 * c.gap - answer_h
+    area = pygame.Rect(body.x, body.y, body.width, answers_y - 2 * c.gap - body.y)
+    _stack(c, area, [
+        (c.t("survey_intro"), 36, False, True, "intro"),
+        (c.survey.screening[c.view.screening][c.lang], 60, True, False, "screening"),
+    ])
+    x = body.centerx - (2 * answer_w + 2 * c.gap) // 2
+    first = len(c.plan.texts)
+    for i, action in enumerate(("yes", "no")):
+        rect = pygame.Rect(x + i * (answer_w + 2 * c.gap), answers_y, answer_w, answer_h)
+        c.button(rect, c.t(action), action, size=56)
+    _uniform(c, first)
+    c.button(back, c.t("back"), "back", primary=False, size=40)
+
+
+def _statement(c: _Ctx, body: pygame.Rect) -> None:
+    view = c.view
+    statement = c.survey.statement(view.statement or 0)
+    nav_h = max(c.target, round(100 * c.u))
+    nav = pygame.Rect(body.x, body.bottom - nav_h, body.width, nav_h)
+    label_h = 2 * line_height(c.px(30))
+    score_h = max(c.target, round(140 * c.u))
+    progress = pygame.Rect(body.x, body.y, body.width, line_height(c.px(36)))
+    if view.progress[1] > 0:
+        c.block(f"{view.progress[0]} / {view.progress[1]}", progress, 36, muted=True,
+                role="progress")
+    # The statement and its scores are one group, kept together and centred in the space
+    # (on a tall screen the scores would otherwise sit far below what they rate).
+    words = statement.text(c.lang)
+    free = pygame.Rect(body.x, progress.bottom + c.gap, body.width,
+                       nav.top - 2 * c.gap - progress.bottom - c.gap)
+    below = 2 * c.gap + score_h + c.gap // 2 + label_h
+    text_h = min(c.height(words, 60, True, min(body.width, round(1600 * c.u * c.s))),
+                 free.height - below)
+    text = pygame.Rect(body.x, free.y + max(0, (free.height - text_h - below) // 2),
+                       body.width, text_h)
+    _stack(c, text, [(words, 60, True, False, "statement")])
+    _scores(c, pygame.Rect(body.x, text.bottom + 2 * c.gap, body.width, score_h), label_h)
+    third = (nav.width - 2 * c.gap) // 3
+    w = min(third, round(460 * c.u * c.s))
+    first = len(c.plan.texts)
+    c.button(pygame.Rect(nav.x, nav.y, w, nav_h), c.t("back"), "back", primary=False, size=40)
+    c.button(pygame.Rect(nav.centerx - w // 2, nav.y, w, nav_h), c.t("survey_skip"),
+             "dont_know", primary=False, size=40)
+    # "Next" only once a score is chosen: "don't know" is the way on without one.
+    c.button(pygame.Rect(nav.right - w, nav.y, w, nav_h), c.t("next"), "next", size=40,
+             enabled=view.selected is not None)
+    _uniform(c, first)
+
+
+def _scores(c: _Ctx, row: pygame.Rect, label_h: int) -> None:
+    """The seven scores 4..10; the chosen one is light *and* ticked, the end labels sit
+    under the two ends."""
+    n = SCALE_MAX - SCALE_MIN + 1
+    gap = c.gap
+    w = min((row.width - (n - 1) * gap) // n, round(220 * c.u))
+    x0 = row.centerx - (n * w + (n - 1) * gap) // 2
+    for i, score in enumerate(range(SCALE_MIN, SCALE_MAX + 1)):
+        chosen = c.view.selected == score
+        rect = pygame.Rect(x0 + i * (w + gap), row.y, w, row.height)
+        c.button(rect, f"✓ {score}" if chosen else str(score), "score", arg=str(score),
+                 primary=chosen, size=52, role="score-chosen" if chosen else "score",
+                 label=str(score))
+    labels = pygame.Rect(x0, row.bottom + c.gap // 2, n * w + (n - 1) * gap, label_h)
+    half = labels.width // 2 - c.gap
+    for score, align, slot in (
+            (SCALE_MIN, "left", pygame.Rect(labels.x, labels.y, half, label_h)),
+            (SCALE_MAX, "right", pygame.Rect(labels.right - half, labels.y, half, label_h))):
+        c.block(f"{score} = {c.survey.scale_labels[score][c.lang]}", slot, 30, align=align,
+                role=f"scale-{score}")
+
+
+def _out_of_order(c: _Ctx, body: pygame.Rect) -> None:
+    """Whoever stands in front of a broken device must understand it: all languages."""
+    parts: list[tuple[str, float, bool, bool, str]] = []
+    for lang in LANGS:
+        if parts:
+            parts.append(SPACER)  # each language's pair together, apart from the next
+        parts.append((feedback_text(c.survey, lang, "out_of_order"), 56, True, False,
+                      f"out-of-order-{lang}"))
+        parts.append((feedback_text(c.survey, lang, "out_of_order_hint"), 42, False, False,
+                      f"hint-{lang}"))
+    _stack(c, body, parts)
+
+
+# --- focus, drawing, touching ---------------------------------------------------------------
+
+
+def _focus_ring(c: _Ctx) -> None:
+    live = focusable(c.buttons)
+    if c.view.focus is None or not live:
+        return
+    button = live[c.view.focus % len(live)]
+    ring = max(4, round(8 * c.u))
+    c.plan.boxes.append(Box(button.rect.inflate(2 * ring + 4, 2 * ring + 4), c.p.focus,
+                            radius=round(20 * c.u), width=ring))
+
+
+def focusable(buttons: list[Button]) -> list[Button]:
+    """The buttons the physical keys move through, in screen order (top to bottom)."""
+    return [b for b in buttons if b.enabled]
+
+
+def draw_face(surface: pygame.Surface, face: Face) -> None:
+    """A round face: two eyes and a mouth whose curve says the mood."""
+    x, y = face.centre
+    r = face.radius
+    pygame.draw.aacircle(surface, face.colour, face.centre, r)
+    pygame.draw.aacircle(surface, FACE_INK, face.centre, r, max(2, r // 30))
+    eye = max(2, round(r * 0.11))
+    for dx in (-0.36, 0.36):
+        pygame.draw.aacircle(surface, FACE_INK, (x + round(dx * r), y - round(0.22 * r)), eye)
+    # The mouth: a parabola through its two corners, deeper the stronger the mood; drawn
+    # as a row of round dabs so the thick line has smooth ends and no broken joints.
+    half, base, depth = 0.46 * r, y + 0.36 * r, 0.11 * r * face.mood
+    brush = max(2, round(r * 0.065))
+    steps = max(16, round(half))
+    for i in range(steps + 1):
+        t = 2 * i / steps - 1
+        pygame.draw.aacircle(surface, FACE_INK, (round(x + t * half),
+                                                 round(base + depth * (1 - t * t) - depth / 2)),
+                             brush)
+
+
+def render_feedback(surface: pygame.Surface, view: FeedbackView, survey: Survey
+                    ) -> list[Button]:
+    """Draw the feedback screen; returns its buttons for `hit_test`."""
+    layout = layout_feedback(view, surface.get_size(), survey)
+    draw_plan(surface, layout.plan)
+    for face in layout.faces:
+        draw_face(surface, face)
+    return layout.buttons
+
+
+def hit_test(buttons: list[Button], pos: tuple[int, int]) -> Button | None:
+    """The enabled button under `pos`, if any; a touch on a greyed "next" does nothing."""
+    for button in buttons:
+        if button.enabled and button.rect.collidepoint(pos):
+            return button
+    return None
