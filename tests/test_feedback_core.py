@@ -576,3 +576,23 @@ def test_malformed_ledger_entries_are_passed_over() -> None:
                                 "scale": 4}]
     assert [(s.number, s.count) for s in survey_summary(events)] == [(1, 1)]
     assert feedback_by_day_hour(events) == []
+
+
+def test_a_face_key_during_a_survey_on_the_screen_keeps_both_answers() -> None:
+    from datetime import datetime, timedelta
+
+    from firmware.core.feedback import RatingScale
+    from firmware.core.survey import shipped_survey
+    from firmware.feedback.flow import FeedbackFlow
+
+    now = datetime(2026, 12, 1, 10, 0)
+    flow = FeedbackFlow(shipped_survey(), RatingScale(4))
+    flow.survey_open = True
+    for action, arg in [("lang", "sv"), ("survey", ""), ("no", ""), ("no", ""),
+                        ("score", "9"), ("next", "")]:
+        flow.act(action, arg, now)
+    flow.act("face", "3", now + timedelta(seconds=5))  # someone else presses a key
+    sent = flow.take_ready()
+    assert [s.command for s in sent] == ["survey/answer", "feedback/give"]
+    assert sent[0].body["ratings"] == {"1": 9} and sent[0].body["lang"] == "sv"
+    assert sent[1].body["rating"] == 3 and flow.step == "rate"

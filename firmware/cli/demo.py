@@ -71,6 +71,8 @@ class Simulation:
         self.random = random.Random(seed)
         self.done = threading.Event()
         self.touches = 0
+        self.exit: Runtime | None = None  # the feedback device by the exit, when the site has one
+        self.leaving = 0
 
     def sim_sleep(self, minutes: float) -> bool:
         """Sleep simulated minutes; False when the demo is over."""
@@ -124,6 +126,32 @@ class Simulation:
                 if not self.sim_sleep(1.5 + self.random.uniform(0.5, 1.5) * mean):
                     break
                 self.ask(client, topics.COMPLETE, {"room": room_id})
+                self._leave()
+
+    # the way out ----------------------------------------------------------------------
+    def _leave(self) -> None:
+        """A served customer passes the feedback device: half press a face, and now and then
+        one answers the whole survey on its screen (as its touches would, through the inbox)."""
+        if self.exit is None or self.random.random() < 0.5:
+            return
+        role = next(r for r in self.exit.roles if r.name == "feedback")
+        self.leaving += 1
+        if self.leaving % 5 == 0 and role.flow.survey_open:  # type: ignore[attr-defined]
+            self._answer_survey(role)
+            return
+        face = self.random.choices([1, 2, 3, 4], [1, 2, 6, 8])[0]
+        self.exit.post(lambda: role.on_face_key(face))  # type: ignore[attr-defined]
+
+    def _answer_survey(self, role: object) -> None:
+        assert self.exit is not None
+        steps = [("lang", self.random.choice(["fi", "sv", "en"])), ("survey", ""),
+                 ("no", ""), ("no", "")]
+        steps += [step for _ in range(16) for step in
+                  (("score", str(self.random.choice([6, 7, 8, 8, 9, 9, 10]))), ("next", ""))]
+        for action, arg in [*steps, ("done", "")]:
+            self.exit.post(lambda a=action, g=arg: role.activate(a, g))  # type: ignore[attr-defined]
+            if self.done.wait(0.05):
+                return
 
     def ask(self, client: BlockingClient, command: str, body: dict) -> dict:
         """As a clerk application would: the same request_id until the controller answers."""
@@ -182,13 +210,32 @@ def summary(ledger_path: Path, config: SiteConfig) -> str:
     all_waits = [m for w in waits.values() for m in w]
     total_avg = f"{statistics.mean(all_waits):.0f} min" if all_waits else "-"
     lines.append(f"{'total':<34} {len(issued):>7} {len(all_waits):>6} {total_avg:>9}")
+    ratings = [e.data["rating"] for e in events if e.type is EventType.FEEDBACK_GIVEN]
+    answers = sum(1 for e in events if e.type is EventType.SURVEY_ANSWERED)
+    if ratings or answers:
+        mean = f", mean {statistics.mean(ratings):.1f} of 4" if ratings else ""
+        lines.append(f"feedback by the exit: {len(ratings)} ratings{mean}; "
+                     f"{answers} survey answers")
     return "\n".join(lines)
+
+
+def _exit_device(config: SiteConfig, clock: ShiftedClock, output: Path,
+                 broker: LocalBroker) -> Runtime | None:
+    """The feedback device by the exit, in this process. Its touches come from the simulation
+    through its inbox: SDL's event queue is the lobby kiosk's, so this one must not read it."""
+    device = next((d for d in config.devices if "feedback" in d.roles), None)
+    if device is None:
+        return None
+    runtime = build_runtime(config, device.id, clock=clock, data_dir=output / device.id,
+                            broker_url=broker.url, frames_dir=output / "frames")
+    runtime.uses_screen = False
+    return runtime
 
 
 def run_demo(output: Path, config_path: Path | None, customers: int, seconds: float) -> int:
     config_path = config_path or DEMO_CONFIG
     config = windowed(load_config_or_exit(config_path))
-    for sub in ("tickets", "frames", "broker", "waiting-1"):
+    for sub in ("tickets", "frames", "broker", "waiting-1", "exit-1"):
         shutil.rmtree(output / sub, ignore_errors=True)
     for stale in output.glob("ledger.sqlite*"):
         stale.unlink()
@@ -221,10 +268,15 @@ def run_demo(output: Path, config_path: Path | None, customers: int, seconds: fl
         print(f"Demo: {config.site.name.en}, {start:%A %d.%m.%Y} from {start:%H:%M}, "
               f"{MORNING_HOURS:.0f} hours in {seconds:.0f} s; broker {broker.url}")
         simulation = Simulation(runtime, broker, customers, seconds)
+        simulation.exit = _exit_device(config, clock, output, broker)
+        if simulation.exit is not None:
+            threading.Thread(target=simulation.exit.run, daemon=True).start()
         threading.Thread(target=simulation.run, daemon=True).start()
         try:
             runtime.run()
         finally:
+            if simulation.exit is not None:
+                simulation.exit.request_stop("the simulated morning is over")
             for p in displays:
                 p.terminate()
                 p.wait(10)

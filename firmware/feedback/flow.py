@@ -153,10 +153,13 @@ class FeedbackFlow:
         if verdict is Verdict.FLOODED:
             self.notice = "wait"
             return
-        self._finish_vote()
+        if self.step != "rate":
+            # Someone else at the keys while the screen was in use: what the screen's
+            # customer gave is sent (a survey half done too), and the screen starts over.
+            self.leave()
         self.rating = value
         self._finish_vote()
-        self.step, self.notice = "rate", "thanks"
+        self.notice = "thanks"
 
     def _on_words(self, arg: str, now: datetime) -> None:
         if self.step == "thanks" and self.rating is not None and self.words_offered:
