@@ -295,7 +295,7 @@ def _start(c: _Ctx, body: pygame.Rect) -> None:
     if view.survey_label:
         # The survey is a way in too, below the authorities: taking a number comes first.
         c.button(pygame.Rect(body.x, tools.top - survey_h, body.width, tool_h),
-                 view.survey_label, "survey", size=40, role="survey")
+                 view.survey_label, "survey", primary=False, size=40, role="survey")
     _toolbar(c, tools, portrait)
 
 

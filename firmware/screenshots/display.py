@@ -68,6 +68,9 @@ def views(config: SiteConfig, size: tuple[int, int]) -> dict[str, LobbyView]:
         "stale": dataclasses.replace(busy_view, now=now + timedelta(minutes=3),
                                      stale_age_s=185.0),
         "slide": dataclasses.replace(busy_view, slide=slide),
+        # The survey month's announcement (the site's [survey]), first among the slides.
+        "survey": dataclasses.replace(
+            busy_view, slide=(slides_on(display, now.date(), config.survey) or [slide])[0]),
     }
 
 

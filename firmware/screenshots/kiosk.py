@@ -17,6 +17,7 @@ from escpos.printer import Dummy
 
 from display_driver.png import offscreen_surface, save_png
 from firmware.controller.local_queue import LocalQueue
+from firmware.core.survey import shipped_survey
 from firmware.kiosk.lockdown import LOCKOUT_S
 from firmware.kiosk.role import kiosk_services, min_target_px
 from firmware.kiosk.screen import KioskTicket, KioskView, render_kiosk
@@ -107,6 +108,9 @@ def _views(base: KioskView, shown: KioskTicket) -> dict[str, KioskView]:
                                                 retry_after_s=45),
         "refused-forbidden": dataclasses.replace(refused, notice="forbidden"),
         "limit": dataclasses.replace(base, phase="limit"),
+        # In the survey month, with the site's [survey] kiosk = true.
+        "start-survey": dataclasses.replace(
+            base, survey_label=shipped_survey().feedback["survey_invite"][base.lang]),
         "more-time": dataclasses.replace(base, phase="ticket", ticket=shown,
                                          seconds_left=12),
         "out-of-order": dataclasses.replace(base, phase="error"),
