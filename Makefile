@@ -27,6 +27,7 @@ screenshots: venv
 	$(HEADLESS) $(BIN)/piste screenshot kiosk --config config/demo-site.toml --out docs/images/kiosk
 	$(HEADLESS) $(BIN)/piste screenshot display --config config/demo-site.toml --out docs/images/display
 	$(HEADLESS) $(BIN)/piste screenshot room --config config/demo-site.toml --out docs/images/room
+	$(HEADLESS) $(BIN)/piste screenshot feedback --config config/demo-site.toml --out docs/images/feedback
 
 venv: system-packages $(STAMP)
 
