@@ -38,7 +38,7 @@ def run(config: SiteConfig, n: int = 400) -> list[str]:
         thread.start()
         try:
             with BlockingClient(broker.host, broker.port, config.site.id) as client:
-                _warm_up(client)
+                warm_up(client)
                 issue, call = [], []
                 for i in range(n):
                     service = ("kela", "vero", "dvv")[i % 3]
@@ -60,7 +60,7 @@ def run(config: SiteConfig, n: int = 400) -> list[str]:
     ]
 
 
-def _warm_up(client: BlockingClient) -> None:
+def warm_up(client: BlockingClient) -> None:
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         try:
