@@ -206,6 +206,12 @@ class FeedbackConfig:
     words: bool = True  # the touch screen offers optional words after a rating
     screen_diagonal_in: float = 15.6  # with the resolution: 12 mm targets
     idle_timeout_s: float = 20.0  # back to the faces after this long without a touch
+    # Keys that move a focus ring through the screen, as on the kiosk (EN 301 549: the whole
+    # screen, the survey and the words included, without touching it); None: no such key.
+    key_up: int | None = None
+    key_down: int | None = None
+    key_select: int | None = None
+    key_help: int | None = None
 
 
 @dataclass(frozen=True)

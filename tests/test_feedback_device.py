@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -211,3 +212,61 @@ def test_outside_the_survey_month_the_kiosk_has_no_survey_button(
         kiosk.loop(lambda: setattr(kiosk.role, "dirty", True))
         assert kiosk.loop(lambda: kiosk.role.view().survey_label) == ""
         assert kiosk.loop(lambda: kiosk.role.button_at("survey")) is None
+
+
+NAV = {"up": 22, "down": 23, "select": 24, "help": 25}  # the demo exit-1's navigation keys
+
+
+def key(pins: MockFactory, name: str) -> None:
+    press(pins, NAV[name])
+    time.sleep(0.04)  # past the keys' 30 ms debounce
+
+
+def choose(device: RunningDevice, role: FeedbackRole, pins: MockFactory, action: str,
+           arg: str = "") -> None:
+    """Move the focus ring to a button with up/down and press select, as a customer who
+    cannot use the touch screen would."""
+    from firmware.feedback.screen import focusable
+
+    def state() -> tuple[object, ...]:
+        flow = role.flow
+        return flow.step, flow.screening, flow.position, flow.progress.selected, flow.lang
+
+    def where() -> tuple[int | None, int | None]:
+        targets = focusable(role.buttons)
+        wanted = next((i for i, b in enumerate(targets) if (b.action, b.arg) == (action, arg)),
+                      None)
+        return wanted, role.focus
+    for _ in range(40):
+        wanted, focus = device.on_loop(where)
+        assert wanted is not None, f"no {action} {arg} to focus"
+        if focus == wanted:
+            before = device.on_loop(state)
+            key(pins, "select")
+            wait_for(lambda before=before: device.on_loop(state) != before,
+                     what=f"{action} {arg} done")
+            return
+        key(pins, "down" if focus is None or focus < wanted else "up")
+    raise AssertionError(f"could not reach {action} {arg}")
+
+
+def test_the_whole_survey_by_keys_alone(config: SiteConfig, tmp_path: Path) -> None:
+    pins = MockFactory()
+    with run(config, "lobby-1", ControllerRole(), tmp_path), \
+            run(config, "exit-1", FeedbackRole(pin_factory=pins), tmp_path / "exit") as exit_:
+        role = exit_.role("feedback")
+        wait_for(lambda: exit_.runtime.link.connected, what="online")
+        exit_.on_loop(role.render)
+        choose(exit_, role, pins, "lang", "en")
+        assert exit_.on_loop(lambda: role.flow.lang) == "en"
+        choose(exit_, role, pins, "survey")
+        choose(exit_, role, pins, "no")
+        choose(exit_, role, pins, "no")
+        for n in range(1, 17):
+            choose(exit_, role, pins, "score", "10" if n % 2 else "6")
+            choose(exit_, role, pins, "next")
+        assert exit_.on_loop(lambda: role.flow.step) == "survey_done"
+        answers = wait_for(lambda: stored(tmp_path, "survey.answered"), what="the answer")
+    ratings = answers[0]["ratings"]
+    assert answers[0]["lang"] == "en" and len(ratings) == 16
+    assert ratings["1"] == 10 and ratings["2"] == 6

@@ -22,6 +22,7 @@ from firmware.feedback.flow import FeedbackFlow
 from firmware.feedback.keys import FaceKeys
 from firmware.feedback.sender import AnswerSender
 from firmware.feedback.texts import load_survey
+from firmware.kiosk.keys import KeyPress, PhysicalKeys
 from firmware.runtime import Role, Runtime
 from mqtt_bridge.link import Incoming
 from mqtt_bridge.requester import Requester
@@ -55,6 +56,9 @@ class FeedbackRole(Role):
         self.keys = FaceKeys(cfg.keys, cfg.leds,
                              lambda face: runtime.post(lambda: self.on_face_key(face)),
                              pin_factory=self._pin_factory)
+        # up/down/select/help move a focus ring through the screen, as on the kiosk.
+        self.nav = PhysicalKeys(cfg, lambda press: runtime.post(lambda: self.on_key(press)),
+                                pin_factory=self._pin_factory)
         if cfg.touch:
             self._open_screen()
         from firmware.kiosk.speech import KioskVoice  # the kiosk's voice: same rules here
@@ -80,6 +84,7 @@ class FeedbackRole(Role):
 
     def stop(self) -> None:
         self.keys.close()
+        self.nav.close()
         self.voice.reset()
         if self.screen is not None:
             self.screen.close()
@@ -105,6 +110,29 @@ class FeedbackRole(Role):
         if button is None:
             return
         self.activate(button.action, button.arg)
+
+    def on_key(self, press: KeyPress) -> None:
+        """up/down move the focus ring, select presses the focused button, help reads."""
+        from firmware.feedback.screen import focusable
+
+        if press.key == "help":
+            self.activate("help")
+            return
+        targets = focusable(self.buttons)
+        if not targets:
+            return
+        if press.key in ("up", "down"):
+            step = 1 if press.key == "down" else -1
+            self.focus = (0 if step == 1 else len(targets) - 1) if self.focus is None \
+                else (self.focus + step) % len(targets)
+            self.dirty = True
+            self.voice.say(targets[self.focus].label, self.flow.lang)
+        elif press.key == "select":
+            if self.focus is None:
+                self.focus, self.dirty = 0, True
+                return
+            button = targets[self.focus % len(targets)]
+            self.activate(button.action, button.arg)
 
     def activate(self, action: str, arg: str = "") -> None:
         """A button of the screen (a touch, or a key standing in for one)."""
@@ -189,8 +217,9 @@ class FeedbackRole(Role):
         report: dict[str, Any] = {"feedback": {
             "unsent": len(self.sender), "refused": self.sender.refused,
             "survey_open": self.flow.survey_open}}
-        if self.keys.problem:
-            report["keys"] = {"state": "error", "error": self.keys.problem}
+        problem = self.keys.problem or self.nav.problem
+        if problem:
+            report["keys"] = {"state": "error", "error": problem}
         if self.screen is not None:
             report["display"] = {"screen": self.screen.problem or "ok"}
         if self.voice.problem:

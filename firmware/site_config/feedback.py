@@ -15,8 +15,9 @@ from firmware.site_config.reader import (
 )
 from firmware.site_model import FeedbackConfig
 
+NAVIGATION_KEYS = ("key_up", "key_down", "key_select", "key_help")
 FEEDBACK_KEYS = ("scale", "keys", "leds", "touch", "words", "screen_diagonal_in",
-                 "idle_timeout_s")
+                 "idle_timeout_s", *NAVIGATION_KEYS)
 
 
 def _pins(r: Reader, value: Any, path: str) -> tuple[int, ...] | None:
@@ -46,8 +47,10 @@ def read_feedback(r: Reader, value: Any, path: str) -> FeedbackConfig | None:
                      default=default.screen_diagonal_in)
     idle = r.get(table, path, "idle_timeout_s", number_field(5.0, 600.0),
                  default=default.idle_timeout_s)
+    navigation = {key: r.get(table, path, key, GPIO_PIN, default=None) for key in NAVIGATION_KEYS}
     values = (keys, leds, scale, touch, words, diagonal, idle)
-    if any(v is None for v in values):
+    if any(v is None for v in values) or any(
+            navigation[k] is None and k in table for k in NAVIGATION_KEYS):
         return None
     assert keys is not None and leds is not None and scale is not None
     if keys and len(keys) != scale:
@@ -58,11 +61,12 @@ def read_feedback(r: Reader, value: Any, path: str) -> FeedbackConfig | None:
         r.add(join_path(path, "leds"), f"{len(leds)} LEDs for {len(keys)} keys: one LED in "
               "each key, or none")
         return None
-    if len(set(keys + leds)) != len(keys) + len(leds):
-        r.add(path, "a GPIO is used twice among keys and leds")
+    pins = [*keys, *leds, *(pin for pin in navigation.values() if pin is not None)]
+    if len(set(pins)) != len(pins):
+        r.add(path, "a GPIO is used twice among keys, leds and key_up/down/select/help")
         return None
     if not touch and not keys:
         r.add(join_path(path, "touch"), "a feedback device without a touch screen needs keys")
         return None
     return FeedbackConfig(scale, keys, leds, bool(touch), bool(words), float(diagonal),
-                          float(idle))
+                          float(idle), **navigation)
