@@ -7,6 +7,8 @@ call so the eye finds it at once. Every text/background pair in `TEXT_PAIRS` is 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 Colour = tuple[int, int, int]
 
 BACKGROUND: Colour = (17, 26, 38)
@@ -37,6 +39,31 @@ TEXT_PAIRS: tuple[tuple[Colour, Colour], ...] = (
 )
 
 MIN_CONTRAST = 7.0
+
+
+@dataclass(frozen=True)
+class Palette:
+    """The colours of a touch screen (the kiosk's, the feedback device's): two of them, so
+    every touch screen of a site looks and behaves alike."""
+
+    background: Colour
+    text: Colour
+    muted: Colour
+    panel: Colour
+    button: Colour
+    on_button: Colour
+    closed: Colour
+    on_closed: Colour
+    focus: Colour
+    border: Colour
+
+
+CALM = Palette(BACKGROUND, TEXT, MUTED, PANEL, BUTTON, ON_BUTTON, CLOSED_BUTTON, ON_CLOSED,
+               ACCENT, MUTED)
+# Large text: pure black and white with a yellow the eye cannot miss (low vision, glare).
+HIGH_CONTRAST = Palette((0, 0, 0), (255, 255, 255), (255, 255, 255), (0, 0, 0),
+                        (255, 221, 0), (0, 0, 0), (51, 51, 51), (255, 255, 255),
+                        (0, 200, 255), (255, 255, 255))
 
 
 def _channel(value: int) -> float:

@@ -9,7 +9,6 @@ and counted, never stored. Pure: the caller passes the time.
 
 from __future__ import annotations
 
-import re
 from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from firmware.core.survey import LANGS
+from firmware.core.survey import answer_origin
 from firmware.core.text_mask import MAX_WORDS_CHARS, mask_personal
 
 MIN_STEPS = 3
@@ -29,7 +28,6 @@ FACES_BY_STEPS: dict[int, tuple[str, ...]] = {
     4: ("very_unhappy", "unhappy", "happy", "very_happy"),
     5: ("very_unhappy", "unhappy", "neutral", "happy", "very_happy"),
 }
-ID_PATTERN = re.compile(r"[a-z0-9-]{1,32}")
 
 
 def _whole_number(value: Any) -> int | None:
@@ -169,12 +167,7 @@ def validate_feedback(payload: Mapping[str, Any]) -> Feedback:
     """
     if not isinstance(payload, Mapping):
         raise FeedbackError("feedback must be an object")
-    lang = payload.get("lang")
-    if not isinstance(lang, str) or lang not in LANGS:
-        raise FeedbackError(f"'lang' must be one of {', '.join(LANGS)}")
-    device = payload.get("device", "unknown")
-    if not isinstance(device, str) or not ID_PATTERN.fullmatch(device):
-        raise FeedbackError("'device' must be an id of 1-32 characters a-z, 0-9 or '-'")
+    lang, device = answer_origin(payload, FeedbackError)
     scale = _scale(payload)
     rating = payload.get("rating")
     if rating not in scale:

@@ -387,6 +387,18 @@ def _ratings(value: Any, self_service: bool, documents: bool) -> dict[int, int |
     return ratings
 
 
+def answer_origin(payload: Mapping[str, Any], error: type[ValueError]) -> tuple[str, str]:
+    """The `lang` and `device` every customer answer carries, checked alike for survey
+    answers and ratings; `device` is "unknown" when absent."""
+    lang = payload.get("lang")
+    if not isinstance(lang, str) or lang not in LANGS:
+        raise error(f"'lang' must be one of {', '.join(LANGS)}")
+    device = payload.get("device", "unknown")
+    if not isinstance(device, str) or not ID_PATTERN.fullmatch(device):
+        raise error("'device' must be an id of 1-32 characters a-z, 0-9 or '-'")
+    return lang, device
+
+
 def validate_answer(payload: Mapping[str, Any]) -> SurveyAnswer:
     """A survey answer from the wire; SurveyAnswerError says what is wrong.
 
@@ -395,12 +407,7 @@ def validate_answer(payload: Mapping[str, Any]) -> SurveyAnswer:
     """
     if not isinstance(payload, Mapping):
         raise SurveyAnswerError("a survey answer must be an object")
-    lang = payload.get("lang")
-    if not isinstance(lang, str) or lang not in LANGS:
-        raise SurveyAnswerError(f"'lang' must be one of {', '.join(LANGS)}")
-    device = payload.get("device", "unknown")
-    if not isinstance(device, str) or not ID_PATTERN.fullmatch(device):
-        raise SurveyAnswerError("'device' must be an id of 1-32 characters a-z, 0-9 or '-'")
+    lang, device = answer_origin(payload, SurveyAnswerError)
     self_service, documents = _flag(payload, SELF_SERVICE), _flag(payload, DOCUMENTS)
     ratings = _ratings(payload.get("ratings"), self_service, documents)
     return SurveyAnswer(lang, device, self_service, documents, ratings)

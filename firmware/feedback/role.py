@@ -22,7 +22,7 @@ from firmware.feedback.flow import FeedbackFlow
 from firmware.feedback.keys import FaceKeys
 from firmware.feedback.sender import AnswerSender
 from firmware.feedback.texts import load_survey
-from firmware.kiosk.keys import KeyPress, PhysicalKeys
+from firmware.kiosk.keys import KeyPress, PhysicalKeys, moved_focus
 from firmware.runtime import Role, Runtime
 from mqtt_bridge.link import Incoming
 from mqtt_bridge.requester import Requester
@@ -122,9 +122,7 @@ class FeedbackRole(Role):
         if not targets:
             return
         if press.key in ("up", "down"):
-            step = 1 if press.key == "down" else -1
-            self.focus = (0 if step == 1 else len(targets) - 1) if self.focus is None \
-                else (self.focus + step) % len(targets)
+            self.focus = moved_focus(self.focus, len(targets), press.key)
             self.dirty = True
             self.voice.say(targets[self.focus].label, self.flow.lang)
         elif press.key == "select":

@@ -72,26 +72,7 @@ FACE_MOODS = {"very_unhappy": -2, "unhappy": -1, "neutral": 0, "happy": 1, "very
 FACE_INK: theme.Colour = (26, 26, 26)  # eyes and mouth: ≥ 3:1 on every face colour (tested)
 
 
-@dataclass(frozen=True)
-class Palette:
-    background: theme.Colour
-    text: theme.Colour
-    muted: theme.Colour
-    panel: theme.Colour
-    button: theme.Colour
-    on_button: theme.Colour
-    closed: theme.Colour
-    on_closed: theme.Colour
-    focus: theme.Colour
-    border: theme.Colour
-
-
-# The kiosk's two palettes, so both touch screens of a site look and behave alike.
-CALM = Palette(theme.BACKGROUND, theme.TEXT, theme.MUTED, theme.PANEL, theme.BUTTON,
-               theme.ON_BUTTON, theme.CLOSED_BUTTON, theme.ON_CLOSED, theme.ACCENT, theme.MUTED)
-HIGH_CONTRAST = Palette((0, 0, 0), (255, 255, 255), (255, 255, 255), (0, 0, 0),
-                        (255, 221, 0), (0, 0, 0), (51, 51, 51), (255, 255, 255),
-                        (0, 200, 255), (255, 255, 255))
+CALM, HIGH_CONTRAST = theme.CALM, theme.HIGH_CONTRAST  # shared by every touch screen
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,15 @@ class KeyPress:
     held: bool = False
 
 
+def moved_focus(focus: int | None, count: int, key: str) -> int:
+    """Where up/down move the focus ring among `count` buttons: from no focus, down starts at
+    the first and up at the last; past either end it wraps round."""
+    step = 1 if key == "down" else -1
+    if focus is None:
+        return 0 if step == 1 else count - 1
+    return (focus + step) % count
+
+
 class PhysicalKeys:
     def __init__(self, config: KioskConfig, post: Callable[[object], None], *,
                  pin_factory: Any = None) -> None:

@@ -29,7 +29,7 @@ from firmware.feedback.kiosk_survey import KioskSurvey
 from firmware.feedback.texts import load_survey
 from firmware.kiosk import faults as kiosk_faults
 from firmware.kiosk import lockdown as kiosk_lockdown
-from firmware.kiosk.keys import KeyPress, PhysicalKeys, StatusLed
+from firmware.kiosk.keys import KeyPress, PhysicalKeys, StatusLed, moved_focus
 from firmware.kiosk.lockdown import PinAnswer, PinGuard
 from firmware.kiosk.print_worker import PrintWorker
 from firmware.kiosk.scanner import Scanned, ScannerReader
@@ -257,11 +257,7 @@ class KioskRole(Role):
         if not targets:
             return
         if press.key in ("up", "down"):
-            step = 1 if press.key == "down" else -1
-            if self.focus is None:
-                self.focus = 0 if step == 1 else len(targets) - 1
-            else:
-                self.focus = (self.focus + step) % len(targets)
+            self.focus = moved_focus(self.focus, len(targets), press.key)
             self.dirty = True
             self.voice.say(targets[self.focus].label, self.lang)
         elif press.key == "select":

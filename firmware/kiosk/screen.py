@@ -34,26 +34,7 @@ PIN_KEYS = tuple("1234567890")
 CODE_MAX = appointments.CODE_MAX  # the longest code an appointment list can hold
 
 
-@dataclass(frozen=True)
-class Palette:
-    background: theme.Colour
-    text: theme.Colour
-    muted: theme.Colour
-    panel: theme.Colour
-    button: theme.Colour
-    on_button: theme.Colour
-    closed: theme.Colour
-    on_closed: theme.Colour
-    focus: theme.Colour
-    border: theme.Colour
-
-
-CALM = Palette(theme.BACKGROUND, theme.TEXT, theme.MUTED, theme.PANEL, theme.BUTTON,
-               theme.ON_BUTTON, theme.CLOSED_BUTTON, theme.ON_CLOSED, theme.ACCENT, theme.MUTED)
-# Large text: pure black and white with a yellow the eye cannot miss (low vision, glare).
-HIGH_CONTRAST = Palette((0, 0, 0), (255, 255, 255), (255, 255, 255), (0, 0, 0),
-                        (255, 221, 0), (0, 0, 0), (51, 51, 51), (255, 255, 255),
-                        (0, 200, 255), (255, 255, 255))
+CALM, HIGH_CONTRAST = theme.CALM, theme.HIGH_CONTRAST  # shared by every touch screen
 LARGE_SCALE = 1.3
 
 
