@@ -243,22 +243,33 @@ def choose(device: RunningDevice, role: FeedbackRole, pins: MockFactory, action:
         if focus == wanted:
             before = device.on_loop(state)
             key(pins, "select")
-            wait_for(lambda before=before: device.on_loop(state) != before,
+            wait_for(lambda before=before: device.on_loop(state) != before
+                     or (action == "lang" and before[-1] == arg),  # already that language
                      what=f"{action} {arg} done")
             return
         key(pins, "down" if focus is None or focus < wanted else "up")
     raise AssertionError(f"could not reach {action} {arg}")
 
 
-def test_the_whole_survey_by_keys_alone(config: SiteConfig, tmp_path: Path) -> None:
+QUESTION = {"fi": "Millainen oli käyntisi tänään?", "sv": "Hur var ditt besök i dag?",
+            "en": "How was your visit today?"}
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_the_whole_survey_by_keys_alone_with_speech(config: SiteConfig, tmp_path: Path,
+                                                    lang: str) -> None:
     pins = MockFactory()
     with run(config, "lobby-1", ControllerRole(), tmp_path), \
             run(config, "exit-1", FeedbackRole(pin_factory=pins), tmp_path / "exit") as exit_:
         role = exit_.role("feedback")
         wait_for(lambda: exit_.runtime.link.connected, what="online")
         exit_.on_loop(role.render)
-        choose(exit_, role, pins, "lang", "en")
-        assert exit_.on_loop(lambda: role.flow.lang) == "en"
+        choose(exit_, role, pins, "lang", lang)
+        assert exit_.on_loop(lambda: role.flow.lang) == lang
+        key(pins, "help")  # the screen read aloud in the chosen language (espeak-ng)
+        wait_for(lambda: (QUESTION[lang], lang) in [
+            (text.split(" 1:")[0], said) for text, said in role.voice.spoken],
+            what="the question spoken")
         choose(exit_, role, pins, "survey")
         choose(exit_, role, pins, "no")
         choose(exit_, role, pins, "no")
@@ -268,5 +279,5 @@ def test_the_whole_survey_by_keys_alone(config: SiteConfig, tmp_path: Path) -> N
         assert exit_.on_loop(lambda: role.flow.step) == "survey_done"
         answers = wait_for(lambda: stored(tmp_path, "survey.answered"), what="the answer")
     ratings = answers[0]["ratings"]
-    assert answers[0]["lang"] == "en" and len(ratings) == 16
+    assert answers[0]["lang"] == lang and len(ratings) == 16
     assert ratings["1"] == 10 and ratings["2"] == 6

@@ -142,3 +142,52 @@ def test_captured_messages_match_the_schemas(broker, controller) -> None:
     assert {"ticket.issued", "ticket.called", "ticket.recalled", "ticket.no_show",
             "ticket.reinstated", "ticket.transferred", "ticket.cancelled",
             "ticket.completed"} <= event_types
+
+
+@pytest.mark.parametrize("month", ["2026-12", "2027-01"])  # in the survey month and after it
+def test_captured_feedback_and_survey_messages_match_the_schemas(broker, tmp_path,
+                                                                 month: str) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from tests.helpers import demo_config
+
+    config = demo_config(broker, tmp_path)
+    site = config.site.id
+    device = dataclasses.replace(config.device("lobby-1"), roles=("controller",))
+    clock = ManualClock(datetime.fromisoformat(f"{month}-08T10:00").replace(
+        tzinfo=ZoneInfo("Europe/Helsinki")))
+    runtime = Runtime(config, device, clock, tmp_path, [ControllerRole()],
+                      broker_host=broker.host, broker_port=broker.port)
+    bodies = {
+        topics.FEEDBACK: {"lang": "sv", "rating": 3, "scale": 4, "masked": False,
+                          "words": "Bra! Ring 040 123 4567"},
+        topics.SURVEY: {"lang": "en", "self_service": True, "documents": False,
+                        "ratings": {"1": 8, "7": None, "17": 10}},
+    }
+    with RunningDevice(runtime), BlockingClient(broker.host, broker.port, site,
+                                                client="exit-1") as client:
+        wait_for(lambda: runtime.link.connected, what="the controller's link")
+        events = client.watch(topics.queue_events(site))
+        answers = {}
+        for command, body in bodies.items():
+            body = {"request_id": str(uuid.uuid4()), **body}
+            check({topics.FEEDBACK: "FeedbackRequest", topics.SURVEY: "SurveyRequest"}[command],
+                  body)
+            answers[command] = client.request(command, body)
+        seen = []
+        while True:
+            try:
+                seen.append(json.loads(events.get(timeout=1.0)[1]))
+            except queue.Empty:
+                break
+    for answer in answers.values():
+        check("RecordedAnswer", answer)
+    for event in seen:
+        check("QueueEvent", event)
+    assert answers[topics.FEEDBACK]["ok"]
+    if month == "2026-12":
+        assert [e["type"] for e in seen] == ["feedback.given", "survey.answered"]
+    else:
+        assert answers[topics.SURVEY]["error"]["code"] == "survey_closed"
+        assert [e["type"] for e in seen] == ["feedback.given"]
