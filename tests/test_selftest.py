@@ -111,6 +111,10 @@ def test_keys_and_sensors_come_from_the_device_config() -> None:
     room = dataclasses.replace(CONFIG.device("room-1"), room_unit=unit)
     assert selftest.keys_of(room) == [("call next", 17), ("complete", 22)]
     assert selftest.sensors_of(room) == [("staff", 23, True)]
+    exit_device = CONFIG.device("exit-1")  # the demo's feedback device
+    assert selftest.keys_of(exit_device) == [
+        ("up", 22), ("down", 23), ("select", 24), ("help", 25), ("face 1 (worst)", 5),
+        ("face 2", 6), ("face 3", 13), ("face 4 (best)", 19)]
 
 
 def test_clock_unsure_and_wrong_timezone_say_what_to_do() -> None:

@@ -166,7 +166,8 @@ def check_printer(device: Device, printer: Any | None, test_ticket: bool,
 # -- screen and chime -------------------------------------------------------------------------
 
 def check_screen(device: Device, show_s: float = 3.0) -> Result:
-    if not {"kiosk", "display"} & set(device.roles):
+    touch_feedback = "feedback" in device.roles and device.feedback.touch
+    if not {"kiosk", "display"} & set(device.roles) and not touch_feedback:
         return skipped("screen", "this device has no screen role")
     import pygame
 
@@ -269,11 +270,13 @@ def check_sensors(sensors: Sequence[tuple[str, int, bool]], pin_factory: Any
 KEY_FIELDS = {
     "kiosk": ("key_up", "key_down", "key_select", "key_help"),
     "room_unit": ("key_call_next", "key_recall", "key_no_show", "key_complete"),
+    "feedback": ("key_up", "key_down", "key_select", "key_help"),
 }
 
 
 def keys_of(device: Device) -> list[tuple[str, int]]:
-    """The GPIO keys the device config names (`[devices.kiosk]`, `[devices.room_unit]`)."""
+    """The GPIO keys the device config names (`[devices.kiosk]`, `[devices.room_unit]`,
+    `[devices.feedback]` with its face keys, worst first)."""
     found = []
     for part, fields in KEY_FIELDS.items():
         section = getattr(device, part, None)
@@ -281,6 +284,9 @@ def keys_of(device: Device) -> list[tuple[str, int]]:
             pin = getattr(section, name, None)
             if pin is not None:
                 found.append((name.removeprefix("key_").replace("_", " "), pin))
+    faces = getattr(getattr(device, "feedback", None), "keys", ())
+    found += [(f"face {i}" + (" (worst)" if i == 1 else " (best)" if i == len(faces) else ""),
+               pin) for i, pin in enumerate(faces, start=1)]
     return found
 
 
