@@ -7,12 +7,12 @@ STAMP  := $(VENV)/.installed-stamp
 HEADLESS := SDL_VIDEODRIVER=$${SDL_VIDEODRIVER:-dummy} SDL_AUDIODRIVER=$${SDL_AUDIODRIVER:-dummy} \
             GPIOZERO_PIN_FACTORY=$${GPIOZERO_PIN_FACTORY:-mock} PYGAME_HIDE_SUPPORT_PROMPT=1
 
-.PHONY: demo test bench lint system-packages venv screenshots clean
+.PHONY: demo test bench lint system-packages test-packages venv screenshots clean
 
 demo: venv
 	$(HEADLESS) $(BIN)/piste demo --output demo-output
 
-test: venv
+test: test-packages venv
 	$(BIN)/ruff check .
 	$(HEADLESS) $(BIN)/pytest -q
 
@@ -33,6 +33,10 @@ venv: system-packages $(STAMP)
 
 system-packages:
 	@sh scripts/ensure-system-packages.sh espeak-ng
+
+# The tests also start a private PostgreSQL server (the central store's national backend).
+test-packages:
+	@sh scripts/ensure-system-packages.sh espeak-ng postgresql
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -82,6 +82,7 @@ class MqttLink:
         password: str = "",
         tls: Tls | None = None,
         keepalive: int = 15,
+        session_expiry_s: int = 0,
     ) -> None:
         self.host = host
         self.port = port
@@ -100,6 +101,9 @@ class MqttLink:
             self._client.will_set(will.topic, will.payload, qos=1, retain=True)
         self._jitter_backoff()
         self._keepalive = keepalive
+        # A receiver that must not miss anything while it restarts (the central collector)
+        # keeps its session: the broker queues its QoS 1 messages until it is back.
+        self._session_expiry_s = session_expiry_s
         self._client.on_connect = self._on_connect
         self._client.on_disconnect = self._on_disconnect
         self._client.on_message = self._on_message
@@ -115,7 +119,14 @@ class MqttLink:
 
     def start(self) -> None:
         """Connect in the background; a broker that is not there yet is retried."""
-        self._client.connect_async(self.host, self.port, keepalive=self._keepalive)
+        properties = None
+        if self._session_expiry_s:
+            properties = Properties(PacketTypes.CONNECT)
+            properties.SessionExpiryInterval = self._session_expiry_s
+        self._client.connect_async(self.host, self.port, keepalive=self._keepalive,
+                                   clean_start=False if self._session_expiry_s
+                                   else mqtt.MQTT_CLEAN_START_FIRST_ONLY,
+                                   properties=properties)
         self._client.loop_start()
 
     def stop(self, last_words: list[tuple[str, bytes]] | None = None) -> None:

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Installs the Debian packages piste needs on this machine, when they are missing:
-# mosquitto and python3-venv always, plus the packages named as arguments (espeak-ng).
+# mosquitto and python3-venv always, plus the packages named as arguments (espeak-ng, and
+# postgresql for the tests).
 # As root it runs apt-get; otherwise it prints the exact command and fails, so that a
 # technician knows what to do instead of meeting a strange error later.
 set -eu
@@ -22,6 +23,8 @@ if [ "$(id -u)" = "0" ]; then
     apt-get install -y -qq --no-install-recommends $missing
     # The Debian package enables a system-wide broker on port 1883; piste starts its own
     # brokers for tests and the demo, so leave the system one as the package set it up.
+    # Likewise postgresql's cluster on port 5432: the tests initdb a private server of their
+    # own on a free port and neither use nor stop the system one.
 else
     echo "piste needs these Debian packages:$missing" >&2
     echo "Install them with:  sudo apt-get install -y$missing" >&2

@@ -18,6 +18,9 @@ import pytest
 
 from firmware.broker import LocalBroker
 
+# The private PostgreSQL server of the central store's tests, for any test that asks.
+pytest_plugins = ["tests.postgres"]
+
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_SITE = ROOT / "config" / "demo-site.toml"
 

@@ -77,16 +77,19 @@ def _parser() -> argparse.ArgumentParser:
     clerk.add_argument("--room", required=True)
     clerk.add_argument("--broker", help="mqtt://HOST:PORT (default: the config's broker)")
     from firmware.cli import admin as cli_admin
+    from firmware.cli import central as cli_central
     from firmware.cli import screenshot as cli_screenshot
 
     cli_admin.register(sub)
     cli_screenshot.register(sub)
+    cli_central.register(sub)
     return parser
 
 
 def _stats_parser(sub: Any) -> None:
-    stats = sub.add_parser("stats", help="a day's statistics from the ledger")
-    stats.add_argument("--config", required=True, type=Path)
+    stats = sub.add_parser("stats", help="a day's statistics from the ledger; with --central "
+                           "the national statistics of every site")
+    stats.add_argument("--config", type=Path, help="the site config (not with --central)")
     stats.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
     stats.add_argument("--day", help="ISO date (default: the ledger's latest day)")
     stats.add_argument("--format", choices=("csv", "json"), default="csv")
@@ -97,6 +100,13 @@ def _stats_parser(sub: Any) -> None:
     stats.add_argument("--from", dest="first", help="first day (ISO date) of a feedback or "
                        "survey report")
     stats.add_argument("--to", dest="last", help="last day (ISO date), included")
+    stats.add_argument("--central", action="store_true", help="national statistics from the "
+                       "central collector's store (--db), per site, authority and month")
+    stats.add_argument("--db", help="with --central: the collector's store, as for piste "
+                       "central")
+    stats.add_argument("--month", help="with --central: YYYY-MM (default: this month)")
+    stats.add_argument("--timezone", default="Europe/Helsinki",
+                       help="with --central: the zone of the hours (default Europe/Helsinki)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -107,9 +117,10 @@ def main(argv: list[str] | None = None) -> int:
         stream=sys.stderr,
     )
     from firmware.cli import admin as cli_admin
+    from firmware.cli import central as cli_central
     from firmware.cli import screenshot as cli_screenshot
 
-    for module in (cli_admin, cli_screenshot):
+    for module in (cli_admin, cli_screenshot, cli_central):
         code = module.dispatch(args)
         if code is not None:
             return code
@@ -134,6 +145,17 @@ def main(argv: list[str] | None = None) -> int:
 
         return broker_acl_main(args.config, args.out)
     if args.command == "stats":
+        if args.central:
+            from firmware.cli.central_stats import central_stats_main
+
+            if not args.db:
+                print("--central needs --db, the collector's store", file=sys.stderr)
+                return 2
+            return central_stats_main(args.db, args.month, args.first, args.last,
+                                      args.format, args.timezone)
+        if args.config is None:
+            print("piste stats needs --config FILE (or --central --db URL)", file=sys.stderr)
+            return 2
         from firmware.cli.stats import stats_main
 
         return stats_main(args.config, args.data_dir, args.day, args.format,

@@ -1,0 +1,147 @@
+"""The site broker's bridge to the central broker, and the central broker's access list.
+
+Each site's Mosquitto opens one bridge to the central broker, with the site's own login (the
+site id as user name) over TLS. What goes out: the ledger's events (survey answers and
+ratings are events too), the queue state, alerts, and every device's status and health.
+What comes in: only the collector's replay requests, which change nothing at the site, and,
+where a technician allows it, the pushed site config. Commands that change a queue never
+come in from the centre. The bridge keeps a persistent session on both sides, so what the
+site publishes while the central link is down waits in the site broker (on its disk) and
+goes out when the link is back; QoS 1 all the way.
+
+The central ACL is one pattern for every site: a bridge may write only below its own
+`piste/v1/{its user name}/`, so a site's credentials can never speak for another site.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mqtt_bridge import topics
+
+COLLECTOR = "collector"
+RESERVED = (COLLECTOR, "technician", "bridge")  # central users that are not sites
+BRIDGE_USER = "bridge"  # the bridge's own login on the site broker
+QUEUED_MESSAGES = 200_000  # days of a busy site's events while the centre is away
+
+
+@dataclass(frozen=True)
+class BridgeSettings:
+    site: str
+    central_host: str
+    central_port: int = 8883
+    ca_file: str = ""  # the central broker's CA: TLS on when set
+    cert_file: str = ""
+    key_file: str = ""
+    password: str = ""  # the site's password on the central broker
+    local_password: str = ""  # the bridge user's password on the site broker
+    allow_config_push: bool = False
+
+
+def out_topics(site: str) -> list[str]:
+    root = topics.site_root(site)
+    return [topics.queue_events(site), topics.queue_state(site), f"{root}/alert/#",
+            f"{root}/device/+/status", f"{root}/device/+/health",
+            topics.reply(site, COLLECTOR)]
+
+
+def in_topics(site: str, allow_config_push: bool) -> list[str]:
+    found = [topics.command(site, topics.REPLAY, COLLECTOR)]
+    if allow_config_push:
+        found.append(topics.site_config(site))
+    return found
+
+
+def bridge_conf(s: BridgeSettings) -> str:
+    """The lines for /etc/mosquitto/conf.d/piste-bridge.conf on the site broker."""
+    if s.site in RESERVED:
+        raise ValueError(f"site id '{s.site}' is reserved on the central broker")
+    lines = [
+        "# piste: this site's bridge to the central broker (written by piste bridge-config).",
+        "# Events, state, alerts and device health go out; only the collector's replay",
+        "# requests" + (" and pushed site configs" if s.allow_config_push else "")
+        + " come in.",
+        f"max_queued_messages {QUEUED_MESSAGES}",
+        "",
+        f"connection piste-central-{s.site}",
+        f"address {s.central_host}:{s.central_port}",
+        "bridge_protocol_version mqttv311",
+        f"remote_clientid {s.site}",  # the central binds client ids to user names
+        f"remote_username {s.site}",
+        *([f"remote_password {s.password}"] if s.password else []),
+        f"local_clientid {BRIDGE_USER}",
+        f"local_username {BRIDGE_USER}",
+        *([f"local_password {s.local_password}"] if s.local_password else []),
+        "cleansession false",  # both sides keep the session: nothing is dropped on a break
+        "try_private true",
+        "notifications false",
+        "restart_timeout 2 60",  # back off up to a minute while the centre is away
+        "start_type automatic",
+    ]
+    if s.ca_file:
+        lines += [f"bridge_cafile {s.ca_file}", "bridge_tls_version tlsv1.2"]
+        if s.cert_file:
+            lines += [f"bridge_certfile {s.cert_file}", f"bridge_keyfile {s.key_file}"]
+    lines += [f"topic {t} out 1" for t in out_topics(s.site)]
+    lines += [f"topic {t} in 1" for t in in_topics(s.site, s.allow_config_push)]
+    return "\n".join(lines) + "\n"
+
+
+def bridge_site_acl(site: str, allow_config_push: bool) -> str:
+    """The site ACL's lines for the bridge's local login (added to `piste broker-acl`'s)."""
+    lines = [f"user {BRIDGE_USER}"]
+    lines += [f"topic read {t}" for t in out_topics(site)]
+    lines += [f"topic write {t}" for t in in_topics(site, allow_config_push)]
+    return "\n".join(lines) + "\n"
+
+
+def central_acl() -> str:
+    """The central broker's ACL: every site below its own prefix, the collector over all."""
+    root = topics.PREFIX
+    return "\n".join([
+        "# piste central broker ACL (written by piste central-acl).",
+        "# A site's bridge logs in with the site id as user name and may write only below",
+        "# its own prefix; it reads only the collector's replay requests (and pushed configs).",
+        f"pattern write {root}/%u/#",
+        f"pattern read {root}/%u/cmd/events/replay/{COLLECTOR}",
+        f"pattern read {root}/%u/config/site",
+        "",
+        f"user {COLLECTOR}",
+        f"topic read {root}/+/queue/#",
+        f"topic read {root}/+/alert/#",
+        f"topic read {root}/+/device/#",
+        f"topic read {root}/+/reply/{COLLECTOR}",
+        f"topic write {root}/+/cmd/events/replay/{COLLECTOR}",
+        "",
+        "user technician",
+        f"topic write {root}/+/config/site",
+        "",
+    ])
+
+
+def central_conf(acl_dir: str, certs: str = "/etc/mosquitto/certs",
+                 persistence: str = "/var/lib/mosquitto/") -> str:
+    """A production config for the central broker (TLS, logins, the ACL above)."""
+    return f"""# piste central broker (written by piste central-acl --out).
+per_listener_settings false
+allow_anonymous false
+password_file {acl_dir}/passwd
+acl_file {acl_dir}/acl
+use_username_as_clientid true
+check_retain_source true
+
+listener 8883
+protocol mqtt
+cafile {certs}/central-ca.crt
+certfile {certs}/central.crt
+keyfile {certs}/central.key
+tls_version tlsv1.2
+
+# The collector keeps a persistent session: what arrives while it restarts waits here.
+persistence true
+persistence_location {persistence}
+autosave_interval 60
+max_queued_messages {QUEUED_MESSAGES}
+set_tcp_nodelay true
+max_packet_size 65536
+"""

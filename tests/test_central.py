@@ -1,0 +1,207 @@
+"""The national level on real parts: two site brokers bridged to a central Mosquitto by the
+config `piste bridge-config` writes, a real controller at each site, the collector storing
+into SQLite and into a private PostgreSQL. Outages of the centre, of the collector and of a
+site: every event of both sites' ledgers arrives once, none twice."""
+
+from __future__ import annotations
+
+import dataclasses
+import queue
+import subprocess
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from firmware.broker import LocalBroker
+from firmware.central.bridge import BridgeSettings, bridge_conf, central_acl
+from firmware.central.collector import Collector
+from firmware.central.store import CentralStore
+from firmware.clock import ShiftedClock
+from firmware.controller.ledger import Ledger
+from firmware.controller.role import ControllerRole
+from firmware.runtime import Runtime
+from firmware.site_config import load_site_config
+from mqtt_bridge import topics
+from mqtt_bridge.acl import ACCESS_CONTROL_LINES
+from mqtt_bridge.blocking import BlockingClient
+from tests.conftest import DEMO_SITE
+from tests.helpers import RunningDevice, wait_for
+
+TUESDAY_10 = datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("Europe/Helsinki"))
+
+
+@dataclasses.dataclass
+class Site:
+    id: str
+    broker: LocalBroker
+    data: Path
+    device: RunningDevice | None = None
+
+    def ledger_ids(self) -> set[str]:
+        ledger = Ledger(self.data / "ledger.sqlite")
+        try:
+            return {e.id for e in ledger.events_from(0, limit=100_000)}
+        finally:
+            ledger.close()
+
+    def issue(self, n: int) -> None:
+        with BlockingClient(self.broker.host, self.broker.port, self.id,
+                            client=f"kiosk-{uuid.uuid4().hex[:6]}") as kiosk:
+            for _ in range(n):
+                assert kiosk.request(topics.ISSUE, {"service": "kela", "lang": "fi"},
+                                     timeout=10)["ok"]
+
+
+class National:
+    """A central broker, two bridged sites with running controllers, a collector."""
+
+    def __init__(self, where: Path, db_url: str) -> None:
+        self.where = where
+        self.db_url = db_url
+        self.central = LocalBroker(where / "central", extra_conf=[
+            "allow_anonymous true", "max_queued_messages 200000"])
+        self.sites: list[Site] = []
+        self.collector: Collector | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self, stack: ExitStack) -> National:
+        stack.enter_context(self.central)
+        for name in ("north", "south"):
+            site_id = f"{name}-{uuid.uuid4().hex[:6]}"
+            conf = bridge_conf(BridgeSettings(site_id, self.central.host, self.central.port))
+            broker = LocalBroker(self.where / site_id, extra_conf=[
+                "allow_anonymous true", *conf.splitlines()])
+            stack.enter_context(broker)
+            site = Site(site_id, broker, self.where / f"{site_id}-data")
+            site.device = stack.enter_context(self._controller(site))
+            self.sites.append(site)
+        return self
+
+    @contextmanager
+    def _controller(self, site: Site) -> Iterator[RunningDevice]:
+        config = load_site_config(DEMO_SITE)
+        config = dataclasses.replace(
+            config, site=dataclasses.replace(config.site, id=site.id),
+            rules=dataclasses.replace(config.rules, stop_issuing_before_closing=False))
+        device = dataclasses.replace(config.device("lobby-1"), roles=("controller",))
+        runtime = Runtime(config, device, ShiftedClock(TUESDAY_10), site.data,
+                          [ControllerRole()], broker_host=site.broker.host,
+                          broker_port=site.broker.port)
+        with RunningDevice(runtime) as running:
+            wait_for(lambda: runtime.link.connected, what=f"the controller of {site.id}")
+            yield running
+
+    def start_collector(self) -> Collector:
+        store = CentralStore.open(self.db_url)
+        self.collector = Collector(store, self.central.host, self.central.port, recheck_s=1.0)
+        self._thread = threading.Thread(target=self.collector.run, daemon=True)
+        self._thread.start()
+        wait_for(lambda: self.collector is not None and self.collector.link.connected,
+                 what="the collector online")
+        return self.collector
+
+    def stop_collector(self) -> None:
+        assert self.collector is not None and self._thread is not None
+        self.collector.stop()
+        self._thread.join(10)
+        self.collector.store.close()
+        self.collector = None
+
+    def stored(self, site: Site) -> list[str]:
+        store = CentralStore.open(self.db_url)
+        try:
+            return [e["id"] for _, e in store.events(site=site.id)]
+        finally:
+            store.close()
+
+    def all_arrived(self, timeout: float = 30.0) -> None:
+        for site in self.sites:
+            wanted = site.ledger_ids()
+            wait_for(lambda site=site, wanted=wanted: set(self.stored(site)) >= wanted,
+                     timeout=timeout, what=f"every event of {site.id} at the centre")
+            stored = self.stored(site)
+            assert len(stored) == len(set(stored)) == len(wanted), "stored once, none extra"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'central.sqlite'}"
+    return request.getfixturevalue("postgres_db")
+
+
+@pytest.fixture
+def national(tmp_path: Path, db_url: str) -> Iterator[National]:
+    with ExitStack() as stack:
+        world = National(tmp_path, db_url).start(stack)
+        yield world
+        if world.collector is not None:
+            world.stop_collector()
+
+
+def test_both_sites_arrive_once_and_a_late_collector_asks_for_what_it_missed(
+        national: National) -> None:
+    north, south = national.sites
+    north.issue(4)  # before the collector ever ran: only a replay can bring these
+    national.start_collector()
+    north.issue(3)
+    south.issue(5)
+    national.all_arrived()
+    assert national.collector is not None and national.collector.stats.replays_asked >= 1
+
+
+def test_a_central_outage_and_a_collector_restart_lose_nothing(national: National) -> None:
+    north, south = national.sites
+    national.start_collector()
+    north.issue(2)
+    national.all_arrived()
+    national.central.stop()  # the centre goes away; the sites keep serving
+    north.issue(3)
+    south.issue(3)
+    national.central.start()
+    national.all_arrived()
+    national.stop_collector()  # the collector restarts; events meanwhile wait centrally
+    south.issue(4)
+    national.start_collector()
+    national.all_arrived()
+
+
+def test_a_site_cut_off_and_killed_still_delivers_every_event(national: National) -> None:
+    north, south = national.sites
+    national.start_collector()
+    national.central.stop()
+    north.issue(4)  # queued in north's broker for the bridge
+    north.broker.kill()  # and north's broker dies as in a power cut
+    north.broker.start()
+    assert north.device is not None
+    wait_for(lambda: north.device.runtime.link.connected, what="north's controller back")
+    national.central.start()
+    south.issue(2)
+    national.all_arrived(timeout=45)
+
+
+def test_a_site_can_write_only_below_its_own_prefix(tmp_path: Path) -> None:
+    (tmp_path / "acl").write_text(central_acl())
+    passwd = tmp_path / "passwd"
+    for user in ("north", "south", "collector"):
+        subprocess.run(["mosquitto_passwd", "-b", *(["-c"] if not passwd.exists() else []),
+                        str(passwd), user, f"pw-{user}"], check=True, capture_output=True)
+    conf = [*ACCESS_CONTROL_LINES, f"password_file {passwd}", f"acl_file {tmp_path / 'acl'}"]
+    with LocalBroker(tmp_path / "central", extra_conf=conf) as central, \
+            BlockingClient(central.host, central.port, "north", client="collector",
+                           username="collector", password="pw-collector") as collector, \
+            BlockingClient(central.host, central.port, "north", client="north",
+                           username="north", password="pw-north") as north:
+        seen = collector.watch(f"{topics.PREFIX}/+/queue/events")
+        north.publish_raw(topics.queue_events("north"), b'{"id": "a", "seq": 1}')
+        north.publish_raw(topics.queue_events("south"), b'{"id": "b", "seq": 1}')
+        got = [seen.get(timeout=3)[0]]
+        with pytest.raises(queue.Empty):  # south's prefix is not north's to write
+            got.append(seen.get(timeout=1.5)[0])
+    assert got == [topics.queue_events("north")]
