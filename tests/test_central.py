@@ -6,6 +6,8 @@ site: every event of both sites' ledgers arrives once, none twice."""
 from __future__ import annotations
 
 import dataclasses
+import io
+import json
 import queue
 import subprocess
 import threading
@@ -22,6 +24,7 @@ from firmware.broker import LocalBroker
 from firmware.central.bridge import BridgeSettings, bridge_conf, central_acl
 from firmware.central.collector import Collector
 from firmware.central.store import CentralStore
+from firmware.cli.central_stats import central_stats_main
 from firmware.clock import ShiftedClock
 from firmware.controller.ledger import Ledger
 from firmware.controller.role import ControllerRole
@@ -154,6 +157,12 @@ def test_both_sites_arrive_once_and_a_late_collector_asks_for_what_it_missed(
     south.issue(5)
     national.all_arrived()
     assert national.collector is not None and national.collector.stats.replays_asked >= 1
+    # The national statistics read the same store: seven customers north, five south.
+    out = io.StringIO()
+    assert central_stats_main(national.db_url, "2026-12", None, None, "json", out=out) == 0
+    rows = json.loads(out.getvalue())["rows"]
+    customers = {r["site"]: r["customers"] for r in rows if r["service"] == "all"}
+    assert customers == {north.id: 7, south.id: 5}
 
 
 def test_a_central_outage_and_a_collector_restart_lose_nothing(national: National) -> None:
@@ -205,3 +214,30 @@ def test_a_site_can_write_only_below_its_own_prefix(tmp_path: Path) -> None:
         with pytest.raises(queue.Empty):  # south's prefix is not north's to write
             got.append(seen.get(timeout=1.5)[0])
     assert got == [topics.queue_events("north")]
+
+
+def test_bridge_config_writes_the_bridge_and_keeps_one_acl_block(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from firmware.cli.main import main as piste
+
+    (tmp_path / "central-pw").write_text("s3cret-central\n")
+    (tmp_path / "acl").write_text("user lobby-1\ntopic write piste/v1/x/queue/#\n")
+    args = ["bridge-config", "--config", str(DEMO_SITE), "--central", "central-host:8884",
+            "--ca-file", "/etc/piste/central-ca.crt", "--password-file",
+            str(tmp_path / "central-pw"), "--out", str(tmp_path)]
+    assert piste(args) == 0
+    assert piste(args) == 0  # run twice: the ACL keeps one bridge block
+    conf = (tmp_path / "piste-bridge.conf").read_text()
+    assert "address central-host:8884" in conf and "remote_password s3cret-central" in conf
+    assert "topic piste/v1/lappeenranta/queue/events out 1" in conf
+    assert "topic piste/v1/lappeenranta/cmd/events/replay/collector in 1" in conf
+    assert "config/site" not in conf and "ticket/" not in conf  # no queue command comes in
+    assert (tmp_path / "piste-bridge.conf").stat().st_mode & 0o077 == 0
+    acl = (tmp_path / "acl").read_text()
+    assert acl.startswith("user lobby-1") and acl.count("user bridge") == 1
+    assert piste(args[:-2]) == 0  # printed: the password masked
+    printed = capsys.readouterr().out
+    assert "s3cret" not in printed and "remote_password ********" in printed
+    assert piste([*args[:-2], "--allow-config-push"]) == 0
+    assert "topic piste/v1/lappeenranta/config/site in 1" in capsys.readouterr().out
+    assert piste(["bridge-config", "--config", str(DEMO_SITE), "--central", "h:x"]) == 2

@@ -81,14 +81,15 @@ def _secret(path: Path | None, what: str) -> str:
         raise SystemExit(2) from None
 
 
-def _host_port(text: str) -> tuple[str, int]:
+def _host_port(text: str) -> tuple[str, int] | None:
+    """HOST or HOST:PORT (default 8883); None, with the reason printed, for anything else."""
     host, sep, port = text.rpartition(":")
-    if not sep or not port.isdigit() or not 0 < int(port) < 65536:
-        if ":" in text and not text.startswith("["):
-            print(f"--central '{text}' is not HOST or HOST:PORT", file=sys.stderr)
-            raise SystemExit(2)
+    if not sep:
         return text, 8883
-    return host, int(port)
+    if host and port.isdigit() and 0 < int(port) < 65536:
+        return host, int(port)
+    print(f"--central '{text}' is not HOST or HOST:PORT", file=sys.stderr)
+    return None
 
 
 def bridge_config_main(args: argparse.Namespace) -> int:
@@ -98,7 +99,10 @@ def bridge_config_main(args: argparse.Namespace) -> int:
         print(f"site id '{site}' is reserved on the central broker; choose another",
               file=sys.stderr)
         return 2
-    host, port = _host_port(args.central)
+    address = _host_port(args.central)
+    if address is None:
+        return 2
+    host, port = address
     settings = BridgeSettings(
         site, host, port, args.ca_file, args.cert_file, args.key_file,
         password=_secret(args.password_file, "the central password"),
