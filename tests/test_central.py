@@ -5,6 +5,7 @@ site: every event of both sites' ledgers arrives once, none twice."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import io
 import json
@@ -61,6 +62,21 @@ class Site:
                                      timeout=10)["ok"]
 
 
+@contextmanager
+def site_controller(site: Site) -> Iterator[RunningDevice]:
+    config = load_site_config(DEMO_SITE)
+    config = dataclasses.replace(
+        config, site=dataclasses.replace(config.site, id=site.id),
+        rules=dataclasses.replace(config.rules, stop_issuing_before_closing=False))
+    device = dataclasses.replace(config.device("lobby-1"), roles=("controller",))
+    runtime = Runtime(config, device, ShiftedClock(TUESDAY_10), site.data,
+                      [ControllerRole()], broker_host=site.broker.host,
+                      broker_port=site.broker.port)
+    with RunningDevice(runtime) as running:
+        wait_for(lambda: runtime.link.connected, what=f"the controller of {site.id}")
+        yield running
+
+
 class National:
     """A central broker, two bridged sites with running controllers, a collector."""
 
@@ -82,23 +98,9 @@ class National:
                 "allow_anonymous true", *conf.splitlines()])
             stack.enter_context(broker)
             site = Site(site_id, broker, self.where / f"{site_id}-data")
-            site.device = stack.enter_context(self._controller(site))
+            site.device = stack.enter_context(site_controller(site))
             self.sites.append(site)
         return self
-
-    @contextmanager
-    def _controller(self, site: Site) -> Iterator[RunningDevice]:
-        config = load_site_config(DEMO_SITE)
-        config = dataclasses.replace(
-            config, site=dataclasses.replace(config.site, id=site.id),
-            rules=dataclasses.replace(config.rules, stop_issuing_before_closing=False))
-        device = dataclasses.replace(config.device("lobby-1"), roles=("controller",))
-        runtime = Runtime(config, device, ShiftedClock(TUESDAY_10), site.data,
-                          [ControllerRole()], broker_host=site.broker.host,
-                          broker_port=site.broker.port)
-        with RunningDevice(runtime) as running:
-            wait_for(lambda: runtime.link.connected, what=f"the controller of {site.id}")
-            yield running
 
     def start_collector(self) -> Collector:
         store = CentralStore.open(self.db_url)
@@ -208,12 +210,18 @@ def test_a_site_can_write_only_below_its_own_prefix(tmp_path: Path) -> None:
             BlockingClient(central.host, central.port, "north", client="north",
                            username="north", password="pw-north") as north:
         seen = collector.watch(f"{topics.PREFIX}/+/queue/events")
-        north.publish_raw(topics.queue_events("north"), b'{"id": "a", "seq": 1}')
+        got: list[bytes] = []
+        while not got:  # until the collector's subscription is in place
+            north.publish_raw(topics.queue_events("north"), b'{"id": "a", "seq": 1}')
+            with contextlib.suppress(queue.Empty):
+                got.append(seen.get(timeout=0.5)[1])
         north.publish_raw(topics.queue_events("south"), b'{"id": "b", "seq": 1}')
-        got = [seen.get(timeout=3)[0]]
-        with pytest.raises(queue.Empty):  # south's prefix is not north's to write
-            got.append(seen.get(timeout=1.5)[0])
-    assert got == [topics.queue_events("north")]
+        north.publish_raw(topics.queue_events("north"), b'{"id": "c", "seq": 2}')
+        # North's messages arrive in the order sent: once "c" is here, "b" would have been.
+        while b'"c"' not in got[-1]:
+            topic, payload, _ = seen.get(timeout=3)
+            assert topic == topics.queue_events("north"), "south's prefix is not north's"
+            got.append(payload)
 
 
 def test_bridge_config_writes_the_bridge_and_keeps_one_acl_block(

@@ -56,14 +56,25 @@ def test_the_controller_publishes_them_retained_when_it_connects(broker, tmp_pat
                       [ControllerRole()], broker_host=broker.host, broker_port=broker.port)
     with RunningDevice(runtime):
         wait_for(lambda: runtime.link.connected, what="the controller")
+        mine = f"piste_{config.site.id}_"
+        wanted = 2 * len(config.rooms) + 1
+        with BlockingClient(broker.host, broker.port, config.site.id) as early:
+            # Subscribed while the controller may still be publishing: wait for them all.
+            inbox = early.watch("homeassistant/#")
+            seen: set[str] = set()
+            while len(seen) < wanted:
+                topic = inbox.get(timeout=10)[0]
+                if mine in topic:
+                    seen.add(topic)
+        got = []
         with BlockingClient(broker.host, broker.port, config.site.id) as home_assistant:
+            # Home Assistant starting later still finds every config: they are retained.
             inbox = home_assistant.watch("homeassistant/#")
-            got = []
             while True:
                 try:
                     topic, payload, retained = inbox.get(timeout=1.0)
                 except queue.Empty:
                     break
-                if f"piste_{config.site.id}_" in topic:
+                if mine in topic:
                     got.append((topic, payload, retained))
-    assert len(got) == 2 * len(config.rooms) + 1 and all(retained for _, _, retained in got)
+    assert len(got) == wanted and all(retained for _, _, retained in got)
