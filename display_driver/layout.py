@@ -7,8 +7,9 @@ so tests can assert what text is where and how big; `draw_plan` only paints the 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Protocol, TypeVar
 
 import pygame
 
@@ -99,3 +100,26 @@ def min_target_px(diagonal_in: float, size: tuple[int, int]) -> int:
     """12 mm in pixels on a panel of this diagonal and resolution (WCAG / EN 301 549)."""
     mm_per_px = diagonal_in * 25.4 / math.hypot(*size)
     return math.ceil(12.0 / mm_per_px)
+
+
+class Touchable(Protocol):
+    """A button of a touch screen (the kiosk's, the feedback device's)."""
+
+    rect: pygame.Rect
+    enabled: bool
+
+
+B = TypeVar("B", bound=Touchable)
+
+
+def hit_test(buttons: Sequence[B], pos: tuple[int, int]) -> B | None:
+    """The enabled button under `pos`, if any: a touch on a greyed button does nothing."""
+    for button in buttons:
+        if button.enabled and button.rect.collidepoint(pos):
+            return button
+    return None
+
+
+def focusable(buttons: Sequence[B]) -> list[B]:
+    """The buttons the physical keys move through, in screen order (top to bottom)."""
+    return [b for b in buttons if b.enabled]

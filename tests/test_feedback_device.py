@@ -226,7 +226,7 @@ def choose(device: RunningDevice, role: FeedbackRole, pins: MockFactory, action:
            arg: str = "") -> None:
     """Move the focus ring to a button with up/down and press select, as a customer who
     cannot use the touch screen would."""
-    from firmware.feedback.screen import focusable
+    from display_driver.layout import focusable
 
     def state() -> tuple[object, ...]:
         flow = role.flow

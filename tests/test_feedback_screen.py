@@ -18,6 +18,7 @@ import pygame
 import pytest
 
 from display_driver import theme
+from display_driver.layout import focusable, hit_test
 from display_driver.png import offscreen_surface
 from firmware.cli import screenshot as screenshot_cli
 from firmware.core.feedback import RatingScale
@@ -32,8 +33,6 @@ from firmware.feedback.screen import (
     MIN_BUTTON_PX,
     STEPS,
     FeedbackView,
-    focusable,
-    hit_test,
     layout_feedback,
     render_feedback,
 )

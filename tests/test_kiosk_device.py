@@ -18,13 +18,13 @@ import pytest
 import serial
 from gpiozero.pins.mock import MockFactory
 
+from display_driver.layout import focusable
 from firmware.clock import ShiftedClock
 from firmware.controller.appointment_store import AppointmentStore, parse_csv
 from firmware.controller.ledger import Ledger
 from firmware.controller.role import ControllerRole
 from firmware.kiosk.lockdown import hash_pin
 from firmware.kiosk.role import KioskRole
-from firmware.kiosk.screen import focusable
 from firmware.kiosk.texts import TEXTS
 from firmware.runtime import Runtime
 from firmware.site_model import LANGS, KioskConfig

@@ -16,6 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from display_driver import theme
+from display_driver.layout import focusable
 from firmware.core.ticket_rate import TicketRate
 from firmware.kiosk import lockdown as kiosk_lockdown
 from firmware.kiosk.faults import led_state
@@ -25,7 +26,6 @@ from firmware.kiosk.scanner import CODE, ScanParser
 from firmware.kiosk.screen import (
     KioskTicket,
     KioskView,
-    focusable,
     layout_kiosk,
     refusal_text,
 )

@@ -14,13 +14,13 @@ from itertools import combinations
 import pygame
 import pytest
 
+from display_driver.layout import hit_test
 from display_driver.png import offscreen_surface
 from firmware.kiosk.screen import (
     TEXTS,
     KioskService,
     KioskTicket,
     KioskView,
-    hit_test,
     layout_kiosk_texts,
     opening_text,
     render_kiosk,

@@ -100,7 +100,7 @@ class FeedbackRole(Role):
         self._after_action()
 
     def on_screen_event(self, event: Any) -> None:
-        from firmware.feedback.screen import hit_test
+        from display_driver.layout import hit_test
         from firmware.screen import touch_position
 
         if self.screen is None or not self.screen.owns(event):
@@ -113,7 +113,7 @@ class FeedbackRole(Role):
 
     def on_key(self, press: KeyPress) -> None:
         """up/down move the focus ring, select presses the focused button, help reads."""
-        from firmware.feedback.screen import focusable
+        from display_driver.layout import focusable
 
         if press.key == "help":
             self.activate("help")

@@ -24,7 +24,7 @@ import pygame
 
 from display_driver import theme
 from display_driver.fonts import font
-from display_driver.layout import Box, Plan, TextItem, draw_plan, place
+from display_driver.layout import Box, Plan, TextItem, draw_plan, focusable, place
 from firmware.core.feedback import MAX_STEPS, MIN_STEPS, RatingScale
 from firmware.core.survey import LANGS, SCALE_MAX, SCALE_MIN, Survey
 
@@ -730,10 +730,6 @@ def _focus_ring(c: _Ctx) -> None:
                             radius=round(20 * c.u), width=ring))
 
 
-def focusable(buttons: list[Button]) -> list[Button]:
-    """The buttons the physical keys move through, in screen order (top to bottom)."""
-    return [b for b in buttons if b.enabled]
-
 
 def draw_face(surface: pygame.Surface, face: Face) -> None:
     """A round face: two eyes and a mouth whose curve says the mood."""
@@ -766,9 +762,3 @@ def render_feedback(surface: pygame.Surface, view: FeedbackView, survey: Survey
     return layout.buttons
 
 
-def hit_test(buttons: list[Button], pos: tuple[int, int]) -> Button | None:
-    """The enabled button under `pos`, if any; a touch on a greyed "next" does nothing."""
-    for button in buttons:
-        if button.enabled and button.rect.collidepoint(pos):
-            return button
-    return None

@@ -23,7 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from display_driver.layout import min_target_px
+from display_driver.layout import focusable, hit_test, min_target_px
 from firmware.core.ticket_rate import TicketRate
 from firmware.feedback.kiosk_survey import KioskSurvey
 from firmware.feedback.texts import load_survey
@@ -39,8 +39,6 @@ from firmware.kiosk.screen import (
     KioskService,
     KioskTicket,
     KioskView,
-    focusable,
-    hit_test,
     opening_text,
     render_kiosk,
 )

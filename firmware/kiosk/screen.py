@@ -535,10 +535,6 @@ def _focus_ring(c: _Ctx) -> None:
                             radius=round(20 * c.u), width=ring))
 
 
-def focusable(buttons: list[Button]) -> list[Button]:
-    """The buttons the physical keys move through, in screen order."""
-    return [b for b in buttons if b.enabled]
-
 
 def layout_kiosk_texts(view: KioskView, size: tuple[int, int]) -> list[TextItem]:
     return layout_kiosk(view, size).plan.texts
@@ -551,9 +547,3 @@ def render_kiosk(surface: pygame.Surface, view: KioskView) -> list[Button]:
     return layout.buttons
 
 
-def hit_test(buttons: list[Button], pos: tuple[int, int]) -> Button | None:
-    """The enabled button under `pos`, if any; a touch on a closed authority does nothing."""
-    for button in buttons:
-        if button.enabled and button.rect.collidepoint(pos):
-            return button
-    return None

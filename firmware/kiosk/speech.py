@@ -16,10 +16,10 @@ import logging
 import re
 from typing import Any
 
+from display_driver.layout import focusable
 from firmware.kiosk.screen import (
     Button,
     KioskView,
-    focusable,
     opening_text,
     refusal_text,
 )
