@@ -28,6 +28,7 @@ from paho.mqtt.enums import CallbackAPIVersion
 from bench.common import percentile
 from firmware.broker import LocalBroker
 from firmware.central.collector import Collector
+from firmware.central.local_postgres import MISSING, LocalPostgres, server_bin_dir
 from firmware.central.store import CentralStore
 from firmware.site_model import SiteConfig
 from mqtt_bridge import topics
@@ -83,11 +84,21 @@ class FakeSite:
 
 def run(config: SiteConfig) -> list[str]:
     del config  # the sites here are synthetic
+    lines = _world("sqlite", None)
+    bin_dir = server_bin_dir()
+    if bin_dir is None:
+        return [*lines, f"central on PostgreSQL: not measured ({MISSING})"]
+    with LocalPostgres(bin_dir, durable=True) as postgres:
+        return [*lines, *_world("PostgreSQL", postgres.url())]
+
+
+def _world(kind: str, url: str | None) -> list[str]:
+    """100 sites, a central broker and a collector on `kind`; SQLite: all three figures."""
     with tempfile.TemporaryDirectory() as tmp:
         broker = LocalBroker(Path(tmp) / "central", extra_conf=[
             "allow_anonymous true", "max_queued_messages 0", "max_inflight_messages 100"])
         broker.start()
-        store = TimedStore(CentralStore.open(f"sqlite:///{tmp}/central.sqlite"))
+        store = TimedStore(CentralStore.open(url or f"sqlite:///{tmp}/central.sqlite"))
         collector = Collector(store, broker.host, broker.port)  # type: ignore[arg-type]
         thread = threading.Thread(target=collector.run, daemon=True)
         thread.start()
@@ -95,8 +106,9 @@ def run(config: SiteConfig) -> list[str]:
         try:
             _wait(lambda: collector.link.connected and all(s.client.is_connected()
                                                            for s in sites), 20)
-            lines = [_throughput(sites, store), _delay(sites, store),
-                     _catch_up(sites, store, broker)]
+            lines = [_throughput(sites, store, kind)]
+            if url is None:
+                lines += [_delay(sites, store), _catch_up(sites, store, broker)]
         finally:
             for site in sites:
                 site.close()
@@ -107,14 +119,16 @@ def run(config: SiteConfig) -> list[str]:
     return lines
 
 
-def _throughput(sites: list[FakeSite], store: TimedStore, per_site: int = 200) -> str:
+def _throughput(sites: list[FakeSite], store: TimedStore, kind: str,
+                per_site: int = 200) -> str:
     start_count, t0 = store.count, time.perf_counter()
     for site in sites:
         site.publish(per_site)
     total = per_site * len(sites)
     _wait(lambda: store.count - start_count >= total, 120)
     rate = total / (time.perf_counter() - t0)
-    return f"{'central: events stored, 100 sites at full speed':<48} {rate:8.0f} /s   (n={total})"
+    label = f"central: events stored, 100 sites at full speed, {kind}"
+    return f"{label:<48} {rate:8.0f} /s   (n={total})"
 
 
 def _delay(sites: list[FakeSite], store: TimedStore, seconds: float = 10.0,
