@@ -130,3 +130,19 @@ def test_a_wrong_period_is_refused_plainly(tmp_path: Path, capsys: pytest.Captur
     _ledger_with_answers(tmp_path)
     code = piste(["stats", "--config", str(DEMO_SITE), "--data-dir", str(tmp_path), *args])
     assert code == 2 and says in capsys.readouterr().err
+
+
+def test_stats_lists_the_customers_words_for_whoever_handles_feedback(tmp_path: Path) -> None:
+    _ledger_with_answers(tmp_path)
+    ledger = Ledger(tmp_path / "ledger.sqlite")
+    at = datetime(2026, 12, 1, 14, 7, 30, tzinfo=HELSINKI)
+    ledger.append([Event("w", EventType.FEEDBACK_GIVEN, at, "2026-12-01", {
+        "device": "exit-1", "lang": "sv", "rating": 2, "scale": 4, "masked": True,
+        "words": "För lång kö. Ring mig [•••]"})], ("r2", "feedback/give", {"ok": True}), at)
+    ledger.close()
+    out = io.StringIO()
+    assert stats_main(DEMO_SITE, tmp_path, "2026-12-01", "csv", out, report="words") == 0
+    lines = out.getvalue().splitlines()
+    assert lines == ["site,from,to,day,time,device,lang,rating,scale,words",
+                     "lappeenranta,2026-12-01,2026-12-01,2026-12-01,14:07,exit-1,sv,2,4,"
+                     "För lång kö. Ring mig [•••]"]  # only the rating that came with words

@@ -4,10 +4,12 @@
   gave each value 4-10, over the site's survey month (or `--from`/`--to`).
 - `feedback`: the continuous ratings per service day and hour, with a total row per day,
   over `--day` or `--from`/`--to`.
+- `words`: the words customers added to their ratings (masked as stored), for whoever
+  handles feedback, over `--day` or `--from`/`--to`.
 
 Every CSV row carries the site's id and the period, so the files of many sites can simply be
 put one after another for the national comparison. The customers' words are not reported
-here: they are read where they are kept, in the ledger, by whoever handles feedback.
+in the figures: `words` lists them on their own, for whoever handles feedback.
 """
 
 from __future__ import annotations
@@ -31,7 +33,8 @@ from firmware.core.feedback_stats import (
 )
 from firmware.site_model import SiteConfig
 
-REPORTS = ("queue", "feedback", "survey")
+REPORTS = ("queue", "feedback", "survey", "words")
+WORDS_COLUMNS = ["day", "time", "device", "lang", "rating", "scale", "words"]
 MAX_DAYS = 400  # a year and a little: longer asks are surely a typo
 
 
@@ -79,12 +82,31 @@ def write_report(config: SiteConfig, ledger: Ledger, report: str, first: str, la
             _csv(out, site, first, last, SURVEY_COLUMNS, to_csv_rows(summary))
         return
     events = ledger.events_between([EventType.FEEDBACK_GIVEN], first, last)
+    if report == "words":
+        _words(config, events, site, first, last, fmt, out)
+        return
     rows = feedback_by_day_hour(events, ZoneInfo(config.site.timezone))
     if fmt == "json":
         _json(out, {"site": site, "from": first, "to": last,
                     "rows": [r.as_dict() for r in rows]})
     else:
         _csv(out, site, first, last, FEEDBACK_COLUMNS, to_csv_rows(rows))
+
+
+def _words(config: SiteConfig, events: list[Any], site: str, first: str, last: str,
+           fmt: str, out: TextIO) -> None:
+    """The customers' own words, for whoever handles feedback: masked as stored, with the
+    rating they came with and when (to the minute), nothing else."""
+    tz = ZoneInfo(config.site.timezone)
+    rows = [{"day": e.day, "time": e.at.astimezone(tz).strftime("%H:%M"),
+             "device": e.data.get("device", ""), "lang": e.data.get("lang", ""),
+             "rating": e.data.get("rating"), "scale": e.data.get("scale"),
+             "words": e.data["words"]}
+            for e in events if isinstance(e.data.get("words"), str) and e.data["words"]]
+    if fmt == "json":
+        _json(out, {"site": site, "from": first, "to": last, "words": rows})
+    else:
+        _csv(out, site, first, last, WORDS_COLUMNS, rows)
 
 
 def _json(out: TextIO, data: dict[str, Any]) -> None:

@@ -93,10 +93,12 @@ def _stats_parser(sub: Any) -> None:
     stats.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
     stats.add_argument("--day", help="ISO date (default: the ledger's latest day)")
     stats.add_argument("--format", choices=("csv", "json"), default="csv")
-    stats.add_argument("--report", choices=("queue", "feedback", "survey"), default="queue",
+    stats.add_argument("--report", choices=("queue", "feedback", "survey", "words"),
+                       default="queue",
                        help="queue: tickets per authority and hour (default); feedback: the "
                        "exit-route ratings per day and hour; survey: the yearly survey per "
-                       "statement (default period: the config's survey month)")
+                       "statement (default period: the config's survey month); words: the "
+                       "customers' own words with their ratings, masked as stored")
     stats.add_argument("--from", dest="first", help="first day (ISO date) of a feedback or "
                        "survey report")
     stats.add_argument("--to", dest="last", help="last day (ISO date), included")
