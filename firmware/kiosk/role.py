@@ -8,68 +8,65 @@ printer could not print is still valid: its number stays on screen with a note, 
 failure goes to `health` (the controller raises `alert/printer`), and the status LED lights.
 
 A refusal from the controller is shown as it concerns the customer, never with details of
-the code that was typed. The technician PIN is guarded (`kiosk_lockdown.PinGuard`): wrong
+the code that was typed. The technician PIN is guarded (`lockdown.PinGuard`): wrong
 PINs slow the next try and then lock the PIN screen; they are logged without the digits and
 counted in `health`.
+
+This module holds the role's state and its life: the hardware it starts and stops, the
+controller's state, the phases of the screen, the technician's PIN, speech, drawing and
+`health`. The rest is in modules of one job each:
+
+- input_events.py: what a touch, key or scan does, the yearly survey's screen included
+- issuing.py: a ticket from the touch to the slip, the refusals and the printer's answer
+- timers.py: the idle warning and the countdown of a wait on screen
+- wire.py: the controller's state and answers read into the kiosk's data (functions)
+- pin_screen.py: the technician PIN tried through the guard, and its note (functions)
+- printouts.py: which slips printed, the printer's state, its part of `health`
+
+The first three are mixins of `KioskRole`: their methods read and change the role's screen
+state throughout and call back into its phases, so handing them "what they need" would mean
+handing them the role (and importing it back: a circle). The last three take plain values,
+know nothing of the role and can be read and tested alone.
 """
 
 from __future__ import annotations
 
-import logging
-import math
 import time
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from display_driver.layout import focusable, hit_test, min_target_px
+from display_driver.layout import min_target_px
 from firmware.core.ticket_rate import TicketRate
 from firmware.feedback.kiosk_survey import KioskSurvey
 from firmware.feedback.texts import load_survey
-from firmware.kiosk import faults as kiosk_faults
-from firmware.kiosk import lockdown as kiosk_lockdown
-from firmware.kiosk.keys import KeyPress, PhysicalKeys, StatusLed, moved_focus
+from firmware.kiosk.input_events import KioskInput
+from firmware.kiosk.issuing import KioskIssuing
+from firmware.kiosk.keys import PhysicalKeys, StatusLed
 from firmware.kiosk.lockdown import PinAnswer, PinGuard
+from firmware.kiosk.pin_screen import check_pin, pin_health, pin_note
 from firmware.kiosk.print_worker import PrintWorker
-from firmware.kiosk.scanner import Scanned, ScannerReader
-from firmware.kiosk.screen import (
-    CODE_MAX,
-    Button,
-    KioskService,
-    KioskTicket,
-    KioskView,
-    opening_text,
-    render_kiosk,
-)
-from firmware.kiosk.speech import KioskVoice, said, screen_text
-from firmware.kiosk.texts import LANG_NAMES, text, wait_words
+from firmware.kiosk.printouts import Printouts
+from firmware.kiosk.scanner import ScannerReader
+from firmware.kiosk.screen import Button, KioskTicket, KioskView, render_kiosk
+from firmware.kiosk.speech import KioskVoice, screen_text
+from firmware.kiosk.timers import ScreenTimers
+from firmware.kiosk.wire import kiosk_services
 from firmware.runtime import Role, Runtime
-from firmware.screen import Screen, touch_position
-from firmware.site_model import LANGS, SiteConfig
+from firmware.screen import Screen
 from mqtt_bridge import topics
 from mqtt_bridge.link import Incoming
 from mqtt_bridge.payloads import state_of
 from mqtt_bridge.requester import Requester
-from ticket_printer.connection import PrintResult, TicketPrinter, open_printer
-from ticket_printer.slip import TicketSlip
+from ticket_printer.connection import TicketPrinter, open_printer
 from ticket_printer.status import PrinterState
 
-log = logging.getLogger(__name__)
-
-PIN_MAX = kiosk_lockdown.PIN_MAX
-# The controller's refusal codes -> which refused screen (firmware.kiosk.texts "refused_*").
-# Unknown, not yet open and closed codes are one refusal, so a guesser learns nothing.
-REFUSALS = {"unknown_appointment": "unknown", "service_closed": "closed",
-            "rate_limited": "busy", "too_many_attempts": "attempts", "forbidden": "forbidden"}
-WAITS = ("busy", "attempts")  # the refusals that say how long to wait (`retry_after_s`)
-RETRY_MAX_S = 3600  # a longer wait from the wire is not believed: say "a moment" instead
-# A USB keypad or keyboard can stand in for the four physical keys.
-KEYBOARD = {"up": "up", "down": "down", "return": "select", "enter": "select",
-            "space": "select", "f1": "help"}
+# Importable from here as they always were: device.py, the tests, the bench and the
+# screenshots take them from firmware.kiosk.role.
+__all__ = ["KioskRole", "kiosk_services", "min_target_px"]
 
 
-class KioskRole(Role):
+class KioskRole(KioskInput, KioskIssuing, ScreenTimers, Role):
     name = "kiosk"
 
     def __init__(self, frames_dir: Path | None = None, lang: str = "fi", *,
@@ -87,9 +84,7 @@ class KioskRole(Role):
         self.phase = "error"  # until the controller's state arrives, nothing can be issued
         self.buttons: list[Button] = []
         self.dirty = True
-        self.printed: list[str] = []  # numbers printed, for the health report
-        self.unprinted: list[str] = []  # numbers whose slip failed (still valid tickets)
-        self.printer_state = PrinterState.UNKNOWN
+        self.printouts = Printouts()  # printed and unprinted numbers, the printer's state
         self.frames = 0  # frames drawn: an idle kiosk draws none
         # Real seconds, not the device clock: a demo's fast clock or a clock set by NTP must
         # not shorten a PIN lockout. Kept across customers: leaving the PIN screen or
@@ -112,6 +107,20 @@ class KioskRole(Role):
         self.retry_after_s: int | None = None
         self._retry_at: float | None = None  # monotonic moment the wait on screen ends
         self.seconds_left: int | None = None
+
+    # The printer's figures under the names the role has always had.
+
+    @property
+    def printed(self) -> list[str]:
+        return self.printouts.printed
+
+    @property
+    def unprinted(self) -> list[str]:
+        return self.printouts.unprinted
+
+    @property
+    def printer_state(self) -> PrinterState:
+        return self.printouts.state
 
     # -- lifecycle --------------------------------------------------------------------------
 
@@ -199,331 +208,27 @@ class KioskRole(Role):
             self._show_error()  # a ticket on screen stays: it is valid
         self._update_led()
 
-    # -- input ------------------------------------------------------------------------------
-
-    def on_screen_event(self, event: Any) -> None:
-        import pygame
-
-        if not self.screen.owns(event):
-            return
-        if event.type in (pygame.KEYDOWN, pygame.KEYUP):
-            self._keyboard(event)
-            return
-        pos = touch_position(event, self.screen.size)
-        if pos is None:
-            return
-        if self._activity():
-            return  # the touch answered "more time?"
-        button = hit_test(self.buttons, pos)
-        if button is not None:
-            self.activate(button)
-        elif self.phase in ("ticket", "error", "refused", "limit") and not self.requester.busy:
-            self._back_to_start()  # a touch anywhere: the next customer's turn
-
-    def _keyboard(self, event: Any) -> None:
-        import pygame
-
-        name = pygame.key.name(event.key).lower()
-        if event.type == pygame.KEYDOWN:
-            if kiosk_lockdown.is_chord(name, kiosk_lockdown.held_modifiers(event.mod)):
-                self._set_phase("pin")
-                self.code = ""
-                self._pin_answer = None
-                self._pin_note()  # a lockout still running says so at once
-            return
-        if self.phase == "pin" and name.isdigit() and len(name) == 1:
-            self.activate(Button(self.screen.surface.get_rect(), "key", None, True, name))
-        elif name in KEYBOARD:
-            self.on_key(KeyPress(KEYBOARD[name]))
-        # every other key does nothing: no shortcut leaves the kiosk
-
-    def on_key(self, press: KeyPress) -> None:
-        """A physical key (or its keyboard stand-in): up, down, select, help."""
-        if self._activity():
-            return
-        if press.key == "help":
-            if press.held:
-                self.voice.enabled = True
-                volume = self.voice.step_volume()
-                self.voice.say(said(self.lang, "volume", n=volume), self.lang)
-            else:
-                self.voice.enabled = True  # the help key is how speech starts
-                self.read_screen()
-            self.dirty = True
-            return
-        targets = focusable(self.buttons)
-        if not targets:
-            return
-        if press.key in ("up", "down"):
-            self.focus = moved_focus(self.focus, len(targets), press.key)
-            self.dirty = True
-            self.voice.say(targets[self.focus].label, self.lang)
-        elif press.key == "select":
-            if self.focus is None:
-                self.focus = 0
-                self.dirty = True
-                self.voice.say(targets[0].label, self.lang)
-                return
-            self.activate(targets[self.focus % len(targets)])
-
-    def on_scan(self, scanned: Scanned) -> None:
-        """A code from the barcode reader: check in at once, from the start or the keypad."""
-        self._activity()
-        if self.phase in ("start", "code"):
-            self.code = scanned.code
-            self._check_in()
-
-    def activate(self, button: Button) -> None:
-        action = button.action
-        if self.phase == "survey" or action == "survey":
-            self._survey_action(action, button.arg)
-        elif action == "issue" and button.service_id:
-            self.issue(button.service_id)
-        elif action == "lang" and button.arg in LANGS:
-            self.lang = button.arg
-            self.dirty = True
-            self.voice.say(said(self.lang, "selected", label=LANG_NAMES[self.lang]), self.lang)
-            self.read_screen(interrupt=False)
-        elif action == "appointment":
-            self.code = ""
-            self._set_phase("code")
-        elif action == "large":
-            self.large = not self.large
-            self.dirty = True
-            self.voice.say(text(self.lang, "large_on" if self.large else "large_off"),
-                           self.lang)
-        elif action == "speech":
-            if self.voice.enabled:
-                self.voice.say(text(self.lang, "speech_off"), self.lang)
-                self.voice.enabled = False
-            else:
-                self.voice.enabled = True
-                self.voice.say(text(self.lang, "speech_on"), self.lang)
-                self.read_screen(interrupt=False)
-            self.dirty = True
-        elif action == "key":
-            limit = PIN_MAX if self.phase == "pin" else CODE_MAX
-            if len(self.code) < limit:
-                self.code += button.arg
-                self.dirty = True
-                # The key is echoed so a blind customer knows what was typed; a PIN is not.
-                self.voice.say("•" if self.phase == "pin" else button.arg, self.lang)
-        elif action == "erase":
-            self.code = self.code[:-1]
-            self.dirty = True
-        elif action == "ok":
-            if self.phase == "pin":
-                self._check_pin()
-            elif len(self.code) >= 4:
-                self._check_in()
-        elif action in ("cancel", "done", "back"):
-            self._back_to_start()
-
-    # -- the yearly survey (the site's [survey] with kiosk = true) ---------------------------
-
-    def _survey_open(self) -> bool:
-        return self.survey is not None and self.runtime.config.survey.is_open(
-            self.runtime.clock.now().date())
-
-    def _survey_action(self, action: str, arg: str) -> None:
-        assert self.survey is not None
-        now = self.runtime.clock.now()
-        if self.phase != "survey":
-            if not self._survey_open():
-                return
-            self.survey.begin(self.lang, self.large, now)
-            self._set_phase("survey")
-            return
-        step = self.survey.flow.step
-        self.survey.act(action, arg, now)
-        if not self.survey.active:
-            self._back_to_start()
-            return
-        self.dirty = True
-        if self.survey.flow.step != step or self.survey.flow.statement is not None:
-            self.focus = None if self.focus is None else 0
-            self.read_screen()
-
-    # -- issuing ----------------------------------------------------------------------------
-
-    def issue(self, service_id: str | None, appointment: str | None = None) -> None:
-        if self.phase not in ("start", "code"):
-            return  # one touch is one ticket: ignore taps while one is on its way
-        now_s = self.runtime.clock.now().timestamp()
-        if not self.rate.allows(now_s):
-            log.info("ticket cap reached (%d a minute)", self.rate.per_minute)
-            self._set_phase("limit")
-            return
-        self.rate.record(now_s)
-        self._set_phase("issuing")
-        body = {"service": service_id, "lang": self.lang, "appointment": appointment,
-                "device": self.runtime.device.id}
-        self.requester.request(topics.ISSUE, body, self._issued)
-
-    def _check_in(self) -> None:
-        code, self.code = self.code, ""  # the code leaves the kiosk's memory at once
-        self.issue(None, appointment=code)
-
-    def _issued(self, answer: dict[str, Any] | None) -> None:
-        if answer is None:
-            log.warning("no answer from the controller to an issue")
-            self._show_error()
-            return
-        if not answer.get("ok"):
-            self._refused(answer.get("error") or {})
-            return
-        ticket = answer.get("ticket") or {}
-        try:
-            slip = self._slip(ticket)
-        except (KeyError, TypeError, ValueError) as e:
-            log.error("unreadable ticket in the controller's answer: %s", e)
-            self._show_error()
-            return
-        at = ticket.get("appointment_at")
-        self.ticket = KioskTicket(
-            number=slip.number, service_name=slip.service_name, ahead=slip.ahead,
-            eta_minutes=slip.eta_minutes, printed=False, printing=True,
-            appointment_at=_clock(at) if isinstance(at, str) else "",
-            again=bool(ticket.get("again")))
-        self._set_phase("ticket")
-        self.worker.submit(slip, lambda result: self._printed(slip.number, result))
-
-    def _slip(self, ticket: dict[str, Any]) -> TicketSlip:
-        service = self.runtime.config.service(str(ticket["service"]))
-        name = service.name.get(self.lang) if service else str(ticket["service"])
-        note = service.note.get(self.lang) if service and service.note else ""
-        eta = ticket.get("eta_minutes")
-        return TicketSlip(
-            site_name=self.runtime.config.site.name.get(self.lang),
-            number=str(ticket["number"]), service_name=name,
-            issued_at=datetime.fromisoformat(ticket["issued_at"]),
-            ahead=int(ticket.get("ahead") or 0),
-            eta_minutes=int(eta) if isinstance(eta, int | float) else None,
-            lang=self.lang, note=note)
-
-    def _refused(self, error: dict[str, Any]) -> None:
-        code = str(error.get("code", ""))
-        log.info("issue refused: %s", code)  # the code only: the message may echo input
-        self.notice = REFUSALS.get(code, "other")
-        if self.notice == "forbidden":
-            # Not the customer's doing: the site's clients or broker logins are wrong.
-            log.warning("the controller does not let this kiosk issue numbers (forbidden); "
-                        "check the device's login and the site's clients")
-        self.notice_time = ""
-        if self.notice == "closed":
-            when = _moment(error.get("next_open"))
-            self.notice_time = opening_text(when, self.lang, self.runtime.clock.now()) \
-                if when else ""
-        wait = _retry_after(error.get("retry_after_s")) if self.notice in WAITS else None
-        self.retry_after_s = wait
-        self._retry_at = None if wait is None else self._monotonic() + wait
-        self._set_phase("refused")
-        self._arm_countdown()
-
-    # -- printing ---------------------------------------------------------------------------
-
-    def _printed(self, number: str, result: PrintResult) -> None:
-        previous, self.printer_state = self.printer_state, result.state
-        if result.ok:
-            self.printed.append(number)
-        else:
-            self.unprinted.append(number)
-            log.error("ticket %s could not be printed: %s", number, result.message)
-        if self.ticket is not None and self.ticket.number == number:
-            self.ticket = _replace(self.ticket, printed=result.ok, printing=False)
-            self.dirty = True
-            self.read_screen()
-        if not result.ok or (result.state is PrinterState.PAPER_LOW
-                             and previous is not PrinterState.PAPER_LOW):
-            self._report_printer(result, None if result.ok else number)
-        elif previous in kiosk_faults.FAULTS:
-            self.runtime.publish_health()  # the fault is over: say so
-        self._update_led()
-
-    def _report_printer(self, result: PrintResult, unprinted: str | None) -> None:
-        # Health only: the controller, the one writer of `alert/...`, turns a change of the
-        # printer's state into `alert/printer` and a ledger entry (see device_faults).
-        self.printer_detail = result.message
-        self.runtime.publish_health()
-        if unprinted:
-            log.info("ticket %s stays valid although its slip was not printed", unprinted)
-
-    def _update_led(self) -> None:
-        reachable = self.runtime.link.connected and self.phase != "error"
-        self.led.show(kiosk_faults.led_state(self.printer_state, reachable))
-
     # -- technician -------------------------------------------------------------------------
 
     def _check_pin(self) -> None:
         pin, self.code = self.code, ""  # the digits go at once and are never logged
-        guard = self.pin_guard
-        now_s = self._monotonic()
-        answer = guard.try_pin(pin, self.config.technician_pin_hash, now_s)
+        answer = check_pin(self.pin_guard, pin, self.config.technician_pin_hash,
+                           self._monotonic())
         self._pin_answer = answer
         if answer is PinAnswer.OK:
-            log.warning("technician left the kiosk with the PIN")
             self.runtime.request_stop("technician exit")
             return
         if answer is PinAnswer.WRONG:
-            if guard.locked_out(now_s):
-                log.error("wrong technician PIN %d times in a row: no PIN is checked for "
-                          "%.0f minutes", guard.failures, guard.lockout_s / 60)
-            else:
-                log.warning("wrong technician PIN (%d in a row)", guard.failures)
             self.runtime.publish_health()  # the service team sees tries as they happen
-        elif answer is PinAnswer.TOO_SHORT:
-            log.info("technician PIN shorter than %d digits: not checked",
-                     kiosk_lockdown.PIN_MIN)
-        else:
-            log.info("technician PIN not checked: %s", answer.value)
         self._pin_note()
 
     def _pin_note(self) -> None:
         """The line under the PIN field: how long to wait, if the guard says so."""
-        now_s = self._monotonic()
-        wait = self.pin_guard.wait_s(now_s)
-        if self.pin_guard.locked_out(now_s):
-            self.message = text(self.lang, "pin_locked", wait=wait_words(self.lang, wait))
-        elif wait > 0:
-            self.message = text(self.lang, "pin_wait", wait=wait_words(self.lang, wait))
-        elif self._pin_answer is PinAnswer.TOO_SHORT:
-            self.message = text(self.lang, "pin_short", n=kiosk_lockdown.PIN_MIN)
-        elif self._pin_answer in (PinAnswer.WRONG, PinAnswer.WAIT, PinAnswer.LOCKED):
-            self.message = text(self.lang, "pin_wrong")
-        else:
-            self.message = ""
+        self.message = pin_note(self.pin_guard, self._pin_answer, self.lang, self._monotonic())
         self.dirty = True
         self._arm_countdown()
 
-    # -- waits on screen --------------------------------------------------------------------
-
-    def _wait_left(self) -> float:
-        """Seconds of the wait the current screen shows (0: none)."""
-        if self.phase == "pin":
-            return self.pin_guard.wait_s(self._monotonic())
-        if self.phase == "refused" and self._retry_at is not None:
-            return max(0.0, self._retry_at - self._monotonic())
-        return 0.0
-
-    def _arm_countdown(self) -> None:
-        # A screen that says "in 40 seconds" is redrawn as the seconds go, so it stays true.
-        if self._countdown_timer is not None:
-            self._countdown_timer.cancel()
-        self._countdown_timer = None
-        left = self._wait_left()
-        if left > 0 and hasattr(self, "runtime"):
-            self._countdown_timer = self.runtime.call_later(min(1.0, left), self._count_down)
-
-    def _count_down(self) -> None:
-        self._countdown_timer = None
-        if self.phase == "pin":
-            self._pin_note()
-        elif self.phase == "refused" and self._retry_at is not None:
-            self.retry_after_s = math.ceil(self._wait_left())
-            self.dirty = True
-            self._arm_countdown()
-
-    # -- phases, timeouts -------------------------------------------------------------------
+    # -- phases (their timers: timers.py) ---------------------------------------------------
 
     def _set_phase(self, phase: str) -> None:
         self.phase = phase
@@ -538,49 +243,6 @@ class KioskRole(Role):
 
     def _show_error(self) -> None:
         self._set_phase("error")
-
-    def _activity(self) -> bool:
-        """Any touch or key: the customer is here. True if it only dismissed the warning."""
-        warned = self.seconds_left is not None
-        if warned:
-            self.seconds_left = None
-            self.dirty = True
-            if self._tick_timer is not None:
-                self._tick_timer.cancel()
-        self._arm_idle()
-        return warned
-
-    def _arm_idle(self) -> None:
-        if self._idle_timer is not None:
-            self._idle_timer.cancel()
-        self._idle_timer = None
-        if not hasattr(self, "runtime") or self._at_rest():
-            return
-        self._idle_timer = self.runtime.call_later(self.config.idle_timeout_s, self._idle)
-
-    def _at_rest(self) -> bool:
-        """The start screen as the next customer should find it: nothing to time out."""
-        return (self.phase in ("start", "error", "issuing") and self.lang == self.default_lang
-                and not self.large and not self.voice.enabled and self.focus is None)
-
-    def _idle(self) -> None:
-        self._idle_timer = None
-        if self.phase == "issuing" or self._at_rest():
-            return
-        self.seconds_left = max(1, round(self.config.warning_s))
-        self.dirty = True
-        self.read_screen()
-        self._tick_timer = self.runtime.call_later(1.0, self._tick)
-
-    def _tick(self) -> None:
-        if self.seconds_left is None:
-            return
-        self.seconds_left -= 1
-        if self.seconds_left <= 0:
-            self._back_to_start()
-            return
-        self.dirty = True  # the countdown is the only animation
-        self._tick_timer = self.runtime.call_later(1.0, self._tick)
 
     def _back_to_start(self) -> None:
         if self.phase == "issuing":
@@ -650,11 +312,7 @@ class KioskRole(Role):
 
     def health(self) -> dict[str, Any]:
         report: dict[str, Any] = {
-            "printer": {"state": self.printer_state.value,
-                        "detail": getattr(self, "printer_detail", ""),
-                        "unprinted_today": len(self.unprinted),
-                        # a number only: it is still in the queue, the advisor can help
-                        "last_unprinted": self.unprinted[-1] if self.unprinted else None},
+            "printer": self.printouts.health(),
             "display": {"phase": self.phase},
         }
         if self.survey is not None:
@@ -662,57 +320,5 @@ class KioskRole(Role):
                                 "refused": self.survey.sender.refused}
         if getattr(self, "scanner", None) is not None:
             report["scanner"] = {"state": "error" if self.scanner.problem else "ok"}
-        guard = self.pin_guard
-        # Counts only: someone trying PINs at the kiosk is for the service team to know.
-        report["technician_pin"] = {"failed": guard.failed_total, "lockouts": guard.lockouts,
-                                    "locked": guard.locked_out(self._monotonic())}
+        report["technician_pin"] = pin_health(self.pin_guard, self._monotonic())
         return report
-
-
-def _replace(ticket: KioskTicket, **changes: Any) -> KioskTicket:
-    import dataclasses
-
-    return dataclasses.replace(ticket, **changes)
-
-
-def _retry_after(value: Any) -> int | None:
-    """`retry_after_s` from the wire: whole seconds to show, or None when not believable."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    if not 0 < value <= RETRY_MAX_S:  # also NaN
-        return None
-    return math.ceil(value)
-
-
-def _moment(value: Any) -> datetime | None:
-    try:
-        return datetime.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
-
-
-def _clock(value: str) -> str:
-    """An ISO time -> "10.30" as a Finnish clock says it (the same in sv; en reads it too)."""
-    moment = _moment(value)
-    return f"{moment.hour}.{moment.minute:02d}" if moment else ""
-
-
-def kiosk_services(snapshot: dict[str, Any] | None, config: SiteConfig,
-                   lang: str) -> tuple[KioskService, ...]:
-    """Every authority of the site, open or not, from the controller's latest state.
-
-    An authority the state does not mention (or mentions in a form we cannot read) is
-    shown closed: better a disabled button than a ticket the controller would refuse.
-    """
-    rows = (snapshot or {}).get("services")
-    states = {s.get("id"): s for s in rows if isinstance(s, dict)} if isinstance(rows,
-                                                                                list) else {}
-    return tuple(
-        KioskService(
-            id=service.id,
-            name=service.name.get(lang),
-            open=states.get(service.id, {}).get("open") is True,
-            next_open=_moment(states.get(service.id, {}).get("next_open")),
-        )
-        for service in config.services
-    )

@@ -1,0 +1,125 @@
+"""What the controller sends, read for the kiosk: the authorities in its retained state, the
+ticket in an issue's answer, and a refusal as the customer is told it.
+
+Only reading: wire dicts in, the kiosk's own data out; nothing is drawn or sent from here.
+A value that cannot be read becomes the careful choice: an authority shown closed, no time
+and no number of seconds shown.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from firmware.kiosk.screen import KioskService, KioskTicket, opening_text
+from firmware.site_model import SiteConfig
+from ticket_printer.slip import TicketSlip
+
+# The role's name: the kiosk's log lines keep the one name they have always had in the journal.
+log = logging.getLogger("firmware.kiosk.role")
+
+# The controller's refusal codes -> which refused screen (firmware.kiosk.texts "refused_*").
+# Unknown, not yet open and closed codes are one refusal, so a guesser learns nothing.
+REFUSALS = {"unknown_appointment": "unknown", "service_closed": "closed",
+            "rate_limited": "busy", "too_many_attempts": "attempts", "forbidden": "forbidden"}
+WAITS = ("busy", "attempts")  # the refusals that say how long to wait (`retry_after_s`)
+RETRY_MAX_S = 3600  # a longer wait from the wire is not believed: say "a moment" instead
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A refused issue as the refused screen shows it."""
+
+    notice: str  # REFUSALS' values, or "other"
+    notice_time: str = ""  # when a closed authority opens, as the screen says it
+    retry_after_s: int | None = None  # whole seconds to wait, when the wire's are believable
+
+
+def kiosk_services(snapshot: dict[str, Any] | None, config: SiteConfig,
+                   lang: str) -> tuple[KioskService, ...]:
+    """Every authority of the site, open or not, from the controller's latest state.
+
+    An authority the state does not mention (or mentions in a form we cannot read) is
+    shown closed: better a disabled button than a ticket the controller would refuse.
+    """
+    rows = (snapshot or {}).get("services")
+    states = {s.get("id"): s for s in rows if isinstance(s, dict)} if isinstance(rows,
+                                                                                list) else {}
+    return tuple(
+        KioskService(
+            id=service.id,
+            name=service.name.get(lang),
+            open=states.get(service.id, {}).get("open") is True,
+            next_open=moment(states.get(service.id, {}).get("next_open")),
+        )
+        for service in config.services
+    )
+
+
+def ticket_slip(ticket: dict[str, Any], config: SiteConfig, lang: str) -> TicketSlip:
+    """The slip to print for the answer's ticket; KeyError, TypeError or ValueError when the
+    answer lacks what a slip needs."""
+    service = config.service(str(ticket["service"]))
+    name = service.name.get(lang) if service else str(ticket["service"])
+    note = service.note.get(lang) if service and service.note else ""
+    eta = ticket.get("eta_minutes")
+    return TicketSlip(
+        site_name=config.site.name.get(lang),
+        number=str(ticket["number"]), service_name=name,
+        issued_at=datetime.fromisoformat(ticket["issued_at"]),
+        ahead=int(ticket.get("ahead") or 0),
+        eta_minutes=int(eta) if isinstance(eta, int | float) else None,
+        lang=lang, note=note)
+
+
+def kiosk_ticket(slip: TicketSlip, ticket: dict[str, Any]) -> KioskTicket:
+    """The ticket screen for a slip on its way to the printer."""
+    at = ticket.get("appointment_at")
+    return KioskTicket(
+        number=slip.number, service_name=slip.service_name, ahead=slip.ahead,
+        eta_minutes=slip.eta_minutes, printed=False, printing=True,
+        appointment_at=clock_text(at) if isinstance(at, str) else "",
+        again=bool(ticket.get("again")))
+
+
+def refusal(error: dict[str, Any], lang: str, now: Callable[[], datetime]) -> Refusal:
+    """The refused screen for the answer's `error`; `now` is asked only for an opening time."""
+    code = str(error.get("code", ""))
+    log.info("issue refused: %s", code)  # the code only: the message may echo input
+    notice = REFUSALS.get(code, "other")
+    if notice == "forbidden":
+        # Not the customer's doing: the site's clients or broker logins are wrong.
+        log.warning("the controller does not let this kiosk issue numbers (forbidden); "
+                    "check the device's login and the site's clients")
+    notice_time = ""
+    if notice == "closed":
+        when = moment(error.get("next_open"))
+        notice_time = opening_text(when, lang, now()) if when else ""
+    wait = retry_after(error.get("retry_after_s")) if notice in WAITS else None
+    return Refusal(notice, notice_time, wait)
+
+
+def retry_after(value: Any) -> int | None:
+    """`retry_after_s` from the wire: whole seconds to show, or None when not believable."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if not 0 < value <= RETRY_MAX_S:  # also NaN
+        return None
+    return math.ceil(value)
+
+
+def moment(value: Any) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def clock_text(value: str) -> str:
+    """An ISO time -> "10.30" as a Finnish clock says it (the same in sv; en reads it too)."""
+    at = moment(value)
+    return f"{at.hour}.{at.minute:02d}" if at else ""
