@@ -146,3 +146,26 @@ def test_stats_lists_the_customers_words_for_whoever_handles_feedback(tmp_path: 
     assert lines == ["site,from,to,day,time,device,lang,rating,scale,words",
                      "lappeenranta,2026-12-01,2026-12-01,2026-12-01,14:07,exit-1,sv,2,4,"
                      "För lång kö. Ring mig [•••]"]  # only the rating that came with words
+
+
+@pytest.mark.parametrize(("answered_day", "accepted"), [
+    ("2026-12-31", True),   # kept on the device over new year: counts for December
+    ("2026-11-30", False),  # before the survey month
+    ("2027-01-06", False),  # in the future of the controller's day
+    (None, False),          # no day given: the controller's own day, January, is closed
+])
+def test_an_answer_kept_on_a_device_counts_for_the_month_it_was_given_in(
+        answered_day: str | None, accepted: bool) -> None:
+    from firmware.controller.local_queue import LocalQueue
+    from mqtt_bridge import topics
+    from mqtt_bridge.payloads import parse_command
+
+    config = parse_site_config(DEMO_SITE.read_text())
+    queue = LocalQueue(config, datetime(2027, 1, 5, 10, 0, tzinfo=HELSINKI))
+    body = {"request_id": "kept-1", "lang": "fi", "ratings": {"7": 9},
+            "answered_day": answered_day}
+    command = parse_command(topics.SURVEY, json.dumps(body).encode(), client="exit-1")
+    answer = queue.controller.handle(command).response
+    assert answer["ok"] is accepted
+    if not accepted:
+        assert answer["error"]["code"] == "survey_closed"

@@ -36,6 +36,7 @@ CODE_TRIES_PER_MINUTE = 5
 # Ratings and survey answers a device may send a minute: a child drumming on the face keys
 # must not decide the month's figures (the device also counts a double tap as one vote).
 FEEDBACK_PER_MINUTE = 12
+SURVEY_LATE_DAYS = 31  # an answer kept on a device counts if it arrives within a month
 
 
 @dataclass
@@ -280,7 +281,7 @@ class Controller:
         event = EventType.FEEDBACK_GIVEN
         if command.name == topics.SURVEY:
             event = EventType.SURVEY_ANSWERED
-            if not self.config.survey.is_open(date.fromisoformat(self.state.day)):
+            if not self._survey_takes(data.get("answered_day")):
                 raise Refusal(ErrorCode.SURVEY_CLOSED, "the customer survey is not open today")
         rate = self._feedback_rates.setdefault(data["device"], TicketRate(FEEDBACK_PER_MINUTE))
         if not rate.allows(now.timestamp()):
@@ -288,6 +289,14 @@ class Controller:
                           "now; please wait a moment", retry_after_s=_seconds(rate, now))
         rate.record(now.timestamp())
         return [rules.Decision(event, data)], {"ok": True, "recorded": True}
+
+    def _survey_takes(self, answered_day: str | None) -> bool:
+        """Whether an answer counts: given in the survey month, and, if a device kept it
+        while the controller was away, not in the future nor more than a month ago."""
+        today = date.fromisoformat(self.state.day)
+        day = date.fromisoformat(answered_day) if answered_day else today
+        late = (today - day).days
+        return self.config.survey.is_open(day) and 0 <= late <= SURVEY_LATE_DAYS
 
     def _issue_rate(self, sender: clients.Client | None) -> TicketRate | None:
         """The ticket cap of a kiosk, the same as on its screen (a stranger has none)."""

@@ -334,16 +334,22 @@ class SurveyAnswer:
     self_service: bool
     documents: bool
     ratings: dict[int, int | None]  # statement -> 4..10; None: seen and skipped
+    # The day the customer answered, as the device saw it: an answer kept on a device while
+    # the controller was away still counts for the survey month it was given in.
+    answered_day: date | None = None
 
     def to_event_data(self) -> dict[str, Any]:
         """The data of a `survey.answered` event: nothing personal in it."""
-        return {
+        data: dict[str, Any] = {
             "device": self.device,
             "lang": self.lang,
             "ratings": {str(n): r for n, r in sorted(self.ratings.items())},
             "self_service": self.self_service,
             "documents": self.documents,
         }
+        if self.answered_day is not None:
+            data["answered_day"] = self.answered_day.isoformat()
+        return data
 
 
 def _flag(payload: Mapping[str, Any], key: str) -> bool:
@@ -410,4 +416,16 @@ def validate_answer(payload: Mapping[str, Any]) -> SurveyAnswer:
     lang, device = answer_origin(payload, SurveyAnswerError)
     self_service, documents = _flag(payload, SELF_SERVICE), _flag(payload, DOCUMENTS)
     ratings = _ratings(payload.get("ratings"), self_service, documents)
-    return SurveyAnswer(lang, device, self_service, documents, ratings)
+    return SurveyAnswer(lang, device, self_service, documents, ratings,
+                        _answered_day(payload.get("answered_day")))
+
+
+def _answered_day(value: Any) -> date | None:
+    if value is None:
+        return None
+    try:
+        if isinstance(value, str) and len(value) == 10:
+            return date.fromisoformat(value)
+    except ValueError:
+        pass
+    raise SurveyAnswerError("'answered_day' must be null or a date such as 2026-12-01")

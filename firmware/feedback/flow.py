@@ -73,6 +73,7 @@ class FeedbackFlow:
         self.progress = _Survey()
         self._ready: list[Submission] = []
         self._last_action: datetime | None = None
+        self._today: datetime | None = None  # the device's time of the last action
 
     # -- what the role reads ---------------------------------------------------------------
 
@@ -94,7 +95,7 @@ class FeedbackFlow:
 
     def act(self, action: str, arg: str, now: datetime) -> None:
         """One touch or key: `action` as the screen's buttons name them."""
-        self._last_action = now
+        self._last_action = self._today = now
         handler = getattr(self, f"_on_{action}", None)
         if handler is not None:
             handler(arg, now)
@@ -283,8 +284,9 @@ class FeedbackFlow:
         survey = self.progress
         if not any(r is not None for r in survey.ratings.values()):
             return  # nothing rated: an empty answer is no answer
+        day = self._today.date().isoformat() if self._today else None
         self._ready.append(Submission("survey/answer", {
-            "request_id": str(uuid.uuid4()), "lang": self.lang,
+            "request_id": str(uuid.uuid4()), "lang": self.lang, "answered_day": day,
             "self_service": survey.answers.get(SELF_SERVICE, False),
             "documents": survey.answers.get(DOCUMENTS, False),
             "ratings": {str(n): r for n, r in sorted(survey.ratings.items())}}))
