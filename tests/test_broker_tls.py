@@ -24,18 +24,24 @@ def openssl(*args: str, cwd: Path) -> None:
     subprocess.run(["openssl", *args], cwd=cwd, check=True, capture_output=True)
 
 
-@pytest.fixture
-def tls_broker(tmp_path: Path):
-    certs = tmp_path / "certs"
+def ca_and_server(certs: Path, server: str = "broker") -> Path:
+    """A CA (ca.crt) and a server certificate for 127.0.0.1 signed by it ({server}.crt,
+    {server}.key) in `certs`, made with openssl as a technician would."""
     certs.mkdir()
     openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
-            "/CN=piste test site CA", "-keyout", "ca.key", "-out", "ca.crt", cwd=certs)
+            "/CN=piste test CA", "-keyout", "ca.key", "-out", "ca.crt", cwd=certs)
     openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
-            "-keyout", "broker.key", "-out", "broker.csr", cwd=certs)
+            "-keyout", f"{server}.key", "-out", f"{server}.csr", cwd=certs)
     (certs / "san.ext").write_text("subjectAltName=IP:127.0.0.1\n")
-    openssl("x509", "-req", "-in", "broker.csr", "-CA", "ca.crt", "-CAkey", "ca.key",
-            "-CAcreateserial", "-days", "2", "-extfile", "san.ext", "-out", "broker.crt",
+    openssl("x509", "-req", "-in", f"{server}.csr", "-CA", "ca.crt", "-CAkey", "ca.key",
+            "-CAcreateserial", "-days", "2", "-extfile", "san.ext", "-out", f"{server}.crt",
             cwd=certs)
+    return certs
+
+
+@pytest.fixture
+def tls_broker(tmp_path: Path):
+    certs = ca_and_server(tmp_path / "certs")
     broker = LocalBroker(tmp_path / "broker", extra_conf=[
         "allow_anonymous true", f"cafile {certs / 'ca.crt'}",
         f"certfile {certs / 'broker.crt'}", f"keyfile {certs / 'broker.key'}"])

@@ -21,23 +21,10 @@ from firmware.central.store import CentralStore
 from mqtt_bridge.acl import ACCESS_CONTROL_LINES
 from mqtt_bridge.link import Tls
 from tests.helpers import wait_for
-from tests.test_broker_tls import openssl
+from tests.test_broker_tls import ca_and_server
 from tests.test_central import Site, site_controller
 
 pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl")
-
-
-def certificates(where: Path) -> Path:
-    where.mkdir()
-    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
-            "/CN=piste test central CA", "-keyout", "ca.key", "-out", "ca.crt", cwd=where)
-    openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
-            "-keyout", "central.key", "-out", "central.csr", cwd=where)
-    (where / "san.ext").write_text("subjectAltName=IP:127.0.0.1\n")
-    openssl("x509", "-req", "-in", "central.csr", "-CA", "ca.crt", "-CAkey", "ca.key",
-            "-CAcreateserial", "-days", "2", "-extfile", "san.ext", "-out", "central.crt",
-            cwd=where)
-    return where
 
 
 def logins(where: Path, users: list[str]) -> Path:
@@ -50,7 +37,7 @@ def logins(where: Path, users: list[str]) -> Path:
 
 def test_a_site_bridges_over_tls_with_its_own_login_and_only_under_its_own_prefix(
         tmp_path: Path) -> None:
-    certs = certificates(tmp_path / "certs")
+    certs = ca_and_server(tmp_path / "certs", "central")
     north_id, south_id = f"north-{uuid.uuid4().hex[:6]}", f"south-{uuid.uuid4().hex[:6]}"
     (tmp_path / "acl").write_text(central_acl())
     passwd = logins(tmp_path, [north_id, south_id, "collector"])
