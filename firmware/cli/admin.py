@@ -21,7 +21,7 @@ from typing import Any
 
 from firmware.admin import paths
 
-COMMANDS = ("provision", "selftest", "status", "config", "install-info")
+COMMANDS = ("provision", "selftest", "status", "config", "install-info", "pin-hash")
 
 
 def register(sub: Any) -> None:
@@ -70,6 +70,8 @@ def register(sub: Any) -> None:
     prep.add_argument("--state", type=Path, default=paths.STATE)
     prep.add_argument("--device", help="default: PISTE_DEVICE from device.env")
 
+    sub.add_parser("pin-hash", help="ask for a technician PIN twice and print the kiosk "
+                   "config line with its hash (the PIN itself is never stored)")
     info = sub.add_parser("install-info", help="facts the installer needs (for scripts/install.sh)")
     info.add_argument("--site", required=True, type=Path)
     info.add_argument("--device", required=True)
@@ -90,6 +92,10 @@ def dispatch(args: argparse.Namespace) -> int | None:
         from firmware.admin.status import status_main
 
         return status_main(args)
+    if args.command == "pin-hash":
+        from firmware.kiosk.lockdown import main as pin_hash_main
+
+        return pin_hash_main()
     if args.command == "install-info":
         from firmware.admin.install_info import install_info_main
 

@@ -2,8 +2,9 @@
 technician who presses the chord and types the PIN whose hash is in the config.
 
 The PIN is stored as PBKDF2-SHA256 (a slow hash: a copied config does not give the PIN away
-in seconds) and compared in constant time. `python -m firmware.kiosk.lockdown` asks for a PIN
-and prints the line to put in `[devices.kiosk] technician_pin_hash`.
+in seconds) and compared in constant time. `piste pin-hash` (or `python -m
+firmware.kiosk.lockdown`) asks for a PIN and prints the line to put in `[devices.kiosk]
+technician_pin_hash`.
 
 Guessing at the kiosk is made slow (security issue 15). A PIN has PIN_MIN to PIN_MAX digits;
 the kiosk refuses a shorter one without checking the hash at all, so a hash made earlier

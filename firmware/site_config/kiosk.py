@@ -24,7 +24,7 @@ def _pin_hash(r: Reader, value: Any, path: str) -> str | None:
     pattern = r"pbkdf2_sha256\$\d+\$[0-9a-f]+\$[0-9a-f]{64}"
     if isinstance(value, str) and re.fullmatch(pattern, value):
         return value
-    r.wrong(path, "a hash made by `python -m firmware.kiosk.lockdown` "
+    r.wrong(path, "a hash made by `piste pin-hash` "
             "(pbkdf2_sha256$ROUNDS$SALT$HASH)", "********" if isinstance(value, str) else value)
     return None
 
