@@ -22,7 +22,7 @@ from firmware.feedback.flow import FeedbackFlow
 from firmware.feedback.keys import FaceKeys
 from firmware.feedback.sender import AnswerSender
 from firmware.feedback.texts import load_survey
-from firmware.kiosk.keys import KeyPress, PhysicalKeys, moved_focus
+from firmware.kiosk.keys import KeyPress, PhysicalKeys, focus_step
 from firmware.runtime import Role, Runtime
 from mqtt_bridge.link import Incoming
 from mqtt_bridge.requester import Requester
@@ -121,16 +121,14 @@ class FeedbackRole(Role):
         targets = focusable(self.buttons)
         if not targets:
             return
-        if press.key in ("up", "down"):
-            self.focus = moved_focus(self.focus, len(targets), press.key)
-            self.dirty = True
-            self.voice.say(targets[self.focus].label, self.flow.lang)
-        elif press.key == "select":
-            if self.focus is None:
-                self.focus, self.dirty = 0, True
-                return
-            button = targets[self.focus % len(targets)]
-            self.activate(button.action, button.arg)
+        if press.key not in ("up", "down", "select"):
+            return
+        self.focus, pressed = focus_step(self.focus, len(targets), press.key)
+        if pressed:
+            self.activate(targets[self.focus].action, targets[self.focus].arg)
+            return
+        self.dirty = True
+        self.voice.say(targets[self.focus].label, self.flow.lang)
 
     def activate(self, action: str, arg: str = "") -> None:
         """A button of the screen (a touch, or a key standing in for one)."""

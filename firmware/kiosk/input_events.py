@@ -12,7 +12,7 @@ from typing import Any
 
 from display_driver.layout import focusable, hit_test
 from firmware.kiosk import lockdown as kiosk_lockdown
-from firmware.kiosk.keys import KeyPress, moved_focus
+from firmware.kiosk.keys import KeyPress, focus_step
 from firmware.kiosk.scanner import Scanned
 from firmware.kiosk.screen import CODE_MAX, Button
 from firmware.kiosk.speech import said
@@ -80,17 +80,14 @@ class KioskInput:
         targets = focusable(self.buttons)
         if not targets:
             return
-        if press.key in ("up", "down"):
-            self.focus = moved_focus(self.focus, len(targets), press.key)
-            self.dirty = True
-            self.voice.say(targets[self.focus].label, self.lang)
-        elif press.key == "select":
-            if self.focus is None:
-                self.focus = 0
-                self.dirty = True
-                self.voice.say(targets[0].label, self.lang)
-                return
-            self.activate(targets[self.focus % len(targets)])
+        if press.key not in ("up", "down", "select"):
+            return
+        self.focus, pressed = focus_step(self.focus, len(targets), press.key)
+        if pressed:
+            self.activate(targets[self.focus])
+            return
+        self.dirty = True
+        self.voice.say(targets[self.focus].label, self.lang)
 
     def on_scan(self, scanned: Scanned) -> None:
         """A code from the barcode reader: check in at once, from the start or the keypad."""

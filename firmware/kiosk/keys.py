@@ -40,6 +40,17 @@ def moved_focus(focus: int | None, count: int, key: str) -> int:
     return (focus + step) % count
 
 
+def focus_step(focus: int | None, count: int, key: str) -> tuple[int, bool]:
+    """up/down/select on a focus ring of `count` buttons: the new focus, and whether select
+    presses the focused button (a first select only puts the ring on the first button, so
+    a customer hears where they are before anything happens)."""
+    if key in ("up", "down"):
+        return moved_focus(focus, count, key), False
+    if focus is None:
+        return 0, False
+    return focus % count, True
+
+
 class PhysicalKeys:
     def __init__(self, config: KioskConfig, post: Callable[[object], None], *,
                  pin_factory: Any = None) -> None:
