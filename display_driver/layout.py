@@ -123,3 +123,26 @@ def hit_test(buttons: Sequence[B], pos: tuple[int, int]) -> B | None:
 def focusable(buttons: Sequence[B]) -> list[B]:
     """The buttons the physical keys move through, in screen order (top to bottom)."""
     return [b for b in buttons if b.enabled]
+
+
+MIN_BUTTON_PX = 88  # 12 mm on a 15.6" 1920x1080 panel is about 67 px; never below this 88
+LARGE_SCALE = 1.3  # large text: every size times this
+
+
+class TouchFrame:
+    """What every touch screen's layout step shares: the size and its unit, the large-text
+    scale and palette, the plan being built, the target size and the gap between targets."""
+
+    def __init__(self, size: tuple[int, int], *, large: bool, min_target_px: int) -> None:
+        from display_driver import theme
+
+        self.w, self.h = size
+        self.u = min(size) / 1080
+        self.s = LARGE_SCALE if large else 1.0
+        self.p = theme.HIGH_CONTRAST if large else theme.CALM
+        self.plan = Plan(self.p.background)
+        self.target = max(min_target_px, round(MIN_BUTTON_PX * self.u))
+        self.gap = max(round(22 * self.u), 16)  # room between targets for a shaky finger
+
+    def px(self, size: float) -> int:
+        return round(size * self.u * self.s)

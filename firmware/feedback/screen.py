@@ -24,13 +24,20 @@ import pygame
 
 from display_driver import theme
 from display_driver.fonts import font
-from display_driver.layout import Box, Plan, TextItem, draw_plan, focusable, place
+from display_driver.layout import (
+    MIN_BUTTON_PX,
+    Box,
+    Plan,
+    TextItem,
+    TouchFrame,
+    draw_plan,
+    focusable,
+    place,
+)
 from firmware.core.feedback import MAX_STEPS, MIN_STEPS, RatingScale
 from firmware.core.survey import LANGS, SCALE_MAX, SCALE_MIN, Survey
 
 STEPS = ("rate", "words", "thanks", "screening", "statement", "survey_done", "out_of_order")
-MIN_BUTTON_PX = 88  # the kiosk's floor: 12 mm on a 15.6" 1920x1080 panel is about 67 px
-LARGE_SCALE = 1.3
 LANG_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}  # each in its own language
 # The on-screen keyboard has no digits on purpose: digits are how phone numbers and identity
 # codes get typed, which the note asks people not to write (the core masks them anyway), and
@@ -157,26 +164,17 @@ def _cut(word: str, face: pygame.font.Font, width: int) -> list[str]:
     return [*pieces, word]
 
 
-class _Ctx:
+class _Ctx(TouchFrame):
     """What every layout helper needs: the view, the texts, the scale, the palette, the plan."""
 
     def __init__(self, view: FeedbackView, size: tuple[int, int], survey: Survey) -> None:
+        super().__init__(size, large=view.large, min_target_px=view.min_target_px)
         self.view = view
         self.survey = survey
         self.lang = view.lang if view.lang in LANGS else "fi"
-        self.w, self.h = size
-        self.u = min(size) / 1080
-        self.s = LARGE_SCALE if view.large else 1.0
-        self.p = HIGH_CONTRAST if view.large else CALM
-        self.plan = Plan(self.p.background)
         self.buttons: list[Button] = []
         self.faces: list[Face] = []
-        self.target = max(view.min_target_px, round(MIN_BUTTON_PX * self.u))
-        self.gap = max(round(22 * self.u), 16)  # room between targets for a shaky finger
         self.min_px = max(14, round(22 * self.u))  # wrapped text never shrinks below this
-
-    def px(self, size: float) -> int:
-        return round(size * self.u * self.s)
 
     def t(self, key: str) -> str:
         return feedback_text(self.survey, self.lang, key)

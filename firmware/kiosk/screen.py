@@ -19,7 +19,15 @@ from datetime import datetime
 import pygame
 
 from display_driver import theme
-from display_driver.layout import Box, Plan, TextItem, draw_plan, place
+from display_driver.layout import (
+    MIN_BUTTON_PX,
+    Box,
+    Plan,
+    TextItem,
+    TouchFrame,
+    draw_plan,
+    place,
+)
 from firmware.core import appointments
 from firmware.kiosk.texts import LANG_NAMES, TEXTS, WEEKDAYS, text, wait_words
 from firmware.site_model import LANGS, QueueRules
@@ -28,14 +36,12 @@ __all__ = ["LANG_NAMES", "TEXTS", "WEEKDAYS", "text"]
 
 # "survey" is drawn by the feedback screen (firmware.feedback.kiosk_survey), not here.
 PHASES = ("start", "code", "issuing", "ticket", "refused", "limit", "error", "pin", "survey")
-MIN_BUTTON_PX = 88  # 12 mm on a 15.6" 1920x1080 panel is about 67 px; never below this 88
 CODE_KEYS = tuple("1234567890ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 PIN_KEYS = tuple("1234567890")
 CODE_MAX = appointments.CODE_MAX  # the longest code an appointment list can hold
 
 
 CALM, HIGH_CONTRAST = theme.CALM, theme.HIGH_CONTRAST  # shared by every touch screen
-LARGE_SCALE = 1.3
 
 
 @dataclass(frozen=True)
@@ -126,22 +132,13 @@ class KioskLayout:
     buttons: list[Button]
 
 
-class _Ctx:
+class _Ctx(TouchFrame):
     """What every layout helper needs: the view, the scale, the palette, the plan."""
 
     def __init__(self, view: KioskView, size: tuple[int, int]) -> None:
+        super().__init__(size, large=view.large, min_target_px=view.min_target_px)
         self.view = view
-        self.w, self.h = size
-        self.u = min(size) / 1080
-        self.s = LARGE_SCALE if view.large else 1.0
-        self.p = HIGH_CONTRAST if view.large else CALM
-        self.plan = Plan(self.p.background)
         self.buttons: list[Button] = []
-        self.target = max(view.min_target_px, round(MIN_BUTTON_PX * self.u))
-        self.gap = max(round(22 * self.u), 16)  # room between targets for a shaky finger
-
-    def px(self, size: float) -> int:
-        return round(size * self.u * self.s)
 
     def t(self, key: str, **values: object) -> str:
         return text(self.view.lang, key, **values)
