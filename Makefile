@@ -32,11 +32,12 @@ screenshots: venv
 venv: system-packages $(STAMP)
 
 system-packages:
-	@sh scripts/ensure-system-packages.sh espeak-ng
+	@sh scripts/ensure-system-packages.sh espeak-ng openssl
 
-# The tests also start a private PostgreSQL server (the central store's national backend).
+# The tests also start a private PostgreSQL server (the central store's national backend)
+# and drive the staff console in Debian's headless Chromium through its chromedriver.
 test-packages:
-	@sh scripts/ensure-system-packages.sh espeak-ng postgresql
+	@sh scripts/ensure-system-packages.sh espeak-ng postgresql chromium chromium-driver openssl
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

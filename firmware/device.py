@@ -62,6 +62,10 @@ def build_roles(
         from firmware.feedback.role import FeedbackRole
 
         roles.append(FeedbackRole(frames_dir=frames_dir))
+    if "web" in device.roles:
+        from firmware.web.role import WebRole  # the staff console; Starlette loads only here
+
+        roles.append(WebRole())
     from firmware.admin.config_watch import ConfigWatchRole
 
     # Every device follows the site's centrally pushed config (piste config push).

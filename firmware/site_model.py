@@ -13,7 +13,7 @@ from typing import Literal
 LANGS: tuple[str, ...] = ("fi", "sv", "en")
 Lang = Literal["fi", "sv", "en"]
 
-ROLES: tuple[str, ...] = ("controller", "kiosk", "display", "room", "feedback")
+ROLES: tuple[str, ...] = ("controller", "kiosk", "display", "room", "feedback", "web")
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 PRINTER_KINDS: tuple[str, ...] = ("file", "usb", "serial", "network", "none")
@@ -215,6 +215,22 @@ class FeedbackConfig:
 
 
 @dataclass(frozen=True)
+class WebConfig:
+    """The staff console in the browser (`[devices.web]`), served over HTTPS; all optional."""
+
+    bind: str = "0.0.0.0"  # the site network; "127.0.0.1" keeps it on the Pi itself
+    port: int = 8443
+    # The server's certificate and key (PEM). Empty: a self-signed pair is made on first
+    # start in the data directory, and its fingerprint is logged for the browsers to check.
+    cert_file: str = ""
+    key_file: str = ""
+    # The staff logins (`piste web-user`); relative to the data directory. Hashed passwords.
+    users_file: str = "web-users.toml"
+    session_idle_minutes: int = 30  # signed out after this long without a click
+    session_max_hours: int = 10  # and after a working day whatever happens
+
+
+@dataclass(frozen=True)
 class SurveyConfig:
     """The yearly customer survey (`[survey]`): its month, and where it is offered."""
 
@@ -239,6 +255,7 @@ class Device:
     room_unit: RoomUnitConfig = field(default_factory=RoomUnitConfig)
     display: DisplayConfig = field(default_factory=DisplayConfig)
     feedback: FeedbackConfig = field(default_factory=FeedbackConfig)
+    web: WebConfig = field(default_factory=WebConfig)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,10 @@ ROOM_COMMANDS = (topics.CALL, topics.RECALL, topics.NO_SHOW, topics.COMPLETE)
 CLERK_COMMANDS = (*ROOM_COMMANDS, topics.TRANSFER, topics.CANCEL, topics.REINSTATE)
 COLLECTOR_COMMANDS = (topics.REPLAY,)
 FEEDBACK_COMMANDS = (topics.FEEDBACK, topics.SURVEY)
+# The staff console (web role) serves many people: clerks of every room, the advisor who
+# issues tickets for customers and enters paper feedback forms. It checks each person's
+# role itself, on the server, before it sends anything; to the controller it is one client.
+CONSOLE_COMMANDS = (*CLERK_COMMANDS, topics.ISSUE, *FEEDBACK_COMMANDS)
 COLLECTOR = "collector"
 TECHNICIAN = "technician"
 
@@ -33,6 +37,7 @@ class Client:
     kiosk: bool = False  # a ticket dispenser: the per-kiosk ticket cap applies
     printer: bool = False  # it has a printer: only then may its health raise printer alerts
     feedback: bool = False  # an exit-route feedback device: its votes are capped per minute
+    console: bool = False  # the staff console: acts for any room, for the logged-in staff
 
 
 def clerk_user(room: str) -> str:
@@ -54,9 +59,13 @@ def site_clients(config: SiteConfig) -> dict[str, Client]:
             commands.update(FEEDBACK_COMMANDS)
         if kiosk and config.survey.kiosk:
             commands.add(topics.SURVEY)  # the kiosk's survey mode, during the survey month
+        console = "web" in device.roles
+        if console:
+            commands.update(CONSOLE_COMMANDS)
         clients[device.id] = Client(
             device.id, frozenset(commands), room=device.room if "room" in device.roles else None,
-            kiosk=kiosk, printer=kiosk and device.printer.kind != "none", feedback=feedback)
+            kiosk=kiosk, printer=kiosk and device.printer.kind != "none", feedback=feedback,
+            console=console)
     for room in config.rooms:
         name = clerk_user(room.id)
         clients.setdefault(name, Client(name, frozenset(CLERK_COMMANDS), room=room.id))
@@ -70,6 +79,6 @@ def refusal(client: Client, command: Command) -> str | None:
     if command.name not in client.commands:
         return f"'{client.name}' may not send {command.name}"
     room = command.body.get("room")
-    if room is not None and room != client.room:
+    if room is not None and room != client.room and not client.console:
         return f"'{client.name}' acts for room {client.room}, not for room {room}"
     return None

@@ -108,3 +108,9 @@ def site_config(site: str) -> str:
 
 def alert(site: str, kind: str) -> str:
     return f"{PREFIX}/{site}/alert/{kind}"
+
+
+def kiosk_print(site: str, kiosk: str) -> str:
+    """A ticket the advisor issued at the staff console, for this kiosk to print (an
+    addition to v1; only the console writes it, only that kiosk reads it)."""
+    return f"{PREFIX}/{site}/kiosk/{kiosk}/print"

@@ -21,33 +21,12 @@ from typing import Any, TextIO
 
 from firmware.cli.common import load_config_or_exit
 from firmware.device import DeviceError, parse_broker_url
+from firmware.staff_words import NO_ANSWER, describe
 from mqtt_bridge import topics
 from mqtt_bridge.blocking import BlockingClient, BrokerUnreachable
 
 HELP = __doc__.split("\n\n", 1)[1]
 TICKET = re.compile(r"^[A-Za-z]?\d{1,3}$")
-
-DONE_WORDS = {
-    topics.CALL: "Called {number} ({service}) to room {room}.",
-    topics.RECALL: "Called {number} again to room {room}.",
-    topics.NO_SHOW: "{number} did not come; it left the queue.",
-    topics.COMPLETE: "Completed {number}.",
-    topics.TRANSFER: "{number} now waits for {service}, at its original place.",
-    topics.REINSTATE: "{number} is back in the queue at its original place.",
-    topics.CANCEL: "Cancelled {number}.",
-}
-
-
-def describe(answer: dict[str, Any], command: str) -> str:
-    """An answer in the words a clerk wants to read."""
-    if not answer.get("ok"):
-        error = answer.get("error") or {}
-        return f"Not done ({error.get('code', 'error')}): {error.get('message', '')}"
-    ticket = answer.get("ticket")
-    if ticket is None:
-        return "Nobody is waiting for these services."
-    return DONE_WORDS[command].format_map({"room": "", "service": "", **ticket})
-
 
 def parse_line(line: str, room: str, known: set[str]) -> tuple[str, dict[str, Any]] | str | None:
     """A typed line as (command, body), a message for the clerk, or None to quit."""
@@ -92,7 +71,7 @@ def session(client: BlockingClient, room: str, known: set[str], lines: TextIO,
         try:
             print(describe(client.request(command, body), command), file=out)
         except TimeoutError:
-            print("The controller did not answer; nothing was changed. Try again.", file=out)
+            print(NO_ANSWER, file=out)
 
 
 def clerk_main(config_path: Path, room: str, broker: str | None) -> int:

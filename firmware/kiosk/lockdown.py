@@ -17,14 +17,12 @@ power switch or systemd, not the touch screen) starts it afresh.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import math
-import secrets
 from collections.abc import Callable
 from enum import StrEnum
 
-ROUNDS = 200_000
+from firmware.core.password import ROUNDS, hash_secret, verify_secret
+
 PIN_MIN = 6  # a million PINs: with the lockout below, years of trying at the kiosk
 PIN_MAX = 12
 FIRST_DELAY_S = 1.0  # after the first wrong PIN; doubled after each further one
@@ -37,23 +35,13 @@ CHORD_KEY = "end"
 
 
 def hash_pin(pin: str, rounds: int = ROUNDS, salt: str | None = None) -> str:
-    salt = salt or secrets.token_hex(16)
-    digest = hashlib.pbkdf2_hmac("sha256", pin.encode(), bytes.fromhex(salt), rounds).hex()
-    return f"pbkdf2_sha256${rounds}${salt}${digest}"
+    return hash_secret(pin, rounds, salt)
 
 
 def verify_pin(pin: str, stored: str) -> bool:
     """Whether `pin` matches the stored hash. An empty or malformed hash matches nothing:
     a kiosk without a configured PIN cannot be left from the keyboard at all."""
-    try:
-        scheme, rounds, salt, digest = stored.split("$")
-        if scheme != "pbkdf2_sha256":
-            return False
-        candidate = hashlib.pbkdf2_hmac("sha256", pin.encode(), bytes.fromhex(salt),
-                                        int(rounds)).hex()
-    except ValueError:
-        return False
-    return hmac.compare_digest(candidate, digest)
+    return verify_secret(pin, stored)
 
 
 class PinAnswer(StrEnum):

@@ -21,6 +21,7 @@ from firmware.site_config.reader import (
     text_field,
 )
 from firmware.site_config.room_unit import read_room_unit
+from firmware.site_config.web import read_web
 from firmware.site_model import (
     ROLES,
     Device,
@@ -30,13 +31,14 @@ from firmware.site_model import (
     PrinterConfig,
     RoomUnitConfig,
     ScreenConfig,
+    WebConfig,
 )
 
 MAX_SCREEN_SIDE = 16384
 
 
 DEVICE_KEYS = ("id", "roles", "room", "screen", "printer", "chime", "kiosk", "room_unit",
-               "display", "feedback")
+               "display", "feedback", "web")
 
 
 SCREEN_KEYS = ("width", "height", "fullscreen")
@@ -111,11 +113,15 @@ def read_device(r: Reader, value: Any, path: str) -> _DeviceParts:
     if "feedback" in table and roles and "feedback" not in roles:
         r.add(join_path(path, "feedback"), "only a device with the feedback role has a "
               "feedback table; add the role or remove this table")
+    web = r.get(table, path, "web", read_web, default=WebConfig())
+    if "web" in table and roles and "web" not in roles:
+        r.add(join_path(path, "web"), "only a device with the web role serves the staff "
+              "console; add 'web' to its roles or remove this table")
     device = None
     if (device_id and roles and screen and printer and chime is not None and kiosk
-            and room_unit and display and feedback):
+            and room_unit and display and feedback and web):
         device = Device(device_id, roles, room, screen, printer, chime, kiosk, room_unit,
-                        display, feedback)
+                        display, feedback, web)
     return _DeviceParts(path, device_id, roles, room, device)
 
 

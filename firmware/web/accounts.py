@@ -1,0 +1,149 @@
+"""The staff who may log in to the console, and what each of them may do.
+
+A site keeps its logins in a small TOML file (`piste web-user` writes it) with one
+`[[users]]` table each: a name, a staff role, the room of a clerk, and a slow hash of the
+password. Nothing else about the person is kept. The roles:
+
+- clerk: serves the customers of one room (call, recall, no-show, complete, transfer,
+  bring back, cancel);
+- advisor (palveluneuvoja): watches the whole lobby, issues tickets for customers, fixes a
+  wrong choice (transfer, cancel, bring back) and types in paper feedback forms;
+- service: the service team's statistics and device health; reads the lobby;
+- technician: device health; reads the lobby.
+
+Every check the console makes is here, pure, so the server and the tests read one table.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from typing import Any
+
+from mqtt_bridge import topics
+
+STAFF_ROLES = ("clerk", "advisor", "service", "technician")
+NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,31}")
+PASSWORD_MIN = 10  # a phrase, not a PIN: the console is on the site network
+USER_KEYS = ("name", "role", "room", "password")
+
+# The pages of the console and who may open them.
+PAGES: dict[str, tuple[str, ...]] = {
+    "clerk": ("clerk",),
+    "advisor": ("advisor", "service", "technician"),  # only the advisor acts there
+    "stats": ("service", "advisor"),
+    "health": ("technician", "service", "advisor"),
+}
+HOME = {"clerk": "/clerk", "advisor": "/advisor", "service": "/stats", "technician": "/health"}
+ROOM_COMMANDS = (topics.CALL, topics.RECALL, topics.NO_SHOW, topics.COMPLETE)
+ADVISOR_COMMANDS = (topics.ISSUE, topics.TRANSFER, topics.CANCEL, topics.REINSTATE,
+                    topics.FEEDBACK, topics.SURVEY)
+
+
+class UsersFileError(ValueError):
+    """The logins file cannot be used; each problem names the user and the field."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class StaffUser:
+    name: str
+    role: str
+    password_hash: str
+    room: str | None = None  # a clerk's room
+
+    @property
+    def home(self) -> str:
+        return HOME[self.role]
+
+    def may_open(self, page: str) -> bool:
+        return self.role in PAGES.get(page, ())
+
+    def label(self) -> str:
+        return f"{self.name} (clerk, room {self.room})" if self.role == "clerk" else \
+            f"{self.name} ({self.role})"
+
+
+def refusal(user: StaffUser, command: str, body: dict[str, Any]) -> str | None:
+    """Why this user may not send this command (a sentence), or None if they may."""
+    if user.role == "clerk":
+        if command in ROOM_COMMANDS or (command == topics.TRANSFER and "ticket" not in body):
+            if body.get("room") != user.room:
+                return f"you serve room {user.room}, not room {body.get('room')}"
+            return None
+        if command in (topics.CANCEL, topics.REINSTATE):
+            return None
+        return f"a clerk does not {command.replace('/', ' ')}"
+    if user.role == "advisor":
+        if command in ADVISOR_COMMANDS and "room" not in body:
+            return None
+        return "the advisor does not act for a room; the room's clerk does"
+    return f"the {user.role} role only reads; it changes nothing in the queue"
+
+
+def _user(table: Any, where: str, rooms: set[str] | None, problems: list[str]
+          ) -> StaffUser | None:
+    if not isinstance(table, dict):
+        problems.append(f"{where}: a [[users]] table was expected")
+        return None
+    unknown = sorted(set(table) - set(USER_KEYS))
+    if unknown:
+        problems.append(f"{where}: unknown key {', '.join(unknown)}")
+    name, role = table.get("name"), table.get("role")
+    password, room = table.get("password"), table.get("room")
+    start = len(problems)
+    if not isinstance(name, str) or not NAME.fullmatch(name):
+        problems.append(f"{where}.name: 1-32 characters a-z, 0-9, '.', '_' or '-'")
+    if role not in STAFF_ROLES:
+        problems.append(f"{where}.role: one of {', '.join(STAFF_ROLES)}")
+    if not isinstance(password, str) or not password.startswith("pbkdf2_sha256$"):
+        problems.append(f"{where}.password: a hash made by `piste web-user`, never the "
+                        "password itself")
+    if role == "clerk":
+        if not isinstance(room, str) or (rooms is not None and room not in rooms):
+            known = f" (rooms: {', '.join(sorted(rooms))})" if rooms else ""
+            problems.append(f"{where}.room: a clerk needs the room of the site they serve{known}")
+    elif room is not None:
+        problems.append(f"{where}.room: only a clerk has a room")
+    if len(problems) > start:
+        return None
+    return StaffUser(str(name), str(role), str(password), room if role == "clerk" else None)
+
+
+def parse_users(text: str, rooms: set[str] | None = None) -> dict[str, StaffUser]:
+    """The logins of a users file; UsersFileError lists every problem at once."""
+    try:
+        data = tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, RecursionError) as exc:
+        raise UsersFileError([f"not valid TOML: {exc}"]) from None
+    tables = data.get("users", [])
+    if not isinstance(tables, list) or set(data) - {"users"}:
+        raise UsersFileError(["the file holds only [[users]] tables"])
+    problems: list[str] = []
+    users: dict[str, StaffUser] = {}
+    for index, table in enumerate(tables):
+        user = _user(table, f"users[{index}]", rooms, problems)
+        if user is None:
+            continue
+        if user.name in users:
+            problems.append(f"users[{index}].name: '{user.name}' is there twice")
+        users[user.name] = user
+    if problems:
+        raise UsersFileError(problems)
+    return users
+
+
+def users_text(users: list[StaffUser]) -> str:
+    """The users file for these logins (what `piste web-user` writes)."""
+    lines = ["# Staff logins of the piste console. Written by `piste web-user`; the passwords",
+             "# are slow salted hashes. Nothing else about a person is kept here.", ""]
+    for user in sorted(users, key=lambda u: u.name):
+        lines += ["[[users]]", f'name = "{user.name}"', f'role = "{user.role}"']
+        if user.room is not None:
+            lines.append(f'room = "{user.room}"')
+        lines += [f'password = "{user.password_hash}"', ""]
+    return "\n".join(lines)

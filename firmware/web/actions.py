@@ -1,0 +1,105 @@
+"""What staff do from the console: one endpoint, every action checked on the server.
+
+The browser posts `{"action": ..., fields}` as JSON with the session's CSRF token in a
+header. The server keeps only the fields that action takes, checks the user's role (a
+clerk acts for their own room only, the advisor for no room, the service team and the
+technician for nothing), then sends the command to the controller and answers with its
+answer and a sentence to show. A refused action changes nothing and is said in words.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from firmware.core.survey import SCALE_MAX, SCALE_MIN
+from firmware.feedback.texts import load_survey
+from firmware.site_model import SiteConfig
+from firmware.staff_words import describe
+from firmware.web import auth
+from firmware.web.accounts import StaffUser, refusal
+from mqtt_bridge import topics
+
+MAX_BODY = 16 * 1024
+ACTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    # action: (command, the fields it takes)
+    "call": (topics.CALL, ("room", "services", "ticket")),
+    "recall": (topics.RECALL, ("room",)),
+    "no-show": (topics.NO_SHOW, ("room",)),
+    "complete": (topics.COMPLETE, ("room",)),
+    "transfer": (topics.TRANSFER, ("room", "ticket", "to_service")),
+    "reinstate": (topics.REINSTATE, ("ticket",)),
+    "cancel": (topics.CANCEL, ("ticket",)),
+    "issue": (topics.ISSUE, ("service", "lang")),
+    "feedback": (topics.FEEDBACK, ("rating", "scale", "words", "lang")),
+    "survey": (topics.SURVEY, ("ratings", "self_service", "documents", "lang",
+                               "answered_day")),
+}
+
+
+def _said(status: int, message: str, **extra: Any) -> JSONResponse:
+    return JSONResponse({"ok": status == 200, "message": message, **extra}, status_code=status)
+
+
+def printing_kiosks(config: SiteConfig) -> list[str]:
+    return [d.id for d in config.devices if "kiosk" in d.roles and d.printer.kind != "none"]
+
+
+async def act(request: Request) -> Response:
+    found = auth.current(request)
+    if found is None:
+        return _said(401, "You are logged out; log in again.")
+    session, user = found
+    if not request.app.state.sessions.csrf_ok(session, request.headers.get("x-csrf-token")):
+        return _said(403, "The page had expired; reload it and try again.")
+    if request.headers.get("content-type", "").split(";")[0] != "application/json":
+        return _said(415, "Actions are sent as JSON.")
+    raw = await request.body()
+    try:
+        data = json.loads(raw) if len(raw) <= MAX_BODY else None
+    except ValueError:
+        data = None
+    if not isinstance(data, dict) or data.get("action") not in ACTIONS:
+        return _said(400, "Unknown action.")
+    command, fields = ACTIONS[data["action"]]
+    body = {k: data[k] for k in fields if data.get(k) not in (None, "", [])}
+    why = refusal(user, command, body)
+    if why is not None:
+        return _said(403, f"Not allowed: {why}.")
+    console = request.app.state.console
+    kiosk = data.get("print_on") or None
+    if command == topics.ISSUE and kiosk and kiosk not in printing_kiosks(
+            console.runtime.config):
+        return _said(400, f"'{kiosk}' is no kiosk with a printer.")
+    body["request_id"] = str(uuid.uuid4())
+    answer = await console.command(command, body)
+    message = describe(answer, command)
+    if answer is None:
+        return _said(504, message)
+    if answer.get("ok") and command == topics.ISSUE and kiosk and answer.get("ticket"):
+        console.print_on_kiosk(kiosk, {"request_id": body["request_id"],
+                                       "lang": body.get("lang", "fi"),
+                                       "ticket": answer["ticket"]})
+        message += f" Printing on {kiosk}."
+    return _said(200 if answer.get("ok") else 409, message, answer=answer)
+
+
+def page_facts(config: SiteConfig, user: StaffUser) -> dict[str, Any]:
+    """What a page's forms offer: the site's services, rooms, kiosks and survey."""
+    room = config.room(user.room) if user.room else None
+    survey = load_survey(config.survey)
+    return {
+        "site": config.site,
+        "services": config.services,
+        "rooms": config.rooms,
+        "room": room,
+        "kiosks": printing_kiosks(config),
+        "statements": [(s.number, s.text("fi"), s.text("en"), s.condition or "")
+                       for s in survey.statements],
+        "survey_scale": list(range(SCALE_MIN, SCALE_MAX + 1)),
+        "survey_open": config.survey.start is not None,
+    }

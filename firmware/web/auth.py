@@ -1,0 +1,141 @@
+"""Logging in and out, and the check in front of every page, stream and action.
+
+No page, stream or action answers without a live session; a page the user's role may not
+open answers 403 with a page that says so. Passwords are checked off the event loop (the
+hash is slow on purpose), and a name guessed at waits longer after each wrong password.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from typing import Any
+from urllib.parse import quote
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from firmware.core.password import hash_secret, verify_secret
+from firmware.web.accounts import StaffUser
+from firmware.web.sessions import Session
+
+SESSION_COOKIE = "piste_session"
+LOGIN_COOKIE = "piste_login"  # the login form's own CSRF token (double submit)
+# Checked when a name is unknown, so a wrong name costs as long as a wrong password.
+_DUMMY_HASH = hash_secret(secrets.token_hex(8), rounds=200_000)
+
+
+def now_s() -> float:
+    return time.monotonic()
+
+
+def _stamp(user: StaffUser) -> str:
+    return f"{user.role}:{user.room}:{user.password_hash}"
+
+
+def current(request: Request) -> tuple[Session, StaffUser] | None:
+    """The session and user behind this request, or None (no, expired or unbacked session)."""
+    state = request.app.state
+    session = state.sessions.get(request.cookies.get(SESSION_COOKIE), now_s())
+    if session is None:
+        return None
+    user = state.users.get(session.user)
+    if user is None or session.stamp != _stamp(user):
+        state.sessions.end_user(session.user)  # removed, or another role or password now
+        return None
+    return session, user
+
+
+def still_valid(request: Request, token: str) -> bool:
+    """For a live stream: is its session still there (without counting as a click)?"""
+    state = request.app.state
+    session = state.sessions.get(token, now_s(), touch=False)
+    if session is None:
+        return False
+    user = state.users.get(session.user)
+    return user is not None and session.stamp == _stamp(user)
+
+
+def to_login(request: Request) -> Response:
+    return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
+
+
+def require(request: Request, page: str) -> tuple[Session, StaffUser] | Response:
+    """(session, user) if this user may open `page`; otherwise the response to give."""
+    found = current(request)
+    if found is None:
+        return to_login(request)
+    session, user = found
+    if not user.may_open(page):
+        return request.app.state.templates.TemplateResponse(
+            request, "forbidden.html", page_context(session, user, page), status_code=403)
+    return found
+
+
+def page_context(session: Session, user: StaffUser, page: str, **extra: Any) -> dict[str, Any]:
+    return {"user": user, "csrf": session.csrf, "page": page, **extra}
+
+
+def safe_next(target: str | None, user: StaffUser) -> str:
+    """Back to the page asked for, but only on this site (never `//elsewhere`)."""
+    if target and target.startswith("/") and not target.startswith("//") and \
+            not target.startswith("/login"):
+        return target
+    return user.home
+
+
+def _login_page(request: Request, message: str = "", status: int = 200) -> Response:
+    token = secrets.token_urlsafe(24)
+    response = request.app.state.templates.TemplateResponse(
+        request, "login.html", {"login_csrf": token, "message": message, "user": None,
+                                "next": request.query_params.get("next", "")},
+        status_code=status)
+    response.set_cookie(LOGIN_COOKIE, token, httponly=True, secure=True, samesite="strict")
+    return response
+
+
+async def login_form(request: Request) -> Response:
+    found = current(request)
+    if found is not None:
+        return RedirectResponse(found[1].home, status_code=303)
+    return _login_page(request)
+
+
+async def login(request: Request) -> Response:
+    state = request.app.state
+    form = await request.form()
+    offered, expected = str(form.get("csrf", "")), request.cookies.get(LOGIN_COOKIE, "")
+    if not expected or not secrets.compare_digest(offered, expected):
+        return _login_page(request, "The form had expired; please log in again.", 400)
+    name = str(form.get("name", "")).strip().lower()[:64]
+    password = str(form.get("password", ""))[:256]
+    wait = state.sessions.wait_s(name, now_s())
+    if wait > 0:
+        return _login_page(request, f"Too many wrong passwords for this name. Try again in "
+                           f"{int(wait) + 1} s.", 429)
+    user = state.users.get(name)
+    ok = await run_in_threadpool(verify_secret, password,
+                                 user.password_hash if user else _DUMMY_HASH)
+    if user is None or not ok:
+        if user is not None:
+            state.sessions.failed(name, now_s())
+        problem = state.users.problem if not state.users.all() else ""
+        return _login_page(request, problem or "Wrong name or password.", 401)
+    session = state.sessions.start(user.name, now_s())
+    session.stamp = _stamp(user)
+    response = RedirectResponse(safe_next(str(form.get("next", "")), user), status_code=303)
+    response.set_cookie(SESSION_COOKIE, session.token, httponly=True, secure=True,
+                        samesite="strict")
+    response.delete_cookie(LOGIN_COOKIE)
+    return response
+
+
+async def logout(request: Request) -> Response:
+    found = current(request)
+    form = await request.form()
+    if found is not None and request.app.state.sessions.csrf_ok(found[0], str(form.get("csrf"))):
+        request.app.state.sessions.end(found[0].token)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response

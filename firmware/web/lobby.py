@@ -1,0 +1,226 @@
+"""The whole lobby as the staff console sees it, folded from what the broker carries.
+
+The web role feeds every message it receives here: the retained queue snapshot, each
+device's status and health, each room's occupancy, the alerts and the queue events. The
+console's pages and its live push read `view()`, one JSON-ready dict. Pure: no paho, no
+web server; the role calls it on the runtime's thread and hands copies to the server.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from firmware.site_model import SiteConfig
+from mqtt_bridge import topics
+
+RECENT_EVENTS = 40  # the advisor's "what just happened" list
+RECENT_ALERTS = 30
+# What a queue event says in the advisor's activity list (the number, never a person).
+EVENT_WORDS = {
+    "ticket.issued": "took a number",
+    "ticket.called": "called",
+    "ticket.recalled": "called again",
+    "ticket.no_show": "did not come",
+    "ticket.completed": "served",
+    "ticket.transferred": "transferred",
+    "ticket.cancelled": "cancelled",
+    "ticket.reinstated": "back in the queue",
+}
+
+
+def _json_object(payload: bytes) -> dict[str, Any] | None:
+    try:
+        value = json.loads(payload)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _alert_key(alert: dict[str, Any]) -> str:
+    """Which thing an alert is about: a later alert of the same key replaces it."""
+    about = alert.get("service") or alert.get("device") or alert.get("room") or ""
+    return f"{alert.get('kind', '?')}:{about}"
+
+
+@dataclass
+class LobbyView:
+    config: SiteConfig
+    version: int = 0  # grows with every change: the live push sends only new versions
+    snapshot: dict[str, Any] | None = None
+    status: dict[str, dict[str, Any]] = field(default_factory=dict)
+    health: dict[str, dict[str, Any]] = field(default_factory=dict)
+    occupancy: dict[str, dict[str, Any]] = field(default_factory=dict)
+    active_alerts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    recent_alerts: deque[dict[str, Any]] = field(
+        default_factory=lambda: deque(maxlen=RECENT_ALERTS))
+    recent_events: deque[dict[str, Any]] = field(
+        default_factory=lambda: deque(maxlen=RECENT_EVENTS))
+    ticket_services: dict[str, str] = field(default_factory=dict)  # number -> authority
+    link_up: bool = False
+
+    @property
+    def site(self) -> str:
+        return self.config.site.id
+
+    def filters(self) -> list[str]:
+        """The topics the console subscribes to."""
+        root = topics.site_root(self.site)
+        return [topics.queue_state(self.site), topics.queue_events(self.site),
+                f"{root}/device/+/status", f"{root}/device/+/health",
+                f"{root}/room/+/occupancy", f"{root}/alert/#"]
+
+    def set_link(self, up: bool) -> None:
+        if up != self.link_up:
+            self.link_up = up
+            self.version += 1
+
+    def take(self, topic: str, payload: bytes) -> str | None:
+        """Fold one message in. Returns what changed ("state", "device", "room", "alert",
+        "event"), or None for a message the console does not use (or cannot read)."""
+        root = topics.site_root(self.site) + "/"
+        if not topic.startswith(root):
+            return None
+        parts = topic[len(root):].split("/")
+        data = _json_object(payload) if payload else {}
+        if data is None:
+            return None
+        changed = self._take(parts, data)
+        if changed:
+            self.version += 1
+        return changed
+
+    def _take(self, parts: list[str], data: dict[str, Any]) -> str | None:
+        match parts:
+            case ["queue", "state"]:
+                self.snapshot = data or None
+                return "state"
+            case ["queue", "events"]:
+                return self._event(data)
+            case ["device", device, "status"]:
+                self.status[device] = data
+                return "device"
+            case ["device", device, "health"]:
+                self.health[device] = data
+                return "device"
+            case ["room", room, "occupancy"]:
+                self.occupancy[room] = data
+                return "room"
+            case ["alert", _]:
+                return self._alert(data)
+        return None
+
+    def _event(self, data: dict[str, Any]) -> str | None:
+        kind = data.get("type")
+        number = data.get("number") or data.get("ticket")
+        if kind not in EVENT_WORDS or not isinstance(number, str):
+            return None
+        service = data.get("service") or data.get("to_service")
+        if isinstance(service, str):
+            self.ticket_services[number] = service
+        self.recent_events.appendleft({
+            "at": data.get("at"), "type": kind, "words": EVENT_WORDS[kind], "number": number,
+            "service": self.ticket_services.get(number), "room": data.get("room")})
+        return "event"
+
+    def _alert(self, data: dict[str, Any]) -> str | None:
+        if not isinstance(data.get("kind"), str):
+            return None
+        key = _alert_key(data)
+        if data.get("state") == "cleared":
+            self.active_alerts.pop(key, None)
+        else:
+            self.active_alerts[key] = data
+        self.recent_alerts.appendleft(data)
+        return "alert"
+
+    # -- what the pages read --------------------------------------------------------------
+
+    def services(self) -> list[dict[str, Any]]:
+        rows = {r["id"]: r for r in (self.snapshot or {}).get("services", [])
+                if isinstance(r, dict) and "id" in r}
+        return [{"id": s.id, "letter": s.prefix, "name": s.name.en, "name_fi": s.name.fi,
+                 "waiting": rows.get(s.id, {}).get("waiting", 0),
+                 "eta_minutes": rows.get(s.id, {}).get("eta_minutes"),
+                 "open": rows.get(s.id, {}).get("open", False),
+                 "next_open": rows.get(s.id, {}).get("next_open"),
+                 "congested": f"congestion:{s.id}" in self.active_alerts}
+                for s in self.config.services]
+
+    def rooms(self) -> list[dict[str, Any]]:
+        serving = {c.get("room"): c for c in (self.snapshot or {}).get("serving", [])
+                   if isinstance(c, dict)}
+        rows = []
+        for room in self.config.rooms:
+            call = serving.get(room.id)
+            ticket = None
+            if call:
+                ticket = {"number": call.get("ticket"), "called_at": call.get("called_at"),
+                          "service": call.get("service")
+                          or self.ticket_services.get(str(call.get("ticket")))}
+            occupancy = self.occupancy.get(room.id, {})
+            rows.append({"id": room.id, "name": room.name.en, "services": list(room.services),
+                         "serving": ticket, "occupancy": occupancy.get("state"),
+                         "occupancy_since": occupancy.get("since")})
+        return rows
+
+    def devices(self) -> list[dict[str, Any]]:
+        rows = []
+        for device in self.config.devices:
+            status = self.status.get(device.id, {})
+            health = self.health.get(device.id, {})
+            printer = health.get("printer") if isinstance(health.get("printer"), dict) else None
+            rows.append({
+                "id": device.id, "roles": list(device.roles), "room": device.room,
+                "state": status.get("state", "unknown"), "since": status.get("since"),
+                "version": status.get("version"), "health_at": health.get("at"),
+                "printer": printer.get("state") if printer else None,
+                "problems": _problems(device.roles, status, health),
+                "health": health})
+        return rows
+
+    def view(self, now: datetime | None = None) -> dict[str, Any]:
+        snapshot = self.snapshot or {}
+        return {
+            "version": self.version,
+            "site": self.site,
+            "connected": self.link_up,
+            "day": snapshot.get("day"),
+            "at": snapshot.get("at") or (now.isoformat(timespec="seconds") if now else None),
+            "services": self.services(),
+            "rooms": self.rooms(),
+            "devices": self.devices(),
+            "alerts": sorted(self.active_alerts.values(), key=lambda a: str(a.get("at"))),
+            "recent_alerts": list(self.recent_alerts),
+            "events": list(self.recent_events),
+            "last_call": snapshot.get("last_call"),
+        }
+
+
+def _problems(roles: tuple[str, ...], status: dict[str, Any], health: dict[str, Any]
+              ) -> list[str]:
+    """What a technician should look at on this device, in plain words."""
+    state = status.get("state")
+    if state is None:
+        return ["never seen on the broker"]
+    if state != "online":
+        return [f"{state} since {status.get('since', '?')}"]
+    problems = []
+    printer = health.get("printer")
+    if "kiosk" in roles and isinstance(printer, dict) and printer.get("state") not in (
+            None, "ok"):
+        problems.append(f"printer: {str(printer.get('state')).replace('_', ' ')}")
+    sensors = health.get("sensors")
+    if isinstance(sensors, dict):
+        faults = sensors.get("faults")
+        if isinstance(faults, dict) and faults:
+            problems.append("sensors: " + ", ".join(f"{k} {v}" for k, v in faults.items()))
+    for part, value in health.items():
+        if isinstance(value, dict) and value.get("state") == "error":
+            problems.append(f"{part}: error")
+        if isinstance(value, dict) and value.get("problem"):
+            problems.append(f"{part}: {value['problem']}")
+    return problems

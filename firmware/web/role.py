@@ -1,0 +1,142 @@
+"""The web role: the staff console, served over HTTPS by a device of the site.
+
+The role lives on the runtime's loop like every other: it folds what the broker carries
+into the lobby view and sends the staff's commands with the runtime's requester, as one
+client of contract v1. The web server (uvicorn, on a thread of its own with its own asyncio
+loop) never touches that state: it reads copies of the view and posts work to the loop,
+and the answers come back to it through `call_soon_threadsafe`. A port in use or a
+missing certificate stops the console only: the device's other roles carry on, and its
+health says what is wrong.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+import threading
+from pathlib import Path
+from typing import Any
+
+from firmware.runtime import Role, Runtime
+from firmware.web.certificate import CertificateError, ensure_certificate
+from firmware.web.lobby import LobbyView
+from mqtt_bridge import topics
+from mqtt_bridge.link import Incoming
+from mqtt_bridge.requester import Requester
+
+log = logging.getLogger(__name__)
+
+
+class WebRole(Role):
+    name = "web"
+
+    def __init__(self) -> None:
+        self.lobby: LobbyView | None = None
+        self.requester: Requester | None = None
+        self.server: Any = None  # firmware.web.server.ConsoleServer, once listening
+        self.problem = ""
+        self._published_version = -1
+        self._view: dict[str, Any] = {}
+        self._view_lock = threading.Lock()
+
+    # -- the loop's side ------------------------------------------------------------------
+
+    def start(self, runtime: Runtime) -> None:
+        super().start(runtime)
+        self.lobby = LobbyView(runtime.config)
+        self.requester = Requester(runtime.site, runtime.device.id, runtime.link.publish,
+                                   runtime.call_later)
+        for topic in [*self.lobby.filters(), self.requester.reply_topic]:
+            runtime.link.subscribe(topic)
+        self._refresh_view()
+        self._start_server()
+
+    def _start_server(self) -> None:
+        from firmware.web.server import ConsoleServer  # uvicorn and Starlette load only here
+
+        runtime = self.runtime
+        web = runtime.device.web
+        try:
+            cert, key = ensure_certificate(web, runtime.data_dir)
+            listener = socket.create_server((web.bind, web.port), reuse_port=False)
+        except (CertificateError, OSError) as exc:
+            self.problem = f"cannot serve the console on {web.bind}:{web.port}: {exc}"
+            log.error("%s; the device's other roles carry on", self.problem)
+            return
+        self.server = ConsoleServer(self, listener, cert, key)
+        self.server.start()
+        log.info("staff console on https://%s:%d/", web.bind, listener.getsockname()[1])
+
+    def on_link_up(self) -> None:
+        assert self.lobby is not None
+        self.lobby.set_link(True)
+
+    def on_link_down(self) -> None:
+        assert self.lobby is not None
+        self.lobby.set_link(False)
+
+    def on_message(self, message: Incoming) -> None:
+        assert self.lobby is not None and self.requester is not None
+        if self.requester.on_message(message):
+            return
+        self.lobby.take(message.topic, message.payload)
+
+    def render(self) -> None:
+        """After each batch of messages: one new view for the pages, if anything changed."""
+        if self.lobby is not None and self.lobby.version != self._published_version:
+            self._refresh_view()
+
+    def _refresh_view(self) -> None:
+        assert self.lobby is not None
+        view = self.lobby.view(self.runtime.clock.now())
+        self._published_version = self.lobby.version
+        with self._view_lock:
+            self._view = view
+        if self.server is not None:
+            self.server.hub.publish_threadsafe(view)
+
+    def health(self) -> dict[str, Any]:
+        report: dict[str, Any] = {"state": "error" if self.problem else "ok"}
+        if self.problem:
+            report["problem"] = self.problem
+        if self.server is not None:
+            report.update(self.server.health())
+        return {"web": report}
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.stop()
+
+    # -- for the server's thread ------------------------------------------------------------
+
+    def view(self) -> dict[str, Any]:
+        with self._view_lock:
+            return self._view
+
+    def now(self) -> Any:
+        return self.runtime.clock.now()
+
+    @property
+    def data_dir(self) -> Path:
+        return self.runtime.data_dir
+
+    async def command(self, name: str, body: dict[str, Any]) -> dict[str, Any] | None:
+        """Send one command to the controller; its answer, or None when it did not answer."""
+        loop = asyncio.get_running_loop()
+        answer: asyncio.Future[dict[str, Any] | None] = loop.create_future()
+
+        def settle(reply: dict[str, Any] | None) -> None:
+            loop.call_soon_threadsafe(lambda: answer.done() or answer.set_result(reply))
+
+        def send() -> None:
+            assert self.requester is not None
+            self.requester.request(name, body, settle)
+
+        self.runtime.post(send)
+        return await answer
+
+    def print_on_kiosk(self, kiosk: str, job: dict[str, Any]) -> None:
+        """Ask a kiosk to print a ticket the advisor issued (fire and forget, QoS 1)."""
+        self.runtime.post(lambda: self.runtime.publish_json(
+            topics.kiosk_print(self.runtime.site, kiosk), job, qos=1))
