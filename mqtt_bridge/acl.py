@@ -4,7 +4,9 @@
 (one per device, one clerk console per room, a statistics collector and a technician).
 Principles: a device writes its own `device/{id}/...` and the commands its roles send; a
 room unit reports only its own room's occupancy; only the controller writes `queue/...`,
-`alert/...` and the answers on `reply/...`; every client reads only its own answers.
+`alert/...` and the answers on `reply/...`; only the staff console (a device with the `web`
+role) writes the kiosks' print jobs, and each kiosk reads only its own; every client reads
+only its own answers.
 """
 
 from __future__ import annotations
@@ -50,14 +52,32 @@ def device_rules(site: str, device: Device, client: Client,
         if home_assistant:
             rules.append(Rule("write", "homeassistant/#"))  # the discovery configs
     if "kiosk" in device.roles:
-        rules += [Rule("read", topics.queue_state(site))]
+        rules += [Rule("read", topics.queue_state(site)),
+                  Rule("read", topics.kiosk_print(site, device.id))]  # its own jobs only
     if "display" in device.roles:
         rules += [Rule("read", topics.queue_state(site)),
                   Rule("read", f"{root}/device/+/status")]  # is the controller there?
     if "room" in device.roles and device.room:
         rules += [Rule("read", topics.queue_state(site)),
                   Rule("readwrite", topics.room_occupancy(site, device.room))]
+    if "web" in device.roles:
+        rules += web_rules(site)
     return _unique(rules + command_rules(site, client))
+
+
+def web_rules(site: str) -> list[Rule]:
+    """The staff console sees the lobby as the staff do and sends print jobs to the kiosks;
+    its commands (any room's: it checks each person's role itself) come from clients.py."""
+    root = topics.site_root(site)
+    return [
+        Rule("read", topics.queue_state(site)),
+        Rule("read", topics.queue_events(site)),
+        Rule("read", f"{root}/device/+/#"),
+        Rule("read", f"{root}/room/+/occupancy"),
+        Rule("read", f"{root}/alert/#"),
+        # The one writer of print jobs: no kiosk, display or room unit may make a kiosk print.
+        Rule("write", topics.kiosk_print(site, "+")),
+    ]
 
 
 def _unique(rules: list[Rule]) -> list[Rule]:

@@ -15,9 +15,12 @@ import logging
 from typing import Any
 
 from firmware.kiosk.printouts import News
+from firmware.kiosk.remote_print import PrintJob
 from firmware.kiosk.wire import kiosk_ticket, refusal, ticket_slip
 from mqtt_bridge import topics
+from mqtt_bridge.link import Incoming
 from ticket_printer.connection import PrintResult
+from ticket_printer.slip import TicketSlip
 
 # The role's name: the kiosk's log lines keep the one name they have always had in the journal.
 log = logging.getLogger("firmware.kiosk.role")
@@ -71,6 +74,17 @@ class KioskIssuing:
         self._arm_countdown()
 
     # -- printing ---------------------------------------------------------------------------
+
+    def print_job(self, message: Incoming) -> None:
+        """A ticket the advisor issued at the staff console: printed like our own, on the
+        same worker, so a printer fault reaches `health` and the LED the same way. The
+        customer at the screen is not disturbed: their ticket and phase stay as they are."""
+        def slip_for(job: PrintJob) -> TicketSlip:
+            return ticket_slip(job.ticket, self.runtime.config, job.lang)
+
+        slip = self.remote.take(message.payload, message.retain, slip_for)
+        if slip is not None:
+            self.worker.submit(slip, lambda result: self._printed(slip.number, result))
 
     def _printed(self, number: str, result: PrintResult) -> None:
         news = self.printouts.record(number, result)

@@ -17,15 +17,17 @@ controller's state, the phases of the screen, the technician's PIN, speech, draw
 `health`. The rest is in modules of one job each:
 
 - input_events.py: what a touch, key or scan does, the yearly survey's screen included
-- issuing.py: a ticket from the touch to the slip, the refusals and the printer's answer
+- issuing.py: a ticket from the touch to the slip, the refusals and the printer's answer,
+  and the slips the staff console sends to be printed here
 - timers.py: the idle warning and the countdown of a wait on screen
 - wire.py: the controller's state and answers read into the kiosk's data (functions)
 - pin_screen.py: the technician PIN tried through the guard, and its note (functions)
 - printouts.py: which slips printed, the printer's state, its part of `health`
+- remote_print.py: the console's print jobs read strictly, repeats and refusals counted
 
 The first three are mixins of `KioskRole`: their methods read and change the role's screen
 state throughout and call back into its phases, so handing them "what they need" would mean
-handing them the role (and importing it back: a circle). The last three take plain values,
+handing them the role (and importing it back: a circle). The last four take plain values,
 know nothing of the role and can be read and tested alone.
 """
 
@@ -47,6 +49,7 @@ from firmware.kiosk.lockdown import PinAnswer, PinGuard
 from firmware.kiosk.pin_screen import check_pin, pin_health, pin_note
 from firmware.kiosk.print_worker import PrintWorker
 from firmware.kiosk.printouts import Printouts
+from firmware.kiosk.remote_print import RemotePrints
 from firmware.kiosk.scanner import ScannerReader
 from firmware.kiosk.screen import Button, KioskTicket, KioskView, render_kiosk
 from firmware.kiosk.speech import KioskVoice, screen_text
@@ -85,6 +88,7 @@ class KioskRole(KioskInput, KioskIssuing, ScreenTimers, Role):
         self.buttons: list[Button] = []
         self.dirty = True
         self.printouts = Printouts()  # printed and unprinted numbers, the printer's state
+        self.remote = RemotePrints()  # print jobs from the staff console
         self.frames = 0  # frames drawn: an idle kiosk draws none
         # Real seconds, not the device clock: a demo's fast clock or a clock set by NTP must
         # not shorten a PIN lockout. Kept across customers: leaving the PIN screen or
@@ -155,6 +159,8 @@ class KioskRole(KioskInput, KioskIssuing, ScreenTimers, Role):
         self._tick_timer: Any = None
         runtime.link.subscribe(topics.queue_state(runtime.site))
         runtime.link.subscribe(self.requester.reply_topic)
+        self._print_topic = topics.kiosk_print(runtime.site, device.id)
+        runtime.link.subscribe(self._print_topic)  # tickets the advisor issues for here
         self.survey: KioskSurvey | None = None
         if runtime.config.survey.kiosk and runtime.config.survey.start:
             self.survey = KioskSurvey(load_survey(runtime.config.survey), self.requester,
@@ -189,6 +195,9 @@ class KioskRole(KioskInput, KioskIssuing, ScreenTimers, Role):
 
     def on_message(self, message: Incoming) -> None:
         if self.requester.on_message(message):
+            return
+        if message.topic == self._print_topic:
+            self.print_job(message)
             return
         if message.topic == topics.queue_state(self.runtime.site):
             snapshot = state_of(message.payload)
@@ -314,6 +323,7 @@ class KioskRole(KioskInput, KioskIssuing, ScreenTimers, Role):
         report: dict[str, Any] = {
             "printer": self.printouts.health(),
             "display": {"phase": self.phase},
+            "remote_print": self.remote.health(),
         }
         if self.survey is not None:
             report["survey"] = {"unsent": len(self.survey.sender),

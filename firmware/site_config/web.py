@@ -28,11 +28,12 @@ def read_web(r: Reader, value: Any, path: str) -> WebConfig | None:
     if bind is None or port is None or cert is None or key is None or users is None \
             or idle is None or most is None:
         return None
+    problems = len(r.problems)  # both checks report: every problem is listed at once
     if bool(cert) != bool(key):
         r.add(join_path(path, "cert_file" if not cert else "key_file"),
               "give both cert_file and key_file, or neither (a self-signed pair is made)")
-        return None
     if not users:
         r.add(join_path(path, "users_file"), "the staff logins file needs a name")
+    if len(r.problems) > problems:
         return None
     return WebConfig(bind, port, cert, key, users, idle, most)

@@ -16,6 +16,7 @@ Every check the console makes is here, pure, so the server and the tests read on
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from dataclasses import dataclass
@@ -118,7 +119,8 @@ def parse_users(text: str, rooms: set[str] | None = None) -> dict[str, StaffUser
     """The logins of a users file; UsersFileError lists every problem at once."""
     try:
         data = tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, RecursionError) as exc:
+    # ValueError too: an integer of more than 4300 digits fails in int(), not as TOML.
+    except (ValueError, RecursionError) as exc:
         raise UsersFileError([f"not valid TOML: {exc}"]) from None
     tables = data.get("users", [])
     if not isinstance(tables, list) or set(data) - {"users"}:
@@ -137,13 +139,19 @@ def parse_users(text: str, rooms: set[str] | None = None) -> dict[str, StaffUser
     return users
 
 
+def _quoted(text: str) -> str:
+    """A TOML basic string: JSON's escapes are TOML's, but TOML wants DEL escaped too. A
+    hand-edited room or hash with a quote or newline must not become another key."""
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
 def users_text(users: list[StaffUser]) -> str:
     """The users file for these logins (what `piste web-user` writes)."""
     lines = ["# Staff logins of the piste console. Written by `piste web-user`; the passwords",
              "# are slow salted hashes. Nothing else about a person is kept here.", ""]
     for user in sorted(users, key=lambda u: u.name):
-        lines += ["[[users]]", f'name = "{user.name}"', f'role = "{user.role}"']
+        lines += ["[[users]]", f"name = {_quoted(user.name)}", f"role = {_quoted(user.role)}"]
         if user.room is not None:
-            lines.append(f'room = "{user.room}"')
-        lines += [f'password = "{user.password_hash}"', ""]
+            lines.append(f"room = {_quoted(user.room)}")
+        lines += [f"password = {_quoted(user.password_hash)}", ""]
     return "\n".join(lines)

@@ -79,7 +79,9 @@ class SessionStore:
 
     @staticmethod
     def csrf_ok(session: Session, offered: str | None) -> bool:
-        return bool(offered) and hmac.compare_digest(session.csrf, str(offered))
+        # As bytes: compare_digest raises TypeError for a str with non-ASCII characters.
+        return bool(offered) and hmac.compare_digest(session.csrf.encode(),
+                                                     str(offered).encode())
 
     # -- slowing down guesses -----------------------------------------------------------------
 
@@ -92,5 +94,8 @@ class SessionStore:
         failures = self.failures.setdefault(user, _Failures())
         failures.count += 1
         if failures.count > FREE_TRIES:
-            wait = min(LOCK_MAX_S, FIRST_WAIT_S * 2 ** (failures.count - FREE_TRIES - 1))
+            # The exponent is capped: 2.0 ** 1024 overflows, and a failure that raises would
+            # leave the old wait in place, lifting the lock for good.
+            doublings = min(failures.count - FREE_TRIES - 1, 30)
+            wait = min(LOCK_MAX_S, FIRST_WAIT_S * 2 ** doublings)
             failures.wait_until_s = now_s + wait

@@ -1,0 +1,125 @@
+// The advisor's panel: the whole lobby as it happens, and the advisor's own actions.
+"use strict";
+
+(() => {
+  const { el, row, fill, clock, act, say } = piste;
+  const $ = (id) => document.getElementById(id);
+
+  function stateTag(words, kind) {
+    return el("span", words, `tag ${kind}`);
+  }
+
+  function drawQueues(view) {
+    fill($("queues"), view.services.map((s) => {
+      const state = s.congested ? stateTag("congested", "warn")
+        : s.open ? stateTag("open", "ok") : stateTag("closed", "bad");
+      const tr = row([s.name, s.waiting, s.eta_minutes === null ? "–" : `${s.eta_minutes} min`, state]);
+      tr.dataset.service = s.id;
+      tr.children[1].className = "num";
+      tr.children[2].className = "num";
+      return tr;
+    }));
+  }
+
+  function drawRooms(view) {
+    const names = Object.fromEntries(view.services.map((s) => [s.id, s.name]));
+    fill($("rooms"), view.rooms.map((r) => {
+      const s = r.serving;
+      const tr = row([`${r.id} · ${r.name}`, s ? s.number : "–", s ? names[s.service] || s.service || "–" : "–",
+                      s ? clock(s.called_at) : "–", (r.occupancy || "no sensors").replace("_", " ")]);
+      tr.dataset.room = r.id;
+      return tr;
+    }));
+  }
+
+  function drawAlerts(view) {
+    const items = view.alerts.map((a) => {
+      const li = el("li");
+      li.appendChild(stateTag(a.severity || "info", a.severity === "warning" ? "warn" : "bad"));
+      li.appendChild(el("span", ` ${clock(a.at)} ${(a.message && (a.message.en || a.message.fi)) || a.kind}`));
+      return li;
+    });
+    for (const d of view.devices.filter((d) => d.problems.length)) {
+      const li = el("li");
+      li.appendChild(stateTag(d.state === "online" ? "device" : "offline", "bad"));
+      li.appendChild(el("span", ` ${d.id}: ${d.problems.join("; ")}`));
+      items.push(li);
+    }
+    if (!view.connected) items.unshift(el("li", "The console has lost the broker: what you see may be old."));
+    if (!items.length) items.push(el("li", "Nothing: every queue, room and device is fine."));
+    fill($("alerts"), items);
+  }
+
+  function drawDevices(view) {
+    fill($("devices"), view.devices.map((d) => {
+      const kind = d.state === "online" ? (d.problems.length ? "warn" : "ok") : "bad";
+      return row([`${d.id} (${d.roles.join(", ")})`, stateTag(d.state, kind), d.problems.join("; ") || "–"]);
+    }));
+  }
+
+  function drawEvents(view) {
+    fill($("events"), view.events.slice(0, 15).map((e) => row([clock(e.at), e.number, e.words, e.room || "–"])));
+  }
+
+  window.addEventListener("lobby", (e) => {
+    const view = e.detail;
+    drawQueues(view); drawRooms(view); drawAlerts(view); drawDevices(view); drawEvents(view);
+  });
+
+  function onSubmit(id, send) {
+    const form = $(id);
+    if (!form) return; // only the advisor has the forms
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const button = form.querySelector('button[type="submit"]');
+      button.disabled = true; // a double click is one ticket
+      try { await send(form); } finally { button.disabled = false; }
+    });
+  }
+
+  onSubmit("form-issue", async (form) => {
+    const result = await act("issue", {
+      service: form.elements.service.value, lang: form.elements.lang.value,
+      print_on: form.elements.print_on.value,
+    });
+    $("issued").textContent = result.ok && result.answer && result.answer.ticket ? result.answer.ticket.number : "";
+    say($("issue-message"), result);
+  });
+
+  onSubmit("form-fix", async (form) => {
+    const action = form.elements.action.value;
+    const fields = { ticket: form.elements.ticket.value.trim().toUpperCase() };
+    if (action === "transfer") fields.to_service = form.elements.to_service.value;
+    const result = await act(action, fields);
+    say($("fix-message"), result);
+    if (result.ok) form.reset();
+  });
+
+  onSubmit("form-feedback", async (form) => {
+    const rating = form.querySelector('input[name="rating"]:checked');
+    const result = await act("feedback", {
+      rating: Number(rating.value), scale: 4, lang: form.elements.lang.value,
+      words: form.elements.words.value.trim() || null,
+    });
+    say($("feedback-message"), result);
+    if (result.ok) form.reset();
+  });
+
+  onSubmit("form-survey", async (form) => {
+    const selfService = form.elements.self_service.checked;
+    const documents = form.elements.documents.checked;
+    const ratings = {};
+    for (const select of form.querySelectorAll("select[data-statement]")) {
+      const condition = select.dataset.condition;
+      if (condition === "self_service" && !selfService) continue;
+      if (condition === "documents" && !documents) continue;
+      ratings[select.dataset.statement] = select.value ? Number(select.value) : null;
+    }
+    const result = await act("survey", {
+      ratings, self_service: selfService, documents, lang: form.elements.lang.value,
+      answered_day: form.elements.answered_day.value || null,
+    });
+    say($("survey-message"), result);
+    if (result.ok) form.reset();
+  });
+})();

@@ -1,0 +1,96 @@
+// Shared by every page of the staff console: the live stream, and sending an action.
+// Pages listen for the "lobby" event on window; nothing here polls.
+"use strict";
+
+const piste = (() => {
+  const csrf = document.querySelector('meta[name="csrf-token"]')?.content || "";
+  const liveState = document.getElementById("live-state");
+
+  function setLive(on, words) {
+    if (!liveState) return;
+    liveState.textContent = words;
+    liveState.classList.toggle("on", on);
+  }
+
+  function connect() {
+    // EventSource reconnects by itself after a break (the server asks for 2 s); the first
+    // event of every stream is the whole lobby, so the page is whole again at once.
+    const source = new EventSource("/live");
+    source.addEventListener("open", () => setLive(true, "Live"));
+    source.addEventListener("error", () => setLive(false, "Reconnecting…"));
+    source.addEventListener("lobby", (e) => {
+      const view = JSON.parse(e.data);
+      setLive(view.connected, view.connected ? "Live" : "Controller link down");
+      window.dispatchEvent(new CustomEvent("lobby", { detail: view }));
+    });
+    source.addEventListener("signed-out", () => {
+      source.close();
+      window.location.assign("/login?next=" + encodeURIComponent(window.location.pathname));
+    });
+  }
+
+  async function act(action, fields) {
+    let response;
+    try {
+      response = await fetch("/api/act", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+        body: JSON.stringify({ action, ...fields }),
+        credentials: "same-origin",
+      });
+    } catch (err) {
+      return { ok: false, message: "The console could not be reached; nothing was changed." };
+    }
+    if (response.status === 401) {
+      window.location.assign("/login?next=" + encodeURIComponent(window.location.pathname));
+    }
+    try {
+      return await response.json();
+    } catch (err) {
+      return { ok: false, message: `The console answered ${response.status}.` };
+    }
+  }
+
+  function say(element, result) {
+    element.textContent = result.message;
+    element.classList.toggle("error", !result.ok);
+    element.classList.toggle("done", !!result.ok);
+  }
+
+  // Build elements with text only (never HTML from the wire).
+  function el(tag, text, cls) {
+    const node = document.createElement(tag);
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    if (cls) node.className = cls;
+    return node;
+  }
+
+  function clock(iso) {
+    if (!iso) return "";
+    const at = new Date(iso);
+    return isNaN(at) ? "" : at.toLocaleTimeString("fi-FI", { hour: "2-digit", minute: "2-digit" });
+  }
+
+  function row(cells) {
+    const tr = document.createElement("tr");
+    for (const cell of cells) {
+      const td = cell instanceof Node ? cell : el("td", cell);
+      if (!(cell instanceof Node)) td.textContent = cell === null || cell === undefined ? "–" : String(cell);
+      tr.appendChild(td.tagName === "TD" ? td : wrap(td));
+    }
+    return tr;
+  }
+
+  function wrap(node) {
+    const td = document.createElement("td");
+    td.appendChild(node);
+    return td;
+  }
+
+  function fill(tbody, rows) {
+    tbody.replaceChildren(...rows);
+  }
+
+  connect();
+  return { act, say, el, clock, row, fill };
+})();
