@@ -1,142 +1,33 @@
-"""A small site with the staff console, on real parts, for the console's tests and bench.
-
-A real Mosquitto, a real controller with a queue display (one device, as in a small
-lobby), the web role on a device of its own serving HTTPS on a free loopback port, and a
-users file with one login per staff role. `browser()` opens Debian's headless Chromium
-through Debian's chromedriver (both installed by `make test`).
-"""
+"""The console's test site (bench/console_site.py), with the browser a test may not lack."""
 
 from __future__ import annotations
 
-import dataclasses
 import os
-import shutil
-import ssl
-import tempfile
-import urllib.request
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from firmware.broker import LocalBroker, free_port
-from firmware.clock import Clock
-from firmware.core.password import hash_secret
-from firmware.device import build_roles
-from firmware.runtime import Runtime
-from firmware.site_model import Device, SiteConfig, WebConfig
-from firmware.web.accounts import StaffUser, users_text
-from tests.helpers import RunningDevice, wait_for
-from tests.site_factory import small_site
+from bench import console_site as _site
+from bench.console_site import (
+    PASSWORD,
+    ConsoleSite,
+    console_errors,
+    console_site,
+    http_get,
+    log_in,
+    write_users,
+)
 
-PASSWORD = "correct horse battery"
-# One login per staff role (the hash is cheaper than in production: tests log in often).
-STAFF = [("clerk1", "clerk", "1"), ("clerk2", "clerk", "2"), ("advisor", "advisor", None),
-         ("service", "service", None), ("tech", "technician", None)]
-CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
-
-
-@dataclass
-class ConsoleSite:
-    config: SiteConfig
-    url: str
-    lobby: RunningDevice  # controller + display
-    web: RunningDevice
-    users_file: Path
-
-    def web_role(self) -> Any:
-        return self.web.role("web")
-
-    def display_role(self) -> Any:
-        return self.lobby.role("display")
-
-
-def write_users(path: Path, staff: list[tuple[str, str, str | None]] = STAFF) -> None:
-    users = [StaffUser(name, role, hash_secret(PASSWORD, rounds=2000), room)
-             for name, role, room in staff]
-    path.write_text(users_text(users), encoding="utf-8")
-
-
-def site_config(data_dir: Path, port: int) -> SiteConfig:
-    config = small_site()
-    web = WebConfig(bind="127.0.0.1", port=port, users_file=str(data_dir / "web-users.toml"))
-    devices = (Device("lobby-1", ("controller", "display")),
-               Device("room-1", ("room",), room="1"),
-               Device("console", ("web",), web=web))
-    return dataclasses.replace(
-        config, devices=devices,
-        site=dataclasses.replace(config.site, id=f"w-{uuid.uuid4().hex[:8]}"))
-
-
-@contextmanager
-def console_site(broker: LocalBroker, tmp_path: Path, clock: Clock) -> Iterator[ConsoleSite]:
-    web_dir = tmp_path / "web"
-    web_dir.mkdir(parents=True, exist_ok=True)
-    port = free_port()
-    config = site_config(web_dir, port)
-    write_users(web_dir / "web-users.toml")
-
-    def runtime(device_id: str, data_dir: Path) -> Runtime:
-        device = config.device(device_id)
-        assert device is not None
-        return Runtime(config, device, clock, data_dir, build_roles(config, device_id),
-                       broker_host=broker.host, broker_port=broker.port,
-                       uses_screen="display" in device.roles)
-
-    lobby_dir = tmp_path / "lobby"
-    lobby_dir.mkdir(parents=True, exist_ok=True)
-    with RunningDevice(runtime("lobby-1", lobby_dir)) as lobby, \
-            RunningDevice(runtime("console", web_dir)) as web:
-        site = ConsoleSite(config, f"https://127.0.0.1:{port}", lobby, web,
-                           web_dir / "web-users.toml")
-        wait_for(lambda: web.role("web").server is not None and _answers(site.url),
-                 what="the console to listen")
-        wait_for(lambda: web.role("web").view().get("day"), what="the first queue state")
-        yield site
-
-
-def _answers(url: str) -> bool:
-    try:
-        http_get(url + "/login")
-        return True
-    except OSError:
-        return False
-
-
-def insecure_context() -> ssl.SSLContext:
-    """The console's self-signed certificate, accepted as a browser would after a click."""
-    context = ssl.create_default_context()
-    context.check_hostname = False
-    context.verify_mode = ssl.CERT_NONE
-    return context
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any) -> None:
-        return None
-
-
-def http_get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
-    """(status, headers, body) without following redirects."""
-    opener = urllib.request.build_opener(urllib.request.HTTPSHandler(context=insecure_context()),
-                                         _NoRedirect())
-    request = urllib.request.Request(url, headers=headers or {})
-    try:
-        with opener.open(request, timeout=10) as response:
-            return response.status, dict(response.headers), response.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, dict(exc.headers), exc.read()
+__all__ = ["PASSWORD", "ConsoleSite", "browser", "console_errors", "console_site", "http_get",
+           "log_in", "write_users"]
 
 
 def browser_or_fail() -> None:
     """Chromium is part of the test setup (`make test` installs it): missing is a failure
     in CI, and a reasoned skip on a developer's machine that has not run `make test`."""
-    if shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER):
+    if _site.have_browser():
         return
     message = "Debian's chromium and chromium-driver are missing: run `make test-packages`"
     if os.environ.get("CI"):
@@ -147,44 +38,5 @@ def browser_or_fail() -> None:
 @contextmanager
 def browser(width: int = 1280, height: int = 900) -> Iterator[Any]:
     browser_or_fail()
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    profile = tempfile.mkdtemp(prefix="piste-chromium-")
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                 "--ignore-certificate-errors", f"--window-size={width},{height}",
-                 f"--user-data-dir={profile}", "--force-device-scale-factor=1"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
-    driver.set_page_load_timeout(20)
-    try:
+    with _site.browser(width, height) as driver:
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
-
-
-def log_in(driver: Any, site: ConsoleSite, name: str, path: str = "/") -> None:
-    from selenium.webdriver.common.by import By
-
-    driver.get(site.url + path)
-    driver.find_element(By.ID, "name").send_keys(name)
-    driver.find_element(By.ID, "password").send_keys(PASSWORD)
-    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
-    wait_for(lambda: "/login" not in driver.current_url, what=f"{name} to log in")
-    wait_for(lambda: "Live" in driver.find_element(By.ID, "live-state").text,
-             what="the live stream")
-
-
-def console_errors(driver: Any) -> list[str]:
-    """What the page's scripts complained about (CSP refusals included)."""
-    return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
-
-
-def day_start(clock_now: datetime) -> datetime:
-    return clock_now.replace(hour=8, minute=0)

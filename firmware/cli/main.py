@@ -79,10 +79,12 @@ def _parser() -> argparse.ArgumentParser:
     from firmware.cli import admin as cli_admin
     from firmware.cli import central as cli_central
     from firmware.cli import screenshot as cli_screenshot
+    from firmware.cli import web_user as cli_web_user
 
     cli_admin.register(sub)
     cli_screenshot.register(sub)
     cli_central.register(sub)
+    cli_web_user.register(sub)
     return parser
 
 
@@ -121,8 +123,9 @@ def main(argv: list[str] | None = None) -> int:
     from firmware.cli import admin as cli_admin
     from firmware.cli import central as cli_central
     from firmware.cli import screenshot as cli_screenshot
+    from firmware.cli import web_user as cli_web_user
 
-    for module in (cli_admin, cli_screenshot, cli_central):
+    for module in (cli_admin, cli_screenshot, cli_central, cli_web_user):
         code = module.dispatch(args)
         if code is not None:
             return code

@@ -1,0 +1,310 @@
+"""The service team's statistics as chart-ready JSON: a day and a month of the ledger.
+
+Why Chart.js draws them: it is one file, vendored (`static/vendor/chart.umd.min.js`, v4.6.2,
+MIT, its licence beside it), so there is no build step, no CDN the site network may not
+reach and nothing but the console's own scripts under its content security policy; its
+canvas charts stay quick and readable on a tablet. Every chart has a heading, one sentence
+that says what it shows, and a plain HTML table of the same numbers beside it, for screen
+readers and for anyone who cannot read a chart. Table and chart are drawn from one spec
+(`labels` and `series` below), so they cannot disagree.
+
+Pure: events and `piste stats` rows in, dicts out. The figures are never computed here:
+a day is `firmware.core.stats.day_report` (and the room reports of `piste stats`), a month's
+or a week's totals are the core's `segments` and `Row`, read day by day as the national
+report reads them, since numbers start again every service day.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import statistics
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, timedelta, tzinfo
+from typing import Any
+
+from firmware.central.national import MONTH_COLUMNS
+from firmware.core.events import Event, EventType
+from firmware.core.stats import COLUMNS, Row, day_report, segments
+from firmware.core.utilisation import UTILISATION_COLUMNS, WALK_COLUMNS
+from firmware.site_model import SiteConfig
+
+ALL = "all"
+ALL_COLOUR = -1  # the stats.js palette's colour for "all authorities"
+DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # [0-9], not \d: no other scripts' digits
+MONTH = re.compile(r"[0-9]{4}-[0-9]{2}")
+WEEK_COLUMNS = ["site", "week", "first_day", "last_day", "days", "service", "customers",
+                *[c for c in COLUMNS if c not in ("service", "hour")]]
+SHARES = (("in_session_share", "In session"), ("staff_only_share", "Staff only"),
+          ("customer_only_share", "Customer only"), ("vacant_share", "Vacant"))
+
+
+class BadInput(ValueError):
+    """A day or month in the address that is not one; the message says what was expected."""
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= 24 else text[:24] + "…"
+
+
+def parse_day(text: str | None) -> str | None:
+    """The ISO day asked for, None when none was; BadInput for anything else."""
+    if text is None or text == "":
+        return None
+    if not DAY.fullmatch(text):
+        raise BadInput(f"'{_shown(text)}' is not a day such as 2026-12-01.")
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise BadInput(f"{text} is not a day of the calendar.") from None
+
+
+def parse_month(text: str | None) -> str | None:
+    """The month asked for (YYYY-MM), None when none was; BadInput for anything else."""
+    if text is None or text == "":
+        return None
+    if not MONTH.fullmatch(text) or not 1 <= int(text[5:]) <= 12 or text[:4] == "0000":
+        raise BadInput(f"'{_shown(text)}' is not a month such as 2026-12.")
+    return text
+
+
+def month_bounds(month: str) -> tuple[str, str]:
+    """The first and the last day of a month."""
+    first = date.fromisoformat(f"{month}-01")
+    after = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return first.isoformat(), (after - timedelta(days=1)).isoformat()
+
+
+def weeks_around(first: str, last: str) -> tuple[str, str]:
+    """From the Monday before `first` to the Sunday after `last`: whole ISO weeks."""
+    a, b = date.fromisoformat(first), date.fromisoformat(last)
+    return ((a - timedelta(days=a.weekday())).isoformat(),
+            (b + timedelta(days=6 - b.weekday())).isoformat())
+
+
+def day_label(day: str) -> str:
+    when = date.fromisoformat(day)
+    return f"{when:%a} {when.day} {when:%b}"
+
+
+def _names(config: SiteConfig) -> dict[str, str]:
+    return {s.id: s.name.en for s in config.services}
+
+
+def _service(config: SiteConfig, service: str) -> str:
+    return "All authorities" if service == ALL else _names(config).get(service, service)
+
+
+def _colour(config: SiteConfig, key: str) -> int:
+    ids = [s.id for s in config.services]
+    return ALL_COLOUR if key == ALL else ids.index(key) if key in ids else len(ids) + len(key)
+
+
+def _series(key: str, label: str, values: list[Any], colour: int,
+            table_only: bool = False) -> dict[str, Any]:
+    return {"key": key, "label": label, "values": values, "colour": colour,
+            "table_only": table_only}
+
+
+def _chart(title: str, kind: str, axis: str, unit: str, labels: list[str],
+           series: list[dict[str, Any]], summary: str, stacked: bool = False) -> dict[str, Any]:
+    """One chart and its table: a row per label, a column per series (some table only)."""
+    return {"title": title, "type": kind, "axis": axis, "unit": unit, "labels": labels,
+            "series": series, "summary": summary, "stacked": stacked}
+
+
+def _minutes(value: float | None) -> str:
+    return "no value" if value is None else f"{value} min"
+
+
+def _services_in(rows: Iterable[Mapping[str, Any]], config: SiteConfig) -> list[str]:
+    """The authorities in these rows, in the site config's order (unknown ones last)."""
+    found = {r["service"] for r in rows if r["service"] != ALL}
+    order = [s.id for s in config.services]
+    return sorted(found, key=lambda s: (s not in order, order.index(s) if s in order else 0, s))
+
+
+# -- a day --------------------------------------------------------------------------------
+
+
+def _hourly_chart(rows: list[dict[str, Any]], config: SiteConfig) -> dict[str, Any]:
+    hourly = {(r["service"], r["hour"]): r["arrivals"] for r in rows if r["hour"] != ALL}
+    hours = sorted({h for _, h in hourly})
+    if hours:
+        hours = [f"{h:02d}" for h in range(int(hours[0]), int(hours[-1]) + 1)]
+    services = _services_in(rows, config)
+    series = [_series(s, _service(config, s), [hourly.get((s, h), 0) for h in hours],
+                      _colour(config, s)) for s in services]
+    totals = [sum(hourly.get((s, h), 0) for s in services) for h in hours]
+    series.append(_series(ALL, "All authorities", totals, ALL_COLOUR, table_only=True))
+    if totals:
+        busiest = max(range(len(hours)), key=lambda i: totals[i])
+        summary = (f"{sum(totals)} arrivals; the busiest hour began at {hours[busiest]}:00 "
+                   f"with {totals[busiest]}.")
+    else:
+        summary = "Nobody took a number on this day."
+    return _chart("Customers per authority and hour", "bar", "Hour the visit began",
+                  "customers", [f"{h}:00" for h in hours], series, summary, stacked=True)
+
+
+def _times_chart(rows: list[dict[str, Any]], config: SiteConfig, kind: str) -> dict[str, Any]:
+    """Median and 90th percentile per authority: `kind` "wait" or "service"."""
+    totals = {r["service"]: r for r in rows if r["hour"] == ALL}
+    keys = [*_services_in(rows, config), ALL] if totals else []
+    median = [totals[k][f"{kind}_median_min"] for k in keys]
+    p90 = [totals[k][f"{kind}_p90_min"] for k in keys]
+    what = "Waiting time" if kind == "wait" else "Service time"
+    if keys:
+        day = totals[ALL]
+        summary = (f"{what}, all authorities: median {_minutes(day[f'{kind}_median_min'])}, "
+                   f"90 % within {_minutes(day[f'{kind}_p90_min'])}.")
+    else:
+        summary = f"No {what.lower()}s on this day."
+    return _chart(f"{what} per authority, median and 90th percentile", "bar", "Authority",
+                  "minutes", [_service(config, k) for k in keys],
+                  [_series("median", "Median", median, 0), _series("p90", "90th percentile",
+                                                                   p90, 1)], summary)
+
+
+def _room_label(config: SiteConfig, room: str) -> str:
+    found = config.room(room)
+    return found.name.en if found is not None else f"Room {room}"
+
+
+def _percent(share: float | None) -> float | None:
+    return None if share is None else round(share * 100, 1)
+
+
+def _utilisation_chart(rows: list[dict[str, Any]], config: SiteConfig) -> dict[str, Any]:
+    totals = [r for r in rows if r["hour"] == ALL]
+    series = [_series(key, label, [_percent(r[key]) for r in totals], colour)
+              for colour, (key, label) in enumerate(SHARES)]
+    series += [
+        _series("unknown_share", "Sensors unknown (% of open time)",
+                [_percent(r["unknown_share"]) for r in totals], 4, table_only=True),
+        _series("sessions", "Sessions", [r["sessions"] for r in totals], 5, table_only=True),
+        _series("open_min", "Open minutes", [r["open_min"] for r in totals], 6,
+                table_only=True)]
+    known = [(r["in_session_share"], r["room"]) for r in totals
+             if r["in_session_share"] is not None]
+    if known:
+        share, room = max(known)
+        summary = (f"The busiest room was {_room_label(config, room)}, in session "
+                   f"{_percent(share)} % of the time its sensors worked.")
+    else:
+        summary = "No room's sensors worked during opening hours."
+    return _chart("Room utilisation (% of the open time the sensors worked)", "bar", "Room",
+                  "%", [_room_label(config, r["room"]) for r in totals], series, summary,
+                  stacked=True)
+
+
+def _walking_chart(rows: list[dict[str, Any]], config: SiteConfig) -> dict[str, Any]:
+    keys = [r["service"] for r in rows]
+    series = [_series("walk_median_s", "Median", [r["walk_median_s"] for r in rows], 0),
+              _series("walk_p90_s", "90th percentile", [r["walk_p90_s"] for r in rows], 1)]
+    series += [_series(key, key.replace("_", " ").capitalize(), [r[key] for r in rows], i,
+                       table_only=True)
+               for i, key in enumerate(("calls", "arrived", "not_arrived", "unmeasured"), 2)]
+    every = next((r for r in rows if r["service"] == ALL), None)
+    if every is not None and every["walk_median_s"] is not None:
+        summary = (f"Of {every['calls']} calls, {every['arrived']} customers were seen to "
+                   f"arrive, after a median {every['walk_median_s']} s (90 % within "
+                   f"{every['walk_p90_s']} s).")
+    else:
+        summary = "No walking times could be measured on this day."
+    return _chart("Walking time from the call to the room, per authority", "bar", "Authority",
+                  "seconds", [_service(config, k) for k in keys], series, summary)
+
+
+def day_totals(day: str, events: Sequence[Event], tz: tzinfo) -> dict[str, Any] | None:
+    """The day's all-authorities row of `piste stats`, or None for a day without visits."""
+    return next((r for r in day_report(events, tz) if r["service"] == ALL), None) | (
+        {"day": day} if events else {}) if any(
+        e.type is EventType.TICKET_ISSUED for e in events) else None
+
+
+def _compared_chart(compared: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+    """This day beside others: (what the day is, its all-authorities row with its day)."""
+    labels = [f"{day_label(row['day'])} ({what})" for what, row in compared]
+    drawn = (("arrivals", "Arrivals"), ("served", "Served"))
+    table = (("wait_median_min", "Median wait (min)"), ("wait_p90_min", "90th pct wait (min)"),
+             ("service_median_min", "Median service (min)"))
+    series = [_series(k, label, [row[k] for _, row in compared], i)
+              for i, (k, label) in enumerate(drawn)]
+    series += [_series(k, label, [row[k] for _, row in compared], i + 2, table_only=True)
+               for i, (k, label) in enumerate(table)]
+    parts = [f"{row['arrivals']} arrivals on {day_label(row['day'])} ({what})"
+             for what, row in compared]
+    return _chart("This day compared", "bar", "Day", "customers", labels, series,
+                  "; ".join(parts) + ".")
+
+
+def day_view(config: SiteConfig, day: str, events: Sequence[Event],
+             rooms: Mapping[str, list[dict[str, Any]]],
+             compared: Sequence[tuple[str, dict[str, Any]]], tz: tzinfo) -> dict[str, Any]:
+    """A day as the page draws it; `rows` and the room tables are `piste stats --format json`.
+
+    `rooms`: the day's room reports ({} without occupancy data); `compared`: other days'
+    `day_totals`, each with what it is to this day ("previous day", "a week before").
+    """
+    rows = day_report(events, tz)
+    charts = {"hourly": _hourly_chart(rows, config),
+              "waits": _times_chart(rows, config, "wait"),
+              "service_times": _times_chart(rows, config, "service")}
+    if rooms.get("utilisation"):
+        charts["utilisation"] = _utilisation_chart(rooms["utilisation"], config)
+    if rooms.get("walking"):
+        charts["walking"] = _walking_chart(rooms["walking"], config)
+    this = day_totals(day, events, tz)
+    if this is not None:
+        charts["compared"] = _compared_chart([("this day", this), *compared])
+    return {"ok": True, "site": config.site.id, "day": day, "label": day_label(day),
+            "rows": rows, **rooms, "charts": charts}
+
+
+def day_csv(view: Mapping[str, Any]) -> str:
+    """Exactly `piste stats --format csv`: the day's rows, then its room tables if any."""
+    out = io.StringIO()
+    tables = [(COLUMNS, view["rows"])]
+    tables += [(columns, view[name]) for name, columns in
+               (("utilisation", UTILISATION_COLUMNS), ("walking", WALK_COLUMNS)) if name in view]
+    for index, (columns, rows) in enumerate(tables):
+        if index:
+            out.write("\n")
+        writer = csv.DictWriter(out, fieldnames=["day", *columns], lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({"day": view["day"], **{c: row[c] for c in columns}} for row in rows)
+    return out.getvalue()
+
+
+# -- a month ------------------------------------------------------------------------------
+
+
+def totals(groups: Mapping[str, Sequence[Sequence[Event]]]) -> dict[str, list[dict[str, Any]]]:
+    """Per group (a month, a week) its days' events: a row per authority, then "all".
+
+    `customers` are the numbers taken (`ticket.issued`); the rest is `piste stats`'s row
+    (arrivals count a transferred visit for each authority it visited). Segments are read
+    day by day: numbers start again each service day.
+    """
+    result: dict[str, list[dict[str, Any]]] = {}
+    for group, days in groups.items():
+        rows: dict[str, Row] = {}
+        customers: dict[str, int] = {}
+        for events in days:
+            for segment in segments(events):
+                for key in (segment.service, ALL):
+                    rows.setdefault(key, Row(key, ALL)).add(segment)
+            for e in events:
+                if e.type is EventType.TICKET_ISSUED:
+                    for key in (e.data["service"], ALL):
+                        customers[key] = customers.get(key, 0) + 1
+        order = sorted(rows, key=lambda k: (k == ALL, k))
+        result[group] = [{"customers": customers.get(k, 0), **rows[k].as_dict()} for k in order]
+    return result
+
+
+def _iso_week(day: str) -> str:
+    year, week, _ = date.fromisoformat(day).isocalendar()
+    return f"{year}-W{week:02d}"

@@ -1,0 +1,404 @@
+"""A ticket the advisor issues at the staff console, printed on a kiosk (issue 13).
+
+The print job's parser is fed garbage by hypothesis; a real kiosk runtime with the file
+printer (and python-escpos's Dummy that fails on cue) takes jobs from a real Mosquitto; and a
+real Mosquitto that runs the generated ACL with passwords lets only the console send jobs,
+each kiosk read only its own."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import queue
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from gpiozero.pins.mock import MockFactory
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from paho.mqtt.client import topic_matches_sub
+
+from firmware.broker import LocalBroker
+from firmware.clock import ShiftedClock
+from firmware.controller.role import ControllerRole
+from firmware.kiosk.remote_print import (
+    MAX_BYTES,
+    BadJob,
+    PrintJob,
+    RemotePrints,
+    parse_job,
+)
+from firmware.kiosk.role import KioskRole
+from firmware.runtime import Runtime
+from firmware.site_model import Device, ScreenConfig, SiteConfig
+from mqtt_bridge import topics
+from mqtt_bridge.acl import acl_text
+from mqtt_bridge.blocking import BlockingClient
+from tests.helpers import RunningDevice, demo_config, wait_for
+from tests.secured_site import (
+    TUESDAY_10,
+    drain,
+    login,
+    running_controller,
+    secured_config,
+    write_access_files,
+)
+from tests.test_mqtt_api_doc import check
+from ticket_printer.connection import TicketPrinter
+from ticket_printer.decode import decode_ticket
+from ticket_printer.fault_printer import FaultPrinter
+from ticket_printer.slip import TicketSlip
+
+TICKET = {"number": "K042", "service": "kela", "issued_at": "2026-12-01T10:00:00+02:00",
+          "ahead": 3, "eta_minutes": 25, "eta_range": [15, 35], "appointment": False}
+
+
+def job(request_id: str = "r-1", lang: str = "fi", ticket: Any = None, **extra: Any) -> bytes:
+    body = {"request_id": request_id, "lang": lang,
+            "ticket": TICKET if ticket is None else ticket, **extra}
+    return json.dumps(body).encode()
+
+
+# -- the parser: pure, strict, never more than BadJob ------------------------------------------
+
+def test_a_job_from_the_console_is_read_with_only_what_the_slip_needs() -> None:
+    parsed = parse_job(job("abc", "sv"))
+    assert parsed == PrintJob("abc", "sv", {
+        "number": "K042", "service": "kela", "issued_at": "2026-12-01T10:00:00+02:00",
+        "ahead": 3, "eta_minutes": 25})
+    again = parse_job(job(ticket={**TICKET, "ahead": None, "eta_minutes": None, "again": True}))
+    assert again.ticket["ahead"] == 0 and again.ticket["eta_minutes"] is None
+    check("PrintJob", json.loads(job()))  # the contract's schema says the same
+
+
+def test_what_is_wrong_is_named_and_the_input_is_not_echoed() -> None:
+    cases = {
+        b"\xff\xfe": "UTF-8", b"{": "JSON", b"[1]": "object", job(request_id=""): "request_id",
+        job(request_id="x" * 65): "request_id", job(request_id="a\nb"): "request_id",
+        job(lang="de"): "lang", job(lang=["fi"]): "lang", job(ticket="K042"): "ticket",
+        job(ticket={**TICKET, "number": "K４２"}): "number",
+        job(ticket={**TICKET, "number": "K٤٢٣"}): "number",  # Arabic-Indic digits
+        job(ticket={**TICKET, "service": "Kela; rm"}): "service",
+        job(ticket={**TICKET, "issued_at": "2026-12-01T10:00:00"}): "offset",
+        job(ticket={**TICKET, "issued_at": "tuesday"}): "issued_at",
+        job(ticket={**TICKET, "ahead": True}): "ahead",
+        job(ticket={**TICKET, "ahead": -1}): "ahead",
+        job(ticket={**TICKET, "eta_minutes": 2.5}): "eta_minutes",
+        b'{"request_id": "r", "lang": "fi", "ticket": {"number": "K001", "ahead": NaN}}':
+            "service",
+        b"[" * 5000 + b"]" * 5000: "JSON",  # deeper than Python's recursion, under 16 KiB
+        b"1" * 5000: "object",  # an int too long for Python to read
+        job(padding="x" * MAX_BYTES): "too large",
+    }
+    for payload, word in cases.items():
+        with pytest.raises(BadJob) as refused:
+            parse_job(payload)
+        assert word in str(refused.value), (payload[:40], str(refused.value))
+        assert "rm" not in str(refused.value) and "tuesday" not in str(refused.value)
+
+
+@given(st.binary(max_size=4096))
+def test_any_bytes_give_a_job_or_a_bad_job(payload: bytes) -> None:
+    try:
+        parse_job(payload)
+    except BadJob as exc:
+        assert str(exc)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=40),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner,
+                                                                 max_size=3),
+    max_leaves=8,
+)
+
+
+@given(st.dictionaries(st.sampled_from(["request_id", "lang", "ticket", "extra"]),
+                       json_values, max_size=4),
+       st.dictionaries(st.sampled_from(list(TICKET)), json_values, max_size=7))
+def test_wrong_types_anywhere_are_refused_by_name(body: dict, ticket: dict) -> None:
+    for data in (body, {**json.loads(job()), **body}, {**json.loads(job()), "ticket":
+                                                      {**TICKET, **ticket}}):
+        try:
+            parsed = parse_job(json.dumps(data).encode())
+        except BadJob as exc:
+            assert any(w in str(exc) for w in ("request_id", "lang", "ticket", "JSON"))
+        else:
+            assert isinstance(parsed.ticket["ahead"], int)
+            assert parsed.ticket["eta_minutes"] is None or isinstance(
+                parsed.ticket["eta_minutes"], int)
+
+
+@settings(max_examples=30)
+@given(st.integers(min_value=MAX_BYTES + 1, max_value=4 * MAX_BYTES))
+def test_a_huge_job_is_refused_before_it_is_read(size: int) -> None:
+    with pytest.raises(BadJob, match="too large"):
+        parse_job(job(padding="x" * size))
+
+
+def _slip(parsed: PrintJob) -> TicketSlip:
+    from datetime import datetime
+
+    return TicketSlip("Site", parsed.ticket["number"], parsed.ticket["service"],
+                      datetime.fromisoformat(parsed.ticket["issued_at"]),
+                      parsed.ticket["ahead"], parsed.ticket["eta_minutes"], parsed.lang)
+
+
+@given(st.lists(st.binary(max_size=64) | st.sampled_from([job("a"), job("b"), job("a")]),
+                max_size=12), st.booleans())
+def test_the_kiosk_side_counts_everything_and_prints_each_job_once(payloads: list[bytes],
+                                                                   retained: bool) -> None:
+    remote = RemotePrints()
+    slips = [remote.take(p, retained, _slip) for p in payloads]
+    printed = [s for s in slips if s is not None]
+    assert remote.jobs == len(printed) and len(printed) <= 2
+    assert remote.jobs + remote.refused + remote.repeated == len(payloads)
+    if retained:
+        assert printed == [] and remote.refused == len(payloads)
+
+
+def test_a_job_no_slip_can_be_made_of_is_refused_and_may_come_again() -> None:
+    remote = RemotePrints()
+
+    def broken(_job: PrintJob) -> TicketSlip:
+        raise KeyError("service")
+
+    assert remote.take(job("a"), False, broken) is None
+    assert remote.health()["refused"] == 1 and "no slip" in remote.last_refused
+    assert remote.take(job("a"), False, _slip) is not None  # not taken for a repeat
+    assert remote.take(job("a"), False, _slip) is None
+    assert remote.health() == {"jobs": 1, "refused": 1, "repeated": 1,
+                               "last_refused": remote.last_refused}
+    small = RemotePrints(remembered=2)
+    for request_id in ("a", "b", "c"):
+        small.take(job(request_id), False, _slip)
+    assert small.take(job("a"), False, _slip) is not None  # only the last ones are kept
+
+
+# -- a real kiosk on a real broker -------------------------------------------------------------
+
+@contextlib.contextmanager
+def lobby_kiosk(broker: LocalBroker, tmp_path: Path,
+                printer: FaultPrinter | None = None) -> Iterator[tuple[SiteConfig, KioskRole,
+                                                                     RunningDevice]]:
+    """The demo site's lobby device as controller and kiosk, headless; without `printer`
+    the kiosk prints with the site's file printer into `tmp_path/tickets`."""
+    config = demo_config(broker)
+    device = dataclasses.replace(config.device("lobby-1"), roles=("controller", "kiosk"),
+                                 screen=ScreenConfig(800, 480, fullscreen=False))
+    config = dataclasses.replace(
+        config, devices=tuple(device if d.id == device.id else d for d in config.devices))
+    role = KioskRole(pin_factory=MockFactory(), printer=None if printer is None else
+                     TicketPrinter(printer, description="fault printer"))
+    runtime = Runtime(config, device, ShiftedClock(TUESDAY_10), tmp_path,
+                      [ControllerRole(), role], broker_host=broker.host,
+                      broker_port=broker.port, uses_screen=True)
+    with RunningDevice(runtime) as running:
+        wait_for(lambda: running.on_loop(lambda: role.phase) == "start", what="the start screen")
+        yield config, role, running
+
+
+def subscribed(client: BlockingClient, site: str, device: str) -> None:
+    """Wait until the device's link has made its subscriptions: it sends them before its
+    "online" status on the same connection, and the broker handles a connection in order."""
+    statuses = client.watch(topics.device_status(site, device))
+    wait_for(lambda: json.loads(statuses.get(timeout=5)[1])["state"] == "online",
+             what=f"{device} online")
+
+
+def printed_files(tmp_path: Path) -> list[Path]:
+    return sorted((tmp_path / "tickets").glob("*.escpos"))
+
+
+def remote_health(running: RunningDevice) -> dict[str, Any]:
+    return running.on_loop(lambda: running.runtime.health()["remote_print"])
+
+
+def test_the_advisors_ticket_is_printed_once_on_the_kiosk(broker, tmp_path) -> None:
+    with lobby_kiosk(broker, tmp_path) as (config, role, running), \
+            BlockingClient(broker.host, broker.port, config.site.id, client="web-1") as console:
+        site = config.site.id
+        subscribed(console, site, "lobby-1")
+        answer = console.request(topics.ISSUE, {"service": "kela", "lang": "sv"})
+        assert answer["ok"]
+        body = {"request_id": str(uuid.uuid4()), "lang": "sv", "ticket": answer["ticket"]}
+        check("PrintJob", body)
+        for _ in range(2):  # QoS 1 may deliver it twice
+            console.publish_raw(topics.kiosk_print(site, "lobby-1"), json.dumps(body).encode())
+        wait_for(lambda: printed_files(tmp_path), what="the printed slip")
+        wait_for(lambda: remote_health(running)["repeated"] == 1, what="the repeat counted")
+        time.sleep(0.3)
+        files = printed_files(tmp_path)
+        assert len(files) == 1
+        text = decode_ticket(files[0].read_bytes()).text
+        number = answer["ticket"]["number"]
+        assert number in text and "FPA" in text and "Före dig i kön" in text
+        assert remote_health(running) == {"jobs": 1, "refused": 0, "repeated": 1,
+                                          "last_refused": ""}
+        # The customer at the screen was not disturbed, and the slip counts as the kiosk's own.
+        assert running.on_loop(lambda: (role.phase, role.ticket)) == ("start", None)
+        assert running.on_loop(lambda: role.printed) == [number]
+
+
+def test_garbage_is_refused_and_counted_and_the_kiosk_goes_on(broker, tmp_path) -> None:
+    config = demo_config(broker)
+    garbage = [b"", b"\x00\xff" * 100, b"null", b'{"request_id": 5}', job(lang="de"),
+               job(ticket={**TICKET, "number": 42}), b"[" * 20000, job(padding="x" * 70000)]
+    with lobby_kiosk(broker, tmp_path) as (config, role, running), \
+            BlockingClient(broker.host, broker.port, config.site.id) as console:
+        site = config.site.id
+        topic = topics.kiosk_print(site, "lobby-1")
+        subscribed(console, site, "lobby-1")
+        for payload in garbage:
+            console.publish_raw(topic, payload)
+        # A job left retained on the broker would print at every start: refused too.
+        console.publish_raw(topic, job("kept"), retain=True)
+        wait_for(lambda: remote_health(running)["refused"] == len(garbage) + 1,
+                 what="every bad job refused")
+        assert "retained" in remote_health(running)["last_refused"]
+        console.publish_raw(topic, job("good"))
+        wait_for(lambda: printed_files(tmp_path), what="the good job after the garbage")
+        assert "K042" in decode_ticket(printed_files(tmp_path)[0].read_bytes()).text
+        assert running.thread.is_alive() and running.runtime.link.connected
+        health = running.on_loop(lambda: running.runtime.health())
+        assert health["remote_print"]["jobs"] == 1
+        assert health["display"]["phase"] == "start"
+        check("DeviceHealth", health)
+        console.publish_raw(topic, b"", retain=True)  # the broker forgets the kept job
+
+
+def test_a_printer_fault_is_reported_as_for_the_kiosks_own_tickets(broker, tmp_path) -> None:
+    with lobby_kiosk(broker, tmp_path, FaultPrinter("paper_out")) as (config, role, running), \
+            BlockingClient(broker.host, broker.port, config.site.id) as console:
+        site = config.site.id
+        alerts = console.watch(topics.alert(site, "printer"))
+        subscribed(console, site, "lobby-1")
+        console.publish_raw(topics.kiosk_print(site, "lobby-1"), job())
+        alert = json.loads(alerts.get(timeout=5)[1])
+        assert alert["severity"] == "critical" and alert["unprinted_ticket"] == "K042"
+        health = running.on_loop(lambda: running.runtime.health())
+        assert health["printer"]["state"] == "paper_out"
+        assert health["printer"]["last_unprinted"] == "K042"
+        assert running.on_loop(lambda: role.led.state) == "fault"
+
+
+# -- the ACL: only the console sends jobs, each kiosk reads its own -----------------------------
+
+CONSOLE = "console-1"
+
+
+def console_site() -> SiteConfig:
+    config = secured_config()
+    console = Device(CONSOLE, ("web",))
+    kiosks = tuple(dataclasses.replace(d, screen=ScreenConfig(800, 480, fullscreen=False))
+                   if d.id in ("kiosk-2", "kiosk-3") else d for d in config.devices)
+    return dataclasses.replace(config, devices=(*kiosks, console))
+
+
+@pytest.fixture(scope="module")
+def secured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple]:
+    config = console_site()
+    where = tmp_path_factory.mktemp("secured-print")
+    with LocalBroker(where / "broker", extra_conf=write_access_files(config, where)) as broker:
+        yield config, broker
+
+
+def test_only_the_console_may_write_a_kiosks_print_topic() -> None:
+    config = console_site()
+    writers: dict[str, list[str]] = {}
+    user = ""
+    for line in acl_text(config).splitlines():
+        if line.startswith("user "):
+            user = line.split()[1]
+        elif line.startswith("topic ") and "write" in line.split()[1]:
+            writers.setdefault(user, []).append(line.split()[2])
+    target = topics.kiosk_print(config.site.id, "kiosk-2")
+    may = {u for u, patterns in writers.items() if any(topic_matches_sub(p, target)
+                                                       for p in patterns)}
+    assert may == {CONSOLE}
+
+
+def test_the_broker_lets_only_the_console_make_a_kiosk_print(secured) -> None:
+    config, broker = secured
+    site = config.site.id
+    own, other = topics.kiosk_print(site, "kiosk-2"), topics.kiosk_print(site, "kiosk-3")
+    intruders = ["kiosk-3", "room-1", "waiting-1", "lobby-1", "clerk-1", "collector",
+                 "technician", "exit-1"]
+    with login(broker, config, "kiosk-2") as kiosk:
+        jobs = kiosk.watch(own)
+        others = kiosk.watch(other)  # another kiosk's jobs: the broker gives it none
+        time.sleep(0.3)
+        for user in intruders:
+            with login(broker, config, user) as intruder:
+                intruder.publish_raw(own, job(f"from-{user}"), retain=True)
+        assert drain(jobs, 0.5) == []
+        with login(broker, config, CONSOLE) as console:
+            console.publish_raw(own, job("mine"))
+            console.publish_raw(other, job("theirs"))
+        assert [json.loads(p)["request_id"] for _, p in drain(jobs)] == ["mine"]
+        assert drain(others, 0.3) == []
+    with login(broker, config, "kiosk-2") as late:  # nothing the intruders sent was kept
+        assert drain(late.watch(own), 0.5) == []
+
+
+def test_the_console_sees_the_lobby_and_a_kiosk_prints_its_job(secured, tmp_path) -> None:
+    config, broker = secured
+    site = config.site.id
+    with running_controller(config, broker, tmp_path / "controller") as _controller, \
+            login(broker, config, CONSOLE) as console, \
+            login(broker, config, "kiosk-2") as kiosk_login, \
+            login(broker, config, "room-1") as room:
+        lobby = console.watch(f"piste/v1/{site}/#")
+        drain(lobby, 0.5)  # the retained messages of earlier tests
+        kiosk_login.publish_raw(topics.device_health(site, "kiosk-3"), b'{"at": "x"}')
+        room.publish_raw(topics.room_occupancy(site, "1"), json.dumps(
+            {"staff": True, "customer": False, "state": "staff_only",
+             "since": "2026-12-01T10:00:00+02:00"}).encode(), retain=True)
+        answer = console.request(topics.ISSUE, {"service": "kela", "lang": "en"})
+        assert answer["ok"]
+        seen = drain(lobby)
+    seen_topics = {t for t, _ in seen}
+    assert {topics.queue_events(site), topics.queue_state(site),
+            topics.room_occupancy(site, "1")} <= seen_topics
+    assert topics.device_health(site, "kiosk-3") not in seen_topics  # kiosk-2 wrote no other's
+    assert not any("/cmd/" in t or "/reply/" in t for t in seen_topics)  # no one else's asks
+    with kiosk_runtime(config, broker, "kiosk-2", tmp_path / "kiosk") as (role, running), \
+            login(broker, config, CONSOLE) as console:
+        subscribed(console, site, "kiosk-2")
+        body = {"request_id": str(uuid.uuid4()), "lang": "en", "ticket": answer["ticket"]}
+        console.publish_raw(topics.kiosk_print(site, "kiosk-2"), json.dumps(body).encode())
+        wait_for(lambda: printed_files(tmp_path / "kiosk"), what="the slip on kiosk-2")
+        text = decode_ticket(printed_files(tmp_path / "kiosk")[0].read_bytes()).text
+        assert answer["ticket"]["number"] in text and "People ahead of you" in text
+        assert remote_health(running)["jobs"] == 1
+
+
+@contextlib.contextmanager
+def kiosk_runtime(config: SiteConfig, broker: LocalBroker, user: str,
+                  data_dir: Path) -> Iterator[tuple[KioskRole, RunningDevice]]:
+    """A kiosk alone with its own login, as in production."""
+    logged_in = dataclasses.replace(config, broker=dataclasses.replace(
+        config.broker, host=broker.host, port=broker.port, username=user,
+        password=f"pw-{user}"))
+    role = KioskRole(pin_factory=MockFactory())
+    runtime = Runtime(logged_in, config.device(user), ShiftedClock(TUESDAY_10), data_dir,
+                      [role], broker_host=broker.host, broker_port=broker.port,
+                      uses_screen=True)
+    with RunningDevice(runtime) as running:
+        wait_for(lambda: runtime.link.connected, what=f"{user} with its login")
+        yield role, running
+
+
+def test_a_job_that_is_not_printed_leaves_no_trace_in_the_queue(broker) -> None:
+    """The print topic is no command: a job on it never reaches the controller's ledger."""
+    config = demo_config(broker)
+    with BlockingClient(broker.host, broker.port, config.site.id) as client:
+        events = client.watch(topics.queue_events(config.site.id))
+        client.publish_raw(topics.kiosk_print(config.site.id, "lobby-1"), job())
+        with pytest.raises(queue.Empty):
+            events.get(timeout=0.3)
