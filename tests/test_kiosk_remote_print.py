@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
-import queue
 import time
 import uuid
 from collections.abc import Iterator
@@ -81,25 +80,25 @@ def test_what_is_wrong_is_named_and_the_input_is_not_echoed() -> None:
         b"\xff\xfe": "UTF-8", b"{": "JSON", b"[1]": "object", job(request_id=""): "request_id",
         job(request_id="x" * 65): "request_id", job(request_id="a\nb"): "request_id",
         job(lang="de"): "lang", job(lang=["fi"]): "lang", job(ticket="K042"): "ticket",
-        job(ticket={**TICKET, "number": "K４２"}): "number",
+        job(ticket={**TICKET, "number": "K０４２"}): "number",  # full-width digits
         job(ticket={**TICKET, "number": "K٤٢٣"}): "number",  # Arabic-Indic digits
-        job(ticket={**TICKET, "service": "Kela; rm"}): "service",
+        job(ticket={**TICKET, "service": "ZZTOP; rm"}): "service",
         job(ticket={**TICKET, "issued_at": "2026-12-01T10:00:00"}): "offset",
-        job(ticket={**TICKET, "issued_at": "tuesday"}): "issued_at",
+        job(ticket={**TICKET, "issued_at": "ZZTOP"}): "issued_at",
         job(ticket={**TICKET, "ahead": True}): "ahead",
         job(ticket={**TICKET, "ahead": -1}): "ahead",
         job(ticket={**TICKET, "eta_minutes": 2.5}): "eta_minutes",
         b'{"request_id": "r", "lang": "fi", "ticket": {"number": "K001", "ahead": NaN}}':
             "service",
         b"[" * 5000 + b"]" * 5000: "JSON",  # deeper than Python's recursion, under 16 KiB
-        b"1" * 5000: "object",  # an int too long for Python to read
+        b"1" * 5000: "JSON",  # an int longer than Python reads from text
         job(padding="x" * MAX_BYTES): "too large",
     }
     for payload, word in cases.items():
         with pytest.raises(BadJob) as refused:
             parse_job(payload)
         assert word in str(refused.value), (payload[:40], str(refused.value))
-        assert "rm" not in str(refused.value) and "tuesday" not in str(refused.value)
+        assert "ZZTOP" not in str(refused.value)
 
 
 @given(st.binary(max_size=4096))
@@ -183,12 +182,12 @@ def test_a_job_no_slip_can_be_made_of_is_refused_and_may_come_again() -> None:
 # -- a real kiosk on a real broker -------------------------------------------------------------
 
 @contextlib.contextmanager
-def lobby_kiosk(broker: LocalBroker, tmp_path: Path,
-                printer: FaultPrinter | None = None) -> Iterator[tuple[SiteConfig, KioskRole,
-                                                                     RunningDevice]]:
+def lobby_kiosk(broker: LocalBroker, tmp_path: Path, printer: FaultPrinter | None = None,
+                config: SiteConfig | None = None) -> Iterator[tuple[SiteConfig, KioskRole,
+                                                                    RunningDevice]]:
     """The demo site's lobby device as controller and kiosk, headless; without `printer`
     the kiosk prints with the site's file printer into `tmp_path/tickets`."""
-    config = demo_config(broker)
+    config = config or demo_config(broker)
     device = dataclasses.replace(config.device("lobby-1"), roles=("controller", "kiosk"),
                                  screen=ScreenConfig(800, 480, fullscreen=False))
     config = dataclasses.replace(
@@ -246,21 +245,19 @@ def test_the_advisors_ticket_is_printed_once_on_the_kiosk(broker, tmp_path) -> N
 
 
 def test_garbage_is_refused_and_counted_and_the_kiosk_goes_on(broker, tmp_path) -> None:
-    config = demo_config(broker)
+    # Over 16 KiB for the kiosk, under the 64 KiB that the broker itself lets through.
     garbage = [b"", b"\x00\xff" * 100, b"null", b'{"request_id": 5}', job(lang="de"),
-               job(ticket={**TICKET, "number": 42}), b"[" * 20000, job(padding="x" * 70000)]
-    with lobby_kiosk(broker, tmp_path) as (config, role, running), \
+               job(ticket={**TICKET, "number": 42}), b"[" * 8000, job(padding="x" * 30000)]
+    with lobby_kiosk(broker, tmp_path) as (config, _role, running), \
             BlockingClient(broker.host, broker.port, config.site.id) as console:
         site = config.site.id
         topic = topics.kiosk_print(site, "lobby-1")
         subscribed(console, site, "lobby-1")
         for payload in garbage:
             console.publish_raw(topic, payload)
-        # A job left retained on the broker would print at every start: refused too.
-        console.publish_raw(topic, job("kept"), retain=True)
-        wait_for(lambda: remote_health(running)["refused"] == len(garbage) + 1,
+        wait_for(lambda: remote_health(running)["refused"] == len(garbage),
                  what="every bad job refused")
-        assert "retained" in remote_health(running)["last_refused"]
+        assert "too large" in remote_health(running)["last_refused"]
         console.publish_raw(topic, job("good"))
         wait_for(lambda: printed_files(tmp_path), what="the good job after the garbage")
         assert "K042" in decode_ticket(printed_files(tmp_path)[0].read_bytes()).text
@@ -269,7 +266,18 @@ def test_garbage_is_refused_and_counted_and_the_kiosk_goes_on(broker, tmp_path) 
         assert health["remote_print"]["jobs"] == 1
         assert health["display"]["phase"] == "start"
         check("DeviceHealth", health)
-        console.publish_raw(topic, b"", retain=True)  # the broker forgets the kept job
+
+
+def test_a_job_left_retained_on_the_broker_is_not_printed_at_start(broker, tmp_path) -> None:
+    config = demo_config(broker)
+    topic = topics.kiosk_print(config.site.id, "lobby-1")
+    with BlockingClient(broker.host, broker.port, config.site.id) as console:
+        console.publish_raw(topic, job("kept"), retain=True)  # it would print at every start
+        with lobby_kiosk(broker, tmp_path, config=config) as (_config, _role, running):
+            wait_for(lambda: remote_health(running)["refused"] == 1, what="the kept job refused")
+            assert "retained" in remote_health(running)["last_refused"]
+            assert remote_health(running)["jobs"] == 0 and printed_files(tmp_path) == []
+        console.publish_raw(topic, b"", retain=True)  # the broker forgets it
 
 
 def test_a_printer_fault_is_reported_as_for_the_kiosks_own_tickets(broker, tmp_path) -> None:
@@ -349,13 +357,18 @@ def test_the_broker_lets_only_the_console_make_a_kiosk_print(secured) -> None:
 def test_the_console_sees_the_lobby_and_a_kiosk_prints_its_job(secured, tmp_path) -> None:
     config, broker = secured
     site = config.site.id
+    for part in ("controller", "kiosk"):
+        (tmp_path / part).mkdir()
     with running_controller(config, broker, tmp_path / "controller") as _controller, \
             login(broker, config, CONSOLE) as console, \
             login(broker, config, "kiosk-2") as kiosk_login, \
             login(broker, config, "room-1") as room:
         lobby = console.watch(f"piste/v1/{site}/#")
         drain(lobby, 0.5)  # the retained messages of earlier tests
-        kiosk_login.publish_raw(topics.device_health(site, "kiosk-3"), b'{"at": "x"}')
+        # A kiosk's printer fault: its health, and the controller's alert about it.
+        kiosk_login.publish_raw(topics.device_health(site, "kiosk-2"), json.dumps(
+            {"at": "2026-12-01T10:00:00+02:00", "printer": {"state": "paper_out"}}).encode(),
+            retain=True)
         room.publish_raw(topics.room_occupancy(site, "1"), json.dumps(
             {"staff": True, "customer": False, "state": "staff_only",
              "since": "2026-12-01T10:00:00+02:00"}).encode(), retain=True)
@@ -363,11 +376,10 @@ def test_the_console_sees_the_lobby_and_a_kiosk_prints_its_job(secured, tmp_path
         assert answer["ok"]
         seen = drain(lobby)
     seen_topics = {t for t, _ in seen}
-    assert {topics.queue_events(site), topics.queue_state(site),
-            topics.room_occupancy(site, "1")} <= seen_topics
-    assert topics.device_health(site, "kiosk-3") not in seen_topics  # kiosk-2 wrote no other's
+    assert {topics.queue_events(site), topics.queue_state(site), topics.alert(site, "printer"),
+            topics.device_health(site, "kiosk-2"), topics.room_occupancy(site, "1")} <= seen_topics
     assert not any("/cmd/" in t or "/reply/" in t for t in seen_topics)  # no one else's asks
-    with kiosk_runtime(config, broker, "kiosk-2", tmp_path / "kiosk") as (role, running), \
+    with kiosk_runtime(config, broker, "kiosk-2", tmp_path / "kiosk") as (_role, running), \
             login(broker, config, CONSOLE) as console:
         subscribed(console, site, "kiosk-2")
         body = {"request_id": str(uuid.uuid4()), "lang": "en", "ticket": answer["ticket"]}
@@ -393,12 +405,3 @@ def kiosk_runtime(config: SiteConfig, broker: LocalBroker, user: str,
         wait_for(lambda: runtime.link.connected, what=f"{user} with its login")
         yield role, running
 
-
-def test_a_job_that_is_not_printed_leaves_no_trace_in_the_queue(broker) -> None:
-    """The print topic is no command: a job on it never reaches the controller's ledger."""
-    config = demo_config(broker)
-    with BlockingClient(broker.host, broker.port, config.site.id) as client:
-        events = client.watch(topics.queue_events(config.site.id))
-        client.publish_raw(topics.kiosk_print(config.site.id, "lobby-1"), job())
-        with pytest.raises(queue.Empty):
-            events.get(timeout=0.3)

@@ -134,7 +134,7 @@ def test_check_config_prints_a_summary_and_exits_0() -> None:
     text = out.getvalue()
     assert "site lappeenranta" in text and "Europe/Helsinki" in text
     assert "9 services" in text and "K kela" in text
-    assert "lobby-1        controller, kiosk, display" in text
+    assert "lobby-1        controller, kiosk, display, web" in text
     assert "room-6         room (room 6)" in text
     assert err.getvalue() == ""
 
@@ -161,7 +161,7 @@ def test_check_config_json_has_the_fields_the_tools_read() -> None:
     assert [s["id"] for s in data["services"]][:3] == ["kela", "vero", "migri"]
     assert [r["id"] for r in data["rooms"]] == ["1", "2", "3", "4", "5", "6"]
     lobby = data["devices"][0]
-    assert lobby["id"] == "lobby-1" and lobby["roles"] == ["controller", "kiosk", "display"]
+    assert lobby["id"] == "lobby-1" and lobby["roles"] == ["controller", "kiosk", "display", "web"]
     assert lobby["printer"] == {"kind": "file", "profile": "TM-T20II", "timeout_s": 3.0,
                                 "path": "tickets"}
     assert data["site"]["opening_hours"]["fri"] == ["08:00-16:15"]

@@ -4,7 +4,9 @@ A private Mosquitto on a free port; the demo site's lobby device (controller + k
 file printer + display) in this process; a waiting-area display as a separate `piste run`
 process; simulated customers touching the kiosk and simulated clerks calling and completing
 through the MQTT contract, at accelerated time (a morning in about a minute). It leaves the
-raw ESC/POS of every ticket and PNG frames of the screens, and prints a summary.
+raw ESC/POS of every ticket and PNG frames of the screens, and prints a summary. When the
+lobby device has the web role, the staff console runs too, on this machine only, with four
+demo logins whose fresh passwords are printed once at the start.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import random
+import secrets
 import shutil
 import statistics
 import subprocess
@@ -23,17 +26,21 @@ from collections import Counter
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from firmware.admin.files import write_atomic
 from firmware.broker import LocalBroker
 from firmware.cli.common import load_config_or_exit
 from firmware.clock import ShiftedClock
 from firmware.controller.ledger import Ledger
 from firmware.core import service_hours
 from firmware.core.events import EventType
+from firmware.core.password import hash_secret
 from firmware.device import build_runtime
 from firmware.runtime import Runtime
 from firmware.site_model import SiteConfig
+from firmware.web.accounts import StaffUser, users_text
 from mqtt_bridge import topics
 from mqtt_bridge.blocking import BlockingClient
 
@@ -42,6 +49,8 @@ log = logging.getLogger(__name__)
 DEMO_CONFIG = Path(__file__).resolve().parents[2] / "config" / "demo-site.toml"
 MORNING_START = dtime(8, 50)
 MORNING_HOURS = 3.0  # simulated hours that pass during the demo
+DEMO_LOGINS = (("clerk1", "clerk"), ("advisor", "advisor"), ("service", "service"),
+               ("tech", "technician"))
 
 
 def demo_day(today: date) -> date:
@@ -50,12 +59,58 @@ def demo_day(today: date) -> date:
 
 
 def windowed(config: SiteConfig) -> SiteConfig:
-    """The demo shows windows, never takes over a technician's whole screen."""
+    """The demo shows windows, never takes over a technician's whole screen; and its staff
+    console listens on this machine only, as the demo prints its logins for all to read."""
     devices = tuple(
-        dataclasses.replace(d, screen=dataclasses.replace(d.screen, fullscreen=False))
+        dataclasses.replace(d, screen=dataclasses.replace(d.screen, fullscreen=False),
+                            web=dataclasses.replace(d.web, bind="127.0.0.1"))
         for d in config.devices
     )
     return dataclasses.replace(config, devices=devices)
+
+
+def demo_logins(config: SiteConfig, users_file: Path) -> list[str]:
+    """For the demo only: a clerk of the first room, an advisor, the service team and a
+    technician, with passwords made now (never a fixed one anybody could look up), written
+    as `piste web-user` writes them. Each as "name / password (role)", to print once."""
+    users: list[StaffUser] = []
+    shown: list[str] = []
+    for name, role in DEMO_LOGINS:
+        room = config.rooms[0].id if role == "clerk" and config.rooms else None
+        if role == "clerk" and room is None:
+            continue
+        password = f"{role}-{secrets.token_hex(4)}"
+        users.append(StaffUser(name, role, hash_secret(password), room))
+        shown.append(f"{name} / {password} ({role}{f', room {room}' if room else ''})")
+    write_atomic(users_file, users_text(users), mode=0o600)
+    return shown
+
+
+def staff_console(runtime: Runtime) -> None:
+    """When the lobby device serves the console: make the demo logins, and once the console
+    has started say where it is and how to log in, or why it is not there (a port in use
+    stops the console only, never the demo)."""
+    web = runtime.device.web
+    if "web" not in runtime.device.roles:
+        return
+    users_file = Path(web.users_file)
+    logins = demo_logins(runtime.config, users_file if users_file.is_absolute()
+                         else runtime.data_dir / users_file)
+    role: Any = next(r for r in runtime.roles if r.name == "web")  # firmware.web.role
+
+    def announce() -> None:
+        deadline = time.monotonic() + 30
+        while role.server is None and not role.problem and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if role.server is None:
+            why = role.problem or "it did not start"
+            print(f"Staff console: unavailable ({why}); the demo runs without it", flush=True)
+            return
+        own = " (self-signed certificate)" if not web.cert_file else ""
+        print(f"Staff console: https://localhost:{web.port}/{own} — logins: "
+              f"{', '.join(logins)}", flush=True)
+
+    threading.Thread(target=announce, daemon=True).start()
 
 
 class Simulation:
@@ -256,6 +311,7 @@ def run_demo(output: Path, config_path: Path | None, customers: int, seconds: fl
             config, lobby.id, clock=clock, data_dir=output, broker_url=broker.url,
             frames_dir=output / "frames", recheck_s=max(0.5, 60 / speed),
         )
+        staff_console(runtime)
         displays = [
             subprocess.Popen([
                 sys.executable, "-m", "firmware.cli.main", "run", "--config", str(config_path),

@@ -60,6 +60,9 @@ class WebRole(Role):
         try:
             cert, key = ensure_certificate(web, runtime.data_dir)
             listener = socket.create_server((web.bind, web.port), reuse_port=False)
+            # Accepted connections inherit it: without, TLS records of one answer wait for a
+            # delayed ACK (~40 ms a page).
+            listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         except (CertificateError, OSError) as exc:
             self.problem = f"cannot serve the console on {web.bind}:{web.port}: {exc}"
             log.error("%s; the device's other roles carry on", self.problem)

@@ -1,9 +1,248 @@
-"""The service team's statistics pages (filled in by the statistics work)."""
+"""The service team's statistics pages: a day and a month as charts, tables and CSV files.
+
+The figures come from the controller's ledger (`ledger.sqlite` in the device's data
+directory), opened read-only: the controller may be writing it in this process or another,
+and a reader must neither block it nor change the file. Reading a month is seconds of work
+on a Pi, so every read runs on a worker thread, never on the server's loop, and a month's
+result is kept until the ledger grows. A console on a device without the controller's
+ledger, a day or month in the address that is none, or one without data answers with a
+sentence (on the page, or as JSON `{"ok": false, "message"}`), never a traceback.
+"""
 
 from __future__ import annotations
 
+import sqlite3
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlite_utils
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+
+from firmware.central.national import TICKET_TYPES
+from firmware.controller.ledger import Ledger
+from firmware.controller.occupancy import room_reports
+from firmware.core.events import Event
+from firmware.web import auth, stats_data
+from firmware.web.stats_data import BadInput
+
+MONTHS_KEPT = 4
+_months: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+_months_lock = threading.Lock()
+
+
+class Unavailable(Exception):
+    """The statistics asked for are not there; the message says why, `status` for JSON."""
+
+    def __init__(self, message: str, status: int = 404) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class ReadOnlyLedger(Ledger):
+    """The controller's ledger opened for reading only, with the ledger's own read methods
+    (so the events come back exactly as `piste stats` reads them).
+
+    Not through `Ledger.__init__`: it turns WAL on, sets `synchronous` and creates missing
+    tables, writes a reader must never make to the controller's file. In WAL mode a reader
+    and the writer do not wait for each other.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.outbox_writes = 0
+        self.db = sqlite_utils.Database(sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=2.0))
+
+
+@contextmanager
+def reading(data_dir: Path) -> Iterator[ReadOnlyLedger]:
+    path = Path(data_dir) / "ledger.sqlite"
+    if not path.is_file():
+        raise Unavailable(f"This device has no ledger ({path}). The statistics are read from "
+                          "the controller's ledger: open the console of the device that runs "
+                          "the controller role.")
+    try:
+        ledger = ReadOnlyLedger(path)
+    except sqlite3.Error as exc:
+        raise Unavailable(f"The ledger {path} cannot be opened ({exc}).", 503) from None
+    try:
+        ledger.db.execute("SELECT seq FROM events LIMIT 1").fetchall()
+        yield ledger
+    except sqlite3.Error as exc:
+        raise Unavailable(f"The ledger {path} cannot be read ({exc}).", 503) from None
+    finally:
+        ledger.close()
+
+
+def _latest(ledger: Ledger) -> str:
+    latest = ledger.latest_day_before("9999-12-31")
+    if latest is None:
+        raise Unavailable("The ledger has no days yet: nobody has taken a number.")
+    return latest
+
+
+def _compared(ledger: Ledger, day: str, tz: ZoneInfo) -> list[tuple[str, dict[str, Any]]]:
+    """The previous day with data and the same weekday a week before, when they had visits."""
+    before = ledger.latest_day_before(day)
+    week = (date.fromisoformat(day) - timedelta(days=7)).isoformat()
+    others = {week: "a week before"}
+    if before is not None:
+        others[before] = "previous day, a week before" if before == week else "previous day"
+    result = []
+    for other in sorted(others, reverse=True):
+        row = stats_data.day_totals(other, ledger.events_of_day(other), tz)
+        if row is not None:
+            result.append((others[other], row))
+    return result
+
+
+def read_day(console: Any, wanted: str | None) -> dict[str, Any]:
+    """The day's view (the latest day with data when none is asked for)."""
+    config = console.runtime.config
+    tz = ZoneInfo(config.site.timezone)
+    with reading(console.data_dir) as ledger:
+        latest = _latest(ledger)
+        day = wanted or latest
+        events = ledger.events_of_day(day)
+        if not events:
+            raise Unavailable(f"The ledger has nothing for {day}. The latest day with data "
+                              f"is {latest}.")
+        # A day whose raw occupancy changes were pruned has its room report kept instead.
+        rooms = ledger.room_report(day) or room_reports(events, config, day, now=console.now())
+        compared = _compared(ledger, day, tz)
+    return {**stats_data.day_view(config, day, events, rooms, compared, tz), "latest": latest}
+
+
+def _by_day(events: list[Event]) -> dict[str, list[Event]]:
+    days: dict[str, list[Event]] = {}
+    for event in events:
+        days.setdefault(event.day, []).append(event)
+    return days
+
+
+def read_month(console: Any, wanted: str | None) -> dict[str, Any]:
+    """The month's view (the month of the latest day with data when none is asked for)."""
+    config = console.runtime.config
+    with reading(console.data_dir) as ledger:
+        latest = _latest(ledger)
+        month = wanted or latest[:7]
+        first, last = stats_data.month_bounds(month)
+        key = (str(ledger.path), month, ledger.last_seq, console.now().date())
+        with _months_lock:
+            if key in _months:
+                return _months[key]
+        start, end = stats_data.weeks_around(first, last)
+        days = _by_day(ledger.events_between(sorted(TICKET_TYPES), start, end))
+    if not any(first <= day <= last for day in days):
+        raise Unavailable(f"The ledger has no customers in {month}. The latest day with data "
+                          f"is {latest}.")
+    view = {**stats_data.month_view(config, month, days, ZoneInfo(config.site.timezone)),
+            "latest": latest}
+    with _months_lock:
+        _months[key] = view
+        while len(_months) > MONTHS_KEPT:
+            _months.popitem(last=False)
+    return view
+
+
+def _said(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"ok": False, "message": message}, status_code=status)
+
+
+async def _view(request: Request, kind: str) -> dict[str, Any] | Response:
+    """The day's or month's view for a JSON or CSV answer, or the answer that says why not."""
+    found = auth.require(request, "stats")
+    if isinstance(found, Response):
+        return found
+    console = request.app.state.console
+    try:
+        if kind == "day":
+            wanted = stats_data.parse_day(request.query_params.get("day"))
+            return await run_in_threadpool(read_day, console, wanted)
+        month = stats_data.parse_month(request.query_params.get("month"))
+        return await run_in_threadpool(read_month, console, month)
+    except BadInput as exc:
+        return _said(400, str(exc))
+    except Unavailable as exc:
+        return _said(exc.status, str(exc))
+
+
+async def day_json(request: Request) -> Response:
+    view = await _view(request, "day")
+    return view if isinstance(view, Response) else JSONResponse(view)
+
+
+async def month_json(request: Request) -> Response:
+    view = await _view(request, "month")
+    if isinstance(view, Response):
+        return view
+    # Every day's hourly rows are for the CSV; the page draws the month from the rest.
+    return JSONResponse({k: v for k, v in view.items() if k != "rows"})
+
+
+def _download(view: dict[str, Any], name: str, text: str) -> Response:
+    filename = f"piste-stats-{view['site']}-{name}.csv"
+    return Response(text, media_type="text/csv; charset=utf-8",
+                    headers={"content-disposition": f'attachment; filename="{filename}"'})
+
+
+async def day_csv(request: Request) -> Response:
+    view = await _view(request, "day")
+    if isinstance(view, Response):
+        return view
+    return _download(view, view["day"], stats_data.day_csv(view))
+
+
+async def month_csv(request: Request) -> Response:
+    view = await _view(request, "month")
+    if isinstance(view, Response):
+        return view
+    return _download(view, view["month"], stats_data.month_csv(view))
+
+
+def _attempt(read: Callable[[], dict[str, Any]]) -> tuple[dict[str, Any] | None, str]:
+    try:
+        return read(), ""
+    except (BadInput, Unavailable) as exc:
+        return None, str(exc)
+
+
+def _page_views(console: Any, day_text: str | None, month_text: str | None
+                ) -> dict[str, Any]:
+    """Both views for the page, each with the sentence to show when it is not there."""
+    day, day_problem = _attempt(lambda: read_day(console, stats_data.parse_day(day_text)))
+    if month_text in (None, "") and day is not None:
+        month_text = day["day"][:7]  # the month of the day shown, unless another is asked
+    month, month_problem = _attempt(lambda: read_month(
+        console, stats_data.parse_month(month_text)))
+    return {"day": day, "day_problem": day_problem, "month": month,
+            "month_problem": month_problem,
+            "day_value": day["day"] if day else (day_text or "")[:10],
+            "month_value": month["month"] if month else (month_text or "")[:7]}
+
+
+async def page(request: Request) -> Response:
+    found = auth.require(request, "stats")
+    if isinstance(found, Response):
+        return found
+    session, user = found
+    query = request.query_params
+    views = await run_in_threadpool(_page_views, request.app.state.console, query.get("day"),
+                                    query.get("month"))
+    return request.app.state.templates.TemplateResponse(
+        request, "stats.html", auth.page_context(session, user, "stats", **views))
 
 
 def stats_routes() -> list[Route]:
-    return []
+    return [Route("/stats", page), Route("/stats/day.json", day_json),
+            Route("/stats/month.json", month_json), Route("/stats/day.csv", day_csv),
+            Route("/stats/month.csv", month_csv)]

@@ -19,7 +19,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta, tzinfo
 from typing import Any
@@ -34,6 +33,7 @@ ALL = "all"
 ALL_COLOUR = -1  # the stats.js palette's colour for "all authorities"
 DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # [0-9], not \d: no other scripts' digits
 MONTH = re.compile(r"[0-9]{4}-[0-9]{2}")
+FIRST_YEAR, LAST_YEAR = 2000, 2999  # whole weeks around any of their months stay in range
 WEEK_COLUMNS = ["site", "week", "first_day", "last_day", "days", "service", "customers",
                 *[c for c in COLUMNS if c not in ("service", "hour")]]
 SHARES = (("in_session_share", "In session"), ("staff_only_share", "Staff only"),
@@ -55,17 +55,22 @@ def parse_day(text: str | None) -> str | None:
     if not DAY.fullmatch(text):
         raise BadInput(f"'{_shown(text)}' is not a day such as 2026-12-01.")
     try:
-        return date.fromisoformat(text).isoformat()
+        day = date.fromisoformat(text)
     except ValueError:
         raise BadInput(f"{text} is not a day of the calendar.") from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise BadInput(f"{text}: the ledger holds days of {FIRST_YEAR}–{LAST_YEAR} only.")
+    return day.isoformat()
 
 
 def parse_month(text: str | None) -> str | None:
     """The month asked for (YYYY-MM), None when none was; BadInput for anything else."""
     if text is None or text == "":
         return None
-    if not MONTH.fullmatch(text) or not 1 <= int(text[5:]) <= 12 or text[:4] == "0000":
+    if not MONTH.fullmatch(text) or not 1 <= int(text[5:]) <= 12:
         raise BadInput(f"'{_shown(text)}' is not a month such as 2026-12.")
+    if not FIRST_YEAR <= int(text[:4]) <= LAST_YEAR:
+        raise BadInput(f"{text}: the ledger holds months of {FIRST_YEAR}–{LAST_YEAR} only.")
     return text
 
 
@@ -218,10 +223,9 @@ def _walking_chart(rows: list[dict[str, Any]], config: SiteConfig) -> dict[str, 
 
 
 def day_totals(day: str, events: Sequence[Event], tz: tzinfo) -> dict[str, Any] | None:
-    """The day's all-authorities row of `piste stats`, or None for a day without visits."""
-    return next((r for r in day_report(events, tz) if r["service"] == ALL), None) | (
-        {"day": day} if events else {}) if any(
-        e.type is EventType.TICKET_ISSUED for e in events) else None
+    """The day's all-authorities row of `piste stats` with its day; None without visits."""
+    row = next((r for r in day_report(events, tz) if r["service"] == ALL), None)
+    return None if row is None else {**row, "day": day}
 
 
 def _compared_chart(compared: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
@@ -263,19 +267,26 @@ def day_view(config: SiteConfig, day: str, events: Sequence[Event],
             "rows": rows, **rooms, "charts": charts}
 
 
-def day_csv(view: Mapping[str, Any]) -> str:
-    """Exactly `piste stats --format csv`: the day's rows, then its room tables if any."""
+def _tables(tables: Sequence[tuple[list[str], Iterable[Mapping[str, Any]]]]) -> str:
+    """CSV tables one after another, each with its header, a blank line between."""
     out = io.StringIO()
-    tables = [(COLUMNS, view["rows"])]
-    tables += [(columns, view[name]) for name, columns in
-               (("utilisation", UTILISATION_COLUMNS), ("walking", WALK_COLUMNS)) if name in view]
     for index, (columns, rows) in enumerate(tables):
         if index:
             out.write("\n")
-        writer = csv.DictWriter(out, fieldnames=["day", *columns], lineterminator="\n")
+        writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n",
+                                extrasaction="ignore")
         writer.writeheader()
-        writer.writerows({"day": view["day"], **{c: row[c] for c in columns}} for row in rows)
+        writer.writerows(rows)
     return out.getvalue()
+
+
+def day_csv(view: Mapping[str, Any]) -> str:
+    """Exactly `piste stats --format csv`: the day's rows, then its room tables if any."""
+    tables = [(COLUMNS, view["rows"])]
+    tables += [(columns, view[name]) for name, columns in
+               (("utilisation", UTILISATION_COLUMNS), ("walking", WALK_COLUMNS)) if name in view]
+    return _tables([(["day", *columns], [{"day": view["day"], **row} for row in rows])
+                    for columns, rows in tables])
 
 
 # -- a month ------------------------------------------------------------------------------
@@ -308,3 +319,111 @@ def totals(groups: Mapping[str, Sequence[Sequence[Event]]]) -> dict[str, list[di
 def _iso_week(day: str) -> str:
     year, week, _ = date.fromisoformat(day).isocalendar()
     return f"{year}-W{week:02d}"
+
+
+def _week_label(week: str) -> str:
+    monday = date.fromisocalendar(int(week[:4]), int(week[6:]), 1)
+    sunday = monday + timedelta(days=6)
+    return f"Week {int(week[6:])} ({monday.day} {monday:%b}–{sunday.day} {sunday:%b})"
+
+
+def _week_rows(config: SiteConfig, days: Mapping[str, Sequence[Event]],
+               weeks: list[str]) -> list[dict[str, Any]]:
+    """Whole ISO weeks, also their days in the month before or after."""
+    groups: dict[str, list[Sequence[Event]]] = {w: [] for w in weeks}
+    for day in sorted(days):
+        if _iso_week(day) in groups:
+            groups[_iso_week(day)].append(days[day])
+    result = []
+    for week, rows in totals(groups).items():
+        monday = date.fromisocalendar(int(week[:4]), int(week[6:]), 1)
+        facts = {"site": config.site.id, "week": week, "first_day": monday.isoformat(),
+                 "last_day": (monday + timedelta(days=6)).isoformat(),
+                 "days": len(groups[week])}
+        result += [{c: {**facts, **row}[c] for c in WEEK_COLUMNS} for row in rows]
+    return result
+
+
+def _daily_chart(daily: list[dict[str, Any]], days: list[str],
+                 config: SiteConfig) -> dict[str, Any]:
+    by = {(r["day"], r["service"]): r for r in daily}
+    series = [_series(s, _service(config, s), [by[(d, s)]["arrivals"] if (d, s) in by else 0
+                                                for d in days], _colour(config, s))
+              for s in _services_in(daily, config)]
+    every = [by[(d, ALL)]["arrivals"] for d in days]
+    series.append(_series(ALL, "All authorities", every, ALL_COLOUR, table_only=True))
+    busiest = max(range(len(days)), key=lambda i: every[i])
+    summary = (f"{sum(every)} arrivals on {len(days)} days; the busiest was "
+               f"{day_label(days[busiest])} with {every[busiest]}.")
+    return _chart("Arrivals per authority and day", "bar", "Day",
+                  "customers", [day_label(d) for d in days], series, summary, stacked=True)
+
+
+def _daily_wait_chart(daily: list[dict[str, Any]], days: list[str],
+                      config: SiteConfig) -> dict[str, Any]:
+    by = {(r["day"], r["service"]): r["wait_median_min"] for r in daily}
+    keys = [*_services_in(daily, config), ALL]
+    series = [_series(k, _service(config, k), [by.get((d, k)) for d in days],
+                      _colour(config, k)) for k in keys]
+    known = [(by[(d, ALL)], d) for d in days if by.get((d, ALL)) is not None]
+    if known:
+        (low, low_day), (high, high_day) = min(known), max(known)
+        summary = (f"The median wait of all authorities was between {low} min "
+                   f"({day_label(low_day)}) and {high} min ({day_label(high_day)}).")
+    else:
+        summary = "Nobody was called this month."
+    return _chart("Median wait per authority and day", "line", "Day", "minutes",
+                  [day_label(d) for d in days], series, summary)
+
+
+def _weeks_chart(weeks: list[dict[str, Any]], config: SiteConfig) -> dict[str, Any]:
+    names = sorted({r["week"] for r in weeks})
+    by = {(r["week"], r["service"]): r for r in weeks}
+    series = [_series(s, _service(config, s), [by[(w, s)]["arrivals"] if (w, s) in by else 0
+                                                for w in names], _colour(config, s))
+              for s in _services_in(weeks, config)]
+    every = [by[(w, ALL)] for w in names]
+    series += [_series(f"all_{key}", label, [row[key] for row in every], i, table_only=True)
+               for i, (key, label) in enumerate((
+                   ("arrivals", "All arrivals"), ("served", "Served"),
+                   ("wait_median_min", "Median wait (min)"),
+                   ("wait_p90_min", "90th pct wait (min)"), ("days", "Days with data")))]
+    parts = [f"week {int(w[6:])}: {row['arrivals']}" for w, row in zip(names, every,
+                                                                        strict=True)]
+    return _chart("Weeks compared: arrivals per authority (whole weeks)", "bar", "Week",
+                  "customers", [_week_label(w) for w in names], series,
+                  "Arrivals per week, " + ", ".join(parts) + ".", stacked=True)
+
+
+def month_view(config: SiteConfig, month: str, days: Mapping[str, Sequence[Event]],
+               tz: tzinfo) -> dict[str, Any]:
+    """A month as the page draws it, from each day's ticket events (`days`: the days with
+    data from the Monday before the month to the Sunday after it, for whole weeks).
+
+    `rows` are every day's `piste stats` rows (for the CSV), `daily` their per-authority
+    totals, `totals` the month's per authority as the national report has them (its
+    MONTH_COLUMNS), `weeks` the same per ISO week touching the month.
+    """
+    first, last = month_bounds(month)
+    in_month = sorted(d for d in days if first <= d <= last)
+    rows = [{"day": d, **r} for d in in_month for r in day_report(days[d], tz)]
+    daily = [r for r in rows if r["hour"] == ALL]
+    month_rows = totals({month: [days[d] for d in in_month]})[month]
+    weeks = _week_rows(config, days, sorted({_iso_week(d) for d in in_month}))
+    charts = {}
+    if in_month:
+        charts = {"daily": _daily_chart(daily, in_month, config),
+                  "daily_waits": _daily_wait_chart(daily, in_month, config),
+                  "weeks": _weeks_chart(weeks, config)}
+    return {"ok": True, "site": config.site.id, "month": month, "first_day": first,
+            "last_day": last, "days": in_month,
+            "totals": [{c: {"site": config.site.id, "month": month, **r}[c]
+                        for c in MONTH_COLUMNS} for r in month_rows],
+            "weeks": weeks, "daily": daily, "rows": rows, "charts": charts}
+
+
+def month_csv(view: Mapping[str, Any]) -> str:
+    """Every day's `piste stats` rows, the month per authority, the weeks per authority."""
+    return _tables([(["day", *COLUMNS], view["rows"]), (MONTH_COLUMNS, view["totals"]),
+                    (WEEK_COLUMNS, view["weeks"])])
+

@@ -1,0 +1,35 @@
+"""The console's web role alone in a process, as a device runs it: for its memory figure.
+
+`python -m bench.console_process SITE_ID PORT BROKER_PORT DATA_DIR` (bench/console_bench.py
+starts it, with the same site as the controller it runs beside).
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bench.console_site import site_config
+from firmware.clock import SystemClock
+from firmware.device import build_roles
+from firmware.runtime import Runtime
+
+
+def main() -> None:
+    site_id, port, broker_port, data_dir = sys.argv[1:5]
+    logging.basicConfig(level=logging.ERROR)
+    config = site_config(Path(data_dir), int(port), site_id)
+    device = config.device("console")
+    assert device is not None
+    runtime = Runtime(config, device, SystemClock(ZoneInfo(config.site.timezone)),
+                      Path(data_dir), build_roles(config, "console"),
+                      broker_host="127.0.0.1", broker_port=int(broker_port))
+    signal.signal(signal.SIGTERM, lambda *_: runtime.request_stop("SIGTERM"))
+    runtime.run()
+
+
+if __name__ == "__main__":
+    main()
