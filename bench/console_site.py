@@ -29,7 +29,7 @@ from firmware.clock import Clock
 from firmware.core.password import hash_secret
 from firmware.device import build_roles
 from firmware.runtime import Runtime
-from firmware.site_model import Device, SiteConfig, WebConfig
+from firmware.site_model import Device, PrinterConfig, SiteConfig, WebConfig
 from firmware.web.accounts import StaffUser, users_text
 from tests.site_factory import small_site
 
@@ -96,6 +96,8 @@ def site_config(data_dir: Path, port: int, site_id: str | None = None) -> SiteCo
     web = WebConfig(bind="127.0.0.1", port=port, users_file=str(data_dir / "web-users.toml"))
     devices = (Device("lobby-1", ("controller", "display")),
                Device("room-1", ("room",), room="1"),
+               Device("kiosk-1", ("kiosk",),
+                      printer=PrinterConfig(kind="file", path=str(data_dir / "tickets"))),
                Device("console", ("web",), web=web))
     return dataclasses.replace(
         config, devices=devices,
@@ -114,13 +116,14 @@ def device_runtime(config: SiteConfig, device_id: str, data_dir: Path, clock: Cl
 
 @contextmanager
 def console_site(broker: LocalBroker, tmp_path: Path, clock: Clock) -> Iterator[ConsoleSite]:
-    web_dir = tmp_path / "web"
+    # The console shares the controller's data directory, as on a controller Pi that also
+    # serves the console: its statistics read the controller's ledger there.
+    web_dir = tmp_path / "lobby"
     web_dir.mkdir(parents=True, exist_ok=True)
     port = free_port()
     config = site_config(web_dir, port)
     write_users(web_dir / "web-users.toml")
-    with DeviceThread(device_runtime(config, "lobby-1", tmp_path / "lobby", clock, broker)
-                      ) as lobby, \
+    with DeviceThread(device_runtime(config, "lobby-1", web_dir, clock, broker)) as lobby, \
             DeviceThread(device_runtime(config, "console", web_dir, clock, broker)) as web:
         site = ConsoleSite(config, f"https://127.0.0.1:{port}", lobby, web,
                            web_dir / "web-users.toml")

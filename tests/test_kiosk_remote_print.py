@@ -308,6 +308,11 @@ def console_site() -> SiteConfig:
     return dataclasses.replace(config, devices=(*kiosks, console))
 
 
+def web_devices(config: SiteConfig) -> set[str]:
+    """The consoles: a console of its own, and the demo's lobby-1 that serves one too."""
+    return {d.id for d in config.devices if "web" in d.roles}
+
+
 @pytest.fixture(scope="module")
 def secured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple]:
     config = console_site()
@@ -316,8 +321,8 @@ def secured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple]:
         yield config, broker
 
 
-def test_only_the_console_may_write_a_kiosks_print_topic() -> None:
-    config = console_site()
+def print_writers(config: SiteConfig, kiosk: str) -> set[str]:
+    """The users the generated ACL lets write `kiosk`'s print topic."""
     writers: dict[str, list[str]] = {}
     user = ""
     for line in acl_text(config).splitlines():
@@ -325,18 +330,30 @@ def test_only_the_console_may_write_a_kiosks_print_topic() -> None:
             user = line.split()[1]
         elif line.startswith("topic ") and "write" in line.split()[1]:
             writers.setdefault(user, []).append(line.split()[2])
-    target = topics.kiosk_print(config.site.id, "kiosk-2")
-    may = {u for u, patterns in writers.items() if any(topic_matches_sub(p, target)
-                                                       for p in patterns)}
-    assert may == {CONSOLE}
+    target = topics.kiosk_print(config.site.id, kiosk)
+    return {u for u, patterns in writers.items()
+            if any(topic_matches_sub(p, target) for p in patterns)}
+
+
+def test_only_the_console_may_write_a_kiosks_print_topic() -> None:
+    config = console_site()
+    assert CONSOLE in web_devices(config)
+    assert print_writers(config, "kiosk-2") == web_devices(config)
+    # Without the web role the lobby's controller, kiosk and display may not make one print.
+    lobby = dataclasses.replace(config.device("lobby-1"),
+                                roles=("controller", "kiosk", "display"))
+    plain = dataclasses.replace(config, devices=tuple(
+        lobby if d.id == lobby.id else d for d in config.devices))
+    assert print_writers(plain, "kiosk-2") == print_writers(plain, "lobby-1") == {CONSOLE}
 
 
 def test_the_broker_lets_only_the_console_make_a_kiosk_print(secured) -> None:
     config, broker = secured
     site = config.site.id
     own, other = topics.kiosk_print(site, "kiosk-2"), topics.kiosk_print(site, "kiosk-3")
-    intruders = ["kiosk-3", "room-1", "waiting-1", "lobby-1", "clerk-1", "collector",
-                 "technician", "exit-1"]
+    intruders = ["kiosk-3", "room-1", "waiting-1", "clerk-1", "collector", "technician",
+                 "exit-1"]
+    assert not web_devices(config) & set(intruders)
     with login(broker, config, "kiosk-2") as kiosk:
         jobs = kiosk.watch(own)
         others = kiosk.watch(other)  # another kiosk's jobs: the broker gives it none

@@ -25,6 +25,8 @@ from firmware.web.sessions import SessionStore
 from firmware.web.users_file import UserDirectory
 
 HERE = Path(__file__).parent
+CLERK_VIEW = ("version", "site", "timezone", "connected", "day", "at", "services", "rooms",
+              "last_call")
 SECURITY_HEADERS = [
     (b"content-security-policy",
      b"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -82,9 +84,7 @@ def shape_for(user: Any) -> Any:
     def shape(view: dict[str, Any]) -> dict[str, Any]:
         if user.role != "clerk":
             return view
-        return {k: v for k, v in view.items()
-                if k in ("version", "site", "connected", "day", "at", "services", "rooms",
-                         "last_call")}
+        return {k: v for k, v in view.items() if k in CLERK_VIEW}
     return shape
 
 

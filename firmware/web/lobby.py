@@ -187,6 +187,7 @@ class LobbyView:
         return {
             "version": self.version,
             "site": self.site,
+            "timezone": self.config.site.timezone,
             "connected": self.link_up,
             "day": snapshot.get("day"),
             "at": snapshot.get("at") or (now.isoformat(timespec="seconds") if now else None),

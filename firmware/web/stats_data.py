@@ -264,7 +264,8 @@ def day_view(config: SiteConfig, day: str, events: Sequence[Event],
     if this is not None:
         charts["compared"] = _compared_chart([("this day", this), *compared])
     return {"ok": True, "site": config.site.id, "day": day, "label": day_label(day),
-            "rows": rows, **rooms, "charts": charts}
+            "names": {**_names(config), ALL: "All authorities"}, "rows": rows, **rooms,
+            "charts": charts}
 
 
 def _tables(tables: Sequence[tuple[list[str], Iterable[Mapping[str, Any]]]]) -> str:
@@ -416,7 +417,7 @@ def month_view(config: SiteConfig, month: str, days: Mapping[str, Sequence[Event
                   "daily_waits": _daily_wait_chart(daily, in_month, config),
                   "weeks": _weeks_chart(weeks, config)}
     return {"ok": True, "site": config.site.id, "month": month, "first_day": first,
-            "last_day": last, "days": in_month,
+            "last_day": last, "days": in_month, "names": {**_names(config), ALL: "All authorities"},
             "totals": [{c: {"site": config.site.id, "month": month, **r}[c]
                         for c in MONTH_COLUMNS} for r in month_rows],
             "weeks": weeks, "daily": daily, "rows": rows, "charts": charts}

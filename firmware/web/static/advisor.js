@@ -25,7 +25,7 @@
     const names = Object.fromEntries(view.services.map((s) => [s.id, s.name]));
     fill($("rooms"), view.rooms.map((r) => {
       const s = r.serving;
-      const tr = row([`${r.id} · ${r.name}`, s ? s.number : "–", s ? names[s.service] || s.service || "–" : "–",
+      const tr = row([r.name, s ? s.number : "–", s ? names[s.service] || s.service || "–" : "–",
                       s ? clock(s.called_at) : "–", (r.occupancy || "no sensors").replace("_", " ")]);
       tr.dataset.room = r.id;
       return tr;

@@ -73,8 +73,9 @@
     const serving = here && here.serving;
     called.textContent = serving ? serving.number : "Nobody called yet";
     called.className = serving ? "called" : "called-none";
+    const names = Object.fromEntries(view.services.map((s) => [s.id, s.name]));
     detail.textContent = serving
-      ? `${serving.service || ""} · called at ${piste.clock(serving.called_at)}`.replace(/^ · /, "")
+      ? `${names[serving.service] || serving.service || ""} · called at ${piste.clock(serving.called_at)}`.replace(/^ · /, "")
       : "";
     waiting.replaceChildren(...view.services.filter((s) => mine.has(s.id) || s.waiting > 0).map((s) => {
       const li = piste.el("li", null, s.congested ? "congested" : "");

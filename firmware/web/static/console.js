@@ -65,10 +65,18 @@ const piste = (() => {
     return node;
   }
 
+  let siteZone; // the site's own time zone, whatever the browser's computer says
+  window.addEventListener("lobby", (e) => { siteZone = e.detail.timezone || siteZone; });
+
   function clock(iso) {
     if (!iso) return "";
     const at = new Date(iso);
-    return isNaN(at) ? "" : at.toLocaleTimeString("fi-FI", { hour: "2-digit", minute: "2-digit" });
+    if (isNaN(at)) return "";
+    try {
+      return at.toLocaleTimeString("fi-FI", { hour: "2-digit", minute: "2-digit", timeZone: siteZone });
+    } catch (err) {
+      return at.toLocaleTimeString("fi-FI", { hour: "2-digit", minute: "2-digit" });
+    }
   }
 
   function row(cells) {

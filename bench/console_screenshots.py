@@ -1,0 +1,104 @@
+"""The README's pictures of the staff console, taken by the project in headless Chromium.
+
+`python -m bench.console_screenshots docs/images/console` (part of `make screenshots`) runs
+a small site on real parts (Mosquitto, the controller, the queue display, the console),
+lets customers take numbers and clerks call them, then photographs every page: the login,
+the clerk's panel on a laptop and on a tablet, the advisor's lobby, the statistics and the
+device health.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
+from bench.console_site import ConsoleSite, browser, console_site, log_in, wait_until
+from firmware.broker import LocalBroker
+from firmware.clock import ManualClock
+from mqtt_bridge import topics
+from mqtt_bridge.blocking import BlockingClient
+
+MONDAY_10 = datetime(2026, 11, 30, 10, 15, tzinfo=ZoneInfo("Europe/Helsinki"))
+
+
+def _lobby(broker: LocalBroker, site: ConsoleSite, clock: ManualClock) -> None:
+    """A Monday morning: numbers taken and called, one room in session."""
+    sid = site.config.site.id
+    with BlockingClient(broker.host, broker.port, sid) as kiosk:
+        for service in ("kela", "kela", "vero", "kela", "vero", "kela", "kela", "vero"):
+            kiosk.request(topics.ISSUE, {"service": service, "lang": "fi"})
+            clock.advance(minutes=3)
+        for room, services in (("1", ["kela"]), ("2", ["vero"])):
+            kiosk.request(topics.CALL, {"room": room, "services": services})
+        kiosk.request(topics.COMPLETE, {"room": "2"})
+        kiosk.request(topics.CALL, {"room": "2", "services": ["vero"]})
+        at = clock.now().isoformat(timespec="seconds")
+        kiosk.publish_raw(topics.room_occupancy(sid, "1"), json.dumps(
+            {"staff": True, "customer": True, "state": "in_session", "since": at}).encode(),
+            retain=True)
+        kiosk.publish_raw(topics.device_status(sid, "room-1"), json.dumps(
+            {"state": "online", "roles": ["room"], "version": "0.1.0", "since": at}).encode(),
+            retain=True)
+        kiosk.publish_raw(topics.device_status(sid, "kiosk-1"), json.dumps(
+            {"state": "online", "roles": ["kiosk"], "version": "0.1.0", "since": at}).encode(),
+            retain=True)
+        kiosk.publish_raw(topics.device_health(sid, "kiosk-1"), json.dumps(
+            {"at": at, "printer": {"state": "paper_low"}}).encode(), retain=True)
+
+
+def take(out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    shots: list[Path] = []
+    clock = ManualClock(MONDAY_10)
+    with tempfile.TemporaryDirectory() as tmp, LocalBroker(Path(tmp) / "broker") as broker, \
+            console_site(broker, Path(tmp), clock) as site:
+        _lobby(broker, site, clock)
+        wait_until(lambda: site.web_role().view()["rooms"][1]["serving"], what="the calls")
+        with browser(1280, 900) as page:
+            page.get(site.url + "/login")
+            shots.append(_shot(page, out / "login.png"))
+            for name, path in (("clerk1", "/clerk"), ("advisor", "/advisor"),
+                               ("service", "/stats"), ("tech", "/health")):
+                log_in(page, site, name, path)
+                page.execute_script("window.scrollTo(0, 0)")
+                shots.append(_shot(page, out / f"{path.strip('/')}.png", full=True))
+                page.find_element("css selector", ".logout button").click()
+                wait_until(lambda: "/login" in page.current_url, what="log-out")
+        with browser(820, 1180) as tablet:
+            log_in(tablet, site, "clerk2", "/clerk")
+            shots.append(_shot(tablet, out / "clerk-tablet.png", full=True))
+    return shots
+
+
+def _shot(page: object, path: Path, full: bool = False) -> Path:
+    import time
+
+    time.sleep(0.8)  # the live stream's first view and the charts' drawing
+    if full:  # the whole page, as long as it is
+        height = page.execute_script("return document.documentElement.scrollHeight")  # type: ignore[attr-defined]
+        width = page.execute_script("return window.innerWidth")  # type: ignore[attr-defined]
+        page.set_window_size(width, min(max(height, 600), 4000))  # type: ignore[attr-defined]
+        time.sleep(0.4)
+    page.save_screenshot(str(path))  # type: ignore[attr-defined]
+    return path
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.ERROR)
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/images/console")
+    for path in take(out):
+        print(path)
+
+
+if __name__ == "__main__":
+    main()
