@@ -139,9 +139,13 @@ class LobbyView:
 
     # -- what the pages read --------------------------------------------------------------
 
+    def _snapshot_rows(self, key: str) -> list[dict[str, Any]]:
+        """A list of objects from the snapshot, whatever else a broken one holds there."""
+        rows = (self.snapshot or {}).get(key)
+        return [r for r in rows if isinstance(r, dict)] if isinstance(rows, list) else []
+
     def services(self) -> list[dict[str, Any]]:
-        rows = {r["id"]: r for r in (self.snapshot or {}).get("services", [])
-                if isinstance(r, dict) and "id" in r}
+        rows = {r["id"]: r for r in self._snapshot_rows("services") if isinstance(r.get("id"), str)}
         return [{"id": s.id, "letter": s.prefix, "name": s.name.en, "name_fi": s.name.fi,
                  "waiting": rows.get(s.id, {}).get("waiting", 0),
                  "eta_minutes": rows.get(s.id, {}).get("eta_minutes"),
@@ -151,8 +155,7 @@ class LobbyView:
                 for s in self.config.services]
 
     def rooms(self) -> list[dict[str, Any]]:
-        serving = {c.get("room"): c for c in (self.snapshot or {}).get("serving", [])
-                   if isinstance(c, dict)}
+        serving = {c.get("room"): c for c in self._snapshot_rows("serving")}
         rows = []
         for room in self.config.rooms:
             call = serving.get(room.id)

@@ -17,7 +17,14 @@ const piste = (() => {
     // event of every stream is the whole lobby, so the page is whole again at once.
     const source = new EventSource("/live");
     source.addEventListener("open", () => setLive(true, "Live"));
-    source.addEventListener("error", () => setLive(false, "Reconnecting…"));
+    source.addEventListener("error", () => {
+      setLive(false, "Reconnecting…");
+      // A network break is retried by the browser; a refusal (the console restarted and
+      // forgot the session, say) closes the stream for good: log in again.
+      if (source.readyState === EventSource.CLOSED) {
+        window.location.assign("/login?next=" + encodeURIComponent(window.location.pathname));
+      }
+    });
     source.addEventListener("lobby", (e) => {
       const view = JSON.parse(e.data);
       setLive(view.connected, view.connected ? "Live" : "Controller link down");
