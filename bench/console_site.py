@@ -111,7 +111,7 @@ def device_runtime(config: SiteConfig, device_id: str, data_dir: Path, clock: Cl
     data_dir.mkdir(parents=True, exist_ok=True)
     return Runtime(config, device, clock, data_dir, build_roles(config, device_id),
                    broker_host=broker.host, broker_port=broker.port,
-                   uses_screen="display" in device.roles)
+                   uses_screen=bool({"display", "kiosk"} & set(device.roles)))
 
 
 @contextmanager

@@ -13,6 +13,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
+from bench.console_site import DeviceThread, device_runtime
 from firmware.clock import ManualClock
 from mqtt_bridge import topics
 from mqtt_bridge.blocking import BlockingClient
@@ -170,3 +171,23 @@ def test_a_password_is_not_enough_after_the_user_is_removed(broker, tmp_path) ->
         page.get(site.url + "/health")
         assert page.current_url.startswith(site.url + "/login")
         assert PASSWORD not in page.page_source
+
+
+def test_the_advisors_number_is_printed_on_the_chosen_kiosk(broker, tmp_path) -> None:
+    clock = ManualClock(at(MONDAY, 9, 0))
+    with console_site(broker, tmp_path, clock) as site, browser() as advisor:
+        kiosk = device_runtime(site.config, "kiosk-1", tmp_path / "lobby", clock, broker)
+        with DeviceThread(kiosk):
+            wait_for(lambda: next(d for d in site.web_role().view()["devices"]
+                                  if d["id"] == "kiosk-1")["state"] == "online",
+                     what="the kiosk online")
+            log_in(advisor, site, "advisor")
+            advisor.find_element(By.CSS_SELECTOR, '#issue-lang option[value="sv"]').click()
+            advisor.find_element(By.CSS_SELECTOR, '#issue-print option[value="kiosk-1"]').click()
+            advisor.find_element(By.CSS_SELECTOR, "#form-issue button").click()
+            wait_for(lambda: advisor.find_element(By.ID, "issued").text == "K001",
+                     what="the issued number")
+            assert "Printing on kiosk-1" in advisor.find_element(By.ID, "issue-message").text
+            slips = wait_for(lambda: sorted((tmp_path / "lobby" / "tickets").glob("K001*")),
+                             what="the slip from the kiosk's printer")
+            assert len(slips) == 1
