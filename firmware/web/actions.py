@@ -10,6 +10,7 @@ answer and a sentence to show. A refused action changes nothing and is said in w
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from typing import Any
 
@@ -24,6 +25,7 @@ from firmware.web import auth
 from firmware.web.accounts import StaffUser, refusal
 from mqtt_bridge import topics
 
+log = logging.getLogger(__name__)
 MAX_BODY = 16 * 1024
 ACTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     # action: (command, the fields it takes)
@@ -78,6 +80,9 @@ async def act(request: Request) -> Response:
     body["request_id"] = str(uuid.uuid4())
     answer = await console.command(command, body)
     message = describe(answer, command)
+    # Who did what, for the site's own log (staff names only; customers are numbers).
+    log.info("console: %s %s %s: %s", user.name, data["action"],
+             body.get("ticket") or body.get("room") or body.get("service") or "", message)
     if answer is None:
         return _said(504, message)
     if answer.get("ok") and command == topics.ISSUE and kiosk and answer.get("ticket"):
