@@ -111,3 +111,11 @@ def test_a_taken_port_stops_the_console_only(broker, tmp_path) -> None:
             assert health["state"] == "error" and "cannot serve the console" in health["problem"]
     finally:
         taken.close()
+
+
+def test_the_installer_brings_openssl_for_a_console_without_a_certificate(tmp_path) -> None:
+    from firmware.admin.install_info import install_info
+
+    config = site_config(tmp_path, 8443)
+    assert "openssl" in install_info(config, config.device("console"))["packages"]
+    assert "openssl" not in install_info(config, config.device("room-1"))["packages"]

@@ -46,6 +46,8 @@ def install_info(config: SiteConfig, device: Device) -> dict[str, object]:
         packages.append("mosquitto")
     if device.printer.kind == "usb":
         packages.append("libusb-1.0-0")
+    if "web" in device.roles and not device.web.cert_file:
+        packages.append("openssl")  # the console makes its self-signed certificate with it
     return {"device": device.id, "roles": list(device.roles), "packages": packages,
             "hosts_broker": hosts_broker(config, device),
             "broker_setup": broker_setup(config, device),
