@@ -28,6 +28,8 @@ def demo_config(broker: LocalBroker, tmp_path: Path | None = None) -> SiteConfig
             d,
             screen=dataclasses.replace(d.screen, fullscreen=False),
             printer=dataclasses.replace(d.printer, kind="file", path="tickets"),
+            # The console (lobby-1's web role) on a free loopback port: tests run side by side.
+            web=dataclasses.replace(d.web, bind="127.0.0.1", port=0),
         )
         for d in config.devices
     )

@@ -112,6 +112,7 @@ def _device_dict(d: Device) -> dict[str, Any]:
                       else ""},
             **({"room_unit": dataclasses.asdict(d.room_unit)} if "room" in d.roles else {}),
             **({"feedback": dataclasses.asdict(d.feedback)} if "feedback" in d.roles else {}),
+            **({"web": dataclasses.asdict(d.web)} if "web" in d.roles else {}),
             **({"display": _display_dict(d.display)}
                if {"display", "room"} & set(d.roles) else {})}
 

@@ -25,15 +25,13 @@ def read_web(r: Reader, value: Any, path: str) -> WebConfig | None:
                  default=default.session_idle_minutes)
     most = r.get(table, path, "session_max_hours", integer_field(1, 24, "hours"),
                  default=default.session_max_hours)
-    if bind is None or port is None or cert is None or key is None or users is None \
-            or idle is None or most is None:
-        return None
-    problems = len(r.problems)  # both checks report: every problem is listed at once
-    if bool(cert) != bool(key):
+    # The cross checks come before giving up on a wrong field: every problem is listed at once.
+    if cert is not None and key is not None and bool(cert) != bool(key):
         r.add(join_path(path, "cert_file" if not cert else "key_file"),
               "give both cert_file and key_file, or neither (a self-signed pair is made)")
-    if not users:
+    if users == "":
         r.add(join_path(path, "users_file"), "the staff logins file needs a name")
-    if len(r.problems) > problems:
+    if bind is None or port is None or cert is None or key is None or not users \
+            or idle is None or most is None or bool(cert) != bool(key):
         return None
     return WebConfig(bind, port, cert, key, users, idle, most)

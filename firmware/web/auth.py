@@ -106,7 +106,7 @@ async def login(request: Request) -> Response:
     state = request.app.state
     form = await request.form()
     offered, expected = str(form.get("csrf", "")), request.cookies.get(LOGIN_COOKIE, "")
-    if not expected or not secrets.compare_digest(offered, expected):
+    if not expected or not secrets.compare_digest(offered.encode(), expected.encode()):
         return _login_page(request, "The form had expired; please log in again.", 400)
     name = str(form.get("name", "")).strip().lower()[:64]
     password = str(form.get("password", ""))[:256]

@@ -136,17 +136,18 @@ def read_month(console: Any, wanted: str | None) -> dict[str, Any]:
         latest = _latest(ledger)
         month = wanted or latest[:7]
         first, last = stats_data.month_bounds(month)
-        key = (str(ledger.path), month, ledger.last_seq, console.now().date())
+        # A month changes only when the ledger grows (or is replaced: another inode).
+        key = (str(ledger.path), ledger.path.stat().st_ino, month, ledger.last_seq)
         with _months_lock:
             if key in _months:
                 return _months[key]
         start, end = stats_data.weeks_around(first, last)
         days = _by_day(ledger.events_between(sorted(TICKET_TYPES), start, end))
-    if not any(first <= day <= last for day in days):
-        raise Unavailable(f"The ledger has no customers in {month}. The latest day with data "
-                          f"is {latest}.")
     view = {**stats_data.month_view(config, month, days, ZoneInfo(config.site.timezone)),
             "latest": latest}
+    if not view["days"]:
+        raise Unavailable(f"The ledger has no customers in {month}. The latest day with data "
+                          f"is {latest}.")
     with _months_lock:
         _months[key] = view
         while len(_months) > MONTHS_KEPT:

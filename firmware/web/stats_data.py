@@ -36,6 +36,8 @@ MONTH = re.compile(r"[0-9]{4}-[0-9]{2}")
 FIRST_YEAR, LAST_YEAR = 2000, 2999  # whole weeks around any of their months stay in range
 WEEK_COLUMNS = ["site", "week", "first_day", "last_day", "days", "service", "customers",
                 *[c for c in COLUMNS if c not in ("service", "hour")]]
+WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 SHARES = (("in_session_share", "In session"), ("staff_only_share", "Staff only"),
           ("customer_only_share", "Customer only"), ("vacant_share", "Vacant"))
 
@@ -88,9 +90,14 @@ def weeks_around(first: str, last: str) -> tuple[str, str]:
             (b + timedelta(days=6 - b.weekday())).isoformat())
 
 
+def _short(when: date) -> str:
+    return f"{when.day} {MONTH_NAMES[when.month - 1]}"
+
+
 def day_label(day: str) -> str:
+    """Like "Tue 8 Dec", in English whatever the machine's locale."""
     when = date.fromisoformat(day)
-    return f"{when:%a} {when.day} {when:%b}"
+    return f"{WEEKDAY_NAMES[when.weekday()]} {_short(when)}"
 
 
 def _names(config: SiteConfig) -> dict[str, str]:
@@ -102,8 +109,12 @@ def _service(config: SiteConfig, service: str) -> str:
 
 
 def _colour(config: SiteConfig, key: str) -> int:
+    """The authority's colour: its place in the config, so every chart colours it alike
+    (one no longer in the config gets one after those that are)."""
     ids = [s.id for s in config.services]
-    return ALL_COLOUR if key == ALL else ids.index(key) if key in ids else len(ids) + len(key)
+    if key == ALL:
+        return ALL_COLOUR
+    return ids.index(key) if key in ids else len(ids) + len(key)
 
 
 def _series(key: str, label: str, values: list[Any], colour: int,
@@ -127,7 +138,7 @@ def _services_in(rows: Iterable[Mapping[str, Any]], config: SiteConfig) -> list[
     """The authorities in these rows, in the site config's order (unknown ones last)."""
     found = {r["service"] for r in rows if r["service"] != ALL}
     order = [s.id for s in config.services]
-    return sorted(found, key=lambda s: (s not in order, order.index(s) if s in order else 0, s))
+    return [s for s in order if s in found] + sorted(found - set(order))
 
 
 # -- a day --------------------------------------------------------------------------------
@@ -149,7 +160,7 @@ def _hourly_chart(rows: list[dict[str, Any]], config: SiteConfig) -> dict[str, A
                    f"with {totals[busiest]}.")
     else:
         summary = "Nobody took a number on this day."
-    return _chart("Customers per authority and hour", "bar", "Hour the visit began",
+    return _chart("Arrivals per authority and hour", "bar", "Hour the visit began",
                   "customers", [f"{h}:00" for h in hours], series, summary, stacked=True)
 
 
@@ -325,7 +336,7 @@ def _iso_week(day: str) -> str:
 def _week_label(week: str) -> str:
     monday = date.fromisocalendar(int(week[:4]), int(week[6:]), 1)
     sunday = monday + timedelta(days=6)
-    return f"Week {int(week[6:])} ({monday.day} {monday:%b}–{sunday.day} {sunday:%b})"
+    return f"Week {int(week[6:])} ({_short(monday)}–{_short(sunday)})"
 
 
 def _week_rows(config: SiteConfig, days: Mapping[str, Sequence[Event]],
@@ -399,15 +410,17 @@ def _weeks_chart(weeks: list[dict[str, Any]], config: SiteConfig) -> dict[str, A
 def month_view(config: SiteConfig, month: str, days: Mapping[str, Sequence[Event]],
                tz: tzinfo) -> dict[str, Any]:
     """A month as the page draws it, from each day's ticket events (`days`: the days with
-    data from the Monday before the month to the Sunday after it, for whole weeks).
+    data from the Monday before the month to the Sunday after it, for whole weeks). Its
+    `days` are those with visits (not only a late expiry, say).
 
     `rows` are every day's `piste stats` rows (for the CSV), `daily` their per-authority
     totals, `totals` the month's per authority as the national report has them (its
     MONTH_COLUMNS), `weeks` the same per ISO week touching the month.
     """
     first, last = month_bounds(month)
-    in_month = sorted(d for d in days if first <= d <= last)
-    rows = [{"day": d, **r} for d in in_month for r in day_report(days[d], tz)]
+    reports = {d: day_report(days[d], tz) for d in sorted(days) if first <= d <= last}
+    in_month = [d for d, report in reports.items() if report]  # the days with visits
+    rows = [{"day": d, **r} for d in in_month for r in reports[d]]
     daily = [r for r in rows if r["hour"] == ALL]
     month_rows = totals({month: [days[d] for d in in_month]})[month]
     weeks = _week_rows(config, days, sorted({_iso_week(d) for d in in_month}))
@@ -417,7 +430,8 @@ def month_view(config: SiteConfig, month: str, days: Mapping[str, Sequence[Event
                   "daily_waits": _daily_wait_chart(daily, in_month, config),
                   "weeks": _weeks_chart(weeks, config)}
     return {"ok": True, "site": config.site.id, "month": month, "first_day": first,
-            "last_day": last, "days": in_month, "names": {**_names(config), ALL: "All authorities"},
+            "last_day": last, "days": in_month,
+            "names": {**_names(config), ALL: "All authorities"},
             "totals": [{c: {"site": config.site.id, "month": month, **r}[c]
                         for c in MONTH_COLUMNS} for r in month_rows],
             "weeks": weeks, "daily": daily, "rows": rows, "charts": charts}

@@ -32,12 +32,13 @@ class UserDirectory:
         stamp = (stat.st_mtime_ns, stat.st_size)
         if stamp == self._stamp:
             return
-        self._stamp = stamp
         try:
             self._users = parse_users(self.path.read_text(encoding="utf-8"), self.rooms)
             self.problem = ""
+            self._stamp = stamp  # read whole: until it changes, nothing to read again
         except (OSError, UnicodeDecodeError, UsersFileError) as exc:
-            # Keep nobody in rather than somebody the broken file may no longer mean.
+            # Keep nobody in rather than somebody the broken file may no longer mean; read
+            # it again at the next login (a permission fixed, say).
             self._users = {}
             self.problem = f"{self.path}: {exc}"
             log.error("staff logins unusable, nobody can log in: %s", self.problem)

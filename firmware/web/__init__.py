@@ -1,0 +1,1 @@
+"""The web role: the staff console in the browser."""

@@ -1,0 +1,285 @@
+"""The console's words in Finnish, Swedish and English.
+
+Staff choose their language on the login page or in the header (a cookie keeps it); a new
+browser gets the first of fi/sv/en it asks for, else Finnish. Pages read `t(key)`; the
+scripts get the keys they need as one JSON block. A missing key shows itself as the key,
+and a test checks that every key has all three languages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+LANGS = ("fi", "sv", "en")
+LANG_NAMES = {"fi": "suomi", "sv": "svenska", "en": "English"}
+DEFAULT_LANG = "fi"
+
+TEXTS: dict[str, tuple[str, str, str]] = {
+    # -- every page -------------------------------------------------------------------------
+    "skip": ("Siirry sisältöön", "Hoppa till innehållet", "Skip to content"),
+    "console": ("henkilöstön konsoli", "personalens konsol", "staff console"),
+    "nav_pages": ("Konsolin sivut", "Konsolens sidor", "Console pages"),
+    "nav_clerk": ("Huone", "Rum", "Room"),
+    "nav_advisor": ("Aula", "Lobby", "Lobby"),
+    "nav_stats": ("Tilastot", "Statistik", "Statistics"),
+    "nav_health": ("Laitteet", "Enheter", "Devices"),
+    "connecting": ("Yhdistetään…", "Ansluter…", "Connecting…"),
+    "live": ("Ajantasalla", "Aktuell", "Live"),
+    "reconnecting": ("Yhdistetään uudelleen…", "Ansluter igen…", "Reconnecting…"),
+    "link_down": ("Yhteys ohjaimeen poikki", "Ingen förbindelse till styrenheten",
+                  "Controller link down"),
+    "log_out": ("Kirjaudu ulos", "Logga ut", "Log out"),
+    "language": ("Kieli", "Språk", "Language"),
+    "role_clerk": ("virkailija, huone {room}", "handläggare, rum {room}", "clerk, room {room}"),
+    "role_advisor": ("palveluneuvoja", "servicerådgivare", "advisor"),
+    "role_service": ("palvelutiimi", "serviceteamet", "service team"),
+    "role_technician": ("teknikko", "tekniker", "technician"),
+    "never_seen": ("ei ole koskaan näkynyt välittäjällä", "har aldrig synts på mäklaren",
+                   "never seen on the broker"),
+    # -- login ------------------------------------------------------------------------------
+    "login_title": ("Kirjaudu sisään", "Logga in", "Log in"),
+    "login_heading": ("Kirjaudu henkilöstön konsoliin", "Logga in på personalens konsol",
+                      "Log in to the staff console"),
+    "name": ("Nimi", "Namn", "Name"),
+    "password": ("Salasana", "Lösenord", "Password"),
+    "wrong_login": ("Väärä nimi tai salasana.", "Fel namn eller lösenord.",
+                    "Wrong name or password."),
+    "login_expired": ("Lomake vanheni. Kirjaudu uudelleen.",
+                      "Formuläret gick ut. Logga in igen.",
+                      "The form had expired; please log in again."),
+    "login_wait": ("Liian monta väärää salasanaa tälle nimelle. Yritä uudelleen {s} s kuluttua.",
+                   "För många fel lösenord för det här namnet. Försök igen om {s} s.",
+                   "Too many wrong passwords for this name. Try again in {s} s."),
+    # -- forbidden --------------------------------------------------------------------------
+    "forbidden_title": ("Ei tälle tunnukselle", "Inte för den här inloggningen",
+                        "Not for this login"),
+    "forbidden_heading": ("Tämä sivu ei ole sinun tunnuksellesi",
+                          "Den här sidan är inte för din inloggning",
+                          "This page is not for your login"),
+    "forbidden_text": ("Olet kirjautunut: {who}. Omat sivusi ovat valikossa ylhäällä; pyydä "
+                       "teknikolta toista roolia, jos tarvitset.",
+                       "Du är inloggad som {who}. Dina sidor finns i menyn ovan; be teknikern "
+                       "om en annan roll om du behöver.",
+                       "You are logged in as {who}. Your pages are in the menu above; ask the "
+                       "site's technician if you need another role."),
+    "forbidden_home": ("Omalle sivullesi", "Till din sida", "Go to your page"),
+    # -- the clerk's panel ------------------------------------------------------------------
+    "now_serving": ("Palvelussa nyt", "Betjänas nu", "Now serving"),
+    "nobody_called": ("Ketään ei ole vielä kutsuttu", "Ingen har kallats ännu",
+                      "Nobody called yet"),
+    "called_at": ("kutsuttu klo {time}", "kallad kl. {time}", "called at {time}"),
+    "call_next": ("Kutsu seuraava", "Kalla nästa", "Call next"),
+    "call_again": ("Kutsu uudelleen", "Kalla igen", "Call again"),
+    "no_show": ("Ei saapunut", "Kom inte", "Did not come"),
+    "complete": ("Valmis", "Klar", "Complete"),
+    "call_next_for": ("Kutsu seuraava asiakas palveluun", "Kalla nästa till", "Call next for"),
+    "waiting": ("Odottaa", "Väntar", "Waiting"),
+    "closed_suffix": (" (suljettu)", " (stängd)", " (closed)"),
+    "about_min": ("noin {n} min", "cirka {n} min", "about {n} min"),
+    "given_number": ("Tietty numero", "Ett visst nummer", "A given number"),
+    "call_this": ("Kutsu tämä numero", "Kalla det här numret", "Call this number"),
+    "call": ("Kutsu", "Kalla", "Call"),
+    "bring_back_late": ("Palauta myöhästynyt asiakas jonoon", "Ta tillbaka en försenad kund",
+                        "Bring back a late customer"),
+    "bring_back": ("Palauta", "Ta tillbaka", "Bring back"),
+    "cancel_waiting": ("Peru odottava numero", "Avbryt ett väntande nummer",
+                       "Cancel a waiting number"),
+    "cancel": ("Peru", "Avbryt", "Cancel"),
+    "transfer_heading": ("Siirrä palveltava asiakas", "Flytta kunden som betjänas",
+                         "Transfer the customer being served"),
+    "to_queue_of": ("Jonoon", "Till kön för", "To the queue of"),
+    "transfer": ("Siirrä", "Flytta", "Transfer"),
+    "transfer_hint": ("Asiakas pitää paikkansa: hän odottaa toista virastoa siitä hetkestä, "
+                      "jolloin otti numeron.",
+                      "Kunden behåller sin plats: hen väntar på den andra myndigheten från "
+                      "den tid hen tog numret.",
+                      "The customer keeps their place in line: they wait for the other "
+                      "authority from the time they took the number."),
+    "keys": ("Näppäimet", "Tangenter", "Keys"),
+    "keys_help": ("N kutsu seuraava · R uudelleen · X ei saapunut · C valmis · G numero · "
+                  "T siirrä · B palauta · D peru · Esc takaisin painikkeisiin",
+                  "N kalla nästa · R igen · X kom inte · C klar · G nummer · T flytta · "
+                  "B ta tillbaka · D avbryt · Esc tillbaka till knapparna",
+                  "N call next · R again · X did not come · C complete · G a number · "
+                  "T transfer · B bring back · D cancel · Esc back to the buttons"),
+    # -- the advisor's lobby ----------------------------------------------------------------
+    "lobby_live": ("Aula nyt", "Lobbyn just nu", "The lobby, live"),
+    "attention": ("Vaatii huomiota", "Kräver uppmärksamhet", "Needs attention"),
+    "queues": ("Jonot", "Köer", "Queues"),
+    "authority": ("Virasto", "Myndighet", "Authority"),
+    "estimate": ("Arvio", "Uppskattning", "Estimate"),
+    "state": ("Tila", "Läge", "State"),
+    "rooms": ("Huoneet", "Rum", "Rooms"),
+    "room": ("Huone", "Rum", "Room"),
+    "serving": ("Palvelee", "Betjänar", "Serving"),
+    "since": ("Alkaen", "Sedan", "Since"),
+    "room_sensors": ("Huoneen anturit", "Rummets sensorer", "Room sensors"),
+    "issue_heading": ("Anna asiakkaalle numero", "Ge en kund ett nummer",
+                      "Issue a number for a customer"),
+    "slip_language": ("Lipun kieli", "Lappens språk", "Language of the slip"),
+    "print_on": ("Tulosta", "Skriv ut på", "Print on"),
+    "no_print": ("Älä tulosta: näytä numero tässä", "Skriv inte ut: visa numret här",
+                 "Do not print: show the number here"),
+    "kiosk_n": ("Lippuautomaatti {id}", "Nummerautomat {id}", "Kiosk {id}"),
+    "issue": ("Anna numero", "Ge nummer", "Issue"),
+    "fix_heading": ("Korjaa väärä valinta", "Rätta ett felaktigt val", "Fix a wrong choice"),
+    "number": ("Numero", "Nummer", "Number"),
+    "do": ("Toimenpide", "Åtgärd", "Do"),
+    "fix_transfer": ("Siirrä toisen viraston jonoon", "Flytta till en annan myndighets kö",
+                     "Move to another authority's queue"),
+    "fix_cancel": ("Peru numero", "Avbryt numret", "Cancel the number"),
+    "fix_reinstate": ("Palauta myöhästynyt asiakas", "Ta tillbaka en försenad kund",
+                      "Bring back a late customer"),
+    "fix_to": ("Virasto (siirrossa)", "Myndighet (vid flytt)", "Authority (for a move)"),
+    "do_it": ("Tee", "Utför", "Do it"),
+    "paper_heading": ("Paperiset palautelomakkeet", "Feedbackblanketter på papper",
+                      "Paper feedback forms"),
+    "face_ticked": ("Asiakkaan valitsema kasvo", "Ansiktet kunden kryssade",
+                    "The face the customer ticked"),
+    "face_1": ("erittäin tyytymätön", "mycket missnöjd", "very unhappy"),
+    "face_2": ("tyytymätön", "missnöjd", "unhappy"),
+    "face_3": ("tyytyväinen", "nöjd", "happy"),
+    "face_4": ("erittäin tyytyväinen", "mycket nöjd", "very happy"),
+    "their_words": ("Asiakkaan sanat (vapaaehtoinen; nimet, numerot ja osoitteet peitetään)",
+                    "Kundens ord (frivilligt; namn, nummer och adresser maskeras)",
+                    "Their words (optional; names, numbers and addresses are masked)"),
+    "form_language": ("Lomakkeen kieli", "Blankettens språk", "Form language"),
+    "record_rating": ("Tallenna arvio", "Spara betyget", "Record the rating"),
+    "survey_paper": ("Vuosittaisen asiakaskyselyn paperilomake",
+                     "En pappersblankett från den årliga kundenkäten",
+                     "A paper form of the yearly customer survey"),
+    "day_on_form": ("Päivä lomakkeessa", "Dag på blanketten", "Day on the form"),
+    "used_self_service": ("Käytti itsepalvelua", "Använde självbetjäningen",
+                          "Used the self-service"),
+    "dropped_documents": ("Jätti asiakirjoja", "Lämnade in handlingar",
+                          "Dropped off documents"),
+    "statement": ("Väittämä", "Påstående", "Statement"),
+    "rating": ("Arvio", "Betyg", "Rating"),
+    "rating_of": ("Väittämän {n} arvio", "Betyg för påstående {n}", "Rating of statement {n}"),
+    "not_answered": ("ei vastattu", "inte besvarad", "not answered"),
+    "record_survey": ("Tallenna kyselylomake", "Spara enkätblanketten",
+                      "Record the survey form"),
+    "devices": ("Laitteet", "Enheter", "Devices"),
+    "device": ("Laite", "Enhet", "Device"),
+    "problems": ("Ongelmat", "Problem", "Problems"),
+    "just_now": ("Juuri nyt", "Just nu", "Just now"),
+    "time": ("Aika", "Tid", "Time"),
+    "what": ("Mitä", "Vad", "What"),
+    "open": ("auki", "öppen", "open"),
+    "closed": ("suljettu", "stängd", "closed"),
+    "congested": ("ruuhka", "trängsel", "congested"),
+    "no_sensors": ("ei antureita", "inga sensorer", "no sensors"),
+    "lost_broker": ("Konsoli on menettänyt yhteyden välittäjään: näkymä voi olla vanha.",
+                    "Konsolen har tappat mäklaren: det du ser kan vara gammalt.",
+                    "The console has lost the broker: what you see may be old."),
+    "all_fine": ("Ei mitään: kaikki jonot, huoneet ja laitteet ovat kunnossa.",
+                 "Inget: alla köer, rum och enheter fungerar.",
+                 "Nothing: every queue, room and device is fine."),
+    "offline": ("poissa", "frånkopplad", "offline"),
+    "online": ("yhteydessä", "ansluten", "online"),
+    "ev_ticket.issued": ("otti numeron", "tog ett nummer", "took a number"),
+    "ev_ticket.called": ("kutsuttu", "kallad", "called"),
+    "ev_ticket.recalled": ("kutsuttu uudelleen", "kallad igen", "called again"),
+    "ev_ticket.no_show": ("ei saapunut", "kom inte", "did not come"),
+    "ev_ticket.completed": ("palveltu", "betjänad", "served"),
+    "ev_ticket.transferred": ("siirretty", "flyttad", "transferred"),
+    "ev_ticket.cancelled": ("peruttu", "avbruten", "cancelled"),
+    "ev_ticket.reinstated": ("palautettu jonoon", "tillbaka i kön", "back in the queue"),
+    # -- device health ----------------------------------------------------------------------
+    "health_heading": ("Laitteiden kunto", "Enheternas hälsa", "Device health"),
+    "health_hint": ("Jokainen laite raportoi osansa minuutin välein ja aina muutoksen "
+                    "tullen; vastaamaton laite näkyy poissa olevana viimeistään puolentoista "
+                    "minuutin kuluttua.",
+                    "Varje enhet rapporterar sina delar varje minut och när något ändras; en "
+                    "enhet som slutar svara visas som frånkopplad inom en och en halv minut.",
+                    "Each device reports its parts every minute and when something changes; "
+                    "a device that stops answering is shown offline by the broker within a "
+                    "minute and a half."),
+    "roles": ("Roolit", "Roller", "Roles"),
+    "last_report": ("Viimeisin raportti", "Senaste rapport", "Last report"),
+    "printer": ("Tulostin", "Skrivare", "Printer"),
+    "version": ("Versio", "Version", "Version"),
+    "recent_alerts": ("Viimeisimmät hälytykset", "Senaste larm", "Recent alerts"),
+    "kind": ("Laji", "Typ", "Kind"),
+    "raised": ("päällä", "aktiv", "raised"),
+    "cleared": ("poistunut", "åtgärdad", "cleared"),
+    # -- what the server says after an action -----------------------------------------------
+    "said_call": ("Kutsuttu {number} huoneeseen {room}.", "Kallade {number} till rum {room}.",
+                  "Called {number} to room {room}."),
+    "said_recall": ("Kutsuttu {number} uudelleen huoneeseen {room}.",
+                    "Kallade {number} igen till rum {room}.",
+                    "Called {number} again to room {room}."),
+    "said_no_show": ("{number} ei saapunut; numero poistui jonosta.",
+                     "{number} kom inte; numret lämnade kön.",
+                     "{number} did not come; it left the queue."),
+    "said_complete": ("{number} palveltu.", "{number} klar.", "Completed {number}."),
+    "said_transfer": ("{number} odottaa nyt palvelua {service} alkuperäisellä paikallaan.",
+                      "{number} väntar nu på {service} på sin ursprungliga plats.",
+                      "{number} now waits for {service}, at its original place."),
+    "said_reinstate": ("{number} on taas jonossa alkuperäisellä paikallaan.",
+                       "{number} är tillbaka i kön på sin ursprungliga plats.",
+                       "{number} is back in the queue at its original place."),
+    "said_cancel": ("{number} peruttu.", "{number} avbrutet.", "Cancelled {number}."),
+    "said_issue": ("Annettu {number} ({service}); edellä {ahead}.",
+                   "Gav {number} ({service}); {ahead} före.",
+                   "Issued {number} ({service}); {ahead} ahead."),
+    "said_recorded": ("Tallennettu. Kiitos.", "Sparat. Tack.", "Recorded. Thank you."),
+    "said_nobody": ("Kukaan ei odota näihin palveluihin.", "Ingen väntar på de här tjänsterna.",
+                    "Nobody is waiting for these services."),
+    "said_printing": ("Tulostetaan laitteella {kiosk}.", "Skrivs ut på {kiosk}.",
+                      "Printing on {kiosk}."),
+    "said_no_answer": ("Ohjain ei vastannut; mitään ei muutettu. Yritä uudelleen.",
+                       "Styrenheten svarade inte; inget ändrades. Försök igen.",
+                       "The controller did not answer; nothing was changed. Try again."),
+    "said_not_done": ("Ei tehty ({code}): {message}", "Inte gjort ({code}): {message}",
+                      "Not done ({code}): {message}"),
+    "said_not_allowed": ("Ei sallittu: {why}.", "Inte tillåtet: {why}.", "Not allowed: {why}."),
+    "said_logged_out": ("Olet kirjautunut ulos; kirjaudu uudelleen.",
+                        "Du är utloggad; logga in igen.", "You are logged out; log in again."),
+    "said_expired": ("Sivu vanheni; lataa se uudelleen ja yritä taas.",
+                     "Sidan gick ut; ladda om den och försök igen.",
+                     "The page had expired; reload it and try again."),
+    "said_unknown": ("Tuntematon toimenpide.", "Okänd åtgärd.", "Unknown action."),
+    "said_no_kiosk": ("'{kiosk}' ei ole lippuautomaatti, jossa on tulostin.",
+                      "'{kiosk}' är ingen nummerautomat med skrivare.",
+                      "'{kiosk}' is no kiosk with a printer."),
+    "said_unreachable": ("Konsoliin ei saatu yhteyttä; mitään ei muutettu.",
+                         "Konsolen gick inte att nå; inget ändrades.",
+                         "The console could not be reached; nothing was changed."),
+}
+
+# What the pages' scripts need (the rest is drawn on the server).
+SCRIPT_KEYS = (
+    "live", "reconnecting", "link_down", "nobody_called", "called_at", "closed_suffix",
+    "about_min", "open", "closed", "congested", "no_sensors", "lost_broker", "all_fine",
+    "offline", "online", "raised", "cleared", "said_unreachable", "never_seen",
+    *(k for k in TEXTS if k.startswith("ev_")),
+)
+
+
+def pick_lang(cookie: str | None, accept_language: str | None) -> str:
+    """The staff member's choice, else the browser's first of ours, else Finnish."""
+    if cookie in LANGS:
+        return str(cookie)
+    for part in (accept_language or "").split(","):
+        code = part.split(";")[0].strip().lower()[:2]
+        if code in LANGS:
+            return code
+    return DEFAULT_LANG
+
+
+def translator(lang: str) -> Callable[..., str]:
+    index = LANGS.index(lang) if lang in LANGS else 0
+
+    def t(key: str, **values: object) -> str:
+        words = TEXTS.get(key)
+        if words is None:
+            return key
+        return words[index].format(**values) if values else words[index]
+
+    return t
+
+
+def script_texts(lang: str) -> dict[str, str]:
+    t = translator(lang)
+    return {key: t(key) for key in SCRIPT_KEYS}
