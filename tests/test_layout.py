@@ -138,6 +138,5 @@ def test_each_role_has_one_package_and_the_top_holds_only_what_roles_share() -> 
     for role in ("controller", "kiosk", "display", "room", "feedback", "web"):
         assert f"firmware.{role}.role" in MODULES
     top = sorted(path.stem for path in (ROOT / "firmware").glob("*.py"))
-    # staff_words: the answers in a clerk's words, for the terminal and the browser console.
     assert top == ["__init__", "broker", "clock", "device", "runtime", "screen", "site_model",
-                   "speech", "staff_words"]
+                   "speech"]

@@ -21,7 +21,7 @@ from typing import Any, TextIO
 
 from firmware.cli.common import load_config_or_exit
 from firmware.device import DeviceError, parse_broker_url
-from firmware.staff_words import NO_ANSWER, describe
+from firmware.web.texts import describe
 from mqtt_bridge import topics
 from mqtt_bridge.blocking import BlockingClient, BrokerUnreachable
 
@@ -71,7 +71,7 @@ def session(client: BlockingClient, room: str, known: set[str], lines: TextIO,
         try:
             print(describe(client.request(command, body), command), file=out)
         except TimeoutError:
-            print(NO_ANSWER, file=out)
+            print(describe(None, command), file=out)
 
 
 def clerk_main(config_path: Path, room: str, broker: str | None) -> int:

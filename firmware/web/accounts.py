@@ -22,6 +22,7 @@ import tomllib
 from dataclasses import dataclass
 from typing import Any
 
+from firmware.web.texts import translator
 from mqtt_bridge import topics
 
 STAFF_ROLES = ("clerk", "advisor", "service", "technician")
@@ -69,21 +70,23 @@ class StaffUser:
             f"{self.name} ({self.role})"
 
 
-def refusal(user: StaffUser, command: str, body: dict[str, Any]) -> str | None:
+def refusal(user: StaffUser, command: str, body: dict[str, Any], lang: str = "en"
+            ) -> str | None:
     """Why this user may not send this command (a sentence), or None if they may."""
+    t = translator(lang)
     if user.role == "clerk":
         if command in ROOM_COMMANDS or (command == topics.TRANSFER and "ticket" not in body):
             if body.get("room") != user.room:
-                return f"you serve room {user.room}, not room {body.get('room')}"
+                return t("why_room", mine=user.room, other=body.get("room"))
             return None
         if command in (topics.CANCEL, topics.REINSTATE):
             return None
-        return f"a clerk does not {command.replace('/', ' ')}"
+        return t("why_clerk", command=command.replace("/", " "))
     if user.role == "advisor":
         if command in ADVISOR_COMMANDS and "room" not in body:
             return None
-        return "the advisor does not act for a room; the room's clerk does"
-    return f"the {user.role} role only reads; it changes nothing in the queue"
+        return t("why_advisor")
+    return t("why_reader", role=user.role)
 
 
 def _user(table: Any, where: str, rooms: set[str] | None, problems: list[str]

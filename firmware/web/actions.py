@@ -19,10 +19,10 @@ from starlette.responses import JSONResponse, Response
 
 from firmware.core.survey import SCALE_MAX, SCALE_MIN
 from firmware.feedback.texts import load_survey
-from firmware.site_model import SiteConfig
-from firmware.staff_words import describe
+from firmware.site_model import LANGS, SiteConfig
 from firmware.web import auth
 from firmware.web.accounts import StaffUser, refusal
+from firmware.web.texts import describe, translator
 from mqtt_bridge import topics
 
 log = logging.getLogger(__name__)
@@ -44,6 +44,7 @@ ACTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
 
 
 def _said(status: int, message: str, **extra: Any) -> JSONResponse:
+    """The answer to an action: a sentence in the staff member's language, and the data."""
     return JSONResponse({"ok": status == 200, "message": message, **extra}, status_code=status)
 
 
@@ -52,44 +53,47 @@ def printing_kiosks(config: SiteConfig) -> list[str]:
 
 
 async def act(request: Request) -> Response:
+    lang = auth.lang_of(request)
+    t = translator(lang)
     found = auth.current(request)
     if found is None:
-        return _said(401, "You are logged out; log in again.")
+        return _said(401, t("said_logged_out"))
     session, user = found
     if not request.app.state.sessions.csrf_ok(session, request.headers.get("x-csrf-token")):
-        return _said(403, "The page had expired; reload it and try again.")
+        return _said(403, t("said_expired"))
     if request.headers.get("content-type", "").split(";")[0] != "application/json":
-        return _said(415, "Actions are sent as JSON.")
+        return _said(415, t("said_unknown"))
     raw = await request.body()
     try:
         data = json.loads(raw) if len(raw) <= MAX_BODY else None
     except ValueError:
         data = None
     if not isinstance(data, dict) or data.get("action") not in ACTIONS:
-        return _said(400, "Unknown action.")
+        return _said(400, t("said_unknown"))
     command, fields = ACTIONS[data["action"]]
     body = {k: data[k] for k in fields if data.get(k) not in (None, "", [])}
-    why = refusal(user, command, body)
+    why = refusal(user, command, body, lang)
     if why is not None:
-        return _said(403, f"Not allowed: {why}.")
+        return _said(403, t("said_not_allowed", why=why))
     console = request.app.state.console
     kiosk = data.get("print_on") or None
     if command == topics.ISSUE and kiosk and kiosk not in printing_kiosks(
             console.runtime.config):
-        return _said(400, f"'{kiosk}' is no kiosk with a printer.")
+        return _said(400, t("said_no_kiosk", kiosk=kiosk))
     body["request_id"] = str(uuid.uuid4())
     answer = await console.command(command, body)
-    message = describe(answer, command)
+    message = describe(answer, command, lang)
     # Who did what, for the site's own log (staff names only; customers are numbers).
     log.info("console: %s %s %s: %s", user.name, data["action"],
-             body.get("ticket") or body.get("room") or body.get("service") or "", message)
+             body.get("ticket") or body.get("room") or body.get("service") or "",
+             describe(answer, command))
     if answer is None:
         return _said(504, message)
     if answer.get("ok") and command == topics.ISSUE and kiosk and answer.get("ticket"):
         console.print_on_kiosk(kiosk, {"request_id": body["request_id"],
                                        "lang": body.get("lang", "fi"),
                                        "ticket": answer["ticket"]})
-        message += f" Printing on {kiosk}."
+        message += " " + t("said_printing", kiosk=kiosk)
     return _said(200 if answer.get("ok") else 409, message, answer=answer)
 
 
@@ -103,7 +107,7 @@ def page_facts(config: SiteConfig, user: StaffUser) -> dict[str, Any]:
         "rooms": config.rooms,
         "room": room,
         "kiosks": printing_kiosks(config),
-        "statements": [(s.number, s.text("fi"), s.text("en"), s.condition or "")
+        "statements": [(s.number, {lang: s.text(lang) for lang in LANGS}, s.condition or "")
                        for s in survey.statements],
         "survey_scale": list(range(SCALE_MIN, SCALE_MAX + 1)),
         "survey_open": config.survey.start is not None,

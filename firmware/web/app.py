@@ -109,6 +109,7 @@ def build_app(console: Any, hub: Hub, lifespan: Any = None) -> Starlette:
         Route("/login", auth.login_form, methods=["GET"]),
         Route("/login", auth.login, methods=["POST"]),
         Route("/logout", auth.logout, methods=["POST"]),
+        Route("/lang/{lang}", auth.choose_lang),
         Route("/clerk", _page("clerk", "clerk.html")),
         Route("/advisor", _page("advisor", "advisor.html")),
         Route("/health", _page("health", "health.html")),
@@ -119,7 +120,8 @@ def build_app(console: Any, hub: Hub, lifespan: Any = None) -> Starlette:
     ], lifespan=lifespan)
     app.state.console = console
     app.state.hub = hub
-    app.state.templates = Jinja2Templates(directory=HERE / "templates")
+    app.state.templates = Jinja2Templates(directory=HERE / "templates",
+                                          context_processors=[auth.page_texts])
     app.state.sessions = SessionStore(idle_s=web.session_idle_minutes * 60.0,
                                       max_s=web.session_max_hours * 3600.0)
     app.state.users = UserDirectory(users_path, {r.id for r in console.runtime.config.rooms})

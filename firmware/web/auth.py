@@ -19,8 +19,10 @@ from starlette.responses import RedirectResponse, Response
 from firmware.core.password import hash_secret, verify_secret
 from firmware.web.accounts import StaffUser
 from firmware.web.sessions import Session
+from firmware.web.texts import LANG_NAMES, pick_lang, script_texts, translator
 
 SESSION_COOKIE = "piste_session"
+LANG_COOKIE = "piste_lang"  # the staff member's language: not secret, kept a year
 LOGIN_COOKIE = "piste_login"  # the login form's own CSRF token (double submit)
 # Checked when a name is unknown, so a wrong name costs as long as a wrong password.
 _DUMMY_HASH = hash_secret(secrets.token_hex(8), rounds=200_000)
@@ -28,6 +30,30 @@ _DUMMY_HASH = hash_secret(secrets.token_hex(8), rounds=200_000)
 
 def now_s() -> float:
     return time.monotonic()
+
+
+def lang_of(request: Request) -> str:
+    return pick_lang(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"))
+
+
+def page_texts(request: Request) -> dict[str, Any]:
+    """What every template gets: `t(key)` in the page's language, and the scripts' words."""
+    lang = lang_of(request)
+    return {"t": translator(lang), "lang": lang, "lang_names": LANG_NAMES,
+            "script_texts": script_texts(lang)}
+
+
+async def choose_lang(request: Request) -> Response:
+    """`/lang/sv?next=/advisor`: the staff member picks a language (login page or header)."""
+    lang = request.path_params["lang"]
+    target = request.query_params.get("next", "/")
+    if not target.startswith("/") or target.startswith("//"):
+        target = "/"
+    response = RedirectResponse(target, status_code=303)
+    if lang in LANG_NAMES:
+        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, secure=True,
+                            httponly=True, samesite="lax")
+    return response
 
 
 def _stamp(user: StaffUser) -> str:
@@ -86,6 +112,7 @@ def safe_next(target: str | None, user: StaffUser) -> str:
 
 
 def _login_page(request: Request, message: str = "", status: int = 200) -> Response:
+    """The login form, with a fresh token for its double-submit CSRF check."""
     token = secrets.token_urlsafe(24)
     response = request.app.state.templates.TemplateResponse(
         request, "login.html", {"login_csrf": token, "message": message, "user": None,
@@ -104,16 +131,16 @@ async def login_form(request: Request) -> Response:
 
 async def login(request: Request) -> Response:
     state = request.app.state
+    t = translator(lang_of(request))
     form = await request.form()
     offered, expected = str(form.get("csrf", "")), request.cookies.get(LOGIN_COOKIE, "")
     if not expected or not secrets.compare_digest(offered.encode(), expected.encode()):
-        return _login_page(request, "The form had expired; please log in again.", 400)
+        return _login_page(request, t("login_expired"), 400)
     name = str(form.get("name", "")).strip().lower()[:64]
     password = str(form.get("password", ""))[:256]
     wait = state.sessions.wait_s(name, now_s())
     if wait > 0:
-        return _login_page(request, f"Too many wrong passwords for this name. Try again in "
-                           f"{int(wait) + 1} s.", 429)
+        return _login_page(request, t("login_wait", s=int(wait) + 1), 429)
     user = state.users.get(name)
     ok = await run_in_threadpool(verify_secret, password,
                                  user.password_hash if user else _DUMMY_HASH)
@@ -121,7 +148,7 @@ async def login(request: Request) -> Response:
         if user is not None:
             state.sessions.failed(name, now_s())
         problem = state.users.problem if not state.users.all() else ""
-        return _login_page(request, problem or "Wrong name or password.", 401)
+        return _login_page(request, problem or t("wrong_login"), 401)
     session = state.sessions.start(user.name, now_s())
     session.stamp = _stamp(user)
     response = RedirectResponse(safe_next(str(form.get("next", "")), user), status_code=303)

@@ -19,17 +19,10 @@ from mqtt_bridge import topics
 
 RECENT_EVENTS = 40  # the advisor's "what just happened" list
 RECENT_ALERTS = 30
-# What a queue event says in the advisor's activity list (the number, never a person).
-EVENT_WORDS = {
-    "ticket.issued": "took a number",
-    "ticket.called": "called",
-    "ticket.recalled": "called again",
-    "ticket.no_show": "did not come",
-    "ticket.completed": "served",
-    "ticket.transferred": "transferred",
-    "ticket.cancelled": "cancelled",
-    "ticket.reinstated": "back in the queue",
-}
+# The queue events the advisor's "just now" list shows (a number, never a person).
+EVENT_TYPES = ("ticket.issued", "ticket.called", "ticket.recalled", "ticket.no_show",
+               "ticket.completed", "ticket.transferred", "ticket.cancelled",
+               "ticket.reinstated")
 
 
 def _json_object(payload: bytes) -> dict[str, Any] | None:
@@ -116,13 +109,13 @@ class LobbyView:
     def _event(self, data: dict[str, Any]) -> str | None:
         kind = data.get("type")
         number = data.get("number") or data.get("ticket")
-        if kind not in EVENT_WORDS or not isinstance(number, str):
+        if kind not in EVENT_TYPES or not isinstance(number, str):
             return None
         service = data.get("service") or data.get("to_service")
         if isinstance(service, str):
             self.ticket_services[number] = service
         self.recent_events.appendleft({
-            "at": data.get("at"), "type": kind, "words": EVENT_WORDS[kind], "number": number,
+            "at": data.get("at"), "type": kind, "number": number,
             "service": self.ticket_services.get(number), "room": data.get("room")})
         return "event"
 
@@ -146,7 +139,7 @@ class LobbyView:
 
     def services(self) -> list[dict[str, Any]]:
         rows = {r["id"]: r for r in self._snapshot_rows("services") if isinstance(r.get("id"), str)}
-        return [{"id": s.id, "letter": s.prefix, "name": s.name.en, "name_fi": s.name.fi,
+        return [{"id": s.id, "letter": s.prefix, "names": s.name.as_dict(),
                  "waiting": rows.get(s.id, {}).get("waiting", 0),
                  "eta_minutes": rows.get(s.id, {}).get("eta_minutes"),
                  "open": rows.get(s.id, {}).get("open", False),
@@ -165,7 +158,8 @@ class LobbyView:
                           "service": call.get("service")
                           or self.ticket_services.get(str(call.get("ticket")))}
             occupancy = self.occupancy.get(room.id, {})
-            rows.append({"id": room.id, "name": room.name.en, "services": list(room.services),
+            rows.append({"id": room.id, "names": room.name.as_dict(),
+                         "services": list(room.services),
                          "serving": ticket, "occupancy": occupancy.get("state"),
                          "occupancy_since": occupancy.get("since")})
         return rows
@@ -205,26 +199,29 @@ class LobbyView:
 
 
 def _problems(roles: tuple[str, ...], status: dict[str, Any], health: dict[str, Any]
-              ) -> list[str]:
-    """What a technician should look at on this device, in plain words."""
+              ) -> list[dict[str, Any]]:
+    """What a technician should look at on this device: each a `kind` the pages put in
+    words (in the staff member's language) and its details."""
     state = status.get("state")
     if state is None:
-        return ["never seen on the broker"]
+        return [{"kind": "never_seen"}]
     if state != "online":
-        return [f"{state} since {status.get('since', '?')}"]
-    problems = []
+        return [{"kind": "state", "state": str(state), "since": status.get("since")}]
+    problems: list[dict[str, Any]] = []
     printer = health.get("printer")
     if "kiosk" in roles and isinstance(printer, dict) and printer.get("state") not in (
             None, "ok"):
-        problems.append(f"printer: {str(printer.get('state')).replace('_', ' ')}")
+        problems.append({"kind": "printer", "state": str(printer.get("state"))})
     sensors = health.get("sensors")
     if isinstance(sensors, dict):
         faults = sensors.get("faults")
         if isinstance(faults, dict) and faults:
-            problems.append("sensors: " + ", ".join(f"{k} {v}" for k, v in faults.items()))
+            problems.append({"kind": "sensors", "detail": ", ".join(
+                f"{k} {v}" for k, v in faults.items())})
     for part, value in health.items():
         if isinstance(value, dict) and value.get("state") == "error":
-            problems.append(f"{part}: error")
-        if isinstance(value, dict) and value.get("problem"):
-            problems.append(f"{part}: {value['problem']}")
+            problems.append({"kind": "part", "part": part,
+                             "detail": str(value.get("problem") or "error")})
+        elif isinstance(value, dict) and value.get("problem"):
+            problems.append({"kind": "part", "part": part, "detail": str(value["problem"])})
     return problems

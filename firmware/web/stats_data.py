@@ -210,7 +210,7 @@ def _utilisation_chart(rows: list[dict[str, Any]], config: SiteConfig) -> dict[s
                    f"{_percent(share)} % of the time its sensors worked.")
     else:
         summary = "No room's sensors worked during opening hours."
-    return _chart("Room utilisation (% of the open time the sensors worked)", "bar", "Room",
+    return _chart("Room utilisation: share of the open time the sensors worked", "bar", "Room",
                   "%", [_room_label(config, r["room"]) for r in totals], series, summary,
                   stacked=True)
 

@@ -9,6 +9,9 @@ and a test checks that every key has all three languages.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
+
+from mqtt_bridge import topics
 
 LANGS = ("fi", "sv", "en")
 LANG_NAMES = {"fi": "suomi", "sv": "svenska", "en": "English"}
@@ -34,8 +37,6 @@ TEXTS: dict[str, tuple[str, str, str]] = {
     "role_advisor": ("palveluneuvoja", "servicerådgivare", "advisor"),
     "role_service": ("palvelutiimi", "serviceteamet", "service team"),
     "role_technician": ("teknikko", "tekniker", "technician"),
-    "never_seen": ("ei ole koskaan näkynyt välittäjällä", "har aldrig synts på mäklaren",
-                   "never seen on the broker"),
     # -- login ------------------------------------------------------------------------------
     "login_title": ("Kirjaudu sisään", "Logga in", "Log in"),
     "login_heading": ("Kirjaudu henkilöstön konsoliin", "Logga in på personalens konsol",
@@ -175,8 +176,6 @@ TEXTS: dict[str, tuple[str, str, str]] = {
     "all_fine": ("Ei mitään: kaikki jonot, huoneet ja laitteet ovat kunnossa.",
                  "Inget: alla köer, rum och enheter fungerar.",
                  "Nothing: every queue, room and device is fine."),
-    "offline": ("poissa", "frånkopplad", "offline"),
-    "online": ("yhteydessä", "ansluten", "online"),
     "ev_ticket.issued": ("otti numeron", "tog ett nummer", "took a number"),
     "ev_ticket.called": ("kutsuttu", "kallad", "called"),
     "ev_ticket.recalled": ("kutsuttu uudelleen", "kallad igen", "called again"),
@@ -185,6 +184,29 @@ TEXTS: dict[str, tuple[str, str, str]] = {
     "ev_ticket.transferred": ("siirretty", "flyttad", "transferred"),
     "ev_ticket.cancelled": ("peruttu", "avbruten", "cancelled"),
     "ev_ticket.reinstated": ("palautettu jonoon", "tillbaka i kön", "back in the queue"),
+    "pr_never_seen": ("ei ole koskaan näkynyt välittäjällä", "har aldrig synts på mäklaren",
+                      "never seen on the broker"),
+    "pr_state": ("{state} klo {since} alkaen", "{state} sedan {since}", "{state} since {since}"),
+    "pr_printer": ("tulostin: {state}", "skrivare: {state}", "printer: {state}"),
+    "pr_sensors": ("anturit: {detail}", "sensorer: {detail}", "sensors: {detail}"),
+    "pr_part": ("{part}: {detail}", "{part}: {detail}", "{part}: {detail}"),
+    "st_online": ("yhteydessä", "ansluten", "online"),
+    "st_offline": ("poissa", "frånkopplad", "offline"),
+    "st_stopped": ("pysäytetty", "stoppad", "stopped"),
+    "st_unknown": ("tuntematon", "okänd", "unknown"),
+    "ps_ok": ("kunnossa", "ok", "ok"),
+    "ps_paper_low": ("paperi vähissä", "lite papper", "paper low"),
+    "ps_paper_out": ("paperi loppu", "slut på papper", "paper out"),
+    "ps_cover_open": ("kansi auki", "locket öppet", "cover open"),
+    "ps_offline": ("ei yhteyttä", "ingen förbindelse", "offline"),
+    "ps_error": ("vika", "fel", "error"),
+    "occ_vacant": ("tyhjä", "tomt", "vacant"),
+    "occ_staff_only": ("vain virkailija", "bara personal", "staff only"),
+    "occ_customer_only": ("vain asiakas", "bara kund", "customer only"),
+    "occ_in_session": ("asiakas palvelussa", "kund betjänas", "in session"),
+    "warning": ("varoitus", "varning", "warning"),
+    "info": ("tieto", "info", "info"),
+    "device_tag": ("laite", "enhet", "device"),
     # -- device health ----------------------------------------------------------------------
     "health_heading": ("Laitteiden kunto", "Enheternas hälsa", "Device health"),
     "health_hint": ("Jokainen laite raportoi osansa minuutin välein ja aina muutoksen "
@@ -203,9 +225,22 @@ TEXTS: dict[str, tuple[str, str, str]] = {
     "kind": ("Laji", "Typ", "Kind"),
     "raised": ("päällä", "aktiv", "raised"),
     "cleared": ("poistunut", "åtgärdad", "cleared"),
+    # -- why an action is not for this login ------------------------------------------------
+    "why_room": ("palvelet huonetta {mine}, et huonetta {other}",
+                 "du betjänar rum {mine}, inte rum {other}",
+                 "you serve room {mine}, not room {other}"),
+    "why_clerk": ("virkailija ei tee toimenpidettä {command}",
+                  "en handläggare gör inte {command}", "a clerk does not {command}"),
+    "why_advisor": ("palveluneuvoja ei toimi huoneen puolesta; huoneen virkailija toimii",
+                    "servicerådgivaren agerar inte för ett rum; rummets handläggare gör det",
+                    "the advisor does not act for a room; the room's clerk does"),
+    "why_reader": ("roolilla {role} voi vain katsoa; se ei muuta jonoa",
+                   "rollen {role} kan bara läsa; den ändrar ingenting i kön",
+                   "the {role} role only reads; it changes nothing in the queue"),
     # -- what the server says after an action -----------------------------------------------
-    "said_call": ("Kutsuttu {number} huoneeseen {room}.", "Kallade {number} till rum {room}.",
-                  "Called {number} to room {room}."),
+    "said_call": ("Kutsuttu {number} ({service}) huoneeseen {room}.",
+                  "Kallade {number} ({service}) till rum {room}.",
+                  "Called {number} ({service}) to room {room}."),
     "said_recall": ("Kutsuttu {number} uudelleen huoneeseen {room}.",
                     "Kallade {number} igen till rum {room}.",
                     "Called {number} again to room {room}."),
@@ -252,8 +287,8 @@ TEXTS: dict[str, tuple[str, str, str]] = {
 SCRIPT_KEYS = (
     "live", "reconnecting", "link_down", "nobody_called", "called_at", "closed_suffix",
     "about_min", "open", "closed", "congested", "no_sensors", "lost_broker", "all_fine",
-    "offline", "online", "raised", "cleared", "said_unreachable", "never_seen",
-    *(k for k in TEXTS if k.startswith("ev_")),
+    "raised", "cleared", "said_unreachable", "warning", "info", "device_tag",
+    *(k for k in TEXTS if k.split("_")[0] in ("ev", "pr", "st", "ps", "occ")),
 )
 
 
@@ -283,3 +318,29 @@ def translator(lang: str) -> Callable[..., str]:
 def script_texts(lang: str) -> dict[str, str]:
     t = translator(lang)
     return {key: t(key) for key in SCRIPT_KEYS}
+
+
+SAID = {
+    topics.CALL: "said_call", topics.RECALL: "said_recall", topics.NO_SHOW: "said_no_show",
+    topics.COMPLETE: "said_complete", topics.TRANSFER: "said_transfer",
+    topics.REINSTATE: "said_reinstate", topics.CANCEL: "said_cancel", topics.ISSUE: "said_issue",
+}
+
+
+def describe(answer: dict[str, Any] | None, command: str, lang: str = "en") -> str:
+    """The controller's answer in the words a clerk wants to read (the terminal console and
+    the browser say the same sentences); None (no answer at all) says so."""
+    t = translator(lang)
+    if answer is None:
+        return t("said_no_answer")
+    if not answer.get("ok"):
+        error = answer.get("error") if isinstance(answer.get("error"), dict) else {}
+        return t("said_not_done", code=error.get("code", "error"),
+                 message=error.get("message", ""))
+    if command in (topics.FEEDBACK, topics.SURVEY):
+        return t("said_recorded")
+    ticket = answer.get("ticket")
+    if not isinstance(ticket, dict):
+        return t("said_nobody")
+    values = {"room": "", "service": "", "ahead": "", **ticket}
+    return t(SAID[command], **values)

@@ -2,7 +2,7 @@
 "use strict";
 
 (() => {
-  const { el, row, fill, clock, act, say } = piste;
+  const { el, row, fill, clock, act, say, t, name, problem, alertText } = piste;
   const $ = (id) => document.getElementById(id);
 
   function stateTag(words, kind) {
@@ -11,9 +11,10 @@
 
   function drawQueues(view) {
     fill($("queues"), view.services.map((s) => {
-      const state = s.congested ? stateTag("congested", "warn")
-        : s.open ? stateTag("open", "ok") : stateTag("closed", "bad");
-      const tr = row([s.name, s.waiting, s.eta_minutes === null ? "–" : `${s.eta_minutes} min`, state]);
+      const state = s.congested ? stateTag(t("congested"), "warn")
+        : s.open ? stateTag(t("open"), "ok") : stateTag(t("closed"), "bad");
+      const eta = s.eta_minutes === null || s.eta_minutes === undefined ? "–" : `${s.eta_minutes} min`;
+      const tr = row([name(s.names, s.id), s.waiting, eta, state]);
       tr.dataset.service = s.id;
       tr.children[1].className = "num";
       tr.children[2].className = "num";
@@ -22,11 +23,11 @@
   }
 
   function drawRooms(view) {
-    const names = Object.fromEntries(view.services.map((s) => [s.id, s.name]));
+    const names = Object.fromEntries(view.services.map((s) => [s.id, name(s.names, s.id)]));
     fill($("rooms"), view.rooms.map((r) => {
       const s = r.serving;
-      const tr = row([r.name, s ? s.number : "–", s ? names[s.service] || s.service || "–" : "–",
-                      s ? clock(s.called_at) : "–", (r.occupancy || "no sensors").replace("_", " ")]);
+      const tr = row([name(r.names, r.id), s ? s.number : "–", s ? names[s.service] || s.service || "–" : "–",
+                      s ? clock(s.called_at) : "–", r.occupancy ? t("occ_" + r.occupancy) : t("no_sensors")]);
       tr.dataset.room = r.id;
       return tr;
     }));
@@ -35,30 +36,31 @@
   function drawAlerts(view) {
     const items = view.alerts.map((a) => {
       const li = el("li");
-      li.appendChild(stateTag(a.severity || "info", a.severity === "warning" ? "warn" : "bad"));
-      li.appendChild(el("span", ` ${clock(a.at)} ${(a.message && (a.message.en || a.message.fi)) || a.kind}`));
+      li.appendChild(stateTag(t(a.severity === "warning" ? "warning" : "info"), a.severity === "warning" ? "warn" : "bad"));
+      li.appendChild(el("span", ` ${clock(a.at)} ${alertText(a)}`));
       return li;
     });
     for (const d of view.devices.filter((d) => d.problems.length)) {
       const li = el("li");
-      li.appendChild(stateTag(d.state === "online" ? "device" : "offline", "bad"));
-      li.appendChild(el("span", ` ${d.id}: ${d.problems.join("; ")}`));
+      li.appendChild(stateTag(d.state === "online" ? t("device_tag") : t("st_" + d.state), "bad"));
+      li.appendChild(el("span", ` ${d.id}: ${d.problems.map(problem).join("; ")}`));
       items.push(li);
     }
-    if (!view.connected) items.unshift(el("li", "The console has lost the broker: what you see may be old."));
-    if (!items.length) items.push(el("li", "Nothing: every queue, room and device is fine."));
+    if (!view.connected) items.unshift(el("li", t("lost_broker")));
+    if (!items.length) items.push(el("li", t("all_fine")));
     fill($("alerts"), items);
   }
 
   function drawDevices(view) {
     fill($("devices"), view.devices.map((d) => {
       const kind = d.state === "online" ? (d.problems.length ? "warn" : "ok") : "bad";
-      return row([`${d.id} (${d.roles.join(", ")})`, stateTag(d.state, kind), d.problems.join("; ") || "–"]);
+      return row([`${d.id} (${d.roles.join(", ")})`, stateTag(t("st_" + d.state), kind),
+                  d.problems.map(problem).join("; ") || "–"]);
     }));
   }
 
   function drawEvents(view) {
-    fill($("events"), view.events.slice(0, 15).map((e) => row([clock(e.at), e.number, e.words, e.room || "–"])));
+    fill($("events"), view.events.slice(0, 15).map((e) => row([clock(e.at), e.number, t("ev_" + e.type), e.room || "–"])));
   }
 
   window.addEventListener("lobby", (e) => {

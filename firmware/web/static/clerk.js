@@ -71,19 +71,20 @@
     const view = e.detail;
     const here = view.rooms.find((r) => r.id === room);
     const serving = here && here.serving;
-    called.textContent = serving ? serving.number : "Nobody called yet";
+    called.textContent = serving ? serving.number : piste.t("nobody_called");
     called.className = serving ? "called" : "called-none";
-    const names = Object.fromEntries(view.services.map((s) => [s.id, s.name]));
+    const names = Object.fromEntries(view.services.map((s) => [s.id, piste.name(s.names, s.id)]));
+    const at = piste.t("called_at", { time: piste.clock(serving && serving.called_at) });
     detail.textContent = serving
-      ? `${names[serving.service] || serving.service || ""} · called at ${piste.clock(serving.called_at)}`.replace(/^ · /, "")
+      ? [names[serving.service] || serving.service, at].filter(Boolean).join(" · ")
       : "";
     waiting.replaceChildren(...view.services.filter((s) => mine.has(s.id) || s.waiting > 0).map((s) => {
       const li = piste.el("li", null, s.congested ? "congested" : "");
       li.dataset.service = s.id;
       li.appendChild(piste.el("span", s.waiting, "n"));
-      li.appendChild(piste.el("span", `${s.name}${s.open ? "" : " (closed)"}`));
+      li.appendChild(piste.el("span", piste.name(s.names, s.id) + (s.open ? "" : piste.t("closed_suffix"))));
       if (s.eta_minutes !== null && s.eta_minutes !== undefined) {
-        li.appendChild(piste.el("span", ` · about ${s.eta_minutes} min`, "hint"));
+        li.appendChild(piste.el("span", " · " + piste.t("about_min", { n: s.eta_minutes }), "hint"));
       }
       return li;
     }));

@@ -5,6 +5,32 @@
 const piste = (() => {
   const csrf = document.querySelector('meta[name="csrf-token"]')?.content || "";
   const liveState = document.getElementById("live-state");
+  const lang = document.documentElement.lang || "fi";
+  const words = JSON.parse(document.getElementById("ui-texts")?.textContent || "{}");
+
+  // The page's words in the staff member's language; {name} is filled from `values`.
+  function t(key, values) {
+    const text = words[key] ?? key;
+    return text.replace(/\{(\w+)\}/g, (_, name) => (values && name in values ? String(values[name]) : ""));
+  }
+
+  // A name given in the three languages (authorities, rooms).
+  function name(names, fallback) {
+    return (names && (names[lang] || names.fi)) || fallback || "";
+  }
+
+  // An alert's own words in the staff member's language (the controller sends all three).
+  function alertText(a) {
+    const m = a.message;
+    return (m && typeof m === "object" && (m[lang] || m.fi || m.en)) || a.kind || "–";
+  }
+
+  // A device's problem in words.
+  function problem(p) {
+    if (p.kind === "state") return t("pr_state", { state: t("st_" + p.state), since: clock(p.since) });
+    if (p.kind === "printer") return t("pr_printer", { state: t("ps_" + p.state) });
+    return t("pr_" + p.kind, p);
+  }
 
   function setLive(on, words) {
     if (!liveState) return;
@@ -16,9 +42,9 @@ const piste = (() => {
     // EventSource reconnects by itself after a break (the server asks for 2 s); the first
     // event of every stream is the whole lobby, so the page is whole again at once.
     const source = new EventSource("/live");
-    source.addEventListener("open", () => setLive(true, "Live"));
+    source.addEventListener("open", () => setLive(true, t("live")));
     source.addEventListener("error", () => {
-      setLive(false, "Reconnecting…");
+      setLive(false, t("reconnecting"));
       // A network break is retried by the browser; a refusal (the console restarted and
       // forgot the session, say) closes the stream for good: log in again.
       if (source.readyState === EventSource.CLOSED) {
@@ -27,7 +53,7 @@ const piste = (() => {
     });
     source.addEventListener("lobby", (e) => {
       const view = JSON.parse(e.data);
-      setLive(view.connected, view.connected ? "Live" : "Controller link down");
+      setLive(view.connected, view.connected ? t("live") : t("link_down"));
       window.dispatchEvent(new CustomEvent("lobby", { detail: view }));
     });
     source.addEventListener("signed-out", () => {
@@ -46,7 +72,7 @@ const piste = (() => {
         credentials: "same-origin",
       });
     } catch (err) {
-      return { ok: false, message: "The console could not be reached; nothing was changed." };
+      return { ok: false, message: t("said_unreachable") };
     }
     if (response.status === 401) {
       window.location.assign("/login?next=" + encodeURIComponent(window.location.pathname));
@@ -107,5 +133,5 @@ const piste = (() => {
   }
 
   connect();
-  return { act, say, el, clock, row, fill };
+  return { act, say, el, clock, row, fill, t, name, problem, alertText, lang };
 })();
