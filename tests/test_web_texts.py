@@ -1,0 +1,91 @@
+"""The console's words: every key in three languages, every key the pages use exists."""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+
+import pytest
+from selenium.webdriver.common.by import By
+
+from firmware.clock import ManualClock
+from firmware.web.texts import LANGS, SCRIPT_KEYS, TEXTS, pick_lang, translator
+from tests.helpers import wait_for
+from tests.site_factory import MONDAY, at
+from tests.web_site import browser, console_errors, console_site, log_in
+
+WEB = Path(__file__).resolve().parent.parent / "firmware" / "web"
+
+
+def fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_every_text_is_there_in_finnish_swedish_and_english() -> None:
+    for key, words in TEXTS.items():
+        assert len(words) == len(LANGS) and all(w.strip() for w in words), key
+        assert fields(words[0]) == fields(words[1]) == fields(words[2]), key
+
+
+def test_every_key_the_pages_use_exists() -> None:
+    used: set[str] = set()
+    for template in (WEB / "templates").glob("*.html"):
+        used |= set(re.findall(r"""\bt\(\s*["']([a-z0-9_.]+)["']""", template.read_text()))
+    for script in (WEB / "static").glob("*.js"):
+        found = set(re.findall(r"""\bt\(\s*["']([a-z0-9_.]+)["']""", script.read_text()))
+        # `t("st_" + state)`: a family of keys, each of which the scripts get.
+        for prefix in {k for k in found if k.endswith("_")}:
+            assert any(k.startswith(prefix) for k in SCRIPT_KEYS), prefix
+        found = {k for k in found if not k.endswith("_")}
+        assert found <= set(SCRIPT_KEYS), f"{script.name}: {found - set(SCRIPT_KEYS)}"
+        used |= found
+    for prefix in {k for k in used if k.endswith("_")}:  # t("nav_" ~ name) in a template
+        assert any(k.startswith(prefix) for k in TEXTS), prefix
+    assert {k for k in used if not k.endswith("_")} - set(TEXTS) == set()
+    assert set(SCRIPT_KEYS) <= set(TEXTS)
+
+
+def test_the_language_is_the_staff_members_then_the_browsers_then_finnish() -> None:
+    assert pick_lang("sv", "en-US,en") == "sv"
+    assert pick_lang(None, "de-DE, sv-FI;q=0.8, en;q=0.5") == "sv"
+    assert pick_lang("xx", "de") == "fi"
+    assert translator("fi")("call_next") == "Kutsu seuraava"
+    assert translator("en")("no such key") == "no such key"
+
+
+@pytest.mark.slow
+def test_a_clerk_works_in_finnish(broker, tmp_path) -> None:
+    from mqtt_bridge import topics
+    from mqtt_bridge.blocking import BlockingClient
+
+    with console_site(broker, tmp_path, ManualClock(at(MONDAY, 9, 0))) as site, \
+            browser() as page:
+        with BlockingClient(broker.host, broker.port, site.config.site.id) as kiosk:
+            kiosk.request(topics.ISSUE, {"service": "kela", "lang": "fi"})
+        page.get(site.url + "/lang/fi?next=/login")
+        assert page.find_element(By.TAG_NAME, "h1").text == "Kirjaudu henkilöstön konsoliin"
+        log_in_finnish = page.find_element(By.CSS_SELECTOR, "form button[type=submit]").text
+        assert log_in_finnish == "Kirjaudu sisään"
+        page.find_element(By.ID, "name").send_keys("clerk1")
+        page.find_element(By.ID, "password").send_keys("correct horse battery")
+        page.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+        wait_for(lambda: page.find_element(By.ID, "live-state").text == "Ajantasalla",
+                 what="the live stream, in Finnish")
+        assert page.find_element(By.ID, "now-h").text == "Palvelussa nyt"
+        page.find_element(By.ID, "btn-next").click()
+        wait_for(lambda: page.find_element(By.ID, "clerk-message").text.startswith(
+            "Kutsuttu K001"), what="the answer in Finnish")
+        page.find_element(By.CSS_SELECTOR, '.langs a[lang="sv"]').click()
+        wait_for(lambda: page.find_element(By.ID, "now-h").text == "Betjänas nu",
+                 what="the same page in Swedish")
+        assert page.find_element(By.ID, "called").text == "K001"
+        assert console_errors(page) == []
+
+
+def test_english_is_what_the_tests_log_in_with(broker, tmp_path) -> None:
+    # Debian's Chromium asks for en-US: the other tests read English words.
+    with console_site(broker, tmp_path, ManualClock(at(MONDAY, 9, 0))) as site, \
+            browser() as page:
+        log_in(page, site, "advisor")
+        assert page.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
