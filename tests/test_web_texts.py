@@ -89,3 +89,25 @@ def test_english_is_what_the_tests_log_in_with(broker, tmp_path) -> None:
             browser() as page:
         log_in(page, site, "advisor")
         assert page.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
+
+
+def test_the_consoles_colours_keep_7_to_1(tmp_path) -> None:
+    """Text on its background in the console's style sheet: WCAG AAA, as on the kiosk."""
+    from display_driver.theme import contrast_ratio
+
+    css = (WEB / "static" / "console.css").read_text()
+    colours = dict(re.findall(r"--([a-z-]+):\s*(#[0-9a-fA-F]{3,6})", css))
+
+    def rgb(value: str) -> tuple[int, int, int]:
+        value = colours.get(value, value).lstrip("#")
+        if len(value) == 3:
+            value = "".join(c * 2 for c in value)
+        return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
+
+    pairs = [("ink", "paper"), ("muted", "paper"), ("brand", "paper"),
+             ("brand-ink", "brand"), ("ok", "paper"), ("warn", "paper"), ("bad", "paper"),
+             ("ink", "soft"), ("muted", "soft"), ("bad", "#fde8e8"), ("ok", "#e6f4ea"),
+             ("ok", "#fff"), ("bad", "#fff")]
+    low = {f"{fg} on {bg}": round(contrast_ratio(rgb(fg), rgb(bg)), 2) for fg, bg in pairs
+           if contrast_ratio(rgb(fg), rgb(bg)) < 7.0}
+    assert low == {}
