@@ -22,12 +22,13 @@ bench: venv
 lint: venv
 	$(BIN)/ruff check .
 
-screenshots: venv
+screenshots: test-packages venv
 	$(HEADLESS) $(BIN)/python -m firmware.screenshots.readme docs/images
 	$(HEADLESS) $(BIN)/piste screenshot kiosk --config config/demo-site.toml --out docs/images/kiosk
 	$(HEADLESS) $(BIN)/piste screenshot display --config config/demo-site.toml --out docs/images/display
 	$(HEADLESS) $(BIN)/piste screenshot room --config config/demo-site.toml --out docs/images/room
 	$(HEADLESS) $(BIN)/piste screenshot feedback --config config/demo-site.toml --out docs/images/feedback
+	$(HEADLESS) $(BIN)/python -m bench.console_screenshots docs/images/console
 
 venv: system-packages $(STAMP)
 
