@@ -7,6 +7,8 @@ import string
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from selenium.webdriver.common.by import By
 
 from firmware.clock import ManualClock
@@ -111,3 +113,17 @@ def test_the_consoles_colours_keep_7_to_1(tmp_path) -> None:
     low = {f"{fg} on {bg}": round(contrast_ratio(rgb(fg), rgb(bg)), 2) for fg, bg in pairs
            if contrast_ratio(rgb(fg), rgb(bg)) < 7.0}
     assert low == {}
+
+
+@settings(max_examples=500)
+@given(st.text(max_size=40) | st.sampled_from(["//evil.example", "/\\evil.example",
+                                                "/\\/evil.example", "/%2F/x", "/ok?x=//y"]))
+def test_after_login_and_language_the_browser_stays_on_the_console(target: str) -> None:
+    from urllib.parse import urljoin, urlsplit
+
+    from firmware.web.auth import local_path
+
+    if local_path(target):
+        # A browser reads a backslash as a slash, and drops tabs and newlines.
+        seen = target.replace("\\", "/")
+        assert urlsplit(urljoin("https://console.example/", seen)).netloc == "console.example"

@@ -47,9 +47,7 @@ async def choose_lang(request: Request) -> Response:
     """`/lang/sv?next=/advisor`: the staff member picks a language (login page or header)."""
     lang = request.path_params["lang"]
     target = request.query_params.get("next", "/")
-    if not target.startswith("/") or target.startswith("//"):
-        target = "/"
-    response = RedirectResponse(target, status_code=303)
+    response = RedirectResponse(target if local_path(target) else "/", status_code=303)
     if lang in LANG_NAMES:
         response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, secure=True,
                             httponly=True, samesite="lax")
@@ -103,11 +101,17 @@ def page_context(session: Session, user: StaffUser, page: str, **extra: Any) -> 
     return {"user": user, "csrf": session.csrf, "page": page, **extra}
 
 
+def local_path(target: str | None) -> bool:
+    """A path on this site only: never `//elsewhere` nor `/\\elsewhere` (which browsers
+    read as `//elsewhere`), nor anything with control characters."""
+    return bool(target) and target.startswith("/") and target[1:2] not in ("/", "\\") \
+        and "\\" not in target and target.isprintable()
+
+
 def safe_next(target: str | None, user: StaffUser) -> str:
-    """Back to the page asked for, but only on this site (never `//elsewhere`)."""
-    if target and target.startswith("/") and not target.startswith("//") and \
-            not target.startswith("/login"):
-        return target
+    """Back to the page asked for, but only on this site."""
+    if local_path(target) and not str(target).startswith("/login"):
+        return str(target)
     return user.home
 
 
