@@ -21,6 +21,7 @@ import random
 import re
 import sqlite3
 import statistics
+import string
 import time
 from collections.abc import Callable
 from datetime import date, datetime
@@ -48,6 +49,8 @@ from firmware.web import routes_stats, stats_data
 from firmware.web.app import build_app
 from firmware.web.live import Hub
 from firmware.web.stats_data import BadInput
+from firmware.web.stats_texts import STATS_TEXTS
+from firmware.web.texts import SCRIPT_KEYS, TEXTS
 from mqtt_bridge import topics
 from mqtt_bridge.payloads import Command
 from tests.conftest import DEMO_SITE
@@ -347,11 +350,14 @@ class Answer(SimpleNamespace):
 
 
 class Client:
-    """The app called as the server calls it (ASGI), with a browser's cookie jar."""
+    """The app called as the server calls it (ASGI), with a browser's cookie jar. It has
+    chosen English (the console's own default is Finnish) unless told another language, or
+    none (`lang=""`), when only its Accept-Language speaks."""
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, lang: str = "en", accept_language: str = "") -> None:
         self.app = app
-        self.cookies: dict[str, str] = {}
+        self.cookies: dict[str, str] = {"piste_lang": lang} if lang else {}
+        self.accept_language = accept_language
 
     async def call(self, method: str, path: str, body: bytes = b"",
                    kind: str = "") -> Answer:
@@ -362,6 +368,8 @@ class Client:
             headers.append((b"cookie", jar.encode()))
         if kind:
             headers.append((b"content-type", kind.encode()))
+        if self.accept_language:
+            headers.append((b"accept-language", self.accept_language.encode()))
         scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
                  "method": method, "scheme": "https", "path": path, "raw_path": path.encode(),
                  "query_string": query.encode(), "root_path": "", "headers": headers,
@@ -476,8 +484,10 @@ def test_the_page_has_a_table_for_every_chart_with_the_same_numbers(service: Cli
     totals = parser.tables["2026-12 per authority: 4 days with data"]
     assert totals[-1][:3] == ["All authorities", str(month["totals"][-1]["customers"]),
                               str(month["totals"][-1]["arrivals"])]
-    # The content security policy allows no inline script, style or handler: none is there.
-    assert not re.search(r"<script(?![^>]*\bsrc=)|<style|\sstyle=|\son[a-z]+=", page)
+    # The content security policy allows no inline script, style or handler: none is there
+    # (the scripts' words are a JSON block, which is data the browser never runs).
+    assert not re.search(r'<script(?![^>]*\b(src=|type="application/json"))|<style|\sstyle=|'
+                         r'\son[a-z]+=', page)
     assert "script-src 'self'" in answer.headers["content-security-policy"]
     assert '<link rel="stylesheet" href="/static/stats.css">' in page
 
@@ -565,6 +575,133 @@ def test_a_console_without_the_ledger_says_where_the_statistics_are(tmp_path: Pa
     assert answer.status == 503 and "cannot be read" in answer.json()["message"]
 
 
+# -- in Finnish, Swedish and English ----------------------------------------------------------
+
+# Titles and words that must not show through on a Finnish or Swedish page.
+ENGLISH = ("Arrivals per authority and hour", "Waiting time per authority",
+           "Service time per authority", "Room utilisation", "Walking time from the call",
+           "This day compared", "Arrivals per authority and day", "Weeks compared",
+           "All authorities", "Show the day", "Download", "per authority", "arrivals")
+WORDS = ("title", "axis", "unit", "labels", "label", "summary", "names")
+
+
+def _placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_every_statistics_text_is_there_in_finnish_swedish_and_english() -> None:
+    assert STATS_TEXTS.items() <= TEXTS.items()  # merged into the console's words
+    for key, words in STATS_TEXTS.items():
+        assert key.startswith("stats_") and len(words) == 3, key
+        assert all(w.strip() for w in words), key
+        assert _placeholders(words[0]) == _placeholders(words[1]) == _placeholders(words[2]), key
+    for fi, sv, en in (STATS_TEXTS["stats_weekdays"], STATS_TEXTS["stats_months"]):
+        assert len(fi.split()) == len(sv.split()) == len(en.split()) in (7, 12)
+    script = [k for k in STATS_TEXTS if k.startswith("stats_js_")]
+    assert script and set(script) <= set(SCRIPT_KEYS)
+    assert stats_data.day_label("2026-12-08", "fi") == "ti 8. joulu"
+    assert stats_data.day_label("2026-12-08", "sv") == "tis 8 dec"
+    assert stats_data.day_label("2026-12-08") == "Tue 8 Dec"
+
+
+def _numbers(value: Any) -> Any:
+    """A view without its words: what must be the same in every language."""
+    if isinstance(value, dict):
+        return {k: _numbers(v) for k, v in value.items() if k not in WORDS}
+    if isinstance(value, list):
+        return [_numbers(v) for v in value]
+    return value
+
+
+def _words(value: Any) -> list[str]:
+    """A view's words alone: its titles, axes, units, labels, sentences and names."""
+    if isinstance(value, dict):
+        return [w for k, v in value.items()
+                for w in ([json.dumps(v, ensure_ascii=False)] if k in WORDS else _words(v))]
+    if isinstance(value, list):
+        return [w for v in value for w in _words(v)]
+    return []
+
+
+def _titles(view: dict[str, Any]) -> dict[str, str]:
+    return {key: spec["title"] for key, spec in view["charts"].items()}
+
+
+def test_the_json_speaks_the_staff_members_language_with_the_same_numbers(app: Any) -> None:
+    english = Client(app)
+    finnish = Client(app, "fi")
+    swedish = Client(app, "", accept_language="sv-FI,sv;q=0.9,en;q=0.5")  # no choice made yet
+    for client in (english, finnish, swedish):
+        client.log_in("service")
+    views = {lang: {kind: client.get(f"/stats/{kind}.json?{kind}=" + period).json()
+                    for kind, period in (("day", "2026-12-07"), ("month", "2026-12"))}
+             for lang, client in (("en", english), ("fi", finnish), ("sv", swedish))}
+    day, month = views["fi"]["day"], views["fi"]["month"]
+    assert _titles(day)["hourly"] == "Saapuneet virastoittain ja tunneittain"
+    assert _titles(day)["waits"] == "Odotusaika virastoittain, mediaani ja 90. persentiili"
+    assert _titles(day)["walking"] == "Kävelyaika kutsusta huoneeseen, virastoittain"
+    assert _titles(month)["weeks"].startswith("Viikot rinnakkain")
+    assert month["charts"]["daily"]["labels"] == ["ke 2. joulu", "pe 4. joulu", "ma 7. joulu",
+                                                  "ti 8. joulu"]
+    assert month["charts"]["weeks"]["labels"][0] == "Viikko 49 (30. marras–6. joulu)"
+    assert day["names"]["all"] == "Kaikki virastot" and day["label"] == "ma 7. joulu"
+    assert day["charts"]["hourly"]["labels"][0] == "09.00"
+    sv_day, sv_month = views["sv"]["day"], views["sv"]["month"]
+    assert _titles(sv_day)["hourly"] == "Ankomster per myndighet och timme"
+    assert _titles(sv_day)["utilisation"].startswith("Rummens användning")
+    assert sv_day["names"]["kela"] == "FPA" and sv_month["names"]["vero"] == (
+        "Skatteförvaltningen")
+    assert sv_month["charts"]["daily"]["labels"][0] == "ons 2 dec"
+    for lang in ("fi", "sv"):
+        words = " ".join(_words(views[lang]["day"]) + _words(views[lang]["month"]))
+        assert "Saapuneet" in words or "Ankomster" in words
+        assert [w for w in ENGLISH if w in words] == [], lang
+        for kind in ("day", "month"):  # every number as in English, only the words differ
+            assert _numbers(views[lang][kind]) == _numbers(views["en"][kind]), (lang, kind)
+            assert views[lang][kind]["charts"].keys() == views["en"][kind]["charts"].keys()
+    # The CSV files stay `piste stats`'s own, in any language.
+    assert finnish.get("/stats/day.csv?day=2026-12-07").body == english.get(
+        "/stats/day.csv?day=2026-12-07").body
+    assert finnish.get("/stats/month.csv?month=2026-12").body == english.get(
+        "/stats/month.csv?month=2026-12").body
+
+
+def test_the_page_and_its_sentences_in_finnish_and_swedish(app: Any, demo: Any) -> None:
+    finnish, swedish = Client(app, "fi"), Client(app, "sv")
+    for client in (finnish, swedish):
+        client.log_in("service")
+    page = finnish.get("/stats?day=2026-12-07")
+    assert page.status == 200 and '<html lang="fi">' in page.text
+    tables = Tables()
+    tables.feed(page.text)
+    for spec in [*routes_stats.read_day(demo.console, "2026-12-07", "fi")["charts"].values(),
+                 *routes_stats.read_month(demo.console, "2026-12", "fi")["charts"].values()]:
+        assert f"{spec['title']} ({spec['unit']})" in tables.tables
+    assert "Saapuneet virastoittain ja tunneittain (asiakkaita)" in tables.tables
+    totals = tables.tables["2026-12 virastoittain: 4 päivää, joilta on tietoja"]
+    assert totals[0][:3] == ["Virasto", "Asiakkaat", "Saapuneet"]
+    assert totals[-1][0] == "Kaikki virastot"
+    assert "<h1>Tilastot</h1>" in page.text and "Päivä: ma 7. joulu (2026-12-07)" in page.text
+    assert "Näytä päivä" in page.text and "Lataa 2026-12-07 CSV-tiedostona" in page.text
+    assert [w for w in ENGLISH if w in page.text] == []
+    texts = json.loads(re.search(r'id="ui-texts">(.*?)</script>', page.text).group(1))
+    assert texts["stats_js_drawing"] == "Piirretään kaavioita…"
+    sv_page = swedish.get("/stats?day=2026-12-07").text
+    assert "Ankomster per myndighet och timme" in sv_page and "Visa dagen" in sv_page
+    assert "Väntetid per myndighet, median och 90:e percentil" in sv_page
+    assert [w for w in ENGLISH if w in sv_page] == []
+    # What is wrong with the address, or missing from the ledger, in the reader's words.
+    bad = finnish.get("/stats/day.json?day=garbage")
+    assert bad.status == 400 and bad.json()["message"] == (
+        "'garbage' ei ole päivämäärä muotoa 2026-12-01.")
+    missing = swedish.get("/stats/month.json?month=2026-10")
+    assert missing.status == 404 and missing.json()["message"] == (
+        "Händelseloggen har inga kunder för 2026-10. Den senaste dagen med data är 2026-12-08.")
+    both = finnish.get("/stats?day=2026-02-30&month=2026-10").text
+    assert "Päivää 2026-02-30 ei ole kalenterissa." in both
+    assert "Tapahtumalokissa ei ole asiakkaita kuukaudelta 2026-10." in both
+
+
 # -- reading the controller's ledger ---------------------------------------------------------
 
 
@@ -624,7 +761,7 @@ def test_a_reader_and_the_controller_do_not_wait_for_each_other(demo: Any,
 
 def test_a_month_is_read_off_the_servers_loop(service: Client,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    def slow(console: Any, month: str | None) -> dict[str, Any]:
+    def slow(console: Any, month: str | None, lang: str = "en") -> dict[str, Any]:
         time.sleep(0.6)  # a long month on a Pi
         return {"ok": True, "month": month, "site": "s", "rows": [], "charts": {}}
 

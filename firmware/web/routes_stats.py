@@ -7,6 +7,9 @@ on a Pi, so every read runs on a worker thread, never on the server's loop, and 
 result is kept until the ledger grows. A console on a device without the controller's
 ledger, a day or month in the address that is none, or one without data answers with a
 sentence (on the page, or as JSON `{"ok": false, "message"}`), never a traceback.
+
+Pages, JSON and sentences are in the staff member's language (`auth.lang_of`); the numbers
+and the CSV files (`piste stats`'s own, English column names) are the same in every one.
 """
 
 from __future__ import annotations
@@ -32,7 +35,8 @@ from firmware.controller.ledger import Ledger
 from firmware.controller.occupancy import room_reports
 from firmware.core.events import Event
 from firmware.web import auth, stats_data
-from firmware.web.stats_data import BadInput
+from firmware.web.stats_data import BadInput, Say
+from firmware.web.texts import translator
 
 MONTHS_KEPT = 4
 _months: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
@@ -40,11 +44,17 @@ _months_lock = threading.Lock()
 
 
 class Unavailable(Exception):
-    """The statistics asked for are not there; the message says why, `status` for JSON."""
+    """The statistics asked for are not there; the message says why, `status` for JSON.
 
-    def __init__(self, message: str, status: int = 404) -> None:
-        super().__init__(message)
-        self.status = status
+    Like BadInput it keeps its text's key, for `said` in the reader's language.
+    """
+
+    def __init__(self, key: str, status: int = 404, **values: object) -> None:
+        super().__init__(stats_data.ENGLISH(key, **values))
+        self.status, self.key, self.values = status, key, values
+
+    def said(self, t: Say) -> str:
+        return t(self.key, **self.values)
 
 
 class ReadOnlyLedger(Ledger):
@@ -67,18 +77,16 @@ class ReadOnlyLedger(Ledger):
 def reading(data_dir: Path) -> Iterator[ReadOnlyLedger]:
     path = Path(data_dir) / "ledger.sqlite"
     if not path.is_file():
-        raise Unavailable(f"This device has no ledger ({path}). The statistics are read from "
-                          "the controller's ledger: open the console of the device that runs "
-                          "the controller role.")
+        raise Unavailable("stats_no_ledger", path=path)
     try:
         ledger = ReadOnlyLedger(path)
     except sqlite3.Error as exc:
-        raise Unavailable(f"The ledger {path} cannot be opened ({exc}).", 503) from None
+        raise Unavailable("stats_ledger_unopened", 503, path=path, error=exc) from None
     try:
         ledger.db.execute("SELECT seq FROM events LIMIT 1").fetchall()
         yield ledger
     except sqlite3.Error as exc:
-        raise Unavailable(f"The ledger {path} cannot be read ({exc}).", 503) from None
+        raise Unavailable("stats_ledger_unread", 503, path=path, error=exc) from None
     finally:
         ledger.close()
 
@@ -86,17 +94,19 @@ def reading(data_dir: Path) -> Iterator[ReadOnlyLedger]:
 def _latest(ledger: Ledger) -> str:
     latest = ledger.latest_day_before("9999-12-31")
     if latest is None:
-        raise Unavailable("The ledger has no days yet: nobody has taken a number.")
+        raise Unavailable("stats_ledger_empty")
     return latest
 
 
 def _compared(ledger: Ledger, day: str, tz: ZoneInfo) -> list[tuple[str, dict[str, Any]]]:
-    """The previous day with data and the same weekday a week before, when they had visits."""
+    """The previous day with data and the same weekday a week before, when they had visits,
+    each with the text key of what it is to this day."""
     before = ledger.latest_day_before(day)
     week = (date.fromisoformat(day) - timedelta(days=7)).isoformat()
-    others = {week: "a week before"}
+    others = {week: "stats_week_before"}
     if before is not None:
-        others[before] = "previous day, a week before" if before == week else "previous day"
+        others[before] = ("stats_previous_day_week_before" if before == week
+                          else "stats_previous_day")
     result = []
     for other in sorted(others, reverse=True):
         row = stats_data.day_totals(other, ledger.events_of_day(other), tz)
@@ -105,8 +115,8 @@ def _compared(ledger: Ledger, day: str, tz: ZoneInfo) -> list[tuple[str, dict[st
     return result
 
 
-def read_day(console: Any, wanted: str | None) -> dict[str, Any]:
-    """The day's view (the latest day with data when none is asked for)."""
+def read_day(console: Any, wanted: str | None, lang: str = "en") -> dict[str, Any]:
+    """The day's view (the latest day with data when none is asked for), in `lang`."""
     config = console.runtime.config
     tz = ZoneInfo(config.site.timezone)
     with reading(console.data_dir) as ledger:
@@ -114,12 +124,12 @@ def read_day(console: Any, wanted: str | None) -> dict[str, Any]:
         day = wanted or latest
         events = ledger.events_of_day(day)
         if not events:
-            raise Unavailable(f"The ledger has nothing for {day}. The latest day with data "
-                              f"is {latest}.")
+            raise Unavailable("stats_nothing_on_day", day=day, latest=latest)
         # A day whose raw occupancy changes were pruned has its room report kept instead.
         rooms = ledger.room_report(day) or room_reports(events, config, day, now=console.now())
         compared = _compared(ledger, day, tz)
-    return {**stats_data.day_view(config, day, events, rooms, compared, tz), "latest": latest}
+    return {**stats_data.day_view(config, day, events, rooms, compared, tz, lang),
+            "latest": latest}
 
 
 def _by_day(events: list[Event]) -> dict[str, list[Event]]:
@@ -129,25 +139,26 @@ def _by_day(events: list[Event]) -> dict[str, list[Event]]:
     return days
 
 
-def read_month(console: Any, wanted: str | None) -> dict[str, Any]:
-    """The month's view (the month of the latest day with data when none is asked for)."""
+def read_month(console: Any, wanted: str | None, lang: str = "en") -> dict[str, Any]:
+    """The month's view (the month of the latest day with data when none is asked for), in
+    `lang`."""
     config = console.runtime.config
     with reading(console.data_dir) as ledger:
         latest = _latest(ledger)
         month = wanted or latest[:7]
         first, last = stats_data.month_bounds(month)
-        # A month changes only when the ledger grows (or is replaced: another inode).
-        key = (str(ledger.path), ledger.path.stat().st_ino, month, ledger.last_seq)
+        # A month changes only when the ledger grows (or is replaced: another inode); its
+        # words differ by language.
+        key = (str(ledger.path), ledger.path.stat().st_ino, month, ledger.last_seq, lang)
         with _months_lock:
             if key in _months:
                 return _months[key]
         start, end = stats_data.weeks_around(first, last)
         days = _by_day(ledger.events_between(sorted(TICKET_TYPES), start, end))
-    view = {**stats_data.month_view(config, month, days, ZoneInfo(config.site.timezone)),
+    view = {**stats_data.month_view(config, month, days, ZoneInfo(config.site.timezone), lang),
             "latest": latest}
     if not view["days"]:
-        raise Unavailable(f"The ledger has no customers in {month}. The latest day with data "
-                          f"is {latest}.")
+        raise Unavailable("stats_nothing_in_month", month=month, latest=latest)
     with _months_lock:
         _months[key] = view
         while len(_months) > MONTHS_KEPT:
@@ -164,17 +175,17 @@ async def _view(request: Request, kind: str) -> dict[str, Any] | Response:
     found = auth.require(request, "stats")
     if isinstance(found, Response):
         return found
-    console = request.app.state.console
+    console, lang = request.app.state.console, auth.lang_of(request)
     try:
         if kind == "day":
             wanted = stats_data.parse_day(request.query_params.get("day"))
-            return await run_in_threadpool(read_day, console, wanted)
+            return await run_in_threadpool(read_day, console, wanted, lang)
         month = stats_data.parse_month(request.query_params.get("month"))
-        return await run_in_threadpool(read_month, console, month)
+        return await run_in_threadpool(read_month, console, month, lang)
     except BadInput as exc:
-        return _said(400, str(exc))
+        return _said(400, exc.said(translator(lang)))
     except Unavailable as exc:
-        return _said(exc.status, str(exc))
+        return _said(exc.status, exc.said(translator(lang)))
 
 
 async def day_json(request: Request) -> Response:
@@ -210,21 +221,23 @@ async def month_csv(request: Request) -> Response:
     return _download(view, view["month"], stats_data.month_csv(view))
 
 
-def _attempt(read: Callable[[], dict[str, Any]]) -> tuple[dict[str, Any] | None, str]:
+def _attempt(read: Callable[[], dict[str, Any]], t: Say) -> tuple[dict[str, Any] | None, str]:
     try:
         return read(), ""
     except (BadInput, Unavailable) as exc:
-        return None, str(exc)
+        return None, exc.said(t)
 
 
-def _page_views(console: Any, day_text: str | None, month_text: str | None
-                ) -> dict[str, Any]:
+def _page_views(console: Any, day_text: str | None, month_text: str | None,
+                lang: str) -> dict[str, Any]:
     """Both views for the page, each with the sentence to show when it is not there."""
-    day, day_problem = _attempt(lambda: read_day(console, stats_data.parse_day(day_text)))
+    t = translator(lang)
+    day, day_problem = _attempt(
+        lambda: read_day(console, stats_data.parse_day(day_text), lang), t)
     if month_text in (None, "") and day is not None:
         month_text = day["day"][:7]  # the month of the day shown, unless another is asked
     month, month_problem = _attempt(lambda: read_month(
-        console, stats_data.parse_month(month_text)))
+        console, stats_data.parse_month(month_text), lang), t)
     return {"day": day, "day_problem": day_problem, "month": month,
             "month_problem": month_problem,
             "day_value": day["day"] if day else (day_text or "")[:10],
@@ -238,7 +251,7 @@ async def page(request: Request) -> Response:
     session, user = found
     query = request.query_params
     views = await run_in_threadpool(_page_views, request.app.state.console, query.get("day"),
-                                    query.get("month"))
+                                    query.get("month"), auth.lang_of(request))
     return request.app.state.templates.TemplateResponse(
         request, "stats.html", auth.page_context(session, user, "stats", **views))
 

@@ -12,6 +12,10 @@ Pure: events and `piste stats` rows in, dicts out. The figures are never compute
 a day is `firmware.core.stats.day_report` (and the room reports of `piste stats`), a month's
 or a week's totals are the core's `segments` and `Row`, read day by day as the national
 report reads them, since numbers start again every service day.
+
+Every word is the staff member's language (`lang`, English unless asked: `piste stats` and
+the tests read English), every number the same in all three; the CSV files keep the
+English column names of `piste stats`.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, timedelta, tzinfo
 from typing import Any
 
@@ -28,6 +32,7 @@ from firmware.core.events import Event, EventType
 from firmware.core.stats import COLUMNS, Row, day_report, segments
 from firmware.core.utilisation import UTILISATION_COLUMNS, WALK_COLUMNS
 from firmware.site_model import SiteConfig
+from firmware.web.texts import translator
 
 ALL = "all"
 ALL_COLOUR = -1  # the stats.js palette's colour for "all authorities"
@@ -36,14 +41,25 @@ MONTH = re.compile(r"[0-9]{4}-[0-9]{2}")
 FIRST_YEAR, LAST_YEAR = 2000, 2999  # whole weeks around any of their months stay in range
 WEEK_COLUMNS = ["site", "week", "first_day", "last_day", "days", "service", "customers",
                 *[c for c in COLUMNS if c not in ("service", "hour")]]
-WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-SHARES = (("in_session_share", "In session"), ("staff_only_share", "Staff only"),
-          ("customer_only_share", "Customer only"), ("vacant_share", "Vacant"))
+SHARES = (("in_session_share", "stats_in_session"), ("staff_only_share", "stats_staff_only"),
+          ("customer_only_share", "stats_customer_only"), ("vacant_share", "stats_vacant"))
+Say = Callable[..., str]  # `t(key, **values)` of firmware.web.texts, in one language
+ENGLISH = translator("en")
 
 
 class BadInput(ValueError):
-    """A day or month in the address that is not one; the message says what was expected."""
+    """A day or month in the address that is not one; the message says what was expected.
+
+    It keeps its text's key, so the page says it in the reader's language (`said`); as an
+    exception it reads in English, like the log and `piste stats`.
+    """
+
+    def __init__(self, key: str, **values: object) -> None:
+        super().__init__(ENGLISH(key, **values))
+        self.key, self.values = key, values
+
+    def said(self, t: Say) -> str:
+        return t(self.key, **self.values)
 
 
 def _shown(text: str) -> str:
@@ -55,13 +71,13 @@ def parse_day(text: str | None) -> str | None:
     if text is None or text == "":
         return None
     if not DAY.fullmatch(text):
-        raise BadInput(f"'{_shown(text)}' is not a day such as 2026-12-01.")
+        raise BadInput("stats_bad_day", text=_shown(text))
     try:
         day = date.fromisoformat(text)
     except ValueError:
-        raise BadInput(f"{text} is not a day of the calendar.") from None
+        raise BadInput("stats_no_such_day", text=text) from None
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
-        raise BadInput(f"{text}: the ledger holds days of {FIRST_YEAR}–{LAST_YEAR} only.")
+        raise BadInput("stats_day_range", text=text, first=FIRST_YEAR, last=LAST_YEAR)
     return day.isoformat()
 
 
@@ -70,9 +86,9 @@ def parse_month(text: str | None) -> str | None:
     if text is None or text == "":
         return None
     if not MONTH.fullmatch(text) or not 1 <= int(text[5:]) <= 12:
-        raise BadInput(f"'{_shown(text)}' is not a month such as 2026-12.")
+        raise BadInput("stats_bad_month", text=_shown(text))
     if not FIRST_YEAR <= int(text[:4]) <= LAST_YEAR:
-        raise BadInput(f"{text}: the ledger holds months of {FIRST_YEAR}–{LAST_YEAR} only.")
+        raise BadInput("stats_month_range", text=text, first=FIRST_YEAR, last=LAST_YEAR)
     return text
 
 
@@ -90,22 +106,25 @@ def weeks_around(first: str, last: str) -> tuple[str, str]:
             (b + timedelta(days=6 - b.weekday())).isoformat())
 
 
-def _short(when: date) -> str:
-    return f"{when.day} {MONTH_NAMES[when.month - 1]}"
+def _short(when: date, lang: str) -> str:
+    t = translator(lang)
+    return t("stats_date", day=when.day, month=t("stats_months").split()[when.month - 1])
 
 
-def day_label(day: str) -> str:
-    """Like "Tue 8 Dec", in English whatever the machine's locale."""
+def day_label(day: str, lang: str = "en") -> str:
+    """Like "Tue 8 Dec", "ti 8. joulu": our own names, whatever the machine's locale."""
     when = date.fromisoformat(day)
-    return f"{WEEKDAY_NAMES[when.weekday()]} {_short(when)}"
+    return f"{translator(lang)('stats_weekdays').split()[when.weekday()]} {_short(when, lang)}"
 
 
-def _names(config: SiteConfig) -> dict[str, str]:
-    return {s.id: s.name.en for s in config.services}
+def _names(config: SiteConfig, lang: str) -> dict[str, str]:
+    return {s.id: s.name.get(lang) for s in config.services}
 
 
-def _service(config: SiteConfig, service: str) -> str:
-    return "All authorities" if service == ALL else _names(config).get(service, service)
+def _service(config: SiteConfig, service: str, lang: str) -> str:
+    if service == ALL:
+        return translator(lang)("stats_all")
+    return _names(config, lang).get(service, service)
 
 
 def _colour(config: SiteConfig, key: str) -> int:
@@ -130,8 +149,8 @@ def _chart(title: str, kind: str, axis: str, unit: str, labels: list[str],
             "series": series, "summary": summary, "stacked": stacked}
 
 
-def _minutes(value: float | None) -> str:
-    return "no value" if value is None else f"{value} min"
+def _minutes(value: float | None, t: Say) -> str:
+    return t("stats_no_value") if value is None else f"{value} min"
 
 
 def _services_in(rows: Iterable[Mapping[str, Any]], config: SiteConfig) -> list[str]:
@@ -144,93 +163,106 @@ def _services_in(rows: Iterable[Mapping[str, Any]], config: SiteConfig) -> list[
 # -- a day --------------------------------------------------------------------------------
 
 
-def _hourly_chart(rows: list[dict[str, Any]], config: SiteConfig) -> dict[str, Any]:
+def _hourly_chart(rows: list[dict[str, Any]], config: SiteConfig, lang: str) -> dict[str, Any]:
+    t = translator(lang)
     hourly = {(r["service"], r["hour"]): r["arrivals"] for r in rows if r["hour"] != ALL}
     hours = sorted({h for _, h in hourly})
     if hours:
         hours = [f"{h:02d}" for h in range(int(hours[0]), int(hours[-1]) + 1)]
     services = _services_in(rows, config)
-    series = [_series(s, _service(config, s), [hourly.get((s, h), 0) for h in hours],
+    series = [_series(s, _service(config, s, lang), [hourly.get((s, h), 0) for h in hours],
                       _colour(config, s)) for s in services]
     totals = [sum(hourly.get((s, h), 0) for s in services) for h in hours]
-    series.append(_series(ALL, "All authorities", totals, ALL_COLOUR, table_only=True))
+    series.append(_series(ALL, t("stats_all"), totals, ALL_COLOUR, table_only=True))
     if totals:
         busiest = max(range(len(hours)), key=lambda i: totals[i])
-        summary = (f"{sum(totals)} arrivals; the busiest hour began at {hours[busiest]}:00 "
-                   f"with {totals[busiest]}.")
+        summary = t("stats_hourly_summary", total=sum(totals),
+                    hour=t("stats_hour", hour=hours[busiest]), busiest=totals[busiest])
     else:
-        summary = "Nobody took a number on this day."
-    return _chart("Arrivals per authority and hour", "bar", "Hour the visit began",
-                  "customers", [f"{h}:00" for h in hours], series, summary, stacked=True)
+        summary = t("stats_hourly_none")
+    return _chart(t("stats_hourly_title"), "bar", t("stats_hourly_axis"),
+                  t("stats_customers"), [t("stats_hour", hour=h) for h in hours], series,
+                  summary, stacked=True)
 
 
-def _times_chart(rows: list[dict[str, Any]], config: SiteConfig, kind: str) -> dict[str, Any]:
+def _times_chart(rows: list[dict[str, Any]], config: SiteConfig, kind: str,
+                 lang: str) -> dict[str, Any]:
     """Median and 90th percentile per authority: `kind` "wait" or "service"."""
+    t = translator(lang)
     totals = {r["service"]: r for r in rows if r["hour"] == ALL}
     keys = [*_services_in(rows, config), ALL] if totals else []
     median = [totals[k][f"{kind}_median_min"] for k in keys]
     p90 = [totals[k][f"{kind}_p90_min"] for k in keys]
-    what = "Waiting time" if kind == "wait" else "Service time"
+    what = t("stats_wait") if kind == "wait" else t("stats_service_time")
     if keys:
         day = totals[ALL]
-        summary = (f"{what}, all authorities: median {_minutes(day[f'{kind}_median_min'])}, "
-                   f"90 % within {_minutes(day[f'{kind}_p90_min'])}.")
+        summary = t("stats_times_summary", what=what,
+                    median=_minutes(day[f"{kind}_median_min"], t),
+                    p90=_minutes(day[f"{kind}_p90_min"], t))
     else:
-        summary = f"No {what.lower()}s on this day."
-    return _chart(f"{what} per authority, median and 90th percentile", "bar", "Authority",
-                  "minutes", [_service(config, k) for k in keys],
-                  [_series("median", "Median", median, 0), _series("p90", "90th percentile",
-                                                                   p90, 1)], summary)
+        summary = t("stats_waits_none" if kind == "wait" else "stats_service_none")
+    return _chart(t("stats_waits_title" if kind == "wait" else "stats_service_title"), "bar",
+                  t("stats_authority"), t("stats_minutes"),
+                  [_service(config, k, lang) for k in keys],
+                  [_series("median", t("stats_median"), median, 0),
+                   _series("p90", t("stats_p90"), p90, 1)], summary)
 
 
-def _room_label(config: SiteConfig, room: str) -> str:
+def _room_label(config: SiteConfig, room: str, lang: str) -> str:
     found = config.room(room)
-    return found.name.en if found is not None else f"Room {room}"
+    return found.name.get(lang) if found is not None else translator(lang)("stats_room_n",
+                                                                            room=room)
 
 
 def _percent(share: float | None) -> float | None:
     return None if share is None else round(share * 100, 1)
 
 
-def _utilisation_chart(rows: list[dict[str, Any]], config: SiteConfig) -> dict[str, Any]:
+def _utilisation_chart(rows: list[dict[str, Any]], config: SiteConfig,
+                       lang: str) -> dict[str, Any]:
+    t = translator(lang)
     totals = [r for r in rows if r["hour"] == ALL]
-    series = [_series(key, label, [_percent(r[key]) for r in totals], colour)
+    series = [_series(key, t(label), [_percent(r[key]) for r in totals], colour)
               for colour, (key, label) in enumerate(SHARES)]
     series += [
-        _series("unknown_share", "Sensors unknown (% of open time)",
+        _series("unknown_share", t("stats_unknown_share"),
                 [_percent(r["unknown_share"]) for r in totals], 4, table_only=True),
-        _series("sessions", "Sessions", [r["sessions"] for r in totals], 5, table_only=True),
-        _series("open_min", "Open minutes", [r["open_min"] for r in totals], 6,
+        _series("sessions", t("stats_sessions"), [r["sessions"] for r in totals], 5,
+                table_only=True),
+        _series("open_min", t("stats_open_min"), [r["open_min"] for r in totals], 6,
                 table_only=True)]
     known = [(r["in_session_share"], r["room"]) for r in totals
              if r["in_session_share"] is not None]
     if known:
         share, room = max(known)
-        summary = (f"The busiest room was {_room_label(config, room)}, in session "
-                   f"{_percent(share)} % of the time its sensors worked.")
+        summary = t("stats_utilisation_summary", room=_room_label(config, room, lang),
+                    share=_percent(share))
     else:
-        summary = "No room's sensors worked during opening hours."
-    return _chart("Room utilisation: share of the open time the sensors worked", "bar", "Room",
-                  "%", [_room_label(config, r["room"]) for r in totals], series, summary,
+        summary = t("stats_utilisation_none")
+    return _chart(t("stats_utilisation_title"), "bar", t("stats_room"), "%",
+                  [_room_label(config, r["room"], lang) for r in totals], series, summary,
                   stacked=True)
 
 
-def _walking_chart(rows: list[dict[str, Any]], config: SiteConfig) -> dict[str, Any]:
+WALK_COUNTS = (("calls", "stats_calls"), ("arrived", "stats_arrived"),
+               ("not_arrived", "stats_not_arrived"), ("unmeasured", "stats_unmeasured"))
+
+
+def _walking_chart(rows: list[dict[str, Any]], config: SiteConfig, lang: str) -> dict[str, Any]:
+    t = translator(lang)
     keys = [r["service"] for r in rows]
-    series = [_series("walk_median_s", "Median", [r["walk_median_s"] for r in rows], 0),
-              _series("walk_p90_s", "90th percentile", [r["walk_p90_s"] for r in rows], 1)]
-    series += [_series(key, key.replace("_", " ").capitalize(), [r[key] for r in rows], i,
-                       table_only=True)
-               for i, key in enumerate(("calls", "arrived", "not_arrived", "unmeasured"), 2)]
+    series = [_series("walk_median_s", t("stats_median"), [r["walk_median_s"] for r in rows], 0),
+              _series("walk_p90_s", t("stats_p90"), [r["walk_p90_s"] for r in rows], 1)]
+    series += [_series(key, t(label), [r[key] for r in rows], i, table_only=True)
+               for i, (key, label) in enumerate(WALK_COUNTS, 2)]
     every = next((r for r in rows if r["service"] == ALL), None)
     if every is not None and every["walk_median_s"] is not None:
-        summary = (f"Of {every['calls']} calls, {every['arrived']} customers were seen to "
-                   f"arrive, after a median {every['walk_median_s']} s (90 % within "
-                   f"{every['walk_p90_s']} s).")
+        summary = t("stats_walking_summary", calls=every["calls"], arrived=every["arrived"],
+                    median=every["walk_median_s"], p90=every["walk_p90_s"])
     else:
-        summary = "No walking times could be measured on this day."
-    return _chart("Walking time from the call to the room, per authority", "bar", "Authority",
-                  "seconds", [_service(config, k) for k in keys], series, summary)
+        summary = t("stats_walking_none")
+    return _chart(t("stats_walking_title"), "bar", t("stats_authority"), t("stats_seconds"),
+                  [_service(config, k, lang) for k in keys], series, summary)
 
 
 def day_totals(day: str, events: Sequence[Event], tz: tzinfo) -> dict[str, Any] | None:
@@ -239,44 +271,47 @@ def day_totals(day: str, events: Sequence[Event], tz: tzinfo) -> dict[str, Any] 
     return None if row is None else {**row, "day": day}
 
 
-def _compared_chart(compared: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
-    """This day beside others: (what the day is, its all-authorities row with its day)."""
-    labels = [f"{day_label(row['day'])} ({what})" for what, row in compared]
-    drawn = (("arrivals", "Arrivals"), ("served", "Served"))
-    table = (("wait_median_min", "Median wait (min)"), ("wait_p90_min", "90th pct wait (min)"),
-             ("service_median_min", "Median service (min)"))
-    series = [_series(k, label, [row[k] for _, row in compared], i)
+def _compared_chart(compared: list[tuple[str, dict[str, Any]]], lang: str) -> dict[str, Any]:
+    """This day beside others: (the key of what the day is, its all-authorities row)."""
+    t = translator(lang)
+    labels = [f"{day_label(row['day'], lang)} ({t(what)})" for what, row in compared]
+    drawn = (("arrivals", "stats_arrivals"), ("served", "stats_served"))
+    table = (("wait_median_min", "stats_wait_median"), ("wait_p90_min", "stats_wait_p90"),
+             ("service_median_min", "stats_service_median"))
+    series = [_series(k, t(label), [row[k] for _, row in compared], i)
               for i, (k, label) in enumerate(drawn)]
-    series += [_series(k, label, [row[k] for _, row in compared], i + 2, table_only=True)
+    series += [_series(k, t(label), [row[k] for _, row in compared], i + 2, table_only=True)
                for i, (k, label) in enumerate(table)]
-    parts = [f"{row['arrivals']} arrivals on {day_label(row['day'])} ({what})"
-             for what, row in compared]
-    return _chart("This day compared", "bar", "Day", "customers", labels, series,
-                  "; ".join(parts) + ".")
+    parts = [t("stats_compared_part", arrivals=row["arrivals"], day=day_label(row["day"], lang),
+               what=t(what)) for what, row in compared]
+    return _chart(t("stats_compared_title"), "bar", t("stats_day"), t("stats_customers"),
+                  labels, series, "; ".join(parts) + ".")
 
 
 def day_view(config: SiteConfig, day: str, events: Sequence[Event],
              rooms: Mapping[str, list[dict[str, Any]]],
-             compared: Sequence[tuple[str, dict[str, Any]]], tz: tzinfo) -> dict[str, Any]:
+             compared: Sequence[tuple[str, dict[str, Any]]], tz: tzinfo,
+             lang: str = "en") -> dict[str, Any]:
     """A day as the page draws it; `rows` and the room tables are `piste stats --format json`.
 
     `rooms`: the day's room reports ({} without occupancy data); `compared`: other days'
-    `day_totals`, each with what it is to this day ("previous day", "a week before").
+    `day_totals`, each with the text key of what it is to this day ("stats_previous_day",
+    "stats_week_before"). `lang`: the language of every word; the numbers are the same.
     """
     rows = day_report(events, tz)
-    charts = {"hourly": _hourly_chart(rows, config),
-              "waits": _times_chart(rows, config, "wait"),
-              "service_times": _times_chart(rows, config, "service")}
+    charts = {"hourly": _hourly_chart(rows, config, lang),
+              "waits": _times_chart(rows, config, "wait", lang),
+              "service_times": _times_chart(rows, config, "service", lang)}
     if rooms.get("utilisation"):
-        charts["utilisation"] = _utilisation_chart(rooms["utilisation"], config)
+        charts["utilisation"] = _utilisation_chart(rooms["utilisation"], config, lang)
     if rooms.get("walking"):
-        charts["walking"] = _walking_chart(rooms["walking"], config)
+        charts["walking"] = _walking_chart(rooms["walking"], config, lang)
     this = day_totals(day, events, tz)
     if this is not None:
-        charts["compared"] = _compared_chart([("this day", this), *compared])
-    return {"ok": True, "site": config.site.id, "day": day, "label": day_label(day),
-            "names": {**_names(config), ALL: "All authorities"}, "rows": rows, **rooms,
-            "charts": charts}
+        charts["compared"] = _compared_chart([("stats_this_day", this), *compared], lang)
+    return {"ok": True, "site": config.site.id, "day": day, "label": day_label(day, lang),
+            "names": {**_names(config, lang), ALL: translator(lang)("stats_all")},
+            "rows": rows, **rooms, "charts": charts}
 
 
 def _tables(tables: Sequence[tuple[list[str], Iterable[Mapping[str, Any]]]]) -> str:
@@ -333,10 +368,11 @@ def _iso_week(day: str) -> str:
     return f"{year}-W{week:02d}"
 
 
-def _week_label(week: str) -> str:
+def _week_label(week: str, lang: str) -> str:
     monday = date.fromisocalendar(int(week[:4]), int(week[6:]), 1)
     sunday = monday + timedelta(days=6)
-    return f"Week {int(week[6:])} ({_short(monday)}–{_short(sunday)})"
+    return translator(lang)("stats_week_label", week=int(week[6:]), first=_short(monday, lang),
+                            last=_short(sunday, lang))
 
 
 def _week_rows(config: SiteConfig, days: Mapping[str, Sequence[Event]],
@@ -357,65 +393,73 @@ def _week_rows(config: SiteConfig, days: Mapping[str, Sequence[Event]],
 
 
 def _daily_chart(daily: list[dict[str, Any]], days: list[str],
-                 config: SiteConfig) -> dict[str, Any]:
+                 config: SiteConfig, lang: str) -> dict[str, Any]:
+    t = translator(lang)
     by = {(r["day"], r["service"]): r for r in daily}
-    series = [_series(s, _service(config, s), [by[(d, s)]["arrivals"] if (d, s) in by else 0
-                                                for d in days], _colour(config, s))
+    series = [_series(s, _service(config, s, lang),
+                      [by[(d, s)]["arrivals"] if (d, s) in by else 0 for d in days],
+                      _colour(config, s))
               for s in _services_in(daily, config)]
     every = [by[(d, ALL)]["arrivals"] for d in days]
-    series.append(_series(ALL, "All authorities", every, ALL_COLOUR, table_only=True))
+    series.append(_series(ALL, t("stats_all"), every, ALL_COLOUR, table_only=True))
     busiest = max(range(len(days)), key=lambda i: every[i])
-    summary = (f"{sum(every)} arrivals on {len(days)} days; the busiest was "
-               f"{day_label(days[busiest])} with {every[busiest]}.")
-    return _chart("Arrivals per authority and day", "bar", "Day",
-                  "customers", [day_label(d) for d in days], series, summary, stacked=True)
+    summary = t("stats_daily_summary", total=sum(every), days=len(days),
+                day=day_label(days[busiest], lang), busiest=every[busiest])
+    return _chart(t("stats_daily_title"), "bar", t("stats_day"), t("stats_customers"),
+                  [day_label(d, lang) for d in days], series, summary, stacked=True)
 
 
 def _daily_wait_chart(daily: list[dict[str, Any]], days: list[str],
-                      config: SiteConfig) -> dict[str, Any]:
+                      config: SiteConfig, lang: str) -> dict[str, Any]:
+    t = translator(lang)
     by = {(r["day"], r["service"]): r["wait_median_min"] for r in daily}
     keys = [*_services_in(daily, config), ALL]
-    series = [_series(k, _service(config, k), [by.get((d, k)) for d in days],
+    series = [_series(k, _service(config, k, lang), [by.get((d, k)) for d in days],
                       _colour(config, k)) for k in keys]
     known = [(by[(d, ALL)], d) for d in days if by.get((d, ALL)) is not None]
     if known:
         (low, low_day), (high, high_day) = min(known), max(known)
-        summary = (f"The median wait of all authorities was between {low} min "
-                   f"({day_label(low_day)}) and {high} min ({day_label(high_day)}).")
+        summary = t("stats_daily_waits_summary", low=low, low_day=day_label(low_day, lang),
+                    high=high, high_day=day_label(high_day, lang))
     else:
-        summary = "Nobody was called this month."
-    return _chart("Median wait per authority and day", "line", "Day", "minutes",
-                  [day_label(d) for d in days], series, summary)
+        summary = t("stats_daily_waits_none")
+    return _chart(t("stats_daily_waits_title"), "line", t("stats_day"), t("stats_minutes"),
+                  [day_label(d, lang) for d in days], series, summary)
 
 
-def _weeks_chart(weeks: list[dict[str, Any]], config: SiteConfig) -> dict[str, Any]:
+WEEK_SERIES = (("arrivals", "stats_all_arrivals"), ("served", "stats_served"),
+               ("wait_median_min", "stats_wait_median"), ("wait_p90_min", "stats_wait_p90"),
+               ("days", "stats_days_with_data"))
+
+
+def _weeks_chart(weeks: list[dict[str, Any]], config: SiteConfig, lang: str) -> dict[str, Any]:
+    t = translator(lang)
     names = sorted({r["week"] for r in weeks})
     by = {(r["week"], r["service"]): r for r in weeks}
-    series = [_series(s, _service(config, s), [by[(w, s)]["arrivals"] if (w, s) in by else 0
-                                                for w in names], _colour(config, s))
+    series = [_series(s, _service(config, s, lang),
+                      [by[(w, s)]["arrivals"] if (w, s) in by else 0 for w in names],
+                      _colour(config, s))
               for s in _services_in(weeks, config)]
     every = [by[(w, ALL)] for w in names]
-    series += [_series(f"all_{key}", label, [row[key] for row in every], i, table_only=True)
-               for i, (key, label) in enumerate((
-                   ("arrivals", "All arrivals"), ("served", "Served"),
-                   ("wait_median_min", "Median wait (min)"),
-                   ("wait_p90_min", "90th pct wait (min)"), ("days", "Days with data")))]
-    parts = [f"week {int(w[6:])}: {row['arrivals']}" for w, row in zip(names, every,
-                                                                        strict=True)]
-    return _chart("Weeks compared: arrivals per authority (whole weeks)", "bar", "Week",
-                  "customers", [_week_label(w) for w in names], series,
-                  "Arrivals per week, " + ", ".join(parts) + ".", stacked=True)
+    series += [_series(f"all_{key}", t(label), [row[key] for row in every], i, table_only=True)
+               for i, (key, label) in enumerate(WEEK_SERIES)]
+    parts = [t("stats_weeks_part", week=int(w[6:]), arrivals=row["arrivals"])
+             for w, row in zip(names, every, strict=True)]
+    return _chart(t("stats_weeks_title"), "bar", t("stats_week"), t("stats_customers"),
+                  [_week_label(w, lang) for w in names], series,
+                  t("stats_weeks_summary", weeks=", ".join(parts)), stacked=True)
 
 
 def month_view(config: SiteConfig, month: str, days: Mapping[str, Sequence[Event]],
-               tz: tzinfo) -> dict[str, Any]:
+               tz: tzinfo, lang: str = "en") -> dict[str, Any]:
     """A month as the page draws it, from each day's ticket events (`days`: the days with
     data from the Monday before the month to the Sunday after it, for whole weeks). Its
     `days` are those with visits (not only a late expiry, say).
 
     `rows` are every day's `piste stats` rows (for the CSV), `daily` their per-authority
     totals, `totals` the month's per authority as the national report has them (its
-    MONTH_COLUMNS), `weeks` the same per ISO week touching the month.
+    MONTH_COLUMNS), `weeks` the same per ISO week touching the month. `lang`: the language
+    of the charts' words and the names; the numbers are the same in every language.
     """
     first, last = month_bounds(month)
     reports = {d: day_report(days[d], tz) for d in sorted(days) if first <= d <= last}
@@ -426,12 +470,12 @@ def month_view(config: SiteConfig, month: str, days: Mapping[str, Sequence[Event
     weeks = _week_rows(config, days, sorted({_iso_week(d) for d in in_month}))
     charts = {}
     if in_month:
-        charts = {"daily": _daily_chart(daily, in_month, config),
-                  "daily_waits": _daily_wait_chart(daily, in_month, config),
-                  "weeks": _weeks_chart(weeks, config)}
+        charts = {"daily": _daily_chart(daily, in_month, config, lang),
+                  "daily_waits": _daily_wait_chart(daily, in_month, config, lang),
+                  "weeks": _weeks_chart(weeks, config, lang)}
     return {"ok": True, "site": config.site.id, "month": month, "first_day": first,
             "last_day": last, "days": in_month,
-            "names": {**_names(config), ALL: "All authorities"},
+            "names": {**_names(config, lang), ALL: translator(lang)("stats_all")},
             "totals": [{c: {"site": config.site.id, "month": month, **r}[c]
                         for c in MONTH_COLUMNS} for r in month_rows],
             "weeks": weeks, "daily": daily, "rows": rows, "charts": charts}

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from firmware.web.stats_texts import STATS_TEXTS
 from mqtt_bridge import topics
 
 LANGS = ("fi", "sv", "en")
@@ -282,6 +283,7 @@ TEXTS: dict[str, tuple[str, str, str]] = {
                          "Konsolen gick inte att nå; inget ändrades.",
                          "The console could not be reached; nothing was changed."),
 }
+TEXTS.update(STATS_TEXTS)  # the statistics pages' words, kept in their own module
 
 # What the pages' scripts need (the rest is drawn on the server).
 SCRIPT_KEYS = (
@@ -289,6 +291,7 @@ SCRIPT_KEYS = (
     "about_min", "open", "closed", "congested", "no_sensors", "lost_broker", "all_fine",
     "raised", "cleared", "said_unreachable", "warning", "info", "device_tag",
     *(k for k in TEXTS if k.split("_")[0] in ("ev", "pr", "st", "ps", "occ")),
+    *(k for k in STATS_TEXTS if k.startswith("stats_js_")),
 )
 
 

@@ -1,6 +1,7 @@
 // The statistics page: draws each chart from its part's JSON (/stats/day.json or
 // /stats/month.json). The page's tables already hold every number, so without this script,
-// or when the charts cannot be fetched, nothing is lost but the pictures.
+// or when the charts cannot be fetched, nothing is lost but the pictures. The charts' words
+// come in the JSON in the page's language; the script's own sentences are piste.t's.
 "use strict";
 
 (() => {
@@ -49,14 +50,14 @@
       answer = await fetch(url, { credentials: "same-origin",
                                   headers: { accept: "application/json" } });
     } catch (error) {
-      throw new Error("The charts could not be fetched (is the network there?).");
+      throw new Error(piste.t("stats_js_unreachable"));
     }
     if (!(answer.headers.get("content-type") || "").includes("application/json")) {
-      throw new Error("You seem to be logged out: reload the page to log in again.");
+      throw new Error(piste.t("stats_js_logged_out"));
     }
     const data = await answer.json();
     if (!answer.ok || !data.ok) {
-      throw new Error(data.message || "The charts could not be drawn.");
+      throw new Error(data.message || piste.t("stats_js_not_drawn"));
     }
     return data;
   }
@@ -65,10 +66,10 @@
     const status = part.querySelector("[data-stats-status]");
     const say = (text) => { if (status) { status.textContent = text; } };
     if (typeof Chart === "undefined") {
-      say("The charts could not be loaded; the tables have the same numbers.");
+      say(piste.t("stats_js_no_library"));
       return;
     }
-    say("Drawing the charts…");
+    say(piste.t("stats_js_drawing"));
     try {
       const data = await fetchPart(part.dataset.statsSource);
       part.querySelectorAll("canvas[data-chart]").forEach((canvas) => {
@@ -77,7 +78,7 @@
       });
       say("");
     } catch (error) {
-      say(`${error.message} The tables have the same numbers.`);
+      say(piste.t("stats_js_failed", { message: error.message }));
     }
   }
 
