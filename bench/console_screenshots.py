@@ -74,9 +74,12 @@ def take(out: Path) -> list[Path]:
                 shots.append(_shot(page, out / f"{path.strip('/')}.png", full=True))
                 page.find_element("css selector", ".logout button").click()
                 wait_until(lambda: "/login" in page.current_url, what="log-out")
+            log_in(page, site, "advisor", "/advisor", lang="fi")  # as Finnish staff see it
+            page.execute_script("window.scrollTo(0, 0)")
+            shots.append(_shot(page, out / "advisor-fi.png"))
         with browser(820, 1180) as tablet:
-            log_in(tablet, site, "clerk2", "/clerk")
-            shots.append(_shot(tablet, out / "clerk-tablet.png", full=True))
+            log_in(tablet, site, "clerk2", "/clerk", lang="sv")
+            shots.append(_shot(tablet, out / "clerk-tablet-sv.png", full=True))
     return shots
 
 
@@ -84,12 +87,13 @@ def _shot(page: object, path: Path, full: bool = False) -> Path:
     import time
 
     time.sleep(0.8)  # the live stream's first view and the charts' drawing
+    size = page.get_window_size()  # type: ignore[attr-defined]
     if full:  # the whole page, as long as it is
         height = page.execute_script("return document.documentElement.scrollHeight")  # type: ignore[attr-defined]
-        width = page.execute_script("return window.innerWidth")  # type: ignore[attr-defined]
-        page.set_window_size(width, min(max(height, 600), 4000))  # type: ignore[attr-defined]
+        page.set_window_size(size["width"], min(max(height, 600), 4000))  # type: ignore[attr-defined]
         time.sleep(0.4)
     page.save_screenshot(str(path))  # type: ignore[attr-defined]
+    page.set_window_size(size["width"], size["height"])  # type: ignore[attr-defined]
     return path
 
 

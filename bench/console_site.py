@@ -199,15 +199,17 @@ def browser(width: int = 1280, height: int = 900) -> Iterator[Any]:
         shutil.rmtree(profile, ignore_errors=True)
 
 
-def log_in(driver: Any, site: ConsoleSite, name: str, path: str = "/") -> None:
+def log_in(driver: Any, site: ConsoleSite, name: str, path: str = "/",
+           lang: str | None = None) -> None:
+    """Log in through the form (in `lang`, if given) and wait for the page to be live."""
     from selenium.webdriver.common.by import By
 
-    driver.get(site.url + path)
+    driver.get(site.url + (f"/lang/{lang}?next={path}" if lang else path))
     driver.find_element(By.ID, "name").send_keys(name)
     driver.find_element(By.ID, "password").send_keys(PASSWORD)
     driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
     wait_until(lambda: "/login" not in driver.current_url, what=f"{name} to log in")
-    wait_until(lambda: "Live" in driver.find_element(By.ID, "live-state").text,
+    wait_until(lambda: "on" in driver.find_element(By.ID, "live-state").get_attribute("class"),
                what="the live stream")
 
 

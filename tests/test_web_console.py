@@ -191,3 +191,22 @@ def test_the_advisors_number_is_printed_on_the_chosen_kiosk(broker, tmp_path) ->
             slips = wait_for(lambda: sorted((tmp_path / "lobby" / "tickets").glob("K001*")),
                              what="the slip from the kiosk's printer")
             assert len(slips) == 1
+
+
+def test_every_page_of_a_quiet_lobby_is_whole_after_loading(broker, tmp_path) -> None:
+    """Nothing changes in the lobby, so only the first pushed view can fill each page."""
+    clock = ManualClock(at(MONDAY, 9, 0))
+    with console_site(broker, tmp_path, clock) as site, browser() as page:
+        devices = len(site.config.devices)
+        for name, path, rows, count in (
+                ("service", "/stats", "#main h1", 1),
+                ("tech", "/health", "#health-rows tr", devices),
+                ("service", "/advisor", "#queues tr", 3),
+                ("service", "/health", "#health-rows tr", devices),
+                ("advisor", "/advisor", "#devices tr", devices)):
+            log_in(page, site, name, path)
+            wait_for(lambda rows=rows, count=count: len(
+                page.find_elements(By.CSS_SELECTOR, rows)) == count, what=f"{name} {path}")
+            page.find_element(By.CSS_SELECTOR, ".logout button").click()
+            wait_for(lambda: "/login" in page.current_url, what="the log-out")
+        assert console_errors(page) == []

@@ -132,6 +132,13 @@ const piste = (() => {
     tbody.replaceChildren(...rows);
   }
 
-  connect();
+  // Only once every script of the page has run: a first event that came while the page's
+  // own script was still loading would otherwise find nobody listening (and a quiet lobby
+  // sends no second one).
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", connect);
+  } else {
+    connect();
+  }
   return { act, say, el, clock, row, fill, t, name, problem, alertText, lang };
 })();
