@@ -19,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -33,6 +33,7 @@ from bench.console_site import (
     wait_until,
     write_users,
 )
+from bench.simulate import simulate_weekdays
 from firmware.broker import LocalBroker, free_port
 from firmware.clock import ShiftedClock
 from firmware.site_model import SiteConfig
@@ -40,6 +41,7 @@ from mqtt_bridge import topics
 from mqtt_bridge.blocking import BlockingClient
 
 MONDAY_9 = datetime(2026, 11, 30, 9, 0, tzinfo=ZoneInfo("Europe/Helsinki"))
+HISTORY = (date(2026, 11, 2), date(2026, 11, 27))
 STREAMS = 20
 
 
@@ -126,11 +128,15 @@ def run(_config: SiteConfig) -> list[str]:
         port = free_port()
         config = site_config(root / "web", port)
         (root / "web").mkdir()
+        (root / "lobby").mkdir()
+        # A month of history for the statistics' figures (the console reads the ledger).
+        simulate_weekdays(config, HISTORY[0], HISTORY[1], str(root / "lobby" / "ledger.sqlite"))
         write_users(root / "web" / "web-users.toml")
         clock = ShiftedClock(MONDAY_9, 1.0)
         web = subprocess.Popen(
             [sys.executable, "-m", "bench.console_process", config.site.id, str(port),
-             str(broker.port), str(root / "web")], stdout=subprocess.DEVNULL,
+             str(broker.port), str(root / "lobby"), str(root / "web" / "web-users.toml")],
+            stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL)
         try:
             with DeviceThread(device_runtime(config, "lobby-1", root / "lobby", clock, broker)):
@@ -171,6 +177,15 @@ def _measure(config: SiteConfig, broker: LocalBroker, port: int, pid: int) -> li
     loaded_rss = rss_kb(pid)
     for stream in [*others, watch]:
         stream.close()
+    service = Staff(port, "service")
+    days, months = [], []
+    for _ in range(40):
+        t0 = time.perf_counter()
+        assert service.request("GET", f"/stats/day.json?day={HISTORY[1]}")[0] == 200
+        days.append(time.perf_counter() - t0)
+    t0 = time.perf_counter()
+    assert service.request("GET", f"/stats/month.json?month={HISTORY[1]:%Y-%m}")[0] == 200
+    months.append(time.perf_counter() - t0)
     return [
         f"console (web role alone) resident memory: idle {idle_rss / 1024:.0f} MB, "
         f"with {STREAMS + 1} live streams after {len(pages) + 2 * len(actions)} requests "
@@ -178,6 +193,9 @@ def _measure(config: SiteConfig, broker: LocalBroker, port: int, pid: int) -> li
         report("console: advisor's page over HTTPS", pages),
         report("console: clerk's call, HTTPS -> controller -> answer", actions),
         report(f"console: call seen on a live stream ({STREAMS + 1} open)", pushes),
+        report("console: a day's statistics (day.json, busy day)", days),
+        f"console: a month's statistics (month.json, 20 weekdays), first request "
+        f"{months[0] * 1000:.0f} ms; the console keeps it until the ledger grows",
     ]
 
 

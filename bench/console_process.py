@@ -1,7 +1,7 @@
 """The console's web role alone in a process, as a device runs it: for its memory figure.
 
-`python -m bench.console_process SITE_ID PORT BROKER_PORT DATA_DIR` (bench/console_bench.py
-starts it, with the same site as the controller it runs beside).
+`python -m bench.console_process SITE_ID PORT BROKER_PORT DATA_DIR USERS_FILE`
+(bench/console_bench.py starts it, with the same site as the controller it runs beside).
 """
 
 from __future__ import annotations
@@ -19,9 +19,10 @@ from firmware.runtime import Runtime
 
 
 def main() -> None:
-    site_id, port, broker_port, data_dir = sys.argv[1:5]
+    site_id, port, broker_port, data_dir, users = sys.argv[1:6]
     logging.basicConfig(level=logging.ERROR)
-    config = site_config(Path(data_dir), int(port), site_id)
+    # The controller's data directory (its ledger: the statistics), logins from elsewhere.
+    config = site_config(Path(users).parent, int(port), site_id)
     device = config.device("console")
     assert device is not None
     runtime = Runtime(config, device, SystemClock(ZoneInfo(config.site.timezone)),

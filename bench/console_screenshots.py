@@ -14,7 +14,7 @@ import logging
 import os
 import sys
 import tempfile
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -22,13 +22,29 @@ os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
-from bench.console_site import ConsoleSite, browser, console_site, log_in, wait_until
+from bench.console_site import (
+    ConsoleSite,
+    browser,
+    console_site,
+    log_in,
+    site_config,
+    wait_until,
+)
+from bench.simulate import simulate_weekdays
 from firmware.broker import LocalBroker
 from firmware.clock import ManualClock
+from firmware.site_model import SiteConfig
 from mqtt_bridge import topics
 from mqtt_bridge.blocking import BlockingClient
 
 MONDAY_10 = datetime(2026, 11, 30, 10, 15, tzinfo=ZoneInfo("Europe/Helsinki"))
+FRIDAY = date(2026, 11, 27)  # the statistics' day: a whole simulated day before the picture
+
+
+def _history(config: SiteConfig, ledger: Path) -> None:
+    """The weekdays of November before the picture, simulated through the real controller
+    into the ledger the console reads: the statistics have a month to show."""
+    simulate_weekdays(config, date(2026, 11, 2), FRIDAY, str(ledger))
 
 
 def _lobby(broker: LocalBroker, site: ConsoleSite, clock: ManualClock) -> None:
@@ -60,18 +76,28 @@ def take(out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     shots: list[Path] = []
     clock = ManualClock(MONDAY_10)
-    with tempfile.TemporaryDirectory() as tmp, LocalBroker(Path(tmp) / "broker") as broker, \
-            console_site(broker, Path(tmp), clock) as site:
+    with tempfile.TemporaryDirectory() as tmp, LocalBroker(Path(tmp) / "broker") as broker:
+        (Path(tmp) / "lobby").mkdir()
+        _history(site_config(Path(tmp), 0), Path(tmp) / "lobby" / "ledger.sqlite")
+        shots += _photograph(broker, Path(tmp), clock, out)
+    return shots
+
+
+def _photograph(broker: LocalBroker, tmp: Path, clock: ManualClock, out: Path) -> list[Path]:
+    shots: list[Path] = []
+    with console_site(broker, tmp, clock) as site:
         _lobby(broker, site, clock)
         wait_until(lambda: site.web_role().view()["rooms"][1]["serving"], what="the calls")
         with browser(1280, 900) as page:
             page.get(site.url + "/login")
             shots.append(_shot(page, out / "login.png"))
             for name, path in (("clerk1", "/clerk"), ("advisor", "/advisor"),
-                               ("service", "/stats"), ("tech", "/health")):
+                               ("service", f"/stats?day={FRIDAY}&month={FRIDAY:%Y-%m}"),
+                               ("tech", "/health")):
                 log_in(page, site, name, path)
                 page.execute_script("window.scrollTo(0, 0)")
-                shots.append(_shot(page, out / f"{path.strip('/')}.png", full=True))
+                picture = path.strip("/").split("?")[0]
+                shots.append(_shot(page, out / f"{picture}.png", full=True))
                 page.find_element("css selector", ".logout button").click()
                 wait_until(lambda: "/login" in page.current_url, what="log-out")
             log_in(page, site, "advisor", "/advisor", lang="fi")  # as Finnish staff see it

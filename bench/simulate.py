@@ -29,10 +29,11 @@ class Prediction:
 
 
 def simulate_day(config: SiteConfig, day: date, seed: int,
-                 arrivals_per_hour: float = 14.0) -> list[Prediction]:
+                 arrivals_per_hour: float = 14.0, ledger_path: str = ":memory:"
+                 ) -> list[Prediction]:
     rng = random.Random(seed)
     tz = ZoneInfo(config.site.timezone)
-    lobby = LocalQueue(config, datetime.combine(day, time(7, 59), tzinfo=tz))
+    lobby = LocalQueue(config, datetime.combine(day, time(7, 59), tzinfo=tz), ledger_path)
     clock, send = lobby.clock, lobby.send
     # The day's truth: each authority's real mean service time is off from the config.
     true_mean = {s.id: s.mean_service_minutes * rng.uniform(0.5, 1.8) for s in config.services}
@@ -83,3 +84,18 @@ def simulate_day(config: SiteConfig, day: date, seed: int,
                                subject))
     lobby.close()
     return [p for p in predictions.values() if p.actual is not None]
+
+
+def simulate_weekdays(config: SiteConfig, first: date, last: date, ledger_path: str,
+                      arrivals_per_hour: float = 9.0) -> int:
+    """Every weekday from `first` to `last` simulated into one ledger file, as a controller
+    would have kept them (the console's statistics read it); the number of days."""
+    days = 0
+    day = first
+    while day <= last:
+        if day.weekday() < 5:
+            simulate_day(config, day, seed=day.toordinal(), arrivals_per_hour=arrivals_per_hour,
+                         ledger_path=ledger_path)
+            days += 1
+        day += timedelta(days=1)
+    return days

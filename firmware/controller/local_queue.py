@@ -8,6 +8,7 @@ contract's, with the defaults a kiosk or a clerk would send.
 from __future__ import annotations
 
 import itertools
+import uuid
 from datetime import datetime
 from typing import Any
 
@@ -25,15 +26,21 @@ DEFAULTS: dict[str, dict[str, Any]] = {
 
 
 class LocalQueue:
-    def __init__(self, config: SiteConfig, start: datetime) -> None:
+    def __init__(self, config: SiteConfig, start: datetime, ledger_path: str = ":memory:"
+                 ) -> None:
         self.config = config
         self.clock = ManualClock(start)
-        self.controller = Controller(config, Ledger(":memory:"), self.clock)
+        # A file keeps the simulated days for a controller to start on (the console's pictures).
+        self.controller = Controller(config, Ledger(ledger_path), self.clock)
         self._ids = itertools.count()
+        # Request ids unique across runs on one ledger file: a repeated id gets the answer
+        # the controller gave it before (that is the contract), not a new one.
+        self._run = uuid.uuid4().hex[:8]
 
     def send(self, name: str, **body: Any) -> dict[str, Any]:
         """One command, as if it came over MQTT; returns the controller's answer."""
-        request = Command(name, f"local-{next(self._ids)}", {**DEFAULTS.get(name, {}), **body})
+        request = Command(name, f"local-{self._run}-{next(self._ids)}",
+                          {**DEFAULTS.get(name, {}), **body})
         return self.controller.handle(request).response
 
     def snapshot(self) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from firmware.core.feedback import DEFAULT_STEPS, RatingScale
 from firmware.core.survey import SCALE_MAX, SCALE_MIN
 from firmware.feedback.texts import load_survey
 from firmware.site_model import LANGS, SiteConfig
@@ -97,6 +98,16 @@ async def act(request: Request) -> Response:
     return _said(200 if answer.get("ok") else 409, message, answer=answer)
 
 
+def _paper_faces(config: SiteConfig, survey: Any) -> dict[str, Any]:
+    """The faces of the paper form: the same scale as the site's feedback device (its first),
+    named as the device names them, so a paper vote and a press count alike."""
+    steps = next((d.feedback.scale for d in config.devices if "feedback" in d.roles),
+                 DEFAULT_STEPS)
+    scale = RatingScale(steps)
+    faces = [(value, survey.faces.get(scale.face(value), {})) for value in range(1, steps + 1)]
+    return {"face_scale": steps, "paper_faces": faces}
+
+
 def page_facts(config: SiteConfig, user: StaffUser) -> dict[str, Any]:
     """What a page's forms offer: the site's services, rooms, kiosks and survey."""
     room = config.room(user.room) if user.room else None
@@ -111,4 +122,5 @@ def page_facts(config: SiteConfig, user: StaffUser) -> dict[str, Any]:
                        for s in survey.statements],
         "survey_scale": list(range(SCALE_MIN, SCALE_MAX + 1)),
         "survey_open": config.survey.start is not None,
+        **_paper_faces(config, survey),
     }

@@ -100,7 +100,8 @@
   onSubmit("form-feedback", async (form) => {
     const rating = form.querySelector('input[name="rating"]:checked');
     const result = await act("feedback", {
-      rating: Number(rating.value), scale: 4, lang: form.elements.lang.value,
+      rating: Number(rating.value), scale: Number(form.querySelector("fieldset").dataset.scale),
+      lang: form.elements.lang.value,
       words: form.elements.words.value.trim() || null,
     });
     say($("feedback-message"), result);
