@@ -99,6 +99,9 @@ def test_logged_out_sees_nothing(broker, tmp_path) -> None:
             status, headers, body = http_get(site.url + path)
             assert status == 303 and headers["location"].startswith("/login"), path
             assert b"K001" not in body
+        # A link to a day of the statistics survives the login.
+        status, headers, _ = http_get(site.url + "/stats?day=2026-11-30")
+        assert headers["location"] == "/login?next=/stats%3Fday%3D2026-11-30"
         status, _, body = http_get(site.url + "/live")
         assert status == 401 and b"K001" not in body
         with browser() as page:

@@ -82,7 +82,9 @@ def still_valid(request: Request, token: str) -> bool:
 
 
 def to_login(request: Request) -> Response:
-    return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
+    """To the login, and back here after it (the query too: a day of the statistics, say)."""
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"/login?next={quote(here, safe='/')}", status_code=303)
 
 
 def require(request: Request, page: str) -> tuple[Session, StaffUser] | Response:
