@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bench.console_site import DeviceThread, wait_until
 from firmware.broker import LocalBroker
 from firmware.site_model import SiteConfig
 from tests.conftest import DEMO_SITE
@@ -36,33 +36,12 @@ def demo_config(broker: LocalBroker, tmp_path: Path | None = None) -> SiteConfig
     return dataclasses.replace(config, site=site, broker=broker_cfg, devices=devices)
 
 
-def wait_for(condition: Callable[[], Any], timeout: float = 10.0, what: str = "condition") -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.02)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+# The waiting and the device thread are the console bench's and screenshots' too.
+wait_for = wait_until
 
 
-class RunningDevice:
+class RunningDevice(DeviceThread):
     """A device runtime on a thread of its own, as `piste run` would run it."""
-
-    def __init__(self, runtime: Any) -> None:
-        self.runtime = runtime
-        self.thread = threading.Thread(target=runtime.run, daemon=True)
-
-    def __enter__(self) -> RunningDevice:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.runtime.request_stop("test over")
-        self.thread.join(10)
-
-    def role(self, name: str) -> Any:
-        return next(r for r in self.runtime.roles if r.name == name)
 
     def on_loop(self, fn: Callable[[], Any], timeout: float = 5.0) -> Any:
         """Run fn on the device's own loop thread and return its result."""

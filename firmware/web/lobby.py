@@ -8,7 +8,6 @@ web server; the role calls it on the runtime's thread and hands copies to the se
 
 from __future__ import annotations
 
-import json
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,6 +15,7 @@ from typing import Any
 
 from firmware.site_model import SiteConfig
 from mqtt_bridge import topics
+from mqtt_bridge.payloads import state_of
 
 RECENT_EVENTS = 40  # the advisor's "what just happened" list
 RECENT_ALERTS = 30
@@ -23,14 +23,6 @@ RECENT_ALERTS = 30
 EVENT_TYPES = ("ticket.issued", "ticket.called", "ticket.recalled", "ticket.no_show",
                "ticket.completed", "ticket.transferred", "ticket.cancelled",
                "ticket.reinstated")
-
-
-def _json_object(payload: bytes) -> dict[str, Any] | None:
-    try:
-        value = json.loads(payload)
-    except (ValueError, UnicodeDecodeError):
-        return None
-    return value if isinstance(value, dict) else None
 
 
 def _alert_key(alert: dict[str, Any]) -> str:
@@ -78,7 +70,7 @@ class LobbyView:
         if not topic.startswith(root):
             return None
         parts = topic[len(root):].split("/")
-        data = _json_object(payload) if payload else {}
+        data = state_of(payload) if payload else {}
         if data is None:
             return None
         changed = self._take(parts, data)
