@@ -378,3 +378,10 @@ def test_any_web_table_is_read_or_explained(table) -> None:
     web = config.device("lobby-1").web
     assert 1 <= web.port <= 65535 and web.users_file
     assert bool(web.cert_file) == bool(web.key_file)
+
+
+def test_sessions_left_without_logging_out_do_not_pile_up() -> None:
+    store = SessionStore(idle_s=60, max_s=3600)
+    for i in range(100):
+        store.start(f"user{i % 5}", i * 100.0)  # each one abandoned before the next
+    assert len(store.sessions) == 1

@@ -83,7 +83,7 @@ def test_a_clerk_cannot_act_for_another_room(broker, tmp_path) -> None:
         for page in ("/advisor", "/stats", "/health"):
             clerk.get(site.url + page)
             assert "not for your login" in clerk.find_element(By.TAG_NAME, "h1").text
-        # And the advisor, who may issue, may not call for a room either.
+        # Nor may a clerk issue numbers: that is the advisor's.
         answer = clerk.execute_async_script("""
             const done = arguments[arguments.length - 1];
             piste.act("issue", {service: "kela", lang: "fi"}).then(done);""")

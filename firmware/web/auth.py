@@ -58,27 +58,29 @@ def _stamp(user: StaffUser) -> str:
     return f"{user.role}:{user.room}:{user.password_hash}"
 
 
-def current(request: Request) -> tuple[Session, StaffUser] | None:
-    """The session and user behind this request, or None (no, expired or unbacked session)."""
+def _backed(request: Request, session: Session | None) -> tuple[Session, StaffUser] | None:
+    """The session with its user, if the logins file still backs it: a user removed or
+    given another role, room or password is logged out everywhere."""
     state = request.app.state
-    session = state.sessions.get(request.cookies.get(SESSION_COOKIE), now_s())
     if session is None:
         return None
     user = state.users.get(session.user)
     if user is None or session.stamp != _stamp(user):
-        state.sessions.end_user(session.user)  # removed, or another role or password now
+        state.sessions.end_user(session.user)
         return None
     return session, user
 
 
+def current(request: Request) -> tuple[Session, StaffUser] | None:
+    """The session and user behind this request (a click: it counts as use), or None."""
+    token = request.cookies.get(SESSION_COOKIE)
+    return _backed(request, request.app.state.sessions.get(token, now_s()))
+
+
 def still_valid(request: Request, token: str) -> bool:
     """For a live stream: is its session still there (without counting as a click)?"""
-    state = request.app.state
-    session = state.sessions.get(token, now_s(), touch=False)
-    if session is None:
-        return False
-    user = state.users.get(session.user)
-    return user is not None and session.stamp == _stamp(user)
+    return _backed(request, request.app.state.sessions.get(token, now_s(), touch=False)) \
+        is not None
 
 
 def to_login(request: Request) -> Response:
@@ -155,8 +157,7 @@ async def login(request: Request) -> Response:
             state.sessions.failed(name, now_s())
         problem = state.users.problem if not state.users.all() else ""
         return _login_page(request, problem or t("wrong_login"), 401)
-    session = state.sessions.start(user.name, now_s())
-    session.stamp = _stamp(user)
+    session = state.sessions.start(user.name, now_s(), _stamp(user))
     response = RedirectResponse(safe_next(str(form.get("next", "")), user), status_code=303)
     response.set_cookie(SESSION_COOKIE, session.token, httponly=True, secure=True,
                         samesite="strict")

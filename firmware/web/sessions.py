@@ -43,9 +43,11 @@ class SessionStore:
     sessions: dict[str, Session] = field(default_factory=dict)
     failures: dict[str, _Failures] = field(default_factory=dict)
 
-    def start(self, user: str, now_s: float) -> Session:
+    def start(self, user: str, now_s: float, stamp: str = "") -> Session:
+        # Sessions abandoned without logging out end here, so they never pile up.
+        self.prune(now_s)
         session = Session(secrets.token_urlsafe(32), user, secrets.token_urlsafe(32), now_s,
-                          now_s)
+                          now_s, stamp)
         self.sessions[session.token] = session
         self.failures.pop(user, None)
         return session
