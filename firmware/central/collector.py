@@ -3,12 +3,30 @@
 One thread owns the store (SQLite objects stay on the thread that made them); paho's thread
 only hands messages over through the inbox, as on every device. Events are stored in
 batches, one transaction per site and turn, so a busy national morning costs a commit per
-batch, not per event. After each batch, and every `recheck_s`, a site whose events have a
-hole below the highest seq stored is asked for a replay from the first missing seq
-(`cmd/events/replay/collector`); the site's controller publishes the events again and the
-store keeps each once. The collector keeps its session on the central broker, so events
-that arrive while it restarts wait there; paho acknowledges a message before the store has
-it, so the few in flight at a crash are found again as a hole and replayed.
+batch, not per event.
+
+Holes are found in the store, never in the collector's memory: a site's watermark
+(`contiguous_seq`, every seq up to it stored) lives there, beside the highest seq stored,
+and each site's retained `queue/state` says how far its ledger goes. A hole is asked for
+(`cmd/events/replay/collector`, from its first missing seq) only once it has outlived
+`grace_s`: events out of order, a batch another collector is still committing, a state
+that overtook its events, all close within it on their own, and asking at once would make
+the site publish everything from the hole again. The store keeps each event once by
+(site, id) and (site, seq), so a replay racing the live stream changes nothing.
+
+Several collectors can share the work (`share`: an MQTT shared subscription,
+`$share/{group}/...`): the broker hands each event to one of them, all write to one
+PostgreSQL, and since the watermark is the store's, what one collector has not seen is no
+hole if another stored it. Who asks for a real hole is settled in the store too
+(`claim_replay`), so a hole is asked for once, not once per collector.
+
+Sessions. Alone, the collector keeps its session on the central broker for a fortnight, so
+events that arrive while it restarts wait there. In a group it starts clean each time and
+the broker forgets it when it goes: Mosquitto would otherwise go on handing a dead member
+its share of every site's events (into a queue nobody reads), and it does not hand a dead
+member's unacknowledged messages to the rest of the group either. Those few in-flight
+events, like any acknowledged by paho before the store had them, are a hole in the store,
+and the replay after the grace brings them back.
 """
 
 from __future__ import annotations
@@ -33,42 +51,71 @@ log = logging.getLogger(__name__)
 
 EVENTS_FILTER = f"{topics.PREFIX}/+/queue/events"
 # Each site's retained snapshot carries its ledger's last seq: the only way to see that the
-# last events of a site are missing when nothing newer comes after them.
+# last events of a site are missing when nothing newer comes after them. Never shared:
+# every collector needs every site's, and a shared subscription gets no retained messages.
 STATE_FILTER = f"{topics.PREFIX}/+/queue/state"
 REPLIES_FILTER = f"{topics.PREFIX}/+/reply/{COLLECTOR}"
 SESSION_EXPIRY_S = 14 * 24 * 3600  # a fortnight: the central broker keeps what we miss
 BATCH = 2000  # messages taken from the inbox per turn
-RECHECK_S = 10.0  # holes are asked for again this often while they last
+# Why 5 s: events of a site reach the collector in order within a few hundred ms (site
+# broker, bridge, central broker, one batch commit), and with several collectors a hole is
+# also the batch another one is committing; a replay resends everything from the hole, so
+# asking too early costs far more than asking late, and national figures are read monthly.
+GRACE_S = 5.0
+RECHECK_S = 10.0  # a hole still there this long after its replay was asked for: ask again
+SWEEP_S = 1.0  # how often the store is looked at for holes (one query for all sites)
 
 
 @dataclass
 class CollectorStats:
     stored: int = 0
-    repeats: int = 0
+    repeats: int = 0  # events received that the store already had (replays, redeliveries)
     malformed: int = 0
     replays_asked: int = 0
     per_site: dict[str, int] = field(default_factory=dict)
 
+    @property
+    def deliveries(self) -> int:
+        """Events received that were events at all: stored now, or had already."""
+        return self.stored + self.repeats
+
+
+@dataclass(frozen=True)
+class Hole:
+    from_seq: int  # the first missing seq
+    since: float  # when it was first seen with this first seq (monotonic)
+
+
+def share_filter(group: str, topic_filter: str) -> str:
+    return f"$share/{group}/{topic_filter}" if group else topic_filter
+
 
 class Collector:
     def __init__(self, store: CentralStore, host: str, port: int, *, username: str = "",
-                 password: str = "", tls: Tls | None = None, recheck_s: float = RECHECK_S,
+                 password: str = "", tls: Tls | None = None, share: str = "",
+                 grace_s: float = GRACE_S, recheck_s: float = RECHECK_S,
+                 sweep_s: float = SWEEP_S,
                  monotonic: Callable[[], float] = time.monotonic) -> None:
         self.store = store
         self.inbox: queue.Queue[Any] = queue.Queue()
-        self.link = MqttLink(f"piste-{COLLECTOR}", host, port, self.inbox.put,
+        # One client id per login: collectors of one group must not take over each other's
+        # connection (the central broker makes the user name the client id anyway).
+        self.link = MqttLink(f"piste-{username or COLLECTOR}", host, port, self.inbox.put,
                              username=username, password=password, tls=tls,
-                             session_expiry_s=SESSION_EXPIRY_S)
+                             session_expiry_s=0 if share else SESSION_EXPIRY_S)
+        self.share = share
+        self.grace_s = grace_s
         self.recheck_s = recheck_s
+        self.sweep_s = sweep_s
         self.stats = CollectorStats()
         self._monotonic = monotonic
-        self._asked: dict[str, tuple[int, float]] = {}  # site -> (from_seq, when asked)
-        self._site_seq: dict[str, int] = {}  # site -> the last seq its controller announced
-        self._next_check = 0.0
+        self._holes: dict[str, Hole] = {}
+        self._announced: dict[str, int] = {}  # site -> the last seq its controller announced
+        self._next_sweep = 0.0
         self._stop = threading.Event()
-        self.link.subscribe(EVENTS_FILTER)
+        self.link.subscribe(share_filter(share, EVENTS_FILTER))
         self.link.subscribe(STATE_FILTER)
-        self.link.subscribe(REPLIES_FILTER)
+        self.link.subscribe(share_filter(share, REPLIES_FILTER))
 
     # -- lifecycle -----------------------------------------------------------------------
 
@@ -91,7 +138,7 @@ class Collector:
         batches: dict[str, list[dict[str, Any]]] = {}
         for message in messages:
             if isinstance(message, LinkUp):
-                self._next_check = 0.0  # look for holes at once after a reconnect
+                self._next_sweep = 0.0  # look at the store at once after a reconnect
             elif isinstance(message, Incoming):
                 self._sort(message, batches)
         for site, events in batches.items():
@@ -99,11 +146,10 @@ class Collector:
             self.stats.stored += new
             self.stats.repeats += len(events) - new
             self.stats.per_site[site] = self.stats.per_site.get(site, 0) + new
-            self._ask_if_missing(site)
-        if self._monotonic() >= self._next_check:
-            self._next_check = self._monotonic() + self.recheck_s
-            for site in {p.site for p in self.store.sites()} | set(self._site_seq):
-                self._ask_if_missing(site, again=True)
+        now = self._monotonic()
+        if now >= self._next_sweep:
+            self._next_sweep = now + self.sweep_s
+            self.sweep(now)
 
     def _take(self, timeout: float) -> list[Any]:
         try:
@@ -126,7 +172,7 @@ class Collector:
             log.info("site %s answered a replay request: %s", site, message.payload[:200])
             return
         if parts[3:] == ["queue", "state"]:
-            self._note_site_seq(site, message.payload)
+            self._note_announced(site, message.payload)
             return
         try:
             event = decode_json_object(message.payload)
@@ -136,43 +182,43 @@ class Collector:
             return
         batches.setdefault(site, []).append(event)
 
-    # -- replays -------------------------------------------------------------------------
+    # -- holes and replays ---------------------------------------------------------------
 
-    def _note_site_seq(self, site: str, payload: bytes) -> None:
+    def _note_announced(self, site: str, payload: bytes) -> None:
         try:
             seq = decode_json_object(payload).get("seq")
         except BadRequest:
             return
         if isinstance(seq, int) and not isinstance(seq, bool) and seq > 0:
-            self._site_seq[site] = max(seq, self._site_seq.get(site, 0))
-            self._ask_if_missing(site)
+            self._announced[site] = max(seq, self._announced.get(site, 0))
 
-    def _missing(self, site: str) -> int | None:
-        """The first seq to ask for: a hole below the highest stored, or the tail the site
-        announced in its state but that never arrived."""
-        missing = self.store.missing_from(site)
-        if missing is not None:
-            return missing
-        progress = self.store.progress(site)
-        contiguous = progress.contiguous_seq if progress else 0
-        return contiguous + 1 if self._site_seq.get(site, 0) > contiguous else None
+    def sweep(self, now: float) -> None:
+        """Every site's first missing seq from the store: a hole new or moved starts its
+        grace; one that outlived it is asked for."""
+        progress = {p.site: p for p in self.store.sites()}
+        for site in progress.keys() | self._announced.keys():
+            stored = progress.get(site)
+            contiguous = stored.contiguous_seq if stored else 0
+            top = max(stored.max_seq if stored else 0, self._announced.get(site, 0))
+            if top <= contiguous:
+                self._holes.pop(site, None)
+                continue
+            hole = self._holes.get(site)
+            if hole is None or hole.from_seq != contiguous + 1:
+                # New, or the watermark moved on (the events came, a replay is arriving):
+                # a fresh grace, so a hole that is closing is never asked for.
+                self._holes[site] = Hole(contiguous + 1, now)
+            elif now - hole.since >= self.grace_s:
+                self._ask(site, hole.from_seq)
 
-    def _ask_if_missing(self, site: str, again: bool = False) -> None:
-        missing = self._missing(site)
-        if missing is None:
-            self._asked.pop(site, None)
+    def _ask(self, site: str, from_seq: int) -> None:
+        # Once per hole among all collectors of the store, again only after `recheck_s`:
+        # the replay asked for may simply be on its way.
+        if not self.store.claim_replay(site, from_seq, self.recheck_s):
             return
-        asked = self._asked.get(site)
-        now = self._monotonic()
-        # The same hole is asked for once per recheck: the replay may simply be on its way.
-        if asked is not None and asked[0] == missing and now - asked[1] < self.recheck_s:
-            return
-        if asked is not None and asked[0] == missing and not again:
-            return
-        self._asked[site] = (missing, now)
         self.stats.replays_asked += 1
-        log.info("site %s: events from seq %d are missing; asking for a replay", site, missing)
-        body = {"request_id": str(uuid.uuid4()), "from_seq": missing}
+        log.info("site %s: events from seq %d are missing; asking for a replay", site, from_seq)
+        body = {"request_id": str(uuid.uuid4()), "from_seq": from_seq}
         self.link.publish(topics.command(site, topics.REPLAY, COLLECTOR),
                           json.dumps(body).encode(), qos=1,
                           response_topic=topics.reply(site, COLLECTOR),

@@ -26,7 +26,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 from urllib.parse import urlsplit, urlunsplit
@@ -52,13 +52,32 @@ SCHEMA = (
     """CREATE TABLE IF NOT EXISTS sites (
         site TEXT PRIMARY KEY, contiguous_seq BIGINT NOT NULL, max_seq BIGINT NOT NULL,
         events BIGINT NOT NULL, last_received TEXT NOT NULL)""",
+    # Who asked a site for a replay from which seq, and when: collectors sharing the work
+    # ask once for a hole between them, not once each. A table of its own, so a store
+    # made before it gains it without touching `sites`.
+    """CREATE TABLE IF NOT EXISTS replay_asks (
+        site TEXT PRIMARY KEY, from_seq BIGINT NOT NULL, asked_at TEXT NOT NULL)""",
 )
 # Tables of the same name from something else (a controller's ledger has `events` too)
 # fail here, at the door, instead of in the middle of a national morning.
 SCHEMA_CHECK = (
     "SELECT site, id, seq, type, at, day, data, received_at FROM events WHERE 1 = 0",
     "SELECT site, contiguous_seq, max_seq, events, last_received FROM sites WHERE 1 = 0",
+    "SELECT site, from_seq, asked_at FROM replay_asks WHERE 1 = 0",
 )
+# The site's row, made if new and locked until the commit (a no-op update takes the row
+# lock in PostgreSQL; SQLite's BEGIN IMMEDIATE already holds the whole file). Collectors
+# sharing the work store the same site's batches one after the other, so each sees the
+# other's committed events when it moves the watermark: two at once could each miss the
+# other's and leave `contiguous_seq` behind for good.
+LOCK_SITE = ("INSERT INTO sites (site, contiguous_seq, max_seq, events, last_received) "
+             "VALUES (?, 0, 0, 0, '') ON CONFLICT (site) DO UPDATE SET events = sites.events")
+# A claim on asking for a replay: taken if nobody asked for this seq, or the last ask is
+# older than `asked_at` given; one statement, so two collectors cannot both win it.
+CLAIM_ASK = ("INSERT INTO replay_asks (site, from_seq, asked_at) VALUES (?, ?, ?) "
+             "ON CONFLICT (site) DO UPDATE SET from_seq = excluded.from_seq, "
+             "asked_at = excluded.asked_at "
+             "WHERE replay_asks.from_seq <> excluded.from_seq OR replay_asks.asked_at <= ?")
 INSERT_EVENT = ("INSERT INTO events (site, id, seq, type, at, day, data, received_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
 SAME_ID_OR_SEQ = "SELECT id, seq FROM events WHERE site = ? AND (id = ? OR seq = ?)"
@@ -223,6 +242,11 @@ class CentralStore:
                 "ledger?), not a piste central store: give another file or database") from None
         return cls(db, now or (lambda: datetime.now(UTC)))
 
+    @property
+    def name(self) -> str:
+        """The store as it may be printed and logged: a PostgreSQL password masked."""
+        return self._db.name
+
     def __enter__(self) -> CentralStore:
         return self
 
@@ -270,6 +294,7 @@ class CentralStore:
 
     def _insert(self, site: str, rows: list[_Row]) -> _Outcome:
         received = self._now().astimezone(UTC).isoformat(timespec="seconds")
+        self._db.run(LOCK_SITE, (site,))
         new: set[int] = set()
         conflicts: list[str] = []
         for row in rows:
@@ -301,6 +326,17 @@ class CentralStore:
         if contiguous + 1 in new:
             (end,) = self._db.run(RUN_END, (site, contiguous)).fetchone()
             self._db.run("UPDATE sites SET contiguous_seq = ? WHERE site = ?", (end, site))
+
+    def claim_replay(self, site: str, from_seq: int, again_after_s: float) -> bool:
+        """True if this collector is to ask `site` for a replay from `from_seq`: nobody
+        asked for it yet, or the last ask is `again_after_s` old. Collectors sharing the
+        store share this, so a hole is asked for once, whoever saw it."""
+        now = self._now().astimezone(UTC)
+        stale = (now - timedelta(seconds=again_after_s)).isoformat(timespec="milliseconds")
+        at = now.isoformat(timespec="milliseconds")
+        cursor = self._guarded(lambda: self._db.run(CLAIM_ASK, (site, from_seq, at, stale)),
+                               write=True)
+        return bool(cursor.rowcount == 1)
 
     # -- reading ---------------------------------------------------------------------------
 

@@ -5,13 +5,14 @@
                         [--out DIR]
     piste central-acl [--out DIR]
     piste central --db URL [--broker mqtt://HOST:PORT] [--username U] [--password-file F]
-                  [--ca-file F]
+                  [--ca-file F] [--share GROUP] [--gap-grace SECONDS]
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import re
 import signal
 import sys
 from pathlib import Path
@@ -59,6 +60,13 @@ def register(sub: Any) -> None:
     central.add_argument("--username", default="collector")
     central.add_argument("--password-file", type=Path)
     central.add_argument("--ca-file", default="")
+    central.add_argument("--share", default="", metavar="GROUP",
+                         help="share the work with the other collectors of GROUP (an MQTT "
+                         "shared subscription; all of them on one PostgreSQL store, each "
+                         "with its own --username)")
+    central.add_argument("--gap-grace", type=_seconds, default=None, metavar="SECONDS",
+                         help="ask a site to replay missing events only once the hole has "
+                         "lasted this long (default 5)")
 
 
 def dispatch(args: argparse.Namespace) -> int | None:
@@ -79,6 +87,16 @@ def _secret(path: Path | None, what: str) -> str:
     except OSError as exc:
         print(f"cannot read {what} from {path}: {exc.strerror or exc}", file=sys.stderr)
         raise SystemExit(2) from None
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 3600:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds from 0 to 3600")
+    return value
 
 
 def _host_port(text: str) -> tuple[str, int] | None:
@@ -150,11 +168,15 @@ def central_acl_main(out: Path | None) -> int:
 
 
 def central_main(args: argparse.Namespace) -> int:
-    from firmware.central.collector import Collector
+    from firmware.central.collector import GRACE_S, Collector
     from firmware.central.store import CentralStore, StoreError
     from firmware.device import DeviceError, parse_broker_url
     from mqtt_bridge.link import Tls
 
+    if args.share and not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", args.share):
+        print(f"--share '{args.share}' is not a group name (1 to 64 of A-Z, a-z, 0-9, _ "
+              "and -)", file=sys.stderr)
+        return 2
     try:
         host, port = parse_broker_url(args.broker)
         store = CentralStore.open(args.db)
@@ -163,10 +185,12 @@ def central_main(args: argparse.Namespace) -> int:
         return 2
     collector = Collector(store, host, port, username=args.username,
                           password=_secret(args.password_file, "the collector's password"),
-                          tls=Tls(args.ca_file) if args.ca_file else None)
+                          tls=Tls(args.ca_file) if args.ca_file else None, share=args.share,
+                          grace_s=GRACE_S if args.gap_grace is None else args.gap_grace)
     signal.signal(signal.SIGTERM, lambda *_: collector.stop())
     signal.signal(signal.SIGINT, lambda *_: collector.stop())
-    log.info("collecting every site's events from %s:%s into %s", host, port, args.db)
+    log.info("collecting every site's events from %s:%s into %s%s", host, port, store.name,
+             f", sharing the work in group {args.share}" if args.share else "")
     try:
         collector.run()
     finally:

@@ -2,9 +2,10 @@
 
 For every command: parse (a bad one is answered `bad_request` and logged), let the
 Controller commit it to the ledger (with its events in the outbox, in one transaction),
-answer on the response topic. After the inbox is drained the outbox is pumped and, if the
-queue changed, the retained snapshot is published once: a burst of commands costs one
-snapshot, and the last snapshot always matches the ledger.
+answer on the response topic. After the inbox is drained the outbox is pumped and then, if
+the queue changed, the retained snapshot is published once: a burst of commands costs one
+snapshot, the last snapshot always matches the ledger, and the events go out before the
+state that announces their seq.
 """
 
 from __future__ import annotations
@@ -199,10 +200,13 @@ class ControllerRole(Role):
         """Not drawing: the loop calls this after applying every message that had arrived."""
         if not self.runtime.link.connected:
             return
+        # The events first, then the state that announces their seq: a collector that saw
+        # the state first would take the events still on their way for missing ones.
+        self.outbox.pump()
         if self._state_dirty:
             self._state_dirty = False
             self._publish_state()
-        self.outbox.pump()
+            self.outbox.pump()  # what the state added (a congestion alert) goes at once
 
     def _publish_state(self) -> None:
         snapshot = self.controller.snapshot()
