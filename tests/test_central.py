@@ -104,7 +104,8 @@ class National:
 
     def start_collector(self) -> Collector:
         store = CentralStore.open(self.db_url)
-        self.collector = Collector(store, self.central.host, self.central.port, recheck_s=1.0)
+        self.collector = Collector(store, self.central.host, self.central.port, recheck_s=1.0,
+                                   grace_s=0.5)
         self._thread = threading.Thread(target=self.collector.run, daemon=True)
         self._thread.start()
         wait_for(lambda: self.collector is not None and self.collector.link.connected,

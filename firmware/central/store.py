@@ -10,10 +10,12 @@ An event is stored once per (site, id); a second event claiming a stored (site, 
 another id is a conflict: the first one stays, the other is counted and logged. The `sites`
 table keeps, in the same transaction as the inserts, how far each site is complete
 (`contiguous_seq`: every seq 1..it is stored), so the collector finds the first missing
-seq without counting millions of rows.
+seq without counting millions of rows. Several collectors sharing the work may write one
+store (PostgreSQL) at once: the watermark is the store's, kept right under their concurrent
+transactions (see `_advance`), and `replay_asks` lets them ask for a hole once between them.
 
-One writer thread at a time (the collector); the lock only keeps a stray second caller from
-interleaving statements on the one connection.
+One writer thread per store object (its collector); the lock only keeps a stray second
+caller from interleaving statements on the one connection.
 """
 
 from __future__ import annotations
@@ -65,13 +67,6 @@ SCHEMA_CHECK = (
     "SELECT site, contiguous_seq, max_seq, events, last_received FROM sites WHERE 1 = 0",
     "SELECT site, from_seq, asked_at FROM replay_asks WHERE 1 = 0",
 )
-# The site's row, made if new and locked until the commit (a no-op update takes the row
-# lock in PostgreSQL; SQLite's BEGIN IMMEDIATE already holds the whole file). Collectors
-# sharing the work store the same site's batches one after the other, so each sees the
-# other's committed events when it moves the watermark: two at once could each miss the
-# other's and leave `contiguous_seq` behind for good.
-LOCK_SITE = ("INSERT INTO sites (site, contiguous_seq, max_seq, events, last_received) "
-             "VALUES (?, 0, 0, 0, '') ON CONFLICT (site) DO UPDATE SET events = sites.events")
 # A claim on asking for a replay: taken if nobody asked for this seq, or the last ask is
 # older than `asked_at` given; one statement, so two collectors cannot both win it.
 CLAIM_ASK = ("INSERT INTO replay_asks (site, from_seq, asked_at) VALUES (?, ?, ?) "
@@ -294,7 +289,6 @@ class CentralStore:
 
     def _insert(self, site: str, rows: list[_Row]) -> _Outcome:
         received = self._now().astimezone(UTC).isoformat(timespec="seconds")
-        self._db.run(LOCK_SITE, (site,))
         new: set[int] = set()
         conflicts: list[str] = []
         for row in rows:
@@ -318,6 +312,11 @@ class CentralStore:
         return f"event {row.id} claims seq {row.seq}, already stored as event {other}"
 
     def _advance(self, site: str, new: set[int], received: str) -> None:
+        # The upsert first: it locks the site's row until the commit (in PostgreSQL; SQLite's
+        # BEGIN IMMEDIATE holds the whole file). Collectors sharing the work thus move one
+        # site's watermark one after the other, and each reads it, and looks for the end of
+        # the run, after the other's events are committed. Read before the lock, two at
+        # once could each miss the other's events and leave `contiguous_seq` behind for good.
         self._db.run(COUNT_NEW, (site, max(new), len(new), received))
         (contiguous,) = self._db.run("SELECT contiguous_seq FROM sites WHERE site = ?",
                                      (site,)).fetchone()
