@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from itertools import count, pairwise
@@ -329,3 +330,27 @@ def _deliver(store: CentralStore, chunk: list[tuple[str, dict[str, Any]]]) -> in
     for site, wire in chunk:
         by_site.setdefault(site, []).append(wire)
     return sum(store.add_many(site, events) for site, events in by_site.items())
+
+
+def test_collectors_starting_together_on_a_new_database_all_open_it(
+        postgres_url: str) -> None:  # noqa: F811
+    """A group of collectors started at once: each makes the tables if missing, and none
+    fails on another's half-made ones."""
+
+    def open_it(database: str, start: threading.Barrier, errors: list[StoreError]) -> None:
+        start.wait()
+        try:
+            CentralStore.open(database).close()
+        except StoreError as exc:
+            errors.append(exc)
+
+    for _ in range(5):
+        with fresh_database(postgres_url) as database:
+            start, errors = threading.Barrier(4), []
+            threads = [threading.Thread(target=open_it, args=(database, start, errors))
+                       for _ in range(4)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(30)
+            assert errors == []

@@ -122,6 +122,7 @@ class _Outcome(NamedTuple):
 class _SQLite:
     setup = ("PRAGMA journal_mode=WAL",
              "PRAGMA synchronous=FULL")  # NORMAL can lose a committed batch at a power cut
+    schema_lock: tuple[str, ...] = ()  # BEGIN IMMEDIATE already holds the file
     errors: tuple[type[Exception], ...] = (sqlite3.Error,)
 
     def __init__(self, path: str) -> None:
@@ -158,6 +159,10 @@ class _SQLite:
 
 class _Postgres:
     setup: tuple[str, ...] = ()
+    # CREATE TABLE IF NOT EXISTS is not safe against itself: collectors of one group that
+    # start together on a new database would fail on each other's half-made tables. One
+    # lock, held to the commit, makes them take turns (the number is piste's own, 'pist').
+    schema_lock = ("SELECT pg_advisory_xact_lock(1885959028)",)
 
     def __init__(self, url: str) -> None:
         try:
@@ -222,7 +227,7 @@ class CentralStore:
             for statement in db.setup:
                 db.run(statement)
             with db.transaction():
-                for statement in SCHEMA:
+                for statement in (*db.schema_lock, *SCHEMA):
                     db.run(statement)
         except db.errors as exc:
             db.close()

@@ -195,4 +195,8 @@ def central_main(args: argparse.Namespace) -> int:
         collector.run()
     finally:
         store.close()
+    stats = collector.stats
+    # What this collector did, for the operator (and the tests and bench that run it).
+    log.info("collector stopped: %d events stored, %d received again, %d replays asked",
+             stats.stored, stats.repeats, stats.replays_asked)
     return 0
