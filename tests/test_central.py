@@ -225,6 +225,43 @@ def test_a_site_can_write_only_below_its_own_prefix(tmp_path: Path) -> None:
             got.append(payload)
 
 
+def test_collectors_with_logins_of_their_own_share_the_work_under_the_central_acl(
+        tmp_path: Path) -> None:
+    """As in production: the central ACL for two collector logins, the user name as client
+    id. Both log in at once (neither takes over the other's connection), the shared
+    subscription is allowed, and each stores a part of one site's events."""
+    (tmp_path / "acl").write_text(central_acl(["collector", "collector-2"]))
+    passwd = tmp_path / "passwd"
+    for user in ("north", "collector", "collector-2"):
+        subprocess.run(["mosquitto_passwd", "-b", *(["-c"] if not passwd.exists() else []),
+                        str(passwd), user, f"pw-{user}"], check=True, capture_output=True)
+    conf = [*ACCESS_CONTROL_LINES, f"password_file {passwd}", f"acl_file {tmp_path / 'acl'}"]
+    url = f"sqlite:///{tmp_path / 'central.sqlite'}"
+    with LocalBroker(tmp_path / "central", extra_conf=conf) as central, ExitStack() as stack:
+        group = [Collector(stack.enter_context(CentralStore.open(url)), central.host,
+                           central.port, username=login, password=f"pw-{login}",
+                           share="collectors") for login in ("collector", "collector-2")]
+        for collector in group:
+            thread = threading.Thread(target=collector.run, daemon=True)
+            thread.start()
+            stack.callback(thread.join, 10)
+            stack.callback(collector.stop)
+        wait_for(lambda: all(c.link.connected for c in group), what="both collectors online")
+        with BlockingClient(central.host, central.port, "north", client="north",
+                            username="north", password="pw-north") as north:
+            seq = 0
+            while not all(c.stats.stored for c in group):  # until both have a share
+                seq += 1
+                assert seq <= 200, f"the work was not shared: {[c.stats for c in group]}"
+                north.publish_raw(topics.queue_events("north"), json.dumps({
+                    "id": f"e{seq}", "seq": seq, "type": "ticket.issued",
+                    "at": "2026-12-01T10:00:00+02:00", "day": "2026-12-01"}).encode())
+                wait_for(lambda seq=seq: sum(c.stats.stored for c in group) == seq,
+                         what=f"event {seq} stored")
+        assert all(c.link.connected for c in group), "neither took over the other's login"
+        assert [c.stats.repeats for c in group] == [0, 0], "each event to one of them"
+
+
 def test_bridge_config_writes_the_bridge_and_keeps_one_acl_block(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from firmware.cli.main import main as piste
@@ -250,3 +287,29 @@ def test_bridge_config_writes_the_bridge_and_keeps_one_acl_block(
     assert piste([*args[:-2], "--allow-config-push"]) == 0
     assert "topic piste/v1/lappeenranta/config/site in 1" in capsys.readouterr().out
     assert piste(["bridge-config", "--config", str(DEMO_SITE), "--central", "h:x"]) == 2
+
+
+def test_central_acl_takes_collector_logins_and_refuses_other_names(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from firmware.cli.main import main as piste
+
+    assert piste(["central-acl", "--collector", "collector", "--collector", "collector-2",
+                  "--out", str(tmp_path)]) == 0
+    acl = (tmp_path / "acl").read_text()
+    assert "user collector\n" in acl and "user collector-2\n" in acl
+    capsys.readouterr()
+    assert piste(["central-acl", "--collector", "lappeenranta"]) == 2
+    assert "'lappeenranta' is not a collector's login" in capsys.readouterr().err
+    # A site may not take a collector's name either.
+    site = tmp_path / "site.toml"
+    site.write_text(DEMO_SITE.read_text().replace('id = "lappeenranta"', 'id = "collector-2"'))
+    assert piste(["bridge-config", "--config", str(site), "--central", "h:8883"]) == 2
+    assert "reserved on the central broker" in capsys.readouterr().err
+    # A group name MQTT could not carry, a grace that is no time: plain words, status 2.
+    assert piste(["central", "--db", str(tmp_path / "c.sqlite"), "--share", "a/b"]) == 2
+    assert "is not a group name" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as stopped:
+        piste(["central", "--db", str(tmp_path / "c.sqlite"), "--gap-grace", "soon"])
+    assert stopped.value.code == 2
+    assert "'soon' is not a number of seconds" in capsys.readouterr().err
+    assert not (tmp_path / "c.sqlite").exists(), "nothing made for a command refused"

@@ -15,12 +15,23 @@ The central ACL is one pattern for every site: a bridge may write only below its
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mqtt_bridge import topics
 
 COLLECTOR = "collector"
 RESERVED = (COLLECTOR, "technician", "bridge")  # central users that are not sites
+# More collectors sharing the work each log in on their own (the central broker makes the
+# user name the client id, and one client id is one connection): "collector-2" and so on.
+# They all speak as the collector on the topics (`cmd/events/replay/collector`).
+COLLECTOR_LOGIN = re.compile(rf"{COLLECTOR}(-[a-z0-9-]{{1,22}})?")
+
+
+def is_reserved(site: str) -> bool:
+    """A name the central broker keeps for its own logins, never a site id."""
+    return site in RESERVED or site.startswith(f"{COLLECTOR}-")
 BRIDGE_USER = "bridge"  # the bridge's own login on the site broker
 QUEUED_MESSAGES = 200_000  # days of a busy site's events while the centre is away
 
@@ -54,7 +65,7 @@ def in_topics(site: str, allow_config_push: bool) -> list[str]:
 
 def bridge_conf(s: BridgeSettings) -> str:
     """The lines for /etc/mosquitto/conf.d/piste-bridge.conf on the site broker."""
-    if s.site in RESERVED:
+    if is_reserved(s.site):
         raise ValueError(f"site id '{s.site}' is reserved on the central broker")
     lines = [
         "# piste: this site's bridge to the central broker (written by piste bridge-config).",
@@ -95,9 +106,22 @@ def bridge_site_acl(site: str, allow_config_push: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
-def central_acl() -> str:
-    """The central broker's ACL: every site below its own prefix, the collector over all."""
+def central_acl(collectors: Sequence[str] = (COLLECTOR,)) -> str:
+    """The central broker's ACL: every site below its own prefix, the collectors (one login
+    each, see COLLECTOR_LOGIN) over all."""
     root = topics.PREFIX
+    for login in collectors:
+        if not COLLECTOR_LOGIN.fullmatch(login):
+            raise ValueError(f"'{login}' is not a collector's login: {COLLECTOR} or "
+                             f"{COLLECTOR}-NAME (a-z, 0-9 and -)")
+    collector_lines = [line for login in dict.fromkeys(collectors) for line in (
+        f"user {login}",
+        f"topic read {root}/+/queue/#",
+        f"topic read {root}/+/alert/#",
+        f"topic read {root}/+/device/#",
+        f"topic read {root}/+/reply/{COLLECTOR}",
+        f"topic write {root}/+/cmd/events/replay/{COLLECTOR}",
+        "")]
     return "\n".join([
         "# piste central broker ACL (written by piste central-acl).",
         "# A site's bridge logs in with the site id as user name and may write only below",
@@ -106,13 +130,7 @@ def central_acl() -> str:
         f"pattern read {root}/%u/cmd/events/replay/{COLLECTOR}",
         f"pattern read {root}/%u/config/site",
         "",
-        f"user {COLLECTOR}",
-        f"topic read {root}/+/queue/#",
-        f"topic read {root}/+/alert/#",
-        f"topic read {root}/+/device/#",
-        f"topic read {root}/+/reply/{COLLECTOR}",
-        f"topic write {root}/+/cmd/events/replay/{COLLECTOR}",
-        "",
+        *collector_lines,
         "user technician",
         f"topic write {root}/+/config/site",
         "",

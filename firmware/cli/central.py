@@ -3,7 +3,7 @@
     piste bridge-config --config SITE.toml --central HOST[:PORT] [--ca-file F]
                         [--password-file F] [--local-password-file F] [--allow-config-push]
                         [--out DIR]
-    piste central-acl [--out DIR]
+    piste central-acl [--out DIR] [--collector LOGIN ...]
     piste central --db URL [--broker mqtt://HOST:PORT] [--username U] [--password-file F]
                   [--ca-file F] [--share GROUP] [--gap-grace SECONDS]
 """
@@ -19,12 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from firmware.central.bridge import (
-    RESERVED,
+    COLLECTOR,
     BridgeSettings,
     bridge_conf,
     bridge_site_acl,
     central_acl,
     central_conf,
+    is_reserved,
 )
 from firmware.cli.common import load_config_or_exit
 
@@ -52,6 +53,9 @@ def register(sub: Any) -> None:
                         "bridge's login to the acl in this folder (default: print)")
     acl = sub.add_parser("central-acl", help="the central broker's ACL and config")
     acl.add_argument("--out", type=Path, help="write acl and piste-central.conf here")
+    acl.add_argument("--collector", action="append", dest="collectors", metavar="LOGIN",
+                     help="a collector's login, repeated for collectors sharing the work "
+                     "(collector, collector-2, ...; default: collector)")
     central = sub.add_parser("central", help="collect every site's events into one store")
     central.add_argument("--db", required=True, help="sqlite:///PATH (default kind) or "
                          "postgresql://USER@HOST:PORT/DB")
@@ -73,7 +77,7 @@ def dispatch(args: argparse.Namespace) -> int | None:
     if args.command == "bridge-config":
         return bridge_config_main(args)
     if args.command == "central-acl":
-        return central_acl_main(args.out)
+        return central_acl_main(args.out, args.collectors or [COLLECTOR])
     if args.command == "central":
         return central_main(args)
     return None
@@ -113,8 +117,9 @@ def _host_port(text: str) -> tuple[str, int] | None:
 def bridge_config_main(args: argparse.Namespace) -> int:
     config = load_config_or_exit(args.config)
     site = config.site.id
-    if site in RESERVED:
-        print(f"site id '{site}' is reserved on the central broker; choose another",
+    if is_reserved(site):
+        print(f"site id '{site}' is reserved on the central broker (collector, "
+              "collector-..., technician, bridge); choose another",
               file=sys.stderr)
         return 2
     address = _host_port(args.central)
@@ -155,15 +160,21 @@ def _put_block(acl: Path, lines: str) -> None:
     acl.write_text(text.rstrip("\n") + f"\n\n{start}\n{lines}{end}\n")
 
 
-def central_acl_main(out: Path | None) -> int:
+def central_acl_main(out: Path | None, collectors: list[str]) -> int:
+    try:
+        acl = central_acl(collectors)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     if out is None:
-        print(central_acl())
+        print(acl)
         return 0
     out.mkdir(parents=True, exist_ok=True)
-    (out / "acl").write_text(central_acl())
+    (out / "acl").write_text(acl)
     (out / "piste-central.conf").write_text(central_conf(acl_dir=str(out.resolve())))
     print(f"wrote {out / 'acl'} and {out / 'piste-central.conf'}; add a login per site "
-          f"(mosquitto_passwd {out / 'passwd'} SITE-ID) and one for the collector")
+          f"(mosquitto_passwd {out / 'passwd'} SITE-ID) and one for each collector "
+          f"({', '.join(dict.fromkeys(collectors))})")
     return 0
 
 
