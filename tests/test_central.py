@@ -225,6 +225,29 @@ def test_a_site_can_write_only_below_its_own_prefix(tmp_path: Path) -> None:
             got.append(payload)
 
 
+def test_the_controller_sends_events_before_the_state_that_announces_them(
+        private_broker: LocalBroker, tmp_path: Path) -> None:
+    """A collector that saw a state first would take events still on their way for a hole."""
+    site = Site(f"order-{uuid.uuid4().hex[:6]}", private_broker, tmp_path / "data")
+    with site_controller(site), BlockingClient(private_broker.host, private_broker.port,
+                                               site.id, client="watcher") as watcher:
+        seen = watcher.watch(f"{topics.site_root(site.id)}/queue/#")
+        topic, payload, retained = seen.get(timeout=10)  # the retained state: subscribed
+        assert topic == topics.queue_state(site.id) and retained
+        base = json.loads(payload)["seq"]
+        site.issue(6)
+        events: set[int] = set()
+        announced = base
+        while announced < base + 6:
+            topic, payload, _ = seen.get(timeout=10)
+            if topic == topics.queue_events(site.id):
+                events.add(json.loads(payload)["seq"])
+            elif topic == topics.queue_state(site.id):
+                announced = json.loads(payload)["seq"]
+                assert set(range(base + 1, announced + 1)) <= events, (
+                    f"state announced seq {announced} before its events arrived")
+
+
 def test_collectors_with_logins_of_their_own_share_the_work_under_the_central_acl(
         tmp_path: Path) -> None:
     """As in production: the central ACL for two collector logins, the user name as client
