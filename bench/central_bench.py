@@ -13,8 +13,9 @@ asked). Figures:
   (their clients queue the events), the broker comes back; the time until the store has
   every event of those 10 minutes;
 - on PostgreSQL, `piste central` as processes, one alone and two sharing the work
-  (`--share`): events/s at full speed (median of 3 runs, and the slowest), and the steady
-  stream's replay requests and deliveries with two.
+  (`--share`): events/s at full speed (median of 3 runs, and the slowest), the steady
+  stream's replay requests and deliveries with two, and two at full speed with one
+  SIGKILLed a quarter of the way: how long until every event is stored, each once.
 A busy day here: 300 customers a site in 8 hours, about 4 events each (issued, called,
 completed and a room's occupancy change), so 10 minutes are about 25 events a site.
 """
@@ -223,14 +224,21 @@ class CollectorProcesses:
             stdout=subprocess.DEVNULL, stderr=log.open("w")) for n, log in enumerate(self.logs)]
         _wait(lambda: all("connected to broker" in log.read_text() for log in self.logs), 20)
 
+    def kill(self, index: int) -> None:
+        self.processes[index].send_signal(signal.SIGKILL)
+        self.processes[index].wait(10)
+
     def stop(self) -> tuple[int, int, int]:
-        """(stored, received again, replays asked), summed over the collectors."""
-        for process in self.processes:
+        """(stored, received again, replays asked), summed over the collectors still alive
+        (a killed one leaves no summary)."""
+        alive = [(p, log) for p, log in zip(self.processes, self.logs, strict=True)
+                 if p.poll() is None]
+        for process, _ in alive:
             process.send_signal(signal.SIGTERM)
-        for process in self.processes:
+        for process, _ in alive:
             process.wait(30)
         totals = [0, 0, 0]
-        for log in self.logs:
+        for _, log in alive:
             found = SUMMARY.search(log.read_text())
             if found is None:
                 raise RuntimeError(f"a collector ended without its summary: {log.read_text()}")
@@ -256,6 +264,7 @@ class SharedWorld:
         self.collectors = CollectorProcesses(where, postgres.url(f"bench_{run}"), self.broker,
                                              count)
         self.conn = psycopg.connect(postgres.url(f"bench_{run}"), autocommit=True)
+        self.stored_at_close = 0
 
     def stored(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM events").fetchone()[0])
@@ -264,6 +273,7 @@ class SharedWorld:
         try:
             return self.collectors.stop()
         finally:
+            self.stored_at_close = self.stored()
             self.conn.close()
             for site in self.sites:
                 site.close()
@@ -308,7 +318,31 @@ def _shared(postgres: LocalPostgres) -> list[str]:
             total, again, asked = world.close()
         lines.append(_asked_and_received("2 collectors, PostgreSQL", asked, total + again,
                                          total))
+        lines.append(_one_killed(Path(tmp), postgres, admin, next(runs)))
     return lines
+
+
+def _one_killed(tmp: Path, postgres: LocalPostgres, admin: Any, run: int) -> str:
+    """Two collectors at full speed, one SIGKILLed a quarter of the way: the time from the
+    kill until every event is stored (the grace and the replays of what the dead one held
+    included), and the replay requests that took."""
+    world = SharedWorld(tmp, postgres, admin, run, 2)
+    total = 200 * SITES
+    try:
+        for site in world.sites:
+            site.publish(200, state_every=STATE_EVERY)
+        _wait(lambda: world.stored() >= total // 4, 120, poll=0.01)
+        world.collectors.kill(0)
+        killed_at = time.perf_counter()
+        _wait(lambda: world.stored() >= total, 180, poll=0.05)
+        recovered = time.perf_counter() - killed_at
+        (distinct,) = world.conn.execute(
+            "SELECT count(DISTINCT (site, seq)) FROM events").fetchone()
+    finally:
+        _, _, asked = world.close()
+    once = "each once" if distinct == total == world.stored_at_close else "NOT each once"
+    return (f"{'central: 2 collectors, one SIGKILLed mid-stream':<48} all {total} stored "
+            f"({once}) {recovered:6.2f} s after the kill   replay requests {asked}")
 
 
 def _wait(condition: Any, timeout: float, poll: float = 0.05) -> None:
