@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 
 from firmware.broker import LocalBroker
+from tests.wire_contract import check, topic_matches
+from tests.wire_spy import WireSpy
 
 # The private PostgreSQL server of the central store's tests, for any test that asks.
 pytest_plugins = ["tests.postgres"]
@@ -37,3 +39,86 @@ def private_broker(tmp_path: Path) -> Iterator[LocalBroker]:
     """A broker of the test's own, for tests that kill or restart it."""
     with LocalBroker(tmp_path / "mosquitto") as running:
         yield running
+
+
+# The wire contract, kept true for good: every broker the suite starts without logins gets a
+# spy that records every message (tests/wire_spy.py), and after each test everything seen
+# during it is checked against docs/mqtt-api.yaml (tests/wire_contract.py). Brokers with a
+# password file or TLS (the access-control tests) are not spied: an anonymous reader is
+# exactly what they refuse.
+_SPIES: list[WireSpy] = []
+_SPY_OF: dict[int, WireSpy] = {}
+
+
+def _spyable(broker: LocalBroker) -> bool:
+    conf = broker.conf.read_text()
+    return ("allow_anonymous true" in conf and "password_file" not in conf
+            and "certfile" not in conf)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _spy_on_every_broker() -> Iterator[None]:
+    start, stop = LocalBroker.start, LocalBroker.stop
+
+    def start_and_spy(self: LocalBroker, timeout: float = 10.0) -> LocalBroker:
+        started = start(self, timeout)
+        old = _SPY_OF.pop(id(self), None)
+        if old is not None:  # from before a kill: it would reconnect on its own
+            old.close()
+        if _spyable(self):
+            _SPY_OF[id(self)] = spy = WireSpy(self.host, self.port).start()
+            _SPIES.append(spy)
+        return started
+
+    def flush_and_stop(self: LocalBroker) -> None:
+        spy = _SPY_OF.pop(id(self), None)
+        if spy is not None:
+            spy.flush()
+            spy.close()
+        stop(self)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(LocalBroker, "start", start_and_spy)
+        patch.setattr(LocalBroker, "stop", flush_and_stop)
+        yield
+    for spy in _SPY_OF.values():
+        spy.close()
+
+
+def _abused(request: pytest.FixtureRequest) -> list[str]:
+    """Topic filters the test declared it writes malformed on purpose (`wire_abuse`), relative
+    to `piste/v1/{site}/` unless they name their own root."""
+    filters = []
+    for marker in request.node.iter_markers("wire_abuse"):
+        for name in marker.args:
+            filters.append(name if name.startswith(("piste/", "homeassistant/"))
+                           else f"piste/v1/+/{name}")
+    return filters
+
+
+@pytest.fixture(autouse=True)
+def wire_contract(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After the test, checks every message its brokers carried while it ran."""
+    offsets = {id(spy): spy.count() for spy in _SPIES}
+    known = len(_SPIES)
+    yield
+    for spy in _SPY_OF.values():
+        spy.flush()
+    abused = _abused(request)
+    failures = []
+    for index, spy in enumerate(list(_SPIES)):
+        start = offsets.get(id(spy), 0) if index < known else 0
+        for topic, payload, retained in spy.since(start):
+            if any(topic_matches(f, topic) for f in abused):
+                continue
+            verdict = check(topic, payload, retained)
+            if not verdict.ok:
+                failures.append(f"  {topic}: {verdict.error}\n    {payload[:200]!r}")
+    failures = list(dict.fromkeys(failures))
+    if failures and os.environ.get("PISTE_WIRE_LOG"):  # to measure the whole suite at once
+        with open(os.environ["PISTE_WIRE_LOG"], "a", encoding="utf-8") as log:
+            log.write(f"{request.node.nodeid}\n" + "\n".join(failures) + "\n")
+    if failures:
+        pytest.fail(f"{len(failures)} message(s) on the wire do not match docs/mqtt-api.yaml "
+                    "(declare deliberate ones with @pytest.mark.wire_abuse):\n"
+                    + "\n".join(failures[:40]), pytrace=False)
