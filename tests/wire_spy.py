@@ -46,7 +46,9 @@ class WireSpy:
     def _on_connect(self, client: mqtt.Client, _userdata: object, _flags: object,
                     reason: object, _props: object) -> None:
         if not getattr(reason, "is_failure", False):
-            client.subscribe("#", options=SubscribeOptions(qos=1))
+            # Retain as published: a live message keeps its retained flag, so the checker
+            # knows an empty retained one for what it is (the topic being cleared).
+            client.subscribe("#", options=SubscribeOptions(qos=1, retainAsPublished=True))
 
     def _on_message(self, _client: mqtt.Client, _userdata: object,
                     message: mqtt.MQTTMessage) -> None:
