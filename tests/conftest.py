@@ -21,7 +21,7 @@ from tests.wire_contract import check, topic_matches
 from tests.wire_spy import WireSpy
 
 # The private PostgreSQL server of the central store's tests, for any test that asks.
-pytest_plugins = ["tests.postgres"]
+pytest_plugins = ["tests.postgres", "pytester"]
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_SITE = ROOT / "config" / "demo-site.toml"
@@ -42,12 +42,19 @@ def private_broker(tmp_path: Path) -> Iterator[LocalBroker]:
 
 
 # The wire contract, kept true for good: every broker the suite starts without logins gets a
-# spy that records every message (tests/wire_spy.py), and after each test everything seen
-# during it is checked against docs/mqtt-api.yaml (tests/wire_contract.py). Brokers with a
-# password file or TLS (the access-control tests) are not spied: an anonymous reader is
-# exactly what they refuse.
-_SPIES: list[WireSpy] = []
-_SPY_OF: dict[int, WireSpy] = {}
+# spy that records every message (tests/wire_spy.py), and after each test everything its
+# brokers carried since the last check is checked against docs/mqtt-api.yaml
+# (tests/wire_contract.py). Brokers with a password file or TLS (the access-control tests)
+# are not spied: an anonymous reader is exactly what they refuse.
+#
+# Tests that write malformed messages on purpose (fuzzing, attacks, garbage print jobs) name
+# the topics they abuse with @pytest.mark.wire_abuse("cmd/#", ...). By topic, because MQTT 5
+# tells a subscriber nothing about who published; the declared topics are the ones only a
+# test's own client writes malformed (commands, print jobs), while the program's answers
+# (`reply/...`), events, state, status, health and alerts are never declared, so everything
+# the program publishes is still checked.
+_SPIES: list[WireSpy] = []  # every spy of the session, until its messages are checked
+_SPY_OF: dict[int, WireSpy] = {}  # the live spy of each running broker
 
 
 def _spyable(broker: LocalBroker) -> bool:
@@ -98,22 +105,23 @@ def _abused(request: pytest.FixtureRequest) -> list[str]:
 
 @pytest.fixture(autouse=True)
 def wire_contract(request: pytest.FixtureRequest) -> Iterator[None]:
-    """After the test, checks every message its brokers carried while it ran."""
-    offsets = {id(spy): spy.count() for spy in _SPIES}
-    known = len(_SPIES)
+    """After the test, checks every message its brokers carried (set up first among the
+    test's fixtures, so checked after its devices and brokers have stopped)."""
     yield
+    live = set(map(id, _SPY_OF.values()))
     for spy in _SPY_OF.values():
         spy.flush()
     abused = _abused(request)
     failures = []
-    for index, spy in enumerate(list(_SPIES)):
-        start = offsets.get(id(spy), 0) if index < known else 0
-        for topic, payload, retained in spy.since(start):
+    for spy in list(_SPIES):
+        for topic, payload, retained in spy.drain():
             if any(topic_matches(f, topic) for f in abused):
                 continue
             verdict = check(topic, payload, retained)
             if not verdict.ok:
                 failures.append(f"  {topic}: {verdict.error}\n    {payload[:200]!r}")
+        if id(spy) not in live:
+            _SPIES.remove(spy)  # its broker has stopped: nothing more will come
     failures = list(dict.fromkeys(failures))
     if failures and os.environ.get("PISTE_WIRE_LOG"):  # to measure the whole suite at once
         with open(os.environ["PISTE_WIRE_LOG"], "a", encoding="utf-8") as log:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from tests import wire_contract
+from tests.conftest import ROOT
 from tests.wire_contract import check, topic_matches
 
 STATE = {"seq": 3, "day": "2026-12-01", "at": "2026-12-01T09:00:00+02:00", "services": [
@@ -60,3 +61,43 @@ def test_topic_filters() -> None:
     assert topic_matches("piste/v1/+/queue/state", "piste/v1/s1/queue/state")
     assert not topic_matches("piste/v1/+/queue/state", "piste/v1/s1/queue/state/x")
     assert not topic_matches("piste/v1/+/queue", "piste/v1/s1/queue/state")
+
+
+SPIED_TESTS = '''
+import pytest
+from mqtt_bridge.blocking import BlockingClient
+
+def publish(broker, topic, payload):
+    with BlockingClient(broker.host, broker.port, "s1") as client:
+        client.publish_raw(topic, payload)
+
+def test_writes_a_bad_state(broker):
+    publish(broker, "piste/v1/s1/queue/state", b'{"seq": "x"}')
+
+def test_writes_a_bad_command(broker):
+    publish(broker, "piste/v1/s1/cmd/ticket/call/clerk-5", b"garbage")
+
+@pytest.mark.wire_abuse("cmd/#")
+def test_declares_its_bad_command(broker):
+    publish(broker, "piste/v1/s1/cmd/ticket/call/clerk-5", b"garbage")
+
+def test_writes_only_good_things(private_broker):
+    publish(private_broker, "piste/v1/s1/cmd/ticket/recall/clerk-5",
+            b'{"request_id": "r1", "room": "1"}')
+'''
+
+
+def test_the_spy_fails_a_test_whose_broker_carried_a_bad_message(pytester, monkeypatch) -> None:
+    """The suite's own spy, in a test session of its own: an undeclared bad message is an
+    error of the test that carried it, with the topic and why; a declared one is not."""
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))  # the inner session imports tests.conftest
+    pytester.makeconftest('pytest_plugins = ["tests.conftest"]\n')
+    pytester.makepyfile(test_spied=SPIED_TESTS)
+    result = pytester.runpytest_subprocess("-p", "no:randomly", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=4, errors=2)
+    result.stdout.fnmatch_lines([
+        "*ERROR at teardown of test_writes_a_bad_state*",
+        "*piste/v1/s1/queue/state: state: seq: 'x' is not of type 'integer'*",
+        "*ERROR at teardown of test_writes_a_bad_command*",
+        "*piste/v1/s1/cmd/ticket/call/clerk-5: not UTF-8 JSON*",
+    ])

@@ -77,9 +77,11 @@ class WireSpy:
         with self._lock:
             return self.messages[start:]
 
-    def count(self) -> int:
+    def drain(self) -> list[tuple[str, bytes, bool]]:
+        """Everything recorded so far, forgotten here (a long session keeps no backlog)."""
         with self._lock:
-            return len(self.messages)
+            taken, self.messages = self.messages, []
+        return taken
 
     def close(self) -> None:
         self._mqtt.disconnect()
