@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import uuid
 
 # The libraries' own switches for a machine without screen, sound or GPIO. Set before any
 # test imports pygame or gpiozero.
@@ -18,7 +20,7 @@ import pytest
 
 from firmware.broker import LocalBroker
 from tests.wire_contract import check, topic_matches
-from tests.wire_spy import WireSpy
+from tests.wire_spy import FLUSH_PREFIX, WireSpy
 
 # The private PostgreSQL server of the central store's tests, for any test that asks.
 pytest_plugins = ["tests.postgres", "pytester"]
@@ -44,8 +46,9 @@ def private_broker(tmp_path: Path) -> Iterator[LocalBroker]:
 # The wire contract, kept true for good: every broker the suite starts without logins gets a
 # spy that records every message (tests/wire_spy.py), and after each test everything its
 # brokers carried since the last check is checked against docs/mqtt-api.yaml
-# (tests/wire_contract.py). Brokers with a password file or TLS (the access-control tests)
-# are not spied: an anonymous reader is exactly what they refuse.
+# (tests/wire_contract.py). A broker with logins and an ACL (the access-control tests) gets
+# one login more for the spy, reading everything and writing only its own flush markers; a
+# broker that takes only TLS is not spied.
 #
 # Tests that write malformed messages on purpose (fuzzing, attacks, garbage print jobs) name
 # the topics they abuse with @pytest.mark.wire_abuse("cmd/#", ...). By topic, because MQTT 5
@@ -57,23 +60,50 @@ _SPIES: list[WireSpy] = []  # every spy of the session, until its messages are c
 _SPY_OF: dict[int, WireSpy] = {}  # the live spy of each running broker
 
 
-def _spyable(broker: LocalBroker) -> bool:
+SPY_USER = "piste-wire-spy"
+
+
+def _conf_value(conf: str, key: str) -> str | None:
+    return next((line.split(None, 1)[1] for line in conf.splitlines()
+                 if line.startswith(f"{key} ")), None)
+
+
+def _spy_login(broker: LocalBroker) -> tuple[str, str] | None:
+    """(user, password) for the spy: none on an open broker; on one with logins, a login of
+    its own added to the password file, with an ACL entry that reads everything and writes
+    only its own flush markers. None when the broker cannot be spied (TLS only)."""
     conf = broker.conf.read_text()
-    return ("allow_anonymous true" in conf and "password_file" not in conf
-            and "certfile" not in conf)
+    if "certfile" in conf:
+        return None
+    passwd, acl = _conf_value(conf, "password_file"), _conf_value(conf, "acl_file")
+    if passwd is None:
+        return ("", "") if "allow_anonymous true" in conf else None
+    if acl is None:
+        return None
+    secret = uuid.uuid4().hex
+    subprocess.run(["mosquitto_passwd", "-b", passwd, SPY_USER, secret], check=True,
+                   capture_output=True)
+    with open(acl, "a", encoding="utf-8") as rules:
+        rules.write(f"\nuser {SPY_USER}\ntopic read #\ntopic write {FLUSH_PREFIX}#\n")
+    return SPY_USER, secret
 
 
 @pytest.fixture(scope="session", autouse=True)
 def _spy_on_every_broker() -> Iterator[None]:
     start, stop = LocalBroker.start, LocalBroker.stop
 
+    logins: dict[int, tuple[str, str] | None] = {}
+
     def start_and_spy(self: LocalBroker, timeout: float = 10.0) -> LocalBroker:
+        if id(self) not in logins:  # once: a restarted broker keeps its files
+            logins[id(self)] = _spy_login(self)
         started = start(self, timeout)
         old = _SPY_OF.pop(id(self), None)
         if old is not None:  # from before a kill: it would reconnect on its own
             old.close()
-        if _spyable(self):
-            _SPY_OF[id(self)] = spy = WireSpy(self.host, self.port).start()
+        login = logins[id(self)]
+        if login is not None:
+            _SPY_OF[id(self)] = spy = WireSpy(self.host, self.port, *login).start()
             _SPIES.append(spy)
         return started
 

@@ -20,7 +20,7 @@ FLUSH_PREFIX = "piste-test-spy/flush/"
 
 
 class WireSpy:
-    def __init__(self, host: str, port: int) -> None:
+    def __init__(self, host: str, port: int, username: str = "", password: str = "") -> None:
         self.messages: list[tuple[str, bytes, bool]] = []
         self._lock = threading.Lock()
         self._subscribed = threading.Event()
@@ -28,6 +28,8 @@ class WireSpy:
         self._mqtt = mqtt.Client(CallbackAPIVersion.VERSION2,
                                  client_id=f"piste-test-spy-{uuid.uuid4().hex[:8]}",
                                  protocol=mqtt.MQTTv5)
+        if username:  # on a broker with logins, the spy's own (it may read, not write)
+            self._mqtt.username_pw_set(username, password)
         self._mqtt.reconnect_delay_set(0.2, 1)  # back soon after a test restarts its broker
         self._mqtt.on_connect = self._on_connect
         self._mqtt.on_subscribe = lambda *a: self._subscribed.set()
