@@ -7,14 +7,26 @@ STAMP  := $(VENV)/.installed-stamp
 HEADLESS := SDL_VIDEODRIVER=$${SDL_VIDEODRIVER:-dummy} SDL_AUDIODRIVER=$${SDL_AUDIODRIVER:-dummy} \
             GPIOZERO_PIN_FACTORY=$${GPIOZERO_PIN_FACTORY:-mock} PYGAME_HIDE_SUPPORT_PROMPT=1
 
-.PHONY: demo test bench lint system-packages test-packages venv screenshots clean
+.PHONY: demo test bench lint system-packages test-packages venv screenshots clean asyncapi-check
 
 demo: venv
 	$(HEADLESS) $(BIN)/piste demo --output demo-output
 
-test: test-packages venv
+test: test-packages venv asyncapi-check
 	$(BIN)/ruff check .
 	$(HEADLESS) $(BIN)/pytest -q
+
+# The MQTT contract through the official AsyncAPI parser (npm's @asyncapi/parser, pinned in
+# tools/asyncapi/package-lock.json); installed again only when the lock changes.
+ASYNCAPI := tools/asyncapi
+ASYNCAPI_STAMP := $(ASYNCAPI)/node_modules/.installed-stamp
+
+asyncapi-check: $(ASYNCAPI_STAMP)
+	node $(ASYNCAPI)/check.mjs docs/mqtt-api.yaml
+
+$(ASYNCAPI_STAMP): $(ASYNCAPI)/package-lock.json
+	cd $(ASYNCAPI) && npm ci --ignore-scripts --no-audit --no-fund
+	touch $(ASYNCAPI_STAMP)
 
 bench: venv
 	$(HEADLESS) $(BIN)/python -m bench
@@ -36,9 +48,11 @@ system-packages:
 	@sh scripts/ensure-system-packages.sh espeak-ng openssl
 
 # The tests also start a private PostgreSQL server (the central store's national backend)
-# and drive the staff console in Debian's headless Chromium through its chromedriver.
+# and drive the staff console in Debian's headless Chromium through its chromedriver; Debian's
+# Node.js and npm run the official AsyncAPI parser on the MQTT contract.
 test-packages:
-	@sh scripts/ensure-system-packages.sh espeak-ng postgresql chromium chromium-driver openssl
+	@sh scripts/ensure-system-packages.sh espeak-ng postgresql chromium chromium-driver openssl \
+		nodejs npm
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,4 +61,5 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 clean:
-	rm -rf $(VENV) demo-output .pytest_cache .ruff_cache .hypothesis *.egg-info
+	rm -rf $(VENV) demo-output .pytest_cache .ruff_cache .hypothesis *.egg-info \
+		$(ASYNCAPI)/node_modules

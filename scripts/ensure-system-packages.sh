@@ -10,6 +10,11 @@ missing=""
 command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || missing="$missing mosquitto"
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing="$missing python3-venv"
 for extra in "$@"; do
+    case "$extra" in
+        # NodeSource's nodejs package carries its own npm (it provides and conflicts with
+        # Debian's npm): an npm that runs is enough.
+        npm) command -v npm >/dev/null 2>&1 && continue ;;
+    esac
     dpkg-query -W -f='${Status}' "$extra" 2>/dev/null | grep -q "ok installed" || missing="$missing $extra"
 done
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import uuid
 
 # The libraries' own switches for a machine without screen, sound or GPIO. Set before any
 # test imports pygame or gpiozero.
@@ -17,9 +19,11 @@ from pathlib import Path
 import pytest
 
 from firmware.broker import LocalBroker
+from tests.wire_contract import check, topic_matches
+from tests.wire_spy import FLUSH_PREFIX, WireSpy
 
 # The private PostgreSQL server of the central store's tests, for any test that asks.
-pytest_plugins = ["tests.postgres"]
+pytest_plugins = ["tests.postgres", "pytester"]
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_SITE = ROOT / "config" / "demo-site.toml"
@@ -37,3 +41,122 @@ def private_broker(tmp_path: Path) -> Iterator[LocalBroker]:
     """A broker of the test's own, for tests that kill or restart it."""
     with LocalBroker(tmp_path / "mosquitto") as running:
         yield running
+
+
+# The wire contract, kept true for good: every broker the suite starts without logins gets a
+# spy that records every message (tests/wire_spy.py), and after each test everything its
+# brokers carried since the last check is checked against docs/mqtt-api.yaml
+# (tests/wire_contract.py). A broker with logins and an ACL (the access-control tests) gets
+# one login more for the spy, reading everything and writing only its own flush markers; a
+# broker that takes only TLS is not spied.
+#
+# Tests that write malformed messages on purpose (fuzzing, attacks, garbage print jobs) name
+# the topics they abuse with @pytest.mark.wire_abuse("cmd/#", ...). By topic, because MQTT 5
+# tells a subscriber nothing about who published; the declared topics are the ones only a
+# test's own client writes malformed (commands, print jobs), while the program's answers
+# (`reply/...`), events, state, status, health and alerts are never declared, so everything
+# the program publishes is still checked.
+_SPIES: list[WireSpy] = []  # every spy of the session, until its messages are checked
+_SPY_OF: dict[int, WireSpy] = {}  # the live spy of each running broker
+
+
+SPY_USER = "piste-wire-spy"
+
+
+def _conf_value(conf: str, key: str) -> str | None:
+    return next((line.split(None, 1)[1] for line in conf.splitlines()
+                 if line.startswith(f"{key} ")), None)
+
+
+def _spy_login(broker: LocalBroker) -> tuple[str, str] | None:
+    """(user, password) for the spy: none on an open broker; on one with logins, a login of
+    its own added to the password file, with an ACL entry that reads everything and writes
+    only its own flush markers. None when the broker cannot be spied (TLS only)."""
+    conf = broker.conf.read_text()
+    if "certfile" in conf:
+        return None
+    passwd, acl = _conf_value(conf, "password_file"), _conf_value(conf, "acl_file")
+    if passwd is None:
+        return ("", "") if "allow_anonymous true" in conf else None
+    if acl is None:
+        return None
+    secret = uuid.uuid4().hex
+    subprocess.run(["mosquitto_passwd", "-b", passwd, SPY_USER, secret], check=True,
+                   capture_output=True)
+    with open(acl, "a", encoding="utf-8") as rules:
+        rules.write(f"\nuser {SPY_USER}\ntopic read #\ntopic write {FLUSH_PREFIX}#\n")
+    return SPY_USER, secret
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _spy_on_every_broker() -> Iterator[None]:
+    start, stop = LocalBroker.start, LocalBroker.stop
+
+    logins: dict[int, tuple[str, str] | None] = {}
+
+    def start_and_spy(self: LocalBroker, timeout: float = 10.0) -> LocalBroker:
+        if id(self) not in logins:  # once: a restarted broker keeps its files
+            logins[id(self)] = _spy_login(self)
+        started = start(self, timeout)
+        old = _SPY_OF.pop(id(self), None)
+        if old is not None:  # from before a kill: it would reconnect on its own
+            old.close()
+        login = logins[id(self)]
+        if login is not None:
+            _SPY_OF[id(self)] = spy = WireSpy(self.host, self.port, *login).start()
+            _SPIES.append(spy)
+        return started
+
+    def flush_and_stop(self: LocalBroker) -> None:
+        spy = _SPY_OF.pop(id(self), None)
+        if spy is not None:
+            spy.flush()
+            spy.close()
+        stop(self)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(LocalBroker, "start", start_and_spy)
+        patch.setattr(LocalBroker, "stop", flush_and_stop)
+        yield
+    for spy in _SPY_OF.values():
+        spy.close()
+
+
+def _abused(request: pytest.FixtureRequest) -> list[str]:
+    """Topic filters the test declared it writes malformed on purpose (`wire_abuse`), relative
+    to `piste/v1/{site}/` unless they name their own root."""
+    filters = []
+    for marker in request.node.iter_markers("wire_abuse"):
+        for name in marker.args:
+            filters.append(name if name.startswith(("piste/", "homeassistant/"))
+                           else f"piste/v1/+/{name}")
+    return filters
+
+
+@pytest.fixture(autouse=True)
+def wire_contract(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After the test, checks every message its brokers carried (set up first among the
+    test's fixtures, so checked after its devices and brokers have stopped)."""
+    yield
+    live = set(map(id, _SPY_OF.values()))
+    for spy in _SPY_OF.values():
+        spy.flush()
+    abused = _abused(request)
+    failures = []
+    for spy in list(_SPIES):
+        for topic, payload, retained in spy.drain():
+            if any(topic_matches(f, topic) for f in abused):
+                continue
+            verdict = check(topic, payload, retained)
+            if not verdict.ok:
+                failures.append(f"  {topic}: {verdict.error}\n    {payload[:200]!r}")
+        if id(spy) not in live:
+            _SPIES.remove(spy)  # its broker has stopped: nothing more will come
+    failures = list(dict.fromkeys(failures))
+    if failures and os.environ.get("PISTE_WIRE_LOG"):  # to measure the whole suite at once
+        with open(os.environ["PISTE_WIRE_LOG"], "a", encoding="utf-8") as log:
+            log.write(f"{request.node.nodeid}\n" + "\n".join(failures) + "\n")
+    if failures:
+        pytest.fail(f"{len(failures)} message(s) on the wire do not match docs/mqtt-api.yaml "
+                    "(declare deliberate ones with @pytest.mark.wire_abuse):\n"
+                    + "\n".join(failures[:40]), pytrace=False)

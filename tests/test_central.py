@@ -198,6 +198,7 @@ def test_a_site_cut_off_and_killed_still_delivers_every_event(national: National
     national.all_arrived(timeout=45)
 
 
+@pytest.mark.wire_abuse("queue/events")  # stand-in events, only to probe the ACL
 def test_a_site_can_write_only_below_its_own_prefix(tmp_path: Path) -> None:
     (tmp_path / "acl").write_text(central_acl())
     passwd = tmp_path / "passwd"

@@ -115,7 +115,8 @@ def test_a_role_without_live_reconfigure_restarts_into_the_new_config(
         text = site_text(broker, site, 5, congestion=30)
         with AdminClient(BrokerConfig(host=broker.host, port=broker.port)) as client:
             client.publish(config_message.config_topic(site),
-                           config_message.encode(5, text, ""), retain=True)
+                           config_message.encode(5, text, "2026-12-01T08:05:00+02:00"),
+                           retain=True)
         device.thread.join(10)
         assert not device.thread.is_alive(), "the device should stop to restart"
         assert device.role("config").pending == 5

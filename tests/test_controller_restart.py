@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from mqtt_bridge import topics
 from mqtt_bridge.blocking import BlockingClient
 from tests.conftest import DEMO_SITE
@@ -102,6 +104,7 @@ def _answers(client: BlockingClient) -> bool:
         return False
 
 
+@pytest.mark.wire_abuse("cmd/#")  # malformed commands on purpose; the answers are checked
 def test_bad_commands_get_bad_request_and_the_controller_keeps_going(private_broker,
                                                                      tmp_path) -> None:
     controller = start_controller(private_broker, tmp_path)

@@ -11,6 +11,7 @@ import dataclasses
 import itertools
 import json
 import time
+import uuid
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -26,10 +27,18 @@ from tests.helpers import RunningDevice, demo_config, wait_for
 TUESDAY_10 = datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("Europe/Helsinki"))
 
 
+def call_id(name: str) -> str:
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"piste-test-call:{name}"))
+
+
 def state(*calls: tuple[str, str, str]) -> bytes:
-    serving = [{"ticket": t, "room": r, "service": "kela", "call_id": c,
+    """The controller's retained state as the contract has it; each call's id is a UUID made
+    from its short name, so the same name is the same call."""
+    serving = [{"ticket": t, "room": r, "service": "kela", "call_id": call_id(c),
                 "called_at": "2026-12-01T10:00:00+02:00"} for t, r, c in calls]
-    last = serving[0] if serving else None
+    last = ({"ticket": serving[0]["ticket"], "room": serving[0]["room"],
+             "call_id": serving[0]["call_id"], "at": serving[0]["called_at"]}
+            if serving else None)
     return json.dumps({"seq": len(calls), "day": "2026-12-01", "services": [
         {"id": "kela", "waiting": 2, "eta_minutes": 12, "eta_range": [8, 16], "open": True,
          "next_open": None}], "serving": serving, "last_call": last}).encode()

@@ -244,6 +244,7 @@ def test_the_advisors_ticket_is_printed_once_on_the_kiosk(broker, tmp_path) -> N
         assert running.on_loop(lambda: role.printed) == [number]
 
 
+@pytest.mark.wire_abuse("kiosk/+/print")  # the garbage is the point
 def test_garbage_is_refused_and_counted_and_the_kiosk_goes_on(broker, tmp_path) -> None:
     # Over 16 KiB for the kiosk, under the 64 KiB that the broker itself lets through.
     garbage = [b"", b"\x00\xff" * 100, b"null", b'{"request_id": 5}', job(lang="de"),

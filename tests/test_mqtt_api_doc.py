@@ -48,7 +48,7 @@ def test_the_document_names_every_command_topic_of_the_code() -> None:
     assert DOC["asyncapi"].startswith("3.")
     addresses = {c["address"] for c in DOC["channels"].values()}
     for name in topics.COMMANDS:
-        assert f"piste/v1/{{site}}/cmd/{name}" in addresses
+        assert topics.command("{site}", name, "{client}") in addresses
     site, device, room = "{site}", "{device}", "{room}"
     for address in (topics.queue_state(site), topics.queue_events(site),
                     topics.device_status(site, device), topics.device_health(site, device),

@@ -161,6 +161,7 @@ def test_appointment_codes_cannot_be_guessed_through_a_kiosk(lobby) -> None:
     assert elsewhere["error"]["code"] == "unknown_appointment"  # a customer elsewhere is heard
 
 
+@pytest.mark.wire_abuse("device/+/health")  # forged health reports, as an attacker's
 def test_only_a_kiosk_with_a_printer_raises_printer_alerts(lobby) -> None:
     config, broker, _device, _role, everything = lobby
     site = config.site.id
@@ -217,6 +218,7 @@ def test_refused_commands_keep_the_ledger_bounded(tmp_path, monkeypatch) -> None
     assert stranger.response["error"]["code"] == "forbidden"
 
 
+@pytest.mark.wire_abuse("room/+/occupancy")  # a forged occupancy, as an attacker's
 def test_devices_write_only_what_their_roles_need(lobby) -> None:
     config, broker, _device, _role, everything = lobby
     site = config.site.id

@@ -268,7 +268,7 @@ class Controller:
             "appointment": appointment is not None,
         }
         if appointment is not None:
-            ticket["appointment_at"] = appointment.at.isoformat(timespec="minutes")
+            ticket["appointment_at"] = appointment.at.isoformat(timespec="seconds")
         return [decision], {"ok": True, "ticket": ticket}
 
     def _feedback(self, command: Command, sender: clients.Client | None, now: datetime

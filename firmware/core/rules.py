@@ -33,7 +33,7 @@ def _closed(service_id: str, upcoming: datetime | None, why: str) -> Refusal:
     return Refusal(
         ErrorCode.SERVICE_CLOSED,
         f"{service_id} {why}; it opens next at {_when(upcoming)}",
-        next_open=upcoming.isoformat(timespec="minutes") if upcoming else None,
+        next_open=upcoming.isoformat(timespec="seconds") if upcoming else None,
     )
 
 
@@ -74,7 +74,7 @@ def issue(
         "device": device,
     }
     if appointment_at is not None:
-        data["appointment_at"] = appointment_at.isoformat(timespec="minutes")
+        data["appointment_at"] = appointment_at.isoformat(timespec="seconds")
     return Decision(EventType.TICKET_ISSUED, data)
 
 

@@ -27,7 +27,7 @@ def _service_row(state: QueueState, config: SiteConfig, service_id: str, now: da
         "eta_minutes": round(wait) if wait is not None else None,
         "eta_range": list(span) if span else None,
         "open": is_open,
-        "next_open": upcoming.isoformat(timespec="minutes") if upcoming else None,
+        "next_open": upcoming.isoformat(timespec="seconds") if upcoming else None,
     }
 
 
