@@ -33,6 +33,17 @@ def refused_plainly(done: subprocess.CompletedProcess[str]) -> None:
     (["--device", "waiting-1", "--set", "broker.port=99999"], "broker.port"),
     (["--device", "waiting-1", "--set", "broker.port=" + "9" * 5000], "broker.port"),
     (["--device", "waiting-1", "--broker", "mqtt://[::1"], "is not of the form"),
+    # Once read as host "mqtt" and port 1883: the device then waited for no broker.
+    (["--device", "waiting-1", "--broker", "mqtt//bad"], "is not of the form mqtt://HOST:PORT"),
+    (["--device", "waiting-1", "--broker", "mqtt:/x"], "is not of the form mqtt://HOST:PORT"),
+    (["--device", "waiting-1", "--broker", "mqtt://"], "names no host"),
+    (["--device", "waiting-1", "--broker", "mqtt://:1883"], "names no host"),
+    (["--device", "waiting-1", "--broker", "mqtt://h:0"], "invalid port '0'"),
+    (["--device", "waiting-1", "--broker", "mqtt://h:http"], "invalid port 'http'"),
+    (["--device", "waiting-1", "--broker", "mqtt://h:1883/x"], "is not of the form"),
+    (["--device", "waiting-1", "--broker", "mqtt://bob:pw@h"], "carries a login"),
+    # The demo site has no TLS files: mqtts:// cannot be honoured.
+    (["--device", "waiting-1", "--broker", "mqtts://h"], "asks for TLS, but no CA"),
 ])
 def test_wrong_command_lines_exit_2_with_a_reason(tmp_path, args: list[str], says: str) -> None:
     base = ["--config", str(DEMO_SITE)]
@@ -42,6 +53,17 @@ def test_wrong_command_lines_exit_2_with_a_reason(tmp_path, args: list[str], say
     refused_plainly(done)
     assert says in done.stderr
     assert len(done.stderr) < 2000  # a huge --set value is not echoed back whole
+
+
+def test_plain_mqtt_to_a_broker_set_up_for_tls_is_refused(tmp_path) -> None:
+    tls_site = tmp_path / "site.toml"
+    tls_site.write_text(DEMO_SITE.read_text().replace(
+        "[broker]\n", '[broker]\nca_file = "/etc/piste/tls/ca.crt"\n', 1))
+    done = run("--config", str(tls_site), "--device", "waiting-1", "--data-dir",
+               str(tmp_path / "data"), "--broker", "mqtt://h:8883")
+    refused_plainly(done)
+    assert "write mqtts://HOST:PORT" in done.stderr
+    assert not (tmp_path / "data").exists()  # refused before anything was made
 
 
 def test_a_broken_config_file_names_the_field(tmp_path) -> None:

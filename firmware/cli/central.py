@@ -156,7 +156,8 @@ def central_main(args: argparse.Namespace) -> int:
     from mqtt_bridge.link import Tls
 
     try:
-        host, port = parse_broker_url(args.broker)
+        host, port = parse_broker_url(args.broker, tls=bool(args.ca_file),
+                                      tls_setting="--ca-file")
         store = CentralStore.open(args.db)
     except (DeviceError, StoreError) as exc:
         print(exc, file=sys.stderr)
