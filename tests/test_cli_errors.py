@@ -98,3 +98,69 @@ def test_a_damaged_ledger_is_named_not_traced(tmp_path) -> None:
         refused_plainly(done)
         assert "is not a readable piste ledger" in done.stderr
     assert damaged.read_bytes() == before  # kept as it was, for recovery
+
+
+def test_screenshots_onto_a_file_are_refused_and_the_file_kept(tmp_path) -> None:
+    existing = tmp_path / "notes.txt"
+    existing.write_text("mine")
+    done = piste("screenshot", "kiosk", "--config", str(DEMO_SITE), "--out", str(existing))
+    refused_plainly(done)
+    assert "is a file; --out takes a directory" in done.stderr
+    inside_a_file = existing / "shots"
+    done = piste("screenshot", "kiosk", "--config", str(DEMO_SITE), "--out", str(inside_a_file))
+    refused_plainly(done)
+    assert "cannot make the directory" in done.stderr
+    assert existing.read_text() == "mine"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def test_a_ticket_preview_of_a_missing_file_is_refused_plainly(tmp_path) -> None:
+    done = subprocess.run([sys.executable, "-m", "ticket_printer.preview",
+                           str(tmp_path / "missing.escpos"), str(tmp_path / "t.png")],
+                          capture_output=True, text=True, timeout=60)
+    refused_plainly(done)
+    assert "missing.escpos: cannot read it (No such file or directory)" in done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_national_statistics_of_a_mistyped_store_create_nothing(tmp_path) -> None:
+    typo = tmp_path / "typo.sqlite"
+    done = piste("stats", "--central", "--db", f"sqlite://{typo}")  # sqlite:///ABSOLUTE
+    refused_plainly(done)
+    assert f"there is no central store at {typo} (no such file)" in done.stderr
+    assert done.stdout == ""  # no empty tables, as if there had been no customers
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_national_statistics_of_a_file_that_is_not_a_store_leave_it_alone(tmp_path) -> None:
+    import sqlite3
+
+    other = tmp_path / "ledger.sqlite"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE tickets (n INTEGER)")
+    conn.close()
+    before = other.read_bytes()
+    done = piste("stats", "--central", "--db", str(other))
+    refused_plainly(done)
+    assert "is not a piste central store" in done.stderr
+    assert other.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ledger.sqlite"]
+
+
+def test_national_statistics_of_an_empty_postgresql_database_create_no_tables(
+        postgres_db: str) -> None:
+    import psycopg
+
+    done = piste("stats", "--central", "--db", postgres_db)
+    refused_plainly(done)
+    assert "is not a piste central store" in done.stderr
+    with psycopg.connect(postgres_db) as conn:
+        assert conn.execute("SELECT count(*) FROM information_schema.tables "
+                            "WHERE table_schema = 'public'").fetchone() == (0,)
+
+
+def test_national_statistics_from_a_postgresql_server_that_is_not_there() -> None:
+    done = piste("stats", "--central", "--db",
+                 "postgresql://piste@127.0.0.1:9/piste?connect_timeout=2")
+    refused_plainly(done)
+    assert "cannot connect to the central store" in done.stderr
