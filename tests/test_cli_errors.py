@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -164,3 +165,38 @@ def test_national_statistics_from_a_postgresql_server_that_is_not_there() -> Non
                  "postgresql://piste@127.0.0.1:9/piste?connect_timeout=2")
     refused_plainly(done)
     assert "cannot connect to the central store" in done.stderr
+
+
+def appointments_import(*args: str) -> subprocess.CompletedProcess[str]:
+    return piste("appointments", "import", *args, "--config", str(DEMO_SITE))
+
+
+def test_an_appointment_list_that_is_not_there_is_called_missing(tmp_path) -> None:
+    done = appointments_import(str(tmp_path / "list.csv"), "--data-dir", str(tmp_path))
+    refused_plainly(done)
+    assert f"{tmp_path / 'list.csv'}: no such file" in done.stderr
+    assert "UTF-8" not in done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_appointments_go_only_into_a_controllers_existing_ledger(tmp_path) -> None:
+    from firmware.controller.ledger import Ledger
+
+    listing = tmp_path / "list.csv"
+    listing.write_text("time,service,code\n2026-12-01 10:00,kela,ABCD1234\n")
+    elsewhere = tmp_path / "typo"
+    done = appointments_import(str(listing), "--data-dir", str(elsewhere))
+    refused_plainly(done)
+    assert f"--data-dir {elsewhere} holds no controller ledger (ledger.sqlite)" in done.stderr
+    assert not elsewhere.exists()
+    if not Path("/var/lib/piste/ledger.sqlite").exists():  # not a controller: nothing there
+        done = appointments_import(str(listing))
+        refused_plainly(done)
+        assert "/var/lib/piste (the default data dir) holds no controller ledger" in done.stderr
+
+    controller = tmp_path / "controller"
+    Ledger(controller / "ledger.sqlite").close()  # what a controller's first start leaves
+    done = appointments_import(str(listing), "--data-dir", str(controller))
+    assert done.returncode == 0, done.stderr
+    assert (f"imported 1 appointment for 2026-12-01 into {controller / 'ledger.sqlite'}"
+            in done.stdout)
