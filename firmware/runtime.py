@@ -130,6 +130,7 @@ class Runtime:
             if config.broker.tls else None,
         )
         self._status_topic = status_topic
+        self._started = False
         self._broker_problem: Unreachable | None = None
         self._broker_problem_since = ""
 
@@ -165,6 +166,7 @@ class Runtime:
     def start(self) -> None:
         for role in self.roles:
             role.start(self)
+        self._started = True  # every role can report its health from now on
         self.link.start()
         self.call_later(HEALTH_EVERY_S, self._health_tick)
 
@@ -189,6 +191,8 @@ class Runtime:
                 "since": self._broker_problem_since, "attempts": problem.failures}
 
     def publish_health(self) -> None:
+        if not self._started:
+            return  # a role that reports while the others start: the first tick says it all
         report = self.health()
         self._write_local_health(report)
         if self.link.connected:
