@@ -17,11 +17,13 @@ class DeviceError(ValueError):
 
 
 def parse_broker_url(url: str, *, tls: bool = False,
-                     tls_setting: str = "the config's [broker] ca_file") -> tuple[str, int]:
+                     tls_setting: str = "the config's [broker] ca_file",
+                     plain_scheme_with_tls: bool = False) -> tuple[str, int]:
     """`mqtt://host:port`, `mqtts://host:port` (or `host:port`, or `host`) -> (host, port).
 
     `tls` says whether this connection is set up for TLS (`tls_setting` says where that is
-    set): the URL's scheme must agree, because the files for TLS are not in a URL.
+    set): the URL's scheme must agree, because the files for TLS are not in a URL. Only
+    `plain_scheme_with_tls` lets mqtt:// stand for TLS (piste central's units say so).
     """
     try:
         address = broker_url.parse(url)
@@ -30,7 +32,7 @@ def parse_broker_url(url: str, *, tls: bool = False,
     if address.tls is True and not tls:
         raise DeviceError(f"broker URL '{url}' asks for TLS, but no CA is set up for it: "
                           f"set {tls_setting}, or use mqtt://")
-    if address.tls is False and tls:
+    if address.tls is False and tls and not plain_scheme_with_tls:
         raise DeviceError(f"broker URL '{url}' is plain MQTT, but {tls_setting} sets up "
                           "TLS: write mqtts://HOST:PORT")
     return address.host, address.port

@@ -200,3 +200,15 @@ def test_appointments_go_only_into_a_controllers_existing_ledger(tmp_path) -> No
     assert done.returncode == 0, done.stderr
     assert (f"imported 1 appointment for 2026-12-01 into {controller / 'ledger.sqlite'}"
             in done.stdout)
+
+
+@pytest.mark.parametrize(("broker", "says"), [
+    ("mqtt//bad", "is not of the form mqtt://HOST:PORT"),
+    ("mqtts://central.example", "asks for TLS, but no CA is set up for it: set --ca-file"),
+])
+def test_the_collector_refuses_a_broken_broker_url_before_making_its_store(
+        tmp_path, broker: str, says: str) -> None:
+    done = piste("central", "--db", str(tmp_path / "central.sqlite"), "--broker", broker)
+    refused_plainly(done)
+    assert says in done.stderr
+    assert list(tmp_path.iterdir()) == []

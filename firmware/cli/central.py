@@ -157,7 +157,7 @@ def central_main(args: argparse.Namespace) -> int:
 
     try:
         host, port = parse_broker_url(args.broker, tls=bool(args.ca_file),
-                                      tls_setting="--ca-file")
+                                      tls_setting="--ca-file", plain_scheme_with_tls=True)
         store = CentralStore.open(args.db)
     except (DeviceError, StoreError) as exc:
         print(exc, file=sys.stderr)
