@@ -24,11 +24,22 @@ from firmware import __version__
 from firmware.clock import Clock
 from firmware.site_model import Device, SiteConfig
 from mqtt_bridge import topics
-from mqtt_bridge.link import Delivered, Incoming, LinkDown, LinkUp, MqttLink, Tls, Will
+from mqtt_bridge.link import (
+    Delivered,
+    Incoming,
+    LinkDown,
+    LinkUp,
+    MqttLink,
+    Tls,
+    Unreachable,
+    Will,
+)
 
 log = logging.getLogger(__name__)
 
 HEALTH_EVERY_S = 60.0  # the retained health report is refreshed this often
+LOCAL_HEALTH_FILE = "health.json"  # in the data dir: the health as the device sees it, for
+# `piste status` on the device itself when the broker cannot be reached to read it there
 IDLE_WAIT_S = 0.5  # how long the loop sleeps with nothing to do and no screen
 SCREEN_POLL_S = 0.02  # with a screen, touches are read this often (SDL has no blocking wait
 # that also wakes for our inbox)
@@ -119,6 +130,9 @@ class Runtime:
             if config.broker.tls else None,
         )
         self._status_topic = status_topic
+        self._started = False
+        self._broker_problem: Unreachable | None = None
+        self._broker_problem_since = ""
 
     # -- for roles ------------------------------------------------------------------------
 
@@ -152,12 +166,14 @@ class Runtime:
     def start(self) -> None:
         for role in self.roles:
             role.start(self)
+        self._started = True  # every role can report its health from now on
         self.link.start()
         self.call_later(HEALTH_EVERY_S, self._health_tick)
 
     def health(self) -> dict[str, Any]:
         """What every role reports about its parts, merged: the `health` payload."""
-        report: dict[str, Any] = {"at": self.clock.now().isoformat(timespec="seconds")}
+        report: dict[str, Any] = {"at": self.clock.now().isoformat(timespec="seconds"),
+                                  "broker": self._broker_health()}
         for role in self.roles:
             try:
                 report.update(role.health())
@@ -166,10 +182,33 @@ class Runtime:
                 report[role.name] = {"state": "error"}
         return report
 
+    def _broker_health(self) -> dict[str, Any]:
+        address = self.link.reachability.address
+        problem = self._broker_problem
+        if self.link.connected or problem is None:
+            return {"state": "ok" if self.link.connected else "connecting", "address": address}
+        return {"state": "unreachable", "address": address, "problem": problem.problem,
+                "since": self._broker_problem_since, "attempts": problem.failures}
+
     def publish_health(self) -> None:
+        if not self._started:
+            return  # a role that reports while the others start: the first tick says it all
+        report = self.health()
+        self._write_local_health(report)
         if self.link.connected:
-            self.publish_json(topics.device_health(self.site, self.device.id), self.health(),
+            self.publish_json(topics.device_health(self.site, self.device.id), report,
                               retain=True)
+
+    def _write_local_health(self, report: dict[str, Any]) -> None:
+        """The health where `piste status` finds it on this device even with no broker."""
+        path = self.data_dir / LOCAL_HEALTH_FILE
+        body = {"site": self.site, "device": self.device.id, "health": report}
+        try:
+            partial = path.with_suffix(".partial")
+            partial.write_text(json.dumps(body, ensure_ascii=False), encoding="utf-8")
+            partial.replace(path)
+        except OSError as exc:
+            log.warning("cannot write the local health view %s: %s", path, exc.strerror)
 
     def _health_tick(self) -> None:
         self.publish_health()
@@ -223,7 +262,15 @@ class Runtime:
         if isinstance(message, Stop):
             log.info("stopping: %s", message.reason)
             self._stopped.set()
+        elif isinstance(message, Unreachable):
+            before = self._broker_problem
+            self._broker_problem = message
+            if before is None:
+                self._broker_problem_since = self.clock.now().isoformat(timespec="seconds")
+            if before is None or before.problem != message.problem:
+                self.publish_health()  # only the local view: the link is down
         elif isinstance(message, LinkUp):
+            self._broker_problem = None
             self.link.publish(self._status_topic, self._status_payload("online"), retain=True)
             for role in self.roles:
                 self._guard(role, "link up", role.on_link_up)

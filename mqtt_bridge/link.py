@@ -11,7 +11,9 @@ from __future__ import annotations
 import logging
 import random
 import socket
+import sys
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -21,10 +23,19 @@ from paho.mqtt.enums import CallbackAPIVersion
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
+from mqtt_bridge.reachability import (
+    Reachability,
+    Unreachable,
+    plain_reason,
+    refused_reason,
+    silent_reason,
+)
+
 log = logging.getLogger(__name__)
 
 RECONNECT_MIN_S = 1
 RECONNECT_MAX_S = 5  # a lobby device should be back within seconds of the broker
+KEEPALIVE_TIMEOUT = 141  # MQTT 5 reason code paho gives when nothing came back in time
 
 
 @dataclass(frozen=True)
@@ -68,6 +79,9 @@ class Will:
 
 Post = Callable[[Any], None]
 
+__all__ = ["Delivered", "Incoming", "LinkDown", "LinkUp", "MqttLink", "Tls", "Unreachable",
+           "Will"]
+
 
 class MqttLink:
     def __init__(
@@ -83,10 +97,14 @@ class MqttLink:
         tls: Tls | None = None,
         keepalive: int = 15,
         session_expiry_s: int = 0,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.host = host
         self.port = port
         self._post = post
+        where = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+        self.reachability = Reachability(where, monotonic)
+        self._refused = False
         self._subscriptions: dict[str, int] = {}
         self._connected = threading.Event()
         self._client = mqtt.Client(
@@ -105,6 +123,7 @@ class MqttLink:
         # keeps its session: the broker queues its QoS 1 messages until it is back.
         self._session_expiry_s = session_expiry_s
         self._client.on_connect = self._on_connect
+        self._client.on_connect_fail = self._on_connect_fail
         self._client.on_disconnect = self._on_disconnect
         self._client.on_message = self._on_message
         self._client.on_publish = self._on_publish
@@ -185,8 +204,8 @@ class MqttLink:
                     _props: Any) -> None:
         try:
             if reason.is_failure:
-                log.warning("broker %s:%s refused the connection: %s", self.host, self.port,
-                            reason)
+                self._refused = True  # paho reports the same attempt to on_disconnect next
+                self._post(self.reachability.failed(refused_reason(reason)))
                 return
             sock = client.socket()
             if isinstance(sock, socket.socket):
@@ -195,6 +214,7 @@ class MqttLink:
             for topic_filter, qos in self._subscriptions.items():
                 client.subscribe(topic_filter, qos)
             self._connected.set()
+            self.reachability.reached()
             log.info("connected to broker %s:%s", self.host, self.port)
             self._post(LinkUp())
         except Exception:
@@ -216,11 +236,25 @@ class MqttLink:
             self._jitter_backoff()
             was_connected = self.connected
             self._connected.clear()
+            refused, self._refused = self._refused, False
             if was_connected:
                 log.warning("lost the broker %s:%s: %s", self.host, self.port, reason)
                 self._post(LinkDown(str(reason)))
+            elif getattr(reason, "value", None) == KEEPALIVE_TIMEOUT:
+                # TCP was accepted, but no CONNACK came within the keepalive.
+                self._post(self.reachability.failed(silent_reason(self._keepalive)))
+            elif not refused and getattr(reason, "is_failure", False):
+                self._post(self.reachability.failed(f"the connection was closed ({reason})"))
         except Exception:
             log.exception("error while handling a broker disconnect")
+
+    def _on_connect_fail(self, _client: mqtt.Client, _userdata: Any) -> None:
+        # paho calls this inside its `except OSError` around the connect, without passing
+        # the error on: the exception being handled is the reason.
+        try:
+            self._post(self.reachability.failed(plain_reason(sys.exc_info()[1], self.host)))
+        except Exception:
+            log.exception("error while handling a failed connection attempt")
 
     def _on_message(self, _client: mqtt.Client, _userdata: Any, message: mqtt.MQTTMessage) -> None:
         try:

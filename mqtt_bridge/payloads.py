@@ -144,10 +144,29 @@ def encode(payload: dict[str, Any]) -> bytes:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+MAX_STATE_BYTES = 64 * 1024  # the broker's max_packet_size: no larger message arrives
+MAX_DEPTH = 32  # our deepest message nests 4 levels; anything far deeper is hostile
+_STRING = re.compile(rb'"(?:[^"\\]++|\\.)*+"')  # a JSON string, its escapes included
+_BRACKET = re.compile(rb"[\[\]{}]")
+
+
+def nesting_depth(raw: bytes) -> int:
+    """How deep the arrays and objects of a JSON text nest, counted without parsing it (the
+    brackets inside strings do not count), so that no parser recursion is ever needed."""
+    depth = deepest = 0
+    for bracket in _BRACKET.findall(_STRING.sub(b"", raw)):
+        depth += 1 if bracket in b"[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
 def state_of(payload: bytes) -> dict[str, Any] | None:
-    """Decode a retained snapshot leniently (None if it is not a JSON object)."""
+    """Decode a retained snapshot or event leniently: None unless it is a JSON object of at
+    most MAX_STATE_BYTES nested at most MAX_DEPTH deep (bounded: outside bytes never raise)."""
+    if len(payload) > MAX_STATE_BYTES or nesting_depth(payload) > MAX_DEPTH:
+        return None
     try:
         value = json.loads(payload)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return None
     return value if isinstance(value, dict) else None

@@ -17,6 +17,7 @@ from typing import Any
 
 from mqtt_bridge import topics
 from mqtt_bridge.link import Incoming
+from mqtt_bridge.payloads import state_of
 
 log = logging.getLogger(__name__)
 
@@ -102,11 +103,7 @@ class Requester:
             return True  # an answer to a request already answered or given up
         if pending.timer is not None:
             pending.timer.cancel()
-        try:
-            answer = json.loads(message.payload)
-        except ValueError:
-            answer = None
-        pending.on_answer(answer if isinstance(answer, dict) else None)
+        pending.on_answer(state_of(message.payload))  # bounded: None for what is no answer
         return True
 
     @property

@@ -159,7 +159,7 @@ def test_short_codes_are_refused_at_import_and_say_why(tmp_path, capsys) -> None
     assert cli.main(["appointments", "import", str(listing), "--config", str(DEMO_SITE),
                      "--data-dir", str(tmp_path)]) == 2
     err = capsys.readouterr().err
-    assert "1 problems; nothing was imported" in err
+    assert "1 problem; nothing was imported" in err
     assert ("line 3: codes must be at least 8 letters or digits so they cannot be guessed; "
             "line 3 has 5") in err
     assert "AB-12" not in err and "AB12C" not in err  # the code is not echoed

@@ -678,7 +678,7 @@ def test_the_page_and_its_sentences_in_finnish_and_swedish(app: Any, demo: Any) 
                  *routes_stats.read_month(demo.console, "2026-12", "fi")["charts"].values()]:
         assert f"{spec['title']} ({spec['unit']})" in tables.tables
     assert "Saapuneet virastoittain ja tunneittain (asiakkaita)" in tables.tables
-    totals = tables.tables["2026-12 virastoittain: 4 päivää, joilta on tietoja"]
+    totals = tables.tables["2026-12 virastoittain: tietoja 4 päivältä"]
     assert totals[0][:3] == ["Virasto", "Asiakkaat", "Saapuneet"]
     assert totals[-1][0] == "Kaikki virastot"
     assert "<h1>Tilastot</h1>" in page.text and "Päivä: ma 7. joulu (2026-12-07)" in page.text

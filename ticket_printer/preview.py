@@ -7,6 +7,7 @@ across, 48 columns of font A, characters magnified by whole numbers.
 
 from __future__ import annotations
 
+import sys
 from functools import lru_cache
 from pathlib import Path
 
@@ -92,7 +93,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("ticket", type=Path, help="raw ESC/POS bytes, e.g. from the file printer")
     parser.add_argument("out", type=Path, help="where to write the PNG")
     args = parser.parse_args(argv)
-    print(render_preview_png(args.ticket.read_bytes(), args.out))
+    try:
+        data = args.ticket.read_bytes()
+    except OSError as exc:
+        print(f"{args.ticket}: cannot read it ({exc.strerror or exc}); nothing was drawn",
+              file=sys.stderr)
+        return 2
+    if args.out.is_dir():
+        print(f"{args.out} is a directory; give the PNG file to write, e.g. "
+              f"{args.out / 'ticket.png'}", file=sys.stderr)
+        return 2
+    try:
+        print(render_preview_png(data, args.out))
+    except OSError as exc:
+        print(f"{args.out}: cannot write the picture ({exc.strerror or exc})", file=sys.stderr)
+        return 2
     return 0
 
 

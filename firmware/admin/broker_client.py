@@ -10,12 +10,12 @@ import threading
 import uuid
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlparse
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
 from firmware.site_model import BrokerConfig
+from mqtt_bridge import broker_url
 
 
 class BrokerError(ConnectionError):
@@ -32,19 +32,10 @@ class Endpoint:
 def parse_url(url: str) -> Endpoint:
     """mqtt://HOST[:PORT] (1883) or mqtts://HOST[:PORT] (8883); a bare HOST[:PORT] too."""
     try:
-        parsed = urlparse(url if "://" in url else f"mqtt://{url}")
-        hostname = parsed.hostname
-    except ValueError:  # an unclosed [ of an IPv6 address
-        hostname = None
-    if not hostname or parsed.scheme not in ("mqtt", "mqtts", "tcp", "ssl"):
-        raise BrokerError(f"broker URL '{url}' is not of the form mqtt://HOST:PORT or "
-                          "mqtts://HOST:PORT")
-    tls = parsed.scheme in ("mqtts", "ssl")
-    try:
-        port = parsed.port or (8883 if tls else 1883)
-    except ValueError:
-        raise BrokerError(f"broker URL '{url}' has an invalid port") from None
-    return Endpoint(hostname, port, tls)
+        address = broker_url.parse(url)
+    except broker_url.BrokerUrlError as exc:
+        raise BrokerError(str(exc)) from None
+    return Endpoint(address.host, address.port, bool(address.tls))
 
 
 class AdminClient:

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 log = logging.getLogger(__name__)
 
@@ -125,9 +125,18 @@ class _SQLite:
     schema_lock: tuple[str, ...] = ()  # BEGIN IMMEDIATE already holds the file
     errors: tuple[type[Exception], ...] = (sqlite3.Error,)
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, read_only: bool = False) -> None:
         self.name = path
         try:
+            if read_only:
+                # A reader creates nothing: a mistyped name is said, not made an empty store.
+                if not Path(path).is_file():
+                    raise StoreError(f"there is no central store at {path} (no such file): "
+                                     "give the collector's file, as for piste central --db")
+                self.setup = ()
+                self.conn = sqlite3.connect(f"file:{quote(str(Path(path).resolve()))}?mode=ro",
+                                            uri=True, isolation_level=None, timeout=30)
+                return
             if path != ":memory:":
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
             # Opened by the CLI, used by the collector's thread: one thread at a time.
@@ -219,16 +228,19 @@ class CentralStore:
         self.conflicts = 0  # events kept out: their seq or id was stored with another
 
     @classmethod
-    def open(cls, url: str, *, now: Callable[[], datetime] | None = None) -> CentralStore:
+    def open(cls, url: str, *, now: Callable[[], datetime] | None = None,
+             read_only: bool = False) -> CentralStore:
         """The store at `url`, its tables created if missing. `now` gives the arrival time
-        (an aware datetime); the system clock in UTC by default."""
-        db = _connect(url)
+        (an aware datetime); the system clock in UTC by default. A `read_only` store (for
+        reports) must exist already: nothing is created or changed."""
+        db = _connect(url, read_only)
         try:
             for statement in db.setup:
                 db.run(statement)
-            with db.transaction():
-                for statement in (*db.schema_lock, *SCHEMA):
-                    db.run(statement)
+            if not read_only:
+                with db.transaction():
+                    for statement in (*db.schema_lock, *SCHEMA):
+                        db.run(statement)
         except db.errors as exc:
             db.close()
             raise StoreError(f"cannot use the central store {db.name}: {_plain(exc)}") from None
@@ -237,6 +249,10 @@ class CentralStore:
                 db.run(statement)
         except db.errors:
             db.close()
+            if read_only:
+                raise StoreError(f"{db.name} is not a piste central store (it has no events "
+                                 "and sites tables): give the collector's store, as for "
+                                 "piste central --db") from None
             raise StoreError(
                 f"{db.name} already holds other tables named events or sites (a controller's "
                 "ledger?), not a piste central store: give another file or database") from None
@@ -487,7 +503,7 @@ def _masked(url: str) -> str:
     return re.sub(r"(password=)[^&]*", r"\1***", masked)
 
 
-def _connect(url: str) -> _Database:
+def _connect(url: str, read_only: bool = False) -> _Database:
     if not isinstance(url, str) or not url.strip():
         raise StoreError(f"no central store given: use {URLS}")
     scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):", url)
@@ -495,10 +511,10 @@ def _connect(url: str) -> _Database:
     if kind in ("postgresql", "postgres"):
         return _Postgres(url)
     if kind == "sqlite":
-        return _SQLite(_sqlite_path(url))
+        return _SQLite(_sqlite_path(url), read_only)
     if kind:
         raise StoreError(f"{_masked(url)} is no store piste knows: use {URLS}")
-    return _SQLite(url)
+    return _SQLite(url, read_only)
 
 
 def _sqlite_path(url: str) -> str:

@@ -189,7 +189,8 @@ def central_main(args: argparse.Namespace) -> int:
               "and -)", file=sys.stderr)
         return 2
     try:
-        host, port = parse_broker_url(args.broker)
+        host, port = parse_broker_url(args.broker, tls=bool(args.ca_file),
+                                      tls_setting="--ca-file", plain_scheme_with_tls=True)
         store = CentralStore.open(args.db)
     except (DeviceError, StoreError) as exc:
         print(exc, file=sys.stderr)

@@ -55,7 +55,7 @@ def central_stats_main(db: str, month: str | None, first: str | None, last: str 
     try:
         tz = ZoneInfo(timezone)
         start, end = period(month, first, last, date.today())
-        store = CentralStore.open(db)
+        store = CentralStore.open(db, read_only=True)
     except (ValueError, StoreError, ZoneInfoNotFoundError) as exc:
         print(exc, file=sys.stderr)
         return 2

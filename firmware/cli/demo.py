@@ -37,6 +37,7 @@ from firmware.controller.ledger import Ledger
 from firmware.core import service_hours
 from firmware.core.events import EventType
 from firmware.core.password import hash_secret
+from firmware.core.plural import counted
 from firmware.device import build_runtime
 from firmware.runtime import Runtime
 from firmware.site_model import SiteConfig
@@ -269,8 +270,8 @@ def summary(ledger_path: Path, config: SiteConfig) -> str:
     answers = sum(1 for e in events if e.type is EventType.SURVEY_ANSWERED)
     if ratings or answers:
         mean = f", mean {statistics.mean(ratings):.1f} of 4" if ratings else ""
-        lines.append(f"feedback by the exit: {len(ratings)} ratings{mean}; "
-                     f"{answers} survey answers")
+        lines.append(f"feedback by the exit: {counted(len(ratings), 'rating', 'ratings')}"
+                     f"{mean}; {counted(answers, 'survey answer', 'survey answers')}")
     return "\n".join(lines)
 
 
@@ -339,6 +340,7 @@ def run_demo(output: Path, config_path: Path | None, customers: int, seconds: fl
     tickets = sorted((output / "tickets").glob("*.escpos"))
     frames = sorted((output / "frames").glob("*.png"))
     print(summary(output / "ledger.sqlite", config))
-    print(f"{len(tickets)} tickets (raw ESC/POS) in {output / 'tickets'}; "
-          f"{len(frames)} screen frames in {output / 'frames'}")
+    print(f"{counted(len(tickets), 'ticket', 'tickets')} (raw ESC/POS) in "
+          f"{output / 'tickets'}; {counted(len(frames), 'screen frame', 'screen frames')} in "
+          f"{output / 'frames'}")
     return 0 if tickets and frames else 1

@@ -63,7 +63,8 @@ def _parser() -> argparse.ArgumentParser:
     imp = appointments_sub.add_parser("import", help="import time,service,code rows from CSV")
     imp.add_argument("file", type=Path)
     imp.add_argument("--config", required=True, type=Path)
-    imp.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
+    imp.add_argument("--data-dir", type=Path, help="the controller's data dir, where its "
+                     f"ledger is (default {DEFAULT_DATA_DIR}); it must hold the ledger already")
 
     acl = sub.add_parser("broker-acl", help="the broker's ACL and user list for a site")
     acl.add_argument("--config", required=True, type=Path)

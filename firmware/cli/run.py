@@ -14,7 +14,7 @@ from firmware.admin.watchdog import attach
 from firmware.cli.common import load_config_or_exit
 from firmware.clock import ShiftedClock, SystemClock
 from firmware.controller.ledger import LedgerUnreadable
-from firmware.device import DeviceError, build_runtime
+from firmware.device import DeviceError, build_runtime, known_device, parse_broker_url
 
 log = logging.getLogger("piste")
 
@@ -45,6 +45,14 @@ def run_main(args: argparse.Namespace) -> int:
                              args.clock_speed)
     else:
         clock = SystemClock(tz)
+    try:
+        # The command line is checked whole before any directory or device is touched.
+        known_device(config, args.device)
+        if args.broker:
+            parse_broker_url(args.broker, tls=config.broker.tls)
+    except DeviceError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     problem = _unwritable(args.data_dir)
     if problem:
         print(f"cannot use --data-dir {args.data_dir}: {problem}. Give a directory this user "

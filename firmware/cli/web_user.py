@@ -30,6 +30,7 @@ from typing import Any
 from firmware.admin.files import write_atomic
 from firmware.cli.common import DEFAULT_DATA_DIR
 from firmware.core.password import hash_secret
+from firmware.core.plural import counted
 from firmware.site_config import ConfigError, load_site_config
 from firmware.site_config.reader import ID_PATTERN
 from firmware.site_model import SiteConfig, WebConfig
@@ -181,7 +182,7 @@ def _read(path: Path, rooms: set[str] | None = None) -> dict[str, StaffUser]:
         return parse_users(text, rooms)
     except UsersFileError as exc:
         problems = "\n".join(f"  {p}" for p in exc.problems)
-        count = f"{len(exc.problems)} problem" + ("s" if len(exc.problems) > 1 else "")
+        count = counted(len(exc.problems), "problem", "problems")
         raise Refused(f"{path} cannot be used ({count}); the console lets nobody in until it "
                       f"is fixed:\n{problems}") from None
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from firmware.core.plural import counted
 from firmware.site_model import QueueRules, SiteConfig
 
 
@@ -29,13 +30,14 @@ class CongestionChange:
         en = names.en if names else self.service
         eta = f"{self.eta_minutes}" if self.eta_minutes is not None else "?"
         if self.raised:
+            n = self.waiting
             message = {
-                "fi": f"{fi}: jonossa {self.waiting} asiakasta, arvioitu odotus {eta} min. "
-                      "Harkitse lisäneuvontaa.",
-                "sv": f"{sv}: {self.waiting} kunder i kö, uppskattad väntetid {eta} min. "
-                      "Överväg extra rådgivning.",
-                "en": f"{en}: {self.waiting} customers waiting, estimated wait {eta} min. "
-                      "Consider extra advice staff.",
+                "fi": f"{fi}: jonossa {counted(n, 'asiakas', 'asiakasta')}, arvioitu odotus "
+                      f"{eta} min. Harkitse lisäneuvontaa.",
+                "sv": f"{sv}: {counted(n, 'kund', 'kunder')} i kö, uppskattad väntetid {eta} "
+                      "min. Överväg extra rådgivning.",
+                "en": f"{en}: {counted(n, 'customer', 'customers')} waiting, estimated wait "
+                      f"{eta} min. Consider extra advice staff.",
             }
         else:
             message = {

@@ -19,6 +19,8 @@ from datetime import date, datetime
 from importlib import resources
 from typing import Any, Literal
 
+from firmware.core.plural import counted
+
 LANGS = ("fi", "sv", "en")
 LANG_NAMES = {"fi": "Finnish", "sv": "Swedish", "en": "English"}
 SCALE_MIN = 4
@@ -115,7 +117,7 @@ class SurveyTextError(Exception):
 
     def __str__(self) -> str:
         count = len(self.problems)
-        head = f"{self.source or 'survey texts'}: {count} problem{'' if count == 1 else 's'}"
+        head = f"{self.source or 'survey texts'}: {counted(count, 'problem', 'problems')}"
         return "\n".join([head, *(f"  {p}" for p in self.problems)])
 
 

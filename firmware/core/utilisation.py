@@ -37,15 +37,20 @@ ENDS = (EventType.TICKET_COMPLETED, EventType.TICKET_NO_SHOW, EventType.TICKET_T
         EventType.TICKET_CANCELLED)
 
 
+MAX_OCCUPANCY_BYTES = 4096
+
+
 def parse_occupancy(payload: bytes) -> dict[str, Any] | None:
     """A room unit's occupancy message as ledger data, or None if it is not one.
 
     Lenient on the wire: extra fields are ignored; wrong types, an unknown state, a state
     that contradicts its sides or a time without offset are refused.
     """
+    if len(payload) > MAX_OCCUPANCY_BYTES:  # an occupancy message is some 100 bytes
+        return None
     try:
         value = json.loads(payload)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nested deep
         return None
     if not isinstance(value, dict):
         return None

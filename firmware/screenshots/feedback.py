@@ -13,6 +13,7 @@ import dataclasses
 from pathlib import Path
 
 from display_driver.png import offscreen_surface, save_png
+from firmware.core.plural import counted
 from firmware.core.survey import LANGS, Survey, shipped_survey
 from firmware.feedback.screen import FeedbackView, render_feedback
 from firmware.site_model import SiteConfig
@@ -80,5 +81,5 @@ def shoot_all(out: Path, site_name: dict[str, str] | None = None,
 
 def main(config: SiteConfig, out: Path) -> int:
     written = shoot_all(out, config.site.name.as_dict())
-    print(f"wrote {len(written)} pictures to {out}")
+    print(f"wrote {counted(len(written), 'picture', 'pictures')} to {out}")
     return 0

@@ -17,6 +17,7 @@ from escpos.printer import Dummy
 
 from display_driver.png import offscreen_surface, save_png
 from firmware.controller.local_queue import LocalQueue
+from firmware.core.plural import counted
 from firmware.core.survey import shipped_survey
 from firmware.kiosk.lockdown import LOCKOUT_S
 from firmware.kiosk.role import kiosk_services, min_target_px
@@ -84,7 +85,7 @@ def main(config: SiteConfig, out: Path) -> int:
         shoot(f"ticket-portrait-{lang}", dataclasses.replace(views["ticket"],
                                                              min_target_px=target), portrait)
         written.append(_ticket_preview(config, ticket, lang, out, device))
-    print(f"wrote {len(written)} pictures to {out}")
+    print(f"wrote {counted(len(written), 'picture', 'pictures')} to {out}")
     return 0
 
 

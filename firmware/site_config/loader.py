@@ -12,6 +12,7 @@ from typing import Any
 
 from firmware.site_config.broker import read_broker
 from firmware.site_config.devices import check_devices, read_device
+from firmware.site_config.printer import PRINTER_FIELDS
 from firmware.site_config.queue import read_rules
 from firmware.site_config.reader import (
     MISSING,
@@ -22,6 +23,7 @@ from firmware.site_config.reader import (
     integer_field,
     join_path,
 )
+from firmware.site_config.room_unit import SENSOR_FIELDS
 from firmware.site_config.rooms import check_rooms, read_room
 from firmware.site_config.services import check_services, read_service
 from firmware.site_config.site import read_site
@@ -147,6 +149,8 @@ def apply_overrides(data: dict[str, Any], overrides: Sequence[str]) -> list[Conf
     override is checked exactly like the file. In a list of tables an entry is named by its
     id or its index: `devices.room-1.room_unit.staff.pin=22`, `services.0.prefix=Q`."""
     problems = []
+    switched: list[tuple[dict[str, Any], str]] = []  # (table, its table name) given a new kind
+    given: set[tuple[int, str]] = set()  # (id(table), key) set by an override
     for item in overrides:
         path, sep, text = item.partition("=")
         keys = [k for k in path.strip().split(".") if k]
@@ -176,10 +180,38 @@ def apply_overrides(data: dict[str, Any], overrides: Sequence[str]) -> list[Conf
                 node = None
                 break
         if isinstance(node, dict):
-            node[keys[-1]] = _override_value(text.strip())
+            value = _override_value(text.strip())
+            if keys[-1] == "kind" and len(keys) > 1 and node.get("kind") != value:
+                switched.append((node, keys[-2]))
+            node[keys[-1]] = value
+            given.add((id(node), keys[-1]))
         elif node is not None:
             problems.append(ConfigProblem(where, f"'{'.'.join(keys[:-1])}' is not a table"))
+    for table, name in switched:
+        _drop_other_kinds_fields(table, name, given)
     return problems
+
+
+def _variant_fields(name: str) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """The fields per kind of a table that has kinds (a printer, a sensor), by its name."""
+    return {"printer": PRINTER_FIELDS, "staff": SENSOR_FIELDS,
+            "customer": SENSOR_FIELDS}.get(name, {})
+
+
+def _drop_other_kinds_fields(table: dict[str, Any], name: str,
+                             given: set[tuple[int, str]]) -> None:
+    """`--set devices.lobby-1.printer.kind=usb` switches the kind: the file's fields for its
+    old kind (a file printer's `path`) go, so the new kind is checked with its own fields,
+    given by other --set. Fields for every kind (profile, timeout_s, on_s...) stay."""
+    fields = _variant_fields(name)
+    kind = table.get("kind")
+    if not isinstance(kind, str) or kind not in fields:
+        return  # an unknown kind: the check names the kinds there are
+    needs, may = fields[kind]
+    specific = {key for n, m in fields.values() for key in n + m}
+    for key in list(table):
+        if key in specific and key not in needs + may and (id(table), key) not in given:
+            del table[key]
 
 
 def parse_site_config(text: str, source: str = "<text>", overrides: Sequence[str] = (),

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any, TypeVar
 
+from firmware.core.plural import counted
 from firmware.site_model import (
     LANGS,
     Localized,
@@ -57,7 +58,7 @@ class ConfigError(Exception):
 
     def __str__(self) -> str:
         count = len(self.problems)
-        head = f"{self.source or 'config'}: {count} problem{'' if count == 1 else 's'}"
+        head = f"{self.source or 'config'}: {counted(count, 'problem', 'problems')}"
         return "\n".join([head, *(f"  {p}" for p in self.problems)])
 
 

@@ -6,6 +6,7 @@ import dataclasses
 from datetime import date
 from typing import Any
 
+from firmware.core.plural import counted
 from firmware.site_config.printer import PRINTER_COMMON, PRINTER_FIELDS
 from firmware.site_config.reader import PASSWORD_MASK, fmt_range, fmt_ranges
 from firmware.site_model import (
@@ -47,11 +48,11 @@ def summarize(config: SiteConfig) -> str:
         f"site {site.id}: {site.name.fi} / {site.name.sv} / {site.name.en}",
         f"  timezone {site.timezone}; open {_week_text(site.opening_hours)}"
         + ("; anonymous numbering (no prefixes on tickets)" if site.anonymous_numbering else ""),
-        f"{len(config.services)} services:",
+        f"{counted(len(config.services), 'service', 'services')}:",
         *(f"  {s.prefix} {s.id:<14} {s.name.fi}: {_week_text(s.hours)}" for s in config.services),
-        f"{len(config.rooms)} rooms:",
+        f"{counted(len(config.rooms), 'room', 'rooms')}:",
         *(f"  {r.id:<6} {', '.join(r.services) or '(no services)'}" for r in config.rooms),
-        f"{len(config.devices)} devices:",
+        f"{counted(len(config.devices), 'device', 'devices')}:",
         *(f"  {d.id:<14} {', '.join(d.roles)}" + (f" (room {d.room})" if d.room else "")
           for d in config.devices),
         f"broker {config.broker.host}:{config.broker.port}",

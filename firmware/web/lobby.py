@@ -70,6 +70,10 @@ class LobbyView:
         if not topic.startswith(root):
             return None
         parts = topic[len(root):].split("/")
+        if not _used(parts):
+            # A device with the controller role too hands the console every command it gets:
+            # those are not decoded here at all.
+            return None
         data = state_of(payload) if payload else {}
         if data is None:
             return None
@@ -78,7 +82,7 @@ class LobbyView:
             self.version += 1
         return changed
 
-    def _take(self, parts: list[str], data: dict[str, Any]) -> str | None:
+    def _take(self, parts: list[str], data: dict[str, Any]) -> str | None:  # see _used
         match parts:
             case ["queue", "state"]:
                 self.snapshot = data or None
@@ -217,3 +221,14 @@ def _problems(roles: tuple[str, ...], status: dict[str, Any], health: dict[str, 
         elif isinstance(value, dict) and value.get("problem"):
             problems.append({"kind": "part", "part": part, "detail": str(value["problem"])})
     return problems
+
+
+def _used(parts: list[str]) -> bool:
+    """Whether the console uses a message on this topic (below the site's root): the ones
+    `LobbyView.filters` subscribes to, and no other."""
+    match parts:
+        case ["queue", "state" | "events"] | ["device", _, "status" | "health"]:
+            return True
+        case ["room", _, "occupancy"] | ["alert", _]:
+            return True
+    return False

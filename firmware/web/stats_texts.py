@@ -3,7 +3,8 @@
 Kept apart from `texts.py` because they are many and change with the charts; `texts.py`
 merges them into its TEXTS, so `t(key)` finds them like any other. This module imports
 nothing from `texts` (that would be an import circle). Keys that stats.js reads start with
-`stats_js_`; a sentence's numbers and names are {placeholders}, the same in all three.
+`stats_js_`; a sentence's numbers and names are {placeholders}, the same in all three; a
+counted word is `{n:#one|other}` ("1 päivä", "2 päivää": firmware/core/plural.py).
 """
 
 from __future__ import annotations
@@ -61,9 +62,9 @@ STATS_TEXTS: dict[str, tuple[str, str, str]] = {
                              "(every day's rows, the month and the weeks per authority)"),
     "stats_month_per_authority": ("Kuukausi virastoittain", "Månaden per myndighet",
                                   "The month per authority"),
-    "stats_month_caption": ("{month} virastoittain: {days} päivää, joilta on tietoja",
-                            "{month} per myndighet: {days} dagar med data",
-                            "{month} per authority: {days} days with data"),
+    "stats_month_caption": ("{month} virastoittain: tietoja {days} päivältä",
+                            "{month} per myndighet: {days:#dag|dagar} med data",
+                            "{month} per authority: {days:#day|days} with data"),
     "stats_weeks_hint": (
         "Viikot ovat kokonaisia ISO-viikkoja maanantaista sunnuntaihin, myös silloin kun ne "
         "ulottuvat edelliseen tai seuraavaan kuukauteen.",
@@ -134,9 +135,10 @@ STATS_TEXTS: dict[str, tuple[str, str, str]] = {
     "stats_hourly_axis": ("Käynnin alkamistunti", "Timme då besöket började",
                           "Hour the visit began"),
     "stats_hourly_summary": (
-        "Saapuneita yhteensä {total}; vilkkain tunti alkoi klo {hour} ({busiest} saapunutta).",
-        "{total} ankomster; den livligaste timmen började kl. {hour} med {busiest}.",
-        "{total} arrivals; the busiest hour began at {hour} with {busiest}."),
+        "Saapuneita yhteensä {total}; vilkkain tunti alkoi klo {hour} "
+        "({busiest:#saapunut|saapunutta}).",
+        "{total:#ankomst|ankomster}; den livligaste timmen började kl. {hour} med {busiest}.",
+        "{total:#arrival|arrivals}; the busiest hour began at {hour} with {busiest}."),
     "stats_hourly_none": ("Kukaan ei ottanut numeroa tänä päivänä.",
                           "Ingen tog ett nummer den här dagen.",
                           "Nobody took a number on this day."),
@@ -175,18 +177,20 @@ STATS_TEXTS: dict[str, tuple[str, str, str]] = {
     "stats_walking_summary": (
         "{calls} kutsusta {arrived} asiakkaan nähtiin saapuvan huoneeseen; kävelyajan mediaani "
         "{median} s (90 % enintään {p90} s).",
-        "Av {calls} kallelser sågs {arrived} kunder komma fram, efter i median {median} s "
+        "Av {calls:#kallelse|kallelser} sågs {arrived:#kund|kunder} komma fram, efter i median "
+        "{median} s "
         "(90 % inom {p90} s).",
-        "Of {calls} calls, {arrived} customers were seen to arrive, after a median {median} s "
+        "Of {calls:#call|calls}, {arrived:#customer was|customers were} seen to arrive, after a "
+        "median {median} s "
         "(90 % within {p90} s)."),
     "stats_walking_none": ("Tänä päivänä kävelyaikoja ei voitu mitata.",
                            "Inga gångtider kunde mätas den här dagen.",
                            "No walking times could be measured on this day."),
     "stats_compared_title": ("Päivä verrattuna aiempiin", "Dagen jämförd med tidigare dagar",
                              "This day compared"),
-    "stats_compared_part": ("{day} ({what}): {arrivals} saapunutta",
-                            "{day} ({what}): {arrivals} ankomster",
-                            "{arrivals} arrivals on {day} ({what})"),
+    "stats_compared_part": ("{day} ({what}): {arrivals:#saapunut|saapunutta}",
+                            "{day} ({what}): {arrivals:#ankomst|ankomster}",
+                            "{arrivals:#arrival|arrivals} on {day} ({what})"),
     "stats_this_day": ("tämä päivä", "den här dagen", "this day"),
     "stats_previous_day": ("edellinen päivä", "föregående dag", "previous day"),
     "stats_week_before": ("viikkoa aiemmin", "en vecka tidigare", "a week before"),
@@ -197,10 +201,11 @@ STATS_TEXTS: dict[str, tuple[str, str, str]] = {
     "stats_daily_title": ("Saapuneet virastoittain ja päivittäin",
                           "Ankomster per myndighet och dag", "Arrivals per authority and day"),
     "stats_daily_summary": (
-        "{days} päivänä saapui yhteensä {total} asiakasta; vilkkain päivä oli {day} "
-        "({busiest} saapunutta).",
-        "{total} ankomster under {days} dagar; den livligaste var {day} med {busiest}.",
-        "{total} arrivals on {days} days; the busiest was {day} with {busiest}."),
+        "{days} päivänä saapui yhteensä {total:#asiakas|asiakasta}; vilkkain päivä oli {day} "
+        "({busiest:#saapunut|saapunutta}).",
+        "{total:#ankomst|ankomster} under {days:#dag|dagar}; den livligaste var {day} med "
+        "{busiest}.",
+        "{total:#arrival|arrivals} on {days:#day|days}; the busiest was {day} with {busiest}."),
     "stats_daily_waits_title": ("Odotusajan mediaani virastoittain ja päivittäin",
                                 "Väntetidens median per myndighet och dag",
                                 "Median wait per authority and day"),

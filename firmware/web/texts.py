@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from firmware.core.plural import FORMATTER
 from firmware.web.stats_texts import STATS_TEXTS
 from mqtt_bridge import topics
 
@@ -309,7 +310,8 @@ def translator(lang: str) -> Callable[..., str]:
         words = TEXTS.get(key)
         if words is None:
             return key
-        return words[index].format(**values) if values else words[index]
+        # {n:#one|other}: the word in the form the number takes (firmware/core/plural.py).
+        return FORMATTER.format(words[index], **values) if values else words[index]
 
     return t
 

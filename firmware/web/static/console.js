@@ -8,10 +8,15 @@ const piste = (() => {
   const lang = document.documentElement.lang || "fi";
   const words = JSON.parse(document.getElementById("ui-texts")?.textContent || "{}");
 
-  // The page's words in the staff member's language; {name} is filled from `values`.
+  // The page's words in the staff member's language; {name} is filled from `values`, and
+  // {name:#one|other} with the number and the word in the form it takes (1 day, 2 days).
   function t(key, values) {
     const text = words[key] ?? key;
-    return text.replace(/\{(\w+)\}/g, (_, name) => (values && name in values ? String(values[name]) : ""));
+    return text.replace(/\{(\w+)(?::#([^|}]*)\|([^}]*))?\}/g, (_, name, one, other) => {
+      if (!values || !(name in values)) return "";
+      const value = values[name];
+      return one === undefined ? String(value) : `${value} ${Number(value) === 1 ? one : other}`;
+    });
   }
 
   // A name given in the three languages (authorities, rooms).
