@@ -278,7 +278,7 @@ def test_collectors_with_logins_of_their_own_share_the_work_under_the_central_ac
                 seq += 1
                 assert seq <= 200, f"the work was not shared: {[c.stats for c in group]}"
                 north.publish_raw(topics.queue_events("north"), json.dumps({
-                    "id": f"e{seq}", "seq": seq, "type": "ticket.issued",
+                    "id": str(uuid.uuid4()), "seq": seq, "type": "ticket.issued",
                     "at": "2026-12-01T10:00:00+02:00", "day": "2026-12-01"}).encode())
                 wait_for(lambda seq=seq: sum(c.stats.stored for c in group) == seq,
                          what=f"event {seq} stored")
