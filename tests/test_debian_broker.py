@@ -156,3 +156,29 @@ def test_piste_local_conf_runs_on_debians_config(debian_dir: Path) -> None:
         with running_controller(config, broker, debian_dir / "data"), \
                 BlockingClient(broker.host, broker.port, site) as display:
             assert status_of(display.watch(status), status)["state"] == "online"
+
+
+def test_the_broker_install_sh_sets_up_runs_on_debians_config(debian_dir: Path) -> None:
+    from tests.test_install import install
+
+    # A TLS site whose controller hosts the broker: install.sh makes it the production one.
+    site = site_file(debian_dir, f"d-{uuid.uuid4().hex[:8]}")
+    text = site.read_text(encoding="utf-8")
+    assert 'host = "localhost"\nport = 1883' in text
+    site.write_text(text.replace('host = "localhost"\nport = 1883', 'host = "lobby-1.local"\n'
+                                 'port = 8883\nca_file = "/etc/piste/site-ca.crt"', 1))
+    root, password = debian_dir / "root", debian_dir / "password"
+    root.mkdir()
+    password.write_text("pw-lobby-1\n")
+    done = install(root, site, password)
+    assert done.returncode == 0, done.stderr
+    acl_dir = root / "etc/mosquitto/piste"
+    logins(acl_dir, (acl_dir / "users.txt").read_text().split())
+    certs = server_certs(debian_dir / "certs", "broker", "site-ca")
+    port = free_port()
+    conf = moved((root / "etc/mosquitto/conf.d/piste.conf").read_text(), {
+        "listener 8883\n": f"listener {port}\n", "/etc/mosquitto/certs/": f"{certs}/"})
+    with DebianBroker(debian_dir / "mosquitto", {"piste.conf": conf}, port) as broker:
+        assert broker.listening_ports() == {port}
+        with AdminClient(tls_login(broker, "lobby-1", certs / "site-ca.crt")):
+            pass  # logged in over TLS with the password the technician gave it
