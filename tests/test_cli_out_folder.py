@@ -111,3 +111,14 @@ def test_broker_acl_again_keeps_the_bridges_login(tmp_path: Path) -> None:
     done = piste(*with_out("broker-acl", out, tmp_path))  # the site config changed, say
     assert done.returncode == 0, done.stderr
     assert (out / "acl").read_text() == bridged
+
+
+def test_bridge_config_writes_the_tls_files_as_absolute_paths(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from firmware.cli.main import main
+
+    monkeypatch.chdir(tmp_path)  # Mosquitto runs from /: a relative path would miss
+    assert main(["bridge-config", "--config", str(DEMO_SITE), "--central", "central:8883",
+                 "--ca-file", "certs/central-ca.crt", "--out", "broker"]) == 0
+    conf = (tmp_path / "broker" / "piste-bridge.conf").read_text()
+    assert f"bridge_cafile {tmp_path}/certs/central-ca.crt\n" in conf
