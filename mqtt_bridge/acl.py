@@ -124,14 +124,10 @@ def users(config: SiteConfig) -> list[str]:
 
 def broker_conf(acl_dir: str = "/etc/mosquitto/piste",
                 certs: str = "/etc/mosquitto/certs") -> str:
-    """The production Mosquitto config that goes with the ACL (`piste broker-acl --out`).
-
-    It goes into /etc/mosquitto/conf.d/ beside Debian's own /etc/mosquitto/mosquitto.conf,
-    so it sets only what that main file does not: Mosquitto refuses to start when an option
-    such as persistence_location is given twice (tests/test_debian_broker.py starts it so).
-    `config/mosquitto/piste-production.conf` is this text with the default paths (a test
-    keeps them equal), so the file in the repository and the installer's never drift.
-    """
+    """The production config that goes with the ACL (`piste broker-acl --out`), for conf.d
+    beside Debian's own mosquitto.conf: only what that does not set, as Mosquitto refuses an
+    option given twice (tests/test_debian_broker.py starts it so). A test keeps
+    `config/mosquitto/piste-production.conf` equal to it with the default paths."""
     return f"""\
 # Mosquitto for a Suomi-piste site in production: TLS only, no anonymous clients, one
 # user per device, and an ACL that lets each device write only what its roles need.
