@@ -122,13 +122,12 @@ def users(config: SiteConfig) -> list[str]:
             + [COLLECTOR, TECHNICIAN])
 
 
-def broker_conf(acl_dir: str = "/etc/mosquitto/piste", certs: str = "/etc/mosquitto/certs",
-                persistence: str = "/var/lib/mosquitto/") -> str:
-    """The production Mosquitto config that goes with the ACL (`piste broker-acl --out`).
-
-    `config/mosquitto/piste-production.conf` is this text with the default paths (a test
-    keeps them equal), so the file in the repository and the installer's never drift.
-    """
+def broker_conf(acl_dir: str = "/etc/mosquitto/piste",
+                certs: str = "/etc/mosquitto/certs") -> str:
+    """The production config that goes with the ACL (`piste broker-acl --out`), for conf.d
+    beside Debian's own mosquitto.conf: only what that does not set, as Mosquitto refuses an
+    option given twice (tests/test_debian_broker.py starts it so). A test keeps
+    `config/mosquitto/piste-production.conf` equal to it with the default paths."""
     return f"""\
 # Mosquitto for a Suomi-piste site in production: TLS only, no anonymous clients, one
 # user per device, and an ACL that lets each device write only what its roles need.
@@ -140,18 +139,19 @@ def broker_conf(acl_dir: str = "/etc/mosquitto/piste", certs: str = "/etc/mosqui
 #    device's own on that device):
 #      mosquitto_passwd -c {acl_dir}/passwd lobby-1
 #      mosquitto_passwd    {acl_dir}/passwd waiting-1   ... one per user in users.txt
-# 3. Put the site's CA, the broker's certificate and key in {certs}/, copy this
-#    file to /etc/mosquitto/conf.d/piste.conf and restart mosquitto.
+# 3. Put the site's CA, the broker's certificate and key in {certs}/; the key and
+#    the password file readable by the mosquitto user, which reads them after dropping
+#    root (chgrp mosquitto FILE; chmod 640 FILE).
+# 4. Copy this file to /etc/mosquitto/conf.d/piste.conf and restart mosquitto.
+#
+# Only what Debian's /etc/mosquitto/mosquitto.conf does not set already: it keeps
+# pid_file, logging, and persistence (on, in /var/lib/mosquitto/); setting one of those
+# again here would stop Mosquitto from starting.
 
 per_listener_settings false
 allow_anonymous false
 password_file {acl_dir}/passwd
 acl_file {acl_dir}/acl
-
-# The client id is the user name: nobody can connect under the controller's (or any other
-# device's) client id and knock it off the broker. A second connection with the same login
-# still replaces the first, so each device and console has a login of its own.
-use_username_as_clientid true
 
 # Only a client that may write a topic may leave a retained message there, also after an
 # ACL change: a device whose rights were taken away cannot poison the displays.
@@ -159,6 +159,12 @@ check_retain_source true
 
 listener 8883
 protocol mqtt
+# The client id is the user name: nobody can connect under the controller's (or any other
+# device's) client id and knock it off the broker. A second connection with the same login
+# still replaces the first, so each device and console has a login of its own. It is an
+# option of the listener: above `listener` it would open a second, plain one on port 1883
+# for itself and leave this one without it.
+use_username_as_clientid true
 cafile {certs}/site-ca.crt
 certfile {certs}/broker.crt
 keyfile {certs}/broker.key
@@ -167,8 +173,7 @@ tls_version tlsv1.2
 # require_certificate true
 # use_identity_as_username true
 
-persistence true
-persistence_location {persistence}
+# Saved to Debian's persistence_location every minute, not only at a clean stop.
 autosave_interval 60
 # Without it every request/response round trip waits for a delayed ACK (~40 ms).
 set_tcp_nodelay true

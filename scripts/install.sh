@@ -166,7 +166,9 @@ if [ -n "$SITE" ]; then
         run systemctl enable --now mosquitto.service
         run systemctl restart mosquitto.service
     elif [ "$broker" = production ]; then
-        # TLS, one login per device, the generated ACL, client ids bound to logins.
+        # TLS, one login per device, the generated ACL, client ids bound to logins; like
+        # piste-local.conf it sets only what Debian's own mosquitto.conf does not (pid file,
+        # log and persistence are Debian's): an option set twice stops Mosquitto.
         say "production broker: ACL and config in /etc/mosquitto/piste"
         piste_cmd broker-acl --config "$SITE" --out "$ROOT/etc/mosquitto/piste" > /dev/null
         install -d -m 0755 "$ROOT/etc/mosquitto/conf.d"
@@ -177,7 +179,8 @@ if [ -n "$SITE" ]; then
         else
             say "before mosquitto can start: give every user in /etc/mosquitto/piste/users.txt a password"
             say "  (mosquitto_passwd [-c] /etc/mosquitto/piste/passwd USER) and put site-ca.crt,"
-            say "  broker.crt and broker.key in /etc/mosquitto/certs; then: systemctl restart mosquitto"
+            say "  broker.crt and broker.key in /etc/mosquitto/certs; the key and passwd readable by"
+            say "  the mosquitto user (chgrp mosquitto FILE; chmod 640 FILE); then: systemctl restart mosquitto"
         fi
     fi
     say "provisioning $DEVICE"

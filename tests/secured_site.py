@@ -53,11 +53,12 @@ def login(broker: LocalBroker, config: SiteConfig, user: str,
 
 
 @contextmanager
-def running_controller(config: SiteConfig, broker: LocalBroker,
-                       data_dir: Path) -> Iterator[tuple[RunningDevice, ControllerRole]]:
+def running_controller(config: SiteConfig, broker: LocalBroker, data_dir: Path,
+                       ca_file: str = "") -> Iterator[tuple[RunningDevice, ControllerRole]]:
+    """The controller logged in as lobby-1 (over TLS with the site CA `ca_file`, if given)."""
     logged_in = dataclasses.replace(config, broker=dataclasses.replace(
         config.broker, host=broker.host, port=broker.port, username="lobby-1",
-        password="pw-lobby-1"))
+        password="pw-lobby-1", ca_file=ca_file))
     lobby = dataclasses.replace(config.device("lobby-1"), roles=("controller",))
     role = ControllerRole()
     runtime = Runtime(logged_in, lobby, ShiftedClock(TUESDAY_10), data_dir, [role],

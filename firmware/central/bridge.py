@@ -28,12 +28,17 @@ RESERVED = (COLLECTOR, "technician", "bridge")  # central users that are not sit
 # They all speak as the collector on the topics (`cmd/events/replay/collector`).
 COLLECTOR_LOGIN = re.compile(rf"{COLLECTOR}(-[a-z0-9-]{{1,22}})?")
 
+BRIDGE_USER = "bridge"  # the bridge's own login on the site broker
+QUEUED_MESSAGES = 200_000  # days of a busy site's events while the centre is away
+# The bridge's lines in the site ACL, between these two, so that `piste bridge-config` can
+# replace an earlier run's and `piste broker-acl` can keep them when it writes the ACL anew.
+ACL_BLOCK = ("# --- piste bridge-config: the bridge's login (kept by piste) ---",
+             "# --- end of the bridge's login ---")
+
 
 def is_reserved(site: str) -> bool:
     """A name the central broker keeps for its own logins, never a site id."""
     return site in RESERVED or site.startswith(f"{COLLECTOR}-")
-BRIDGE_USER = "bridge"  # the bridge's own login on the site broker
-QUEUED_MESSAGES = 200_000  # days of a busy site's events while the centre is away
 
 
 @dataclass(frozen=True)
@@ -106,6 +111,32 @@ def bridge_site_acl(site: str, allow_config_push: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
+def bridge_block(acl: str) -> str:
+    """The bridge's block in an ACL's text, markers included; "" when it has none."""
+    start, end = ACL_BLOCK
+    if start not in acl or end not in acl:
+        return ""
+    _, _, rest = acl.partition(start)
+    inside, _, _ = rest.partition(end)
+    return f"{start}{inside}{end}\n"
+
+
+def with_bridge_block(acl: str, block: str) -> str:
+    """The ACL with `block` (a bridge_block) in place of any earlier one, never twice."""
+    old = bridge_block(acl)
+    if old:
+        head, _, rest = acl.partition(old.rstrip("\n"))
+        acl = head.rstrip("\n") + "\n" + rest.lstrip("\n")
+    if not block:
+        return acl
+    return acl.rstrip("\n") + "\n\n" + block
+
+
+def bridge_acl_block(site: str, allow_config_push: bool) -> str:
+    start, end = ACL_BLOCK
+    return f"{start}\n{bridge_site_acl(site, allow_config_push)}{end}\n"
+
+
 def central_acl(collectors: Sequence[str] = (COLLECTOR,)) -> str:
     """The central broker's ACL: every site below its own prefix, the collectors (one login
     each, see COLLECTOR_LOGIN) over all."""
@@ -137,27 +168,31 @@ def central_acl(collectors: Sequence[str] = (COLLECTOR,)) -> str:
     ])
 
 
-def central_conf(acl_dir: str, certs: str = "/etc/mosquitto/certs",
-                 persistence: str = "/var/lib/mosquitto/") -> str:
-    """A production config for the central broker (TLS, logins, the ACL above)."""
+def central_conf(acl_dir: str, certs: str = "/etc/mosquitto/certs") -> str:
+    """A production config for the central broker (TLS, logins, the ACL above), for
+    /etc/mosquitto/conf.d/ beside Debian's main config: only what that does not set."""
     return f"""# piste central broker (written by piste central-acl --out).
+# Copy it to /etc/mosquitto/conf.d/ beside Debian's /etc/mosquitto/mosquitto.conf, which
+# keeps pid_file, logging and persistence (on, in /var/lib/mosquitto/): none of those here,
+# Mosquitto refuses an option given twice. {certs}/central.key and {acl_dir}/passwd
+# readable by the mosquitto user (chgrp mosquitto FILE; chmod 640 FILE).
 per_listener_settings false
 allow_anonymous false
 password_file {acl_dir}/passwd
 acl_file {acl_dir}/acl
-use_username_as_clientid true
 check_retain_source true
 
 listener 8883
 protocol mqtt
+# An option of the listener: above `listener` it would open a second, plain one on 1883.
+use_username_as_clientid true
 cafile {certs}/central-ca.crt
 certfile {certs}/central.crt
 keyfile {certs}/central.key
 tls_version tlsv1.2
 
-# The collector keeps a persistent session: what arrives while it restarts waits here.
-persistence true
-persistence_location {persistence}
+# The collector keeps a persistent session: what arrives while it restarts waits here,
+# saved to Debian's persistence_location every minute.
 autosave_interval 60
 max_queued_messages {QUEUED_MESSAGES}
 set_tcp_nodelay true

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
+from firmware.central.bridge import bridge_block, with_bridge_block
 from firmware.cli.common import load_config_or_exit
+from firmware.cli.output_folder import OutputError, output_folder
 from mqtt_bridge.acl import acl_text, broker_conf, users
 
 
@@ -14,12 +17,18 @@ def broker_acl_main(config_path: Path, out: Path | None) -> int:
         print(acl_text(config))
         print("# users: " + " ".join(users(config)))
         return 0
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "acl").write_text(acl_text(config))
-    (out / "users.txt").write_text("\n".join(users(config)) + "\n")
-    # The config that binds client ids to logins belongs with the ACL: without it any
-    # login could connect under the controller's client id and knock it off the broker.
-    (out / "piste.conf").write_text(broker_conf(acl_dir=str(out.resolve())))
+    try:
+        with output_folder(out) as folder:
+            # A bridge's login added by `piste bridge-config` stays when the ACL is made anew.
+            kept = bridge_block(folder.read("acl"))
+            folder.write("acl", with_bridge_block(acl_text(config), kept))
+            folder.write("users.txt", "\n".join(users(config)) + "\n")
+            # The config that binds client ids to logins belongs with the ACL: without it
+            # any login could connect under the controller's client id and knock it off.
+            folder.write("piste.conf", broker_conf(acl_dir=str(out.resolve())))
+    except OutputError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     print(f"wrote {out / 'acl'}, {out / 'users.txt'} and {out / 'piste.conf'};\n"
           f"give each user a password with\n"
           f"  mosquitto_passwd {out / 'passwd'} USER   (-c for the first one)\n"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import re
 import signal
 import sys
@@ -21,17 +22,18 @@ from typing import Any
 from firmware.central.bridge import (
     COLLECTOR,
     BridgeSettings,
+    bridge_acl_block,
     bridge_conf,
     bridge_site_acl,
     central_acl,
     central_conf,
     is_reserved,
+    with_bridge_block,
 )
 from firmware.cli.common import load_config_or_exit
+from firmware.cli.output_folder import OutputError, output_folder
 
 log = logging.getLogger("piste")
-ACL_BLOCK = ("# --- piste bridge-config: the bridge's login (kept by piste) ---",
-             "# --- end of the bridge's login ---")
 
 
 def register(sub: Any) -> None:
@@ -127,7 +129,8 @@ def bridge_config_main(args: argparse.Namespace) -> int:
         return 2
     host, port = address
     settings = BridgeSettings(
-        site, host, port, args.ca_file, args.cert_file, args.key_file,
+        site, host, port, _absolute(args.ca_file), _absolute(args.cert_file),
+        _absolute(args.key_file),
         password=_secret(args.password_file, "the central password"),
         local_password=_secret(args.local_password_file, "the bridge's local password"),
         allow_config_push=args.allow_config_push)
@@ -137,27 +140,27 @@ def bridge_config_main(args: argparse.Namespace) -> int:
               .replace(f"local_password {settings.local_password}", "local_password ********"))
         print(bridge_site_acl(site, args.allow_config_push))
         return 0
-    args.out.mkdir(parents=True, exist_ok=True)
-    conf = args.out / "piste-bridge.conf"
-    conf.write_text(text)
-    conf.chmod(0o600)  # it holds the passwords
-    acl = args.out / "acl"
-    _put_block(acl, bridge_site_acl(site, args.allow_config_push))
-    print(f"wrote {conf} and the bridge's login in {acl}; give the site broker a user "
-          f"'bridge' (mosquitto_passwd {args.out / 'passwd'} bridge), copy {conf} to "
+    try:
+        with output_folder(args.out) as folder:
+            acl = folder.read("acl")
+            # Readable by root only from its creation on: it holds the passwords. Mosquitto
+            # reads its config files as root, before it drops to its own user.
+            conf = folder.write("piste-bridge.conf", text, mode=0o600)
+            folder.write("acl", with_bridge_block(
+                acl, bridge_acl_block(site, args.allow_config_push)).lstrip("\n"))
+    except OutputError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(f"wrote {conf} and the bridge's login in {args.out / 'acl'}; give the site broker "
+          f"a user 'bridge' (mosquitto_passwd {args.out / 'passwd'} bridge), copy {conf} to "
           "/etc/mosquitto/conf.d/ and restart mosquitto")
     return 0
 
 
-def _put_block(acl: Path, lines: str) -> None:
-    """The bridge's lines in the site ACL, replacing an earlier run's, never duplicated."""
-    text = acl.read_text() if acl.exists() else ""
-    start, end = ACL_BLOCK
-    if start in text and end in text:
-        head, _, rest = text.partition(start)
-        _, _, tail = rest.partition(end)
-        text = head.rstrip("\n") + "\n" + tail.lstrip("\n")
-    acl.write_text(text.rstrip("\n") + f"\n\n{start}\n{lines}{end}\n")
+def _absolute(path: str) -> str:
+    """A TLS file named on the command line, as Mosquitto will find it: Mosquitto runs from /,
+    so a path relative to the technician's folder would point at nothing."""
+    return os.path.abspath(path) if path else ""
 
 
 def central_acl_main(out: Path | None, collectors: list[str]) -> int:
@@ -169,12 +172,17 @@ def central_acl_main(out: Path | None, collectors: list[str]) -> int:
     if out is None:
         print(acl)
         return 0
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "acl").write_text(acl)
-    (out / "piste-central.conf").write_text(central_conf(acl_dir=str(out.resolve())))
+    try:
+        with output_folder(out) as folder:
+            folder.write("acl", acl)
+            folder.write("piste-central.conf", central_conf(acl_dir=str(out.resolve())))
+    except OutputError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     print(f"wrote {out / 'acl'} and {out / 'piste-central.conf'}; add a login per site "
           f"(mosquitto_passwd {out / 'passwd'} SITE-ID) and one for each collector "
-          f"({', '.join(dict.fromkeys(collectors))})")
+          f"({', '.join(dict.fromkeys(collectors))}), then copy "
+          f"{out / 'piste-central.conf'} to /etc/mosquitto/conf.d/ and restart mosquitto")
     return 0
 
 
