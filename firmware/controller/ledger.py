@@ -24,9 +24,18 @@ import sqlite_utils
 from firmware.core.events import Event, EventType
 
 QUIET_KEPT = 5000  # answers without events kept for retries; far more than minutes of retries
+# How long a write waits for another writer of the same file (`piste appointments import`
+# beside the controller, a technician's sqlite3 shell) before it gives up: far longer than
+# any of our transactions, short enough that a command's answer is not lost to a timeout.
+BUSY_TIMEOUT_S = 10.0
+_LOCK_CODES = {"SQLITE_BUSY", "SQLITE_LOCKED"}
 
 
-class LedgerUnreadable(Exception):
+class LedgerUnavailable(Exception):
+    """The ledger cannot be used now: damaged (LedgerUnreadable) or locked (LedgerLocked)."""
+
+
+class LedgerUnreadable(LedgerUnavailable):
     """The ledger file is there but SQLite cannot read it (a damaged SD card, a wrong file)."""
 
     def __init__(self, path: Path, reason: str) -> None:
@@ -35,12 +44,31 @@ class LedgerUnreadable(Exception):
             "file for recovery, move it aside and start again, or restore it from a backup.")
 
 
+class LedgerLocked(LedgerUnavailable):
+    """Another process holds the ledger's lock: the file is fine, it is only busy."""
+
+    def __init__(self, path: Path, waited_s: float) -> None:
+        super().__init__(
+            f"{path} is locked by another process (it waited {waited_s:g} s). The file is "
+            "fine and nothing was changed. Another program is writing it, perhaps a second "
+            "piste or a sqlite3 shell: let it finish or stop it (`piste status`, "
+            "`systemctl status piste`), then try again.")
+
+
+def is_lock_error(exc: BaseException) -> bool:
+    """Whether SQLite said busy/locked (another connection's lock), not damage."""
+    return isinstance(exc, sqlite3.OperationalError) and (
+        getattr(exc, "sqlite_errorname", "") in _LOCK_CODES
+        or "database is locked" in str(exc))
+
+
 class Ledger:
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, busy_timeout_s: float = BUSY_TIMEOUT_S) -> None:
         self.path = Path(path)
         if str(path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite_utils.Database(str(path))
+        # The timeout is SQLite's busy_timeout: a lock held elsewhere is waited for.
+        self.db = sqlite_utils.Database(sqlite3.connect(str(path), timeout=busy_timeout_s))
         self.outbox_writes = 0
         try:
             self.db.execute("PRAGMA schema_version").fetchone()  # reads the header: fails fast
@@ -49,6 +77,8 @@ class Ledger:
             self._create_tables()
         except sqlite3.DatabaseError as exc:
             self.db.close()
+            if is_lock_error(exc):
+                raise LedgerLocked(self.path, busy_timeout_s) from None
             raise LedgerUnreadable(self.path, str(exc)) from None
 
     def _create_tables(self) -> None:
