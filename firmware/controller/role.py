@@ -321,9 +321,13 @@ class ControllerRole(Role):
 
     def _recheck(self) -> None:
         self._state_dirty = True  # opening hours move with the clock
-        for change in self.presence.tick(self.runtime.clock.now()):  # graces run out
-            self._presence_alert(change)
+        self.check_devices()
         self.runtime.call_later(self._recheck_s, self._recheck)
+
+    def check_devices(self) -> None:
+        """Raise `device_offline` for the devices whose grace ran out by the clock."""
+        for change in self.presence.tick(self.runtime.clock.now()):
+            self._presence_alert(change)
 
     def health(self) -> dict[str, Any]:
         report: dict[str, Any] = {
