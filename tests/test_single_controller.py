@@ -188,3 +188,87 @@ def test_a_restarted_controller_is_not_fooled_by_its_own_old_status_nor_by_a_ref
                     assert client.request(topics.ISSUE, {"request_id": "r", "service": "kela",
                                                          "lang": "sv"})["ok"]
             assert two.on_loop(lambda: two.role("controller").guard.decision) == "refused"
+
+
+# -- a device that drops off the network ----------------------------------------------------
+
+
+def piste_run_display(broker: Any, data_dir: Path) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "firmware.cli.main", "run", "--config", str(DEMO_SITE),
+         "--device", "waiting-1", "--broker", broker.url, "--data-dir", str(data_dir),
+         "--clock-start", CLOCK],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def test_a_display_that_drops_off_is_an_alert_after_the_grace_and_cleared_when_back(
+        private_broker: Any, tmp_path: Path) -> None:
+    from firmware.clock import ManualClock
+    from firmware.core.device_presence import OFFLINE_GRACE_S
+    from firmware.site_config import load_site_config
+    from firmware.web.lobby import LobbyView
+
+    loaded = load_site_config(DEMO_SITE)
+    config = dataclasses.replace(loaded, broker=dataclasses.replace(
+        loaded.broker, host=private_broker.host, port=private_broker.port))
+    clock = ManualClock(TUESDAY_10)
+    device = config.device("lobby-1")
+    assert device is not None and config.site.id == SITE
+    role = ControllerRole(recheck_s=3600)  # the test says when the grace is checked
+    lobby = RunningDevice(Runtime(config, device, clock, tmp_path / "lobby", [role],
+                                  broker_host=private_broker.host,
+                                  broker_port=private_broker.port))
+    console = LobbyView(config)  # the staff console's view of the lobby, fed the alerts
+
+    def offline_count() -> int:
+        lobby.on_loop(role.check_devices)
+        return lobby.on_loop(lambda: role.health()["controller"]["devices_offline"])
+
+    display = piste_run_display(private_broker, tmp_path / "waiting")
+    try:
+        with lobby, BlockingClient(private_broker.host, private_broker.port, SITE) as watcher:
+            alerts = watcher.watch(topics.alert(SITE, "device_offline"))
+            status = watcher.watch(topics.device_status(SITE, "waiting-1"))
+            wait_for(lambda: json.loads(status.get(timeout=15)[1])["state"] == "online",
+                     what="the display online")
+            display.kill()  # a power cut: the broker publishes its last will
+            display.wait(10)
+            wait_for(lambda: lobby.on_loop(lambda: "waiting-1" in role.presence.offline_since),
+                     what="the controller heard the last will")
+            clock.advance(seconds=OFFLINE_GRACE_S - 1)
+            assert offline_count() == 0  # a reboot is back within the grace: nobody paged
+            clock.advance(seconds=2)
+            assert offline_count() == 1
+            raised = next_alert(alerts)
+            assert (raised["state"], raised["device"], raised["roles"]) == (
+                "raised", "waiting-1", ["display"])
+            assert raised["message"]["en"] == (
+                "The lobby display waiting-1 has been off the network since 10:00. Check its "
+                "power and network connection.")
+            assert raised["message"]["fi"].startswith("Aulanäyttö waiting-1 on ollut poissa")
+            assert raised["message"]["sv"].startswith("Väntsalsskärmen waiting-1 har varit")
+            assert console.take(topics.alert(SITE, "device_offline"), json.dumps(raised).encode())
+            shown = console.view()["alerts"]
+            assert [a["message"]["fi"] for a in shown] == [raised["message"]["fi"]]
+
+            display = piste_run_display(private_broker, tmp_path / "waiting")
+            cleared = next_alert(alerts)
+            assert (cleared["state"], cleared["device"]) == ("cleared", "waiting-1")
+            assert cleared["message"]["en"] == "The lobby display waiting-1 is back on the network."
+            console.take(topics.alert(SITE, "device_offline"), json.dumps(cleared).encode())
+            assert console.view()["alerts"] == []
+            assert offline_count() == 0
+
+            # Stopped on purpose (systemctl stop, a shutdown): no alert, however long.
+            wait_for(lambda: lobby.on_loop(lambda: "waiting-1" not in
+                                           role.presence.offline_since), what="online again")
+            display.terminate()
+            display.wait(10)
+            wait_for(lambda: lobby.on_loop(lambda: role.presence.states["waiting-1"])
+                     == "stopped", what="the controller heard the display stop")
+            clock.advance(seconds=10 * OFFLINE_GRACE_S)
+            assert offline_count() == 0
+    finally:
+        display.kill()
+        display.wait(10)

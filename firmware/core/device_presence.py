@@ -69,6 +69,7 @@ class DevicePresence:
     grace_s: float = OFFLINE_GRACE_S
     offline_since: dict[str, datetime] = field(default_factory=dict)
     raised: set[str] = field(default_factory=set)
+    states: dict[str, str] = field(default_factory=dict)  # the last status of each device
 
     @classmethod
     def of(cls, devices: list[tuple[str, tuple[str, ...]]], own: str,
@@ -80,6 +81,7 @@ class DevicePresence:
         """A device's status as it arrived; a device back online clears at once."""
         if device not in self.watched:
             return []
+        self.states[device] = state
         if state == "online":
             since = self.offline_since.pop(device, None)
             if device in self.raised and since is not None:
