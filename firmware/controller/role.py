@@ -79,7 +79,9 @@ class ControllerRole(Role):
         runtime.call_later(self._recheck_s, self._recheck)
 
     def stop(self) -> None:
-        self.ledger.close()
+        ledger = getattr(self, "ledger", None)  # None when start() failed before opening it
+        if ledger is not None:
+            ledger.close()
 
     # -- the link -------------------------------------------------------------------------
 
