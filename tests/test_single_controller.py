@@ -272,3 +272,29 @@ def test_a_display_that_drops_off_is_an_alert_after_the_grace_and_cleared_when_b
     finally:
         display.kill()
         display.wait(10)
+
+
+def test_the_refused_controllers_own_display_tells_the_staff(broker: Any, tmp_path: Path
+                                                             ) -> None:
+    from firmware.display.role import DisplayRole
+
+    config = demo_config(broker, tmp_path)
+    # The other Pi's own config: it is the site's controller and has a screen.
+    lobby_2 = dataclasses.replace(config.device("waiting-1"), id="lobby-2",
+                                  roles=("controller", "display"))
+    theirs = dataclasses.replace(config, devices=(lobby_2, *config.devices))
+    with controller(config, "lobby-1", tmp_path / "one") as one:
+        assert decided(one) == "serving"
+        runtime = Runtime(theirs, lobby_2, ShiftedClock(TUESDAY_10), tmp_path / "two",
+                          [ControllerRole(), DisplayRole()], broker_host=broker.host,
+                          broker_port=broker.port)
+        with RunningDevice(runtime) as two:
+            assert decided(two) == "refused"
+            display = two.role("display")
+            wait_for(lambda: two.on_loop(lambda: display._last_view is not None
+                                         and display._last_view.not_serving),
+                     what="the notice on lobby-2's screen")
+            texts = two.on_loop(lambda: [i.text for i in display._last_plan.texts])
+            assert any("Tämä laite ei ohjaa jonoa" in t for t in texts)
+            assert any("Den här enheten styr inte kön" in t for t in texts)
+            assert any("another controller does. Staff: call a technician" in t for t in texts)
