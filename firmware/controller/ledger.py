@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ QUIET_KEPT = 5000  # answers without events kept for retries; far more than minu
 # any of our transactions, short enough that a command's answer is not lost to a timeout.
 BUSY_TIMEOUT_S = 10.0
 _LOCK_CODES = {"SQLITE_BUSY", "SQLITE_LOCKED"}
+TABLES = {"events", "outbox", "room_reports", "requests", "quiet_requests", "refusals"}
 
 
 class LedgerUnavailable(Exception):
@@ -82,6 +84,15 @@ class Ledger:
             raise LedgerUnreadable(self.path, str(exc)) from None
 
     def _create_tables(self) -> None:
+        if set(self.db.table_names()) >= TABLES:
+            return  # the usual case, and a reader's (`piste stats`): nothing to write
+        # Made under the write lock, checked again inside it: two processes that open a new
+        # ledger at once (the controller starting, `piste stats` or an import beside it)
+        # would otherwise both see a table missing and the second fail to create it.
+        with self.writing():
+            self._create_missing()
+
+    def _create_missing(self) -> None:
         if "events" not in self.db.table_names():
             self.db["events"].create(
                 {"seq": int, "id": str, "type": str, "at": str, "day": str, "data": str},
@@ -115,6 +126,30 @@ class Ledger:
     def close(self) -> None:
         self.db.close()
 
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """One write transaction that takes the write lock first (`BEGIN IMMEDIATE`).
+
+        A deferred `BEGIN` (sqlite-utils' `atomic`) reads first, as `append` does for the
+        last seq, and must then upgrade to a writer: if another connection writes at that
+        moment, SQLite answers "database is locked" at once, without the busy timeout
+        (waiting could deadlock two readers that both want to write). Taking the lock up
+        front makes a second writer (`piste appointments import`, a sqlite3 shell) a short
+        wait instead of a failed command.
+        """
+        if self.db.conn.in_transaction:  # nested: part of the outer transaction
+            with self.db.atomic():
+                yield
+            return
+        self.db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            if self.db.conn.in_transaction:
+                self.db.conn.execute("ROLLBACK")
+            raise
+        self.db.conn.execute("COMMIT")
+
     @property
     def last_seq(self) -> int:
         row = self.db.execute("SELECT MAX(seq) FROM events").fetchone()
@@ -133,7 +168,7 @@ class Ledger:
     def remember_quiet(self, request_id: str, command: str, response: dict[str, Any],
                        at: datetime, day: str) -> None:
         """Keep an answer that changed nothing, for retries; count it if it is a refusal."""
-        with self.db.atomic():
+        with self.writing():
             cursor = self.db.execute(
                 "INSERT OR REPLACE INTO quiet_requests (request_id, command, response, at) "
                 "VALUES (?, ?, ?, ?)",
@@ -147,7 +182,7 @@ class Ledger:
 
     def count_refusal(self, day: str, code: str) -> None:
         """Count a refusal that left no answer to keep (a forbidden reply topic, say)."""
-        with self.db.atomic():
+        with self.writing():
             self._count_refusal(day, code)
 
     def _count_refusal(self, day: str, code: str) -> None:
@@ -173,7 +208,7 @@ class Ledger:
         events with their seq.
         """
         stored: list[Event] = []
-        with self.db.atomic():
+        with self.writing():
             seq = self.last_seq
             for event in events:
                 seq += 1
@@ -200,7 +235,7 @@ class Ledger:
                         [topic, payload, int(retain)])
 
     def outbox_add(self, topic: str, payload: bytes, retain: bool = False) -> None:
-        with self.db.atomic():
+        with self.writing():
             self._to_outbox(topic, payload, retain)
 
     def outbox_pending(self, limit: int = 200) -> list[tuple[int, str, bytes, bool]]:
@@ -209,11 +244,11 @@ class Ledger:
         return [(r[0], r[1], bytes(r[2]), bool(r[3])) for r in rows.fetchall()]
 
     def outbox_done(self, row_id: int) -> None:
-        with self.db.atomic():
+        with self.writing():
             self.db.execute("DELETE FROM outbox WHERE id = ?", [row_id])
 
     def store_room_report(self, day: str, report: dict[str, Any]) -> None:
-        with self.db.atomic():
+        with self.writing():
             self.db["room_reports"].upsert(
                 {"day": day, "report": json.dumps(report, ensure_ascii=False)}, pk="day")
 
