@@ -9,7 +9,6 @@ from pathlib import Path
 from firmware.cli.common import load_config_or_exit
 from firmware.controller.appointment_store import AppointmentStore, parse_csv
 from firmware.controller.ledger import (
-    BUSY_TIMEOUT_S,
     Ledger,
     LedgerLocked,
     LedgerUnavailable,
@@ -41,7 +40,7 @@ def import_appointments_main(file: Path, config_path: Path, data_dir: Path) -> i
         if not is_lock_error(exc):
             raise
         # The controller runs beside us and writes the same file: all or nothing, so none.
-        print(LedgerLocked(ledger.path, BUSY_TIMEOUT_S), file=sys.stderr)
+        print(LedgerLocked(ledger.path), file=sys.stderr)
         return 2
     finally:
         ledger.close()

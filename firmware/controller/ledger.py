@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -49,10 +50,10 @@ class LedgerUnreadable(LedgerUnavailable):
 class LedgerLocked(LedgerUnavailable):
     """Another process holds the ledger's lock: the file is fine, it is only busy."""
 
-    def __init__(self, path: Path, waited_s: float) -> None:
+    def __init__(self, path: Path) -> None:
         super().__init__(
-            f"{path} is locked by another process (it waited {waited_s:g} s). The file is "
-            "fine and nothing was changed. Another program is writing it, perhaps a second "
+            f"{path} is locked by another process. The file is fine and nothing was "
+            "changed. Another program is writing it, perhaps a second "
             "piste or a sqlite3 shell: let it finish or stop it (`piste status`, "
             "`systemctl status piste`), then try again.")
 
@@ -74,14 +75,28 @@ class Ledger:
         self.outbox_writes = 0
         try:
             self.db.execute("PRAGMA schema_version").fetchone()  # reads the header: fails fast
-            self.db.enable_wal()
+            self._use_wal(busy_timeout_s)
             self.db.execute("PRAGMA synchronous=FULL")
             self._create_tables()
         except sqlite3.DatabaseError as exc:
             self.db.close()
             if is_lock_error(exc):
-                raise LedgerLocked(self.path, busy_timeout_s) from None
+                raise LedgerLocked(self.path) from None
             raise LedgerUnreadable(self.path, str(exc)) from None
+
+    def _use_wal(self, wait_s: float) -> None:
+        """Switch a new file to WAL. Two processes that make the file at once (the controller
+        starting, `piste stats` beside it) both try; SQLite refuses the loser at once, not
+        after its busy timeout, so wait here until the other one has switched it."""
+        deadline = time.monotonic() + wait_s
+        while True:
+            try:
+                self.db.enable_wal()  # a file already in WAL: a read, nothing to switch
+                return
+            except sqlite3.OperationalError as exc:
+                if not is_lock_error(exc) or time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.01)
 
     def _create_tables(self) -> None:
         if set(self.db.table_names()) >= TABLES:
