@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from firmware.admin.data_lock import DataDirBusy, DataDirLock
+from firmware.admin.data_lock import LOCK_NAME, DataDirBusy, DataDirLock
 from firmware.admin.watchdog import attach
 from firmware.cli.common import load_config_or_exit
 from firmware.clock import ShiftedClock, SystemClock
@@ -56,6 +56,12 @@ def run_main(args: argparse.Namespace) -> int:
         lock = DataDirLock(args.data_dir, f"piste run --device {args.device}").acquire()
     except DataDirBusy as exc:
         print(exc, file=sys.stderr)
+        return 2
+    except OSError as exc:  # a lock file another user made (piste run once as root, say)
+        print(f"cannot lock {args.data_dir / LOCK_NAME}: {exc.strerror or exc}. Run piste as "
+              "the user that owns the data directory (the service runs as piste), or give "
+              "the file to it: sudo chown piste: " + str(args.data_dir / LOCK_NAME),
+              file=sys.stderr)
         return 2
     try:
         runtime = build_runtime(

@@ -328,6 +328,8 @@ class ControllerRole(Role):
 
     def check_devices(self) -> None:
         """Raise `device_offline` for the devices whose grace ran out by the clock."""
+        if not self.guard.serving:
+            return  # the serving controller tells the staff; a refused one says nothing
         for change in self.presence.tick(self.runtime.clock.now()):
             self._presence_alert(change)
 
