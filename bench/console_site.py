@@ -65,6 +65,9 @@ class DeviceThread:
     def __exit__(self, *exc: object) -> None:
         self.runtime.request_stop("over")
         self.thread.join(10)
+        if self.thread.is_alive() and exc[0] is None:
+            # Going on would race a device that still holds its ledger and client id.
+            raise AssertionError(f"device {self.runtime.device.id} did not stop within 10 s")
 
     def role(self, name: str) -> Any:
         return next(r for r in self.runtime.roles if r.name == name)

@@ -15,6 +15,7 @@ import logging
 import queue
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -112,6 +113,10 @@ class Runtime:
         self.site = config.site.id
         self.uses_screen = uses_screen
         self.started_at = clock.now()
+        # This process, in the retained status: a device that restarts is a new instance of
+        # the same device id, a second device (or a copied SD card) another instance as well.
+        self.instance = str(uuid.uuid4())
+        self.status_extra: dict[str, Any] = {}  # a role's own words in the status (controller)
         self._timers: list[_Timer] = []
         self._timer_order = itertools.count()
         self._stopped = threading.Event()
@@ -160,8 +165,15 @@ class Runtime:
                 "version": __version__,
                 "config_version": self.config.config_version,
                 "since": self.clock.now().isoformat(timespec="seconds"),
+                "instance": self.instance,
+                **self.status_extra,
             }
         ).encode()
+
+    def publish_status(self) -> None:
+        """The retained status again, "online", with what the roles put in `status_extra`."""
+        if self.link.connected:
+            self.link.publish(self._status_topic, self._status_payload("online"), retain=True)
 
     def start(self) -> None:
         for role in self.roles:

@@ -7,12 +7,18 @@ mistyped --data-dir, is refused instead of starting a ledger nobody reads.
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from pathlib import Path
 
 from firmware.cli.common import DEFAULT_DATA_DIR, load_config_or_exit
 from firmware.controller.appointment_store import AppointmentStore, parse_csv
-from firmware.controller.ledger import Ledger, LedgerUnreadable
+from firmware.controller.ledger import (
+    Ledger,
+    LedgerLocked,
+    LedgerUnavailable,
+    is_lock_error,
+)
 from firmware.core.plural import counted
 
 LEDGER_FILE = "ledger.sqlite"
@@ -63,11 +69,17 @@ def import_appointments_main(file: Path, config_path: Path, data_dir: Path | Non
         return 2
     try:
         ledger = Ledger(ledger_file)
-    except LedgerUnreadable as exc:
+    except LedgerUnavailable as exc:
         print(exc, file=sys.stderr)
         return 2
     try:
         count = AppointmentStore(ledger).replace_days(rows)
+    except sqlite3.OperationalError as exc:
+        if not is_lock_error(exc):
+            raise
+        # The controller runs beside us and writes the same file: all or nothing, so none.
+        print(LedgerLocked(ledger.path), file=sys.stderr)
+        return 2
     finally:
         ledger.close()
     days = sorted({when.date().isoformat() for when, _, _ in rows})

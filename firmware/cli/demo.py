@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from firmware.admin.data_lock import DataDirBusy, DataDirLock
 from firmware.admin.files import write_atomic
 from firmware.broker import LocalBroker
 from firmware.cli.common import load_config_or_exit
@@ -291,6 +292,20 @@ def _exit_device(config: SiteConfig, clock: ShiftedClock, output: Path,
 def run_demo(output: Path, config_path: Path | None, customers: int, seconds: float) -> int:
     config_path = config_path or DEMO_CONFIG
     config = windowed(load_config_or_exit(config_path))
+    # A second demo in the same directory would delete the running one's ledger below.
+    try:
+        lock = DataDirLock(output, "piste demo").acquire()
+    except DataDirBusy as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    try:
+        return _run_demo(output, config_path, config, customers, seconds)
+    finally:
+        lock.release()
+
+
+def _run_demo(output: Path, config_path: Path, config: SiteConfig, customers: int,
+              seconds: float) -> int:
     for sub in ("tickets", "frames", "broker", "waiting-1", "exit-1"):
         shutil.rmtree(output / sub, ignore_errors=True)
     for stale in output.glob("ledger.sqlite*"):

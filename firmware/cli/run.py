@@ -10,10 +10,11 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from firmware.admin.data_lock import LOCK_NAME, DataDirBusy, DataDirLock
 from firmware.admin.watchdog import attach
 from firmware.cli.common import load_config_or_exit
 from firmware.clock import ShiftedClock, SystemClock
-from firmware.controller.ledger import LedgerUnreadable
+from firmware.controller.ledger import LedgerUnavailable
 from firmware.device import DeviceError, build_runtime, known_device, parse_broker_url
 
 log = logging.getLogger("piste")
@@ -59,6 +60,18 @@ def run_main(args: argparse.Namespace) -> int:
               "may write (the service uses /var/lib/piste as the piste user).", file=sys.stderr)
         return 2
     try:
+        # Before anything in the directory is opened; held until the process ends.
+        lock = DataDirLock(args.data_dir, f"piste run --device {args.device}").acquire()
+    except DataDirBusy as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except OSError as exc:  # a lock file another user made (piste run once as root, say)
+        print(f"cannot lock {args.data_dir / LOCK_NAME}: {exc.strerror or exc}. Run piste as "
+              "the user that owns the data directory (the service runs as piste), or give "
+              "the file to it: sudo chown piste: " + str(args.data_dir / LOCK_NAME),
+              file=sys.stderr)
+        return 2
+    try:
         runtime = build_runtime(
             config, args.device, clock=clock, data_dir=args.data_dir,
             broker_url=args.broker, frames_dir=args.frames,
@@ -73,9 +86,10 @@ def run_main(args: argparse.Namespace) -> int:
     log.info("device %s starts roles %s", args.device, ", ".join(runtime.device.roles))
     try:
         runtime.run()
-    except LedgerUnreadable as exc:
+    except LedgerUnavailable as exc:
         print(exc, file=sys.stderr)
         return 2
     finally:
         watchdog.notifier.notify("STOPPING=1")
+        lock.release()
     return 0

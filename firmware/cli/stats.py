@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from firmware.cli.common import load_config_or_exit
 from firmware.cli.feedback_stats import PeriodError, period, write_report
-from firmware.controller.ledger import Ledger, LedgerUnreadable
+from firmware.controller.ledger import Ledger, LedgerUnavailable
 from firmware.controller.occupancy import room_reports
 from firmware.core.stats import COLUMNS, day_report
 from firmware.core.utilisation import (
@@ -51,7 +51,7 @@ def stats_main(config_path: Path, data_dir: Path, day: str | None, fmt: str,
         return 2
     try:
         ledger = Ledger(path)
-    except LedgerUnreadable as exc:
+    except LedgerUnavailable as exc:
         print(exc, file=sys.stderr)
         return 2
     if report != "queue":

@@ -106,17 +106,21 @@ def parse_csv(text: str, config: SiteConfig) -> tuple[list[tuple[datetime, str, 
 
 class AppointmentStore:
     def __init__(self, ledger: Ledger) -> None:
+        self._ledger = ledger
         self.db = ledger.db
-        if "appointments" not in self.db.table_names():
-            self.db["appointments"].create(
-                {"id": str, "day": str, "at": str, "service": str, "salt": str,
-                 "code_hash": str}, pk="id")
-            self.db["appointments"].create_index(["day"])
+        if "appointments" in self.db.table_names():
+            return
+        with ledger.writing():  # checked again under the lock: another opener may be first
+            if "appointments" not in self.db.table_names():
+                self.db["appointments"].create(
+                    {"id": str, "day": str, "at": str, "service": str, "salt": str,
+                     "code_hash": str}, pk="id")
+                self.db["appointments"].create_index(["day"])
 
     def replace_days(self, rows: list[tuple[datetime, str, str]]) -> int:
         """Import rows; a day in the file replaces that day's earlier list."""
         days = sorted({when.date().isoformat() for when, _, _ in rows})
-        with self.db.atomic():
+        with self._ledger.writing():
             for day in days:
                 self.db.execute("DELETE FROM appointments WHERE day = ?", [day])
             for when, service, code in rows:

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -24,9 +26,19 @@ import sqlite_utils
 from firmware.core.events import Event, EventType
 
 QUIET_KEPT = 5000  # answers without events kept for retries; far more than minutes of retries
+# How long a write waits for another writer of the same file (`piste appointments import`
+# beside the controller, a technician's sqlite3 shell) before it gives up: far longer than
+# any of our transactions, short enough that a command's answer is not lost to a timeout.
+BUSY_TIMEOUT_S = 10.0
+_LOCK_CODES = {"SQLITE_BUSY", "SQLITE_LOCKED"}
+TABLES = {"events", "outbox", "room_reports", "requests", "quiet_requests", "refusals"}
 
 
-class LedgerUnreadable(Exception):
+class LedgerUnavailable(Exception):
+    """The ledger cannot be used now: damaged (LedgerUnreadable) or locked (LedgerLocked)."""
+
+
+class LedgerUnreadable(LedgerUnavailable):
     """The ledger file is there but SQLite cannot read it (a damaged SD card, a wrong file)."""
 
     def __init__(self, path: Path, reason: str) -> None:
@@ -35,23 +47,67 @@ class LedgerUnreadable(Exception):
             "file for recovery, move it aside and start again, or restore it from a backup.")
 
 
+class LedgerLocked(LedgerUnavailable):
+    """Another process holds the ledger's lock: the file is fine, it is only busy."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"{path} is locked by another process. The file is fine and nothing was "
+            "changed. Another program is writing it, perhaps a second "
+            "piste or a sqlite3 shell: let it finish or stop it (`piste status`, "
+            "`systemctl status piste`), then try again.")
+
+
+def is_lock_error(exc: BaseException) -> bool:
+    """Whether SQLite said busy/locked (another connection's lock), not damage."""
+    return isinstance(exc, sqlite3.OperationalError) and (
+        getattr(exc, "sqlite_errorname", "") in _LOCK_CODES
+        or "database is locked" in str(exc))
+
+
 class Ledger:
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, busy_timeout_s: float = BUSY_TIMEOUT_S) -> None:
         self.path = Path(path)
         if str(path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite_utils.Database(str(path))
+        # The timeout is SQLite's busy_timeout: a lock held elsewhere is waited for.
+        self.db = sqlite_utils.Database(sqlite3.connect(str(path), timeout=busy_timeout_s))
         self.outbox_writes = 0
         try:
             self.db.execute("PRAGMA schema_version").fetchone()  # reads the header: fails fast
-            self.db.enable_wal()
+            self._use_wal(busy_timeout_s)
             self.db.execute("PRAGMA synchronous=FULL")
             self._create_tables()
         except sqlite3.DatabaseError as exc:
             self.db.close()
+            if is_lock_error(exc):
+                raise LedgerLocked(self.path) from None
             raise LedgerUnreadable(self.path, str(exc)) from None
 
+    def _use_wal(self, wait_s: float) -> None:
+        """Switch a new file to WAL. Two processes that make the file at once (the controller
+        starting, `piste stats` beside it) both try; SQLite refuses the loser at once, not
+        after its busy timeout, so wait here until the other one has switched it."""
+        deadline = time.monotonic() + wait_s
+        while True:
+            try:
+                self.db.enable_wal()  # a file already in WAL: a read, nothing to switch
+                return
+            except sqlite3.OperationalError as exc:
+                if not is_lock_error(exc) or time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.01)
+
     def _create_tables(self) -> None:
+        if set(self.db.table_names()) >= TABLES:
+            return  # the usual case, and a reader's (`piste stats`): nothing to write
+        # Made under the write lock, checked again inside it: two processes that open a new
+        # ledger at once (the controller starting, `piste stats` or an import beside it)
+        # would otherwise both see a table missing and the second fail to create it.
+        with self.writing():
+            self._create_missing()
+
+    def _create_missing(self) -> None:
         if "events" not in self.db.table_names():
             self.db["events"].create(
                 {"seq": int, "id": str, "type": str, "at": str, "day": str, "data": str},
@@ -85,6 +141,30 @@ class Ledger:
     def close(self) -> None:
         self.db.close()
 
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """One write transaction that takes the write lock first (`BEGIN IMMEDIATE`).
+
+        A deferred `BEGIN` (sqlite-utils' `atomic`) reads first, as `append` does for the
+        last seq, and must then upgrade to a writer: if another connection writes at that
+        moment, SQLite answers "database is locked" at once, without the busy timeout
+        (waiting could deadlock two readers that both want to write). Taking the lock up
+        front makes a second writer (`piste appointments import`, a sqlite3 shell) a short
+        wait instead of a failed command.
+        """
+        if self.db.conn.in_transaction:  # nested: part of the outer transaction
+            with self.db.atomic():
+                yield
+            return
+        self.db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            if self.db.conn.in_transaction:
+                self.db.conn.execute("ROLLBACK")
+            raise
+        self.db.conn.execute("COMMIT")
+
     @property
     def last_seq(self) -> int:
         row = self.db.execute("SELECT MAX(seq) FROM events").fetchone()
@@ -103,7 +183,7 @@ class Ledger:
     def remember_quiet(self, request_id: str, command: str, response: dict[str, Any],
                        at: datetime, day: str) -> None:
         """Keep an answer that changed nothing, for retries; count it if it is a refusal."""
-        with self.db.atomic():
+        with self.writing():
             cursor = self.db.execute(
                 "INSERT OR REPLACE INTO quiet_requests (request_id, command, response, at) "
                 "VALUES (?, ?, ?, ?)",
@@ -117,7 +197,7 @@ class Ledger:
 
     def count_refusal(self, day: str, code: str) -> None:
         """Count a refusal that left no answer to keep (a forbidden reply topic, say)."""
-        with self.db.atomic():
+        with self.writing():
             self._count_refusal(day, code)
 
     def _count_refusal(self, day: str, code: str) -> None:
@@ -143,7 +223,7 @@ class Ledger:
         events with their seq.
         """
         stored: list[Event] = []
-        with self.db.atomic():
+        with self.writing():
             seq = self.last_seq
             for event in events:
                 seq += 1
@@ -170,7 +250,7 @@ class Ledger:
                         [topic, payload, int(retain)])
 
     def outbox_add(self, topic: str, payload: bytes, retain: bool = False) -> None:
-        with self.db.atomic():
+        with self.writing():
             self._to_outbox(topic, payload, retain)
 
     def outbox_pending(self, limit: int = 200) -> list[tuple[int, str, bytes, bool]]:
@@ -179,11 +259,11 @@ class Ledger:
         return [(r[0], r[1], bytes(r[2]), bool(r[3])) for r in rows.fetchall()]
 
     def outbox_done(self, row_id: int) -> None:
-        with self.db.atomic():
+        with self.writing():
             self.db.execute("DELETE FROM outbox WHERE id = ?", [row_id])
 
     def store_room_report(self, day: str, report: dict[str, Any]) -> None:
-        with self.db.atomic():
+        with self.writing():
             self.db["room_reports"].upsert(
                 {"day": day, "report": json.dumps(report, ensure_ascii=False)}, pk="day")
 

@@ -119,7 +119,7 @@ def _prune(role: Any, seen: dict[str, Any]) -> None:
             ledger.store_room_report(day, room_reports(
                 ledger.events_of_day(day), role.runtime.config, day,
                 now=role.runtime.clock.now()))
-        with ledger.db.atomic():
+        with ledger.writing():
             cursor = ledger.db.execute(
                 "UPDATE events SET data = ? WHERE type = 'room.occupancy' AND day = ?",
                 [PRUNED, day])

@@ -14,11 +14,14 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from firmware.controller.duplicate_guard import REFUSED, STARTING, DuplicateGuard, RivalChange
+from firmware.controller.duplicate_guard import alert_message as rival_message
 from firmware.controller.ledger import Ledger
 from firmware.controller.outbox_pump import OutboxPump
 from firmware.controller.use_cases import Controller
 from firmware.core.congestion import CongestionMonitor
 from firmware.core.device_faults import PrinterWatch
+from firmware.core.device_presence import DevicePresence, PresenceChange
 from firmware.core.errors import ErrorCode, Refusal
 from firmware.core.events import EventType
 from firmware.runtime import Role, Runtime
@@ -30,16 +33,22 @@ log = logging.getLogger(__name__)
 
 RECHECK_S = 20.0  # services open and close with the clock: look again this often
 REPLAY_LIMIT = 10_000  # events per replay request; a collector asks again from the last
+# Our own status normally comes back within milliseconds of connecting, and with it the
+# decision whether we serve. Should it not (a broker that does not echo it), decide anyway.
+DECIDE_WITHIN_S = 5.0
 
 
 class ControllerRole(Role):
     name = "controller"
 
-    def __init__(self, ledger_path: Path | None = None, recheck_s: float = RECHECK_S) -> None:
+    def __init__(self, ledger_path: Path | None = None, recheck_s: float = RECHECK_S,
+                 offline_grace_s: float | None = None) -> None:
         self._ledger_path = ledger_path
         self._recheck_s = recheck_s
+        self._offline_grace_s = offline_grace_s
         self._last_published: dict[str, Any] | None = None
         self._state_dirty = True
+        self._held: list[Incoming] = []  # what arrived before we knew whether we serve
 
     def start(self, runtime: Runtime) -> None:
         super().start(runtime)
@@ -55,15 +64,25 @@ class ControllerRole(Role):
                                  lambda: runtime.link.connected)
         self.congestion = CongestionMonitor(runtime.config.rules)
         self.printers = PrinterWatch()
+        devices = [(d.id, d.roles) for d in runtime.config.devices]
+        self.presence = (DevicePresence.of(devices, runtime.device.id) if self._offline_grace_s
+                         is None else DevicePresence.of(devices, runtime.device.id,
+                                                        self._offline_grace_s))
+        self.guard = DuplicateGuard(runtime.device.id, runtime.instance)
+        runtime.status_extra["controller"] = STARTING
         log.info("queue rebuilt from %s: seq %s, %d messages waiting in the outbox",
                  path, self.controller.state.seq, self.outbox.backlog)
+        # Before the commands: the statuses tell whether another controller already serves.
+        runtime.link.subscribe(topics.device_status(runtime.site, "+"))
         runtime.link.subscribe(topics.command_filter(runtime.site))
         runtime.link.subscribe(topics.device_health(runtime.site, "+"))
         runtime.link.subscribe(topics.room_occupancy(runtime.site, "+"))
         runtime.call_later(self._recheck_s, self._recheck)
 
     def stop(self) -> None:
-        self.ledger.close()
+        ledger = getattr(self, "ledger", None)  # None when start() failed before opening it
+        if ledger is not None:
+            ledger.close()
 
     # -- the link -------------------------------------------------------------------------
 
@@ -72,6 +91,10 @@ class ControllerRole(Role):
         # everything the outbox still holds.
         self._last_published = None
         self._state_dirty = True
+        if self.guard.decision == STARTING:
+            self.runtime.call_later(DECIDE_WITHIN_S, self._decide_late)
+        if not self.guard.serving:
+            return
         from firmware.controller import ha_discovery
 
         for topic, payload in ha_discovery.messages(self.runtime.config):
@@ -86,6 +109,14 @@ class ControllerRole(Role):
     # -- commands -------------------------------------------------------------------------
 
     def on_message(self, message: Incoming) -> None:
+        device = _status_device(self.runtime.site, message.topic)
+        if device is not None:
+            self._status(device, message)
+            return
+        if not self.guard.serving:
+            if self.guard.decision == STARTING:
+                self._held.append(message)  # answered once we know we serve
+            return  # refused: the serving controller answers, not us
         parsed = topics.parse_command_topic(self.runtime.site, message.topic)
         if parsed is None:
             from firmware.controller.occupancy import record_occupancy
@@ -194,11 +225,81 @@ class ControllerRole(Role):
             count, last = count + 1, event.seq
         self._answer(reply_to, message, {"ok": True, "replayed": count, "last_seq": last})
 
+    # -- other controllers and devices dropping off ------------------------------------------
+
+    def _status(self, device: str, message: Incoming) -> None:
+        body = state_of(message.payload)
+        undecided = self.guard.decision == STARTING
+        for change in self.guard.status(device, body):
+            self._rival_alert(change)
+        if undecided and self.guard.decision != STARTING:
+            self._decided()
+        state = body.get("state") if isinstance(body, dict) else None
+        if isinstance(state, str):
+            now = self.runtime.clock.now()
+            for presence in self.presence.status(device, state, now):
+                self._presence_alert(presence)
+
+    def _decide_late(self) -> None:
+        if self.guard.decision == STARTING:
+            log.warning("our own status did not come back from the broker within %s s; "
+                        "deciding with the statuses seen so far", DECIDE_WITHIN_S)
+            self.guard.decide()
+            self._decided()
+
+    def _decided(self) -> None:
+        runtime = self.runtime
+        runtime.status_extra["controller"] = self.guard.decision
+        runtime.publish_status()
+        held, self._held = self._held, []
+        if self.guard.decision == REFUSED:
+            log.error("another controller, %s, already serves site %s: this one (%s) refuses "
+                      "to serve and answers nothing. Two controllers would hand out the same "
+                      "numbers. Stop this one (sudo systemctl stop piste) or give the site one "
+                      "controller in its config.", self.guard.serving_rival, runtime.site,
+                      runtime.device.id)
+        else:
+            log.info("no other controller serves site %s: serving", runtime.site)
+            for change in self.guard.raised_now():
+                self._rival_alert(change)
+            self.on_link_up()  # what a connection starts: the state, the discovery configs
+            for message in held:
+                self.on_message(message)
+        runtime.publish_health()
+
+    def _rival_alert(self, change: RivalChange) -> None:
+        own = self.runtime.device.id
+        if change.state == "raised":
+            log.error("a second controller, %s, came online on site %s; this one (%s) goes "
+                      "on serving", change.device, self.runtime.site, own)
+        self._alert("duplicate_controller", {
+            "severity": "critical" if change.state == "raised" else "info",
+            "state": change.state, "device": change.device, "serving": own,
+            "message": rival_message(change.state, change.device, own)})
+
+    def _presence_alert(self, change: PresenceChange) -> None:
+        if not self.guard.serving:
+            return
+        log.warning("device %s %s", change.device, "is off the network" if
+                    change.state == "raised" else "is back on the network")
+        self._alert("device_offline", {
+            "severity": "warning" if change.state == "raised" else "info",
+            "state": change.state, "device": change.device, "roles": list(change.roles),
+            "offline_since": change.offline_since.isoformat(timespec="seconds"),
+            "message": change.message()})
+        self.runtime.publish_health()
+
+    def _alert(self, kind: str, fields: dict[str, Any]) -> None:
+        """Through the outbox, as every alert: a broker restart must not lose it."""
+        now = self.runtime.clock.now().isoformat(timespec="seconds")
+        alert = {"id": self.controller.new_id(), "at": now, "kind": kind, **fields}
+        self.ledger.outbox_add(topics.alert(self.runtime.site, kind), encode(alert))
+
     # -- publishing, once per turn of the loop ----------------------------------------------
 
     def render(self) -> None:
         """Not drawing: the loop calls this after applying every message that had arrived."""
-        if not self.runtime.link.connected:
+        if not self.runtime.link.connected or not self.guard.serving:
             return
         # The events first, then the state that announces their seq: a collector that saw
         # the state first would take the events still on their way for missing ones.
@@ -226,12 +327,41 @@ class ControllerRole(Role):
 
     def _recheck(self) -> None:
         self._state_dirty = True  # opening hours move with the clock
+        self.check_devices()
         self.runtime.call_later(self._recheck_s, self._recheck)
 
+    def check_devices(self) -> None:
+        """Raise `device_offline` for the devices whose grace ran out by the clock."""
+        if not self.guard.serving:
+            return  # the serving controller tells the staff; a refused one says nothing
+        for change in self.presence.tick(self.runtime.clock.now()):
+            self._presence_alert(change)
+
     def health(self) -> dict[str, Any]:
-        return {"controller": {"seq": self.controller.state.seq,
-                               "outbox": self.outbox.backlog,
-                               "refusals_today": self.controller.refusal_counts()}}
+        report: dict[str, Any] = {
+            "state": "ok" if self.guard.serving else self.guard.decision,
+            "seq": self.controller.state.seq,
+            "outbox": self.outbox.backlog,
+            "refusals_today": self.controller.refusal_counts(),
+            "devices_offline": len(self.presence.offline),
+            "offline_devices": self.presence.offline}
+        if self.guard.decision == REFUSED:
+            report["serving"] = self.guard.serving_rival
+            report["problem"] = (f"another controller, {self.guard.serving_rival}, already "
+                                 "serves this site: this one answers nothing; stop it")
+        elif self.guard.rivals:
+            report["problem"] = ("a second controller is online: "
+                                 f"{', '.join(sorted(self.guard.rivals))}; stop it")
+        return {"controller": report}
+
+
+def _status_device(site: str, topic: str) -> str | None:
+    """The device of a `device/{device}/status` topic, or None."""
+    prefix = f"{topics.site_root(site)}/device/"
+    if topic.startswith(prefix) and topic.endswith("/status"):
+        device = topic[len(prefix):-len("/status")]
+        return device if device and "/" not in device else None
+    return None
 
 
 def _clock_check(clock: Any) -> Any:

@@ -34,6 +34,14 @@ ARROW = "→"
 
 ESTIMATE = "≈ arvioitu odotus · uppskattad väntetid · estimated wait"
 UPDATING = "Tietoja päivitetään · Uppgifterna uppdateras · Updating"
+# On the display of a controller that refused to serve (another one already runs the site):
+# for the staff, in the three languages; the queue shown below it is the serving one's.
+NOT_SERVING = "Laite ei ohjaa jonoa · Enheten styr inte kön · Not running the queue"
+NOT_SERVING_LINES = (
+    "Tämä laite ei ohjaa jonoa: toinen jonon ohjain toimii jo. Henkilökunta: pyydä tekniikkaa.",
+    "Den här enheten styr inte kön: en annan köstyrning är igång. Personal: kontakta tekniken.",
+    "This device does not run the queue: another controller does. Staff: call a technician.",
+)
 
 SERVICES_HEAD = 56  # units; see plan_lobby
 SERVICE_ROW = 150
@@ -80,6 +88,7 @@ class LobbyView:
     service_page: int = 0  # which page of authorities, when they do not all fit
     blink_on: bool = True  # the newest call's band; the role blinks it briefly (<= 3 Hz)
     ticket_px: int = 0  # the smallest ticket font that is readable from the back row
+    not_serving: bool = False  # this device's controller refused: a second one on the site
 
 
 # -- snapshot -> view ---------------------------------------------------------------------
@@ -259,7 +268,9 @@ def plan_lobby(view: LobbyView, size: tuple[int, int]) -> Plan:
         slide = pygame.Rect(main.x, main.bottom - slide_h, main.width, slide_h)
         main.height -= slide_h + round(24 * u)
         _plan_slide(plan, view.slide, slide, u)
-    if view.stale_age_s is not None:
+    if view.not_serving:
+        _plan_notice(plan, NOT_SERVING, NOT_SERVING_LINES, main, u)
+    elif view.stale_age_s is not None:
         _plan_stale(plan, view, main, u)
     else:
         _plan_serving(plan, view, main, u)
@@ -303,6 +314,23 @@ def _plan_stale(plan: Plan, view: LobbyView, area: pygame.Rect, u: float) -> Non
         slot = pygame.Rect(rest.x, rest.y + i * line_h, rest.width, line_h)
         plan.texts.append(place(line, slot, round(40 * u), fg=theme.TEXT if i == 0 else
                                 theme.MUTED, bg=bg, role="stale"))
+
+
+def _plan_notice(plan: Plan, title_text: str, lines: tuple[str, ...], area: pygame.Rect,
+                 u: float) -> None:
+    """A word for the staff where the calls would be: a title and a line per language."""
+    bg = theme.PANEL
+    box = pygame.Rect(area.x, area.y, area.width, min(area.height, round(420 * u)))
+    plan.boxes.append(Box(box, bg, radius=round(20 * u)))
+    inner = box.inflate(-round(64 * u), -round(48 * u))
+    title, rest = _split(inner, round(90 * u))
+    plan.texts.append(place(title_text, title, round(52 * u), bold=True, fg=theme.TEXT, bg=bg,
+                            role="notice-title"))
+    line_h = max(1, rest.height // len(lines))
+    for i, line in enumerate(lines):
+        slot = pygame.Rect(rest.x, rest.y + i * line_h, rest.width, line_h)
+        plan.texts.append(place(line, slot, round(36 * u), fg=theme.TEXT if i == 0 else
+                                theme.MUTED, bg=bg, role="notice"))
 
 
 def _plan_slide(plan: Plan, slide: Slide, area: pygame.Rect, u: float) -> None:

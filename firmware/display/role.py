@@ -162,6 +162,7 @@ class DisplayRole(Role):
             if not self.speaker.available:
                 log.warning("voice unavailable: %s", self.speaker.problem)
         self.staleness = Staleness(self.display.stale_after_s, time.monotonic())
+        self.not_serving = False
         controller = next((d for d in runtime.config.devices if "controller" in d.roles), None)
         self._controller_status = (topics.device_status(runtime.site, controller.id)
                                    if controller else None)
@@ -192,6 +193,10 @@ class DisplayRole(Role):
         if message.topic == self._controller_status:
             status = state_of(message.payload) or {}
             self.staleness.controller(str(status.get("state", "")), time.monotonic())
+            # This device's own controller, refused: another one serves the site.
+            self.not_serving = (status.get("controller") == "refused"
+                                and self._controller_status == topics.device_status(
+                                    self.runtime.site, self.runtime.device.id))
             self.dirty = True
             return
         if message.topic != topics.queue_state(self.runtime.site):
@@ -272,6 +277,7 @@ class DisplayRole(Role):
             service_page=self._rotation % pages,
             blink_on=phase,
             ticket_px=self.ticket_px,
+            not_serving=self.not_serving,
         )
 
     def render(self) -> None:
