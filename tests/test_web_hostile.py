@@ -104,6 +104,9 @@ def controller_with_console(broker: LocalBroker, tmp_path):
         yield config, running
 
 
+# The hostile messages are the point; the controller's answer to the issue is still checked.
+@pytest.mark.wire_abuse("cmd/#", "queue/events", "device/x/health", "alert/x",
+                        "room/1/occupancy", "reply/lobby-1")
 def test_a_device_with_a_controller_and_the_console_shrugs_off_deep_json(
         broker: LocalBroker, controller_with_console, caplog: pytest.LogCaptureFixture) -> None:
     config, running = controller_with_console

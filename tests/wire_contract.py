@@ -151,7 +151,8 @@ def check(topic: str, payload: bytes, retained: bool = False) -> Verdict:
         return Verdict(topic, channel.name, None)
     try:
         body = json.loads(payload.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        # A message nested deeper than Python's json can follow is no valid payload either.
         return Verdict(topic, channel.name, f"not UTF-8 JSON: {exc}")
     failures = []
     for name, validator in channel.messages:

@@ -32,44 +32,51 @@ def _unwritable(directory: Path) -> str:
     return ""
 
 
+class _Refused(Exception):
+    """A plain sentence for the technician; `piste run` exits 2 with it."""
+
+
+def _device_clock(args: argparse.Namespace, tz: ZoneInfo) -> ShiftedClock | SystemClock:
+    if not args.clock_start:
+        return SystemClock(tz)
+    try:
+        start = datetime.fromisoformat(args.clock_start)
+    except ValueError:
+        raise _Refused(f"--clock-start '{args.clock_start}' is not an ISO time such as "
+                       "2026-11-30T09:00+02:00") from None
+    return ShiftedClock(start if start.tzinfo else start.replace(tzinfo=tz), args.clock_speed)
+
+
+def _lock_data_dir(args: argparse.Namespace) -> DataDirLock:
+    """The data dir, writable and ours alone: before anything in it is opened; held until
+    the process ends."""
+    problem = _unwritable(args.data_dir)
+    if problem:
+        raise _Refused(f"cannot use --data-dir {args.data_dir}: {problem}. Give a directory "
+                       "this user may write (the service uses /var/lib/piste as the piste "
+                       "user).")
+    try:
+        return DataDirLock(args.data_dir, f"piste run --device {args.device}").acquire()
+    except DataDirBusy as exc:
+        raise _Refused(str(exc)) from None
+    except OSError as exc:  # a lock file another user made (piste run once as root, say)
+        raise _Refused(
+            f"cannot lock {args.data_dir / LOCK_NAME}: {exc.strerror or exc}. Run piste as "
+            "the user that owns the data directory (the service runs as piste), or give "
+            "the file to it: sudo chown piste: " + str(args.data_dir / LOCK_NAME)) from None
+
+
 def run_main(args: argparse.Namespace) -> int:
     config = load_config_or_exit(args.config, args.set)
-    tz = ZoneInfo(config.site.timezone)
-    if args.clock_start:
-        try:
-            start = datetime.fromisoformat(args.clock_start)
-        except ValueError:
-            print(f"--clock-start '{args.clock_start}' is not an ISO time such as "
-                  "2026-11-30T09:00+02:00", file=sys.stderr)
-            return 2
-        clock = ShiftedClock(start if start.tzinfo else start.replace(tzinfo=tz),
-                             args.clock_speed)
-    else:
-        clock = SystemClock(tz)
     try:
+        clock = _device_clock(args, ZoneInfo(config.site.timezone))
         # The command line is checked whole before any directory or device is touched.
         known_device(config, args.device)
         if args.broker:
             parse_broker_url(args.broker, tls=config.broker.tls)
-    except DeviceError as exc:
+        lock = _lock_data_dir(args)
+    except (_Refused, DeviceError) as exc:
         print(exc, file=sys.stderr)
-        return 2
-    problem = _unwritable(args.data_dir)
-    if problem:
-        print(f"cannot use --data-dir {args.data_dir}: {problem}. Give a directory this user "
-              "may write (the service uses /var/lib/piste as the piste user).", file=sys.stderr)
-        return 2
-    try:
-        # Before anything in the directory is opened; held until the process ends.
-        lock = DataDirLock(args.data_dir, f"piste run --device {args.device}").acquire()
-    except DataDirBusy as exc:
-        print(exc, file=sys.stderr)
-        return 2
-    except OSError as exc:  # a lock file another user made (piste run once as root, say)
-        print(f"cannot lock {args.data_dir / LOCK_NAME}: {exc.strerror or exc}. Run piste as "
-              "the user that owns the data directory (the service runs as piste), or give "
-              "the file to it: sudo chown piste: " + str(args.data_dir / LOCK_NAME),
-              file=sys.stderr)
         return 2
     try:
         runtime = build_runtime(
@@ -78,6 +85,7 @@ def run_main(args: argparse.Namespace) -> int:
         )
     except DeviceError as exc:
         print(exc, file=sys.stderr)
+        lock.release()
         return 2
     signal.signal(signal.SIGTERM, lambda *_: runtime.request_stop("SIGTERM"))
     signal.signal(signal.SIGINT, lambda *_: runtime.request_stop("interrupted"))

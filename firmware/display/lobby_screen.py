@@ -302,35 +302,25 @@ def _plan_header(plan: Plan, view: LobbyView, size: tuple[int, int], u: float, m
 def _plan_stale(plan: Plan, view: LobbyView, area: pygame.Rect, u: float) -> None:
     """Calm, not alarming: what is happening, how old the data is, and no old numbers."""
     assert view.stale_age_s is not None
-    bg = theme.PANEL
-    box = pygame.Rect(area.x, area.y, area.width, min(area.height, round(420 * u)))
-    plan.boxes.append(Box(box, bg, radius=round(20 * u)))
-    inner = box.inflate(-round(64 * u), -round(48 * u))
-    title, rest = _split(inner, round(90 * u))
-    plan.texts.append(place(UPDATING, title, round(52 * u), bold=True, fg=theme.TEXT, bg=bg,
-                            role="stale-title"))
-    line_h = max(1, rest.height // 3)
-    for i, line in enumerate(stale_lines(view.stale_age_s)):
-        slot = pygame.Rect(rest.x, rest.y + i * line_h, rest.width, line_h)
-        plan.texts.append(place(line, slot, round(40 * u), fg=theme.TEXT if i == 0 else
-                                theme.MUTED, bg=bg, role="stale"))
+    _plan_notice(plan, UPDATING, stale_lines(view.stale_age_s), area, u, line_px=40,
+                 role="stale")
 
 
 def _plan_notice(plan: Plan, title_text: str, lines: tuple[str, ...], area: pygame.Rect,
-                 u: float) -> None:
-    """A word for the staff where the calls would be: a title and a line per language."""
+                 u: float, *, line_px: int = 36, role: str = "notice") -> None:
+    """A word where the calls would be: a title and a line per language."""
     bg = theme.PANEL
     box = pygame.Rect(area.x, area.y, area.width, min(area.height, round(420 * u)))
     plan.boxes.append(Box(box, bg, radius=round(20 * u)))
     inner = box.inflate(-round(64 * u), -round(48 * u))
     title, rest = _split(inner, round(90 * u))
     plan.texts.append(place(title_text, title, round(52 * u), bold=True, fg=theme.TEXT, bg=bg,
-                            role="notice-title"))
+                            role=f"{role}-title"))
     line_h = max(1, rest.height // len(lines))
     for i, line in enumerate(lines):
         slot = pygame.Rect(rest.x, rest.y + i * line_h, rest.width, line_h)
-        plan.texts.append(place(line, slot, round(36 * u), fg=theme.TEXT if i == 0 else
-                                theme.MUTED, bg=bg, role="notice"))
+        plan.texts.append(place(line, slot, round(line_px * u), fg=theme.TEXT if i == 0 else
+                                theme.MUTED, bg=bg, role=role))
 
 
 def _plan_slide(plan: Plan, slide: Slide, area: pygame.Rect, u: float) -> None:
