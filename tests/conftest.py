@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import uuid
+from dataclasses import dataclass
 
 # The libraries' own switches for a machine without screen, sound or GPIO. Set before any
 # test imports pygame or gpiozero.
@@ -43,12 +44,14 @@ def private_broker(tmp_path: Path) -> Iterator[LocalBroker]:
         yield running
 
 
-# The wire contract, kept true for good: every broker the suite starts without logins gets a
-# spy that records every message (tests/wire_spy.py), and after each test everything its
-# brokers carried since the last check is checked against docs/mqtt-api.yaml
-# (tests/wire_contract.py). A broker with logins and an ACL (the access-control tests) gets
-# one login more for the spy, reading everything and writing only its own flush markers; a
-# broker that takes only TLS is not spied.
+# The wire contract, kept true for good: every broker the suite starts (LocalBroker, and
+# DebianBroker on Debian's own config, which starts through it) gets a spy that records
+# every message (tests/wire_spy.py), and after each test everything its brokers carried
+# since the last check is checked against docs/mqtt-api.yaml (tests/wire_contract.py). A
+# broker with logins and an ACL (the access-control tests, the production configs) gets one
+# login more for the spy in the test's own copy of the password file and ACL, reading
+# everything and writing only its own flush markers; a TLS listener is reached with the CA
+# its config names (the test's). A central broker's spy sees what the bridges carried in.
 #
 # Tests that write malformed messages on purpose (fuzzing, attacks, garbage print jobs) name
 # the topics they abuse with @pytest.mark.wire_abuse("cmd/#", ...). By topic, because MQTT 5
@@ -63,36 +66,86 @@ _SPY_OF: dict[int, WireSpy] = {}  # the live spy of each running broker
 SPY_USER = "piste-wire-spy"
 
 
-def _conf_value(conf: str, key: str) -> str | None:
-    return next((line.split(None, 1)[1] for line in conf.splitlines()
-                 if line.startswith(f"{key} ")), None)
+@dataclass(frozen=True)
+class SpyLogin:
+    username: str = ""  # "" on a broker that lets anyone in
+    password: str = ""
+    ca_file: str = ""  # the listener's CA when it takes only TLS
 
 
-def _spy_login(broker: LocalBroker) -> tuple[str, str] | None:
-    """(user, password) for the spy: none on an open broker; on one with logins, a login of
-    its own added to the password file, with an ACL entry that reads everything and writes
-    only its own flush markers. None when the broker cannot be spied (TLS only)."""
-    conf = broker.conf.read_text()
-    if "certfile" in conf:
-        return None
-    passwd, acl = _conf_value(conf, "password_file"), _conf_value(conf, "acl_file")
+def _conf_lines(path: Path) -> list[str]:
+    """The broker's config as Mosquitto reads it: an `include_dir` (Debian's main config
+    has conf.d) brings in its `*.conf` files there, in the order of their names."""
+    lines = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        lines.append(line)
+        if line.startswith("include_dir "):
+            for part in sorted(Path(line.split(None, 1)[1]).glob("*.conf")):
+                lines += _conf_lines(part)
+    return lines
+
+
+def _options(lines: list[str], port: int) -> tuple[dict[str, str], dict[str, str]]:
+    """(the broker's options, those of its listener on `port`). Logins and ACL are the
+    broker's (per_listener_settings false, as piste's configs have it); TLS is the
+    listener's: the lines after its `listener` line, up to the next one's."""
+    everywhere: dict[str, str] = {}
+    listeners: dict[str, dict[str, str]] = {}
+    current = None
+    for line in lines:
+        if not line or line.startswith("#"):
+            continue
+        key, _, value = line.partition(" ")
+        if key == "listener":
+            current = listeners.setdefault(value.split()[0], {})
+            continue
+        everywhere[key] = value.strip()
+        if current is not None:
+            current[key] = value.strip()
+    return everywhere, listeners.get(str(port), {})
+
+
+def _spy_login(broker: LocalBroker) -> SpyLogin:
+    """How the spy logs in: anonymously on an open broker; on one with logins, with a login
+    of its own added to the test's password file, and an ACL entry in the test's ACL that
+    reads everything and writes only its own flush markers; over TLS with the listener's
+    CA (the test's) when the listener takes only TLS."""
+    options, listener = _options(_conf_lines(broker.conf), broker.port)
+    if listener.get("require_certificate") == "true":
+        raise RuntimeError(f"the wire spy has no client certificate for {broker.conf}")
+    ca_file = ""
+    if "certfile" in listener:
+        ca_file = listener.get("cafile", "")
+        if not ca_file:
+            raise RuntimeError(f"the wire spy finds no cafile to trust in {broker.conf}")
+    passwd, acl = options.get("password_file"), options.get("acl_file")
     if passwd is None:
-        return ("", "") if "allow_anonymous true" in conf else None
-    if acl is None:
-        return None
+        if options.get("allow_anonymous") != "true":
+            raise RuntimeError(f"the wire spy cannot log in to the broker of {broker.conf}")
+        return SpyLogin(ca_file=ca_file)
     secret = uuid.uuid4().hex
     subprocess.run(["mosquitto_passwd", "-b", passwd, SPY_USER, secret], check=True,
                    capture_output=True)
-    with open(acl, "a", encoding="utf-8") as rules:
-        rules.write(f"\nuser {SPY_USER}\ntopic read #\ntopic write {FLUSH_PREFIX}#\n")
-    return SPY_USER, secret
+    if acl is not None:
+        with open(acl, "a", encoding="utf-8") as rules:
+            rules.write(f"\nuser {SPY_USER}\ntopic read #\ntopic write {FLUSH_PREFIX}#\n")
+    return SpyLogin(SPY_USER, secret, ca_file)
+
+
+def wire_seen(broker: LocalBroker) -> set[str]:
+    """The topics the spy on a running broker has recorded in this test (flushed first), for
+    a test that makes sure its broker is watched: what is not recorded is not checked."""
+    spy = _SPY_OF.get(id(broker))
+    assert spy is not None and spy.flush(), f"no wire spy on the broker of {broker.conf}"
+    return {topic for topic, _, _ in spy.since(0)}
 
 
 @pytest.fixture(scope="session", autouse=True)
 def _spy_on_every_broker() -> Iterator[None]:
     start, stop = LocalBroker.start, LocalBroker.stop
 
-    logins: dict[int, tuple[str, str] | None] = {}
+    logins: dict[int, SpyLogin] = {}
 
     def start_and_spy(self: LocalBroker, timeout: float = 10.0) -> LocalBroker:
         if id(self) not in logins:  # once: a restarted broker keeps its files
@@ -102,9 +155,9 @@ def _spy_on_every_broker() -> Iterator[None]:
         if old is not None:  # from before a kill: it would reconnect on its own
             old.close()
         login = logins[id(self)]
-        if login is not None:
-            _SPY_OF[id(self)] = spy = WireSpy(self.host, self.port, *login).start()
-            _SPIES.append(spy)
+        _SPY_OF[id(self)] = spy = WireSpy(self.host, self.port, login.username,
+                                          login.password, login.ca_file).start()
+        _SPIES.append(spy)
         return started
 
     def flush_and_stop(self: LocalBroker) -> None:

@@ -13,7 +13,9 @@ from firmware.broker import LocalBroker
 from firmware.clock import ManualClock
 from firmware.controller.role import ControllerRole
 from firmware.runtime import Runtime
+from mqtt_bridge import topics
 from mqtt_bridge.blocking import BlockingClient, BrokerUnreachable
+from tests.conftest import wire_seen
 from tests.helpers import RunningDevice, wait_for
 from tests.site_factory import MONDAY, at, small_site
 
@@ -59,6 +61,9 @@ def test_a_device_connects_over_tls_with_the_site_ca(tls_broker, tmp_path) -> No
                       [ControllerRole()], broker_host=broker.host, broker_port=broker.port)
     with RunningDevice(runtime):
         assert wait_for(lambda: runtime.link.connected, what="a TLS connection")
+        # What it says over TLS is checked against the contract too: the spy is on it.
+        status = topics.device_status(config.site.id, "lobby-1")
+        assert wait_for(lambda: status in wire_seen(broker), what="its status at the spy")
 
 
 def test_plain_mqtt_to_a_tls_listener_fails_clearly(tls_broker) -> None:

@@ -18,8 +18,10 @@ from firmware.broker import LocalBroker
 from firmware.central.bridge import BridgeSettings, bridge_conf, central_acl
 from firmware.central.collector import Collector
 from firmware.central.store import CentralStore
+from mqtt_bridge import topics
 from mqtt_bridge.acl import ACCESS_CONTROL_LINES
 from mqtt_bridge.link import Tls
+from tests.conftest import wire_seen
 from tests.helpers import wait_for
 from tests.test_broker_tls import ca_and_server
 from tests.test_central import Site, site_controller
@@ -77,6 +79,9 @@ def test_a_site_bridges_over_tls_with_its_own_login_and_only_under_its_own_prefi
             time.sleep(1.0)  # time enough for the rogue's events, were they let through
             assert {e["id"] for _, e in store.events(site=north_id)} == wanted
             assert not wanted & rogue.ledger_ids()
+            # What the bridge carried in is checked against the contract on the central
+            # broker too (TLS only, with logins): its spy saw north's events arrive.
+            assert topics.queue_events(north_id) in wire_seen(central)
         finally:
             collector.stop()
             thread.join(10)

@@ -19,7 +19,7 @@ from firmware.admin.broker_client import AdminClient, BrokerError
 from firmware.site_config import load_site_config
 from mqtt_bridge import topics
 from mqtt_bridge.blocking import BlockingClient, BrokerUnreachable
-from tests.conftest import DEMO_SITE, ROOT
+from tests.conftest import DEMO_SITE, ROOT, wire_seen
 from tests.debian_broker import (
     DebianBroker,
     debian_folder,
@@ -141,6 +141,9 @@ def test_a_site_bridges_to_the_centre_both_on_debians_config(debian_dir: Path) -
                                     site_root / "data", ca_file=str(site_ca)):
                 # lobby-1's status, published at the site, arrives at the centre.
                 assert status_of(collector.messages, status)["state"] == "online"
+                # Both ends are checked against the contract: the spies (with logins of
+                # their own in the test's copies of the ACLs) saw it on both brokers.
+                assert status in wire_seen(broker) and status in wire_seen(centre)
 
 
 def test_piste_local_conf_runs_on_debians_config(debian_dir: Path) -> None:

@@ -20,7 +20,8 @@ FLUSH_PREFIX = "piste-test-spy/flush/"
 
 
 class WireSpy:
-    def __init__(self, host: str, port: int, username: str = "", password: str = "") -> None:
+    def __init__(self, host: str, port: int, username: str = "", password: str = "",
+                 ca_file: str = "") -> None:
         self.messages: list[tuple[str, bytes, bool]] = []
         self._lock = threading.Lock()
         self._subscribed = threading.Event()
@@ -30,6 +31,8 @@ class WireSpy:
                                  protocol=mqtt.MQTTv5)
         if username:  # on a broker with logins, the spy's own (it may read, not write)
             self._mqtt.username_pw_set(username, password)
+        if ca_file:  # a TLS listener: the spy trusts the test's CA, as the devices do
+            self._mqtt.tls_set(ca_certs=ca_file)
         self._mqtt.reconnect_delay_set(0.2, 1)  # back soon after a test restarts its broker
         self._mqtt.on_connect = self._on_connect
         self._mqtt.on_subscribe = lambda *a: self._subscribed.set()
