@@ -154,14 +154,24 @@ def check(topic: str, payload: bytes, retained: bool = False) -> Verdict:
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         # A message nested deeper than Python's json can follow is no valid payload either.
         return Verdict(topic, channel.name, f"not UTF-8 JSON: {exc}")
+    try:
+        return Verdict(topic, channel.name, _fit(channel, body))
+    except RecursionError:
+        # json followed it, but jsonschema recurses deeper still (and writes the value into
+        # its messages): nothing the document describes nests anywhere near that deep.
+        return Verdict(topic, channel.name, "nested deeper than the checker can follow")
+
+
+def _fit(channel: Channel, body: Any) -> str | None:
+    """None when the body fits one of the channel's messages, else why it fits none."""
     failures = []
     for name, validator in channel.messages:
-        errors = sorted(validator.iter_errors(body), key=lambda e: len(list(e.absolute_path)))
+        errors = list(validator.iter_errors(body))
         if not errors:
-            return Verdict(topic, channel.name, None)
+            return None
         deepest = max(errors, key=lambda e: len(list(e.absolute_path)))
         failures.append(f"{name}: {_why(deepest)}")
-    return Verdict(topic, channel.name, "; ".join(failures))
+    return "; ".join(failures)
 
 
 def topic_matches(topic_filter: str, topic: str) -> bool:
