@@ -80,8 +80,8 @@ def _conf_lines(path: Path) -> list[str]:
     for line in path.read_text(encoding="utf-8").splitlines():
         line = line.strip()
         lines.append(line)
-        if line.startswith("include_dir "):
-            for part in sorted(Path(line.split(None, 1)[1]).glob("*.conf")):
+        if line.split(None, 1)[:1] == ["include_dir"]:
+            for part in sorted(Path(line.split(None, 1)[1].strip()).glob("*.conf")):
                 lines += _conf_lines(part)
     return lines
 
@@ -96,7 +96,7 @@ def _options(lines: list[str], port: int) -> tuple[dict[str, str], dict[str, str
     for line in lines:
         if not line or line.startswith("#"):
             continue
-        key, _, value = line.partition(" ")
+        key, value = [*line.split(None, 1), ""][:2]
         if key == "listener":
             current = listeners.setdefault(value.split()[0], {})
             continue
