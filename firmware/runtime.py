@@ -109,7 +109,10 @@ class Runtime:
         self.clock = clock
         self.data_dir = data_dir
         self.roles = roles
-        self.inbox: queue.Queue[Any] = queue.Queue()
+        # SimpleQueue, not Queue: its put() takes no Python lock, so a signal handler may post
+        # (request_stop) even when it interrupts this thread inside get(). A Queue's put()
+        # there waits for the mutex its own thread holds: the device hung on SIGTERM.
+        self.inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self.site = config.site.id
         self.uses_screen = uses_screen
         self.started_at = clock.now()
@@ -235,7 +238,14 @@ class Runtime:
         finally:
             self.shutdown()
 
+    @property
+    def stopped(self) -> bool:
+        """The loop took a stop: `run()` ends after this turn."""
+        return self._stopped.is_set()
+
     def request_stop(self, reason: str = "stop requested") -> None:
+        """Safe from any thread and from a signal handler; a stop requested before `run()`
+        waits in the inbox and ends the first turn."""
         self.post(Stop(reason))
 
     def step(self, max_wait: float | None = None) -> None:

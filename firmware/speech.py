@@ -28,6 +28,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from firmware.threads import join_or_leave
+
 log = logging.getLogger(__name__)
 
 ESPEAK = "espeak-ng"
@@ -145,8 +147,7 @@ class Speaker:
             self._closed = True
             self._cut_locked()
             self._wake.notify_all()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        join_or_leave(self._thread, 5)
 
     # -- the worker ---------------------------------------------------------------------
 

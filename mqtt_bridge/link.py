@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 
 RECONNECT_MIN_S = 1
 RECONNECT_MAX_S = 5  # a lobby device should be back within seconds of the broker
+STOP_WAIT_S = 3.0  # for paho's network thread to end once disconnected
 KEEPALIVE_TIMEOUT = 141  # MQTT 5 reason code paho gives when nothing came back in time
 
 
@@ -148,16 +149,33 @@ class MqttLink:
                                    properties=properties)
         self._client.loop_start()
 
-    def stop(self, last_words: list[tuple[str, bytes]] | None = None) -> None:
-        """Publish last retained messages (e.g. status "stopped"), then disconnect."""
+    def stop(self, last_words: list[tuple[str, bytes]] | None = None,
+             wait_s: float = STOP_WAIT_S) -> None:
+        """Publish last retained messages (e.g. status "stopped") if connected, then
+        disconnect; returns within about `wait_s` + 2 s whatever the broker does."""
         try:
-            for topic, payload in last_words or []:
-                info = self._client.publish(topic, payload, qos=1, retain=True)
-                if self.connected:
+            if self.connected:
+                # Not queued while away: paho's thread would stay to deliver them.
+                for topic, payload in last_words or []:
+                    info = self._client.publish(topic, payload, qos=1, retain=True)
                     info.wait_for_publish(timeout=2)
             self._client.disconnect()
         finally:
-            self._client.loop_stop()
+            self._stop_network_thread(wait_s)
+
+    def _stop_network_thread(self, wait_s: float) -> None:
+        # paho's loop_stop() joins its thread without a timeout, and that thread stays while
+        # it has QoS 1 messages to deliver on a socket that is open: a broker that accepted
+        # the connection but does not answer holds it until the keepalive runs out. The
+        # thread is a daemon: leave it behind, by name, rather than hang the device's stop.
+        thread = getattr(self._client, "_thread", None)
+        stopper = threading.Thread(target=self._client.loop_stop, daemon=True,
+                                   name=f"stop {thread.name if thread else 'paho'}")
+        stopper.start()
+        stopper.join(wait_s)
+        if stopper.is_alive() and thread is not None:
+            log.warning("the MQTT network thread %s did not stop within %g s; left behind",
+                        thread.name, wait_s)
 
     @property
     def connected(self) -> bool:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 import logging
-import signal
 import sys
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from firmware.admin.data_lock import LOCK_NAME, DataDirBusy, DataDirLock
+from firmware.admin.stop_signals import StopSignals
 from firmware.admin.watchdog import attach
 from firmware.cli.common import load_config_or_exit
 from firmware.clock import ShiftedClock, SystemClock
@@ -87,8 +87,8 @@ def run_main(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         lock.release()
         return 2
-    signal.signal(signal.SIGTERM, lambda *_: runtime.request_stop("SIGTERM"))
-    signal.signal(signal.SIGINT, lambda *_: runtime.request_stop("interrupted"))
+    # A stop asked for from here on ends the loop's next turn, even one asked before run().
+    StopSignals(runtime).install()
     # systemd (Type=notify): READY=1 after the first loop turn, WATCHDOG=1 while healthy.
     watchdog = attach(runtime)
     log.info("device %s starts roles %s", args.device, ", ".join(runtime.device.roles))

@@ -12,6 +12,7 @@ import queue
 import threading
 from collections.abc import Callable
 
+from firmware.threads import join_or_leave
 from ticket_printer.connection import PrintResult, TicketPrinter
 from ticket_printer.slip import TicketSlip
 from ticket_printer.status import PrinterState
@@ -35,7 +36,7 @@ class PrintWorker:
 
     def stop(self) -> None:
         self._jobs.put(None)
-        self._thread.join(5)
+        join_or_leave(self._thread, 5)
         self.printer.close()
 
     def _run(self) -> None:

@@ -16,6 +16,8 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from firmware.threads import join_or_leave
+
 log = logging.getLogger(__name__)
 
 TERMINATORS = b"\r\n\t"
@@ -85,7 +87,7 @@ class ScannerReader:
 
     def stop(self) -> None:
         self._stop.set()
-        self._thread.join(2)
+        join_or_leave(self._thread, 2)
 
     def _run(self) -> None:
         parser = ScanParser()

@@ -22,6 +22,7 @@ from typing import Any
 
 import uvicorn
 
+from firmware.threads import join_or_leave
 from firmware.web.app import build_app
 from firmware.web.live import Hub
 
@@ -65,7 +66,7 @@ class ConsoleServer:
 
     def stop(self) -> None:
         self.server.should_exit = True
-        self.thread.join(STOP_WAIT_S)
+        join_or_leave(self.thread, STOP_WAIT_S)
         self.listener.close()
 
     def health(self) -> dict[str, Any]:

@@ -21,6 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from firmware.threads import join_or_leave
+
 log = logging.getLogger(__name__)
 
 HEADER = b"\xf4\xf3\xf2\xf1"
@@ -178,8 +180,7 @@ class LD2410Reader:
 
     def close(self) -> None:
         self._stop.set()
-        if self._thread is not None:
-            self._thread.join(2)
+        join_or_leave(self._thread, 2)
         if self._serial is not None and isinstance(self.port, str):
             self._serial.close()
 
