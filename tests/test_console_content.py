@@ -31,3 +31,49 @@ def test_health_is_reported_every_minute_of_the_devices_own_clock(tmp_path: Path
     assert _runtime(ShiftedClock(START, 60.0), tmp_path).health_every_s == 1.0
     fast = _runtime(ShiftedClock(START, 180.0), tmp_path).health_every_s
     assert 0 < fast * 180.0 <= 2 * 60  # at most two minutes of the demo's clock apart
+
+
+def test_the_demos_simulated_clerks_leave_the_console_clerks_room_alone(tmp_path: Path) -> None:
+    # "Called K005" then "Nobody called yet": the simulated clerk of room 1 completed the
+    # number the newcomer had called from the browser.
+    from types import SimpleNamespace
+
+    from firmware.cli.demo import (
+        Simulation,
+        console_clerk_room,
+        demo_logins,
+        only_what_runs,
+        staffed_by_console,
+    )
+
+    config = only_what_runs(load_site_config(DEMO_SITE))
+    lobby = config.device("lobby-1")
+    shown = demo_logins(config, tmp_path / "web-users.toml")
+    room = console_clerk_room(config)
+    assert room is not None and any(f"(clerk, room {room})" in login for login in shown)
+
+    def simulated(device: object) -> list[str]:
+        runtime = SimpleNamespace(config=config, clock=ManualClock(START), device=device)
+        staffed = staffed_by_console(runtime)  # type: ignore[arg-type]
+        return Simulation(runtime, None, 1, 1.0,  # type: ignore[arg-type]
+                          staffed_rooms=staffed).simulated_rooms()
+
+    assert simulated(lobby) == [r.id for r in config.rooms if r.id != room]
+    assert len(simulated(lobby)) == len(config.rooms) - 1
+    # Without a console nobody else serves that room: the simulation serves them all.
+    without_web = SimpleNamespace(roles=("controller", "kiosk", "display"))
+    assert simulated(without_web) == [r.id for r in config.rooms]
+
+
+def test_the_demo_expects_only_the_devices_it_runs() -> None:
+    # Six "room-N: never seen on the broker" stayed under "Needs attention" forever: the
+    # demo starts no room units, so its site has none.
+    from firmware.cli.demo import only_what_runs
+    from firmware.web.lobby import LobbyView
+
+    full = load_site_config(DEMO_SITE)
+    assert any("room" in d.roles for d in full.devices)
+    config = only_what_runs(full)
+    assert [d.id for d in config.devices] == ["lobby-1", "waiting-1", "exit-1"]
+    assert [d["id"] for d in LobbyView(config).view()["devices"]] == [
+        "lobby-1", "waiting-1", "exit-1"]
