@@ -77,3 +77,71 @@ def test_the_demo_expects_only_the_devices_it_runs() -> None:
     assert [d.id for d in config.devices] == ["lobby-1", "waiting-1", "exit-1"]
     assert [d["id"] for d in LobbyView(config).view()["devices"]] == [
         "lobby-1", "waiting-1", "exit-1"]
+
+
+# -- every code of the wire has words ----------------------------------------------------
+
+def _doc_enum(schema: str, field: str) -> list[str]:
+    """An enum of docs/mqtt-api.yaml: the closed vocabularies the devices send."""
+    import yaml
+
+    doc = yaml.safe_load((Path(__file__).parent.parent / "docs" / "mqtt-api.yaml").read_text())
+    return list(doc["components"]["schemas"][schema]["properties"][field]["enum"])
+
+
+def _vocabularies() -> dict[str, list[str]]:
+    from firmware.core.errors import ErrorCode
+    from firmware.core.occupancy import SIDES, OccupancyState, SensorStatus
+    from firmware.web.lobby import EVENT_TYPES
+    from ticket_printer.status import PrinterState
+
+    return {
+        "err_": [str(c) for c in ErrorCode],
+        "ps_": [s.value for s in PrinterState],
+        "occ_": [str(s) for s in OccupancyState],
+        "ss_": [str(s) for s in SensorStatus],
+        "side_": list(SIDES),
+        "st_": [*_doc_enum("DeviceStatus", "state"), "unknown"],
+        "al_": _doc_enum("Alert", "kind"),
+        "ev_": list(EVENT_TYPES),
+        # The parts a device's health reports with a state or a problem, and each role (a
+        # role whose report failed is named by the role).
+        "part_": ["controller", "kiosk", "display", "room", "feedback", "web", "broker",
+                  "printer", "keys", "speech", "scanner", "chime", "voice", "sensors"],
+    }
+
+
+SNAKE = r"\b[a-z]+_[a-z_]+\b"
+
+
+def test_every_code_that_can_reach_a_page_has_a_sentence_in_three_languages() -> None:
+    import re
+
+    from firmware.web.texts import LANGS, SCRIPT_KEYS, TEXTS
+
+    for prefix, codes in _vocabularies().items():
+        assert codes, prefix
+        for code in codes:
+            key = prefix + code
+            words = TEXTS.get(key)
+            assert words is not None and len(words) == len(LANGS), key
+            assert all(w.strip() and not re.search(SNAKE, w) for w in words), (key, words)
+            assert prefix == "err_" or key in SCRIPT_KEYS, key  # the scripts draw these
+
+
+def test_a_refusal_is_a_sentence_never_its_code() -> None:
+    from firmware.core.errors import ErrorCode
+    from firmware.web.texts import describe
+    from mqtt_bridge import topics
+
+    for code in ErrorCode:
+        for lang in ("fi", "sv", "en"):
+            answer = {"ok": False, "error": {"code": str(code), "message": "english words"}}
+            said = describe(answer, topics.CALL, lang)
+            assert str(code) not in said and "english words" not in said, said
+    nothing = {"ok": False, "error": {"code": "no_ticket", "message": "room 1 has no called"}}
+    assert describe(nothing, topics.COMPLETE) == "Not done: no number is called to this room."
+    assert describe(nothing, topics.COMPLETE, "fi") == (
+        "Ei tehty: huoneeseen ei ole kutsuttu numeroa.")
+    odd = {"ok": False, "error": {"code": "a_new_code"}}
+    assert describe(odd, topics.CALL) == "Not done: the controller refused."
