@@ -145,3 +145,116 @@ def test_a_refusal_is_a_sentence_never_its_code() -> None:
         "Ei tehty: huoneeseen ei ole kutsuttu numeroa.")
     odd = {"ok": False, "error": {"code": "a_new_code"}}
     assert describe(odd, topics.CALL) == "Not done: the controller refused."
+
+
+# -- the lobby view ------------------------------------------------------------------------
+
+def _lobby_with(*messages: tuple[str, dict]) -> dict:
+    import json
+
+    from firmware.web.lobby import LobbyView
+    from mqtt_bridge import topics
+    from tests.site_factory import small_site
+
+    config = small_site()
+    root = topics.site_root(config.site.id)
+    lobby = LobbyView(config)
+    for topic, body in messages:
+        lobby.take(f"{root}/{topic}", json.dumps(body).encode())
+    return lobby.view()
+
+
+def _day(day: str, *serving: tuple[str, str]) -> tuple[str, dict]:
+    return ("queue/state", {"seq": 1, "day": day, "at": f"{day}T09:00:00+02:00",
+                            "services": [], "serving": [
+                                {"ticket": t, "room": r, "service": "kela", "call_id": "c",
+                                 "called_at": f"{day}T09:00:00+02:00"} for t, r in serving],
+                            "last_call": None})
+
+
+def test_a_free_room_says_what_its_clerk_did_last_today() -> None:
+    called = ("queue/events", {"type": "ticket.called", "number": "K005", "room": "1",
+                               "service": "kela", "at": "2026-11-30T10:05:00+02:00"})
+    done = ("queue/events", {"type": "ticket.completed", "number": "K005", "room": "1",
+                             "at": "2026-11-30T10:12:00+02:00"})
+    view = _lobby_with(_day("2026-11-30", ("K005", "1")), called, done, _day("2026-11-30"))
+    room1 = next(r for r in view["rooms"] if r["id"] == "1")
+    assert room1["serving"] is None
+    assert room1["last"] == {"type": "ticket.completed", "number": "K005",
+                             "at": "2026-11-30T10:12:00+02:00"}
+    assert all(r["last"] is None for r in view["rooms"] if r["id"] != "1")
+    # The next morning the room starts with nothing done.
+    next_day = _lobby_with(_day("2026-11-30"), done, _day("2026-12-01"))
+    assert all(r["last"] is None for r in next_day["rooms"])
+
+
+def test_a_room_units_silent_sensor_is_a_problem_in_words_not_codes() -> None:
+    health = {"at": "2026-11-30T09:00:00+02:00",
+              "sensors": {"staff": {"kind": "gpio", "state": "silent"},
+                          "customer": {"kind": "gpio", "state": "ok"}},
+              "keys": {"state": "error", "error": "GPIO busy"}}
+    view = _lobby_with(("device/room-1/status", {"state": "online", "since": "x"}),
+                       ("device/room-1/health", health))
+    unit = next(d for d in view["devices"] if d["id"] == "room-1")
+    assert unit["problems"] == [
+        {"kind": "sensors", "faults": [{"side": "staff", "status": "silent"}]},
+        {"kind": "part", "part": "keys", "state": "error", "detail": "GPIO busy"}]
+    assert unit["health_at"] == "2026-11-30T09:00:00+02:00"
+
+
+def test_the_pages_show_no_code_where_the_wire_has_one(broker, tmp_path: Path) -> None:
+    """An unknown printer, a silent sensor, an alert and a refusal, in a real browser: the
+    pages say each in words ("printer: ps_unknown", "Not done (no_ticket)" were seen)."""
+    import json
+    import re
+    import uuid
+
+    from selenium.webdriver.common.by import By
+
+    from mqtt_bridge import topics
+    from mqtt_bridge.blocking import BlockingClient
+    from tests.helpers import wait_for
+    from tests.site_factory import MONDAY, at
+    from tests.web_site import browser, console_errors, console_site, log_in
+
+    clock = ManualClock(at(MONDAY, 9, 0))
+    with console_site(broker, tmp_path, clock) as site, browser() as page:
+        site_id = site.config.site.id
+        now = at(MONDAY, 9, 0).isoformat(timespec="seconds")
+        published = {
+            topics.device_status(site_id, "kiosk-1"): {
+                "state": "online", "roles": ["kiosk"], "version": "1", "since": now},
+            topics.device_health(site_id, "kiosk-1"): {
+                "at": now, "printer": {"state": "unknown"}},
+            topics.device_status(site_id, "room-1"): {
+                "state": "online", "roles": ["room"], "version": "1", "since": now},
+            topics.device_health(site_id, "room-1"): {"at": now, "sensors": {
+                "staff": {"kind": "gpio", "state": "silent"},
+                "customer": {"kind": "gpio", "state": "ok"}}},
+            topics.alert(site_id, "device_offline"): {
+                "id": str(uuid.uuid4()), "at": now, "kind": "device_offline",
+                "severity": "warning", "state": "raised",
+                "message": {"fi": "Laite poissa", "sv": "Enhet borta", "en": "A device is off"}},
+        }
+        with BlockingClient(broker.host, broker.port, site_id) as client:
+            for topic, body in published.items():
+                client.publish_raw(topic, json.dumps(body).encode(), retain="alert" not in topic)
+
+        def words() -> str:
+            return page.find_element(By.TAG_NAME, "main").text
+
+        log_in(page, site, "tech", "/health")
+        wait_for(lambda: "state not known" in words() and "staff side no signal" in words()
+                 and "device offline" in words(), what="the devices and the alert in words")
+        assert re.findall(SNAKE, words()) == []
+        page.find_element(By.CSS_SELECTOR, ".logout button").click()
+        wait_for(lambda: "/login" in page.current_url, what="the log-out")
+
+        log_in(page, site, "clerk1")
+        page.find_element(By.ID, "btn-complete").click()
+        wait_for(lambda: page.find_element(By.ID, "clerk-message").text, what="the answer")
+        assert page.find_element(By.ID, "clerk-message").text == (
+            "Not done: no number is called to this room.")
+        assert re.findall(SNAKE, words()) == []
+        # The refusal is the action's answer (409), logged by the browser; no script error.
+        assert [e for e in console_errors(page) if "status of 409" not in e] == []
