@@ -38,7 +38,8 @@ from mqtt_bridge.link import (
 
 log = logging.getLogger(__name__)
 
-HEALTH_EVERY_S = 60.0  # the retained health report is refreshed this often
+HEALTH_EVERY_S = 60.0  # the retained health report is refreshed this often (clock time)
+HEALTH_MIN_GAP_S = 0.5  # and never more often than this in real time (a fast demo clock)
 LOCAL_HEALTH_FILE = "health.json"  # in the data dir: the health as the device sees it, for
 # `piste status` on the device itself when the broker cannot be reached to read it there
 IDLE_WAIT_S = 0.5  # how long the loop sleeps with nothing to do and no screen
@@ -183,7 +184,15 @@ class Runtime:
             role.start(self)
         self._started = True  # every role can report its health from now on
         self.link.start()
-        self.call_later(HEALTH_EVERY_S, self._health_tick)
+        self.call_later(self.health_every_s, self._health_tick)
+
+    @property
+    def health_every_s(self) -> float:
+        """Real seconds between health reports: a minute of the device's clock. A demo's
+        clock runs a morning in a minute; counted in real time, its reports would be hours
+        apart on its own clock and the console's "last report" hours old."""
+        speed = float(getattr(self.clock, "speed", 1.0) or 1.0)
+        return max(HEALTH_MIN_GAP_S, HEALTH_EVERY_S / speed)
 
     def health(self) -> dict[str, Any]:
         """What every role reports about its parts, merged: the `health` payload."""
@@ -227,7 +236,7 @@ class Runtime:
 
     def _health_tick(self) -> None:
         self.publish_health()
-        self.call_later(HEALTH_EVERY_S, self._health_tick)
+        self.call_later(self.health_every_s, self._health_tick)
 
     def run(self) -> None:
         """Run until stop() or a Stop message; then say goodbye on the broker."""

@@ -64,8 +64,10 @@ def test_a_clerk_calls_and_the_advisor_and_the_display_show_it(broker, tmp_path)
                              for c in display.snapshot.get("serving", [])),
                  what="the queue display to show K001 in room 1")
         clerk.find_element(By.ID, "btn-complete").click()
-        wait_for(lambda: clerk.find_element(By.ID, "called").text == "Nobody called yet",
+        wait_for(lambda: clerk.find_element(By.ID, "called").text == "Nobody being served",
                  what="the room to be free")
+        wait_for(lambda: clerk.find_element(By.ID, "called-detail").text.startswith(
+            "Last served K001 at "), what="the number the clerk served last")
         assert console_errors(clerk) == [] and console_errors(advisor) == []
 
 

@@ -71,6 +71,25 @@ def windowed(config: SiteConfig) -> SiteConfig:
     return dataclasses.replace(config, devices=devices)
 
 
+def only_what_runs(config: SiteConfig) -> SiteConfig:
+    """The site as the demo runs it: the lobby device, one more display and the feedback
+    device by the exit. The room units the demo never starts are left out, so the console's
+    "Needs attention" lists what is expected and missing, not six units nobody runs."""
+    lobby = next((d for d in config.devices if "controller" in d.roles), None)
+    display = next((d for d in config.devices
+                    if d is not lobby and "display" in d.roles), None)
+    exit_device = next((d for d in config.devices if "feedback" in d.roles), None)
+    kept = {d.id for d in (lobby, display, exit_device) if d is not None}
+    return dataclasses.replace(config, devices=tuple(d for d in config.devices if d.id in kept))
+
+
+def console_clerk_room(config: SiteConfig) -> str | None:
+    """The room the demo's clerk login serves from the browser: the first room. The
+    simulated clerks leave it alone while the console runs, so a number called there is
+    the newcomer's own until they complete it."""
+    return config.rooms[0].id if config.rooms else None
+
+
 def demo_logins(config: SiteConfig, users_file: Path) -> list[str]:
     """For the demo only: a clerk of the first room, an advisor, the service team and a
     technician, with passwords made now (never a fixed one anybody could look up), written
@@ -78,7 +97,7 @@ def demo_logins(config: SiteConfig, users_file: Path) -> list[str]:
     users: list[StaffUser] = []
     shown: list[str] = []
     for name, role in DEMO_LOGINS:
-        room = config.rooms[0].id if role == "clerk" and config.rooms else None
+        room = console_clerk_room(config) if role == "clerk" else None
         if role == "clerk" and room is None:
             continue
         password = f"{role}-{secrets.token_hex(4)}"
@@ -115,9 +134,15 @@ def staff_console(runtime: Runtime) -> None:
     threading.Thread(target=announce, daemon=True).start()
 
 
+def staffed_by_console(runtime: Runtime) -> frozenset[str]:
+    """The rooms a person serves from the demo's console (none when it has no console)."""
+    room = console_clerk_room(runtime.config)
+    return frozenset({room} if room and "web" in runtime.device.roles else ())
+
+
 class Simulation:
     def __init__(self, runtime: Runtime, broker: LocalBroker, customers: int, seconds: float,
-                 seed: int = 7) -> None:
+                 seed: int = 7, staffed_rooms: frozenset[str] = frozenset()) -> None:
         self.runtime = runtime
         self.broker = broker
         self.config = runtime.config
@@ -130,6 +155,11 @@ class Simulation:
         self.touches = 0
         self.exit: Runtime | None = None  # the feedback device by the exit, when the site has one
         self.leaving = 0
+        self.staffed_rooms = staffed_rooms  # rooms a person serves from the console
+
+    def simulated_rooms(self) -> list[str]:
+        """The rooms the simulated clerks serve: every room but the console's own."""
+        return [r.id for r in self.config.rooms if r.id not in self.staffed_rooms]
 
     def sim_sleep(self, minutes: float) -> bool:
         """Sleep simulated minutes; False when the demo is over."""
@@ -227,8 +257,8 @@ class Simulation:
         while getattr(kiosk, "phase", "") != "start" and time.monotonic() < deadline:
             time.sleep(0.05)
         threads = [threading.Thread(target=self.customer_arrivals, daemon=True)]
-        threads += [threading.Thread(target=self.clerk, args=(r.id,), daemon=True)
-                    for r in self.config.rooms]
+        threads += [threading.Thread(target=self.clerk, args=(room,), daemon=True)
+                    for room in self.simulated_rooms()]
         for t in threads:
             t.start()
         self.done.wait(self.seconds)
@@ -291,7 +321,7 @@ def _exit_device(config: SiteConfig, clock: ShiftedClock, output: Path,
 
 def run_demo(output: Path, config_path: Path | None, customers: int, seconds: float) -> int:
     config_path = config_path or DEMO_CONFIG
-    config = windowed(load_config_or_exit(config_path))
+    config = only_what_runs(windowed(load_config_or_exit(config_path)))
     # A second demo in the same directory would delete the running one's ledger below.
     try:
         lock = DataDirLock(output, "piste demo").acquire()
@@ -339,7 +369,8 @@ def _run_demo(output: Path, config_path: Path, config: SiteConfig, customers: in
         ]
         print(f"Demo: {config.site.name.en}, {start:%A %d.%m.%Y} from {start:%H:%M}, "
               f"{MORNING_HOURS:.0f} hours in {seconds:.0f} s; broker {broker.url}")
-        simulation = Simulation(runtime, broker, customers, seconds)
+        simulation = Simulation(runtime, broker, customers, seconds,
+                                staffed_rooms=staffed_by_console(runtime))
         simulation.exit = _exit_device(config, clock, output, broker)
         if simulation.exit is not None:
             threading.Thread(target=simulation.exit.run, daemon=True).start()

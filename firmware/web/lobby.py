@@ -23,6 +23,10 @@ RECENT_ALERTS = 30
 EVENT_TYPES = ("ticket.issued", "ticket.called", "ticket.recalled", "ticket.no_show",
                "ticket.completed", "ticket.transferred", "ticket.cancelled",
                "ticket.reinstated")
+# The events that leave a room free again: what its clerk last did, once nobody is served.
+ROOM_ENDINGS = ("ticket.completed", "ticket.no_show", "ticket.transferred")
+# A room unit's sensor side in these states is fine (starting: no reading settled yet).
+SENSOR_FINE = ("ok", "starting")
 
 
 def _alert_key(alert: dict[str, Any]) -> str:
@@ -45,6 +49,7 @@ class LobbyView:
     recent_events: deque[dict[str, Any]] = field(
         default_factory=lambda: deque(maxlen=RECENT_EVENTS))
     ticket_services: dict[str, str] = field(default_factory=dict)  # number -> authority
+    room_last: dict[str, dict[str, Any]] = field(default_factory=dict)  # room -> its last ending
     link_up: bool = False
 
     @property
@@ -85,6 +90,8 @@ class LobbyView:
     def _take(self, parts: list[str], data: dict[str, Any]) -> str | None:  # see _used
         match parts:
             case ["queue", "state"]:
+                if (self.snapshot or {}).get("day") != data.get("day"):
+                    self.room_last.clear()  # yesterday's last number is not today's
                 self.snapshot = data or None
                 return "state"
             case ["queue", "events"]:
@@ -113,6 +120,8 @@ class LobbyView:
         self.recent_events.appendleft({
             "at": data.get("at"), "type": kind, "number": number,
             "service": self.ticket_services.get(number), "room": data.get("room")})
+        if kind in ROOM_ENDINGS and isinstance(data.get("room"), str):
+            self.room_last[data["room"]] = {"type": kind, "number": number, "at": data.get("at")}
         return "event"
 
     def _alert(self, data: dict[str, Any]) -> str | None:
@@ -156,7 +165,8 @@ class LobbyView:
             occupancy = self.occupancy.get(room.id, {})
             rows.append({"id": room.id, "names": room.name.as_dict(),
                          "services": list(room.services),
-                         "serving": ticket, "occupancy": occupancy.get("state"),
+                         "serving": ticket, "last": self.room_last.get(room.id),
+                         "occupancy": occupancy.get("state"),
                          "occupancy_since": occupancy.get("since")})
         return rows
 
@@ -208,19 +218,31 @@ def _problems(roles: tuple[str, ...], status: dict[str, Any], health: dict[str, 
     if "kiosk" in roles and isinstance(printer, dict) and printer.get("state") not in (
             None, "ok"):
         problems.append({"kind": "printer", "state": str(printer.get("state"))})
-    sensors = health.get("sensors")
-    if isinstance(sensors, dict):
-        faults = sensors.get("faults")
-        if isinstance(faults, dict) and faults:
-            problems.append({"kind": "sensors", "detail": ", ".join(
-                f"{k} {v}" for k, v in faults.items())})
+    faults = _sensor_faults(health.get("sensors"))
+    if faults:
+        problems.append({"kind": "sensors", "faults": faults})
     for part, value in health.items():
-        if isinstance(value, dict) and value.get("state") == "error":
-            problems.append({"kind": "part", "part": part,
-                             "detail": str(value.get("problem") or "error")})
-        elif isinstance(value, dict) and value.get("problem"):
-            problems.append({"kind": "part", "part": part, "detail": str(value["problem"])})
+        if part == "sensors" or not isinstance(value, dict):
+            continue
+        if value.get("state") == "refused":  # a second controller: says which one serves
+            problems.append({"kind": "part", "part": part, "state": "refused",
+                             "serving": str(value.get("serving") or "?")})
+        elif value.get("state") == "error" or value.get("problem"):
+            # The device's own words (English, for the technician) follow the sentence.
+            problems.append({"kind": "part", "part": part, "state": "error",
+                             "detail": str(value.get("problem") or value.get("error") or "")})
     return problems
+
+
+def _sensor_faults(sensors: Any) -> list[dict[str, str]]:
+    """A room unit's sensor sides that are not fine, each as its side and state: from its
+    health (`{"staff": {"state": "silent"}, ...}`) or an older `faults` map."""
+    if not isinstance(sensors, dict):
+        return []
+    sides = sensors.get("faults") if isinstance(sensors.get("faults"), dict) else {
+        side: value.get("state") for side, value in sensors.items() if isinstance(value, dict)}
+    return [{"side": str(side), "status": str(state)} for side, state in sides.items()
+            if state not in SENSOR_FINE]
 
 
 def _used(parts: list[str]) -> bool:

@@ -68,8 +68,8 @@ TEXTS: dict[str, tuple[str, str, str]] = {
     "forbidden_home": ("Omalle sivullesi", "Till din sida", "Go to your page"),
     # -- the clerk's panel ------------------------------------------------------------------
     "now_serving": ("Palvelussa nyt", "Betjänas nu", "Now serving"),
-    "nobody_called": ("Ketään ei ole vielä kutsuttu", "Ingen har kallats ännu",
-                      "Nobody called yet"),
+    "nobody_called": ("Ei asiakasta palvelussa", "Ingen kund betjänas",
+                      "Nobody being served"),
     "called_at": ("kutsuttu klo {time}", "kallad kl. {time}", "called at {time}"),
     "call_next": ("Kutsu seuraava", "Kalla nästa", "Call next"),
     "call_again": ("Kutsu uudelleen", "Kalla igen", "Call again"),
@@ -264,8 +264,7 @@ TEXTS: dict[str, tuple[str, str, str]] = {
     "said_no_answer": ("Ohjain ei vastannut; mitään ei muutettu. Yritä uudelleen.",
                        "Styrenheten svarade inte; inget ändrades. Försök igen.",
                        "The controller did not answer; nothing was changed. Try again."),
-    "said_not_done": ("Ei tehty ({code}): {message}", "Inte gjort ({code}): {message}",
-                      "Not done ({code}): {message}"),
+    "said_not_done": ("Ei tehty: {why}", "Inte gjort: {why}", "Not done: {why}"),
     "said_not_allowed": ("Ei sallittu: {why}.", "Inte tillåtet: {why}.", "Not allowed: {why}."),
     "said_logged_out": ("Olet kirjautunut ulos; kirjaudu uudelleen.",
                         "Du är utloggad; logga in igen.", "You are logged out; log in again."),
@@ -279,6 +278,84 @@ TEXTS: dict[str, tuple[str, str, str]] = {
     "said_unreachable": ("Konsoliin ei saatu yhteyttä; mitään ei muutettu.",
                          "Konsolen gick inte att nå; inget ändrades.",
                          "The console could not be reached; nothing was changed."),
+    # -- the codes of the wire, each in words (tests/test_console_content.py walks them) ----
+    "err_bad_request": ("ohjain ei ymmärtänyt pyyntöä.", "styrenheten förstod inte begäran.",
+                        "the controller did not understand the request."),
+    "err_unknown_service": ("palvelua ei ole tässä palvelupisteessä.",
+                            "tjänsten finns inte på det här servicestället.",
+                            "this site has no such service."),
+    "err_service_closed": ("palvelu on nyt suljettu.", "tjänsten är stängd nu.",
+                           "the service is closed now."),
+    "err_unknown_room": ("huonetta ei ole tässä palvelupisteessä.",
+                         "rummet finns inte på det här servicestället.",
+                         "this site has no such room."),
+    "err_no_ticket": ("numero ei ole tänään jonossa siinä tilassa, jota tämä vaatii.",
+                      "numret finns inte i kön i dag i det läge som det här kräver.",
+                      "that number is not in the queue today in the state this needs."),
+    "err_no_ticket_room": ("huoneeseen ei ole kutsuttu numeroa.",
+                           "inget nummer är kallat till rummet.",
+                           "no number is called to this room."),
+    "err_unknown_appointment": ("ajanvarausta ei löytynyt.", "bokningen hittades inte.",
+                                "no such appointment was found."),
+    "err_room_busy": ("huoneessa palvellaan jo asiakasta; merkitse hänet ensin valmiiksi.",
+                      "rummet betjänar redan en kund; markera hen som klar först.",
+                      "the room is already serving a customer; complete them first."),
+    "err_forbidden": ("tämä ei ole sallittua tältä laitteelta.",
+                      "det här är inte tillåtet från den här enheten.",
+                      "this is not allowed from this device."),
+    "err_rate_limited": ("liian monta pyyntöä juuri nyt; odota hetki ja yritä uudelleen.",
+                         "för många begäranden just nu; vänta en stund och försök igen.",
+                         "too many requests just now; wait a moment and try again."),
+    "err_too_many_attempts": ("liian monta väärää koodia; odota hetki.",
+                              "för många fel koder; vänta en stund.",
+                              "too many wrong codes; wait a moment."),
+    "err_survey_closed": ("asiakaskysely ei ole tänään auki.", "kundenkäten är inte öppen i dag.",
+                          "the customer survey is not open today."),
+    "err_internal": ("ohjaimessa tapahtui virhe; mitään ei muutettu. Kerro teknikolle.",
+                     "ett fel i styrenheten; inget ändrades. Säg till teknikern.",
+                     "the controller failed; nothing was changed. Tell the technician."),
+    "err_unknown": ("ohjain kieltäytyi.", "styrenheten vägrade.", "the controller refused."),
+    "ps_unknown": ("tila ei tiedossa", "läget okänt", "state not known"),
+    "occ_unknown": ("anturit epävarmoja", "sensorerna osäkra", "sensors unsure"),
+    "ss_starting": ("käynnistyy", "startar", "starting"),
+    "ss_ok": ("kunnossa", "ok", "ok"),
+    "ss_silent": ("ei signaalia", "ingen signal", "no signal"),
+    "ss_stuck": ("jumissa (näkee aina jonkun)", "fastnat (ser alltid någon)",
+                 "stuck (always sees someone)"),
+    "ss_failed": ("ei toimi", "fungerar inte", "not working"),
+    "side_staff": ("virkailijan puoli", "personalens sida", "staff side"),
+    "side_customer": ("asiakkaan puoli", "kundens sida", "customer side"),
+    "pr_fault": ("{side} {status}", "{side} {status}", "{side} {status}"),
+    "pr_failed": ("ei toimi", "fungerar inte", "not working"),
+    "pr_refused": ("toinen ohjain ({serving}) palvelee jo; pysäytä tämä",
+                   "en annan styrenhet ({serving}) betjänar redan; stoppa den här",
+                   "another controller ({serving}) already serves the site; stop this one"),
+    "part_controller": ("ohjain", "styrenhet", "controller"),
+    "part_kiosk": ("lippuautomaatti", "nummerautomat", "kiosk"),
+    "part_display": ("näyttö", "skärm", "display"),
+    "part_room": ("huonelaite", "rumsenhet", "room unit"),
+    "part_feedback": ("palautelaite", "feedbackenhet", "feedback device"),
+    "part_web": ("konsoli", "konsol", "console"),
+    "part_broker": ("välittäjä", "mäklare", "broker"),
+    "part_printer": ("tulostin", "skrivare", "printer"),
+    "part_keys": ("näppäimet", "tangenter", "keys"),
+    "part_speech": ("puhe", "tal", "speech"),
+    "part_scanner": ("lukija", "läsare", "scanner"),
+    "part_chime": ("äänimerkki", "ljudsignal", "chime"),
+    "part_voice": ("kuulutus", "utrop", "voice"),
+    "part_sensors": ("anturit", "sensorer", "sensors"),
+    "al_congestion": ("ruuhka", "trängsel", "congestion"),
+    "al_printer": ("tulostin", "skrivare", "printer"),
+    "al_sensor": ("anturi", "sensor", "sensor"),
+    "al_device_offline": ("laite poissa", "enhet frånkopplad", "device offline"),
+    "al_duplicate_controller": ("kaksi ohjainta", "två styrenheter", "two controllers"),
+    "last_completed": ("Viimeksi palveltu {number} klo {time}",
+                       "Senast betjänad {number} kl. {time}", "Last served {number} at {time}"),
+    "last_no_show": ("{number} ei saapunut (klo {time})", "{number} kom inte (kl. {time})",
+                     "{number} did not come ({time})"),
+    "last_transferred": ("{number} siirretty toiseen jonoon klo {time}",
+                         "{number} flyttad till en annan kö kl. {time}",
+                         "{number} moved to another queue at {time}"),
 }
 TEXTS.update(STATS_TEXTS)  # the statistics pages' words, kept in their own module
 
@@ -287,7 +364,8 @@ SCRIPT_KEYS = (
     "live", "reconnecting", "link_down", "nobody_called", "called_at", "closed_suffix",
     "about_min", "open", "closed", "congested", "no_sensors", "lost_broker", "all_fine",
     "raised", "cleared", "said_unreachable", "warning", "info", "device_tag",
-    *(k for k in TEXTS if k.split("_")[0] in ("ev", "pr", "st", "ps", "occ")),
+    *(k for k in TEXTS if k.split("_")[0] in ("ev", "pr", "st", "ps", "occ", "ss", "side",
+                                              "part", "al", "last")),
     *(k for k in STATS_TEXTS if k.startswith("stats_js_")),
 )
 
@@ -328,6 +406,19 @@ SAID = {
 }
 
 
+ROOM_COMMANDS = (topics.RECALL, topics.NO_SHOW, topics.COMPLETE)
+
+
+def refusal_words(code: object, command: str, lang: str = "en") -> str:
+    """Why the controller refused, as a sentence (never its code): "no ticket" to a room's
+    command means nothing is called there."""
+    t = translator(lang)
+    key = f"err_{code}"
+    if code == "no_ticket" and command in ROOM_COMMANDS:
+        key = "err_no_ticket_room"
+    return t(key) if key in TEXTS else t("err_unknown")
+
+
 def describe(answer: dict[str, Any] | None, command: str, lang: str = "en") -> str:
     """The controller's answer in the words a clerk wants to read (the terminal console and
     the browser say the same sentences); None (no answer at all) says so."""
@@ -336,8 +427,7 @@ def describe(answer: dict[str, Any] | None, command: str, lang: str = "en") -> s
         return t("said_no_answer")
     if not answer.get("ok"):
         error = answer.get("error") if isinstance(answer.get("error"), dict) else {}
-        return t("said_not_done", code=error.get("code", "error"),
-                 message=error.get("message", ""))
+        return t("said_not_done", why=refusal_words(error.get("code"), command, lang))
     if command in (topics.FEEDBACK, topics.SURVEY):
         return t("said_recorded")
     ticket = answer.get("ticket")

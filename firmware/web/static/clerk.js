@@ -75,9 +75,11 @@
     called.className = serving ? "called" : "called-none";
     const names = Object.fromEntries(view.services.map((s) => [s.id, piste.name(s.names, s.id)]));
     const at = piste.t("called_at", { time: piste.clock(serving && serving.called_at) });
+    // Once the room is free: what its clerk did last today (served, did not come, moved).
+    const last = here && here.last;
     detail.textContent = serving
       ? [names[serving.service] || serving.service, at].filter(Boolean).join(" · ")
-      : "";
+      : last ? piste.t("last_" + last.type.split(".")[1], { number: last.number, time: piste.clock(last.at) }) : "";
     waiting.replaceChildren(...view.services.filter((s) => mine.has(s.id) || s.waiting > 0).map((s) => {
       const li = piste.el("li", null, s.congested ? "congested" : "");
       li.dataset.service = s.id;

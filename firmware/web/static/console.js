@@ -27,13 +27,21 @@ const piste = (() => {
   // An alert's own words in the staff member's language (the controller sends all three).
   function alertText(a) {
     const m = a.message;
-    return (m && typeof m === "object" && (m[lang] || m.fi || m.en)) || a.kind || "–";
+    return (m && typeof m === "object" && (m[lang] || m.fi || m.en)) || (a.kind ? t("al_" + a.kind) : "–");
   }
 
   // A device's problem in words.
   function problem(p) {
     if (p.kind === "state") return t("pr_state", { state: t("st_" + p.state), since: clock(p.since) });
     if (p.kind === "printer") return t("pr_printer", { state: t("ps_" + p.state) });
+    if (p.kind === "sensors") {
+      const faults = (p.faults || []).map((f) => t("pr_fault", { side: t("side_" + f.side), status: t("ss_" + f.status) }));
+      return t("pr_sensors", { detail: faults.join(", ") });
+    }
+    if (p.kind === "part") {
+      const what = p.state === "refused" ? t("pr_refused", p) : t("pr_failed") + (p.detail ? ` (${p.detail})` : "");
+      return t("pr_part", { part: t("part_" + p.part), detail: what });
+    }
     return t("pr_" + p.kind, p);
   }
 

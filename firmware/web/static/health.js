@@ -14,6 +14,6 @@
       return tr;
     }));
     fill(document.getElementById("recent-alerts"), view.recent_alerts.map((a) =>
-      row([clock(a.at), a.kind, t(a.state || "raised"), alertText(a)])));
+      row([clock(a.at), t("al_" + a.kind), t(a.state || "raised"), alertText(a)])));
   });
 })();
