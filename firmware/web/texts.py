@@ -279,6 +279,19 @@ TEXTS: dict[str, tuple[str, str, str]] = {
     "said_unreachable": ("Konsoliin ei saatu yhteyttä; mitään ei muutettu.",
                          "Konsolen gick inte att nå; inget ändrades.",
                          "The console could not be reached; nothing was changed."),
+    # -- the clerk's keys (WCAG 2.1.4: a modifier, single letters only when turned on) ----
+    "keys_chord": ("Alt+Vaihto ja kirjain: N kutsu seuraava · R uudelleen · X ei saapunut · "
+                   "C valmis · G numero · M siirrä · L palauta · D peru. "
+                   "Esc takaisin painikkeisiin.",
+                   "Alt+Skift och bokstaven: N kalla nästa · R igen · X kom inte · C klar · "
+                   "G nummer · M flytta · L ta tillbaka · D avbryt. "
+                   "Esc tillbaka till knapparna.",
+                   "Alt+Shift and the letter: N call next · R again · X did not come · "
+                   "C complete · G a number · M transfer · L bring back · D cancel. "
+                   "Esc back to the buttons."),
+    "single_keys": ("Myös pelkkä kirjain ilman Alt+Vaihto (ei kun kirjoitat kenttään)",
+                    "Även bara bokstaven utan Alt+Skift (inte när du skriver i ett fält)",
+                    "The letter alone too, without Alt+Shift (not while typing in a field)"),
 }
 TEXTS.update(STATS_TEXTS)  # the statistics pages' words, kept in their own module
 
