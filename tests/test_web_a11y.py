@@ -119,6 +119,12 @@ def test_focus_stays_on_the_pressed_button_and_the_answer_is_read_out(broker, si
         page.switch_to.active_element.send_keys(Keys.ENTER)
         wait_for(lambda: message(page).startswith("Called K001"), what="the call's answer")
         assert active_id(page) == "btn-next"
+        # The ring the clerk sees on it: dark outside, white in the gap (3 px each).
+        assert page.execute_script("""
+            const b = document.activeElement, s = getComputedStyle(b);
+            return [b.matches(':focus-visible'), s.outlineColor, s.outlineWidth,
+                    s.outlineOffset, s.boxShadow];""") == [
+            True, "rgb(17, 17, 17)", "3px", "3px", "rgb(255, 255, 255) 0px 0px 0px 3px"]
         page.execute_script("document.getElementById('btn-complete').focus()")
         page.switch_to.active_element.send_keys(Keys.SPACE)
         wait_for(lambda: "K001" in message(page) and not message(page).startswith("Called"),
@@ -225,4 +231,5 @@ def test_axe_finds_nothing_on_any_page_in_any_language(broker, site) -> None:
                 found[f"{path} {lang}"] = axe_violations(page, source)
             page.find_element(By.CSS_SELECTOR, ".logout button").click()
             wait_for(lambda: "/login" in page.current_url, what="the log-out")
-    assert {page: v for page, v in found.items() if v} == {}
+    bad = [f"{where}: {v}" for where, found_there in found.items() for v in found_there]
+    assert bad == [], "\n".join(bad)
