@@ -7,12 +7,13 @@ STAMP  := $(VENV)/.installed-stamp
 HEADLESS := SDL_VIDEODRIVER=$${SDL_VIDEODRIVER:-dummy} SDL_AUDIODRIVER=$${SDL_AUDIODRIVER:-dummy} \
             GPIOZERO_PIN_FACTORY=$${GPIOZERO_PIN_FACTORY:-mock} PYGAME_HIDE_SUPPORT_PROMPT=1
 
-.PHONY: demo test bench lint system-packages test-packages venv screenshots clean asyncapi-check
+.PHONY: demo test bench lint system-packages test-packages venv screenshots clean asyncapi-check \
+	axe-core
 
 demo: venv
 	$(HEADLESS) $(BIN)/piste demo --output demo-output
 
-test: test-packages venv asyncapi-check
+test: test-packages venv asyncapi-check axe-core
 	$(BIN)/ruff check .
 	$(HEADLESS) $(BIN)/pytest -q
 
@@ -27,6 +28,17 @@ asyncapi-check: $(ASYNCAPI_STAMP)
 $(ASYNCAPI_STAMP): $(ASYNCAPI)/package-lock.json
 	cd $(ASYNCAPI) && npm ci --ignore-scripts --no-audit --no-fund
 	touch $(ASYNCAPI_STAMP)
+
+# axe-core (npm, pinned in tools/axe/package-lock.json), which the console's browser tests
+# inject into every page (tests/test_web_a11y.py); installed again only when the lock changes.
+AXE := tools/axe
+AXE_STAMP := $(AXE)/node_modules/.installed-stamp
+
+axe-core: $(AXE_STAMP)
+
+$(AXE_STAMP): $(AXE)/package-lock.json
+	cd $(AXE) && npm ci --ignore-scripts --no-audit --no-fund
+	touch $(AXE_STAMP)
 
 bench: venv
 	$(HEADLESS) $(BIN)/python -m bench

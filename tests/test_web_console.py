@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
@@ -49,7 +50,8 @@ def test_a_clerk_calls_and_the_advisor_and_the_display_show_it(broker, tmp_path)
             what="two waiting for Kela on the advisor's page")
         log_in(clerk, site, "clerk1")
         assert clerk.current_url.endswith("/clerk")
-        clerk.find_element(By.TAG_NAME, "body").send_keys("n")  # the keyboard shortcut
+        ActionChains(clerk).key_down(Keys.ALT).key_down(Keys.SHIFT).send_keys("n") \
+            .key_up(Keys.SHIFT).key_up(Keys.ALT).perform()  # the keyboard shortcut
         wait_for(lambda: clerk.find_element(By.ID, "called").text == "K001",
                  what="the clerk's called number")
         assert "Called K001" in clerk.find_element(By.ID, "clerk-message").text

@@ -115,6 +115,35 @@ def test_the_consoles_colours_keep_7_to_1(tmp_path) -> None:
     assert low == {}
 
 
+def test_the_focus_ring_stands_3_to_1_on_every_background_of_the_console() -> None:
+    """WCAG 2.4.13/1.4.11: the ring is two rings (dark outside, white inside, 3 px each);
+    on every background the style sheets paint, one of them keeps at least 3:1."""
+    from display_driver.theme import contrast_ratio
+
+    sheets = "".join((WEB / "static" / name).read_text() for name in ("console.css",
+                                                                       "stats.css"))
+    colours = dict(re.findall(r"--([a-z-]+):\s*(#[0-9a-fA-F]{3,6})", sheets))
+
+    def rgb(value: str) -> tuple[int, int, int]:
+        value = colours.get(value, value).lstrip("#")
+        if len(value) == 3:
+            value = "".join(c * 2 for c in value)
+        return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
+
+    ring = re.search(r":focus-visible \{([^}]*)\}", sheets)
+    assert ring is not None
+    assert re.search(r"outline: 3px solid var\(--focus\); outline-offset: 3px;", ring[1])
+    assert "box-shadow: 0 0 0 3px var(--focus-halo)" in ring[1]  # fills the 3 px offset
+    backgrounds = {m[1] or m[0] for m in re.findall(
+        r"background(?:-color)?:\s*(?:var\(--([a-z-]+)\)|(#[0-9a-fA-F]{3,6}))", sheets)}
+    assert {"paper", "brand", "soft", "#fde8e8", "#e6f4ea"} <= backgrounds
+    weak = {bg: round(max(contrast_ratio(rgb("focus"), rgb(bg)),
+                          contrast_ratio(rgb("focus-halo"), rgb(bg))), 2)
+            for bg in backgrounds}
+    assert {bg: ratio for bg, ratio in weak.items() if ratio < 3.0} == {}
+    assert contrast_ratio(rgb("focus"), rgb("focus-halo")) >= 3.0
+
+
 @settings(max_examples=500)
 @given(st.text(max_size=40) | st.sampled_from(["//evil.example", "/\\evil.example",
                                                 "/\\/evil.example", "/%2F/x", "/ok?x=//y"]))

@@ -99,12 +99,6 @@ TEXTS: dict[str, tuple[str, str, str]] = {
                       "The customer keeps their place in line: they wait for the other "
                       "authority from the time they took the number."),
     "keys": ("Näppäimet", "Tangenter", "Keys"),
-    "keys_help": ("N kutsu seuraava · R uudelleen · X ei saapunut · C valmis · G numero · "
-                  "T siirrä · B palauta · D peru · Esc takaisin painikkeisiin",
-                  "N kalla nästa · R igen · X kom inte · C klar · G nummer · T flytta · "
-                  "B ta tillbaka · D avbryt · Esc tillbaka till knapparna",
-                  "N call next · R again · X did not come · C complete · G a number · "
-                  "T transfer · B bring back · D cancel · Esc back to the buttons"),
     # -- the advisor's lobby ----------------------------------------------------------------
     "lobby_live": ("Aula nyt", "Lobbyn just nu", "The lobby, live"),
     "attention": ("Vaatii huomiota", "Kräver uppmärksamhet", "Needs attention"),
@@ -356,6 +350,19 @@ TEXTS: dict[str, tuple[str, str, str]] = {
     "last_transferred": ("{number} siirretty toiseen jonoon klo {time}",
                          "{number} flyttad till en annan kö kl. {time}",
                          "{number} moved to another queue at {time}"),
+    # -- the clerk's keys (WCAG 2.1.4: a modifier, single letters only when turned on) ----
+    "keys_chord": ("Alt+Vaihto ja kirjain: N kutsu seuraava · R uudelleen · X ei saapunut · "
+                   "C valmis · G numero · M siirrä · L palauta · D peru. "
+                   "Esc takaisin painikkeisiin.",
+                   "Alt+Skift och bokstaven: N kalla nästa · R igen · X kom inte · C klar · "
+                   "G nummer · M flytta · L ta tillbaka · D avbryt. "
+                   "Esc tillbaka till knapparna.",
+                   "Alt+Shift and the letter: N call next · R again · X did not come · "
+                   "C complete · G a number · M transfer · L bring back · D cancel. "
+                   "Esc back to the buttons."),
+    "single_keys": ("Myös pelkkä kirjain ilman Alt+Vaihto (ei kun kirjoitat kenttään)",
+                    "Även bara bokstaven utan Alt+Skift (inte när du skriver i ett fält)",
+                    "The letter alone too, without Alt+Shift (not while typing in a field)"),
 }
 TEXTS.update(STATS_TEXTS)  # the statistics pages' words, kept in their own module
 

@@ -74,8 +74,10 @@
     form.addEventListener("submit", async (e) => {
       e.preventDefault();
       const button = form.querySelector('button[type="submit"]');
-      button.disabled = true; // a double click is one ticket
-      try { await send(form); } finally { button.disabled = false; }
+      // A double click is one ticket; aria-disabled, not disabled, keeps the focus here.
+      if (button.getAttribute("aria-disabled") === "true") return;
+      button.setAttribute("aria-disabled", "true");
+      try { await send(form); } finally { button.removeAttribute("aria-disabled"); }
     });
   }
 

@@ -1,5 +1,5 @@
 // The clerk's panel: one room. Every button and key sends one action; the answer is said
-// in words under the buttons, and the called number comes back through the live stream.
+// in words under the buttons (a polite live region), and the called number comes back through the live stream.
 "use strict";
 
 (() => {
@@ -9,17 +9,19 @@
   const buttons = [...root.querySelectorAll("button")];
   let busy = false;
 
+  // While an action is on its way the buttons say so (aria-disabled) but keep the focus:
+  // the disabled attribute would drop the clerk's focus to the page body after Enter.
   async function send(action, fields) {
     if (busy) return; // a double press is one action
     busy = true;
-    buttons.forEach((b) => (b.disabled = true));
+    buttons.forEach((b) => b.setAttribute("aria-disabled", "true"));
     try {
       const result = await piste.act(action, fields);
       piste.say(message, result);
       return result;
     } finally {
       busy = false;
-      buttons.forEach((b) => (b.disabled = false));
+      buttons.forEach((b) => b.removeAttribute("aria-disabled"));
     }
   }
 
@@ -51,13 +53,32 @@
   onSubmit("form-cancel", "cancel", (f) => ({ ticket: number(f) }));
   onSubmit("form-transfer", "transfer", (f) => ({ room, to_service: f.elements.to_service.value }));
 
-  const focusKeys = { g: "call-number", b: "reinstate-number", d: "cancel-number", t: "transfer-to" };
+  // Keys (WCAG 2.1.4): Alt+Shift+letter always; the letter alone only when the clerk has
+  // turned single keys on (kept in this browser) and focus is not in a field. Alt+Shift
+  // opens no browser menu; B and T would be Chromium's own (bookmarks, toolbar), so the
+  // focus keys are L and M. The letter is read from the key, or from the key's place on a
+  // keyboard whose Alt+Shift gives another character.
+  const focusKeys = { g: "call-number", l: "reinstate-number", d: "cancel-number", m: "transfer-to" };
   const actionKeys = { n: "call", r: "recall", x: "no-show", c: "complete" };
+  const single = document.getElementById("single-keys");
+  const SINGLE_KEYS = "piste.singleKeys";
+  try { single.checked = localStorage.getItem(SINGLE_KEYS) === "on"; } catch (err) { /* private mode */ }
+  single.addEventListener("change", () => {
+    try { localStorage.setItem(SINGLE_KEYS, single.checked ? "on" : "off"); } catch (err) { /* kept for this page only */ }
+  });
+
+  function letter(e) {
+    if (/^[a-z]$/i.test(e.key)) return e.key.toLowerCase();
+    return /^Key[A-Z]$/.test(e.code) ? e.code.slice(3).toLowerCase() : "";
+  }
+
   document.addEventListener("keydown", (e) => {
     const typing = ["INPUT", "SELECT", "TEXTAREA"].includes(document.activeElement.tagName);
     if (e.key === "Escape") { document.getElementById("btn-next").focus(); return; }
-    if (typing || e.ctrlKey || e.altKey || e.metaKey) return;
-    const key = e.key.toLowerCase();
+    if (e.ctrlKey || e.metaKey) return;
+    const chord = e.altKey && e.shiftKey;
+    if (!chord && (e.altKey || typing || !single.checked)) return;
+    const key = letter(e);
     if (actionKeys[key]) { e.preventDefault(); byAction[actionKeys[key]](); }
     else if (focusKeys[key]) { e.preventDefault(); document.getElementById(focusKeys[key]).focus(); }
   });

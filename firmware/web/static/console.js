@@ -97,8 +97,15 @@ const piste = (() => {
     }
   }
 
+  // The answer in the page's live region (role=status): a screen reader says it without
+  // moving the focus. The same words twice are said twice: emptied first, then written.
   function say(element, result) {
-    element.textContent = result.message;
+    if (element.textContent === result.message) {
+      element.textContent = "";
+      window.setTimeout(() => { element.textContent = result.message; }, 50);
+    } else {
+      element.textContent = result.message;
+    }
     element.classList.toggle("error", !result.ok);
     element.classList.toggle("done", !!result.ok);
   }
