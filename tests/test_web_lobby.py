@@ -20,10 +20,10 @@ SITE = small_site()
 ROOT = topics.site_root(SITE.site.id)
 
 
-def snapshot(*serving: tuple[str, str]) -> bytes:
+def snapshot(*serving: tuple[str, str], kela_open: bool = True) -> bytes:
     return json.dumps({
         "seq": 3, "day": "2026-11-30", "at": "2026-11-30T09:00:00+02:00",
-        "services": [{"id": "kela", "waiting": 4, "eta_minutes": 30, "open": True}],
+        "services": [{"id": "kela", "waiting": 4, "eta_minutes": 30, "open": kela_open}],
         "serving": [{"ticket": t, "room": r, "service": "kela", "called_at":
                      "2026-11-30T09:00:00+02:00", "call_id": "c"} for t, r in serving],
         "last_call": None}).encode()
@@ -51,11 +51,15 @@ def test_queues_rooms_and_devices_from_the_broker() -> None:
 
 def test_alerts_stay_until_cleared_and_events_are_listed_newest_first() -> None:
     lobby = LobbyView(SITE)
+    lobby.take(topics.queue_state(SITE.site.id), snapshot())
     raised = {"kind": "congestion", "service": "kela", "state": "raised", "at": "1",
               "severity": "warning", "message": {"en": "Kela: 20 waiting"}}
     lobby.take(topics.alert(SITE.site.id, "congestion"), json.dumps(raised).encode())
     assert [a["message"]["en"] for a in lobby.view()["alerts"]] == ["Kela: 20 waiting"]
     assert lobby.view()["services"][0]["congested"]
+    # A closed authority is never called congested, even with an alert still on the list.
+    lobby.take(topics.queue_state(SITE.site.id), snapshot(kela_open=False))
+    assert not lobby.view()["services"][0]["congested"]
     lobby.take(topics.alert(SITE.site.id, "congestion"),
                json.dumps({**raised, "state": "cleared"}).encode())
     assert lobby.view()["alerts"] == [] and len(lobby.view()["recent_alerts"]) == 2
