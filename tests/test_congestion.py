@@ -7,14 +7,23 @@ jumps.
 
 from __future__ import annotations
 
+import dataclasses
+import json
+import uuid
 from datetime import datetime, timedelta
 from itertools import pairwise
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from firmware.clock import ManualClock
+from firmware.controller.role import ControllerRole
 from firmware.core.congestion import CongestionChange, CongestionMonitor
+from firmware.runtime import Runtime
 from firmware.site_model import QueueRules
+from mqtt_bridge import topics
+from mqtt_bridge.blocking import BlockingClient
+from tests.helpers import RunningDevice, wait_for
 from tests.site_factory import MONDAY, at, small_site
 
 RULES = QueueRules(congestion_waiting=10, congestion_eta_minutes=60, congestion_clear_ratio=0.7,
@@ -130,3 +139,47 @@ def test_a_day_of_any_arrivals_gives_believable_alerts(day: list[tuple]) -> None
     bound = 60 // RULES.congestion_clear_minutes + 1
     for i, start in enumerate(raises):
         assert sum(1 for t in raises[i:] if t - start < timedelta(hours=1)) <= bound
+
+
+def test_a_burst_at_opening_raises_once_and_clears_once_it_has_eased(broker, tmp_path) -> None:
+    """The demo morning's flapping, through a real broker to a real controller: a burst of
+    numbers at eight, rooms calling and finishing in quick succession while more people come
+    (the count crosses the lines and the estimate jumps a service time at every call), and
+    Verohallinto, which opens only at nine, served by a room with that whole queue to go."""
+    config = small_site()
+    rules = dataclasses.replace(RULES, congestion_waiting=5, congestion_eta_minutes=30)
+    config = dataclasses.replace(config, rules=rules, site=dataclasses.replace(
+        config.site, id=f"t-{uuid.uuid4().hex[:8]}"))
+    site = config.site.id
+    clock = ManualClock(at(MONDAY, 8, 0))
+    device = dataclasses.replace(config.device("lobby-1"), roles=("controller",))
+    runtime = Runtime(config, device, clock, tmp_path, [ControllerRole(recheck_s=0.1)],
+                      broker_host=broker.host, broker_port=broker.port)
+    with RunningDevice(runtime), BlockingClient(broker.host, broker.port, site) as lobby:
+        wait_for(lambda: runtime.link.connected, what="the controller")
+        alerts = lobby.watch(topics.alert(site, "congestion"))
+
+        def issue(n: int) -> None:
+            for _ in range(n):
+                assert lobby.request(topics.ISSUE, {"service": "kela", "lang": "fi"})["ok"]
+
+        def call_and_complete(n: int) -> None:
+            for i in range(n):
+                room = "12"[i % 2]
+                assert lobby.request(topics.CALL, {"room": room, "services": ["kela"]})["ok"]
+                assert lobby.request(topics.COMPLETE, {"room": room})["ok"]
+
+        issue(8)  # 8 waiting: over the line of 5
+        call_and_complete(5)  # 3 waiting: under the lower line of 3.5
+        issue(2)  # 5: over again
+        call_and_complete(2)  # 3 once more, and so it stays
+        clock.advance(minutes=6)  # the rechecks see it stay low past the hold
+        seen = []
+        while not seen or seen[-1]["state"] != "cleared":
+            seen.append(json.loads(alerts.get(timeout=10)[1]))
+    # Raised once (at 5 or a little more: a command may land before the controller's next
+    # snapshot), never for the closed Verohallinto, and cleared once, after the hold.
+    assert [(a["service"], a["state"]) for a in seen] == [("kela", "raised"), ("kela", "cleared")]
+    assert seen[0]["waiting"] >= 5 and seen[1]["waiting"] == 3
+    assert seen[1]["at"] >= at(MONDAY, 8, 5).isoformat()  # not a moment after the raise
+    assert "normal" in seen[1]["message"]["en"]
