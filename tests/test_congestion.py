@@ -70,6 +70,20 @@ def test_after_a_clear_only_the_count_itself_raises_it_again_before_the_quiet_ti
     assert monitor.update(row(3, eta=70), minutes(34))[0].raised
 
 
+def test_a_room_finishing_and_calling_70_ms_apart_does_not_flap() -> None:
+    """The demo morning's flapping: each time a clerk finished, the room was free and the
+    estimate dropped under the lower line; the clerk's next call 70 ms later made the room
+    busy for a service time again and the estimate passed the line. The old monitor took
+    every snapshot as a verdict: cleared, raised, cleared, raised."""
+    monitor = CongestionMonitor(RULES)
+    now, changes = NINE, []
+    for _ in range(20):  # a clerk's cycle every 12 minutes for four hours
+        changes += monitor.update(row(4, eta=38), now)  # finished: the room is free
+        changes += monitor.update(row(3, eta=61), now + timedelta(milliseconds=70))  # called
+        now += timedelta(minutes=12)
+    assert [c.raised for c in changes] == [True]
+
+
 def test_the_estimate_raises_only_when_someone_waits() -> None:
     # The rooms' other work makes a long estimate for an authority nobody waits for.
     assert CongestionMonitor(RULES).update(row(0, eta=120), NINE) == []

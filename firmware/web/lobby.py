@@ -118,6 +118,12 @@ class LobbyView:
     def _alert(self, data: dict[str, Any]) -> str | None:
         if not isinstance(data.get("kind"), str):
             return None
+        if data.get("id") is not None and any(a.get("id") == data["id"]
+                                              for a in self.recent_alerts):
+            # The controller's outbox sends again what the broker had not acknowledged when
+            # a link dropped: an old "raised" arriving after its "cleared" must not raise it
+            # again on the console, nor stand twice in the list.
+            return None
         key = _alert_key(data)
         if data.get("state") == "cleared":
             self.active_alerts.pop(key, None)
