@@ -167,11 +167,14 @@ def test_a_burst_at_opening_raises_once_and_clears_once_it_has_eased(broker, tmp
     site = config.site.id
     clock = ManualClock(at(MONDAY, 8, 0))
     device = dataclasses.replace(config.device("lobby-1"), roles=("controller",))
-    runtime = Runtime(config, device, clock, tmp_path, [ControllerRole(recheck_s=0.1)],
+    role = ControllerRole(recheck_s=0.1)
+    runtime = Runtime(config, device, clock, tmp_path, [role],
                       broker_host=broker.host, broker_port=broker.port)
-    with RunningDevice(runtime), BlockingClient(broker.host, broker.port, site) as lobby:
+    with RunningDevice(runtime) as running, \
+            BlockingClient(broker.host, broker.port, site) as lobby:
         wait_for(lambda: runtime.link.connected, what="the controller")
         alerts = lobby.watch(topics.alert(site, "congestion"))
+        states = lobby.watch(topics.queue_state(site))
 
         def issue(n: int) -> None:
             for _ in range(n):
@@ -187,7 +190,12 @@ def test_a_burst_at_opening_raises_once_and_clears_once_it_has_eased(broker, tmp
         call_and_complete(5)  # 3 waiting: under the lower line of 3.5
         issue(2)  # 5: over again
         call_and_complete(2)  # 3 once more, and so it stays
-        clock.advance(minutes=6)  # the rechecks see it stay low past the hold
+        # The controller judges each snapshot at the snapshot's own time: once the last one
+        # is out, it has seen the queue low at eight. Then the rechecks see it stay low.
+        last = running.on_loop(lambda: role.controller.state.seq)
+        while json.loads(states.get(timeout=5)[1])["seq"] < last:
+            pass
+        clock.advance(minutes=6)
         seen = []
         while not seen or seen[-1]["state"] != "cleared":
             seen.append(json.loads(alerts.get(timeout=10)[1]))
