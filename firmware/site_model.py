@@ -300,6 +300,9 @@ class QueueRules:
     congestion_waiting: int = 15  # alert when this many wait for one authority ...
     congestion_eta_minutes: int = 60  # ... or the estimate passes this
     congestion_clear_ratio: float = 0.7  # and clear when both are below this share of it
+    congestion_clear_minutes: int = 5  # ... and have stayed below it this long
+    congestion_quiet_minutes: int = 15  # no new alert this long after a clear, unless the
+    # count itself reaches congestion_waiting
     occupancy_retention_days: int = 30  # raw room occupancy changes are pruned after
 
 

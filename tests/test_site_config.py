@@ -531,3 +531,21 @@ def mutated_demo(draw: st.DrawFn) -> dict[str, Any]:
 def test_a_demo_with_random_changes_gives_a_config_or_a_config_error(
         data: dict[str, Any]) -> None:
     assert_config_or_config_error(to_toml(data))
+
+
+def test_the_congestion_holds_are_read_with_defaults_and_checked() -> None:
+    from firmware.site_model import QueueRules
+
+    rules = parse_site_config(to_toml(small_config()), "site.toml").rules
+    assert (rules.congestion_clear_minutes, rules.congestion_quiet_minutes) == (
+        QueueRules().congestion_clear_minutes, QueueRules().congestion_quiet_minutes)
+    data = small_config()
+    data["queue"] = {"congestion_clear_minutes": 0, "congestion_quiet_minutes": -1}
+    found = problems_of(data)
+    # A clear hold of 0 would let an alert flap: it is the least time between two alerts.
+    assert found["queue.congestion_clear_minutes"].startswith("expected a whole number of minutes")
+    assert "found 0" in found["queue.congestion_clear_minutes"]
+    assert "found -1" in found["queue.congestion_quiet_minutes"]
+    data["queue"] = {"congestion_clear_minutes": 10, "congestion_quiet_minutes": 0}
+    rules = parse_site_config(to_toml(data), "site.toml").rules
+    assert (rules.congestion_clear_minutes, rules.congestion_quiet_minutes) == (10, 0)

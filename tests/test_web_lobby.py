@@ -20,10 +20,10 @@ SITE = small_site()
 ROOT = topics.site_root(SITE.site.id)
 
 
-def snapshot(*serving: tuple[str, str]) -> bytes:
+def snapshot(*serving: tuple[str, str], kela_open: bool = True) -> bytes:
     return json.dumps({
         "seq": 3, "day": "2026-11-30", "at": "2026-11-30T09:00:00+02:00",
-        "services": [{"id": "kela", "waiting": 4, "eta_minutes": 30, "open": True}],
+        "services": [{"id": "kela", "waiting": 4, "eta_minutes": 30, "open": kela_open}],
         "serving": [{"ticket": t, "room": r, "service": "kela", "called_at":
                      "2026-11-30T09:00:00+02:00", "call_id": "c"} for t, r in serving],
         "last_call": None}).encode()
@@ -51,6 +51,7 @@ def test_queues_rooms_and_devices_from_the_broker() -> None:
 
 def test_alerts_stay_until_cleared_and_events_are_listed_newest_first() -> None:
     lobby = LobbyView(SITE)
+    lobby.take(topics.queue_state(SITE.site.id), snapshot())
     raised = {"kind": "congestion", "service": "kela", "state": "raised", "at": "1",
               "severity": "warning", "message": {"en": "Kela: 20 waiting"}}
     lobby.take(topics.alert(SITE.site.id, "congestion"), json.dumps(raised).encode())
@@ -63,6 +64,26 @@ def test_alerts_stay_until_cleared_and_events_are_listed_newest_first() -> None:
         lobby.take(topics.queue_events(SITE.site.id), json.dumps(
             {"type": kind, "number": number, "service": "kela", "room": "1"}).encode())
     assert [e["type"] for e in lobby.view()["events"]] == ["ticket.called", "ticket.issued"]
+
+
+def test_a_resent_alert_is_old_news_and_a_closed_authority_is_never_congested() -> None:
+    lobby = LobbyView(SITE)
+    lobby.take(topics.queue_state(SITE.site.id), snapshot())
+    alert = topics.alert(SITE.site.id, "congestion")
+    raised = {"kind": "congestion", "service": "kela", "state": "raised", "at": "1",
+              "severity": "warning", "message": {"en": "Kela: 20 waiting"}}
+    lobby.take(alert, json.dumps({**raised, "id": "a1"}).encode())
+    lobby.take(alert, json.dumps({**raised, "id": "a2", "state": "cleared"}).encode())
+    # The raise again, as the controller's outbox resends after a dropped link: old news.
+    assert lobby.take(alert, json.dumps({**raised, "id": "a1"}).encode()) is None
+    assert not lobby.view()["services"][0]["congested"]
+    assert len(lobby.view()["recent_alerts"]) == 2
+    lobby.take(alert, json.dumps({**raised, "id": "a3"}).encode())
+    assert lobby.view()["services"][0]["congested"]
+    # Closed, with the alert still standing (say one from before the controller restarted):
+    # the advisor's table does not call it congested.
+    lobby.take(topics.queue_state(SITE.site.id), snapshot(kela_open=False))
+    assert not lobby.view()["services"][0]["congested"]
 
 
 def test_the_version_moves_only_when_something_changed() -> None:

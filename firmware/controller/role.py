@@ -11,6 +11,7 @@ state that announces their seq.
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -313,17 +314,24 @@ class ControllerRole(Role):
         snapshot = self.controller.snapshot()
         self.controller.take_pending_events()  # already in the outbox with the ledger
         comparable = {k: v for k, v in snapshot.items() if k != "at"}
-        if comparable == self._last_published:
-            return
-        self._last_published = comparable
-        site = self.runtime.site
-        self.runtime.publish_json(topics.queue_state(site), snapshot, retain=True)
-        now = self.runtime.clock.now()
-        for change in self.congestion.update(snapshot["services"]):
+        if comparable != self._last_published:
+            self._last_published = comparable
+            self.runtime.publish_json(topics.queue_state(self.runtime.site), snapshot,
+                                      retain=True)
+        # Also when the queue did not move: a clear that was held back comes due with the
+        # clock (each recheck), and an authority closes by it. One snapshot, one time: the
+        # alert's words, its time and the state the lobby sees all agree.
+        self._congestion(snapshot)
+
+    def _congestion(self, snapshot: dict[str, Any]) -> None:
+        now = datetime.fromisoformat(snapshot["at"])
+        for change in self.congestion.update(snapshot["services"], now):
             payload = change.payload(self.runtime.config, self.controller.new_id(), now)
-            log.info("congestion %s for %s", payload["state"], change.service)
+            log.info("congestion %s for %s (%d waiting)", payload["state"], change.service,
+                     change.waiting)
             # Through the outbox: the pop-up advice must not be lost to a broker restart.
-            self.ledger.outbox_add(topics.alert(site, "congestion"), encode(payload))
+            self.ledger.outbox_add(topics.alert(self.runtime.site, "congestion"),
+                                   encode(payload))
 
     def _recheck(self) -> None:
         self._state_dirty = True  # opening hours move with the clock

@@ -12,7 +12,9 @@ from firmware.site_model import (
 )
 
 # Queue rules that must be at least 1 (the others may be 0).
-RULES_AT_LEAST_ONE = ("estimate_window_minutes", "congestion_waiting", "congestion_eta_minutes")
+# congestion_clear_minutes is the least time between two congestion alerts: never 0.
+RULES_AT_LEAST_ONE = ("estimate_window_minutes", "congestion_waiting", "congestion_eta_minutes",
+                      "congestion_clear_minutes")
 
 
 def read_rules(r: Reader, value: Any, path: str) -> QueueRules | None:

@@ -127,6 +127,12 @@ class LobbyView:
     def _alert(self, data: dict[str, Any]) -> str | None:
         if not isinstance(data.get("kind"), str):
             return None
+        if data.get("id") is not None and any(a.get("id") == data["id"]
+                                              for a in self.recent_alerts):
+            # The controller's outbox sends again what the broker had not acknowledged when
+            # a link dropped: an old "raised" arriving after its "cleared" must not raise it
+            # again on the console, nor stand twice in the list.
+            return None
         key = _alert_key(data)
         if data.get("state") == "cleared":
             self.active_alerts.pop(key, None)
@@ -144,13 +150,19 @@ class LobbyView:
 
     def services(self) -> list[dict[str, Any]]:
         rows = {r["id"]: r for r in self._snapshot_rows("services") if isinstance(r.get("id"), str)}
-        return [{"id": s.id, "letter": s.prefix, "names": s.name.as_dict(),
-                 "waiting": rows.get(s.id, {}).get("waiting", 0),
-                 "eta_minutes": rows.get(s.id, {}).get("eta_minutes"),
-                 "open": rows.get(s.id, {}).get("open", False),
-                 "next_open": rows.get(s.id, {}).get("next_open"),
-                 "congested": f"congestion:{s.id}" in self.active_alerts}
+        return [self._service(s.id, s.prefix, s.name.as_dict(), rows.get(s.id, {}))
                 for s in self.config.services]
+
+    def _service(self, service_id: str, letter: str, names: dict[str, str],
+                 row: dict[str, Any]) -> dict[str, Any]:
+        is_open = row.get("open", False) is True
+        return {"id": service_id, "letter": letter, "names": names,
+                "waiting": row.get("waiting", 0), "eta_minutes": row.get("eta_minutes"),
+                "open": is_open, "next_open": row.get("next_open"),
+                # A closed authority is never called congested, whatever alert was last
+                # heard (the controller clears it on closing; one from before a restart of
+                # the controller may linger).
+                "congested": is_open and f"congestion:{service_id}" in self.active_alerts}
 
     def rooms(self) -> list[dict[str, Any]]:
         serving = {c.get("room"): c for c in self._snapshot_rows("serving")}
