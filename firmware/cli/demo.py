@@ -313,7 +313,9 @@ def _exit_device(config: SiteConfig, clock: ShiftedClock, output: Path,
     device = next((d for d in config.devices if "feedback" in d.roles), None)
     if device is None:
         return None
-    runtime = build_runtime(config, device.id, clock=clock, data_dir=output / device.id,
+    data_dir = output / device.id  # its own, as on its own Pi: the local health view goes there
+    data_dir.mkdir(parents=True, exist_ok=True)
+    runtime = build_runtime(config, device.id, clock=clock, data_dir=data_dir,
                             broker_url=broker.url, frames_dir=output / "frames")
     runtime.uses_screen = False
     return runtime
