@@ -139,4 +139,4 @@ def test_each_role_has_one_package_and_the_top_holds_only_what_roles_share() -> 
         assert f"firmware.{role}.role" in MODULES
     top = sorted(path.stem for path in (ROOT / "firmware").glob("*.py"))
     assert top == ["__init__", "broker", "clock", "device", "runtime", "screen", "site_model",
-                   "speech"]
+                   "speech", "threads"]
