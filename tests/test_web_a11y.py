@@ -71,7 +71,7 @@ def test_a_bare_letter_calls_nobody_and_alt_shift_and_the_letter_calls(broker, s
         # A call would have marked the buttons busy before the key press returned.
         assert page.find_element(By.ID, "btn-next").get_attribute("aria-disabled") is None
         assert message(page) == "" and page.find_element(By.ID, "called").text == \
-            "Nobody called yet"
+            "Nobody being served"
         chord(page, "n")
         wait_for(lambda: message(page).startswith("Called K001"), what="Alt+Shift+N's call")
         assert active_id(page) == "btn-recall"
