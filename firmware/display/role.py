@@ -28,7 +28,7 @@ from firmware.display.lobby_screen import (
     service_pages,
     services_per_page,
 )
-from firmware.display.readability import slides_on, ticket_px_needed
+from firmware.display.readability import slides_on, text_px_needed, ticket_px_needed
 from firmware.display.staleness import Staleness
 from firmware.runtime import Role, Runtime
 from firmware.screen import Screen
@@ -140,6 +140,7 @@ class DisplayRole(Role):
         self.turned = (want == "portrait" and w > h) or (want == "landscape" and h > w)
         self.canvas = pygame.Surface((h, w)) if self.turned else self.screen.surface
         self.ticket_px = ticket_px_needed(self.display, self.canvas.get_size())
+        self.text_px = text_px_needed(self.display, self.canvas.get_size())
         self.chime: Any = None
         if device.chime:
             if self.display.buzzer_pin is not None:
@@ -277,6 +278,7 @@ class DisplayRole(Role):
             service_page=self._rotation % pages,
             blink_on=phase,
             ticket_px=self.ticket_px,
+            text_px=self.text_px,
             not_serving=self.not_serving,
         )
 

@@ -1,0 +1,96 @@
+"""Every customer text is readable from where the customer stands (issue 22, point 4).
+
+The rule: capitals >= 0.7 degrees of arc at the device's declared reading distance, from the
+screen's physical size and resolution (firmware.core.legibility). Every screen is drawn with
+the demo site's config and sample states, in each orientation, and every placed text is
+checked: big enough, not cut (the rendered text fits the rect it was given), and no two
+texts, nor a text and a rule line, on top of each other.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+
+import math
+
+import pygame
+import pytest
+
+from display_driver.fonts import font
+from display_driver.layout import Plan, TextItem, place_wrapped, wrap_words
+from display_driver.legibility import cap_height_ratio, min_font_px
+from firmware.core.legibility import letter_mm, min_text_px, px_per_mm
+from firmware.display.lobby_screen import plan_lobby
+from firmware.display.readability import mm_per_pixel, text_px_needed
+from firmware.screenshots.display import SIZES, display_config, views
+from firmware.site_config import load_site_config
+from tests.conftest import DEMO_SITE
+
+
+def test_the_rule_is_twelve_millimetres_of_capital_per_metre() -> None:
+    assert letter_mm(1.0) == pytest.approx(12.2, abs=0.05)
+    assert letter_mm(4.0) == pytest.approx(4 * letter_mm(1.0))
+    # 0.5 m on a 15.6" full-HD kiosk: 6.1 mm of capital is 34 px, at 0.74 of the size 46 px.
+    density = px_per_mm(15.6, (1920, 1080))
+    assert density == pytest.approx(5.56, abs=0.01)
+    assert min_text_px(0.5, density, 0.74) == 46
+    with pytest.raises(ValueError):
+        min_text_px(0.0, density, 0.74)
+
+
+def test_the_measure_is_the_capital_of_our_fonts() -> None:
+    size = min_font_px(1.0, 4.0)
+    capital = font(size).metrics("H")[0][3]
+    assert capital >= letter_mm(1.0) * 4.0 - 1  # the rendered capital reaches 0.7 degrees
+    assert 0.70 < cap_height_ratio(False) < 0.78
+
+
+def test_wrapping_keeps_the_size_and_every_word() -> None:
+    text = "Talous- ja velkaneuvonta"
+    lines = wrap_words(text, 60, True, font(60, True).size(text)[0] - 1)
+    assert len(lines) == 2 and " ".join(lines) == text
+    items = place_wrapped(text, pygame.Rect(0, 0, 400, 300), 60, bold=True, fg=(0, 0, 0),
+                          bg=(255, 255, 255))
+    assert {i.size for i in items} == {60}
+
+
+def check_plan(plan: Plan, floor: int, where: str) -> None:
+    """Every text >= floor, drawn whole, and clear of every other text and of the rules."""
+    texts = [t for t in plan.texts if t.text.strip()]
+    small = [(t.role, t.size, t.text) for t in texts if t.size < floor]
+    assert not small, f"{where}: smaller than {floor} px: {small}"
+    for t in texts:
+        w, h = font(t.size, t.bold).size(t.text)
+        assert t.rect.width >= w and t.rect.height >= h, f"{where}: cut: {t}"
+    for i, a in enumerate(texts):
+        for b in texts[i + 1:]:
+            assert not _ink(a).colliderect(_ink(b)), f"{where}: {a.text!r} on {b.text!r}"
+    rules = [b.rect for b in plan.boxes if b.rect.height <= 4 and b.width == 0]
+    for t in texts:
+        for rule in rules:
+            assert not _ink(t).colliderect(rule), f"{where}: a rule through {t.text!r}"
+
+
+def _ink(item: TextItem) -> pygame.Rect:
+    """The part of a text's rect that carries ink: its capitals' height over the baseline
+    (the line's leading above and below may touch the next line's)."""
+    face = font(item.size, item.bold)
+    top = item.rect.y + face.get_ascent() - math.ceil(item.size * cap_height_ratio(item.bold))
+    return pygame.Rect(item.rect.x, top, item.rect.width,
+                       math.ceil(item.size * cap_height_ratio(item.bold)))
+
+
+@pytest.mark.parametrize("label", list(SIZES))
+def test_the_lobby_display(label: str) -> None:
+    config = load_site_config(DEMO_SITE)
+    display = display_config(config)
+    size = SIZES[label]
+    floor = text_px_needed(display, size)
+    assert floor == min_font_px(display.reading_distance_m, 1 / mm_per_pixel(display, size))
+    for name, view in views(config, size).items():
+        pages = max(1, len(view.services))
+        for page in range(pages):
+            view_page = view.__class__(**{**view.__dict__, "service_page": page})
+            check_plan(plan_lobby(view_page, size), floor, f"{label} {name} page {page}")
