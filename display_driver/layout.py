@@ -196,3 +196,22 @@ def place_wrapped(text: str, slot: pygame.Rect, size: int, *, bold: bool = False
 def wrapped_height(text: str, width: int, size: int, bold: bool = False) -> int:
     """The height `place_wrapped` needs for `text` in `width` at `size`."""
     return font(size, bold).get_linesize() * len(wrap_words(text, size, bold, width))
+
+
+def language_lines(parts: Sequence[str], size: int, bold: bool, max_w: int) -> list[str]:
+    """fi · sv · en on one line where it fits; otherwise each language on lines of its own
+    (a language is never split across the " · " of another)."""
+    joined = " · ".join(parts)
+    if font(size, bold).size(joined)[0] <= max_w:
+        return [joined]
+    return [line for part in parts for line in wrap_words(part, size, bold, max_w)]
+
+
+def place_lines(lines: Sequence[str], slot: pygame.Rect, size: int, *, bold: bool = False,
+                fg: Colour, bg: Colour, align: Align = "left", role: str = ""
+                ) -> list[TextItem]:
+    """Lines already broken, at exactly `size`, stacked from the top of `slot`."""
+    line_h = font(size, bold).get_linesize()
+    return [item for i, line in enumerate(lines) for item in place_wrapped(
+        line, pygame.Rect(slot.x, slot.y + i * line_h, slot.width, line_h), size, bold=bold,
+        fg=fg, bg=bg, align=align, role=role, valign="top")]

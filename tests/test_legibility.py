@@ -14,6 +14,8 @@ import os
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 
 import math
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pygame
 import pytest
@@ -24,7 +26,9 @@ from display_driver.legibility import cap_height_ratio, min_font_px
 from firmware.core.legibility import letter_mm, min_text_px, px_per_mm
 from firmware.display.lobby_screen import plan_lobby
 from firmware.display.readability import mm_per_pixel, text_px_needed
+from firmware.room.screen import plan_room, room_text_px
 from firmware.screenshots.display import SIZES, display_config, views
+from firmware.screenshots.room import views as room_views
 from firmware.site_config import load_site_config
 from tests.conftest import DEMO_SITE
 
@@ -94,3 +98,26 @@ def test_the_lobby_display(label: str) -> None:
         for page in range(pages):
             view_page = view.__class__(**{**view.__dict__, "service_page": page})
             check_plan(plan_lobby(view_page, size), floor, f"{label} {name} page {page}")
+
+
+@pytest.mark.parametrize("label", ["landscape", "portrait"])
+def test_the_room_unit(label: str) -> None:
+    config = load_site_config(DEMO_SITE)
+    device = next(d for d in config.devices if "room" in d.roles)
+    w, h = device.screen.width, device.screen.height
+    size = (max(w, h), min(w, h)) if label == "landscape" else (min(w, h), max(w, h))
+    floor = room_text_px(device.room_unit, size)
+    # 0.5 m on the Pi's 7" 800x480: 6.1 mm of capital is 32 px, a 44 px font.
+    assert floor == min_font_px(0.5, px_per_mm(7.0, size)) == 44
+    now = datetime(2026, 12, 1, 10, 5, tzinfo=ZoneInfo(config.site.timezone))
+    for name, view in room_views("Huone 12", "K", now, floor).items():
+        plan = plan_room(view, size)
+        check_plan(plan, floor, f"room {label} {name}")
+        assert all(plan_inside(t.rect, size) for t in plan.texts), name
+        if view.number:
+            number = next(t for t in plan.texts if t.role == "number")
+            assert number.size > 2 * floor  # the number stays the biggest by far
+
+
+def plan_inside(rect: pygame.Rect, size: tuple[int, int]) -> bool:
+    return pygame.Rect(0, 0, *size).contains(rect)
