@@ -19,6 +19,7 @@ from datetime import datetime
 import pygame
 
 from display_driver import theme
+from display_driver.fonts import font
 from display_driver.layout import (
     MIN_BUTTON_PX,
     Box,
@@ -27,6 +28,8 @@ from display_driver.layout import (
     TouchFrame,
     draw_plan,
     place,
+    place_lines,
+    wrap_words,
 )
 from firmware.core import appointments
 from firmware.kiosk.texts import LANG_NAMES, TEXTS, WEEKDAYS, text, wait_words
@@ -312,67 +315,111 @@ def _services(c: _Ctx, area: pygame.Rect) -> None:
         cols += 1
     if cols == 1 and c.w > c.h and n > 4:
         cols = 2  # a landscape row as wide as the screen would be hard to read across
-    rows = -(-n // cols)
-    btn_h = max(c.target, min((area.height - (rows - 1) * c.gap) // rows, round(150 * c.u)))
-    col_w = (area.width - (cols - 1) * c.gap) // cols
+    cols, btn_h, col_w, size = _grid(c, area, n, cols)
     for i, service in enumerate(services):
         r, col = divmod(i, cols)
         rect = pygame.Rect(area.x + col * (col_w + c.gap), area.y + r * (btn_h + c.gap), col_w,
                            btn_h)
         if rect.bottom > area.bottom + 1 and i > 0:
             break  # more authorities than the screen holds: never draw a button half off it
-        _service_button(c, service, rect)
+        _service_button(c, service, rect, size)
 
 
-def _service_button(c: _Ctx, service: KioskService, rect: pygame.Rect) -> None:
+def _button_inner(c: _Ctx, rect: pygame.Rect) -> pygame.Rect:
+    return rect.inflate(-2 * round(32 * c.u), -round(8 * c.u))
+
+
+def _note_px(c: _Ctx, size: int) -> int:
+    return min(size, c.px(36))
+
+
+def _grid(c: _Ctx, area: pygame.Rect, n: int, cols: int) -> tuple[int, int, int, int]:
+    """(columns, button height, column width, label size) of the authorities' buttons."""
+    rows = -(-n // cols)
+    btn_h = max(c.target, min((area.height - (rows - 1) * c.gap) // rows, round(150 * c.u)))
+    col_w = (area.width - (cols - 1) * c.gap) // cols
+    size = _list_px(c, col_w, btn_h, c.px(52))
+    if c.view.large:  # large text is never smaller than the normal mode's, where it fits
+        size = max(size, _list_px(c, col_w, btn_h, round(52 * c.u)))
+    return cols, btn_h, col_w, size
+
+
+def _closed_words(c: _Ctx, service: KioskService) -> str:
     view = c.view
-    pad = round(32 * c.u)
-    inner = rect.inflate(-2 * pad, -round(8 * c.u))
-    if service.open:
-        c.button(rect, service.name, "issue", service_id=service.id, size=52, role="service",
-                 align="left")
-        item = c.plan.texts[-1]
-        if item.size < c.px(40) and " " in service.name:
-            # A long name shrunk on one line is hard to read: two lines of larger type.
-            c.plan.texts[-1:] = _two_lines(service.name, inner, c.px(44), c.p.on_button,
-                                           c.p.button, "service")
-        return
-    radius = round(16 * c.u)
-    c.plan.boxes.append(Box(rect, c.p.closed, radius=radius))
-    when = (opening_text(service.next_open, view.lang, view.now)
+    return (opening_text(service.next_open, view.lang, view.now)
             if service.next_open is not None else text(view.lang, "closed"))
+
+
+def _note_beside(c: _Ctx, service: KioskService, lines: list[str], size: int, width: int
+                 ) -> bool:
+    """A closed authority's opening time fits on the name's line, to its right."""
+    if len(lines) != 1:
+        return False
+    gap = round(32 * c.u)
+    note_w = font(_note_px(c, size)).size(_closed_words(c, service))[0]
+    return font(size, True).size(lines[0])[0] + gap + note_w <= width
+
+
+def _list_px(c: _Ctx, col_w: int, btn_h: int, start: int) -> int:
+    """One size for every authority's name: the largest from `start` down at which each
+    name fits its button on at most two lines (with the opening time under a closed one,
+    or beside it where it fits).
+    The same size for all: a bigger or smaller button label would read as a ranking."""
+    inner = _button_inner(c, pygame.Rect(0, 0, col_w, btn_h))
+
+    def fits(size: int) -> bool:
+        line = font(size, True).get_linesize()
+        for service in c.view.services:
+            lines = wrap_words(service.name, size, True, inner.width)
+            need = line * len(lines)
+            if not service.open and not _note_beside(c, service, lines, size, inner.width):
+                need += font(_note_px(c, size)).get_linesize()
+            if len(lines) > 2 or need > inner.height or any(
+                    font(size, True).size(w)[0] > inner.width for w in service.name.split()):
+                return False
+        return True
+
+    size = start
+    while size > 8 and not fits(size):
+        size -= 1
+    return size
+
+
+def _service_button(c: _Ctx, service: KioskService, rect: pygame.Rect, size: int) -> None:
+    view = c.view
+    inner = _button_inner(c, rect)
+    lines = wrap_words(service.name, size, True, inner.width)
+    line = font(size, True).get_linesize()
+    if service.open:
+        c.plan.boxes.append(Box(rect, c.p.button, radius=round(16 * c.u)))
+        block = pygame.Rect(inner.x, inner.centery - line * len(lines) // 2, inner.width,
+                            line * len(lines))
+        c.plan.texts += place_lines(lines, block, size, bold=True, fg=c.p.on_button,
+                                    bg=c.p.button, role="service")
+        c.buttons.append(Button(rect, "issue", service.id, True, "", service.name))
+        return
+    c.plan.boxes.append(Box(rect, c.p.closed, radius=round(16 * c.u)))
+    when = _closed_words(c, service)
     fg, bg = c.p.on_closed, c.p.closed
-    note = place(when, pygame.Rect(inner.centerx, inner.y, inner.width // 2, inner.height),
-                 c.px(38), fg=fg, bg=bg, align="right", role="opens")
-    name = place(service.name, pygame.Rect(inner.x, inner.y, note.rect.left - inner.x - pad,
-                                           inner.height), c.px(44), fg=fg, bg=bg,
-                 role="service-closed")
-    if name.size < c.px(36):
-        # Side by side would make the name small: put the opening time under it instead.
-        split = inner.height * 11 // 20
-        name = place(service.name, pygame.Rect(inner.x, inner.y, inner.width, split), c.px(42),
-                     fg=fg, bg=bg, role="service-closed")
-        note = place(when, pygame.Rect(inner.x, inner.y + split, inner.width,
-                                       inner.height - split), c.px(32), fg=fg, bg=bg,
-                     role="opens")
-    c.plan.texts += [name, note]
+    note_px = _note_px(c, size)
+    note_h = font(note_px).get_linesize()
+    if _note_beside(c, service, lines, size, inner.width):
+        # The name at the list's size, the opening time at the right of the same line.
+        block = pygame.Rect(inner.x, inner.centery - line // 2, inner.width, line)
+        c.plan.texts += place_lines(lines, block, size, bold=True, fg=fg, bg=bg,
+                                    role="service-closed")
+        c.plan.texts += place_lines([when], block.move(0, (line - note_h) // 2), note_px,
+                                    fg=fg, bg=bg, align="right", role="opens")
+    else:  # the name at the list's size, the opening time under it
+        block_h = line * len(lines) + note_h
+        block = pygame.Rect(inner.x, inner.centery - block_h // 2, inner.width, block_h)
+        c.plan.texts += place_lines(lines, block, size, bold=True, fg=fg, bg=bg,
+                                    role="service-closed")
+        c.plan.texts += place_lines([when], pygame.Rect(block.x, block.bottom - note_h,
+                                                        block.width, note_h), note_px,
+                                    fg=fg, bg=bg, role="opens")
     c.buttons.append(Button(rect, "issue", service.id, False, "",
                             service_label(service, view.lang, view.now)))
-
-
-def _two_lines(words: str, slot: pygame.Rect, size: int, fg: theme.Colour, bg: theme.Colour,
-               role: str) -> list[TextItem]:
-    """`words` broken at the space nearest the middle, one half above the other."""
-    spaces = [i for i, ch in enumerate(words) if ch == " "]
-    cut = min(spaces, key=lambda i: abs(i - len(words) / 2))
-    half = slot.height // 2
-    top = pygame.Rect(slot.x, slot.y, slot.width, half)
-    bottom = pygame.Rect(slot.x, slot.y + half, slot.width, slot.height - half)
-    first = place(words[:cut], top, size, bold=True, fg=fg, bg=bg, role=role)
-    second = place(words[cut + 1:], bottom, size, bold=True, fg=fg, bg=bg, role=role)
-    same = min(first.size, second.size)  # both lines in one size, or it looks broken
-    return [place(words[:cut], top, same, bold=True, fg=fg, bg=bg, role=role),
-            place(words[cut + 1:], bottom, same, bold=True, fg=fg, bg=bg, role=role)]
 
 
 def _keypad(c: _Ctx, body: pygame.Rect, title: str, shown: str, keys: tuple[str, ...], *,
