@@ -38,7 +38,8 @@ from firmware.site_model import LANGS, QueueRules
 __all__ = ["LANG_NAMES", "TEXTS", "WEEKDAYS", "text"]
 
 # "survey" is drawn by the feedback screen (firmware.feedback.kiosk_survey), not here.
-PHASES = ("start", "code", "issuing", "ticket", "refused", "limit", "error", "pin", "survey")
+PHASES = ("starting", "start", "code", "issuing", "ticket", "refused", "limit", "error", "pin",
+          "survey")
 CODE_KEYS = tuple("1234567890ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 PIN_KEYS = tuple("1234567890")
 CODE_MAX = appointments.CODE_MAX  # the longest code an appointment list can hold
@@ -198,9 +199,11 @@ def layout_kiosk(view: KioskView, size: tuple[int, int]) -> KioskLayout:
         _message(c, body, words, "refused", c.t("back"), hint=hint)
     elif phase == "limit":
         _message(c, body, c.t("limit"), "limit", c.t("back"), hint=c.t("limit_hint"))
+    elif phase == "starting":
+        _every_language(c, body, "starting", "starting_hint")
     else:  # "error", an unknown phase, or a ticket phase without a ticket: fail visibly
         _error(c, body)
-    if view.seconds_left is not None and phase != "error":
+    if view.seconds_left is not None and phase not in ("error", "starting"):
         _warning(c, view.seconds_left)
     _focus_ring(c)
     return KioskLayout(c.plan, c.buttons)
@@ -529,12 +532,17 @@ def _message(c: _Ctx, body: pygame.Rect, words: str, role: str, back: str,
 
 
 def _error(c: _Ctx, body: pygame.Rect) -> None:
+    _every_language(c, body, "error", "error_hint")
+
+
+def _every_language(c: _Ctx, body: pygame.Rect, key: str, hint: str) -> None:
+    """A state of the whole kiosk (out of order, starting) in every language, with a hint."""
     lines: list[tuple[str, float, bool, str]] = []
     for lang in LANGS:
         if lines:
             lines.append(("", 20, False, "spacer"))  # keep each language's pair together
-        lines.append((text(lang, "error"), 48, True, f"error-{lang}"))
-        lines.append((text(lang, "error_hint"), 40, False, f"hint-{lang}"))
+        lines.append((text(lang, key), 48, True, f"{key}-{lang}"))
+        lines.append((text(lang, hint), 40, False, f"hint-{lang}"))
     if c.view.message:
         lines.append((c.view.message, 36, False, "message"))
     _centred(c, body, lines)
