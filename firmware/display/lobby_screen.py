@@ -27,6 +27,7 @@ from display_driver.layout import (
     place_wrapped,
     wrapped_height,
 )
+from firmware.core.wait_words import span_of, span_text
 from firmware.site_model import SiteConfig
 
 NOW_SERVING = "Nyt palvellaan / Betjänas nu / Now serving"
@@ -68,7 +69,7 @@ class ServiceRow:
     waiting: int
     open: bool
     next_open: datetime | None
-    eta: str = ""  # "~25 min" or "20–30 min"; empty when the controller cannot tell
+    eta: str = ""  # "20–30 min"; empty when the controller cannot tell
 
 
 @dataclass(frozen=True)
@@ -131,19 +132,9 @@ def _order_key(row: dict[str, Any], index: int) -> tuple[float, int]:
 
 
 def _eta_text(state: dict[str, Any]) -> str:
-    """ "20–30 min" from the estimate's range, "~25 min" from the minutes, else empty."""
-    span = state.get("eta_range")
-    if isinstance(span, list) and len(span) == 2 and all(
-            isinstance(v, int | float) and not isinstance(v, bool) for v in span):
-        lo, hi = (_count(v) for v in span)
-        if lo <= hi <= 999:
-            return f"{lo} min" if lo == hi else f"{lo}–{hi} min"
-    minutes = state.get("eta_minutes")
-    if isinstance(minutes, int | float) and not isinstance(minutes, bool):
-        count = _count(minutes)
-        if count <= 999:
-            return f"~{count} min"
-    return ""
+    """ "20–30 min": the range the kiosk and the slip give too (firmware.core.wait_words)."""
+    span = span_of(state.get("eta_range"), state.get("eta_minutes"))
+    return span_text(span) if span is not None else ""
 
 
 def lobby_view_from_snapshot(snapshot: dict, config: SiteConfig, now: datetime) -> LobbyView:

@@ -32,6 +32,7 @@ from display_driver.layout import (
     wrap_words,
 )
 from firmware.core import appointments
+from firmware.core.wait_words import span_of, wait_line
 from firmware.kiosk.texts import LANG_NAMES, TEXTS, WEEKDAYS, text, wait_words
 from firmware.site_model import LANGS, QueueRules
 
@@ -66,6 +67,11 @@ class KioskTicket:
     printing: bool = False  # the slip is on its way to the printer
     appointment_at: str = ""  # "10.30" for an appointment check-in
     again: bool = False  # the same code checked in again: the same number
+    eta_range: tuple[int, int] | None = None  # the controller's range; else from the minutes
+
+    def wait_line(self, lang: str) -> str | None:
+        """The wait in the words the slip and the display use (firmware.core.wait_words)."""
+        return wait_line(self.ahead, span_of(self.eta_range, self.eta_minutes), lang)
 
 
 @dataclass(frozen=True)
@@ -482,10 +488,13 @@ def _ticket(c: _Ctx, body: pygame.Rect, ticket: KioskTicket) -> None:
                       "appointment"))
     if ticket.again:
         lines.append((c.t("again"), 36, False, "again"))
-    lines.append((c.t("ahead", n=ticket.ahead) if ticket.ahead > 0 else c.t("next"), 44, False,
-                  "ahead"))
-    if ticket.eta_minutes is not None and ticket.ahead > 0:
-        lines.append((c.t("eta", m=ticket.eta_minutes), 40, False, "eta"))
+    wait = ticket.wait_line(c.view.lang)
+    if ticket.ahead > 0:
+        lines.append((c.t("ahead", n=ticket.ahead), 44, False, "ahead"))
+        if wait:
+            lines.append((wait, 40, False, "eta"))
+    elif wait:  # "you are next": never "about 0 min"
+        lines.append((wait, 44, False, "ahead"))
     if ticket.printing:
         lines.append((c.t("printing"), 48, True, "printing"))
     elif ticket.printed:

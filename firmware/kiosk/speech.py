@@ -108,9 +108,11 @@ def screen_text(view: KioskView, buttons: list[Button]) -> str:
             parts.append(t("appointment_at", time=ticket.appointment_at) + ".")
         if ticket.again:
             parts.append(t("again"))
-        parts.append((t("ahead", n=ticket.ahead) if ticket.ahead else t("next")) + ".")
-        if ticket.eta_minutes is not None and ticket.ahead:
-            parts.append(t("eta", m=ticket.eta_minutes) + ".")
+        wait = ticket.wait_line(view.lang)
+        if ticket.ahead:
+            parts.append(t("ahead", n=ticket.ahead) + ".")
+        if wait:
+            parts.append(wait + ".")
         parts.append(t("printing") if ticket.printing else
                      t("take_ticket") + "." if ticket.printed else t("not_printed"))
     elif view.phase == "refused":
