@@ -48,7 +48,8 @@ def test_every_authority_is_on_the_landscape_screen() -> None:
     count = int(marks[0].split("/")[1])
     names = " ".join(i.text for p in range(count) for i in page(p) if i.role == "service")
     assert names == " ".join(s.name.fi for s in config.services)  # all nine, in site order
-    assert [i.text for i in page(count) if i.role == "page"] == [f"1/{count}"]  # turns over
+    assert marks[0] == f"Sivu · Sida · Page 1/{count}"  # said in words, not a bare "1/3"
+    assert [i.text for i in page(count) if i.role == "page"] == marks  # turns over
     many = dataclasses.replace(view, services=view.services * 3)
     many_count = int(next(i.text for i in page(0, many) if i.role == "page").split("/")[1])
     assert many_count > count  # three times the rows turn over more pages, all of them shown

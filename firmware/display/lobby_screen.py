@@ -43,6 +43,7 @@ NOBODY_YET = (
 ARROW = "→"
 
 ESTIMATE = "≈ arvioitu odotus · uppskattad väntetid · estimated wait"
+PAGE = "Sivu · Sida · Page {page}/{pages}"  # the list turns its pages by itself
 UPDATING = "Tietoja päivitetään · Uppgifterna uppdateras · Updating"
 # On the display of a controller that refused to serve (another one already runs the site):
 # for the staff, in the three languages; the queue shown below it is the serving one's.
@@ -257,8 +258,10 @@ def plan_lobby(view: LobbyView, size: tuple[int, int]) -> Plan:
         side = pygame.Rect(main.right + gap, body.y, body.width - main_w - gap, body.height)
     else:  # portrait: the calls on top, the authorities below
         # The panel takes what its rows need (up to 45 %); the calls get the rest.
+        # The list takes what its rows need, leaving the calls the newest band and one
+        # more row: fewer pages to wait through (a page hides authorities until it turns).
         main_h = body.height - gap - min(_services_height(view, body.width, u),
-                                         round(body.height * 0.45))
+                                         body.height - gap - _calls_min_height(view, u))
         main = pygame.Rect(body.x, body.y, body.width, main_h)
         side = pygame.Rect(body.x, main.bottom + gap, body.width, body.height - main_h - gap)
 
@@ -275,6 +278,15 @@ def plan_lobby(view: LobbyView, size: tuple[int, int]) -> Plan:
         _plan_serving(plan, view, main, u)
     _plan_services(plan, view, side, u)
     return plan
+
+
+def _calls_min_height(view: LobbyView, u: float) -> int:
+    """The height the calls need for a title, the newest call's band and one more row."""
+    newest_px = max(round(190 * u), round(view.ticket_px * 1.15))
+    older_px = max(round(110 * u), view.ticket_px)
+    band = max(round(250 * u), round(newest_px * 1.3))
+    row = max(round(140 * u), round(older_px * 1.25))
+    return round(70 * u) + round(16 * u) + band + round(24 * u) + row + round(8 * u)
 
 
 def _plan_header(plan: Plan, view: LobbyView, size: tuple[int, int], u: float, margin: int
@@ -557,21 +569,16 @@ def services_per_page(view: LobbyView, area: pygame.Rect, u: float) -> int:
 
 
 def _services_frame_heights(view: LobbyView, width: int, u: float) -> tuple[int, int]:
-    """The heights of the column's titles and of its footer (legend, page number)."""
+    """The heights of the column's titles and of its footer (legend, page line)."""
     head = wrapped_height(WAITING, width, _px(view, 28, u)) + round(12 * u)
-    foot = font(_px(view, 28, u)).get_linesize() + round(12 * u)  # the page number
+    foot = round(12 * u) + font(_px(view, 28, u)).get_linesize()  # the page line
     if _shows_legend(view):
-        foot = max(foot, wrapped_height(ESTIMATE, width - _page_label_width(view, u),
-                                        _px(view, 26, u)) + round(12 * u))
+        foot += wrapped_height(ESTIMATE, width, _px(view, 26, u))
     return head, foot
 
 
 def _shows_legend(view: LobbyView) -> bool:
     return any(s.open and s.eta for s in view.services) and not view.stale_age_s
-
-
-def _page_label_width(view: LobbyView, u: float) -> int:
-    return font(_px(view, 28, u)).size("9/9")[0] + round(24 * u)
 
 
 def _plan_services(plan: Plan, view: LobbyView, area: pygame.Rect, u: float) -> None:
@@ -611,18 +618,22 @@ def _plan_services_frame(plan: Plan, view: LobbyView, head: pygame.Rect, foot: p
                                 role="services-title"))
     plan.texts.extend(place_wrapped(WAITING, head, size, fg=theme.MUTED, bg=bg,
                                     align="right", role="waiting-title", valign="top"))
-    label_w = _page_label_width(view, u)
+    y = foot.y + round(12 * u)
     if _shows_legend(view):
         # What the "≈ 20–30 min" under a name means, once for the whole column.
-        slot = pygame.Rect(foot.x, foot.y + round(12 * u), foot.width - label_w, foot.height)
-        plan.texts.extend(place_wrapped(ESTIMATE, slot, _px(view, 26, u), fg=theme.MUTED,
-                                        bg=bg, role="estimate-legend", valign="top"))
+        size = _px(view, 26, u)
+        plan.texts.extend(place_wrapped(ESTIMATE, pygame.Rect(foot.x, y, foot.width,
+                                                              foot.bottom - y),
+                                        size, fg=theme.MUTED, bg=bg, role="estimate-legend",
+                                        valign="top"))
+        y += wrapped_height(ESTIMATE, foot.width, size)
     if pages > 1:
-        # "2/3": the column turns its pages by itself; the customer knows there is more.
-        slot = pygame.Rect(foot.right - label_w, foot.y + round(12 * u), label_w,
-                           font(_px(view, 28, u)).get_linesize())
-        plan.texts.append(place(f"{page + 1}/{pages}", slot, _px(view, 28, u), fg=theme.MUTED,
-                                bg=bg, align="right", role="page"))
+        # In words and figures: there is more, and how much; the pages turn by themselves.
+        size = _px(view, 28, u)
+        plan.texts.extend(place_wrapped(PAGE.format(page=page + 1, pages=pages),
+                                        pygame.Rect(foot.x, y, foot.width, foot.bottom - y),
+                                        size, fg=theme.TEXT, bg=bg, align="right",
+                                        role="page", valign="top"))
 
 
 def _plan_service_row(plan: Plan, view: LobbyView, block: _ServiceBlock, row: pygame.Rect,
