@@ -151,3 +151,40 @@ def test_the_kiosk_list_has_one_size_and_large_text_is_never_smaller(
         for t in names:  # inside its own button
             assert any(b.rect.contains(t.rect) for b in plan.boxes), t
     assert sizes[True] >= sizes[False]
+
+
+def test_reading_distances_and_screen_sizes_are_read_and_checked_at_the_door() -> None:
+    from firmware.site_config import parse_site_config
+    from tests.test_site_config import problems_of, small_config, to_toml
+
+    data = small_config()
+    lobby, room = data["devices"]
+    lobby["display"] = {"reading_distance_m": 2.0}
+    lobby["kiosk"] = {"reading_distance_m": 0.4}
+    room["room_unit"] = {"screen_diagonal_in": 10.1, "reading_distance_m": 0.8}
+    data["devices"].append({"id": "exit-1", "roles": ["feedback"],
+                            "feedback": {"reading_distance_m": 0.7}})
+    config = parse_site_config(to_toml(data))
+    assert config.device("lobby-1").display.reading_distance_m == 2.0
+    assert config.device("lobby-1").kiosk.reading_distance_m == 0.4
+    assert config.device("room-1").room_unit.screen_diagonal_in == 10.1
+    assert config.device("room-1").room_unit.reading_distance_m == 0.8
+    assert config.device("exit-1").feedback.reading_distance_m == 0.7
+    defaults = parse_site_config(to_toml(small_config()))
+    assert defaults.device("lobby-1").display.reading_distance_m == 1.5
+    assert defaults.device("room-1").room_unit.reading_distance_m == 0.5
+
+    lobby["display"] = {"reading_distance_m": 0}
+    lobby["kiosk"] = {"reading_distance_m": "close"}
+    room["room_unit"] = {"screen_diagonal_in": 1}
+    data["devices"][-1]["feedback"] = {"reading_distance_m": 50}
+    assert problems_of(data) == {
+        "devices[0].display.reading_distance_m":
+            "expected a number above 0.2 and below 20, found 0 (an integer)",
+        "devices[0].kiosk.reading_distance_m":
+            'expected a number above 0.2 and below 5, found "close" (a text)',
+        "devices[1].room_unit.screen_diagonal_in":
+            "expected a number above 3 and below 100, found 1 (an integer)",
+        "devices[2].feedback.reading_distance_m":
+            "expected a number above 0.2 and below 5, found 50 (an integer)",
+    }
