@@ -123,26 +123,34 @@ def plan_inside(rect: pygame.Rect, size: tuple[int, int]) -> bool:
     return pygame.Rect(0, 0, *size).contains(rect)
 
 
-def kiosk_start(large: bool, size: tuple[int, int]) -> Plan:
+def kiosk_start(large: bool, size: tuple[int, int], lang: str = "fi") -> Plan:
     from firmware.kiosk.role import kiosk_services
     from firmware.kiosk.screen import KioskView, layout_kiosk
     from firmware.screenshots.kiosk import _morning
 
     config = load_site_config(DEMO_SITE)
     snapshot, _, now = _morning(config)
-    view = KioskView(config.site.name.fi, kiosk_services(snapshot, config, "fi"), "start",
-                     None, "", "fi", now, large=large)
+    view = KioskView(config.site.name.get(lang), kiosk_services(snapshot, config, lang),
+                     "start", None, "", lang, now, large=large)
     return layout_kiosk(view, size).plan
 
 
-@pytest.mark.parametrize("size", [(1920, 1080), pytest.param((1080, 1920), marks=pytest.mark.xfail(
-    strict=True, reason="portrait large text: nine buttons of one column leave 98 px, a "
-    "closed name with its opening time needs 116 px at the normal 52 px; not solved yet"))])
+LARGE_FALLS_SHORT = pytest.mark.xfail(strict=True, reason=(
+    "large text gives the header more room, which leaves the nine buttons too little: "
+    "landscape sv 30 vs 35 px (three narrow columns), portrait 42 vs 44-52 px (a closed "
+    "name and its opening time need 103-116 px in a 98 px button); not solved yet"))
+
+
+@pytest.mark.parametrize(("size", "lang"), [
+    ((1920, 1080), "fi"), ((1920, 1080), "en"),
+    pytest.param((1920, 1080), "sv", marks=LARGE_FALLS_SHORT),
+    *(pytest.param((1080, 1920), lang, marks=LARGE_FALLS_SHORT) for lang in ("fi", "sv", "en")),
+])
 def test_the_kiosk_list_has_one_size_and_large_text_is_never_smaller(
-        size: tuple[int, int]) -> None:
+        size: tuple[int, int], lang: str) -> None:
     sizes = {}
     for large in (False, True):
-        plan = kiosk_start(large, size)
+        plan = kiosk_start(large, size, lang)
         names = [t for t in plan.texts if t.role in ("service", "service-closed")]
         assert len(names) >= 9, large  # every authority, long names on two lines
         assert len({t.size for t in names}) == 1, (large, [(t.text, t.size) for t in names])
