@@ -97,7 +97,12 @@ def test_the_lobby_display(label: str) -> None:
         pages = max(1, len(view.services))
         for page in range(pages):
             view_page = view.__class__(**{**view.__dict__, "service_page": page})
-            check_plan(plan_lobby(view_page, size), floor, f"{label} {name} page {page}")
+            plan = plan_lobby(view_page, size)
+            check_plan(plan, floor, f"{label} {name} page {page}")
+            if view.slide is not None:  # the slide (the survey's announcement) is on screen
+                shown = " ".join(t.text for t in plan.texts if t.role.startswith("slide"))
+                assert view.slide.title[0] in shown and view.slide.text[-1].split()[-1] \
+                    in shown, (label, name)
 
 
 @pytest.mark.parametrize("label", ["landscape", "portrait"])

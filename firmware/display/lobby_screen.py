@@ -54,7 +54,6 @@ NOT_SERVING_LINES = (
     "This device does not run the queue: another controller does. Staff: call a technician.",
 )
 
-SLIDE_H = 250
 
 
 @dataclass(frozen=True)
@@ -79,6 +78,13 @@ class Slide:
 
     title: tuple[str, ...]
     text: tuple[str, ...]
+
+
+def one_language_each(slides: list[Slide]) -> list[Slide]:
+    """Each slide as three, fi, sv and en in turn: three languages at once would take the
+    calls' place (or be drawn too small to read); one at a time each is readable."""
+    return [Slide((slide.title[i],), (slide.text[i],)) for slide in slides
+            for i in range(min(len(slide.title), len(slide.text)))]
 
 
 @dataclass(frozen=True)
@@ -243,50 +249,78 @@ def stale_lines(age_s: float) -> tuple[str, str, str]:
     )
 
 
-def plan_lobby(view: LobbyView, size: tuple[int, int]) -> Plan:
+@dataclass(frozen=True)
+class _Areas:
+    u: float
+    main: pygame.Rect  # the calls (and the slide under them)
+    side: pygame.Rect  # the authorities
+    slide: pygame.Rect | None
+
+
+def _areas(view: LobbyView, size: tuple[int, int]) -> _Areas:
     w, h = size
     u = min(w, h) / 1080  # one unit: a pixel on a 1080-line screen, in either orientation
     margin = round(48 * u)
-    plan = Plan(theme.BACKGROUND)
-    _plan_header(plan, view, (w, h), u, margin)
     top = round(170 * u)
     body = pygame.Rect(margin, top, w - 2 * margin, h - top - margin)
     gap = round(40 * u)
+    main_w = round(body.width * 0.56) if w >= h else body.width
+    # An info slide (the survey month's announcement first) is for every waiting customer:
+    # it has its place under the calls, which keep at least the newest call's band.
+    slide_h = _slide_height(view, main_w, u) if view.slide is not None else 0
+    slide_room = slide_h + round(24 * u) if slide_h else 0
     if w >= h:  # landscape: the calls on the left, the authorities in a column on the right
-        main_w = round(body.width * 0.56)
         main = pygame.Rect(body.x, body.y, main_w, body.height)
         side = pygame.Rect(main.right + gap, body.y, body.width - main_w - gap, body.height)
     else:  # portrait: the calls on top, the authorities below
-        # The panel takes what its rows need (up to 45 %); the calls get the rest.
         # The list takes what its rows need, leaving the calls the newest band and one
-        # more row: fewer pages to wait through (a page hides authorities until it turns).
+        # more row (and the slide): fewer pages to wait through (a page hides authorities
+        # until it turns).
         main_h = body.height - gap - min(_services_height(view, body.width, u),
-                                         body.height - gap - _calls_min_height(view, u))
+                                         body.height - gap - slide_room
+                                         - _calls_min_height(view, u))
         main = pygame.Rect(body.x, body.y, body.width, main_h)
         side = pygame.Rect(body.x, main.bottom + gap, body.width, body.height - main_h - gap)
-
-    slide_h = _slide_height(view, main.width, u) if view.slide is not None else 0
-    if view.slide is not None and main.height > 3 * max(slide_h, round(SLIDE_H * u)):
+    slide = None
+    if view.slide is not None and main.height - slide_room >= _calls_min_height(view, u, 0):
         slide = pygame.Rect(main.x, main.bottom - slide_h, main.width, slide_h)
-        main.height -= slide_h + round(24 * u)
-        _plan_slide(plan, view, view.slide, slide, u)
+        main.height -= slide_room
+    return _Areas(u, main, side, slide)
+
+
+def plan_lobby(view: LobbyView, size: tuple[int, int]) -> Plan:
+    areas = _areas(view, size)
+    u, main = areas.u, areas.main
+    plan = Plan(theme.BACKGROUND)
+    _plan_header(plan, view, size, u, round(48 * u))
+    if view.slide is not None and areas.slide is not None:
+        _plan_slide(plan, view, view.slide, areas.slide, u)
     if view.not_serving:
         _plan_notice(plan, NOT_SERVING, NOT_SERVING_LINES, main, u, view=view)
     elif view.stale_age_s is not None:
         _plan_stale(plan, view, main, u)
     else:
         _plan_serving(plan, view, main, u)
-    _plan_services(plan, view, side, u)
+    _plan_services(plan, view, areas.side, u)
     return plan
 
 
-def _calls_min_height(view: LobbyView, u: float) -> int:
-    """The height the calls need for a title, the newest call's band and one more row."""
+def service_page_count(view: LobbyView, size: tuple[int, int]) -> int:
+    """How many pages the list of authorities turns through on a screen of `size`."""
+    areas = _areas(view, size)
+    inner = areas.side.inflate(-round(64 * areas.u), -round(48 * areas.u))
+    head_h, foot_h = _services_frame_heights(view, inner.width, areas.u)
+    rest = pygame.Rect(inner.x, inner.y + head_h, inner.width, inner.height - head_h - foot_h)
+    return len(_service_page_blocks(view, rest, areas.u))
+
+
+def _calls_min_height(view: LobbyView, u: float, older_rows: int = 1) -> int:
+    """The height the calls need for a title, the newest call's band and older rows."""
     newest_px = max(round(190 * u), round(view.ticket_px * 1.15))
     older_px = max(round(110 * u), view.ticket_px)
     band = max(round(250 * u), round(newest_px * 1.3))
     row = max(round(140 * u), round(older_px * 1.25))
-    return round(70 * u) + round(16 * u) + band + round(24 * u) + row + round(8 * u)
+    return round(70 * u) + round(16 * u) + band + round(24 * u) + row * older_rows + round(8 * u)
 
 
 def _plan_header(plan: Plan, view: LobbyView, size: tuple[int, int], u: float, margin: int
@@ -465,10 +499,6 @@ def _row_texts(
     )
 
 
-def service_pages(count: int, rows_per_page: int) -> int:
-    return max(1, -(-count // max(1, rows_per_page)))
-
-
 def _px(view: LobbyView, units: float, u: float) -> int:
     """A text size of `units` on a 1080-line screen, never below what is readable from where
     the customer reads the list (view.text_px, 0.7 degrees at the reading distance)."""
@@ -558,14 +588,6 @@ def _service_page_blocks(view: LobbyView, rest: pygame.Rect, u: float
         pages[-1].append(block)
         used += block.height
     return pages
-
-
-def services_per_page(view: LobbyView, area: pygame.Rect, u: float) -> int:
-    """How many authority rows the first page of the panel holds."""
-    inner = area.inflate(-round(64 * u), -round(48 * u))
-    head_h, foot_h = _services_frame_heights(view, inner.width, u)
-    rest = pygame.Rect(inner.x, inner.y + head_h, inner.width, inner.height - head_h - foot_h)
-    return len(_service_page_blocks(view, rest, u)[0])
 
 
 def _services_frame_heights(view: LobbyView, width: int, u: float) -> tuple[int, int]:
