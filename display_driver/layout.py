@@ -146,3 +146,72 @@ class TouchFrame:
 
     def px(self, size: float) -> int:
         return round(size * self.u * self.s)
+
+
+def wrap_words(text: str, size: int, bold: bool, max_w: int) -> list[str]:
+    """`text` broken at spaces into lines no wider than `max_w` at `size`, never shrunk.
+
+    A word wider than `max_w` on its own is split with a hyphen where it must be
+    ("Maahanmuutto-" / "virasto"): a long compound still fits, nothing is cut off.
+    """
+    face = font(size, bold)
+    lines: list[str] = []
+    for word in text.split():
+        if lines and face.size(f"{lines[-1]} {word}")[0] <= max_w:
+            lines[-1] = f"{lines[-1]} {word}"
+            continue
+        while face.size(word)[0] > max_w and len(word) > 1:
+            cut = max(1, next((n for n in range(len(word) - 1, 0, -1)
+                               if face.size(word[:n] + "-")[0] <= max_w), 1))
+            lines.append(word[:cut] + "-")
+            word = word[cut:]
+        lines.append(word)
+    return lines or [""]
+
+
+def place_wrapped(text: str, slot: pygame.Rect, size: int, *, bold: bool = False,
+                  fg: Colour, bg: Colour, align: Align = "left", role: str = "",
+                  valign: Literal["top", "center"] = "center") -> list[TextItem]:
+    """`text` at exactly `size`, on as many lines as `slot`'s width needs (a readable size
+    is never traded for one line); the block is centred in `slot` or set at its top."""
+    lines = wrap_words(text, size, bold, slot.width)
+    line_h = font(size, bold).get_linesize()
+    block_h = line_h * len(lines)
+    y = slot.y if valign == "top" else slot.y + max(0, (slot.height - block_h) // 2)
+    items = []
+    for line in lines:
+        w, h = font(size, bold).size(line)
+        rect = pygame.Rect(0, y + (line_h - h) // 2, w, h)
+        if align == "left":
+            rect.left = slot.left
+        elif align == "right":
+            rect.right = slot.right
+        else:
+            rect.centerx = slot.centerx
+        items.append(TextItem(line, rect, size, bold, fg, bg, role))
+        y += line_h
+    return items
+
+
+def wrapped_height(text: str, width: int, size: int, bold: bool = False) -> int:
+    """The height `place_wrapped` needs for `text` in `width` at `size`."""
+    return font(size, bold).get_linesize() * len(wrap_words(text, size, bold, width))
+
+
+def language_lines(parts: Sequence[str], size: int, bold: bool, max_w: int) -> list[str]:
+    """fi · sv · en on one line where it fits; otherwise each language on lines of its own
+    (a language is never split across the " · " of another)."""
+    joined = " · ".join(parts)
+    if font(size, bold).size(joined)[0] <= max_w:
+        return [joined]
+    return [line for part in parts for line in wrap_words(part, size, bold, max_w)]
+
+
+def place_lines(lines: Sequence[str], slot: pygame.Rect, size: int, *, bold: bool = False,
+                fg: Colour, bg: Colour, align: Align = "left", role: str = ""
+                ) -> list[TextItem]:
+    """Lines already broken, at exactly `size`, stacked from the top of `slot`."""
+    line_h = font(size, bold).get_linesize()
+    return [item for i, line in enumerate(lines) for item in place_wrapped(
+        line, pygame.Rect(slot.x, slot.y + i * line_h, slot.width, line_h), size, bold=bold,
+        fg=fg, bg=bg, align=align, role=role, valign="top")]

@@ -110,6 +110,7 @@ class KioskConfig:
     """The ticket dispenser's own parts and limits (`[devices.kiosk]`); all optional."""
 
     screen_diagonal_in: float = 15.6  # with the resolution it gives mm per pixel (12 mm targets)
+    reading_distance_m: float = 0.5  # eye to screen at the kiosk: every text >= 0.7 deg there
     key_up: int | None = None  # GPIO (BCM) numbers of the physical keys; None: no such key
     key_down: int | None = None
     key_select: int | None = None
@@ -153,6 +154,8 @@ class RoomUnitConfig:
     key_no_show: int | None = None
     key_complete: int | None = None
     led_pin: int | None = None  # confirms each key press (one blink) or a refusal (three)
+    screen_diagonal_in: float = 7.0  # the door screen (7" 800x480 is the Pi's own)
+    reading_distance_m: float = 0.5  # read up close at the door: every text >= 0.7 deg there
 
 
 @dataclass(frozen=True)
@@ -182,6 +185,9 @@ class DisplayConfig:
     width_mm: float = 1210.0  # the visible picture as mounted; 1210 x 680 is a 55" 16:9
     height_mm: float = 680.0
     viewing_distance_m: float = 5.0  # the back row of the waiting area
+    # Where a customer stands to read the list of authorities and the notes: every text is
+    # >= 0.7 degrees of arc there (the numbers are >= 1 degree from the back row).
+    reading_distance_m: float = 1.5
     orientation: str = "auto"  # one of ORIENTATIONS; auto: from the screen's pixels
     stale_after_s: float = 30.0  # no word from the controller this long: say "updating"
     slide_seconds: float = 12.0  # each info slide stays this long
@@ -205,6 +211,7 @@ class FeedbackConfig:
     touch: bool = True  # a touch screen; false: keys only, no screen is opened
     words: bool = True  # the touch screen offers optional words after a rating
     screen_diagonal_in: float = 15.6  # with the resolution: 12 mm targets
+    reading_distance_m: float = 0.6  # eye to screen in passing: every text >= 0.7 deg there
     idle_timeout_s: float = 20.0  # back to the faces after this long without a touch
     # Keys that move a focus ring through the screen, as on the kiosk (EN 301 549: the whole
     # screen, the survey and the words included, without touching it); None: no such key.

@@ -50,7 +50,11 @@ def test_a_short_demo_leaves_tickets_frames_and_a_summary(tmp_path) -> None:
     frames = sorted((out / "frames").glob("*.png"))
     assert len(tickets) >= 3
     assert any(f.name.startswith("kiosk-") for f in frames)
-    assert any(f.name.startswith("display-waiting-1") for f in frames)  # the second process
+    waiting = [f for f in frames if f.name.startswith("display-waiting-1")]  # the 2nd process
+    assert waiting
+    for frame in waiting:  # drawn at the size waiting-1 is configured for, not the desktop's
+        header = frame.read_bytes()[16:24]  # the PNG's IHDR: width and height, big-endian
+        assert (int.from_bytes(header[:4]), int.from_bytes(header[4:])) == (1920, 1080)
     first = decode_ticket(tickets[0].read_bytes())
     assert first.cut_at_end and "Suomi-piste Lappeenranta" in first.text
     assert "total" in stdout and "tickets (raw ESC/POS)" in stdout

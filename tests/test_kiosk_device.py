@@ -44,7 +44,8 @@ class Kiosk:
 
     def __init__(self, broker: Any, tmp_path: Path, *, cue: str = "ok",
                  kiosk: KioskConfig = KEYS, controller: bool = True, fullscreen: bool = False,
-                 serial_for_url: Any = None, monotonic: Any = time.monotonic) -> None:
+                 serial_for_url: Any = None, monotonic: Any = time.monotonic,
+                 starting_grace_s: float = 20.0) -> None:
         config = demo_config(broker)
         device = dataclasses.replace(
             config.device("lobby-1"), roles=("controller", "kiosk") if controller else ("kiosk",),
@@ -56,7 +57,7 @@ class Kiosk:
         self.printer = FaultPrinter(cue)
         self.role = KioskRole(printer=TicketPrinter(self.printer, description="fault printer"),
                               pin_factory=self.factory, serial_for_url=serial_for_url,
-                              monotonic=monotonic)
+                              monotonic=monotonic, starting_grace_s=starting_grace_s)
         roles = [ControllerRole(), self.role] if controller else [self.role]
         self.runtime = Runtime(self.config, device, ShiftedClock(TUESDAY_10), tmp_path, roles,
                                broker_host=broker.host, broker_port=broker.port,
@@ -295,14 +296,26 @@ def test_appointment_by_keypad_and_by_scanner(broker, tmp_path) -> None:
         assert k.loop(lambda: k.role.ticket.number) == "K001"
 
 
-def test_out_of_order_in_three_languages_when_the_controller_is_away(broker, tmp_path) -> None:
-    with Kiosk(broker, tmp_path, controller=False) as k:
-        time.sleep(0.5)
-        assert k.phase() == "error"
+def test_starting_then_out_of_order_when_the_controller_is_away(broker, tmp_path) -> None:
+    with Kiosk(broker, tmp_path, controller=False, starting_grace_s=1.0) as k:
+        # The first frames, before any state: "starting", in every language; never an alarm.
+        assert k.phase() == "starting"
+        texts = k.texts()
+        for lang in LANGS:
+            assert TEXTS[lang]["starting"] in texts and TEXTS[lang]["error"] not in texts
+        # No controller within the grace: now the kiosk is out of order, and says so.
+        wait_for(lambda: k.phase() == "error", what="out of order after the grace")
         texts = k.texts()
         for lang in LANGS:
             assert TEXTS[lang]["error"] in texts
         assert k.led()
+
+
+def test_a_kiosk_with_its_controller_goes_from_starting_to_the_services(broker, tmp_path
+                                                                         ) -> None:
+    with Kiosk(broker, tmp_path) as k:
+        wait_for(lambda: k.phase() == "start", what="the start screen")
+        assert TEXTS["fi"]["starting"] not in k.texts()
 
 
 def chord(k: Kiosk) -> None:

@@ -136,7 +136,7 @@ def test_speech_reads_the_screen_in_its_language_and_spells_the_number() -> None
                      lang="sv", now=NOW)
     words = screen_text(view, layout_kiosk(view, (1920, 1080)).buttons)
     assert "Ditt könummer är K, 0, 4, 3." in words
-    assert "Före dig i kön: 6" in words and "cirka 25 min" in words
+    assert "Före dig i kön: 6" in words and "Uppskattad väntetid 17–36 min" in words
 
 
 def test_speech_names_closed_authorities_and_their_opening() -> None:

@@ -236,7 +236,7 @@ def test_the_advisors_ticket_is_printed_once_on_the_kiosk(broker, tmp_path) -> N
         assert len(files) == 1
         text = decode_ticket(files[0].read_bytes()).text
         number = answer["ticket"]["number"]
-        assert number in text and "FPA" in text and "Före dig i kön" in text
+        assert number in text and "FPA" in text and "Du är näst på tur" in text  # nobody ahead
         assert remote_health(running) == {"jobs": 1, "refused": 0, "repeated": 1,
                                           "last_refused": ""}
         # The customer at the screen was not disturbed, and the slip counts as the kiosk's own.
@@ -404,7 +404,7 @@ def test_the_console_sees_the_lobby_and_a_kiosk_prints_its_job(secured, tmp_path
         console.publish_raw(topics.kiosk_print(site, "kiosk-2"), json.dumps(body).encode())
         wait_for(lambda: printed_files(tmp_path / "kiosk"), what="the slip on kiosk-2")
         text = decode_ticket(printed_files(tmp_path / "kiosk")[0].read_bytes()).text
-        assert answer["ticket"]["number"] in text and "People ahead of you" in text
+        assert answer["ticket"]["number"] in text and "You are next in line" in text
         assert remote_health(running)["jobs"] == 1
 
 

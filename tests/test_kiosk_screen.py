@@ -112,7 +112,7 @@ def test_ticket_phase_shows_the_number_very_large() -> None:
     assert items["number"].size == max(i.size for i in items.values())
     assert items["service"].text == "Kela"
     assert items["ahead"].text == "Ennen sinua jonossa: 6"
-    assert items["eta"].text == "Arvioitu odotus noin 25 min"
+    assert items["eta"].text == "Arvioitu odotus 17–36 min"  # as on the slip and display
     assert items["take"].text == "Ota lippu tulostimesta"
     buttons = render_kiosk(offscreen_surface(1920, 1080), view)
     assert [b.action for b in buttons] == ["done"]

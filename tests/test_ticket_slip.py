@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 import ticket_printer.slip as slip_module
+from firmware.core.wait_words import WORDS
 from ticket_printer.slip import TEXTS, TicketSlip, layout
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -50,8 +51,8 @@ def test_the_lines_in_order_with_the_number_the_largest() -> None:
         "K042",
         "Kela",
         "29.11.2026 klo 9.14",
-        "Edelläsi jonossa: 3",
-        "Arvioitu odotus noin 12 min",
+        "Ennen sinua jonossa: 3",
+        "Arvioitu odotus 8–17 min",  # the range the display shows, from the same rule
         "Seuraa jononäyttöä",
         "Ota henkilöllisyystodistus mukaan",
         TEXTS["fi"]["footer"],
@@ -60,14 +61,34 @@ def test_the_lines_in_order_with_the_number_the_largest() -> None:
     assert next(line for line in lines if line.size == "huge").text == "K042"
 
 
-@pytest.mark.parametrize(("lang", "ahead", "eta", "follow"), [
-    ("fi", "Edelläsi jonossa: 0", "Arvioitu odotus noin 1 min", "Seuraa jononäyttöä"),
-    ("sv", "Före dig i kön: 0", "Beräknad väntetid cirka 1 min", "Följ köskärmen"),
-    ("en", "People ahead of you: 0", "Estimated wait about 1 min", "Follow the queue display"),
+@pytest.mark.parametrize(("lang", "ahead", "eta", "nobody", "follow"), [
+    ("fi", "Ennen sinua jonossa: 2", "Arvioitu odotus 14–32 min", "Olet seuraavana vuorossa",
+     "Seuraa jononäyttöä"),
+    ("sv", "Före dig i kön: 2", "Uppskattad väntetid 14–32 min", "Du är näst på tur",
+     "Följ köskärmen"),
+    ("en", "People ahead of you: 2", "Estimated wait 14–32 min", "You are next in line",
+     "Follow the queue display"),
 ])
-def test_queue_lines_in_the_slips_language(lang: str, ahead: str, eta: str, follow: str) -> None:
-    lines = texts(slip(lang=lang, ahead=0, eta_minutes=1))
+def test_queue_lines_in_the_slips_language(lang: str, ahead: str, eta: str, nobody: str,
+                                           follow: str) -> None:
+    lines = texts(slip(lang=lang, ahead=2, eta_minutes=20, eta_range=(14, 32)))
     assert ahead in lines and eta in lines and follow in lines
+    # Nobody ahead: "you are next", as the kiosk's screen says, never "about 0 min".
+    first = texts(slip(lang=lang, ahead=0, eta_minutes=0, eta_range=(0, 1)))
+    assert nobody in first and not any("min" in line or ": 0" in line for line in first)
+
+
+def test_the_slip_the_kiosk_screen_and_the_display_say_the_same_wait() -> None:
+    from firmware.display.lobby_screen import _eta_text
+    from firmware.kiosk.screen import KioskTicket
+
+    state = {"eta_minutes": 20, "eta_range": [14, 32]}
+    printed = texts(slip(ahead=4, eta_minutes=20, eta_range=(14, 32)))
+    shown = KioskTicket("K042", "Kela", 4, 20, eta_range=(14, 32)).wait_line("fi")
+    assert shown in printed and shown.endswith(_eta_text(state))
+    # Without the controller's range (an advisor's remote print), the same rule makes one.
+    made = KioskTicket("K042", "Kela", 4, 20).wait_line("fi")
+    assert made == "Arvioitu odotus 14–28 min" and made in texts(slip(ahead=4, eta_minutes=20))
 
 
 def test_no_estimate_means_no_estimate_line() -> None:
@@ -86,10 +107,12 @@ def test_every_language_has_every_phrase() -> None:
 def test_nothing_on_the_slip_but_the_slips_own_fields_and_phrases() -> None:
     # Nothing personal: every word comes from the slip's fields or the fixed phrases.
     s = slip(lang="en")
-    allowed = " ".join([s.site_name, s.number, s.service_name, s.note, *TEXTS["en"].values()])
+    allowed = " ".join([s.site_name, s.number, s.service_name, s.note, *TEXTS["en"].values(),
+                        *WORDS["en"].values(), "min"])
     for line in texts(s):
         for word in line.replace(":", " ").split():
-            assert word in allowed or word.isdigit() or word in ("Nov", "9:14"), word
+            figure = word.replace("–", "").isdigit()
+            assert word in allowed or figure or word in ("Nov", "9:14"), word
 
 
 @pytest.mark.parametrize("bad", [
@@ -108,4 +131,8 @@ def test_the_layout_module_imports_no_printer_library() -> None:
                 if isinstance(node, ast.Import) for alias in node.names}
     imported |= {node.module.split(".")[0] for node in ast.walk(tree)
                  if isinstance(node, ast.ImportFrom) and node.module}
-    assert imported <= {"__future__", "dataclasses", "datetime", "typing"}
+    imported |= {node.module for node in ast.walk(tree)
+                 if isinstance(node, ast.ImportFrom) and node.module} - {None}
+    # The wait's words are shared with the screens; they come from the pure core.
+    assert imported - {"firmware", "firmware.core.wait_words"} <= {
+        "__future__", "dataclasses", "datetime", "typing"}

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from firmware.core.wait_words import span_of, wait_line
+
 Size = Literal["normal", "double", "huge"]
 Align = Literal["left", "center"]
 
@@ -21,22 +23,19 @@ LANGS: tuple[str, ...] = ("fi", "sv", "en")
 TEXTS: dict[str, dict[str, str]] = {
     "fi": {
         "when": "{date} klo {time}",
-        "ahead": "Edelläsi jonossa: {n}",
-        "eta": "Arvioitu odotus noin {n} min",
+        "ahead": "Ennen sinua jonossa: {n}",
         "follow": "Seuraa jononäyttöä",
         "footer": "Lipussa ei ole henkilötietoja.",
     },
     "sv": {
         "when": "{date} kl. {time}",
         "ahead": "Före dig i kön: {n}",
-        "eta": "Beräknad väntetid cirka {n} min",
         "follow": "Följ köskärmen",
         "footer": "Biljetten innehåller inga personuppgifter.",
     },
     "en": {
         "when": "{date} {time}",
         "ahead": "People ahead of you: {n}",
-        "eta": "Estimated wait about {n} min",
         "follow": "Follow the queue display",
         "footer": "This ticket holds no personal data.",
     },
@@ -58,6 +57,7 @@ class TicketSlip:
     eta_minutes: int | None
     lang: str  # one of LANGS
     note: str = ""
+    eta_range: tuple[int, int] | None = None  # the controller's range; else from the minutes
 
     def __post_init__(self) -> None:
         if self.lang not in LANGS:
@@ -101,10 +101,14 @@ def layout(slip: TicketSlip) -> list[SlipLine]:
         SlipLine(slip.service_name, size="double", bold=True),
         SlipLine(format_issued(slip.issued_at, slip.lang)),
         BLANK,
-        SlipLine(t["ahead"].format(n=slip.ahead), align="left"),
     ]
-    if slip.eta_minutes is not None:
-        lines.append(SlipLine(t["eta"].format(n=slip.eta_minutes), align="left"))
+    # The same words and range as the kiosk's screen and the lobby display: "you are next"
+    # with nobody ahead, else the count and "Arvioitu odotus 16–34 min".
+    if slip.ahead > 0:
+        lines.append(SlipLine(t["ahead"].format(n=slip.ahead), align="left"))
+    wait = wait_line(slip.ahead, span_of(slip.eta_range, slip.eta_minutes), slip.lang)
+    if wait:
+        lines.append(SlipLine(wait, align="left"))
     lines += [BLANK, SlipLine(t["follow"], bold=True)]
     if slip.note:
         lines += [BLANK, SlipLine(slip.note)]

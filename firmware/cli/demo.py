@@ -366,6 +366,9 @@ def _run_demo(output: Path, config_path: Path, config: SiteConfig, customers: in
                 "--device", d.id, "--broker", broker.url, "--data-dir", str(output / d.id),
                 "--clock-start", clock.now().isoformat(), "--clock-speed", str(speed),
                 "--frames", str(output / "frames"),
+                # In a window of its configured size, as the demo's own devices (windowed):
+                # full screen it would take the desktop's size instead (1024x768 headless).
+                "--set", f"devices.{d.id}.screen.fullscreen=false",
             ])
             for d in others
         ]

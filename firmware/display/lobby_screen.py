@@ -17,7 +17,17 @@ import pygame
 
 from display_driver import theme
 from display_driver.fonts import font
-from display_driver.layout import Box, Plan, TextItem, draw_plan, place
+from display_driver.layout import (
+    Box,
+    Plan,
+    TextItem,
+    draw_plan,
+    fit_size,
+    place,
+    place_wrapped,
+    wrapped_height,
+)
+from firmware.core.wait_words import span_of, span_text
 from firmware.site_model import SiteConfig
 
 NOW_SERVING = "Nyt palvellaan / Betjänas nu / Now serving"
@@ -33,6 +43,7 @@ NOBODY_YET = (
 ARROW = "→"
 
 ESTIMATE = "≈ arvioitu odotus · uppskattad väntetid · estimated wait"
+PAGE = "Sivu · Sida · Page {page}/{pages}"  # the list turns its pages by itself
 UPDATING = "Tietoja päivitetään · Uppgifterna uppdateras · Updating"
 # On the display of a controller that refused to serve (another one already runs the site):
 # for the staff, in the three languages; the queue shown below it is the serving one's.
@@ -43,10 +54,6 @@ NOT_SERVING_LINES = (
     "This device does not run the queue: another controller does. Staff: call a technician.",
 )
 
-SERVICES_HEAD = 56  # units; see plan_lobby
-SERVICE_ROW = 150
-SERVICE_ROW_MIN = 76  # the smallest row whose name and figure stay readable
-SLIDE_H = 250
 
 
 @dataclass(frozen=True)
@@ -62,7 +69,7 @@ class ServiceRow:
     waiting: int
     open: bool
     next_open: datetime | None
-    eta: str = ""  # "~25 min" or "20–30 min"; empty when the controller cannot tell
+    eta: str = ""  # "20–30 min"; empty when the controller cannot tell
 
 
 @dataclass(frozen=True)
@@ -71,6 +78,13 @@ class Slide:
 
     title: tuple[str, ...]
     text: tuple[str, ...]
+
+
+def one_language_each(slides: list[Slide]) -> list[Slide]:
+    """Each slide as three, fi, sv and en in turn: three languages at once would take the
+    calls' place (or be drawn too small to read); one at a time each is readable."""
+    return [Slide((slide.title[i],), (slide.text[i],)) for slide in slides
+            for i in range(min(len(slide.title), len(slide.text)))]
 
 
 @dataclass(frozen=True)
@@ -89,6 +103,7 @@ class LobbyView:
     blink_on: bool = True  # the newest call's band; the role blinks it briefly (<= 3 Hz)
     ticket_px: int = 0  # the smallest ticket font that is readable from the back row
     not_serving: bool = False  # this device's controller refused: a second one on the site
+    text_px: int = 0  # the smallest font of any text, readable where customers read it
 
 
 # -- snapshot -> view ---------------------------------------------------------------------
@@ -124,19 +139,9 @@ def _order_key(row: dict[str, Any], index: int) -> tuple[float, int]:
 
 
 def _eta_text(state: dict[str, Any]) -> str:
-    """ "20–30 min" from the estimate's range, "~25 min" from the minutes, else empty."""
-    span = state.get("eta_range")
-    if isinstance(span, list) and len(span) == 2 and all(
-            isinstance(v, int | float) and not isinstance(v, bool) for v in span):
-        lo, hi = (_count(v) for v in span)
-        if lo <= hi <= 999:
-            return f"{lo} min" if lo == hi else f"{lo}–{hi} min"
-    minutes = state.get("eta_minutes")
-    if isinstance(minutes, int | float) and not isinstance(minutes, bool):
-        count = _count(minutes)
-        if count <= 999:
-            return f"~{count} min"
-    return ""
+    """ "20–30 min": the range the kiosk and the slip give too (firmware.core.wait_words)."""
+    span = span_of(state.get("eta_range"), state.get("eta_minutes"))
+    return span_text(span) if span is not None else ""
 
 
 def lobby_view_from_snapshot(snapshot: dict, config: SiteConfig, now: datetime) -> LobbyView:
@@ -244,38 +249,78 @@ def stale_lines(age_s: float) -> tuple[str, str, str]:
     )
 
 
-def plan_lobby(view: LobbyView, size: tuple[int, int]) -> Plan:
+@dataclass(frozen=True)
+class _Areas:
+    u: float
+    main: pygame.Rect  # the calls (and the slide under them)
+    side: pygame.Rect  # the authorities
+    slide: pygame.Rect | None
+
+
+def _areas(view: LobbyView, size: tuple[int, int]) -> _Areas:
     w, h = size
     u = min(w, h) / 1080  # one unit: a pixel on a 1080-line screen, in either orientation
     margin = round(48 * u)
-    plan = Plan(theme.BACKGROUND)
-    _plan_header(plan, view, (w, h), u, margin)
     top = round(170 * u)
     body = pygame.Rect(margin, top, w - 2 * margin, h - top - margin)
     gap = round(40 * u)
+    main_w = round(body.width * 0.56) if w >= h else body.width
+    # An info slide (the survey month's announcement first) is for every waiting customer:
+    # it has its place under the calls, which keep at least the newest call's band.
+    slide_h = _slide_height(view, main_w, u) if view.slide is not None else 0
+    slide_room = slide_h + round(24 * u) if slide_h else 0
     if w >= h:  # landscape: the calls on the left, the authorities in a column on the right
-        main_w = round(body.width * 0.62)
         main = pygame.Rect(body.x, body.y, main_w, body.height)
         side = pygame.Rect(main.right + gap, body.y, body.width - main_w - gap, body.height)
     else:  # portrait: the calls on top, the authorities below
-        # The panel takes what its rows need (up to 45 %); the calls get the rest.
-        main_h = body.height - gap - min(_services_height(view, u), round(body.height * 0.45))
+        # The list takes what its rows need, leaving the calls the newest band and one
+        # more row (and the slide): fewer pages to wait through (a page hides authorities
+        # until it turns).
+        main_h = body.height - gap - min(_services_height(view, body.width, u),
+                                         body.height - gap - slide_room
+                                         - _calls_min_height(view, u))
         main = pygame.Rect(body.x, body.y, body.width, main_h)
         side = pygame.Rect(body.x, main.bottom + gap, body.width, body.height - main_h - gap)
-
-    if view.slide is not None and main.height > 3 * SLIDE_H * u:
-        slide_h = round(SLIDE_H * u)
+    slide = None
+    if view.slide is not None and main.height - slide_room >= _calls_min_height(view, u, 0):
         slide = pygame.Rect(main.x, main.bottom - slide_h, main.width, slide_h)
-        main.height -= slide_h + round(24 * u)
-        _plan_slide(plan, view.slide, slide, u)
+        main.height -= slide_room
+    return _Areas(u, main, side, slide)
+
+
+def plan_lobby(view: LobbyView, size: tuple[int, int]) -> Plan:
+    areas = _areas(view, size)
+    u, main = areas.u, areas.main
+    plan = Plan(theme.BACKGROUND)
+    _plan_header(plan, view, size, u, round(48 * u))
+    if view.slide is not None and areas.slide is not None:
+        _plan_slide(plan, view, view.slide, areas.slide, u)
     if view.not_serving:
-        _plan_notice(plan, NOT_SERVING, NOT_SERVING_LINES, main, u)
+        _plan_notice(plan, NOT_SERVING, NOT_SERVING_LINES, main, u, view=view)
     elif view.stale_age_s is not None:
         _plan_stale(plan, view, main, u)
     else:
         _plan_serving(plan, view, main, u)
-    _plan_services(plan, view, side, u)
+    _plan_services(plan, view, areas.side, u)
     return plan
+
+
+def service_page_count(view: LobbyView, size: tuple[int, int]) -> int:
+    """How many pages the list of authorities turns through on a screen of `size`."""
+    areas = _areas(view, size)
+    inner = areas.side.inflate(-round(64 * areas.u), -round(48 * areas.u))
+    head_h, foot_h = _services_frame_heights(view, inner.width, areas.u)
+    rest = pygame.Rect(inner.x, inner.y + head_h, inner.width, inner.height - head_h - foot_h)
+    return len(_service_page_blocks(view, rest, areas.u))
+
+
+def _calls_min_height(view: LobbyView, u: float, older_rows: int = 1) -> int:
+    """The height the calls need for a title, the newest call's band and older rows."""
+    newest_px = max(round(190 * u), round(view.ticket_px * 1.15))
+    older_px = max(round(110 * u), view.ticket_px)
+    band = max(round(250 * u), round(newest_px * 1.3))
+    row = max(round(140 * u), round(older_px * 1.25))
+    return round(70 * u) + round(16 * u) + band + round(24 * u) + row * older_rows + round(8 * u)
 
 
 def _plan_header(plan: Plan, view: LobbyView, size: tuple[int, int], u: float, margin: int
@@ -283,18 +328,23 @@ def _plan_header(plan: Plan, view: LobbyView, size: tuple[int, int], u: float, m
     texts, bg = plan.texts, theme.BACKGROUND
     w, h = size
     header = pygame.Rect(margin, round(20 * u), w - 2 * margin, round(110 * u))
-    clock_w = round(header.width * (0.3 if w >= h else 0.42))
+    clock_w = round(header.width * (0.3 if w >= h else 0.45))
     clock = pygame.Rect(header.right - clock_w, header.y, clock_w, header.height)
-    texts.append(place(clock_text(view.now), clock, round(68 * u), bold=True, fg=theme.TEXT,
+    texts.append(place(clock_text(view.now), clock, _px(view, 68, u), bold=True, fg=theme.TEXT,
                        bg=bg, align="right", role="time"))
     date_slot = pygame.Rect(clock.x, clock.y,
                             clock.width - texts[-1].rect.width - round(28 * u), clock.height)
-    texts.append(place(date_text(view.now), date_slot, round(40 * u), fg=theme.MUTED, bg=bg,
-                       align="right", role="date"))
+    date = place(date_text(view.now), date_slot, _px(view, 40, u), fg=theme.MUTED, bg=bg,
+                 align="right", role="date")
+    if date.size >= view.text_px:  # a date too small to read is left out, the time stays
+        texts.append(date)
     name_slot = pygame.Rect(header.x, header.y, header.width - clock_w - round(24 * u),
                             header.height)
-    texts.append(place(view.site_name, name_slot, round(52 * u), bold=True, fg=theme.TEXT,
-                       bg=bg, role="site"))
+    # As big as fits on one line down to the readable floor; at the floor, two lines.
+    size = max(view.text_px, fit_size(view.site_name, True, name_slot.width, name_slot.height,
+                                      _px(view, 52, u)))
+    texts.extend(place_wrapped(view.site_name, name_slot, size, bold=True, fg=theme.TEXT,
+                               bg=bg, role="site"))
     plan.boxes.append(Box(pygame.Rect(margin, header.bottom + round(12 * u), w - 2 * margin,
                                       max(1, round(2 * u))), theme.RULE))
 
@@ -303,52 +353,78 @@ def _plan_stale(plan: Plan, view: LobbyView, area: pygame.Rect, u: float) -> Non
     """Calm, not alarming: what is happening, how old the data is, and no old numbers."""
     assert view.stale_age_s is not None
     _plan_notice(plan, UPDATING, stale_lines(view.stale_age_s), area, u, line_px=40,
-                 role="stale")
+                 role="stale", view=view)
 
 
 def _plan_notice(plan: Plan, title_text: str, lines: tuple[str, ...], area: pygame.Rect,
-                 u: float, *, line_px: int = 36, role: str = "notice") -> None:
-    """A word where the calls would be: a title and a line per language."""
+                 u: float, *, line_px: int = 36, role: str = "notice",
+                 view: LobbyView | None = None) -> None:
+    """A word where the calls would be: a title and a line per language, wrapped."""
     bg = theme.PANEL
-    box = pygame.Rect(area.x, area.y, area.width, min(area.height, round(420 * u)))
-    plan.boxes.append(Box(box, bg, radius=round(20 * u)))
+    floor = view.text_px if view is not None else 0
+    box = pygame.Rect(area.x, area.y, area.width, area.height)
     inner = box.inflate(-round(64 * u), -round(48 * u))
-    title, rest = _split(inner, round(90 * u))
-    plan.texts.append(place(title_text, title, round(52 * u), bold=True, fg=theme.TEXT, bg=bg,
-                            role=f"{role}-title"))
-    line_h = max(1, rest.height // len(lines))
-    for i, line in enumerate(lines):
-        slot = pygame.Rect(rest.x, rest.y + i * line_h, rest.width, line_h)
-        plan.texts.append(place(line, slot, round(line_px * u), fg=theme.TEXT if i == 0 else
-                                theme.MUTED, bg=bg, role=role))
+    parts = [(title_text, max(round(52 * u), floor), True),
+             *((line, max(round(line_px * u), floor), False) for line in lines)]
+    need = sum(wrapped_height(t, inner.width, px, b) for t, px, b in parts) + round(20 * u)
+    box.height = min(area.height, need + round(48 * u))
+    plan.boxes.append(Box(box, bg, radius=round(20 * u)))
+    y = inner.y
+    for i, (text, px, bold) in enumerate(parts):
+        slot = pygame.Rect(inner.x, y, inner.width, box.bottom - y)
+        plan.texts.extend(place_wrapped(text, slot, px, bold=bold,
+                                        fg=theme.TEXT if i <= 1 else theme.MUTED, bg=bg,
+                                        role=f"{role}-title" if i == 0 else role,
+                                        valign="top"))
+        y += wrapped_height(text, inner.width, px, bold) + (round(20 * u) if i == 0 else 0)
 
 
-def _plan_slide(plan: Plan, slide: Slide, area: pygame.Rect, u: float) -> None:
+def _slide_parts(slide: Slide) -> list[tuple[str, int, bool]]:
+    """(text, size in units, bold) of each paragraph of a slide."""
+    return [(" · ".join(slide.title), 44, True), *((t, 34, False) for t in slide.text if t)]
+
+
+def _slide_height(view: LobbyView, width: int, u: float) -> int:
+    assert view.slide is not None
+    inner_w = width - round(48 * u)
+    return round(32 * u) + round(12 * u) + sum(
+        wrapped_height(text, inner_w, _px(view, units, u), bold)
+        for text, units, bold in _slide_parts(view.slide))
+
+
+def _plan_slide(plan: Plan, view: LobbyView, slide: Slide, area: pygame.Rect, u: float
+                ) -> None:
+    """The slide's title and its lines, each wrapped at its size: as tall as it needs."""
     bg = theme.PANEL
     plan.boxes.append(Box(area, bg, radius=round(20 * u)))
     inner = area.inflate(-round(48 * u), -round(32 * u))
-    title, rest = _split(inner, round(inner.height * 0.3))
-    plan.texts.append(place(" · ".join(slide.title), title, round(44 * u), bold=True,
-                            fg=theme.TEXT, bg=bg, role="slide-title"))
-    lines = [t for t in slide.text if t]
-    line_h = rest.height // max(1, len(lines))
-    for i, line in enumerate(lines):
-        slot = pygame.Rect(rest.x, rest.y + i * line_h, rest.width, line_h)
-        plan.texts.append(place(line, slot, round(34 * u), fg=theme.TEXT if i == 0 else
-                                theme.MUTED, bg=bg, role="slide"))
+    y = inner.y
+    for i, (text, units, bold) in enumerate(_slide_parts(slide)):
+        size = _px(view, units, u)
+        slot = pygame.Rect(inner.x, y, inner.width, inner.bottom - y)
+        plan.texts.extend(place_wrapped(text, slot, size, bold=bold,
+                                        fg=theme.TEXT if i <= 1 else theme.MUTED, bg=bg,
+                                        role="slide-title" if i == 0 else "slide",
+                                        valign="top"))
+        y += wrapped_height(text, inner.width, size, bold) + (round(12 * u) if i == 0 else 0)
 
 
 def _plan_serving(plan: Plan, view: LobbyView, area: pygame.Rect, u: float) -> None:
     texts, bg = plan.texts, theme.BACKGROUND
-    title, rest = _split(area, round(70 * u))
-    texts.append(place(NOW_SERVING, title, round(44 * u), fg=theme.MUTED, bg=bg, role="title"))
+    title, rest = _split(area, max(round(70 * u),
+                                   wrapped_height(NOW_SERVING, area.width, _px(view, 44, u))))
+    texts.extend(place_wrapped(NOW_SERVING, title, _px(view, 44, u), fg=theme.MUTED, bg=bg,
+                               role="title", valign="top"))
     rest.y += round(16 * u)
     rest.height -= round(16 * u)
 
     if not view.serving:
-        for i, line in enumerate(NOBODY_YET):
-            slot = pygame.Rect(rest.x, rest.y + round(i * 64 * u), rest.width, round(64 * u))
-            texts.append(place(line, slot, round(40 * u), fg=theme.TEXT, bg=bg, role="hint"))
+        y = rest.y
+        for line in NOBODY_YET:
+            size = _px(view, 40, u)
+            texts.extend(place_wrapped(line, pygame.Rect(rest.x, y, rest.width, rest.bottom - y),
+                                       size, fg=theme.TEXT, bg=bg, role="hint", valign="top"))
+            y += wrapped_height(line, rest.width, size) + round(16 * u)
         return
 
     rows = list(view.serving)
@@ -423,14 +499,108 @@ def _row_texts(
     )
 
 
-def service_pages(count: int, rows_per_page: int) -> int:
-    return max(1, -(-count // max(1, rows_per_page)))
+def _px(view: LobbyView, units: float, u: float) -> int:
+    """A text size of `units` on a 1080-line screen, never below what is readable from where
+    the customer reads the list (view.text_px, 0.7 degrees at the reading distance)."""
+    return max(round(units * u), view.text_px)
 
 
-def services_per_page(view: LobbyView, area: pygame.Rect, u: float) -> int:
-    """How many authority rows fit at a readable height in the panel."""
-    inner_h = area.height - round(48 * u) - round(SERVICES_HEAD * u) - round(40 * u)
-    return max(1, inner_h // max(1, round(SERVICE_ROW_MIN * u)))
+@dataclass(frozen=True)
+class _ServiceBlock:
+    """One authority's row as measured: the figure on the right and the lines on the left."""
+
+    service: ServiceRow
+    value: str
+    value_px: int
+    value_role: str
+    under: str
+    under_role: str
+    height: int
+
+
+def _service_block(view: LobbyView, service: ServiceRow, width: int, u: float
+                   ) -> _ServiceBlock:
+    stale = view.stale_age_s is not None
+    value, value_px, value_role = "", 0, ""
+    under, under_role = "", ""
+    if service.open and stale:
+        # An old count is not news: a dash until the controller is heard again.
+        value, value_px, value_role = "–", _px(view, 72, u), "waiting-unknown"
+    elif service.open:
+        value, value_px, value_role = str(service.waiting), _px(view, 96, u), "waiting"
+        if service.eta:
+            under, under_role = f"≈ {service.eta}", "eta"
+    elif service.next_open is not None:
+        value, value_px, value_role = (opening_text(service.next_open, view.now),
+                                       _px(view, 56, u), "opens")
+        under, under_role = OPENS, "opens-label"
+    else:
+        under, under_role = CLOSED, "closed"  # under the name: the figure column stays narrow
+    name_w = _name_width(view, width, value, value_px, u)
+    need = wrapped_height(service.name, name_w, _name_px(view, width, u), bold=True)
+    if under:
+        need += wrapped_height(under, name_w, _px(view, 28, u))
+    if value:
+        need = max(need, font(value_px, True).get_linesize())
+    return _ServiceBlock(service, value, value_px, value_role, under, under_role,
+                         need + round(24 * u))
+
+
+def _name_width(view: LobbyView, width: int, value: str, value_px: int, u: float) -> int:
+    """What the row's own figure on the right leaves for the name."""
+    value_w = font(value_px, True).size(value)[0] if value else 0
+    return width - value_w - (round(24 * u) if value else 0)
+
+
+def _value(view: LobbyView, service: ServiceRow, u: float) -> tuple[str, int]:
+    """The figure on the right of a row, as drawn: a count, a dash or an opening time."""
+    if service.open:
+        return (("–", _px(view, 72, u)) if view.stale_age_s is not None
+                else (str(service.waiting), _px(view, 96, u)))
+    if service.next_open is not None:
+        return opening_text(service.next_open, view.now), _px(view, 56, u)
+    return "", 0
+
+
+def _name_px(view: LobbyView, width: int, u: float) -> int:
+    """One size for every name of the list: the largest (up to 44 units, down to the
+    readable floor) at which each name's longest word fits beside its row's figure."""
+    size = _px(view, 44, u)
+    rows = [(_name_width(view, width, *_value(view, s, u), u), s.name.split())
+            for s in view.services]
+    while size > view.text_px and any(
+            font(size, True).size(w)[0] > room for room, words in rows for w in words):
+        size -= 1
+    return size
+
+
+def _service_page_blocks(view: LobbyView, rest: pygame.Rect, u: float
+                         ) -> list[list[_ServiceBlock]]:
+    """The authorities in pages that fit `rest`, each row as tall as its own lines need:
+    a long name wraps to two lines at the size of the others, never shrinks."""
+    pages: list[list[_ServiceBlock]] = [[]]
+    used = 0
+    for service in view.services:
+        block = _service_block(view, service, rest.width, u)
+        if pages[-1] and used + block.height > rest.height:
+            pages.append([])
+            used = 0
+        pages[-1].append(block)
+        used += block.height
+    return pages
+
+
+def _services_frame_heights(view: LobbyView, width: int, u: float) -> tuple[int, int]:
+    """The heights of the column's titles and of its footer (legend, page line)."""
+    head = wrapped_height(WAITING, width, _px(view, 28, u)) + round(12 * u)
+    foot = round(12 * u) + font(_px(view, 28, u)).get_linesize()  # the page line
+    if _shows_legend(view):
+        foot += wrapped_height(ESTIMATE, width, _px(view, 26, u))
+    return head, foot
+
+
+def _shows_legend(view: LobbyView) -> bool:
+    return any(s.open and s.eta for s in view.services) and not view.stale_age_s
 
 
 def _plan_services(plan: Plan, view: LobbyView, area: pygame.Rect, u: float) -> None:
@@ -439,96 +609,87 @@ def _plan_services(plan: Plan, view: LobbyView, area: pygame.Rect, u: float) -> 
     bg = theme.PANEL
     plan.boxes.append(Box(area, bg, radius=round(20 * u)))
     inner = area.inflate(-round(64 * u), -round(48 * u))
-    head, rest = _split(inner, round(SERVICES_HEAD * u))
-    per_page = services_per_page(view, area, u)
-    pages = service_pages(len(view.services), per_page)
-    page = view.service_page % pages
-    shown = view.services[page * per_page:(page + 1) * per_page]
-    _plan_services_frame(plan, view, head, rest, u, page, pages)
-    rest.height -= round(40 * u)  # the footer's line
-    row_h = max(round(SERVICE_ROW_MIN * u),
-                min(round(SERVICE_ROW * u), rest.height // max(1, len(shown))))
+    head_h, foot_h = _services_frame_heights(view, inner.width, u)
+    head = pygame.Rect(inner.x, inner.y, inner.width, head_h)
+    rest = pygame.Rect(inner.x, head.bottom, inner.width, inner.height - head_h - foot_h)
+    foot = pygame.Rect(inner.x, rest.bottom, inner.width, foot_h)
+    pages = _service_page_blocks(view, rest, u)
+    page = view.service_page % len(pages)
+    _plan_services_frame(plan, view, head, foot, u, page, len(pages))
     y = rest.y
-    for service in shown:
-        if y + row_h > rest.bottom:
-            break
-        row = pygame.Rect(rest.x, y, rest.width, row_h)
-        _plan_service_row(plan, view, service, row, u)
-        y += row_h
-        if y < rest.bottom - row_h // 2:
+    for i, block in enumerate(pages[page]):
+        row = pygame.Rect(rest.x, y, rest.width, block.height)
+        _plan_service_row(plan, view, block, row, u)
+        y += block.height
+        if i < len(pages[page]) - 1:  # between rows only: a rule never crosses a text
             plan.boxes.append(
                 Box(pygame.Rect(row.x, y - 1, row.width, max(1, round(2 * u))), theme.RULE)
             )
 
 
-def _plan_services_frame(plan: Plan, view: LobbyView, head: pygame.Rect, rest: pygame.Rect,
+def _plan_services_frame(plan: Plan, view: LobbyView, head: pygame.Rect, foot: pygame.Rect,
                          u: float, page: int, pages: int) -> None:
     """The column's titles, the legend of the estimates and the page number."""
     bg = theme.PANEL
-    half = head.width // 2
-    for text, slot, align, role in (
-        (SERVICES, pygame.Rect(head.x, head.y, half, head.height), "left", "services-title"),
-        (WAITING, pygame.Rect(head.x + half, head.y, head.width - half, head.height), "right",
-         "waiting-title"),
-    ):
-        plan.texts.append(place(text, slot, round(28 * u), fg=theme.MUTED, bg=bg,
-                                align=align, role=role))  # type: ignore[arg-type]
-    foot_h = round(40 * u)
-    if any(s.open and s.eta for s in view.services) and not view.stale_age_s:
+    # "Waiting" over the figures; the names explain themselves. Both titles only where
+    # they fit side by side at the readable size.
+    size = _px(view, 28, u)
+    both = font(size).size(SERVICES)[0] + font(size).size(WAITING)[0] + round(48 * u)
+    if both <= head.width:
+        plan.texts.append(place(SERVICES, head, size, fg=theme.MUTED, bg=bg,
+                                role="services-title"))
+    plan.texts.extend(place_wrapped(WAITING, head, size, fg=theme.MUTED, bg=bg,
+                                    align="right", role="waiting-title", valign="top"))
+    y = foot.y + round(12 * u)
+    if _shows_legend(view):
         # What the "≈ 20–30 min" under a name means, once for the whole column.
-        foot = pygame.Rect(rest.x, rest.bottom - foot_h, rest.width - round(90 * u), foot_h)
-        plan.texts.append(place(ESTIMATE, foot, round(26 * u), fg=theme.MUTED, bg=bg,
-                                role="estimate-legend"))
+        size = _px(view, 26, u)
+        plan.texts.extend(place_wrapped(ESTIMATE, pygame.Rect(foot.x, y, foot.width,
+                                                              foot.bottom - y),
+                                        size, fg=theme.MUTED, bg=bg, role="estimate-legend",
+                                        valign="top"))
+        y += wrapped_height(ESTIMATE, foot.width, size)
     if pages > 1:
-        # "2/3": the column turns its pages by itself; the customer knows there is more.
-        plan.texts.append(place(f"{page + 1}/{pages}", pygame.Rect(
-            rest.right - round(90 * u), rest.bottom - foot_h, round(90 * u), foot_h),
-            round(28 * u), fg=theme.MUTED, bg=bg, align="right", role="page"))
+        # In words and figures: there is more, and how much; the pages turn by themselves.
+        size = _px(view, 28, u)
+        plan.texts.extend(place_wrapped(PAGE.format(page=page + 1, pages=pages),
+                                        pygame.Rect(foot.x, y, foot.width, foot.bottom - y),
+                                        size, fg=theme.TEXT, bg=bg, align="right",
+                                        role="page", valign="top"))
 
 
-def _plan_service_row(plan: Plan, view: LobbyView, service: ServiceRow, row: pygame.Rect,
+def _plan_service_row(plan: Plan, view: LobbyView, block: _ServiceBlock, row: pygame.Rect,
                       u: float) -> None:
     """One service: its name (with the estimate or "opens" under it) and a figure right."""
     bg = theme.PANEL
-    stale = view.stale_age_s is not None
-    # The figure on the right is placed first; the name gets all the width left over.
-    value_slot = pygame.Rect(row.x + row.width // 2, row.y, row.width // 2, row.height)
-    if service.open and stale:
-        # An old count is not news: a dash until the controller is heard again.
-        value = place("–", value_slot, round(72 * u), bold=True, fg=theme.MUTED, bg=bg,
-                      align="right", role="waiting-unknown")
-    elif service.open:
-        value = place(str(service.waiting), value_slot, round(96 * u), bold=True,
-                      fg=theme.TEXT, bg=bg, align="right", role="waiting")
-    elif service.next_open is not None:
-        value = place(opening_text(service.next_open, view.now), value_slot, round(56 * u),
-                      bold=True, fg=theme.TEXT, bg=bg, align="right", role="opens")
-    else:
-        value = place(CLOSED, value_slot, round(30 * u), fg=theme.MUTED, bg=bg,
-                      align="right", role="closed")
-    plan.texts.append(value)
-    left = pygame.Rect(row.x, row.y, max(0, value.rect.left - round(24 * u) - row.x),
-                       row.height)
-    under = ""
-    if service.open and service.eta and not stale:
-        under, under_role = f"≈ {service.eta}", "eta"
-    elif not service.open and service.next_open is not None:
-        under, under_role = OPENS, "opens-label"
-    if not under:
-        plan.texts.append(place(service.name, left, round(44 * u), bold=True,
-                                fg=theme.TEXT, bg=bg, role="service"))
-        return
-    # The name, and under it the estimate or what the time on the right means.
-    top, bottom = _split(left, row.height * 3 // 5)
-    plan.texts.append(place(service.name, top, round(44 * u), bold=True,
-                            fg=theme.TEXT, bg=bg, role="service"))
-    plan.texts.append(place(under, bottom, round(28 * u), fg=theme.MUTED, bg=bg,
-                            role=under_role))
+    inner = row.inflate(0, -round(24 * u))
+    if block.value:
+        fg = theme.MUTED if block.value_role == "waiting-unknown" else theme.TEXT
+        plan.texts.append(place(block.value, inner, block.value_px, bold=True, fg=fg, bg=bg,
+                                align="right", role=block.value_role))
+    name_w = _name_width(view, row.width, block.value, block.value_px, u)
+    name_px, under_px = _name_px(view, row.width, u), _px(view, 28, u)
+    lines_h = wrapped_height(block.service.name, name_w, name_px, bold=True)
+    if block.under:
+        lines_h += wrapped_height(block.under, name_w, under_px)
+    y = inner.y + max(0, (inner.height - lines_h) // 2)
+    names = place_wrapped(block.service.name, pygame.Rect(inner.x, y, name_w, lines_h),
+                          name_px, bold=True, fg=theme.TEXT, bg=bg, role="service",
+                          valign="top")
+    plan.texts.extend(names)
+    if block.under:
+        y += wrapped_height(block.service.name, name_w, name_px, bold=True)
+        plan.texts.extend(place_wrapped(block.under, pygame.Rect(inner.x, y, name_w, lines_h),
+                                        under_px, fg=theme.MUTED, bg=bg,
+                                        role=block.under_role, valign="top"))
 
 
-def _services_height(view: LobbyView, u: float) -> int:
-    """The height the services panel needs: header, rows and padding."""
-    return round((SERVICES_HEAD + 48 + 40 + SERVICE_ROW * len(view.services)) * u)
+def _services_height(view: LobbyView, width: int, u: float) -> int:
+    """The height the services panel needs: titles, rows, footer and padding."""
+    inner_w = width - round(64 * u)
+    head_h, foot_h = _services_frame_heights(view, inner_w, u)
+    rows = sum(_service_block(view, s, inner_w, u).height for s in view.services)
+    return head_h + foot_h + rows + round(48 * u)
 
 
 def layout_lobby(view: LobbyView, size: tuple[int, int]) -> list[TextItem]:

@@ -12,6 +12,7 @@ from datetime import date
 from functools import lru_cache
 
 from display_driver.fonts import font
+from display_driver.legibility import min_font_px
 from firmware.display.lobby_screen import Slide
 from firmware.feedback.texts import announcement, load_survey
 from firmware.site_model import DisplayConfig, SurveyConfig
@@ -50,6 +51,11 @@ def ticket_px_needed(display: DisplayConfig, size: tuple[int, int]) -> int:
     """The smallest bold font size whose capitals reach 1 degree at the viewing distance."""
     px = needed_letter_mm(display) / mm_per_pixel(display, size) / cap_height_ratio(True)
     return math.ceil(px)
+
+
+def text_px_needed(display: DisplayConfig, size: tuple[int, int]) -> int:
+    """The smallest font size of any text, read from `reading_distance_m` (0.7 degrees)."""
+    return min_font_px(display.reading_distance_m, 1 / mm_per_pixel(display, size))
 
 
 def slides_on(display: DisplayConfig, day: date, survey: SurveyConfig | None = None

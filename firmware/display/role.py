@@ -24,11 +24,11 @@ from firmware.display.chime import Chime
 from firmware.display.lobby_screen import (
     LobbyView,
     lobby_view_from_snapshot,
+    one_language_each,
     plan_lobby,
-    service_pages,
-    services_per_page,
+    service_page_count,
 )
-from firmware.display.readability import slides_on, ticket_px_needed
+from firmware.display.readability import slides_on, text_px_needed, ticket_px_needed
 from firmware.display.staleness import Staleness
 from firmware.runtime import Role, Runtime
 from firmware.screen import Screen
@@ -140,6 +140,7 @@ class DisplayRole(Role):
         self.turned = (want == "portrait" and w > h) or (want == "landscape" and h > w)
         self.canvas = pygame.Surface((h, w)) if self.turned else self.screen.surface
         self.ticket_px = ticket_px_needed(self.display, self.canvas.get_size())
+        self.text_px = text_px_needed(self.display, self.canvas.get_size())
         self.chime: Any = None
         if device.chime:
             if self.display.buzzer_pin is not None:
@@ -265,20 +266,20 @@ class DisplayRole(Role):
             age = float(int(age) if age < 60 else int(age // 60) * 60)  # what the text shows
         blinking = mono < self._blink_until
         phase = int((self._blink_until - mono) * 2 * BLINK_HZ) % 2 == 0 if blinking else True
-        slides = slides_on(self.display, now.date(), self.runtime.config.survey)
-        u = min(self.canvas.get_size()) / 1080
-        per_page = services_per_page(view, self.canvas.get_rect(), u)
-        pages = service_pages(len(view.services), per_page)
-        return dataclasses.replace(
+        slides = one_language_each(
+            slides_on(self.display, now.date(), self.runtime.config.survey))
+        shown = dataclasses.replace(
             view,
             now=now.replace(second=0, microsecond=0),  # the screen shows minutes
             stale_age_s=age,
             slide=slides[self._rotation % len(slides)] if slides else None,
-            service_page=self._rotation % pages,
             blink_on=phase,
             ticket_px=self.ticket_px,
+            text_px=self.text_px,
             not_serving=self.not_serving,
         )
+        pages = service_page_count(shown, self.canvas.get_size())
+        return dataclasses.replace(shown, service_page=self._rotation % pages)
 
     def render(self) -> None:
         if not self.dirty:

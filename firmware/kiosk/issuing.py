@@ -102,5 +102,5 @@ class KioskIssuing:
         self._update_led()
 
     def _update_led(self) -> None:
-        reachable = self.runtime.link.connected and self.phase != "error"
+        reachable = self.runtime.link.connected and self.phase not in ("error", "starting")
         self.led.show(self.printouts.led(reachable))

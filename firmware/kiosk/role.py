@@ -33,6 +33,7 @@ know nothing of the role and can be read and tested alone.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -68,6 +69,11 @@ from ticket_printer.status import PrinterState
 # screenshots take them from firmware.kiosk.role.
 __all__ = ["KioskRole", "kiosk_services", "min_target_px"]
 
+log = logging.getLogger(__name__)
+# A kiosk says "starting" until the controller's first state arrives; after this long
+# without it, it says "out of order" (the service advisor is then needed).
+STARTING_GRACE_S = 20.0
+
 
 class KioskRole(KioskInput, KioskIssuing, ScreenTimers, Role):
     name = "kiosk"
@@ -75,7 +81,9 @@ class KioskRole(KioskInput, KioskIssuing, ScreenTimers, Role):
     def __init__(self, frames_dir: Path | None = None, lang: str = "fi", *,
                  printer: TicketPrinter | None = None, pin_factory: Any = None,
                  speaker: Any = None, serial_for_url: Any = None,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+                 monotonic: Callable[[], float] = time.monotonic,
+                 starting_grace_s: float = STARTING_GRACE_S) -> None:
+        self.starting_grace_s = starting_grace_s
         # The hardware seams: tests and the bench pass the libraries' own doubles.
         self.frames_dir = frames_dir
         self.default_lang = lang
@@ -84,7 +92,9 @@ class KioskRole(KioskInput, KioskIssuing, ScreenTimers, Role):
         self._speaker = speaker
         self._serial_for_url = serial_for_url
         self.snapshot: dict[str, Any] | None = None
-        self.phase = "error"  # until the controller's state arrives, nothing can be issued
+        # Until the controller's first state arrives nothing can be issued: the screen says
+        # the kiosk is starting (not out of order, which would send customers away).
+        self.phase = "starting"
         self.buttons: list[Button] = []
         self.dirty = True
         self.printouts = Printouts()  # printed and unprinted numbers, the printer's state
@@ -166,6 +176,14 @@ class KioskRole(KioskInput, KioskIssuing, ScreenTimers, Role):
             self.survey = KioskSurvey(load_survey(runtime.config.survey), self.requester,
                                       runtime.data_dir, cfg.idle_timeout_s)
         self._update_led()
+        runtime.call_later(self.starting_grace_s, self._started_too_long)
+
+    def _started_too_long(self) -> None:
+        """No state from the controller within the grace: now it is out of order."""
+        if self.phase == "starting":
+            log.warning("no queue state from the controller %.0f s after start",
+                        self.starting_grace_s)
+            self._show_error()
 
     def _lock_window(self) -> None:
         import pygame
@@ -203,7 +221,7 @@ class KioskRole(KioskInput, KioskIssuing, ScreenTimers, Role):
             snapshot = state_of(message.payload)
             if snapshot is not None:
                 self.snapshot = snapshot
-                if self.phase == "error" and not self.requester.busy:
+                if self.phase in ("error", "starting") and not self.requester.busy:
                     self._set_phase("start")
                 self.dirty = True
 
@@ -263,7 +281,7 @@ class KioskRole(KioskInput, KioskIssuing, ScreenTimers, Role):
         self.voice.reset()
         self._reset_customer()
         ready = self.snapshot is not None and self.runtime.link.connected
-        self._set_phase("start" if ready else "error")
+        self._set_phase("start" if ready else "starting" if self.snapshot is None else "error")
 
     # -- speech -----------------------------------------------------------------------------
 

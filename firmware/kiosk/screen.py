@@ -19,6 +19,7 @@ from datetime import datetime
 import pygame
 
 from display_driver import theme
+from display_driver.fonts import font
 from display_driver.layout import (
     MIN_BUTTON_PX,
     Box,
@@ -27,15 +28,19 @@ from display_driver.layout import (
     TouchFrame,
     draw_plan,
     place,
+    place_lines,
+    wrap_words,
 )
 from firmware.core import appointments
+from firmware.core.wait_words import span_of, wait_line
 from firmware.kiosk.texts import LANG_NAMES, TEXTS, WEEKDAYS, text, wait_words
 from firmware.site_model import LANGS, QueueRules
 
 __all__ = ["LANG_NAMES", "TEXTS", "WEEKDAYS", "text"]
 
 # "survey" is drawn by the feedback screen (firmware.feedback.kiosk_survey), not here.
-PHASES = ("start", "code", "issuing", "ticket", "refused", "limit", "error", "pin", "survey")
+PHASES = ("starting", "start", "code", "issuing", "ticket", "refused", "limit", "error", "pin",
+          "survey")
 CODE_KEYS = tuple("1234567890ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 PIN_KEYS = tuple("1234567890")
 CODE_MAX = appointments.CODE_MAX  # the longest code an appointment list can hold
@@ -62,6 +67,11 @@ class KioskTicket:
     printing: bool = False  # the slip is on its way to the printer
     appointment_at: str = ""  # "10.30" for an appointment check-in
     again: bool = False  # the same code checked in again: the same number
+    eta_range: tuple[int, int] | None = None  # the controller's range; else from the minutes
+
+    def wait_line(self, lang: str) -> str | None:
+        """The wait in the words the slip and the display use (firmware.core.wait_words)."""
+        return wait_line(self.ahead, span_of(self.eta_range, self.eta_minutes), lang)
 
 
 @dataclass(frozen=True)
@@ -195,9 +205,11 @@ def layout_kiosk(view: KioskView, size: tuple[int, int]) -> KioskLayout:
         _message(c, body, words, "refused", c.t("back"), hint=hint)
     elif phase == "limit":
         _message(c, body, c.t("limit"), "limit", c.t("back"), hint=c.t("limit_hint"))
+    elif phase == "starting":
+        _every_language(c, body, "starting", "starting_hint")
     else:  # "error", an unknown phase, or a ticket phase without a ticket: fail visibly
         _error(c, body)
-    if view.seconds_left is not None and phase != "error":
+    if view.seconds_left is not None and phase not in ("error", "starting"):
         _warning(c, view.seconds_left)
     _focus_ring(c)
     return KioskLayout(c.plan, c.buttons)
@@ -312,67 +324,111 @@ def _services(c: _Ctx, area: pygame.Rect) -> None:
         cols += 1
     if cols == 1 and c.w > c.h and n > 4:
         cols = 2  # a landscape row as wide as the screen would be hard to read across
-    rows = -(-n // cols)
-    btn_h = max(c.target, min((area.height - (rows - 1) * c.gap) // rows, round(150 * c.u)))
-    col_w = (area.width - (cols - 1) * c.gap) // cols
+    cols, btn_h, col_w, size = _grid(c, area, n, cols)
     for i, service in enumerate(services):
         r, col = divmod(i, cols)
         rect = pygame.Rect(area.x + col * (col_w + c.gap), area.y + r * (btn_h + c.gap), col_w,
                            btn_h)
         if rect.bottom > area.bottom + 1 and i > 0:
             break  # more authorities than the screen holds: never draw a button half off it
-        _service_button(c, service, rect)
+        _service_button(c, service, rect, size)
 
 
-def _service_button(c: _Ctx, service: KioskService, rect: pygame.Rect) -> None:
+def _button_inner(c: _Ctx, rect: pygame.Rect) -> pygame.Rect:
+    return rect.inflate(-2 * round(32 * c.u), -round(8 * c.u))
+
+
+def _note_px(c: _Ctx, size: int) -> int:
+    return min(size, c.px(36))
+
+
+def _grid(c: _Ctx, area: pygame.Rect, n: int, cols: int) -> tuple[int, int, int, int]:
+    """(columns, button height, column width, label size) of the authorities' buttons."""
+    rows = -(-n // cols)
+    btn_h = max(c.target, min((area.height - (rows - 1) * c.gap) // rows, round(150 * c.u)))
+    col_w = (area.width - (cols - 1) * c.gap) // cols
+    size = _list_px(c, col_w, btn_h, c.px(52))
+    if c.view.large:  # large text is never smaller than the normal mode's, where it fits
+        size = max(size, _list_px(c, col_w, btn_h, round(52 * c.u)))
+    return cols, btn_h, col_w, size
+
+
+def _closed_words(c: _Ctx, service: KioskService) -> str:
     view = c.view
-    pad = round(32 * c.u)
-    inner = rect.inflate(-2 * pad, -round(8 * c.u))
-    if service.open:
-        c.button(rect, service.name, "issue", service_id=service.id, size=52, role="service",
-                 align="left")
-        item = c.plan.texts[-1]
-        if item.size < c.px(40) and " " in service.name:
-            # A long name shrunk on one line is hard to read: two lines of larger type.
-            c.plan.texts[-1:] = _two_lines(service.name, inner, c.px(44), c.p.on_button,
-                                           c.p.button, "service")
-        return
-    radius = round(16 * c.u)
-    c.plan.boxes.append(Box(rect, c.p.closed, radius=radius))
-    when = (opening_text(service.next_open, view.lang, view.now)
+    return (opening_text(service.next_open, view.lang, view.now)
             if service.next_open is not None else text(view.lang, "closed"))
+
+
+def _note_beside(c: _Ctx, service: KioskService, lines: list[str], size: int, width: int
+                 ) -> bool:
+    """A closed authority's opening time fits on the name's line, to its right."""
+    if len(lines) != 1:
+        return False
+    gap = round(32 * c.u)
+    note_w = font(_note_px(c, size)).size(_closed_words(c, service))[0]
+    return font(size, True).size(lines[0])[0] + gap + note_w <= width
+
+
+def _list_px(c: _Ctx, col_w: int, btn_h: int, start: int) -> int:
+    """One size for every authority's name: the largest from `start` down at which each
+    name fits its button on at most two lines (with the opening time under a closed one,
+    or beside it where it fits).
+    The same size for all: a bigger or smaller button label would read as a ranking."""
+    inner = _button_inner(c, pygame.Rect(0, 0, col_w, btn_h))
+
+    def fits(size: int) -> bool:
+        line = font(size, True).get_linesize()
+        for service in c.view.services:
+            lines = wrap_words(service.name, size, True, inner.width)
+            need = line * len(lines)
+            if not service.open and not _note_beside(c, service, lines, size, inner.width):
+                need += font(_note_px(c, size)).get_linesize()
+            if len(lines) > 2 or need > inner.height or any(
+                    font(size, True).size(w)[0] > inner.width for w in service.name.split()):
+                return False
+        return True
+
+    size = start
+    while size > 8 and not fits(size):
+        size -= 1
+    return size
+
+
+def _service_button(c: _Ctx, service: KioskService, rect: pygame.Rect, size: int) -> None:
+    view = c.view
+    inner = _button_inner(c, rect)
+    lines = wrap_words(service.name, size, True, inner.width)
+    line = font(size, True).get_linesize()
+    if service.open:
+        c.plan.boxes.append(Box(rect, c.p.button, radius=round(16 * c.u)))
+        block = pygame.Rect(inner.x, inner.centery - line * len(lines) // 2, inner.width,
+                            line * len(lines))
+        c.plan.texts += place_lines(lines, block, size, bold=True, fg=c.p.on_button,
+                                    bg=c.p.button, role="service")
+        c.buttons.append(Button(rect, "issue", service.id, True, "", service.name))
+        return
+    c.plan.boxes.append(Box(rect, c.p.closed, radius=round(16 * c.u)))
+    when = _closed_words(c, service)
     fg, bg = c.p.on_closed, c.p.closed
-    note = place(when, pygame.Rect(inner.centerx, inner.y, inner.width // 2, inner.height),
-                 c.px(38), fg=fg, bg=bg, align="right", role="opens")
-    name = place(service.name, pygame.Rect(inner.x, inner.y, note.rect.left - inner.x - pad,
-                                           inner.height), c.px(44), fg=fg, bg=bg,
-                 role="service-closed")
-    if name.size < c.px(36):
-        # Side by side would make the name small: put the opening time under it instead.
-        split = inner.height * 11 // 20
-        name = place(service.name, pygame.Rect(inner.x, inner.y, inner.width, split), c.px(42),
-                     fg=fg, bg=bg, role="service-closed")
-        note = place(when, pygame.Rect(inner.x, inner.y + split, inner.width,
-                                       inner.height - split), c.px(32), fg=fg, bg=bg,
-                     role="opens")
-    c.plan.texts += [name, note]
+    note_px = _note_px(c, size)
+    note_h = font(note_px).get_linesize()
+    if _note_beside(c, service, lines, size, inner.width):
+        # The name at the list's size, the opening time at the right of the same line.
+        block = pygame.Rect(inner.x, inner.centery - line // 2, inner.width, line)
+        c.plan.texts += place_lines(lines, block, size, bold=True, fg=fg, bg=bg,
+                                    role="service-closed")
+        c.plan.texts += place_lines([when], block.move(0, (line - note_h) // 2), note_px,
+                                    fg=fg, bg=bg, align="right", role="opens")
+    else:  # the name at the list's size, the opening time under it
+        block_h = line * len(lines) + note_h
+        block = pygame.Rect(inner.x, inner.centery - block_h // 2, inner.width, block_h)
+        c.plan.texts += place_lines(lines, block, size, bold=True, fg=fg, bg=bg,
+                                    role="service-closed")
+        c.plan.texts += place_lines([when], pygame.Rect(block.x, block.bottom - note_h,
+                                                        block.width, note_h), note_px,
+                                    fg=fg, bg=bg, role="opens")
     c.buttons.append(Button(rect, "issue", service.id, False, "",
                             service_label(service, view.lang, view.now)))
-
-
-def _two_lines(words: str, slot: pygame.Rect, size: int, fg: theme.Colour, bg: theme.Colour,
-               role: str) -> list[TextItem]:
-    """`words` broken at the space nearest the middle, one half above the other."""
-    spaces = [i for i, ch in enumerate(words) if ch == " "]
-    cut = min(spaces, key=lambda i: abs(i - len(words) / 2))
-    half = slot.height // 2
-    top = pygame.Rect(slot.x, slot.y, slot.width, half)
-    bottom = pygame.Rect(slot.x, slot.y + half, slot.width, slot.height - half)
-    first = place(words[:cut], top, size, bold=True, fg=fg, bg=bg, role=role)
-    second = place(words[cut + 1:], bottom, size, bold=True, fg=fg, bg=bg, role=role)
-    same = min(first.size, second.size)  # both lines in one size, or it looks broken
-    return [place(words[:cut], top, same, bold=True, fg=fg, bg=bg, role=role),
-            place(words[cut + 1:], bottom, same, bold=True, fg=fg, bg=bg, role=role)]
 
 
 def _keypad(c: _Ctx, body: pygame.Rect, title: str, shown: str, keys: tuple[str, ...], *,
@@ -432,10 +488,13 @@ def _ticket(c: _Ctx, body: pygame.Rect, ticket: KioskTicket) -> None:
                       "appointment"))
     if ticket.again:
         lines.append((c.t("again"), 36, False, "again"))
-    lines.append((c.t("ahead", n=ticket.ahead) if ticket.ahead > 0 else c.t("next"), 44, False,
-                  "ahead"))
-    if ticket.eta_minutes is not None and ticket.ahead > 0:
-        lines.append((c.t("eta", m=ticket.eta_minutes), 40, False, "eta"))
+    wait = ticket.wait_line(c.view.lang)
+    if ticket.ahead > 0:
+        lines.append((c.t("ahead", n=ticket.ahead), 44, False, "ahead"))
+        if wait:
+            lines.append((wait, 40, False, "eta"))
+    elif wait:  # "you are next": never "about 0 min"
+        lines.append((wait, 44, False, "ahead"))
     if ticket.printing:
         lines.append((c.t("printing"), 48, True, "printing"))
     elif ticket.printed:
@@ -482,12 +541,17 @@ def _message(c: _Ctx, body: pygame.Rect, words: str, role: str, back: str,
 
 
 def _error(c: _Ctx, body: pygame.Rect) -> None:
+    _every_language(c, body, "error", "error_hint")
+
+
+def _every_language(c: _Ctx, body: pygame.Rect, key: str, hint: str) -> None:
+    """A state of the whole kiosk (out of order, starting) in every language, with a hint."""
     lines: list[tuple[str, float, bool, str]] = []
     for lang in LANGS:
         if lines:
             lines.append(("", 20, False, "spacer"))  # keep each language's pair together
-        lines.append((text(lang, "error"), 48, True, f"error-{lang}"))
-        lines.append((text(lang, "error_hint"), 40, False, f"hint-{lang}"))
+        lines.append((text(lang, key), 48, True, f"{key}-{lang}"))
+        lines.append((text(lang, hint), 40, False, f"hint-{lang}"))
     if c.view.message:
         lines.append((c.view.message, 36, False, "message"))
     _centred(c, body, lines)

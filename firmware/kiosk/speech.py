@@ -80,7 +80,7 @@ def screen_text(view: KioskView, buttons: list[Button]) -> str:
     lang = view.lang
     t = lambda key, **v: text(lang, key, **v)  # noqa: E731
     parts: list[str] = []
-    if view.seconds_left is not None and view.phase != "error":
+    if view.seconds_left is not None and view.phase not in ("error", "starting"):
         return " ".join([t("warning"), t("warning_hint", n=view.seconds_left),
                          t("more_time") + "."])
     if view.phase == "start":
@@ -108,15 +108,19 @@ def screen_text(view: KioskView, buttons: list[Button]) -> str:
             parts.append(t("appointment_at", time=ticket.appointment_at) + ".")
         if ticket.again:
             parts.append(t("again"))
-        parts.append((t("ahead", n=ticket.ahead) if ticket.ahead else t("next")) + ".")
-        if ticket.eta_minutes is not None and ticket.ahead:
-            parts.append(t("eta", m=ticket.eta_minutes) + ".")
+        wait = ticket.wait_line(view.lang)
+        if ticket.ahead:
+            parts.append(t("ahead", n=ticket.ahead) + ".")
+        if wait:
+            parts.append(wait + ".")
         parts.append(t("printing") if ticket.printing else
                      t("take_ticket") + "." if ticket.printed else t("not_printed"))
     elif view.phase == "refused":
         parts += [refusal_text(view), t("advisor") + "."]
     elif view.phase == "limit":
         parts += [t("limit"), t("limit_hint")]
+    elif view.phase == "starting":
+        parts += [t("starting"), t("starting_hint")]
     else:  # the out-of-order screen says it in every language; speech in the UI language
         parts += [t("error"), t("error_hint")]
         return " ".join(parts)

@@ -64,8 +64,9 @@ class ScreenTimers:
 
     def _at_rest(self) -> bool:
         """The start screen as the next customer should find it: nothing to time out."""
-        return (self.phase in ("start", "error", "issuing") and self.lang == self.default_lang
-                and not self.large and not self.voice.enabled and self.focus is None)
+        return (self.phase in ("start", "starting", "error", "issuing")
+                and self.lang == self.default_lang and not self.large
+                and not self.voice.enabled and self.focus is None)
 
     def _idle(self) -> None:
         self._idle_timer = None

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from firmware.core.wait_words import span_of
 from firmware.kiosk.screen import KioskService, KioskTicket, opening_text
 from firmware.site_model import SiteConfig
 from ticket_printer.slip import TicketSlip
@@ -73,7 +74,7 @@ def ticket_slip(ticket: dict[str, Any], config: SiteConfig, lang: str) -> Ticket
         issued_at=datetime.fromisoformat(ticket["issued_at"]),
         ahead=int(ticket.get("ahead") or 0),
         eta_minutes=int(eta) if isinstance(eta, int | float) else None,
-        lang=lang, note=note)
+        lang=lang, note=note, eta_range=span_of(ticket.get("eta_range"), eta))
 
 
 def kiosk_ticket(slip: TicketSlip, ticket: dict[str, Any]) -> KioskTicket:
@@ -81,7 +82,7 @@ def kiosk_ticket(slip: TicketSlip, ticket: dict[str, Any]) -> KioskTicket:
     at = ticket.get("appointment_at")
     return KioskTicket(
         number=slip.number, service_name=slip.service_name, ahead=slip.ahead,
-        eta_minutes=slip.eta_minutes, printed=False, printing=True,
+        eta_minutes=slip.eta_minutes, eta_range=slip.eta_range, printed=False, printing=True,
         appointment_at=clock_text(at) if isinstance(at, str) else "",
         again=bool(ticket.get("again")))
 

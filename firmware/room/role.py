@@ -370,7 +370,14 @@ class RoomRole(Role):
 
         return RoomView(room_name=self.room_name, number=self.number,
                         state=self.screen_state(), message=self.message, lang=self.lang,
-                        now=self.runtime.clock.now())
+                        now=self.runtime.clock.now(), text_px=self.text_px())
+
+    def text_px(self) -> int:
+        """The smallest readable font on this door screen (0.7 degrees at the door)."""
+        from firmware.room.screen import room_text_px
+
+        device = self.runtime.device
+        return room_text_px(device.room_unit, (device.screen.width, device.screen.height))
 
     def render(self) -> None:
         if self.screen is None or not self.dirty:

@@ -14,8 +14,23 @@ from datetime import datetime
 import pygame
 
 from display_driver import theme
-from display_driver.layout import Box, Plan, TextItem, draw_plan, place
+from display_driver.fonts import font
+from display_driver.layout import (
+    Box,
+    Plan,
+    TextItem,
+    draw_plan,
+    fit_size,
+    language_lines,
+    place,
+    place_lines,
+    place_wrapped,
+    wrapped_height,
+)
+from display_driver.legibility import min_font_px
+from firmware.core.legibility import px_per_mm
 from firmware.display.lobby_screen import clock_text
+from firmware.site_model import RoomUnitConfig
 
 STATES = ("called", "free", "closed", "unknown")
 
@@ -43,6 +58,7 @@ class RoomView:
     message: str = ""  # an extra line from the room role (e.g. a notice), shown small
     lang: str = "fi"
     now: datetime | None = None
+    text_px: int = 0  # the smallest readable font where the customer reads it (0.7 degrees)
 
 
 def in_order(texts: dict[str, str], lang: str) -> list[str]:
@@ -60,64 +76,91 @@ def plan_room(view: RoomView, size: tuple[int, int]) -> Plan:
     plan = Plan(theme.BACKGROUND)
     bg = theme.BACKGROUND
 
-    header = pygame.Rect(margin, margin // 2, w - 2 * margin, round(64 * u))
-    clock_w = round(header.width * 0.25) if view.now is not None else 0
+    def px(units: float) -> int:  # never below what the customer can read at the door
+        return max(round(units * u), view.text_px)
+
+    header = pygame.Rect(margin, margin // 2, w - 2 * margin,
+                         max(round(64 * u), round(px(48) * 1.2)))
+    clock_w = 0
     if view.now is not None:
+        time = clock_text(view.now)
+        clock_w = round(fit_width(time, px(40), False) + 16 * u)
         slot = pygame.Rect(header.right - clock_w, header.y, clock_w, header.height)
-        plan.texts.append(place(clock_text(view.now), slot, round(40 * u), fg=theme.MUTED, bg=bg,
+        plan.texts.append(place(time, slot, px(40), fg=theme.MUTED, bg=bg,
                                 align="right", role="time"))
     name_slot = pygame.Rect(header.x, header.y, header.width - clock_w, header.height)
-    plan.texts.append(place(view.room_name, name_slot, round(48 * u), bold=True, fg=theme.TEXT,
-                            bg=bg, role="room"))
+    name_px = max(view.text_px, fit_size(view.room_name, True, name_slot.width,
+                                         name_slot.height, px(48)))
+    plan.texts.extend(place_wrapped(view.room_name, name_slot, name_px, bold=True,
+                                    fg=theme.TEXT, bg=bg, role="room"))
 
     body = pygame.Rect(margin, header.bottom + margin // 2, w - 2 * margin,
                        h - header.bottom - margin // 2 - margin)
     if view.message:
-        foot = pygame.Rect(body.x, body.bottom - round(40 * u), body.width, round(40 * u))
+        foot_h = wrapped_height(view.message, body.width, px(28))
+        foot = pygame.Rect(body.x, body.bottom - foot_h, body.width, foot_h)
         body.height -= foot.height + margin // 2
-        plan.texts.append(place(view.message, foot, round(28 * u), fg=theme.TEXT, bg=bg,
-                                align="center", role="message"))
+        plan.texts.extend(place_wrapped(view.message, foot, px(28), fg=theme.TEXT, bg=bg,
+                                        align="center", role="message"))
 
     if called:
-        _plan_called(plan, view, body, u)
+        _plan_called(plan, view, body, u, px(30))
     else:
         # "called" without a number cannot guide anyone: it says "updating" instead.
         kind = state if state in ("free", "closed") else "unknown"
         lines = {"free": PLEASE_WAIT, "closed": CLOSED}.get(kind, UNKNOWN)
-        _plan_lines(plan, in_order(lines, view.lang), body, u, role=kind)
+        _plan_lines(plan, in_order(lines, view.lang), body, (px(40), px(34)), role=kind)
     return plan
 
 
-def _plan_called(plan: Plan, view: RoomView, body: pygame.Rect, u: float) -> None:
+def fit_width(text: str, size: int, bold: bool) -> int:
+    return font(size, bold).size(text)[0]
+
+
+def _plan_called(plan: Plan, view: RoomView, body: pygame.Rect, u: float, size: int) -> None:
     assert view.number
     band = body
     plan.boxes.append(Box(band, theme.ACCENT, radius=round(16 * u)))
     inner = band.inflate(-round(32 * u), -round(16 * u))
-    label_h = round(inner.height * 0.16)
+    line_h = font(size, True).get_linesize()
+    labels = language_lines(in_order(NUMBER_LABEL, view.lang), size, False, inner.width)
+    welcome = language_lines(in_order(COME_IN, view.lang), size, True, inner.width)
+    come_h = line_h * len(welcome)
+    label_h = line_h * len(labels)
+    if inner.height - come_h - label_h < 3 * size:
+        # The number comes first: on a small screen the label gives way (the warm band
+        # with one big number says what it is), never the number's size.
+        label_h, labels = 0, []
     label = pygame.Rect(inner.x, inner.y, inner.width, label_h)
-    plan.texts.append(place(" · ".join(in_order(NUMBER_LABEL, view.lang)), label, round(30 * u),
-                            fg=theme.ON_ACCENT, bg=theme.ACCENT, align="center", role="label"))
-    come_h = round(inner.height * 0.16)
+    plan.texts.extend(place_lines(labels, label, size, fg=theme.ON_ACCENT, bg=theme.ACCENT,
+                                  align="center", role="label"))
     come = pygame.Rect(inner.x, inner.bottom - come_h, inner.width, come_h)
-    plan.texts.append(place(" · ".join(in_order(COME_IN, view.lang)), come, round(30 * u),
-                            bold=True, fg=theme.ON_ACCENT, bg=theme.ACCENT, align="center",
-                            role="come-in"))
+    plan.texts.extend(place_lines(welcome, come, size, bold=True, fg=theme.ON_ACCENT,
+                                  bg=theme.ACCENT, align="center", role="come-in"))
     number = pygame.Rect(inner.x, label.bottom, inner.width, come.top - label.bottom)
     # As big as the slot allows: the number is what the customer checks from the corridor.
     plan.texts.append(place(view.number, number, number.height * 2, bold=True,
                             fg=theme.ON_ACCENT, bg=theme.ACCENT, align="center", role="number"))
 
 
-def _plan_lines(plan: Plan, lines: list[str], body: pygame.Rect, u: float, role: str) -> None:
-    line_h = min(round(72 * u), body.height // len(lines))
-    top = body.centery - line_h * len(lines) // 2
-    for i, text in enumerate(lines):
-        slot = pygame.Rect(body.x, top + i * line_h, body.width, line_h)
-        # The view's language first and brighter; the other two follow, calmer.
-        first = i == 0
-        plan.texts.append(place(text, slot, round((40 if first else 34) * u),
-                                fg=theme.TEXT if first else theme.MUTED, bg=theme.BACKGROUND,
-                                align="center", role=role))
+def _plan_lines(plan: Plan, lines: list[str], body: pygame.Rect, sizes: tuple[int, int],
+                role: str) -> None:
+    """The view's language first and brighter; the other two follow, calmer; each wrapped
+    at its size, the block centred."""
+    parts = [(text, sizes[0] if i == 0 else sizes[1]) for i, text in enumerate(lines)]
+    heights = [wrapped_height(text, body.width, size) for text, size in parts]
+    y = body.centery - sum(heights) // 2
+    for i, ((text, size), height) in enumerate(zip(parts, heights, strict=True)):
+        slot = pygame.Rect(body.x, y, body.width, height)
+        plan.texts.extend(place_wrapped(text, slot, size, fg=theme.TEXT if i == 0 else
+                                        theme.MUTED, bg=theme.BACKGROUND, align="center",
+                                        role=role))
+        y += height
+
+
+def room_text_px(unit: RoomUnitConfig, size: tuple[int, int]) -> int:
+    """The smallest font every text of the door screen is drawn at (the legibility rule)."""
+    return min_font_px(unit.reading_distance_m, px_per_mm(unit.screen_diagonal_in, size))
 
 
 def layout_room(view: RoomView, size: tuple[int, int]) -> list[TextItem]:

@@ -14,8 +14,14 @@ from zoneinfo import ZoneInfo
 
 from display_driver.png import offscreen_surface, save_png
 from firmware.controller.local_queue import LocalQueue
-from firmware.display.lobby_screen import LobbyView, Slide, lobby_view_from_snapshot, render_lobby
-from firmware.display.readability import slides_on, ticket_px_needed
+from firmware.display.lobby_screen import (
+    LobbyView,
+    Slide,
+    lobby_view_from_snapshot,
+    one_language_each,
+    render_lobby,
+)
+from firmware.display.readability import slides_on, text_px_needed, ticket_px_needed
 from firmware.site_model import DisplayConfig, SiteConfig
 from mqtt_bridge import topics
 
@@ -59,9 +65,12 @@ def views(config: SiteConfig, size: tuple[int, int]) -> dict[str, LobbyView]:
     quiet, busy, now = morning(config)
     display = display_config(config)
     px = ticket_px_needed(display, size)
-    slide = (slides_on(display, now.date()) or [SAMPLE_SLIDE])[0]
-    busy_view = dataclasses.replace(lobby_view_from_snapshot(busy, config, now), ticket_px=px)
-    quiet_view = dataclasses.replace(lobby_view_from_snapshot(quiet, config, now), ticket_px=px)
+    text_px = text_px_needed(display, size)
+    slide = one_language_each(slides_on(display, now.date()) or [SAMPLE_SLIDE])[0]
+    busy_view = dataclasses.replace(lobby_view_from_snapshot(busy, config, now), ticket_px=px,
+                                    text_px=text_px)
+    quiet_view = dataclasses.replace(lobby_view_from_snapshot(quiet, config, now), ticket_px=px,
+                                     text_px=text_px)
     return {
         "busy": busy_view,
         "quiet": quiet_view,
@@ -70,7 +79,8 @@ def views(config: SiteConfig, size: tuple[int, int]) -> dict[str, LobbyView]:
         "slide": dataclasses.replace(busy_view, slide=slide),
         # The survey month's announcement (the site's [survey]), first among the slides.
         "survey": dataclasses.replace(
-            busy_view, slide=(slides_on(display, now.date(), config.survey) or [slide])[0]),
+            busy_view, slide=(one_language_each(slides_on(display, now.date(), config.survey))
+                              or [slide])[0]),
     }
 
 

@@ -115,6 +115,7 @@ def _views(base: KioskView, shown: KioskTicket) -> dict[str, KioskView]:
         "more-time": dataclasses.replace(base, phase="ticket", ticket=shown,
                                          seconds_left=12),
         "out-of-order": dataclasses.replace(base, phase="error"),
+        "starting": dataclasses.replace(base, phase="starting"),
         "large-text": dataclasses.replace(base, large=True, speech=True, focus=3),
         "keys-focus": dataclasses.replace(base, focus=3, speech=True),
         "technician-pin": dataclasses.replace(base, phase="pin", code="12"),

@@ -7,8 +7,20 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from display_driver.png import offscreen_surface, save_png
-from firmware.room.screen import RoomView, render_room
-from firmware.site_model import SiteConfig
+from firmware.room.screen import RoomView, render_room, room_text_px
+from firmware.site_model import RoomUnitConfig, SiteConfig
+
+
+def views(name: str, prefix: str, now: datetime, text_px: int) -> dict[str, RoomView]:
+    """The door screen's states, as the screenshots and the legibility test draw them."""
+    return {
+        "called": RoomView(name, f"{prefix}042", "called", now=now, text_px=text_px),
+        "free": RoomView(name, None, "free", now=now, text_px=text_px),
+        "closed": RoomView(name, None, "closed", now=now, text_px=text_px),
+        # The clerk's key confirmed for a moment, under the number (firmware/room/role.py).
+        "called-message": RoomView(name, f"{prefix}042", "called", now=now, text_px=text_px,
+                                   message=f"Kutsuttu uudelleen {prefix}042"),
+    }
 
 
 def main(config: SiteConfig, out: Path) -> int:
@@ -20,13 +32,9 @@ def main(config: SiteConfig, out: Path) -> int:
     device = next((d for d in config.devices if "room" in d.roles), None)
     w, h = (device.screen.width, device.screen.height) if device else (800, 480)
     sizes = {"landscape": (max(w, h), min(w, h)), "portrait": (min(w, h), max(w, h))}
-    views = {
-        "called": RoomView(name, f"{prefix}042", "called", now=now),
-        "free": RoomView(name, None, "free", now=now),
-        "closed": RoomView(name, None, "closed", now=now),
-    }
+    unit = device.room_unit if device else RoomUnitConfig()
     for label, size in sizes.items():
-        for state, view in views.items():
+        for state, view in views(name, prefix, now, room_text_px(unit, size)).items():
             surface = offscreen_surface(*size)
             render_room(surface, view)
             save_png(surface, out / f"room-{state}-{label}.png")

@@ -62,6 +62,7 @@ def read_display(r: Reader, value: Any, path: str) -> DisplayConfig | None:
         "width_mm": number_field(20.0, 10_000.0),
         "height_mm": number_field(20.0, 10_000.0),
         "viewing_distance_m": number_field(0.3, 100.0),
+        "reading_distance_m": number_field(0.2, 20.0),
         "orientation": _orientation,
         "stale_after_s": number_field(5.0, 3600.0, low_inclusive=True),
         "slide_seconds": number_field(3.0, 600.0, low_inclusive=True),

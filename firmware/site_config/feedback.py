@@ -17,7 +17,7 @@ from firmware.site_model import FeedbackConfig
 
 NAVIGATION_KEYS = ("key_up", "key_down", "key_select", "key_help")
 FEEDBACK_KEYS = ("scale", "keys", "leds", "touch", "words", "screen_diagonal_in",
-                 "idle_timeout_s", *NAVIGATION_KEYS)
+                 "reading_distance_m", "idle_timeout_s", *NAVIGATION_KEYS)
 
 
 def _pins(r: Reader, value: Any, path: str) -> tuple[int, ...] | None:
@@ -45,10 +45,12 @@ def read_feedback(r: Reader, value: Any, path: str) -> FeedbackConfig | None:
     words = r.get(table, path, "words", boolean_field, default=default.words)
     diagonal = r.get(table, path, "screen_diagonal_in", number_field(3.0, 100.0),
                      default=default.screen_diagonal_in)
+    reading = r.get(table, path, "reading_distance_m", number_field(0.2, 5.0),
+                    default=default.reading_distance_m)
     idle = r.get(table, path, "idle_timeout_s", number_field(5.0, 600.0),
                  default=default.idle_timeout_s)
     navigation = {key: r.get(table, path, key, GPIO_PIN, default=None) for key in NAVIGATION_KEYS}
-    values = (keys, leds, scale, touch, words, diagonal, idle)
+    values = (keys, leds, scale, touch, words, diagonal, reading, idle)
     if any(v is None for v in values) or any(
             navigation[k] is None and k in table for k in NAVIGATION_KEYS):
         return None
@@ -69,4 +71,4 @@ def read_feedback(r: Reader, value: Any, path: str) -> FeedbackConfig | None:
         r.add(join_path(path, "touch"), "a feedback device without a touch screen needs keys")
         return None
     return FeedbackConfig(scale, keys, leds, bool(touch), bool(words), float(diagonal),
-                          float(idle), **navigation)
+                          float(reading), float(idle), **navigation)

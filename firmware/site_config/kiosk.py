@@ -36,6 +36,7 @@ def read_kiosk(r: Reader, value: Any, path: str) -> KioskConfig | None:
         return None
     readers: dict[str, Callable[[Reader, Any, str], Any]] = {
         "screen_diagonal_in": number_field(3.0, 100.0),
+        "reading_distance_m": number_field(0.2, 5.0),
         **dict.fromkeys(("key_up", "key_down", "key_select", "key_help", "led_pin"), GPIO_PIN),
         "scanner_port": nonempty_text,
         "scanner_baudrate": integer_field(1, 4_000_000, "a baud rate"),

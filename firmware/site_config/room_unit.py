@@ -81,7 +81,14 @@ def read_room_unit(r: Reader, value: Any, path: str) -> RoomUnitConfig | None:
     }
     for key in ROOM_UNIT_PINS:
         values[key] = r.get(table, path, key, GPIO_PIN, default=None)
-    if any(values[k] is None for k in ("staff", "customer")) or any(
+    values["screen_diagonal_in"] = r.get(table, path, "screen_diagonal_in",
+                                         number_field(3.0, 100.0),
+                                         default=RoomUnitConfig.screen_diagonal_in)
+    values["reading_distance_m"] = r.get(table, path, "reading_distance_m",
+                                         number_field(0.2, 20.0),
+                                         default=RoomUnitConfig.reading_distance_m)
+    if any(values[k] is None for k in ("staff", "customer", "screen_diagonal_in",
+                                       "reading_distance_m")) or any(
             values[k] is None and k in table for k in ROOM_UNIT_PINS):
         return None
     pins = [(join_path(path, k), values[k]) for k in ROOM_UNIT_PINS]
