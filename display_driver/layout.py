@@ -77,13 +77,18 @@ def place(
     w, h = font(size, bold).size(text)
     rect = pygame.Rect(0, 0, min(w, slot.width), min(h, slot.height))
     rect.centery = slot.centery
+    _align(rect, slot, align)
+    return TextItem(text, rect, size, bold, fg, bg, role)
+
+
+def _align(rect: pygame.Rect, slot: pygame.Rect, align: str) -> None:
+    """Set `rect` across `slot`: its left or right edge, or centred."""
     if align == "left":
         rect.left = slot.left
     elif align == "right":
         rect.right = slot.right
     else:
         rect.centerx = slot.centerx
-    return TextItem(text, rect, size, bold, fg, bg, role)
 
 
 def draw_plan(surface: pygame.Surface, plan: Plan) -> None:
@@ -182,12 +187,7 @@ def place_wrapped(text: str, slot: pygame.Rect, size: int, *, bold: bool = False
     for line in lines:
         w, h = font(size, bold).size(line)
         rect = pygame.Rect(0, y + (line_h - h) // 2, w, h)
-        if align == "left":
-            rect.left = slot.left
-        elif align == "right":
-            rect.right = slot.right
-        else:
-            rect.centerx = slot.centerx
+        _align(rect, slot, align)
         items.append(TextItem(line, rect, size, bold, fg, bg, role))
         y += line_h
     return items

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import math
 from datetime import date
-from functools import lru_cache
 
-from display_driver.fonts import font
-from display_driver.legibility import min_font_px
+from display_driver.legibility import cap_height_ratio, min_font_px
 from firmware.display.lobby_screen import Slide
 from firmware.feedback.texts import announcement, load_survey
 from firmware.site_model import DisplayConfig, SurveyConfig
@@ -31,15 +29,6 @@ def mm_per_pixel(display: DisplayConfig, size: tuple[int, int]) -> float:
 
 def needed_letter_mm(display: DisplayConfig) -> float:
     return display.viewing_distance_m * MM_PER_METRE_FOR_ONE_DEGREE
-
-
-@lru_cache(maxsize=8)
-def cap_height_ratio(bold: bool = True) -> float:
-    """Height of a capital or digit of the bundled font, as a share of its pixel size."""
-    size = 200
-    metrics = font(size, bold).metrics("K0")
-    tallest = max(m[3] for m in metrics if m is not None)  # maxy: above the baseline
-    return tallest / size
 
 
 def letter_height_mm(font_px: int, display: DisplayConfig, size: tuple[int, int],
