@@ -128,7 +128,9 @@ def plan_inside(rect: pygame.Rect, size: tuple[int, int]) -> bool:
     return pygame.Rect(0, 0, *size).contains(rect)
 
 
-def kiosk_start(large: bool, size: tuple[int, int], lang: str = "fi") -> Plan:
+def kiosk_start(large: bool, size: tuple[int, int], lang: str = "fi", survey: bool = False
+                ) -> Plan:
+    from firmware.core.survey import shipped_survey
     from firmware.kiosk.role import kiosk_services
     from firmware.kiosk.screen import KioskView, layout_kiosk
     from firmware.screenshots.kiosk import _morning
@@ -136,17 +138,20 @@ def kiosk_start(large: bool, size: tuple[int, int], lang: str = "fi") -> Plan:
     config = load_site_config(DEMO_SITE)
     snapshot, _, now = _morning(config)
     view = KioskView(config.site.name.get(lang), kiosk_services(snapshot, config, lang),
-                     "start", None, "", lang, now, large=large)
+                     "start", None, "", lang, now, large=large,
+                     survey_label=shipped_survey().feedback["survey_invite"][lang] if survey
+                     else "")
     return layout_kiosk(view, size).plan
 
 
+@pytest.mark.parametrize("survey", [False, True])  # the survey month's button takes a row
 @pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)])
 @pytest.mark.parametrize("lang", ["fi", "sv", "en"])
 def test_the_kiosk_list_has_one_size_and_large_text_is_never_smaller(
-        size: tuple[int, int], lang: str) -> None:
+        size: tuple[int, int], lang: str, survey: bool) -> None:
     sizes = {}
     for large in (False, True):
-        plan = kiosk_start(large, size, lang)
+        plan = kiosk_start(large, size, lang, survey)
         names = [t for t in plan.texts if t.role in ("service", "service-closed")]
         assert len(names) >= 9, large  # every authority, long names on two lines
         assert len({t.size for t in names}) == 1, (large, [(t.text, t.size) for t in names])
