@@ -128,7 +128,9 @@ def plan_inside(rect: pygame.Rect, size: tuple[int, int]) -> bool:
     return pygame.Rect(0, 0, *size).contains(rect)
 
 
-def kiosk_start(large: bool, size: tuple[int, int], lang: str = "fi") -> Plan:
+def kiosk_start(large: bool, size: tuple[int, int], lang: str = "fi", survey: bool = False
+                ) -> Plan:
+    from firmware.core.survey import shipped_survey
     from firmware.kiosk.role import kiosk_services
     from firmware.kiosk.screen import KioskView, layout_kiosk
     from firmware.screenshots.kiosk import _morning
@@ -136,26 +138,20 @@ def kiosk_start(large: bool, size: tuple[int, int], lang: str = "fi") -> Plan:
     config = load_site_config(DEMO_SITE)
     snapshot, _, now = _morning(config)
     view = KioskView(config.site.name.get(lang), kiosk_services(snapshot, config, lang),
-                     "start", None, "", lang, now, large=large)
+                     "start", None, "", lang, now, large=large,
+                     survey_label=shipped_survey().feedback["survey_invite"][lang] if survey
+                     else "")
     return layout_kiosk(view, size).plan
 
 
-LARGE_FALLS_SHORT = pytest.mark.xfail(strict=True, reason=(
-    "large text gives the header more room, which leaves the nine buttons too little: "
-    "landscape sv 30 vs 35 px (three narrow columns), portrait 42 vs 44-52 px (a closed "
-    "name and its opening time need 103-116 px in a 98 px button); not solved yet"))
-
-
-@pytest.mark.parametrize(("size", "lang"), [
-    ((1920, 1080), "fi"), ((1920, 1080), "en"),
-    pytest.param((1920, 1080), "sv", marks=LARGE_FALLS_SHORT),
-    *(pytest.param((1080, 1920), lang, marks=LARGE_FALLS_SHORT) for lang in ("fi", "sv", "en")),
-])
+@pytest.mark.parametrize("survey", [False, True])  # the survey month's button takes a row
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)])
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
 def test_the_kiosk_list_has_one_size_and_large_text_is_never_smaller(
-        size: tuple[int, int], lang: str) -> None:
+        size: tuple[int, int], lang: str, survey: bool) -> None:
     sizes = {}
     for large in (False, True):
-        plan = kiosk_start(large, size, lang)
+        plan = kiosk_start(large, size, lang, survey)
         names = [t for t in plan.texts if t.role in ("service", "service-closed")]
         assert len(names) >= 9, large  # every authority, long names on two lines
         assert len({t.size for t in names}) == 1, (large, [(t.text, t.size) for t in names])
@@ -164,6 +160,85 @@ def test_the_kiosk_list_has_one_size_and_large_text_is_never_smaller(
         for t in names:  # inside its own button
             assert any(b.rect.contains(t.rect) for b in plan.boxes), t
     assert sizes[True] >= sizes[False]
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)])
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_the_kiosk_button_rows_share_one_size_and_large_text_is_never_smaller(
+        size: tuple[int, int], lang: str) -> None:
+    """The toolbar ("Suuri teksti: päällä" beside "Puhe: pois") and the language row: one
+    size per row, and every text of the start screen at least its normal-mode size."""
+    plans = {large: kiosk_start(large, size, lang) for large in (False, True)}
+    for large, plan in plans.items():
+        for row in (("appointment", "large", "speech"), ("lang-fi", "lang-sv", "lang-en")):
+            labels = [(t.text, t.size) for t in plan.texts if t.role in row]
+            assert len(labels) == 3 and len({s for _, s in labels}) == 1, (large, labels)
+    normal = {t.role: t.size for t in plans[False].texts}
+    large = {t.role: t.size for t in plans[True].texts}
+    smaller = {role: (normal[role], px) for role, px in large.items() if px < normal[role]}
+    assert not smaller, smaller
+
+
+FEEDBACK_PANELS = {"landscape": (True, None), "portrait": (False, None),
+                   "small": (True, (1280, 800, 10.1))}  # the screenshots' 10.1" panel
+
+
+def feedback_plans(label: str) -> tuple[int, list[tuple[str, Plan]]]:
+    """The feedback device's floor (the demo site's device, or the small panel, at its
+    reading distance) and every screen of it in every language."""
+    from firmware.core.survey import shipped_survey
+    from firmware.feedback.screen import FeedbackView, layout_feedback
+    from firmware.screenshots.feedback import views as feedback_views
+
+    config = load_site_config(DEMO_SITE)
+    device = next(d for d in config.devices if "feedback" in d.roles)
+    landscape, panel = FEEDBACK_PANELS[label]
+    w, h = device.screen.width, device.screen.height
+    size = (max(w, h), min(w, h)) if landscape else (min(w, h), max(w, h))
+    diagonal = device.feedback.screen_diagonal_in
+    if panel is not None:
+        *size, diagonal = panel  # type: ignore[assignment]
+    floor = min_font_px(device.feedback.reading_distance_m, px_per_mm(diagonal, tuple(size)))
+    survey = shipped_survey()
+    plans = [(f"feedback {label} {lang} {name}",
+              layout_feedback(view, tuple(size), survey).plan)  # type: ignore[arg-type]
+             for lang in ("fi", "sv", "en")
+             for name, view in {**feedback_views(lang, config.site.name.get(lang)),
+                                "out-of-order": FeedbackView("out_of_order")}.items()]
+    return floor, plans
+
+
+@pytest.mark.parametrize("label", list(FEEDBACK_PANELS))
+def test_the_feedback_device_draws_every_text_whole_and_apart(label: str) -> None:
+    floor, plans = feedback_plans(label)
+    # 0.6 m: 7.3 mm of capital is 41 px on the 15.6" full-HD panel (a 56 px font), 43 px
+    # on the denser 10.1" 1280x800 one (59 px).
+    assert floor == (59 if label == "small" else 56)
+    for where, plan in plans:
+        check_plan(plan, 0, where)
+
+
+FEEDBACK_TOO_SMALL = {
+    label: pytest.mark.xfail(strict=True, raises=AssertionError, reason=reason)
+    for label, reason in {
+        "landscape": "floor 56 px (0.6 m, 15.6\" 1920x1080); measured: the statement's scale "
+                     "ends 30, the faces' names 31-34, the words note 34, language buttons "
+                     "36, tools 38, keys and buttons 40-44; large text 39-52",
+        "portrait": "floor 56 px; measured: the scale ends 30, the statement's buttons 33, "
+                    "language buttons 36, tools 38, keys 40; large text 32-49",
+        "small": "floor 59 px (0.6 m, 10.1\" 1280x800); measured: five faces' names 19, "
+                 "the scale ends 22, most texts 25-33; large text 27-39",
+    }.items()}
+
+
+@pytest.mark.parametrize("label", [pytest.param(label, marks=FEEDBACK_TOO_SMALL[label])
+                                   for label in FEEDBACK_PANELS])
+def test_the_feedback_device_texts_are_readable_at_its_distance(label: str) -> None:
+    """Known shortfall (issue 22 point 4): the feedback screens were laid out before the
+    rule; the marks name the measured sizes and fail (strict) once a screen meets it."""
+    floor, plans = feedback_plans(label)
+    for where, plan in plans:
+        check_plan(plan, floor, where)
 
 
 def test_reading_distances_and_screen_sizes_are_read_and_checked_at_the_door() -> None:

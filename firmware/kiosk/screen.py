@@ -27,6 +27,7 @@ from display_driver.layout import (
     TextItem,
     TouchFrame,
     draw_plan,
+    fit_size,
     place,
     place_lines,
     wrap_words,
@@ -149,13 +150,17 @@ class _Ctx(TouchFrame):
         super().__init__(size, large=view.large, min_target_px=view.min_target_px)
         self.view = view
         self.buttons: list[Button] = []
+        self.note_max = self.px(36)  # a closed authority's opening time: at most this
 
     def t(self, key: str, **values: object) -> str:
         return text(self.view.lang, key, **values)
 
     def line(self, words: str, slot: pygame.Rect, size: float, *, bold: bool = False,
-             muted: bool = False, align: str = "left", role: str = "") -> TextItem:
-        item = place(words, slot, self.px(size), bold=bold,
+             muted: bool = False, align: str = "left", role: str = "", grows: bool = True
+             ) -> TextItem:
+        """One line of text; `grows=False`: the same size in large-text mode (a heading
+        that is already bigger than the list it stands over)."""
+        item = place(words, slot, self.px(size) if grows else round(size * self.u), bold=bold,
                      fg=self.p.muted if muted else self.p.text, bg=self.p.background,
                      align=align, role=role)  # type: ignore[arg-type]
         self.plan.texts.append(item)
@@ -163,7 +168,8 @@ class _Ctx(TouchFrame):
 
     def button(self, rect: pygame.Rect, words: str, action: str, *, arg: str = "",
                service_id: str | None = None, primary: bool = True, size: float = 48,
-               role: str = "", label: str = "", align: str = "center") -> Button:
+               role: str = "", label: str = "", align: str = "center",
+               exact_px: int | None = None) -> Button:
         radius = round(16 * self.u)
         if primary:
             bg, fg = self.p.button, self.p.on_button
@@ -173,13 +179,23 @@ class _Ctx(TouchFrame):
             self.plan.boxes.append(Box(rect, bg, radius=radius))
             self.plan.boxes.append(Box(rect, self.p.border, radius=radius,
                                        width=max(2, round(3 * self.u))))
-        pad = round(28 * self.u)
-        self.plan.texts.append(place(words, rect.inflate(-2 * pad, -round(12 * self.u)),
-                                     self.px(size), bold=True, fg=fg, bg=bg,
+        self.plan.texts.append(place(words, self.label_slot(rect),
+                                     exact_px or self.px(size), bold=True, fg=fg, bg=bg,
                                      align=align, role=role or action))  # type: ignore[arg-type]
         button = Button(rect, action, service_id, True, arg, label or words)
         self.buttons.append(button)
         return button
+
+    def label_slot(self, rect: pygame.Rect) -> pygame.Rect:
+        """Where a button's label may go: inside its padding."""
+        return rect.inflate(-2 * round(20 * self.u), -round(12 * self.u))
+
+    def row_px(self, labels: list[tuple[str, pygame.Rect]], size: float) -> int:
+        """One size for a row of buttons: the largest up to `size` at which every label fits
+        its own button (a smaller label would look less important)."""
+        return min(fit_size(words, True, self.label_slot(rect).width,
+                            self.label_slot(rect).height, self.px(size))
+                   for words, rect in labels)
 
 
 def layout_kiosk(view: KioskView, size: tuple[int, int]) -> KioskLayout:
@@ -260,33 +276,53 @@ def _start(c: _Ctx, body: pygame.Rect) -> None:
     else:
         c.line(view.site_name, pygame.Rect(body.x, body.y, body.width - row_w - c.gap, lang_h),
                36, muted=True, role="site")
-    x = header.right - row_w
-    for lang in langs:
-        selected = lang == view.lang
-        c.button(pygame.Rect(x, header.y, lang_w, lang_h), LANG_NAMES[lang], "lang", arg=lang,
-                 primary=selected, size=40, role=f"lang-{lang}")
-        x += lang_w + c.gap
-    title = pygame.Rect(body.x, header.bottom + c.gap, body.width, c.px(84))
-    c.line(c.t("choose"), title, 60, bold=True, role="title")
-    hint = pygame.Rect(body.x, title.bottom, body.width, c.px(52))
-    c.line(c.t("choose_hint"), hint, 34, muted=True, role="hint")
-    # Bottom: the advisor line, and above it the appointment and the two toggles.
-    advisor = pygame.Rect(body.x, body.bottom - c.px(56), body.width, c.px(56))
+    rects = [pygame.Rect(header.right - row_w + i * (lang_w + c.gap), header.y, lang_w, lang_h)
+             for i in range(len(langs))]
+    px = c.row_px([(LANG_NAMES[lang], rect) for lang, rect in zip(langs, rects, strict=True)],
+                  40)
+    for lang, rect in zip(langs, rects, strict=True):
+        c.button(rect, LANG_NAMES[lang], "lang", arg=lang, primary=lang == view.lang,
+                 exact_px=px, role=f"lang-{lang}")
+    # In large-text mode the heading, its hint and the advisor line grow only where the
+    # authorities' names keep their size: the names are what a customer reads to choose,
+    # and large text is never smaller than normal (issue 22).
+    grows = c.view.large and (not view.services or _best_grid(
+        c, _start_areas(c, body, header, portrait, True)[3])[3] >= _best_grid(
+        c, _start_areas(c, body, header, portrait, False)[3])[3])
+    title, hint, advisor, area, tools = _start_areas(c, body, header, portrait, grows)
+    c.line(c.t("choose"), title, 60, bold=True, role="title", grows=grows)
+    c.line(c.t("choose_hint"), hint, 34, muted=True, role="hint", grows=grows)
     c.line(c.t("advisor") + (f"   ·   {view.message}" if view.message else ""), advisor, 36,
-           align="center", role="advisor")
+           align="center", role="advisor", grows=grows)
     tool_h = max(c.target, round(100 * c.u))
-    rows = 2 if portrait else 1  # portrait: the appointment on a row of its own
-    tools = pygame.Rect(body.x, advisor.top - rows * (c.gap + tool_h), body.width,
-                        rows * tool_h + (rows - 1) * c.gap)
     survey_h = tool_h + c.gap if view.survey_label else 0
-    area = pygame.Rect(body.x, hint.bottom + c.gap, body.width,
-                       tools.top - c.gap - survey_h - hint.bottom - c.gap)
     _services(c, area)  # before the toolbar: the keys move through the screen top to bottom
     if view.survey_label:
         # The survey is a way in too, below the authorities: taking a number comes first.
         c.button(pygame.Rect(body.x, tools.top - survey_h, body.width, tool_h),
                  view.survey_label, "survey", primary=False, size=40, role="survey")
     _toolbar(c, tools, portrait)
+
+
+def _start_areas(c: _Ctx, body: pygame.Rect, header: pygame.Rect, portrait: bool,
+                 grows: bool) -> tuple[pygame.Rect, ...]:
+    """The start screen's heading, hint, advisor line, list area and toolbar, with the
+    headings at their large-text size (`grows`) or at the normal size."""
+    def px(size: float) -> int:
+        return c.px(size) if grows else round(size * c.u)
+
+    title = pygame.Rect(body.x, header.bottom + c.gap, body.width, px(84))
+    hint = pygame.Rect(body.x, title.bottom, body.width, px(52))
+    # Bottom: the advisor line, and above it the appointment and the two toggles.
+    advisor = pygame.Rect(body.x, body.bottom - px(56), body.width, px(56))
+    tool_h = max(c.target, round(100 * c.u))
+    rows = 2 if portrait else 1  # portrait: the appointment on a row of its own
+    tools = pygame.Rect(body.x, advisor.top - rows * (c.gap + tool_h), body.width,
+                        rows * tool_h + (rows - 1) * c.gap)
+    survey_h = tool_h + c.gap if c.view.survey_label else 0
+    area = pygame.Rect(body.x, hint.bottom + c.gap, body.width,
+                       tools.top - c.gap - survey_h - hint.bottom - c.gap)
+    return title, hint, advisor, area, tools
 
 
 def _toolbar(c: _Ctx, tools: pygame.Rect, portrait: bool) -> None:
@@ -310,21 +346,16 @@ def _toolbar(c: _Ctx, tools: pygame.Rect, portrait: bool) -> None:
         xs = [tools.x, tools.x + widths[0] + c.gap, tools.right - widths[2]]
         rects = [pygame.Rect(x, tools.y, wd, tools.height)
                  for x, wd in zip(xs, widths, strict=True)]
+    px = c.row_px([(words, rect) for (words, _, _), rect in zip(items, rects, strict=True)], 40)
     for (words, action, primary), rect in zip(items, rects, strict=True):
-        c.button(rect, words, action, primary=primary, size=40)
+        c.button(rect, words, action, primary=primary, exact_px=px)
 
 
 def _services(c: _Ctx, area: pygame.Rect) -> None:
     services = c.view.services
-    n = len(services)
-    if n == 0:
+    if not services:
         return
-    cols = 1
-    while cols < 3 and -(-n // cols) * (c.target + c.gap) - c.gap > area.height:
-        cols += 1
-    if cols == 1 and c.w > c.h and n > 4:
-        cols = 2  # a landscape row as wide as the screen would be hard to read across
-    cols, btn_h, col_w, size = _grid(c, area, n, cols)
+    cols, btn_h, col_w, size, c.note_max = _best_grid(c, area)
     for i, service in enumerate(services):
         r, col = divmod(i, cols)
         rect = pygame.Rect(area.x + col * (col_w + c.gap), area.y + r * (btn_h + c.gap), col_w,
@@ -334,23 +365,46 @@ def _services(c: _Ctx, area: pygame.Rect) -> None:
         _service_button(c, service, rect, size)
 
 
+def _best_grid(c: _Ctx, area: pygame.Rect) -> tuple[int, int, int, int, int]:
+    """The authorities' grid (see `_grid`) in `area` whose labels are the largest."""
+    n = len(c.view.services)
+    fewest = 1
+    while fewest < 3 and -(-n // fewest) * (c.target + c.gap) - c.gap > area.height:
+        fewest += 1
+    if fewest == 1 and c.w > c.h and n > 4:
+        fewest = 2  # a landscape row as wide as the screen would be hard to read across
+    # Of the column counts that hold every button, the one whose labels are the largest
+    # (the fewest columns on a tie): a narrow column can shrink the whole list.
+    grids = [_grid(c, area, n, cols) for cols in range(fewest, max(fewest, 3) + 1)]
+    return max(grids, key=lambda g: (g[3], -g[0]))
+
+
 def _button_inner(c: _Ctx, rect: pygame.Rect) -> pygame.Rect:
     return rect.inflate(-2 * round(32 * c.u), -round(8 * c.u))
 
 
 def _note_px(c: _Ctx, size: int) -> int:
-    return min(size, c.px(36))
+    return min(size, c.note_max)
 
 
-def _grid(c: _Ctx, area: pygame.Rect, n: int, cols: int) -> tuple[int, int, int, int]:
-    """(columns, button height, column width, label size) of the authorities' buttons."""
+def _grid(c: _Ctx, area: pygame.Rect, n: int, cols: int
+          ) -> tuple[int, int, int, int, int]:
+    """(columns, button height, column width, label size, opening time's largest size) of
+    the authorities' buttons."""
     rows = -(-n // cols)
     btn_h = max(c.target, min((area.height - (rows - 1) * c.gap) // rows, round(150 * c.u)))
     col_w = (area.width - (cols - 1) * c.gap) // cols
+    c.note_max = c.px(36)
     size = _list_px(c, col_w, btn_h, c.px(52))
-    if c.view.large:  # large text is never smaller than the normal mode's, where it fits
-        size = max(size, _list_px(c, col_w, btn_h, round(52 * c.u)))
-    return cols, btn_h, col_w, size
+    if c.view.large:
+        # Where a grown opening time would cost the names their size, it keeps the normal
+        # mode's size: the names are what a customer reads to choose.
+        c.note_max = round(36 * c.u)
+        steady = _list_px(c, col_w, btn_h, c.px(52))
+        if steady > size:
+            return cols, btn_h, col_w, steady, c.note_max
+        c.note_max = c.px(36)
+    return cols, btn_h, col_w, size, c.note_max
 
 
 def _closed_words(c: _Ctx, service: KioskService) -> str:
