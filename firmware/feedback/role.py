@@ -46,6 +46,7 @@ class FeedbackRole(Role):
         self.focus: int | None = None
         self.dirty = True
         self.target_px = 88
+        self.text_px = 0  # set with the screen: the legibility floor of its panel
 
     def start(self, runtime: Runtime) -> None:
         super().start(runtime)
@@ -74,6 +75,7 @@ class FeedbackRole(Role):
 
     def _open_screen(self) -> None:
         from display_driver.layout import min_target_px
+        from firmware.feedback.screen import feedback_text_px
         from firmware.screen import Screen
 
         device = self.runtime.device
@@ -81,6 +83,7 @@ class FeedbackRole(Role):
         self.screen = Screen(f"feedback-{device.id}", size, fullscreen=device.screen.fullscreen,
                              frames_dir=self.frames_dir)
         self.target_px = max(min_target_px(device.feedback.screen_diagonal_in, size), 48)
+        self.text_px = feedback_text_px(device.feedback, size)
 
     def stop(self) -> None:
         self.keys.close()
@@ -192,7 +195,7 @@ class FeedbackRole(Role):
             survey_open=flow.survey_open, words=flow.words, masked=flow.masked,
             screening=flow.screening, statement=flow.statement, progress=flow.position,
             selected=flow.progress.selected, focus=self.focus, large=flow.large,
-            notice=notice, min_target_px=self.target_px,
+            notice=notice, min_target_px=self.target_px, text_px=self.text_px,
             site_name=self.runtime.config.site.name.get(flow.lang))
 
     def render(self) -> None:

@@ -34,8 +34,11 @@ from display_driver.layout import (
     focusable,
     place,
 )
+from display_driver.legibility import min_font_px
 from firmware.core.feedback import MAX_STEPS, MIN_STEPS, RatingScale
+from firmware.core.legibility import px_per_mm
 from firmware.core.survey import LANGS, SCALE_MAX, SCALE_MIN, Survey
+from firmware.site_model import FeedbackConfig
 
 STEPS = ("rate", "words", "thanks", "screening", "statement", "survey_done", "out_of_order")
 LANG_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}  # each in its own language
@@ -99,6 +102,9 @@ class FeedbackView:
     notice: str = ""  # one line at the bottom, e.g. "not sent yet, kept"
     min_target_px: int = MIN_BUTTON_PX
     site_name: str = ""  # shown quietly on the rate step; "" shows nothing
+    # The smallest font of any text, readable where the customer stands (0.7 degrees at the
+    # device's reading distance, `feedback_text_px`); layouts wrap to more lines, never below.
+    text_px: int = 0
 
 
 @dataclass(frozen=True)
@@ -138,12 +144,13 @@ def feedback_text(survey: Survey, lang: str, key: str) -> str:
     return texts.get(lang) or texts["fi"]
 
 
-def wrap(words: str, face: pygame.font.Font, width: int) -> list[str]:
+def wrap(words: str, face: pygame.font.Font, width: int, hyphen: bool = False) -> list[str]:
     """`words` as lines no wider than `width`, broken at spaces; a word wider than a line
-    (a long run typed without spaces) is cut between characters."""
+    (a long run typed without spaces) is cut between characters, with a hyphen if asked
+    ("tyyty-" / "mätön": a long word at a readable size rather than a smaller one)."""
     lines: list[str] = []
     for word in words.split():
-        for i, piece in enumerate(_cut(word, face, width)):
+        for i, piece in enumerate(_cut(word, face, width, hyphen)):
             candidate = f"{lines[-1]} {piece}" if lines else piece
             # Only a word's first piece may join the line before: the rest start new lines.
             if lines and i == 0 and face.size(candidate)[0] <= width:
@@ -153,13 +160,14 @@ def wrap(words: str, face: pygame.font.Font, width: int) -> list[str]:
     return lines
 
 
-def _cut(word: str, face: pygame.font.Font, width: int) -> list[str]:
+def _cut(word: str, face: pygame.font.Font, width: int, hyphen: bool = False) -> list[str]:
     pieces = []
+    mark = "-" if hyphen else ""
     while len(word) > 1 and face.size(word)[0] > width:
         cut = len(word) - 1
-        while cut > 1 and face.size(word[:cut])[0] > width:
+        while cut > 1 and face.size(word[:cut] + mark)[0] > width:
             cut -= 1
-        pieces.append(word[:cut])
+        pieces.append(word[:cut] + mark)
         word = word[cut:]
     return [*pieces, word]
 
@@ -174,7 +182,16 @@ class _Ctx(TouchFrame):
         self.lang = view.lang if view.lang in LANGS else "fi"
         self.buttons: list[Button] = []
         self.faces: list[Face] = []
-        self.min_px = max(14, round(22 * self.u))  # wrapped text never shrinks below this
+        self.floor = view.text_px
+        self.button_pad = round(16 * self.u)  # a label's room to each side in its button
+        # Every text starts at the floor or bigger (`px`) and wraps to more lines; only one
+        # that cannot fit its place even so shrinks, down to this, rather than lose words
+        # (a panel too small for its reading distance: the legibility test names them).
+        self.min_px = max(14, round(22 * self.u))
+
+    def px(self, size: float) -> int:
+        """A design size in pixels, never below the legibility floor."""
+        return max(self.floor, super().px(size))
 
     def t(self, key: str) -> str:
         return feedback_text(self.survey, self.lang, key)
@@ -187,12 +204,19 @@ class _Ctx(TouchFrame):
         longest = max(words.split(), key=len, default="")
         while True:
             face = font(px, bold)
-            found = wrap(words, face, width)
+            found = wrap(words, face, width, hyphen=True)
             # Smaller type before a word is cut in two ("Tyytyväine / n" reads as nonsense).
             whole = face.size(longest)[0] <= width
-            if (whole and len(found) * line_height(px) <= height) or px <= self.min_px:
+            tall_enough = len(found) * line_height(px) <= height
+            # A word too long for a line is hyphenated at the floor rather than shrunk below
+            # it, where the pieces read as parts of it ("tyyty-" / "mätön", not "Happ-" / "y").
+            hyphenated = tall_enough and all(
+                len(piece.rstrip("-")) >= 3 for word in words.split()
+                for piece in _cut(word, face, width, hyphen=True))
+            if (tall_enough and (whole or (px <= self.floor and hyphenated))) \
+                    or px <= self.min_px:
                 return found, px
-            px = max(self.min_px, int(px * 0.92))
+            px = max(self.floor if hyphenated else self.min_px, int(px * 0.92))
 
     def block(self, words: str, slot: pygame.Rect, size: float, *, bold: bool = False,
               muted: bool = False, align: str = "left", role: str = "",
@@ -203,13 +227,16 @@ class _Ctx(TouchFrame):
         newest words show)."""
         if tail:  # typing: the type keeps its size and the text scrolls, as in any box
             px = max(self.min_px, self.px(size))
+            while px > self.min_px and line_height(px) > slot.height:  # one line at least
+                px -= 1
             found = wrap(words, font(px, bold), slot.width)
         else:
             found, px = self.lines(words, size, bold, slot.width, slot.height)
         lh = line_height(px)
         room = max(1, slot.height // lh)
         if len(found) > room:
-            found = ["…" + found[-room][1:], *found[-room + 1:]] if tail else \
+            # (found[len - room + 1:], not found[-room + 1:]: with room 1 that is every line)
+            found = ["…" + found[-room][1:], *found[len(found) - room + 1:]] if tail else \
                 [*found[:room - 1], found[room - 1][:-1] + "…"]
         y = slot.y if top else slot.centery - len(found) * lh // 2
         items = [place(line, pygame.Rect(slot.x, y + i * lh, slot.width, lh), px, bold=bold,
@@ -219,10 +246,20 @@ class _Ctx(TouchFrame):
         self.plan.texts += items
         return items
 
+    def label_w(self, labels: list[str], size: float) -> int:
+        """The width of a button that holds the widest of `labels` on one line."""
+        face = font(max(self.min_px, self.px(size)), True)
+        return max(face.size(words)[0] for words in labels) + 2 * self.button_pad + 4
+
+    def label_h(self, words: str, size: float, width: int) -> int:
+        """The height of a button `width` wide that holds `words` wrapped, unshrunk."""
+        return self.height(words, size, True, width - 2 * self.button_pad) + round(
+            12 * self.u) + 4
+
     def height(self, words: str, size: float, bold: bool, width: int) -> int:
         """How tall `words` are wrapped to `width` at `size` (design px), unshrunk."""
         px = max(self.min_px, self.px(size))
-        return len(wrap(words, font(px, bold), width)) * line_height(px)
+        return len(wrap(words, font(px, bold), width, hyphen=True)) * line_height(px)
 
     def panel(self, rect: pygame.Rect) -> None:
         radius = round(16 * self.u)
@@ -232,7 +269,7 @@ class _Ctx(TouchFrame):
 
     def button(self, rect: pygame.Rect, words: str, action: str, *, arg: str = "",
                primary: bool = True, size: float = 44, role: str = "", label: str = "",
-               enabled: bool = True) -> Button:
+               enabled: bool = True, pad: int | None = None) -> Button:
         if not enabled:  # flat and dark like the kiosk's closed authority: not inviting
             bg, fg = self.p.closed, self.p.on_closed
             self.plan.boxes.append(Box(rect, bg, radius=round(16 * self.u)))
@@ -242,7 +279,8 @@ class _Ctx(TouchFrame):
         else:  # a secondary button: the panel colour with a clear border
             bg, fg = self.p.panel, self.p.text
             self.panel(rect)
-        inner = rect.inflate(-2 * round(24 * self.u), -round(12 * self.u))
+        side = self.button_pad if pad is None else pad
+        inner = rect.inflate(-2 * side, -round(12 * self.u))
         self.block(words, inner, size, bold=True, fg=fg, bg=bg, align="center",
                    role=role or action)
         button = Button(rect, action, arg, label or words, enabled)
@@ -252,6 +290,13 @@ class _Ctx(TouchFrame):
 
 def line_height(px: int) -> int:
     return round(px * 1.3)
+
+
+def feedback_text_px(feedback: FeedbackConfig, size: tuple[int, int]) -> int:
+    """The smallest readable font (px) on the feedback panel of `size`: capitals of 0.7
+    degrees at the device's reading distance (issue 22)."""
+    return min_font_px(feedback.reading_distance_m,
+                       px_per_mm(feedback.screen_diagonal_in, size))
 
 
 def layout_feedback(view: FeedbackView, size: tuple[int, int], survey: Survey
@@ -311,13 +356,19 @@ def _notice(c: _Ctx, body: pygame.Rect) -> pygame.Rect:
 
 def _rate(c: _Ctx, body: pygame.Rect) -> None:
     top = _header(c, body)
-    tools_h = max(c.target, round(96 * c.u))
+    tools_w = (body.width - c.gap) // 2
+    tools_h = max(c.target, round(96 * c.u),
+                  *(c.label_h(c.t(key), 38, tools_w) for key in ("large_on", "large_off", "help")))
     tools = pygame.Rect(body.x, body.bottom - tools_h, body.width, tools_h)
     bottom = tools.top
     survey_rect = None
     if c.view.survey_open:
-        survey_h = max(c.target, round(120 * c.u))
-        survey_rect = pygame.Rect(0, 0, min(body.width, round(1200 * c.u * c.s)), survey_h)
+        survey_w = min(body.width, round(1200 * c.u * c.s))
+        if c.label_h(c.t("survey_invite"), 44, survey_w) > c.label_h("", 44, survey_w):
+            survey_w = body.width  # on one line if the screen's width allows: the faces need
+            # the height more
+        survey_h = max(c.target, round(120 * c.u), c.label_h(c.t("survey_invite"), 44, survey_w))
+        survey_rect = pygame.Rect(0, 0, survey_w, survey_h)
         survey_rect.midbottom = (body.centerx, tools.top - c.gap)
         bottom = survey_rect.top
     question = c.t("question")
@@ -336,16 +387,22 @@ def _header(c: _Ctx, body: pygame.Rect) -> int:
     """The language buttons, each in its own language, and the site's name, quietly;
     returns where the header ends."""
     portrait = c.h > c.w
-    lang_w = max(2 * c.target, round(230 * c.u * c.s))
+    lang_w = max(2 * c.target, round(230 * c.u * c.s),
+                 c.label_w([LANG_NAMES[lang] for lang in LANGS], 40))
     lang_h = max(c.target, round(88 * c.u))
     row_w = len(LANGS) * lang_w + (len(LANGS) - 1) * c.gap
     y = body.y
-    if portrait:  # the name on a line of its own, the languages under it, right-aligned
-        if c.view.site_name:
-            c.block(c.view.site_name, pygame.Rect(body.x, y, body.width, round(60 * c.u)), 36,
-                    muted=True, role="site")
-            y += round(70 * c.u)
-    elif c.view.site_name:
+    name = c.view.site_name
+    beside_w = body.width - row_w - c.gap
+    # The name beside the languages while it fits there on one line at its size.
+    own_line = portrait or (bool(name) and c.height(name, 36, False, beside_w) > lang_h)
+    if own_line:  # the name on a line of its own, the languages under it, right-aligned
+        if name:
+            name_h = max(round(60 * c.u), c.height(name, 36, False, body.width))
+            c.block(name, pygame.Rect(body.x, y, body.width, name_h), 36, muted=True,
+                    role="site")
+            y += name_h + round(10 * c.u)
+    elif name:
         c.block(c.view.site_name, pygame.Rect(body.x, y, body.width - row_w - c.gap, lang_h),
                 36, muted=True, role="site")
     x = body.right - row_w
@@ -363,30 +420,51 @@ def _faces(c: _Ctx, area: pygame.Rect) -> None:
     other on a tall one (side by side there they would be thin and their faces small)."""
     scale = RatingScale(c.view.scale)
     n = scale.steps
-    column = area.height > area.width
+    names = [c.survey.faces.get(scale.face(v), {}).get(c.lang)
+             or scale.face(v).replace("_", " ") for v in scale.values]
+    pad = round(20 * c.u)
+    face = font(max(c.min_px, c.px(34)), True)
+    widest = max(face.size(word)[0] for name in names for word in name.split()) + 2 * pad + 4
+    row_gap = min(2 * c.gap, max(c.gap, (area.width - n * round(300 * c.u)) // max(1, n - 1)))
+    # Side by side only while every word of every name fits its tile at a readable size:
+    # else one under the other, the names beside the faces (fewer in a row, never smaller).
+    if widest > (area.width - (n - 1) * row_gap) // n:
+        row_gap = c.gap  # the tiles closer together before their names get cut
+    # A tile of the column holds its name on one line beside the face.
+    least_h = max(c.target, line_height(c.px(44)) + 2 * pad)
+    column = area.height > area.width or (
+        widest > (area.width - (n - 1) * row_gap) // n
+        and n * least_h + (n - 1) * c.gap <= area.height)
     if column:
-        h = max(c.target, min((area.height - (n - 1) * c.gap) // n, round(240 * c.u)))
-        w = min(area.width, round(900 * c.u))
+        h = max(least_h, min((area.height - (n - 1) * c.gap) // n, round(240 * c.u)))
+        longest = max(face.size(name)[0] for name in names)
+        w = min(area.width, max(round(900 * c.u), longest + h + 6 * pad))
         gap = min(2 * c.gap, max(c.gap, (area.height - n * h) // max(1, n - 1)))
         step = (0, h + gap)
     else:
-        gap = min(2 * c.gap, max(c.gap, (area.width - n * round(300 * c.u)) // max(1, n - 1)))
-        w = min((area.width - (n - 1) * gap) // n, round(340 * c.u * c.s))
+        gap = row_gap
+        longest = max(face.size(name)[0] for name in names)
+        # Wide enough for every word, and for the longest name on about two lines.
+        w = min((area.width - (n - 1) * gap) // n,
+                max(round(340 * c.u * c.s), widest, (longest + 6 * pad) // 2))
         h = max(c.target, min(area.height, round(440 * c.u), round(w * 2.2)))
         step = (w + gap, 0)
+    # One label height for the row (as many lines as the longest name), so the faces of a
+    # row sit at one height.
+    label_h = max(2 * line_height(c.px(34)),
+                  *(c.height(name, 34, True, w - 2 * pad) for name in names))
     first = pygame.Rect(0, 0, w, h)
     first.center = (area.centerx - (n - 1) * step[0] // 2, area.centery - (n - 1) * step[1] // 2)
-    for i, value in enumerate(scale.values):
+    for i, (value, name) in enumerate(zip(scale.values, names, strict=True)):
         key = scale.face(value)
-        name = c.survey.faces.get(key, {}).get(c.lang) or key.replace("_", " ")
         rect = first.move(i * step[0], i * step[1])
         c.panel(rect)
-        _face_tile(c, rect, value, key, name, beside=column)
+        _face_tile(c, rect, value, key, name, beside=column, label_h=label_h)
         c.buttons.append(Button(rect, "rate", str(value), name))
 
 
 def _face_tile(c: _Ctx, rect: pygame.Rect, value: int, key: str, name: str, *,
-               beside: bool) -> None:
+               beside: bool, label_h: int) -> None:
     """A face and its written name: under it in a row of tiles, beside it in a column of
     wide ones; the pair centred in the tile."""
     pad = round(20 * c.u)
@@ -398,9 +476,10 @@ def _face_tile(c: _Ctx, rect: pygame.Rect, value: int, key: str, name: str, *,
                             rect.height - 2 * pad)
         c.block(name, label, 44, bold=True, bg=c.p.panel, role="face")
     else:
-        radius = max(8, min(round(rect.width * 0.36), round(rect.height * 0.24)))
-        # Two lines kept for every name, so the faces of a row sit at one height.
-        label_h = 2 * line_height(c.px(34))
+        # The name never reaches out of its tile: what does not fit ends in "…".
+        label_h = min(label_h, rect.height - 4 * pad - 16)
+        radius = max(8, min(round(rect.width * 0.36), round(rect.height * 0.24),
+                            (rect.height - 4 * pad - label_h) // 2))
         top = rect.centery - (2 * radius + 2 * pad + label_h) // 2
         centre = (rect.centerx, top + radius)
         label = pygame.Rect(rect.x + pad, top + 2 * radius + 2 * pad, rect.width - 2 * pad,
@@ -412,9 +491,10 @@ def _face_tile(c: _Ctx, rect: pygame.Rect, value: int, key: str, name: str, *,
 def _tools(c: _Ctx, row: pygame.Rect) -> None:
     """The two settings, side by side and centred: a toggle that is on looks pressed (the
     light style) and says "on" in words."""
-    w = min((row.width - c.gap) // 2, round(520 * c.u * c.s))
-    x = row.centerx - (2 * w + c.gap) // 2
     large = c.t("large_on" if c.view.large else "large_off")
+    w = min((row.width - c.gap) // 2,
+            max(round(520 * c.u * c.s), c.label_w([large, c.t("help")], 38)))
+    x = row.centerx - (2 * w + c.gap) // 2
     first = len(c.plan.texts)
     c.button(pygame.Rect(x, row.y, w, row.height), large, "large", primary=c.view.large,
              size=38)
@@ -524,6 +604,10 @@ def _words_sizes(c: _Ctx, body: pygame.Rect, rows: list[str], key_gap: int) -> _
     spare = body.height - (title_h + note + field_h + 4 * c.gap + len(rows) * c.target
                            + (len(rows) - 1) * key_gap + action_rows * actions
                            + (action_rows - 1) * c.gap)
+    if spare < 0 and c.floor:  # short for its floor: the typing box to one line, then the note
+        fewer = min(-spare, field_h - max(c.target, typed + round(24 * c.u)))
+        field_h -= fewer
+        spare += fewer
     if spare < 0:
         note += spare
     grow = max(0, min(max(0, spare) // len(rows), round(130 * c.u) - c.target))
@@ -578,7 +662,7 @@ def _keys(c: _Ctx, grid: pygame.Rect, rows: list[str], key_h: int, key_gap: int)
         for i, ch in enumerate(row):
             rect = pygame.Rect(x0 + i * (key_w + key_gap), grid.y + r * (key_h + key_gap),
                                key_w, key_h)
-            c.button(rect, ch, "key", arg=ch, size=48, role="key")
+            c.button(rect, ch, "key", arg=ch, size=48, role="key", pad=round(4 * c.u))
 
 
 def _word_actions(c: _Ctx, area: pygame.Rect, rows: int) -> None:
@@ -589,9 +673,15 @@ def _word_actions(c: _Ctx, area: pygame.Rect, rows: int) -> None:
     if rows == 2:
         h = (area.height - c.gap) // 2
         third = (area.width - 2 * c.gap) // 3
-        rects = [pygame.Rect(area.x, area.y, area.width, h),
-                 *(pygame.Rect(area.x + i * (third + c.gap), area.bottom - h, third, h)
-                   for i in range(3))]
+        if c.label_w([words for words, *_ in items[1:]], 40) <= third:
+            rects = [pygame.Rect(area.x, area.y, area.width, h),
+                     *(pygame.Rect(area.x + i * (third + c.gap), area.bottom - h, third, h)
+                       for i in range(3))]
+        else:  # the words would not fit a third: two to a row
+            half = (area.width - c.gap) // 2
+            rects = [pygame.Rect(area.x + (i % 2) * (half + c.gap),
+                                 area.y if i < 2 else area.bottom - h, half, h)
+                     for i in range(4)]
     else:
         unit = (area.width - 3 * c.gap) / 10
         widths = [round(unit * 3.1), *[round(unit * 2.3)] * 2]
@@ -649,7 +739,12 @@ def _statement(c: _Ctx, body: pygame.Rect) -> None:
     view = c.view
     statement = c.survey.statement(view.statement or 0)
     nav_h = max(c.target, round(100 * c.u))
-    nav = pygame.Rect(body.x, body.bottom - nav_h, body.width, nav_h)
+    third = (body.width - 2 * c.gap) // 3
+    need = c.label_w([c.t("back"), c.t("survey_skip"), c.t("next")], 40)
+    # Three in a row while their words fit; else "don't know" on a row of its own above.
+    nav_rows = 1 if need <= third else 2
+    nav = pygame.Rect(body.x, body.bottom - nav_rows * nav_h - (nav_rows - 1) * c.gap,
+                      body.width, nav_rows * nav_h + (nav_rows - 1) * c.gap)
     label_h = 2 * line_height(c.px(30))
     score_h = max(c.target, round(140 * c.u))
     progress = pygame.Rect(body.x, body.y, body.width, line_height(c.px(36)))
@@ -668,14 +763,18 @@ def _statement(c: _Ctx, body: pygame.Rect) -> None:
                        body.width, text_h)
     _stack(c, text, [(words, 60, True, False, "statement")])
     _scores(c, pygame.Rect(body.x, text.bottom + 2 * c.gap, body.width, score_h), label_h)
-    third = (nav.width - 2 * c.gap) // 3
-    w = min(third, round(460 * c.u * c.s))
+    if nav_rows == 1:
+        w = min(third, max(round(460 * c.u * c.s), need))
+        middle = pygame.Rect(nav.centerx - w // 2, nav.y, w, nav_h)
+    else:
+        w = (nav.width - c.gap) // 2
+        middle = pygame.Rect(nav.x, nav.y, nav.width, nav_h)
     first = len(c.plan.texts)
-    c.button(pygame.Rect(nav.x, nav.y, w, nav_h), c.t("back"), "back", primary=False, size=40)
-    c.button(pygame.Rect(nav.centerx - w // 2, nav.y, w, nav_h), c.t("survey_skip"),
-             "dont_know", primary=False, size=40)
+    ends_y = nav.bottom - nav_h
+    c.button(pygame.Rect(nav.x, ends_y, w, nav_h), c.t("back"), "back", primary=False, size=40)
+    c.button(middle, c.t("survey_skip"), "dont_know", primary=False, size=40)
     # "Next" only once a score is chosen: "don't know" is the way on without one.
-    c.button(pygame.Rect(nav.right - w, nav.y, w, nav_h), c.t("next"), "next", size=40,
+    c.button(pygame.Rect(nav.right - w, ends_y, w, nav_h), c.t("next"), "next", size=40,
              enabled=view.selected is not None)
     _uniform(c, first)
 
@@ -692,7 +791,7 @@ def _scores(c: _Ctx, row: pygame.Rect, label_h: int) -> None:
         rect = pygame.Rect(x0 + i * (w + gap), row.y, w, row.height)
         c.button(rect, f"✓ {score}" if chosen else str(score), "score", arg=str(score),
                  primary=chosen, size=52, role="score-chosen" if chosen else "score",
-                 label=str(score))
+                 label=str(score), pad=round(4 * c.u))
     labels = pygame.Rect(x0, row.bottom + c.gap // 2, n * w + (n - 1) * gap, label_h)
     half = labels.width // 2 - c.gap
     for score, align, slot in (
