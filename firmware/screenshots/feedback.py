@@ -15,12 +15,13 @@ from pathlib import Path
 from display_driver.png import offscreen_surface, save_png
 from firmware.core.plural import counted
 from firmware.core.survey import LANGS, Survey, shipped_survey
-from firmware.feedback.screen import FeedbackView, render_feedback
-from firmware.site_model import SiteConfig
+from firmware.feedback.screen import FeedbackView, feedback_text_px, render_feedback
+from firmware.site_model import FeedbackConfig, SiteConfig
 
 LANDSCAPE = (1920, 1080)
 PORTRAIT = (1080, 1920)
 SMALL = (1280, 800)  # a 10.1" panel
+DIAGONAL_IN = {LANDSCAPE: 15.6, PORTRAIT: 15.6, SMALL: 10.1}
 SAMPLE_WORDS = "Ystävällinen palvelu, mutta jonotin pitkään "
 STATEMENT = 7  # "the queue-number device was easy to use": a short one everybody had
 
@@ -60,6 +61,10 @@ def shoot_all(out: Path, site_name: dict[str, str] | None = None,
 
     def shoot(name: str, view: FeedbackView, size: tuple[int, int] = LANDSCAPE) -> None:
         surface = offscreen_surface(*size)
+        # Drawn as the device draws it: every text at least the readable size for that panel
+        # at the default reading distance.
+        panel = FeedbackConfig(screen_diagonal_in=DIAGONAL_IN[size])
+        view = dataclasses.replace(view, text_px=feedback_text_px(panel, size))
         render_feedback(surface, view, survey)
         path = out / f"{name}.png"
         save_png(surface, path)
