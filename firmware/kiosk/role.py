@@ -52,7 +52,13 @@ from firmware.kiosk.print_worker import PrintWorker
 from firmware.kiosk.printouts import Printouts
 from firmware.kiosk.remote_print import RemotePrints
 from firmware.kiosk.scanner import ScannerReader
-from firmware.kiosk.screen import Button, KioskTicket, KioskView, render_kiosk
+from firmware.kiosk.screen import (
+    Button,
+    KioskTicket,
+    KioskView,
+    kiosk_text_px,
+    render_kiosk,
+)
 from firmware.kiosk.speech import KioskVoice, screen_text
 from firmware.kiosk.timers import ScreenTimers
 from firmware.kiosk.wire import kiosk_services
@@ -99,6 +105,7 @@ class KioskRole(KioskInput, KioskIssuing, ScreenTimers, Role):
         self.dirty = True
         self.printouts = Printouts()  # printed and unprinted numbers, the printer's state
         self.remote = RemotePrints()  # print jobs from the staff console
+        self.text_px = 0  # set with the screen: the legibility floor of its panel
         self.frames = 0  # frames drawn: an idle kiosk draws none
         # Real seconds, not the device clock: a demo's fast clock or a clock set by NTP must
         # not shorten a PIN lockout. Kept across customers: leaving the PIN screen or
@@ -150,6 +157,7 @@ class KioskRole(KioskInput, KioskIssuing, ScreenTimers, Role):
         if self.lockdown:
             self._lock_window()
         self.target_px = max(min_target_px(cfg.screen_diagonal_in, self.screen.size), 48)
+        self.text_px = kiosk_text_px(cfg, self.screen.size)  # the panel's legibility floor
         printer = self._printer or open_printer(device.printer, runtime.data_dir)
         self.worker = PrintWorker(printer, runtime.post)
         self.rate = TicketRate(cfg.tickets_per_minute)
@@ -308,7 +316,7 @@ class KioskRole(KioskInput, KioskIssuing, ScreenTimers, Role):
             now=self.runtime.clock.now(), focus=self.focus, large=self.large,
             speech=self.voice.enabled, code=self.code, notice=self.notice,
             notice_time=self.notice_time, seconds_left=self.seconds_left,
-            min_target_px=self.target_px,
+            min_target_px=self.target_px, text_px=self.text_px,
             checkin_minutes=(config.rules.appointment_early_minutes,
                              config.rules.appointment_late_minutes),
             retry_after_s=self.retry_after_s,

@@ -32,10 +32,12 @@ from display_driver.layout import (
     place_lines,
     wrap_words,
 )
+from display_driver.legibility import min_font_px
 from firmware.core import appointments
+from firmware.core.legibility import px_per_mm
 from firmware.core.wait_words import span_of, wait_line
 from firmware.kiosk.texts import LANG_NAMES, TEXTS, WEEKDAYS, text, wait_words
-from firmware.site_model import LANGS, QueueRules
+from firmware.site_model import LANGS, KioskConfig, QueueRules
 
 __all__ = ["LANG_NAMES", "TEXTS", "WEEKDAYS", "text"]
 
@@ -99,6 +101,9 @@ class KioskView:
     min_target_px: int = MIN_BUTTON_PX
     languages: tuple[str, ...] = field(default=LANGS)
     survey_label: str = ""  # set in the survey month when the kiosk offers the survey
+    # The smallest readable font where the customer stands (0.7 degrees of arc at the
+    # kiosk's reading distance, `kiosk_text_px`); 0: no floor (a picture of no device).
+    text_px: int = 0
 
 
 @dataclass(frozen=True)
@@ -135,6 +140,12 @@ def service_label(service: KioskService, lang: str, now: datetime | None) -> str
     when = (opening_text(service.next_open, lang, now) if service.next_open is not None
             else text(lang, "closed"))
     return f"{service.name}, {when}"
+
+
+def kiosk_text_px(kiosk: KioskConfig, size: tuple[int, int]) -> int:
+    """The smallest readable font (px) on the kiosk's panel of `size`: capitals of 0.7
+    degrees at the kiosk's reading distance (issue 22)."""
+    return min_font_px(kiosk.reading_distance_m, px_per_mm(kiosk.screen_diagonal_in, size))
 
 
 @dataclass
