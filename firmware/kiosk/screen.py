@@ -30,6 +30,7 @@ from display_driver.layout import (
     fit_size,
     place,
     place_lines,
+    place_wrapped,
     wrap_words,
 )
 from display_driver.legibility import min_font_px
@@ -161,17 +162,27 @@ class _Ctx(TouchFrame):
         super().__init__(size, large=view.large, min_target_px=view.min_target_px)
         self.view = view
         self.buttons: list[Button] = []
-        self.note_max = self.px(36)  # a closed authority's opening time: at most this
+        self.floor = view.text_px  # no customer text smaller (0.7 degrees, issue 22)
+        self.note_max = self.at_least(self.px(36))  # a closed authority's opening time
 
     def t(self, key: str, **values: object) -> str:
         return text(self.view.lang, key, **values)
+
+    def at_least(self, px: int) -> int:
+        """`px`, or the panel's readable floor where that is bigger."""
+        return max(px, self.floor)
+
+    def line_h(self, px: int) -> int:
+        """A slot's height of `px`, or one line of the floor's size where that is taller."""
+        return max(px, font(self.floor, True).get_linesize()) if self.floor else px
 
     def line(self, words: str, slot: pygame.Rect, size: float, *, bold: bool = False,
              muted: bool = False, align: str = "left", role: str = "", grows: bool = True
              ) -> TextItem:
         """One line of text; `grows=False`: the same size in large-text mode (a heading
         that is already bigger than the list it stands over)."""
-        item = place(words, slot, self.px(size) if grows else round(size * self.u), bold=bold,
+        px = self.at_least(self.px(size) if grows else round(size * self.u))
+        item = place(words, slot, px, bold=bold,
                      fg=self.p.muted if muted else self.p.text, bg=self.p.background,
                      align=align, role=role)  # type: ignore[arg-type]
         self.plan.texts.append(item)
@@ -190,12 +201,28 @@ class _Ctx(TouchFrame):
             self.plan.boxes.append(Box(rect, bg, radius=radius))
             self.plan.boxes.append(Box(rect, self.p.border, radius=radius,
                                        width=max(2, round(3 * self.u))))
-        self.plan.texts.append(place(words, self.label_slot(rect),
-                                     exact_px or self.px(size), bold=True, fg=fg, bg=bg,
-                                     align=align, role=role or action))  # type: ignore[arg-type]
+        px, slot = exact_px or self.at_least(self.px(size)), self.label_slot(rect)
+        if self.floor and fit_size(words, True, slot.width, slot.height, px) < self.floor:
+            # Too long for one line at the readable size: two lines at it, never smaller.
+            self.plan.texts += place_wrapped(words, slot, self.floor, bold=True, fg=fg, bg=bg,
+                                             align=align, role=role or action)  # type: ignore[arg-type]
+        else:
+            self.plan.texts.append(place(words, slot, px, bold=True, fg=fg, bg=bg,
+                                         align=align, role=role or action))  # type: ignore[arg-type]
         button = Button(rect, action, service_id, True, arg, label or words)
         self.buttons.append(button)
         return button
+
+    def label_h(self, labels: list[tuple[str, int]], height: int) -> int:
+        """A row of buttons `height` tall, or taller where a label (words, button width)
+        needs more lines at the readable floor."""
+        if not self.floor:
+            return height
+        pad_w, pad_h = 2 * round(20 * self.u), round(12 * self.u)
+        line = font(self.floor, True).get_linesize()
+        lines = max(len(wrap_words(words, self.floor, True, width - pad_w))
+                    for words, width in labels)
+        return max(height, lines * line + pad_h)
 
     def label_slot(self, rect: pygame.Rect) -> pygame.Rect:
         """Where a button's label may go: inside its padding."""
@@ -204,9 +231,11 @@ class _Ctx(TouchFrame):
     def row_px(self, labels: list[tuple[str, pygame.Rect]], size: float) -> int:
         """One size for a row of buttons: the largest up to `size` at which every label fits
         its own button (a smaller label would look less important)."""
-        return min(fit_size(words, True, self.label_slot(rect).width,
-                            self.label_slot(rect).height, self.px(size))
-                   for words, rect in labels)
+        # Below the floor a label wraps instead (`button`): the row keeps the floor's size.
+        return max(self.floor, min(fit_size(words, True, self.label_slot(rect).width,
+                                            self.label_slot(rect).height,
+                                            self.at_least(self.px(size)))
+                                   for words, rect in labels))
 
 
 def layout_kiosk(view: KioskView, size: tuple[int, int]) -> KioskLayout:
@@ -275,15 +304,18 @@ def _start(c: _Ctx, body: pygame.Rect) -> None:
     view = c.view
     portrait = c.h > c.w
     # Header: the language buttons, each in its own language, and the site's name, quietly.
-    lang_w = max(2 * c.target, round(230 * c.u))
-    lang_h = max(c.target, round(88 * c.u))
     langs = view.languages
+    pad = 2 * round(20 * c.u)  # a button label's padding (`label_slot`)
+    lang_w = max([2 * c.target, round(230 * c.u)] + [
+        font(c.floor, True).size(LANG_NAMES[lang])[0] + pad + 2 for lang in langs])
+    lang_h = max(c.target, round(88 * c.u))
     row_w = len(langs) * lang_w + (len(langs) - 1) * c.gap
     header = pygame.Rect(body.x, body.y, body.width, lang_h)
     if portrait:
-        c.line(view.site_name, pygame.Rect(body.x, body.y, body.width, round(60 * c.u)), 36,
+        site_h = c.line_h(round(60 * c.u))
+        c.line(view.site_name, pygame.Rect(body.x, body.y, body.width, site_h), 36,
                muted=True, role="site")
-        header.y += round(70 * c.u)
+        header.y += site_h + round(10 * c.u)
     else:
         c.line(view.site_name, pygame.Rect(body.x, body.y, body.width - row_w - c.gap, lang_h),
                36, muted=True, role="site")
@@ -302,15 +334,17 @@ def _start(c: _Ctx, body: pygame.Rect) -> None:
         c, _start_areas(c, body, header, portrait, False)[3])[3])
     title, hint, advisor, area, tools = _start_areas(c, body, header, portrait, grows)
     c.line(c.t("choose"), title, 60, bold=True, role="title", grows=grows)
-    c.line(c.t("choose_hint"), hint, 34, muted=True, role="hint", grows=grows)
+    # The hint wraps rather than shrinks below the floor (a narrow portrait panel).
+    c.plan.texts += place_wrapped(c.t("choose_hint"), hint,
+                                  c.at_least(c.px(34) if grows else round(34 * c.u)),
+                                  fg=c.p.muted, bg=c.p.background, role="hint")
     c.line(c.t("advisor") + (f"   ·   {view.message}" if view.message else ""), advisor, 36,
            align="center", role="advisor", grows=grows)
-    tool_h = max(c.target, round(100 * c.u))
-    survey_h = tool_h + c.gap if view.survey_label else 0
+    survey_h = _survey_h(c, body.width)
     _services(c, area)  # before the toolbar: the keys move through the screen top to bottom
     if view.survey_label:
         # The survey is a way in too, below the authorities: taking a number comes first.
-        c.button(pygame.Rect(body.x, tools.top - survey_h, body.width, tool_h),
+        c.button(pygame.Rect(body.x, tools.top - survey_h, body.width, survey_h - c.gap),
                  view.survey_label, "survey", primary=False, size=40, role="survey")
     _toolbar(c, tools, portrait)
 
@@ -323,17 +357,53 @@ def _start_areas(c: _Ctx, body: pygame.Rect, header: pygame.Rect, portrait: bool
         return c.px(size) if grows else round(size * c.u)
 
     title = pygame.Rect(body.x, header.bottom + c.gap, body.width, px(84))
-    hint = pygame.Rect(body.x, title.bottom, body.width, px(52))
+    hint_px = c.at_least(px(34))
+    hint_lines = len(wrap_words(c.t("choose_hint"), hint_px, False, body.width))
+    hint = pygame.Rect(body.x, title.bottom, body.width,
+                       max(px(52), hint_lines * font(hint_px).get_linesize()))
     # Bottom: the advisor line, and above it the appointment and the two toggles.
     advisor = pygame.Rect(body.x, body.bottom - px(56), body.width, px(56))
-    tool_h = max(c.target, round(100 * c.u))
-    rows = 2 if portrait else 1  # portrait: the appointment on a row of its own
-    tools = pygame.Rect(body.x, advisor.top - rows * (c.gap + tool_h), body.width,
-                        rows * tool_h + (rows - 1) * c.gap)
-    survey_h = tool_h + c.gap if c.view.survey_label else 0
+    heights = _toolbar_heights(c, body.width, portrait)
+    tools_h = sum(heights) + (len(heights) - 1) * c.gap
+    tools = pygame.Rect(body.x, advisor.top - c.gap - tools_h, body.width, tools_h)
+    survey_h = _survey_h(c, body.width)
     area = pygame.Rect(body.x, hint.bottom + c.gap, body.width,
                        tools.top - c.gap - survey_h - hint.bottom - c.gap)
     return title, hint, advisor, area, tools
+
+
+def _survey_h(c: _Ctx, width: int) -> int:
+    """The survey button's height with the gap above the toolbar; 0 without it."""
+    if not c.view.survey_label:
+        return 0
+    return c.label_h([(c.view.survey_label, width)], max(c.target, round(100 * c.u))) + c.gap
+
+
+def _toolbar_widths(c: _Ctx, width: int, portrait: bool) -> list[int]:
+    """The appointment button's and the two toggles' widths."""
+    if portrait:  # the appointment on a row of its own, the toggles halves of the next
+        half = (width - c.gap) // 2
+        return [width, half, half]
+    # The appointment button is the wide one: it is a way in, the toggles are settings.
+    unit = (width - 2 * c.gap) / 100
+    return [width - 2 * c.gap - 2 * round(unit * 32), round(unit * 32), round(unit * 32)]
+
+
+def _toolbar_heights(c: _Ctx, width: int, portrait: bool) -> list[int]:
+    """The toolbar's rows (one in landscape, two in portrait), each tall enough for its
+    labels at the readable floor (on two lines where one is too narrow)."""
+    tool_h = max(c.target, round(100 * c.u))
+    widths = _toolbar_widths(c, width, portrait)
+    labels = [(words, w) for words, w in zip(_toolbar_words(c), widths, strict=True)]
+    if portrait:
+        return [c.label_h(labels[:1], tool_h), c.label_h(labels[1:], tool_h)]
+    return [c.label_h(labels, tool_h)]
+
+
+def _toolbar_words(c: _Ctx) -> list[str]:
+    view = c.view
+    return [c.t("appointment"), c.t("large_on" if view.large else "large_off"),
+            c.t("speech_on" if view.speech else "speech_off")]
 
 
 def _toolbar(c: _Ctx, tools: pygame.Rect, portrait: bool) -> None:
@@ -344,16 +414,14 @@ def _toolbar(c: _Ctx, tools: pygame.Rect, portrait: bool) -> None:
         (c.t("large_on" if view.large else "large_off"), "large", view.large),
         (c.t("speech_on" if view.speech else "speech_off"), "speech", view.speech),
     ]
-    # The appointment button is the wide one: it is a way in, the toggles are settings.
+    widths = _toolbar_widths(c, tools.width, portrait)
+    heights = _toolbar_heights(c, tools.width, portrait)
     if portrait:
-        h = (tools.height - c.gap) // 2
-        half = (tools.width - c.gap) // 2
-        rects = [pygame.Rect(tools.x, tools.y, tools.width, h),
-                 pygame.Rect(tools.x, tools.bottom - h, half, h),
-                 pygame.Rect(tools.right - half, tools.bottom - h, half, h)]
+        top, h = heights[0], heights[1]
+        rects = [pygame.Rect(tools.x, tools.y, tools.width, top),
+                 pygame.Rect(tools.x, tools.bottom - h, widths[1], h),
+                 pygame.Rect(tools.right - widths[2], tools.bottom - h, widths[2], h)]
     else:
-        unit = (tools.width - 2 * c.gap) / 10
-        widths = [round(unit * 4), round(unit * 3), round(unit * 3)]
         xs = [tools.x, tools.x + widths[0] + c.gap, tools.right - widths[2]]
         rects = [pygame.Rect(x, tools.y, wd, tools.height)
                  for x, wd in zip(xs, widths, strict=True)]
@@ -405,16 +473,16 @@ def _grid(c: _Ctx, area: pygame.Rect, n: int, cols: int
     rows = -(-n // cols)
     btn_h = max(c.target, min((area.height - (rows - 1) * c.gap) // rows, round(150 * c.u)))
     col_w = (area.width - (cols - 1) * c.gap) // cols
-    c.note_max = c.px(36)
-    size = _list_px(c, col_w, btn_h, c.px(52))
+    c.note_max = c.at_least(c.px(36))
+    size = _list_px(c, col_w, btn_h, c.at_least(c.px(52)))
     if c.view.large:
         # Where a grown opening time would cost the names their size, it keeps the normal
         # mode's size: the names are what a customer reads to choose.
-        c.note_max = round(36 * c.u)
-        steady = _list_px(c, col_w, btn_h, c.px(52))
+        c.note_max = c.at_least(round(36 * c.u))
+        steady = _list_px(c, col_w, btn_h, c.at_least(c.px(52)))
         if steady > size:
             return cols, btn_h, col_w, steady, c.note_max
-        c.note_max = c.px(36)
+        c.note_max = c.at_least(c.px(36))
     return cols, btn_h, col_w, size, c.note_max
 
 
