@@ -356,13 +356,17 @@ def _start_areas(c: _Ctx, body: pygame.Rect, header: pygame.Rect, portrait: bool
     def px(size: float) -> int:
         return c.px(size) if grows else round(size * c.u)
 
-    title = pygame.Rect(body.x, header.bottom + c.gap, body.width, px(84))
+    # With a readable floor the heading's slot is its line, no more: the room goes to the
+    # list below it.
+    title_h = font(px(60), True).get_linesize() if c.floor else px(84)
+    title = pygame.Rect(body.x, header.bottom + c.gap, body.width, title_h)
     hint_px = c.at_least(px(34))
     hint_lines = len(wrap_words(c.t("choose_hint"), hint_px, False, body.width))
     hint = pygame.Rect(body.x, title.bottom, body.width,
                        max(px(52), hint_lines * font(hint_px).get_linesize()))
     # Bottom: the advisor line, and above it the appointment and the two toggles.
-    advisor = pygame.Rect(body.x, body.bottom - px(56), body.width, px(56))
+    advisor_h = font(c.at_least(px(36))).get_linesize() if c.floor else px(56)
+    advisor = pygame.Rect(body.x, body.bottom - advisor_h, body.width, advisor_h)
     heights = _toolbar_heights(c, body.width, portrait)
     tools_h = sum(heights) + (len(heights) - 1) * c.gap
     tools = pygame.Rect(body.x, advisor.top - c.gap - tools_h, body.width, tools_h)
@@ -458,6 +462,15 @@ def _best_grid(c: _Ctx, area: pygame.Rect) -> tuple[int, int, int, int, int]:
     return max(grids, key=lambda g: (g[3], -g[0]))
 
 
+def _tallest(c: _Ctx) -> int:
+    """The tallest an authority's button grows: 150 units, or with a readable floor
+    enough for a two-line name and the opening time under it at the floor."""
+    if not c.floor:
+        return round(150 * c.u)
+    at_floor = 2 * font(c.floor, True).get_linesize() + font(c.floor).get_linesize()
+    return max(round(150 * c.u), at_floor + round(8 * c.u))
+
+
 def _button_inner(c: _Ctx, rect: pygame.Rect) -> pygame.Rect:
     return rect.inflate(-2 * round(32 * c.u), -round(8 * c.u))
 
@@ -471,7 +484,7 @@ def _grid(c: _Ctx, area: pygame.Rect, n: int, cols: int
     """(columns, button height, column width, label size, opening time's largest size) of
     the authorities' buttons."""
     rows = -(-n // cols)
-    btn_h = max(c.target, min((area.height - (rows - 1) * c.gap) // rows, round(150 * c.u)))
+    btn_h = max(c.target, min((area.height - (rows - 1) * c.gap) // rows, _tallest(c)))
     col_w = (area.width - (cols - 1) * c.gap) // cols
     c.note_max = c.at_least(c.px(36))
     size = _list_px(c, col_w, btn_h, c.at_least(c.px(52)))
