@@ -307,7 +307,8 @@ def _start(c: _Ctx, body: pygame.Rect) -> None:
     langs = view.languages
     pad = 2 * round(20 * c.u)  # a button label's padding (`label_slot`)
     lang_w = max([2 * c.target, round(230 * c.u)] + [
-        font(c.floor, True).size(LANG_NAMES[lang])[0] + pad + 2 for lang in langs])
+        font(c.floor, True).size(LANG_NAMES[lang])[0] + pad + 2 for lang in langs
+        if c.floor])
     lang_h = max(c.target, round(88 * c.u))
     row_w = len(langs) * lang_w + (len(langs) - 1) * c.gap
     header = pygame.Rect(body.x, body.y, body.width, lang_h)
