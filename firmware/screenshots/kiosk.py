@@ -21,9 +21,9 @@ from firmware.core.plural import counted
 from firmware.core.survey import shipped_survey
 from firmware.kiosk.lockdown import LOCKOUT_S
 from firmware.kiosk.role import kiosk_services, min_target_px
-from firmware.kiosk.screen import KioskTicket, KioskView, render_kiosk
+from firmware.kiosk.screen import KioskTicket, KioskView, kiosk_text_px, render_kiosk
 from firmware.kiosk.texts import text, wait_words
-from firmware.site_model import LANGS, SiteConfig
+from firmware.site_model import LANGS, KioskConfig, SiteConfig
 from mqtt_bridge import topics
 from ticket_printer.escpos_render import print_slip
 from ticket_printer.preview import render_preview_png
@@ -59,9 +59,12 @@ def main(config: SiteConfig, out: Path) -> int:
     snapshot, ticket, now = _morning(config)
     written: list[Path] = []
 
+    kiosk = device.kiosk if device else KioskConfig()
+
     def shoot(name: str, view: KioskView, shape: tuple[int, int] = size) -> None:
         surface = offscreen_surface(*shape)
-        render_kiosk(surface, view)
+        # Drawn as the device draws it: text at least the readable size at its distance.
+        render_kiosk(surface, dataclasses.replace(view, text_px=kiosk_text_px(kiosk, shape)))
         path = out / f"{name}.png"
         save_png(surface, path)
         written.append(path)
