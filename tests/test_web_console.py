@@ -27,9 +27,12 @@ from tests.web_site import (
     console_site,
     http_get,
     log_in,
+    shown_text,
 )
 
 pytestmark = pytest.mark.slow
+# Kela's waiting count on the advisor's page (read with shown_text: the rows are redrawn).
+KELA_WAITING = '#queues tr[data-service="kela"] td:nth-child(2)'
 
 
 def issue(broker, site, service: str = "kela", count: int = 1) -> list[str]:
@@ -45,8 +48,7 @@ def test_a_clerk_calls_and_the_advisor_and_the_display_show_it(broker, tmp_path)
         issue(broker, site, "kela", 2)
         log_in(advisor, site, "advisor")
         assert advisor.current_url.endswith("/advisor")
-        wait_for(lambda: advisor.find_element(
-            By.CSS_SELECTOR, '#queues tr[data-service="kela"] td:nth-child(2)').text == "2",
+        wait_for(lambda: shown_text(advisor, KELA_WAITING) == "2",
             what="two waiting for Kela on the advisor's page")
         log_in(clerk, site, "clerk1")
         assert clerk.current_url.endswith("/clerk")
@@ -55,11 +57,10 @@ def test_a_clerk_calls_and_the_advisor_and_the_display_show_it(broker, tmp_path)
         wait_for(lambda: clerk.find_element(By.ID, "called").text == "K001",
                  what="the clerk's called number")
         assert "Called K001" in clerk.find_element(By.ID, "clerk-message").text
-        wait_for(lambda: advisor.find_element(
-            By.CSS_SELECTOR, '#rooms tr[data-room="1"] td:nth-child(2)').text == "K001",
+        wait_for(lambda: shown_text(advisor, '#rooms tr[data-room="1"] td:nth-child(2)') == \
+                 "K001",
             what="the advisor's room table")
-        wait_for(lambda: advisor.find_element(
-            By.CSS_SELECTOR, '#queues tr[data-service="kela"] td:nth-child(2)').text == "1",
+        wait_for(lambda: shown_text(advisor, KELA_WAITING) == "1",
             what="one left waiting")
         display = site.display_role()
         wait_for(lambda: any(c.get("ticket") == "K001" and c.get("room") == "1"
@@ -151,8 +152,7 @@ def test_the_advisor_issues_fixes_and_enters_a_paper_form(broker, tmp_path) -> N
         advisor.find_element(By.CSS_SELECTOR, "#form-fix button").click()
         wait_for(lambda: "now waits for kela" in advisor.find_element(By.ID, "fix-message").text,
                  what="the transfer")
-        wait_for(lambda: advisor.find_element(
-            By.CSS_SELECTOR, '#queues tr[data-service="kela"] td:nth-child(2)').text == "1",
+        wait_for(lambda: shown_text(advisor, KELA_WAITING) == "1",
             what="the customer in Kela's queue")
         advisor.find_element(By.CSS_SELECTOR, '#form-feedback input[value="3"]').click()
         advisor.find_element(By.ID, "fb-words").send_keys("Nopeaa palvelua, soita 040 123 4567")

@@ -12,14 +12,13 @@ from mqtt_bridge import topics
 from mqtt_bridge.blocking import BlockingClient
 from tests.helpers import wait_for
 from tests.site_factory import MONDAY, at
-from tests.web_site import browser, console_errors, console_site, log_in
+from tests.web_site import browser, console_errors, console_site, log_in, shown_text
 
 pytestmark = pytest.mark.slow
 
 
-def waiting_for_kela(page) -> str:
-    return page.find_element(
-        By.CSS_SELECTOR, '#queues tr[data-service="kela"] td:nth-child(2)').text
+def waiting_for_kela(page) -> str | None:
+    return shown_text(page, '#queues tr[data-service="kela"] td:nth-child(2)')
 
 
 def test_the_page_says_when_the_lobby_is_out_of_reach_and_catches_up(private_broker,

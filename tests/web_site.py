@@ -21,7 +21,7 @@ from bench.console_site import (
 )
 
 __all__ = ["PASSWORD", "ConsoleSite", "browser", "console_errors", "console_site", "http_get",
-           "log_in", "write_users"]
+           "log_in", "shown_text", "write_users"]
 
 
 def browser_or_fail() -> None:
@@ -40,3 +40,12 @@ def browser(width: int = 1280, height: int = 900) -> Iterator[Any]:
     browser_or_fail()
     with _site.browser(width, height) as driver:
         yield driver
+
+
+def shown_text(page: Any, css: str) -> str | None:
+    """The text a person sees in the element `css` (None when there is none), read in one
+    step inside the page: a live page replaces its tables' rows at every push, so an element
+    found first and read after may be gone in between (a stale element)."""
+    return page.execute_script(
+        "const e = document.querySelector(arguments[0]); return e ? e.innerText.trim() : null;",
+        css)
