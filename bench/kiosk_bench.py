@@ -107,7 +107,7 @@ def _touch_to_first_byte(config: SiteConfig, separate: bool, n: int) -> list[flo
                     samples.append(fake.first_byte_at[-1] - t0)
                 while _on_loop(kiosk_rt, lambda: kiosk.ticket and kiosk.ticket.printing):
                     time.sleep(0.001)
-                _on_loop(kiosk_rt, kiosk._back_to_start)
+                _on_loop(kiosk_rt, kiosk.back_to_start)
         finally:
             for r in runtimes:
                 r.request_stop("bench over")

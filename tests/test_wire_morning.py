@@ -109,7 +109,7 @@ def a_morning(config, private_broker, tmp_path, spy: WireSpy) -> list[tuple[str,
             touch(lobby, "kela")
             wait_for(lambda n=n: len(list((tmp_path / "lobby-1" / "tickets").glob("*.escpos")))
                      >= n, what=f"slip {n}")
-            lobby.on_loop(lambda: lobby.role("kiosk")._back_to_start())
+            lobby.on_loop(lambda: lobby.role("kiosk").back_to_start())
         # The advisor issues at the console and prints on the kiosk; a closed desk refuses.
         issued = asyncio.run(console.command(topics.ISSUE, {
             "request_id": str(uuid.uuid4()), "service": "vero", "lang": "sv"}))

@@ -7,11 +7,14 @@ bits the ESC/POS spec promises, is believed.
 
 from __future__ import annotations
 
-import enum
 import logging
 
 from escpos.escpos import Escpos
 from escpos.printer import Serial
+
+from ticket_printer.printer_state import PrinterState
+
+__all__ = ["NoAnswer", "PrinterState", "read_status"]
 
 log = logging.getLogger(__name__)
 
@@ -25,16 +28,6 @@ _COVER_OPEN = 0x04  # n=2
 _STOPPED_PAPER_END = 0x20  # n=2
 _PAPER_NEAR_END = 0x0C  # n=4
 _PAPER_END = 0x60  # n=4
-
-
-class PrinterState(enum.Enum):
-    # Values are the words of the MQTT health payload (docs/mqtt-contract.md).
-    OK = "ok"
-    PAPER_LOW = "paper_low"
-    PAPER_OUT = "paper_out"
-    COVER_OPEN = "cover_open"
-    OFFLINE = "offline"
-    UNKNOWN = "unknown"
 
 
 class NoAnswer(Exception):

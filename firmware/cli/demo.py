@@ -180,7 +180,7 @@ class Simulation:
         kiosk = next(r for r in self.runtime.roles if r.name == "kiosk")
         if kiosk.phase == "ticket":  # type: ignore[attr-defined]
             # The previous customer took the slip; the screen goes back to the start.
-            kiosk._back_to_start()  # type: ignore[attr-defined]
+            kiosk.back_to_start()  # type: ignore[attr-defined]
             kiosk.render()
         now = self.clock.now()
         open_ids = [s.id for s in self.config.services

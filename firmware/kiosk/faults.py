@@ -6,7 +6,7 @@ The printer's state itself goes to the device's `health`; the controller turns c
 
 from __future__ import annotations
 
-from ticket_printer.status import PrinterState
+from ticket_printer.printer_state import PrinterState
 
 FAULTS = {PrinterState.PAPER_OUT, PrinterState.COVER_OPEN, PrinterState.OFFLINE}
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import enum
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from firmware.kiosk import faults as kiosk_faults
-from ticket_printer.connection import PrintResult
-from ticket_printer.status import PrinterState
+from ticket_printer.printer_state import PrinterState
+
+if TYPE_CHECKING:  # python-escpos stays out of the kiosk's pure flow (flow.py)
+    from ticket_printer.connection import PrintResult
 
 # The role's name: the kiosk's log lines keep the one name they have always had in the journal.
 log = logging.getLogger("firmware.kiosk.role")

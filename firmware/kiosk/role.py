@@ -1,34 +1,20 @@
-"""The kiosk role: the ticket dispenser's touch screen, keys, scanner, speech and printer.
+"""The kiosk role: the shell around the kiosk's flow (flow.py) on the ticket dispenser's
+hardware: touch screen, keys, scanner, speech, status LED and printer.
 
-Everything here runs on the runtime's loop. Touches arrive as pygame events; gpiozero keys,
-the scanner thread and the print worker post callables to the inbox. One touch is one
-ticket: while a ticket is on its way the screen is "issuing" and every other touch is
-ignored; a per-kiosk cap per minute asks the customer to wait a moment. A ticket the
-printer could not print is still valid: its number stays on screen with a note, the
-failure goes to `health` (the controller raises `alert/printer`), and the status LED lights.
+What the kiosk does is decided in `KioskFlow`, which is pure and tested alone
+(tests/test_kiosk_flow.py). This shell only translates: a touch becomes the name of the
+button under the finger (hit-testing on the layout drawn), a key, a scanned code, the
+controller's answer (read by wire.py), a printed slip or a timer become the flow's events,
+and the flow's effects are carried out here: the request to the controller, the slip to the
+print worker, words to the speaker, the LED, timers on the runtime's loop, a redraw, `health`.
 
-A refusal from the controller is shown as it concerns the customer, never with details of
-the code that was typed. The technician PIN is guarded (`lockdown.PinGuard`): wrong
-PINs slow the next try and then lock the PIN screen; they are logged without the digits and
-counted in `health`.
+Everything here runs on the runtime's loop. gpiozero keys, the scanner thread and the print
+worker post callables to the inbox. Other modules of one job each:
 
-This module holds the role's state and its life: the hardware it starts and stops, the
-controller's state, the phases of the screen, the technician's PIN, speech, drawing and
-`health`. The rest is in modules of one job each:
-
-- input_events.py: what a touch, key or scan does, the yearly survey's screen included
-- issuing.py: a ticket from the touch to the slip, the refusals and the printer's answer,
-  and the slips the staff console sends to be printed here
-- timers.py: the idle warning and the countdown of a wait on screen
 - wire.py: the controller's state and answers read into the kiosk's data (functions)
 - pin_screen.py: the technician PIN tried through the guard, and its note (functions)
 - printouts.py: which slips printed, the printer's state, its part of `health`
 - remote_print.py: the console's print jobs read strictly, repeats and refusals counted
-
-The first three are mixins of `KioskRole`: their methods read and change the role's screen
-state throughout and call back into its phases, so handing them "what they need" would mean
-handing them the role (and importing it back: a circle). The last four take plain values,
-know nothing of the role and can be read and tested alone.
 """
 
 from __future__ import annotations
@@ -39,36 +25,35 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from display_driver.layout import min_target_px
-from firmware.core.ticket_rate import TicketRate
+from display_driver.layout import focusable, hit_test, min_target_px
 from firmware.feedback.kiosk_survey import KioskSurvey
 from firmware.feedback.texts import load_survey
-from firmware.kiosk.input_events import KioskInput
-from firmware.kiosk.issuing import KioskIssuing
-from firmware.kiosk.keys import PhysicalKeys, StatusLed
-from firmware.kiosk.lockdown import PinAnswer, PinGuard
-from firmware.kiosk.pin_screen import check_pin, pin_health, pin_note
+from firmware.kiosk import flow as kf
+from firmware.kiosk import lockdown as kiosk_lockdown
+from firmware.kiosk.flow import STARTING_GRACE_S, KioskFlow, KioskSurveyData, Phase
+from firmware.kiosk.keys import KeyPress, PhysicalKeys, StatusLed
+from firmware.kiosk.pin_screen import pin_health
 from firmware.kiosk.print_worker import PrintWorker
-from firmware.kiosk.printouts import Printouts
-from firmware.kiosk.remote_print import RemotePrints
-from firmware.kiosk.scanner import ScannerReader
+from firmware.kiosk.remote_print import PrintJob, RemotePrints
+from firmware.kiosk.scanner import Scanned, ScannerReader
 from firmware.kiosk.screen import (
     Button,
     KioskTicket,
     KioskView,
     kiosk_text_px,
+    layout_kiosk,
     render_kiosk,
 )
-from firmware.kiosk.speech import KioskVoice, screen_text
-from firmware.kiosk.timers import ScreenTimers
-from firmware.kiosk.wire import kiosk_services
+from firmware.kiosk.speech import KioskVoice, said, screen_text
+from firmware.kiosk.wire import issue_answer, kiosk_services, ticket_slip
 from firmware.runtime import Role, Runtime
-from firmware.screen import Screen
+from firmware.screen import Screen, touch_position
 from mqtt_bridge import topics
 from mqtt_bridge.link import Incoming
 from mqtt_bridge.payloads import state_of
 from mqtt_bridge.requester import Requester
-from ticket_printer.connection import TicketPrinter, open_printer
+from ticket_printer.connection import PrintResult, TicketPrinter, open_printer
+from ticket_printer.slip import TicketSlip
 from ticket_printer.status import PrinterState
 
 # Importable from here as they always were: device.py, the tests, the bench and the
@@ -76,12 +61,17 @@ from ticket_printer.status import PrinterState
 __all__ = ["KioskRole", "kiosk_services", "min_target_px"]
 
 log = logging.getLogger(__name__)
-# A kiosk says "starting" until the controller's first state arrives; after this long
-# without it, it says "out of order" (the service advisor is then needed).
-STARTING_GRACE_S = 20.0
+# A USB keypad or keyboard can stand in for the four physical keys.
+KEYBOARD = {"up": "up", "down": "down", "return": "select", "enter": "select",
+            "space": "select", "f1": "help"}
 
 
-class KioskRole(KioskInput, KioskIssuing, ScreenTimers, Role):
+def target(button: Button) -> kf.Target:
+    """The flow's name for a button drawn on the screen."""
+    return kf.Target(button.action, button.arg or "", button.service_id, button.label)
+
+
+class KioskRole(Role):
     name = "kiosk"
 
     def __init__(self, frames_dir: Path | None = None, lang: str = "fi", *,
@@ -97,59 +87,64 @@ class KioskRole(KioskInput, KioskIssuing, ScreenTimers, Role):
         self._pin_factory = pin_factory
         self._speaker = speaker
         self._serial_for_url = serial_for_url
-        self.snapshot: dict[str, Any] | None = None
-        # Until the controller's first state arrives nothing can be issued: the screen says
-        # the kiosk is starting (not out of order, which would send customers away).
-        self.phase = "starting"
+        # Real seconds, not the device clock: a demo's fast clock or a clock set by NTP must
+        # not shorten a PIN lockout or a wait on screen.
+        self._monotonic = monotonic
+        self.remote = RemotePrints()  # print jobs from the staff console
         self.buttons: list[Button] = []
         self.dirty = True
-        self.printouts = Printouts()  # printed and unprinted numbers, the printer's state
-        self.remote = RemotePrints()  # print jobs from the staff console
         self.text_px = 0  # set with the screen: the legibility floor of its panel
         self.frames = 0  # frames drawn: an idle kiosk draws none
-        # Real seconds, not the device clock: a demo's fast clock or a clock set by NTP must
-        # not shorten a PIN lockout. Kept across customers: leaving the PIN screen or
-        # waiting for the start screen does not clear it.
-        self._monotonic = monotonic
-        self.pin_guard = PinGuard()
-        self._pin_answer: PinAnswer | None = None
-        self._countdown_timer: Any = None
-        self._reset_customer()
+        self._timers: dict[kf.Timer, Any] = {}
 
-    def _reset_customer(self) -> None:
-        self.lang = self.default_lang
-        self.large = False
-        self.focus: int | None = None
-        self.code = ""
-        self.ticket: KioskTicket | None = None
-        self.message = ""
-        self.notice = ""
-        self.notice_time = ""
-        self.retry_after_s: int | None = None
-        self._retry_at: float | None = None  # monotonic moment the wait on screen ends
-        self.seconds_left: int | None = None
+    # -- the flow's state, under the names the role has always had ---------------------------
 
-    # The printer's figures under the names the role has always had.
+    @property
+    def phase(self) -> Phase:
+        return self.flow.phase
+
+    @property
+    def ticket(self) -> KioskTicket | None:
+        return self.flow.ticket
+
+    @property
+    def lang(self) -> str:
+        return self.flow.lang
+
+    @property
+    def code(self) -> str:
+        return self.flow.code
+
+    @property
+    def focus(self) -> int | None:
+        return self.flow.focus
+
+    @property
+    def seconds_left(self) -> int | None:
+        return self.flow.seconds_left
+
+    @property
+    def pin_guard(self) -> kiosk_lockdown.PinGuard:
+        return self.flow.pin_guard
 
     @property
     def printed(self) -> list[str]:
-        return self.printouts.printed
+        return self.flow.printouts.printed
 
     @property
     def unprinted(self) -> list[str]:
-        return self.printouts.unprinted
+        return self.flow.printouts.unprinted
 
     @property
     def printer_state(self) -> PrinterState:
-        return self.printouts.state
+        return self.flow.printouts.state
 
     # -- lifecycle --------------------------------------------------------------------------
 
     def start(self, runtime: Runtime) -> None:
         super().start(runtime)
         device = runtime.device
-        cfg = device.kiosk
-        self.config = cfg
+        cfg = self.config = device.kiosk
         size = (device.screen.width, device.screen.height)
         self.screen = Screen(f"kiosk-{device.id}", size, fullscreen=device.screen.fullscreen,
                              frames_dir=self.frames_dir)
@@ -160,7 +155,6 @@ class KioskRole(KioskInput, KioskIssuing, ScreenTimers, Role):
         self.text_px = kiosk_text_px(cfg, self.screen.size)  # the panel's legibility floor
         printer = self._printer or open_printer(device.printer, runtime.data_dir)
         self.worker = PrintWorker(printer, runtime.post)
-        self.rate = TicketRate(cfg.tickets_per_minute)
         self.voice = KioskVoice(cfg.speech_volume, self._speaker)
         self.led = StatusLed(cfg.led_pin, pin_factory=self._pin_factory)
         self.keys = PhysicalKeys(cfg, lambda press: runtime.post(lambda: self.on_key(press)),
@@ -173,8 +167,6 @@ class KioskRole(KioskInput, KioskIssuing, ScreenTimers, Role):
             self.scanner.start()
         self.requester = Requester(runtime.site, device.id, runtime.link.publish,
                                    runtime.call_later)
-        self._idle_timer: Any = None
-        self._tick_timer: Any = None
         runtime.link.subscribe(topics.queue_state(runtime.site))
         runtime.link.subscribe(self.requester.reply_topic)
         self._print_topic = topics.kiosk_print(runtime.site, device.id)
@@ -183,15 +175,11 @@ class KioskRole(KioskInput, KioskIssuing, ScreenTimers, Role):
         if runtime.config.survey.kiosk and runtime.config.survey.start:
             self.survey = KioskSurvey(load_survey(runtime.config.survey), self.requester,
                                       runtime.data_dir, cfg.idle_timeout_s)
-        self._update_led()
-        runtime.call_later(self.starting_grace_s, self._started_too_long)
-
-    def _started_too_long(self) -> None:
-        """No state from the controller within the grace: now it is out of order."""
-        if self.phase == "starting":
-            log.warning("no queue state from the controller %.0f s after start",
-                        self.starting_grace_s)
-            self._show_error()
+        self.flow = KioskFlow(
+            runtime.config, cfg, device.id, lang=self.default_lang, said=said,
+            survey=KioskSurveyData(self.survey.survey, self.survey.flow) if self.survey
+            else None, starting_grace_s=self.starting_grace_s)
+        self.feed(kf.Started(link_up=runtime.link.connected))
 
     def _lock_window(self) -> None:
         import pygame
@@ -217,117 +205,166 @@ class KioskRole(KioskInput, KioskIssuing, ScreenTimers, Role):
         self.voice.reset()
         self.screen.close()
 
-    # -- the controller ---------------------------------------------------------------------
+    # -- events in --------------------------------------------------------------------------
+
+    def now(self) -> kf.Now:
+        return kf.Now(self.runtime.clock.now(), self._monotonic())
+
+    def feed(self, event: kf.Event) -> None:
+        """Give the flow one event and carry out what it answers."""
+        self.carry_out(self.flow.on(event, self.now()))
 
     def on_message(self, message: Incoming) -> None:
         if self.requester.on_message(message):
             return
         if message.topic == self._print_topic:
-            self.print_job(message)
+            self._print_job(message)
             return
         if message.topic == topics.queue_state(self.runtime.site):
             snapshot = state_of(message.payload)
             if snapshot is not None:
-                self.snapshot = snapshot
-                if self.phase in ("error", "starting") and not self.requester.busy:
-                    self._set_phase("start")
-                self.dirty = True
+                self.feed(kf.State(snapshot))
 
     def on_link_up(self) -> None:
-        self._update_led()
+        self.feed(kf.LinkUp())
         if self.survey is not None:
             self.survey.sender.resend()  # answers kept while the controller was away
 
     def on_link_down(self) -> None:
-        if self.phase in ("start", "code", "issuing", "limit", "refused"):
-            self._show_error()  # a ticket on screen stays: it is valid
-        self._update_led()
+        self.feed(kf.LinkDown())
 
-    # -- technician -------------------------------------------------------------------------
+    def on_screen_event(self, event: Any) -> None:
+        import pygame
 
-    def _check_pin(self) -> None:
-        pin, self.code = self.code, ""  # the digits go at once and are never logged
-        answer = check_pin(self.pin_guard, pin, self.config.technician_pin_hash,
-                           self._monotonic())
-        self._pin_answer = answer
-        if answer is PinAnswer.OK:
-            self.runtime.request_stop("technician exit")
+        if not self.screen.owns(event):
             return
-        if answer is PinAnswer.WRONG:
-            self.runtime.publish_health()  # the service team sees tries as they happen
-        self._pin_note()
-
-    def _pin_note(self) -> None:
-        """The line under the PIN field: how long to wait, if the guard says so."""
-        self.message = pin_note(self.pin_guard, self._pin_answer, self.lang, self._monotonic())
-        self.dirty = True
-        self._arm_countdown()
-
-    # -- phases (their timers: timers.py) ---------------------------------------------------
-
-    def _set_phase(self, phase: str) -> None:
-        self.phase = phase
-        self.focus = None if self.focus is None else 0
-        self.dirty = True
-        if phase != "pin":
-            self.message = ""
-        self._arm_idle()
-        self._update_led()
-        if phase != "issuing":
-            self.read_screen()
-
-    def _show_error(self) -> None:
-        self._set_phase("error")
-
-    def _back_to_start(self) -> None:
-        if self.phase == "issuing":
+        if event.type in (pygame.KEYDOWN, pygame.KEYUP):
+            self._keyboard(event)
             return
-        if self.phase == "survey" and self.survey is not None:
-            self.survey.leave()  # what was rated before leaving still counts
-        if self._tick_timer is not None:
-            self._tick_timer.cancel()
-        self.voice.reset()
-        self._reset_customer()
-        ready = self.snapshot is not None and self.runtime.link.connected
-        self._set_phase("start" if ready else "starting" if self.snapshot is None else "error")
-
-    # -- speech -----------------------------------------------------------------------------
-
-    def read_screen(self, interrupt: bool = True) -> None:
-        if not self.voice.enabled:
+        pos = touch_position(event, self.screen.size)
+        if pos is None:
             return
-        if self.phase == "survey" and self.survey is not None:
-            self.voice.say(self.survey.spoken(), self.lang, interrupt=interrupt)
-            return
-        from firmware.kiosk.screen import layout_kiosk
+        button = hit_test(self.buttons, pos)
+        self.feed(kf.Touch(None if button is None else target(button)))
 
+    def _keyboard(self, event: Any) -> None:
+        import pygame
+
+        name = pygame.key.name(event.key).lower()
+        if event.type == pygame.KEYDOWN:
+            if kiosk_lockdown.is_chord(name, kiosk_lockdown.held_modifiers(event.mod)):
+                self.feed(kf.Chord())
+            return
+        if name.isdigit() and len(name) == 1:
+            self.feed(kf.Typed(name))
+        elif name in KEYBOARD:
+            self.on_key(KeyPress(KEYBOARD[name]))
+        # every other key does nothing: no shortcut leaves the kiosk
+
+    def on_key(self, press: KeyPress) -> None:
+        """A physical key (or its keyboard stand-in): up, down, select, help."""
+        targets = tuple(target(b) for b in focusable(self.buttons))
+        self.feed(kf.Key(press.key, press.held, targets))
+
+    def on_scan(self, scanned: Scanned) -> None:
+        self.feed(kf.Scan(scanned.code))
+
+    def _print_job(self, message: Incoming) -> None:
+        def slip_for(job: PrintJob) -> TicketSlip:
+            return ticket_slip(job.ticket, self.runtime.config, job.lang)
+
+        slip = self.remote.take(message.payload, message.retain, slip_for)
+        if slip is not None:
+            self.feed(kf.PrintJob(slip))
+
+    def back_to_start(self) -> None:
+        """The next customer's turn (the demo's customers leave this way)."""
+        self.carry_out(self.flow.back_to_start(self.now()))
+
+    # -- effects out ------------------------------------------------------------------------
+
+    def carry_out(self, effects: list[kf.Effect]) -> None:
+        for effect in effects:
+            self._carry_out(effect)
+        self.voice.enabled = self.flow.speech
+
+    def _carry_out(self, effect: kf.Effect) -> None:
+        match effect:
+            case kf.Send(command, body):
+                self.requester.request(command, body, lambda answer: self.feed(issue_answer(
+                    answer, self.runtime.config, self.flow.lang, self.runtime.clock.now)))
+            case kf.Print(slip):
+                self.worker.submit(slip, lambda result, n=slip.number: self._printed(n, result))
+            case kf.Say(words, lang, interrupt):
+                self.voice.enabled = True  # the flow says when: "speech off" is said first
+                self.voice.say(words, lang, interrupt=interrupt)
+            case kf.ReadScreen(interrupt):
+                self._read_screen(interrupt)
+            case kf.Louder(lang):
+                self.voice.enabled = True
+                self.voice.say(said(lang, "volume", n=self.voice.step_volume()), lang)
+            case kf.Hush():
+                self.voice.reset()
+            case kf.Light(state):
+                self.led.show(state)
+            case kf.StartTimer(name, delay_s):
+                self._cancel_timer(name)
+                self._timers[name] = self.runtime.call_later(
+                    delay_s, lambda: self._timer_due(name))
+            case kf.CancelTimer(name):
+                self._cancel_timer(name)
+            case kf.Redraw():
+                self.dirty = True
+            case kf.HealthChanged():
+                self.runtime.publish_health()
+            case kf.SendSurvey(submission):
+                assert self.survey is not None
+                self.survey.sender.send(submission)
+            case kf.Leave(reason):
+                self.runtime.request_stop(reason)
+
+    def _printed(self, number: str, result: PrintResult) -> None:
+        self.feed(kf.Printed(number, result))
+
+    def _timer_due(self, name: kf.Timer) -> None:
+        self._timers.pop(name, None)
+        self.feed(kf.TimerDue(name))
+
+    def _cancel_timer(self, name: kf.Timer) -> None:
+        timer = self._timers.pop(name, None)
+        if timer is not None:
+            timer.cancel()
+
+    def _read_screen(self, interrupt: bool) -> None:
+        self.voice.enabled = True
         view = self.view()
         buttons = layout_kiosk(view, self.screen.size).buttons
-        self.voice.say(screen_text(view, buttons), self.lang, interrupt=interrupt)
+        self.voice.say(screen_text(view, buttons), self.flow.lang, interrupt=interrupt)
 
     # -- drawing ----------------------------------------------------------------------------
 
     def view(self) -> KioskView:
-        config = self.runtime.config
+        config, flow = self.runtime.config, self.flow
+        now = self.runtime.clock.now()
         return KioskView(
-            site_name=config.site.name.get(self.lang),
-            services=kiosk_services(self.snapshot, config, self.lang),
-            phase=self.phase, ticket=self.ticket, message=self.message, lang=self.lang,
-            now=self.runtime.clock.now(), focus=self.focus, large=self.large,
-            speech=self.voice.enabled, code=self.code, notice=self.notice,
-            notice_time=self.notice_time, seconds_left=self.seconds_left,
+            site_name=config.site.name.get(flow.lang),
+            services=kiosk_services(flow.snapshot, config, flow.lang),
+            phase=flow.phase.value, ticket=flow.ticket, message=flow.message, lang=flow.lang,
+            now=now, focus=flow.focus, large=flow.large,
+            speech=flow.speech, code=flow.code, notice=flow.notice,
+            notice_time=flow.notice_time, seconds_left=flow.seconds_left,
             min_target_px=self.target_px, text_px=self.text_px,
             checkin_minutes=(config.rules.appointment_early_minutes,
                              config.rules.appointment_late_minutes),
-            retry_after_s=self.retry_after_s,
-            survey_label=self.survey.invite(self.lang) if self._survey_open() and self.survey
-            else "")
+            retry_after_s=flow.retry_after_s,
+            survey_label=self.survey.invite(flow.lang)
+            if self.survey is not None and flow.survey_open(now) else "")
 
     def render(self) -> None:
         if not self.dirty:
             return
         self.dirty = False
-        if self.phase == "survey" and self.survey is not None:
+        if self.flow.phase is Phase.SURVEY and self.survey is not None:
             self.buttons = self.survey.render(self.screen.surface, self.target_px)
         else:
             self.buttons = render_kiosk(self.screen.surface, self.view())
@@ -347,14 +384,14 @@ class KioskRole(KioskInput, KioskIssuing, ScreenTimers, Role):
 
     def health(self) -> dict[str, Any]:
         report: dict[str, Any] = {
-            "printer": self.printouts.health(),
-            "display": {"phase": self.phase},
+            "printer": self.flow.printouts.health(),
+            "display": {"phase": self.flow.phase.value},
             "remote_print": self.remote.health(),
         }
         if self.survey is not None:
             report["survey"] = {"unsent": len(self.survey.sender),
                                 "refused": self.survey.sender.refused}
-        if getattr(self, "scanner", None) is not None:
+        if self.scanner is not None:
             report["scanner"] = {"state": "error" if self.scanner.problem else "ok"}
-        report["technician_pin"] = pin_health(self.pin_guard, self._monotonic())
+        report["technician_pin"] = pin_health(self.flow.pin_guard, self._monotonic())
         return report

@@ -1,5 +1,6 @@
 """What the controller sends, read for the kiosk: the authorities in its retained state, the
-ticket in an issue's answer, and a refusal as the customer is told it.
+ticket in an issue's answer, and a refusal as the customer is told it (`issue_answer`: the
+answer as the kiosk flow's event).
 
 Only reading: wire dicts in, the kiosk's own data out; nothing is drawn or sent from here.
 A value that cannot be read becomes the careful choice: an authority shown closed, no time
@@ -16,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from firmware.core.wait_words import span_of
+from firmware.kiosk.flow import Issued, NoAnswer, Refused, Unreadable
 from firmware.kiosk.screen import KioskService, KioskTicket, opening_text
 from firmware.site_model import SiteConfig
 from ticket_printer.slip import TicketSlip
@@ -85,6 +87,23 @@ def kiosk_ticket(slip: TicketSlip, ticket: dict[str, Any]) -> KioskTicket:
         eta_minutes=slip.eta_minutes, eta_range=slip.eta_range, printed=False, printing=True,
         appointment_at=clock_text(at) if isinstance(at, str) else "",
         again=bool(ticket.get("again")))
+
+
+def issue_answer(answer: dict[str, Any] | None, config: SiteConfig, lang: str,
+                 now: Callable[[], datetime]) -> Issued | Refused | NoAnswer | Unreadable:
+    """The controller's answer to an issue (None: no answer in time) as the flow's event."""
+    if answer is None:
+        return NoAnswer()
+    if not answer.get("ok"):
+        refused = refusal(answer.get("error") or {}, lang, now)
+        return Refused(refused.notice, refused.notice_time, refused.retry_after_s)
+    ticket = answer.get("ticket") or {}
+    try:
+        slip = ticket_slip(ticket, config, lang)
+    except (KeyError, TypeError, ValueError) as e:
+        log.error("unreadable ticket in the controller's answer: %s", e)
+        return Unreadable()
+    return Issued(kiosk_ticket(slip, ticket), slip)
 
 
 def refusal(error: dict[str, Any], lang: str, now: Callable[[], datetime]) -> Refusal:
