@@ -438,6 +438,11 @@ class KioskFlow:
 
     def _activate(self, target: Target) -> None:
         action, arg = target.action, target.arg
+        if self.phase is Phase.ISSUING:
+            # Every touch waits for the answer: a second tap that lands on a button of the
+            # screen before (the redraw has not happened yet) must not open another way to
+            # a second ticket (the keypad, the survey, a new language).
+            return
         if self.phase is Phase.SURVEY or action == "survey":
             self._survey_action(action, arg)
         elif action == "issue" and target.service_id:
@@ -489,7 +494,7 @@ class KioskFlow:
     # -- issuing -----------------------------------------------------------------------------
 
     def _issue(self, service_id: str | None, appointment: str | None = None) -> None:
-        if self.phase not in (Phase.START, Phase.CODE):
+        if self.phase not in (Phase.START, Phase.CODE) or self.awaiting:
             return  # one touch is one ticket: ignore taps while one is on its way
         now_s = self._now.wall.timestamp()
         if not self.rate.allows(now_s):
