@@ -618,3 +618,25 @@ def test_no_survey_outside_its_month() -> None:
     lobby.ready()
     lobby.touch("survey")
     assert lobby.flow.phase is Phase.START
+
+
+# -- what the customer reads in the flow's waiting phases (the screen draws the phase) ------
+
+
+def test_starting_is_no_alarm_and_out_of_order_and_the_warning_say_so_in_words() -> None:
+    from firmware.kiosk.screen import layout_kiosk_texts
+    from firmware.screenshots.samples import kiosk
+
+    def texts(phase: Phase, **more: Any) -> list[str]:
+        view = dataclasses.replace(kiosk(phase.value), **more)
+        return [t.text for t in layout_kiosk_texts(view, (1920, 1080))]
+
+    for lang in ("fi", "sv", "en"):
+        assert TEXTS[lang]["starting"] in texts(Phase.STARTING)
+        assert TEXTS[lang]["error"] not in texts(Phase.STARTING)
+        assert TEXTS[lang]["error"] in texts(Phase.ERROR)
+    lobby = Lobby().ready()
+    lobby.touch("appointment")
+    lobby.advance(30.1)
+    assert TEXTS["fi"]["warning"] in texts(lobby.flow.phase,
+                                           seconds_left=lobby.flow.seconds_left)
