@@ -66,9 +66,11 @@ KEYBOARD = {"up": "up", "down": "down", "return": "select", "enter": "select",
             "space": "select", "f1": "help"}
 
 
-def target(button: Button) -> kf.Target:
-    """The flow's name for a button drawn on the screen."""
-    return kf.Target(button.action, button.arg or "", button.service_id, button.label)
+def target(button: Any) -> kf.Target:
+    """The flow's name for a button drawn on the screen: the kiosk's own, or the survey's
+    (drawn by the feedback screen, whose buttons name no authority)."""
+    return kf.Target(button.action, button.arg or "", getattr(button, "service_id", None),
+                     getattr(button, "label", ""))
 
 
 class KioskRole(Role):
