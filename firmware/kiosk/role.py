@@ -98,12 +98,13 @@ class KioskRole(Role):
         self.text_px = 0  # set with the screen: the legibility floor of its panel
         self.frames = 0  # frames drawn: an idle kiosk draws none
         self._timers: dict[kf.Timer, Any] = {}
+        self.flow: KioskFlow | None = None  # made at start(), from the device's config
 
     # -- the flow's state, under the names the role has always had ---------------------------
 
     @property
     def phase(self) -> Phase:
-        return self.flow.phase
+        return Phase.STARTING if self.flow is None else self.flow.phase  # before start()
 
     @property
     def ticket(self) -> KioskTicket | None:
