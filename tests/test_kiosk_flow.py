@@ -640,3 +640,19 @@ def test_starting_is_no_alarm_and_out_of_order_and_the_warning_say_so_in_words()
     lobby.advance(30.1)
     assert TEXTS["fi"]["warning"] in texts(lobby.flow.phase,
                                            seconds_left=lobby.flow.seconds_left)
+
+
+def test_the_next_customer_finds_the_start_as_the_first_did() -> None:
+    lobby = Lobby().ready()
+    lobby.on(kf.Key("help", held=True))  # speech on and louder
+    lobby.touch("speech")  # ... and off again: the volume is still raised
+    lobby.touch("lang", "en")
+    lobby.issue()
+    lobby.on(printed("K001"))
+    effects = lobby.on(kf.NextCustomer())
+    assert Hush() in effects  # the speaker's volume goes back too
+    flow = lobby.flow
+    assert (flow.phase, flow.lang, flow.ticket, flow.speech, flow.focus) == (
+        Phase.START, "fi", None, False, None)
+    assert sent(lobby.on(kf.NextCustomer())) == []
+    assert Timer.IDLE not in lobby.timers and Timer.TICK not in lobby.timers

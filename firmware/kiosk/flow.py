@@ -202,6 +202,12 @@ class PrintJob:
 
 
 @dataclass(frozen=True)
+class NextCustomer:
+    """Back to the start screen as if the customer had pressed "Done" (the demo's customers
+    and the bench leave this way)."""
+
+
+@dataclass(frozen=True)
 class TurnPage:
     """The start screen's list of authorities, one page on (+1) or back (-1); `pages` is how
     many the layout made."""
@@ -211,7 +217,7 @@ class TurnPage:
 
 
 Event = (Started | Touch | Typed | Key | Chord | Scan | Issued | Refused | NoAnswer | Unreadable
-         | Printed | TimerDue | State | LinkUp | LinkDown | PrintJob | TurnPage)
+         | Printed | TimerDue | State | LinkUp | LinkDown | PrintJob | NextCustomer | TurnPage)
 
 # -- effects ----------------------------------------------------------------------------------
 
@@ -611,20 +617,15 @@ class KioskFlow:
             self.survey.flow.leave()  # what was rated before leaving still counts
             self._send_survey()
         self._emit(CancelTimer(Timer.TICK))
-        if self.speech:
-            self.speech = False
-            self._emit(Hush())
+        self.speech = False
+        self._emit(Hush())  # the volume too: it may have been raised with speech since off
         self._reset_customer()
         ready = self.snapshot is not None and self.link_up
         self._set_phase(Phase.START if ready else
                         Phase.STARTING if self.snapshot is None else Phase.ERROR)
 
-    def back_to_start(self, now: Now) -> list[Effect]:
-        """The next customer's turn, asked for by the shell (the demo's customers)."""
-        self._now, self._effects = now, []
+    def _on_nextcustomer(self, event: NextCustomer) -> None:
         self._back_to_start()
-        effects, self._effects = self._effects, []
-        return effects
 
     # -- time ------------------------------------------------------------------------------------
 

@@ -282,7 +282,7 @@ class KioskRole(Role):
 
     def back_to_start(self) -> None:
         """The next customer's turn (the demo's customers leave this way)."""
-        self.carry_out(self.flow.back_to_start(self.now()))
+        self.feed(kf.NextCustomer())
 
     # -- effects out ------------------------------------------------------------------------
 
