@@ -45,6 +45,7 @@ from firmware.kiosk.flow import (
     Timer,
 )
 from firmware.kiosk.lockdown import hash_pin
+from firmware.kiosk.pin_screen import pin_health
 from firmware.kiosk.speech import said
 from firmware.kiosk.texts import TEXTS, wait_words
 from firmware.kiosk.wire import issue_answer, ticket_slip
@@ -507,6 +508,9 @@ def test_wrong_pins_slow_the_next_try_and_then_lock_the_pin_screen(caplog) -> No
         type_pin(lobby, "111111")
     assert lobby.flow.message == ("Liian monta väärää PIN-koodia. Seuraavan voi antaa 15 "
                                   "minuutin kuluttua.")
+    # The service team sees the tries in the kiosk's health, as counts only.
+    assert pin_health(lobby.flow.pin_guard, lobby.mono) == {
+        "failed": 5, "lockouts": 1, "locked": True}
     lobby.advance(14 * 60)
     assert lobby.flow.phase is Phase.START  # the PIN screen left alone timed out as any
     lobby.on(kf.Chord())  # leaving the PIN screen did not end the lockout
@@ -623,7 +627,7 @@ def test_no_survey_outside_its_month() -> None:
 # -- what the customer reads in the flow's waiting phases (the screen draws the phase) ------
 
 
-def test_starting_is_no_alarm_and_out_of_order_and_the_warning_say_so_in_words() -> None:
+def test_starting_is_no_alarm_and_the_other_waits_say_so_in_words() -> None:
     from firmware.kiosk.screen import layout_kiosk_texts
     from firmware.screenshots.samples import kiosk
 
@@ -635,6 +639,7 @@ def test_starting_is_no_alarm_and_out_of_order_and_the_warning_say_so_in_words()
         assert TEXTS[lang]["starting"] in texts(Phase.STARTING)
         assert TEXTS[lang]["error"] not in texts(Phase.STARTING)
         assert TEXTS[lang]["error"] in texts(Phase.ERROR)
+    assert TEXTS["fi"]["limit"] in " ".join(texts(Phase.LIMIT))
     lobby = Lobby().ready()
     lobby.touch("appointment")
     lobby.advance(30.1)
