@@ -105,15 +105,19 @@ class KioskView:
     # The smallest readable font where the customer stands (0.7 degrees of arc at the
     # kiosk's reading distance, `kiosk_text_px`); 0: no floor (a picture of no device).
     text_px: int = 0
+    # Which page of the authorities is shown (from 0), when they do not all fit at the
+    # readable size; the layout keeps it within the pages there are.
+    page: int = 0
 
 
 @dataclass(frozen=True)
 class Button:
     rect: pygame.Rect
-    action: str  # issue, lang, appointment, large, speech, key, erase, cancel, ok, done, more
+    # issue, lang, appointment, large, speech, page, key, erase, cancel, ok, done, more
+    action: str
     service_id: str | None
     enabled: bool
-    arg: str = ""  # the language, or the key's character
+    arg: str = ""  # the language, the key's character, or the page (from 0) a turn goes to
     label: str = ""  # what speech says when the button gets the focus
 
 
@@ -153,6 +157,24 @@ def kiosk_text_px(kiosk: KioskConfig, size: tuple[int, int]) -> int:
 class KioskLayout:
     plan: Plan
     buttons: list[Button]
+    pages: int = 1  # the start screen's pages of authorities
+    page: int = 0  # the one drawn (from 0)
+
+
+@dataclass(frozen=True)
+class _Paging:
+    """The authorities' list on the start screen: how many pages of how many authorities,
+    the grid of one page (see `_grid`), where it goes and where the page turn goes."""
+
+    pages: int
+    per_page: int
+    grid: tuple[int, int, int, int, int]
+    area: pygame.Rect
+    nav: pygame.Rect | None
+
+    @property
+    def size(self) -> int:
+        return self.grid[3]
 
 
 class _Ctx(TouchFrame):
@@ -240,11 +262,12 @@ class _Ctx(TouchFrame):
 
 def layout_kiosk(view: KioskView, size: tuple[int, int]) -> KioskLayout:
     c = _Ctx(view, size)
+    paging: _Paging | None = None
     margin = round(48 * c.u)
     body = pygame.Rect(margin, margin // 2, c.w - 2 * margin, c.h - margin - margin // 2)
     phase = view.phase
     if phase == "start":
-        _start(c, body)
+        paging = _start(c, body)
     elif phase == "code":
         _keypad(c, body, c.t("code_title"), view.code or c.t("code_empty"), CODE_KEYS,
                 placeholder=not view.code)
@@ -268,7 +291,9 @@ def layout_kiosk(view: KioskView, size: tuple[int, int]) -> KioskLayout:
     if view.seconds_left is not None and phase not in ("error", "starting"):
         _warning(c, view.seconds_left)
     _focus_ring(c)
-    return KioskLayout(c.plan, c.buttons)
+    if paging is None:
+        return KioskLayout(c.plan, c.buttons)
+    return KioskLayout(c.plan, c.buttons, paging.pages, _page(c, paging))
 
 
 def refusal_parts(view: KioskView) -> tuple[str, str]:
@@ -300,7 +325,7 @@ def _centred(c: _Ctx, area: pygame.Rect, lines: list[tuple[str, float, bool, str
         y += lh
 
 
-def _start(c: _Ctx, body: pygame.Rect) -> None:
+def _start(c: _Ctx, body: pygame.Rect) -> _Paging:
     view = c.view
     portrait = c.h > c.w
     # Header: the language buttons, each in its own language, and the site's name, quietly.
@@ -328,12 +353,15 @@ def _start(c: _Ctx, body: pygame.Rect) -> None:
         c.button(rect, LANG_NAMES[lang], "lang", arg=lang, primary=lang == view.lang,
                  exact_px=px, role=f"lang-{lang}")
     # In large-text mode the heading, its hint and the advisor line grow only where the
-    # authorities' names keep their size: the names are what a customer reads to choose,
-    # and large text is never smaller than normal (issue 22).
-    grows = c.view.large and (not view.services or _best_grid(
-        c, _start_areas(c, body, header, portrait, True)[3])[3] >= _best_grid(
-        c, _start_areas(c, body, header, portrait, False)[3])[3])
-    title, hint, advisor, area, tools = _start_areas(c, body, header, portrait, grows)
+    # authorities' names keep their size and their pages: the names are what a customer
+    # reads to choose, and large text is never smaller than normal (issue 22).
+    paging = _paged_list(c, _start_areas(c, body, header, portrait, False)[3])
+    grows = c.view.large
+    if grows and view.services:
+        grown = _paged_list(c, _start_areas(c, body, header, portrait, True)[3])
+        grows = (grown.pages, -grown.size) <= (paging.pages, -paging.size)
+        paging = grown if grows else paging
+    title, hint, advisor, _, tools = _start_areas(c, body, header, portrait, grows)
     c.line(c.t("choose"), title, 60, bold=True, role="title", grows=grows)
     # The hint wraps rather than shrinks below the floor (a narrow portrait panel).
     c.plan.texts += place_wrapped(c.t("choose_hint"), hint,
@@ -342,12 +370,13 @@ def _start(c: _Ctx, body: pygame.Rect) -> None:
     c.line(c.t("advisor") + (f"   ·   {view.message}" if view.message else ""), advisor, 36,
            align="center", role="advisor", grows=grows)
     survey_h = _survey_h(c, body.width)
-    _services(c, area)  # before the toolbar: the keys move through the screen top to bottom
+    _services(c, paging)  # before the toolbar: the keys move through the screen top to bottom
     if view.survey_label:
         # The survey is a way in too, below the authorities: taking a number comes first.
         c.button(pygame.Rect(body.x, tools.top - survey_h, body.width, survey_h - c.gap),
                  view.survey_label, "survey", primary=False, size=40, role="survey")
     _toolbar(c, tools, portrait)
+    return paging
 
 
 def _start_areas(c: _Ctx, body: pygame.Rect, header: pygame.Rect, portrait: bool,
@@ -435,11 +464,112 @@ def _toolbar(c: _Ctx, tools: pygame.Rect, portrait: bool) -> None:
         c.button(rect, words, action, primary=primary, exact_px=px)
 
 
-def _services(c: _Ctx, area: pygame.Rect) -> None:
-    services = c.view.services
-    if not services:
+def _page(c: _Ctx, paging: _Paging) -> int:
+    """The page shown: the view's, within the pages there are (a language or the text size
+    changed can change their number)."""
+    return min(max(c.view.page, 0), paging.pages - 1)
+
+
+def _paged_list(c: _Ctx, area: pygame.Rect) -> _Paging:
+    """The fewest pages on which every authority's name (and a closed one's opening time)
+    is at the readable floor or bigger. Without a floor (a picture of no device), one page.
+    Pages rather than smaller names: a customer finds a name they can read on the second
+    page, not one too small to read on the first (issue 22)."""
+    n = len(c.view.services)
+    paging = _Paging(1, n, _best_grid(c, area, n) if n else (1, 0, 0, 0, 0), area, None)
+    for pages in range(2, n + 1):
+        if not c.floor or (paging.size >= c.floor and _grid_fits(c, paging)):
+            break
+        per_page = -(-n // pages)
+        if -(-n // per_page) != pages:
+            continue  # e.g. nine on four pages would be three of three: tried already
+        nav_h = _nav_h(c, area.width)
+        grid_area = pygame.Rect(area.x, area.y, area.width, area.height - nav_h - c.gap)
+        nav = pygame.Rect(area.x, grid_area.bottom + c.gap, area.width, nav_h)
+        paging = _Paging(pages, per_page, _best_grid(c, grid_area, per_page), grid_area, nav)
+    return paging
+
+
+def _grid_fits(c: _Ctx, paging: _Paging) -> bool:
+    """A page's buttons all fit the list's area (none would be left off the screen)."""
+    cols, btn_h = paging.grid[:2]
+    rows = -(-paging.per_page // cols)
+    return rows * btn_h + (rows - 1) * c.gap <= paging.area.height
+
+
+def _nav_words(c: _Ctx) -> tuple[str, str]:
+    return c.t("page_prev"), c.t("page_next")
+
+
+def _nav_rects(c: _Ctx, nav: pygame.Rect) -> tuple[pygame.Rect, pygame.Rect, pygame.Rect]:
+    """Where the previous page's button, the page line and the next page's button go: one
+    row where both labels fit on one line beside the page line, else (a narrow portrait
+    panel) the page line over the two buttons side by side."""
+    pad = 2 * round(20 * c.u)
+    px = c.at_least(c.px(40))
+    face = font(px, True)
+    middle = face.size(c.t("page", page=88, pages=88))[0] + pad
+    one_line = max(face.size(words)[0] for words in _nav_words(c)) + pad + 2
+    button = min((nav.width - 2 * c.gap - middle) // 2, round(640 * c.u))
+    if button >= one_line:
+        return (pygame.Rect(nav.x, nav.y, button, nav.height),
+                pygame.Rect(nav.x + button + c.gap, nav.y, nav.width - 2 * (button + c.gap),
+                            nav.height),
+                pygame.Rect(nav.right - button, nav.y, button, nav.height))
+    line_h = face.get_linesize()
+    half = (nav.width - c.gap) // 2
+    h = nav.height - line_h
+    return (pygame.Rect(nav.x, nav.bottom - h, half, h),
+            pygame.Rect(nav.x, nav.y, nav.width, line_h),
+            pygame.Rect(nav.right - half, nav.bottom - h, half, h))
+
+
+def _nav_h(c: _Ctx, width: int) -> int:
+    """The page turn's height: a toolbar's row, or taller for labels on two lines (and the
+    page line over them where the row is too narrow for it)."""
+    base = max(c.target, round(100 * c.u))
+    prev, line, _ = _nav_rects(c, pygame.Rect(0, 0, width, base))
+    above = line.height if line.bottom <= prev.top else 0
+    return above + c.label_h([(words, prev.width) for words in _nav_words(c)], base)
+
+
+def _page_turn(c: _Ctx, paging: _Paging, page: int) -> None:
+    """Under the list: the previous page's button, "Page 1/2", the next page's button. A
+    button with no page to go to stays in its place, greyed and not touchable."""
+    nav = paging.nav
+    if nav is None:
         return
-    cols, btn_h, col_w, size, c.note_max = _best_grid(c, area)
+    prev, line, after = _nav_rects(c, nav)
+    words = _nav_words(c)
+    px = c.row_px([(words[0], prev), (words[1], after)], 40)
+    for rect, label, role, to in ((prev, words[0], "page-prev", page - 1),
+                                  (after, words[1], "page-next", page + 1)):
+        spoken = label.replace("◀", "").replace("▶", "").strip()
+        if 0 <= to < paging.pages:
+            c.button(rect, label, "page", arg=str(to), exact_px=px, role=role, label=spoken)
+            continue
+        radius = round(16 * c.u)
+        c.plan.boxes.append(Box(rect, c.p.closed, radius=radius))
+        slot = c.label_slot(rect)
+        if c.floor and fit_size(label, True, slot.width, slot.height, px) < c.floor:
+            c.plan.texts += place_wrapped(label, slot, c.floor, bold=True, fg=c.p.on_closed,
+                                          bg=c.p.closed, align="center", role=role)
+        else:
+            c.plan.texts.append(place(label, slot, px, bold=True, fg=c.p.on_closed,
+                                      bg=c.p.closed, align="center", role=role))
+        c.buttons.append(Button(rect, "page", None, False, str(to), spoken))
+    c.line(c.t("page", page=page + 1, pages=paging.pages), line, 40, bold=True,
+           align="center", role="page")
+
+
+def _services(c: _Ctx, paging: _Paging) -> None:
+    if not c.view.services:
+        return
+    page = _page(c, paging)
+    first = page * paging.per_page
+    services = c.view.services[first:first + paging.per_page]
+    area = paging.area
+    cols, btn_h, col_w, size, c.note_max = paging.grid
     for i, service in enumerate(services):
         r, col = divmod(i, cols)
         rect = pygame.Rect(area.x + col * (col_w + c.gap), area.y + r * (btn_h + c.gap), col_w,
@@ -447,11 +577,11 @@ def _services(c: _Ctx, area: pygame.Rect) -> None:
         if rect.bottom > area.bottom + 1 and i > 0:
             break  # more authorities than the screen holds: never draw a button half off it
         _service_button(c, service, rect, size)
+    _page_turn(c, paging, page)
 
 
-def _best_grid(c: _Ctx, area: pygame.Rect) -> tuple[int, int, int, int, int]:
-    """The authorities' grid (see `_grid`) in `area` whose labels are the largest."""
-    n = len(c.view.services)
+def _best_grid(c: _Ctx, area: pygame.Rect, n: int) -> tuple[int, int, int, int, int]:
+    """The grid (see `_grid`) of `n` authorities in `area` whose labels are the largest."""
     fewest = 1
     while fewest < 3 and -(-n // fewest) * (c.target + c.gap) - c.gap > area.height:
         fewest += 1
