@@ -107,6 +107,8 @@ class KioskInput:
             self.dirty = True
             self.voice.say(said(self.lang, "selected", label=LANG_NAMES[self.lang]), self.lang)
             self.read_screen(interrupt=False)
+        elif action == "page" and button.arg.partition("/")[0].isdigit():
+            self._turn_page(int(button.arg.partition("/")[0]))
         elif action == "appointment":
             self.code = ""
             self._set_phase("code")
@@ -141,6 +143,23 @@ class KioskInput:
                 self._check_in()
         elif action in ("cancel", "done", "back"):
             self._back_to_start()
+
+    def _turn_page(self, page: int) -> None:
+        """The start screen's list to `page`; the focus ring (keys) stays on the page turn,
+        on the same button where it still leads on (else on the other one), and speech reads
+        the new page."""
+        from firmware.kiosk.screen import layout_kiosk
+
+        forward = page > self.page
+        self.page = page
+        self.dirty = True
+        if self.focus is not None:
+            targets = focusable(layout_kiosk(self.view(), self.screen.size).buttons)
+            turns = [i for i, b in enumerate(targets) if b.action == "page"]
+            same = [i for i in turns
+                    if (int(targets[i].arg.partition("/")[0]) > page) == forward]
+            self.focus = (same or turns or [0])[0]
+        self.read_screen()
 
     # -- the yearly survey (the site's [survey] with kiosk = true) ---------------------------
 

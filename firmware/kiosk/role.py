@@ -120,6 +120,7 @@ class KioskRole(KioskInput, KioskIssuing, ScreenTimers, Role):
         self.lang = self.default_lang
         self.large = False
         self.focus: int | None = None
+        self.page = 0  # the start screen's page of authorities: the next customer's is the first
         self.code = ""
         self.ticket: KioskTicket | None = None
         self.message = ""
@@ -316,7 +317,7 @@ class KioskRole(KioskInput, KioskIssuing, ScreenTimers, Role):
             now=self.runtime.clock.now(), focus=self.focus, large=self.large,
             speech=self.voice.enabled, code=self.code, notice=self.notice,
             notice_time=self.notice_time, seconds_left=self.seconds_left,
-            min_target_px=self.target_px, text_px=self.text_px,
+            min_target_px=self.target_px, text_px=self.text_px, page=self.page,
             checkin_minutes=(config.rules.appointment_early_minutes,
                              config.rules.appointment_late_minutes),
             retry_after_s=self.retry_after_s,

@@ -117,7 +117,8 @@ class Button:
     action: str
     service_id: str | None
     enabled: bool
-    arg: str = ""  # the language, the key's character, or the page (from 0) a turn goes to
+    # The language, the key's character, or a page turn's "to/pages" (to: from 0).
+    arg: str = ""
     label: str = ""  # what speech says when the button gets the focus
 
 
@@ -546,7 +547,8 @@ def _page_turn(c: _Ctx, paging: _Paging, page: int) -> None:
                                   (after, words[1], "page-next", page + 1)):
         spoken = label.replace("◀", "").replace("▶", "").strip()
         if 0 <= to < paging.pages:
-            c.button(rect, label, "page", arg=str(to), exact_px=px, role=role, label=spoken)
+            c.button(rect, label, "page", arg=f"{to}/{paging.pages}", exact_px=px, role=role,
+                     label=spoken)
             continue
         radius = round(16 * c.u)
         c.plan.boxes.append(Box(rect, c.p.closed, radius=radius))
@@ -557,7 +559,7 @@ def _page_turn(c: _Ctx, paging: _Paging, page: int) -> None:
         else:
             c.plan.texts.append(place(label, slot, px, bold=True, fg=c.p.on_closed,
                                       bg=c.p.closed, align="center", role=role))
-        c.buttons.append(Button(rect, "page", None, False, str(to), spoken))
+        c.buttons.append(Button(rect, "page", None, False, f"{to}/{paging.pages}", spoken))
     c.line(c.t("page", page=page + 1, pages=paging.pages), line, 40, bold=True,
            align="center", role="page")
 

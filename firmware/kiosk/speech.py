@@ -85,14 +85,25 @@ def screen_text(view: KioskView, buttons: list[Button]) -> str:
                          t("more_time") + "."])
     if view.phase == "start":
         parts += [t("choose") + ".", t("choose_hint")]
-        open_names = [s.name for s in view.services if s.open]
+        # The authorities of the page on screen, and which page of how many: a customer
+        # who listens hears that there are more and how to reach them.
+        turns = [b for b in buttons if b.action == "page"]
+        shown = {b.service_id for b in buttons if b.action == "issue"}
+        services = [s for s in view.services if s.id in shown] if turns else view.services
+        if turns:
+            pages = int(turns[0].arg.partition("/")[2])
+            page = min(max(view.page, 0), pages - 1)
+            parts.append(t("page", page=page + 1, pages=pages) + ".")
+        open_names = [s.name for s in services if s.open]
         closed = [s.name + ", " + (opening_text(s.next_open, lang, view.now)
                                    if s.next_open else t("closed"))
-                  for s in view.services if not s.open]
+                  for s in services if not s.open]
         if open_names:
             parts.append(said(lang, "open", names=", ".join(open_names)))
         if closed:
             parts.append(said(lang, "closed_list", names="; ".join(closed)))
+        parts += [label.rstrip(".") + "." for label in
+                  (b.label for b in turns if b.enabled)]
         parts += [t("appointment") + ".", t("advisor") + "."]
     elif view.phase in ("code", "pin"):
         parts += [t("code_title" if view.phase == "code" else "pin_title") + "."]
