@@ -276,6 +276,46 @@ def test_the_kiosk_pages_keep_large_text_never_smaller_and_every_size_one(
         assert len(turns) <= 1, turns
 
 
+@pytest.mark.parametrize("large", [False, True])
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+@pytest.mark.parametrize("label", ["landscape", "portrait"])
+def test_every_other_kiosk_screen_is_readable_at_its_distance(
+        label: str, lang: str, large: bool) -> None:
+    """The appointment keypad, issuing, the ticket (printed, printing, not printed, an
+    appointment's, the same code again), refusals, the cap, "more time?", starting, out of
+    order and the technician's PIN (with its lockout note): every text at the floor or
+    bigger, wrapped at words rather than shrunk, whole, apart and on the screen."""
+    from firmware.kiosk.role import kiosk_services
+    from firmware.kiosk.screen import KioskTicket, KioskView, layout_kiosk
+    from firmware.screenshots.kiosk import _morning, _views
+
+    size = (1920, 1080) if label == "landscape" else (1080, 1920)
+    floor = kiosk_floor(size)
+    config = load_site_config(DEMO_SITE)
+    snapshot, _, now = _morning(config)
+    base = KioskView(config.site.name.get(lang), kiosk_services(snapshot, config, lang),
+                     "start", None, "", lang, now, large=large, text_px=floor)
+    ticket = KioskTicket("K043", "Digi- ja väestötietovirasto", 6, 25)
+    views = {name: view for name, view in _views(base, ticket).items()
+             if name not in ("start", "start-survey", "large-text", "keys-focus")}
+    views["printing"] = dataclasses.replace(views["ticket"], ticket=dataclasses.replace(
+        ticket, printing=True))
+    views["again"] = dataclasses.replace(views["ticket"], ticket=dataclasses.replace(
+        ticket, again=True, appointment_at="10.30", ahead=0))
+    views["out-of-order-message"] = dataclasses.replace(views["out-of-order"],
+                                                        message="Tulostin / Skrivare")
+    assert {"appointment", "ticket", "technician-pin", "out-of-order", "starting",
+            "not-printed", "more-time"} <= set(views)
+    for name, view in views.items():
+        plan = layout_kiosk(view, size).plan
+        where = f"kiosk {label} {lang} large={large} {name}"
+        check_plan(plan, floor, where)
+        assert all(plan_inside(t.rect, size) for t in plan.texts), where
+        if view.phase == "ticket" and view.seconds_left is None:  # the number: the biggest
+            number = next(t for t in plan.texts if t.role == "number")
+            assert number.size > 2 * floor, where
+
+
 FEEDBACK_PANELS = {"landscape": (True, None), "portrait": (False, None),
                    "small": (True, (1280, 800, 10.1))}  # the screenshots' 10.1" panel
 

@@ -32,6 +32,7 @@ from display_driver.layout import (
     place_lines,
     place_wrapped,
     wrap_words,
+    wrapped_height,
 )
 from display_driver.legibility import min_font_px
 from firmware.core import appointments
@@ -315,15 +316,34 @@ def refusal_text(view: KioskView) -> str:
 
 
 def _centred(c: _Ctx, area: pygame.Rect, lines: list[tuple[str, float, bool, str]]) -> None:
-    needed = sum(px * 1.6 * c.u * c.s for _, px, _, _ in lines) or 1
-    k = min(1.0, area.height / needed)  # shrink the stack when it would not fit
-    y = area.centery - round(needed * k) // 2
-    for words, px, bold, role in lines:
-        lh = round(px * 1.6 * c.u * c.s * k)
+    """A stack of messages centred in `area`, each wrapped at words to the area's width.
+    Where the stack is too tall the big ones (a ticket's number) shrink, never below the
+    readable floor: a message gets more lines, not smaller letters."""
+
+    def sizes(k: float) -> list[tuple[int, list[str], int]]:
+        out = []
+        for words, size, bold, _ in lines:
+            px = c.at_least(max(1, round(size * c.u * c.s * k)))
+            wrapped = wrap_words(words, px, bold, area.width) if words else [""]
+            line = font(px, bold).get_linesize()
+            pitch = max(line, round(size * 1.6 * c.u * c.s * k))
+            out.append((px, wrapped, pitch + (len(wrapped) - 1) * line))
+        return out
+
+    k = 1.0
+    laid = sizes(k)
+    while sum(h for _, _, h in laid) > area.height and k > 0.3:
+        k -= 0.05
+        laid = sizes(k)
+    y = area.centery - sum(h for _, _, h in laid) // 2
+    for (words, _, bold, role), (px, wrapped, h) in zip(lines, laid, strict=True):
         if words:
-            c.line(words, pygame.Rect(area.x, y, area.width, lh), px * k, bold=bold,
-                   align="center", role=role)
-        y += lh
+            line = font(px, bold).get_linesize()
+            block = pygame.Rect(area.x, y + (h - line * len(wrapped)) // 2, area.width,
+                                line * len(wrapped))
+            c.plan.texts += place_lines(wrapped, block, px, bold=bold, fg=c.p.text,
+                                        bg=c.p.background, align="center", role=role)
+        y += h
 
 
 def _start(c: _Ctx, body: pygame.Rect) -> _Paging:
@@ -714,13 +734,22 @@ def _keypad(c: _Ctx, body: pygame.Rect, title: str, shown: str, keys: tuple[str,
             placeholder: bool, note: str = "") -> None:
     view = c.view
     portrait = c.h > c.w
-    top = pygame.Rect(body.x, body.y, body.width, c.px(80))
-    c.line(title, top, 56, bold=True, role="title")
-    y = top.bottom
+    # The title, the hint and a note wrap at words rather than shrink (a narrow portrait
+    # panel): each at least the readable floor.
+    y = body.y
+    title_px = c.at_least(c.px(56))
+    title_h = max(c.px(80), wrapped_height(title, body.width, title_px, True))
+    c.plan.texts += place_wrapped(title, pygame.Rect(body.x, y, body.width, title_h),
+                                  title_px, bold=True, fg=c.p.text, bg=c.p.background,
+                                  role="title")
+    y += title_h
     if view.phase == "code":
-        hint = pygame.Rect(body.x, y, body.width, c.px(50))
-        c.line(c.t("code_hint"), hint, 32, muted=True, role="hint")
-        y = hint.bottom
+        hint_px = c.at_least(c.px(32))
+        hint_h = max(c.px(50), wrapped_height(c.t("code_hint"), body.width, hint_px))
+        c.plan.texts += place_wrapped(c.t("code_hint"),
+                                      pygame.Rect(body.x, y, body.width, hint_h), hint_px,
+                                      fg=c.p.muted, bg=c.p.background, role="hint")
+        y += hint_h
     field_rect = pygame.Rect(body.x, y + c.gap, body.width, max(c.target, c.px(96)))
     c.plan.boxes.append(Box(field_rect, c.p.panel, radius=round(12 * c.u)))
     c.plan.boxes.append(Box(field_rect, c.p.border, radius=round(12 * c.u),
@@ -730,11 +759,13 @@ def _keypad(c: _Ctx, body: pygame.Rect, title: str, shown: str, keys: tuple[str,
                               fg=c.p.muted if placeholder else c.p.text, bg=c.p.panel,
                               align="center", role="code"))
     y = field_rect.bottom + c.gap
-    # A note (the technician's wait) wraps rather than shrinks on a narrow screen.
-    for words, size, bold, role in (_wrapped(c, note, 36, "note", body.width) if note else []):
-        c.line(words, pygame.Rect(body.x, y, body.width, c.px(48)), size, bold=bold, role=role)
-        y += c.px(48)
-    if note:
+    if note:  # the technician's wait
+        note_px = c.at_least(c.px(36))
+        note_h = wrapped_height(note, body.width, note_px, True)
+        c.plan.texts += place_wrapped(note, pygame.Rect(body.x, y, body.width, note_h),
+                                      note_px, bold=True, fg=c.p.text, bg=c.p.background,
+                                      role="note")
+        y += note_h
         y += c.gap // 2  # the note belongs to the field above, not to the keys below
     actions_h = max(c.target, round(100 * c.u))
     actions = pygame.Rect(body.x, body.bottom - actions_h, body.width, actions_h)
@@ -779,7 +810,7 @@ def _ticket(c: _Ctx, body: pygame.Rect, ticket: KioskTicket) -> None:
     elif ticket.printed:
         lines.append((c.t("take_ticket"), 52, True, "take"))
     else:
-        lines += _wrapped(c, c.t("not_printed"), 42, "not-printed", body.width)
+        lines.append((c.t("not_printed"), 42, True, "not-printed"))
     done_h = max(c.target, round(110 * c.u))
     content = pygame.Rect(body.x, body.y, body.width, body.height - done_h - c.gap)
     _centred(c, content, lines)
@@ -788,30 +819,13 @@ def _ticket(c: _Ctx, body: pygame.Rect, ticket: KioskTicket) -> None:
     c.button(done, c.t("done"), "done", size=48)
 
 
-def _wrapped(c: _Ctx, words: str, size: float, role: str, width: int, *, bold: bool = True
-             ) -> list[tuple[str, float, bool, str]]:
-    """A long message as several centred lines, broken at words (never shrunk to dust)."""
-    from display_driver.fonts import font
-
-    face = font(c.px(size), bold)
-    lines: list[str] = []
-    for word in words.split():
-        candidate = f"{lines[-1]} {word}" if lines else word
-        if lines and face.size(candidate)[0] <= width * 0.92:
-            lines[-1] = candidate
-        else:
-            lines.append(word)
-    return [(line, size, bold, role) for line in lines]
-
-
 def _message(c: _Ctx, body: pygame.Rect, words: str, role: str, back: str,
              hint: str = "") -> None:
     back_h = max(c.target, round(110 * c.u))
     content = pygame.Rect(body.x, body.y, body.width, body.height - back_h - c.gap)
-    lines = _wrapped(c, words, 52, role, body.width)
+    lines = [(words, 52, True, role)]  # wrapped at words by `_centred`
     if hint:
-        lines += [("", 20, False, "spacer"), *_wrapped(c, hint, 36, "hint", body.width,
-                                                        bold=False)]
+        lines += [("", 20, False, "spacer"), (hint, 36, False, "hint")]
     lines += [("", 20, False, "spacer"), (c.t("advisor"), 36, False, "advisor")]
     _centred(c, content, lines)
     rect = pygame.Rect(0, 0, min(body.width, round(480 * c.u)), back_h)
@@ -838,10 +852,20 @@ def _every_language(c: _Ctx, body: pygame.Rect, key: str, hint: str) -> None:
 
 def _warning(c: _Ctx, seconds_left: int) -> None:
     """The "more time?" panel over whatever is on screen; only its button is live, and a
-    touch anywhere counts as "yes" (the role extends on any input)."""
+    touch anywhere counts as "yes" (the role extends on any input). Its words wrap at the
+    readable floor and the panel grows to hold them."""
     c.buttons.clear()
-    panel = pygame.Rect(0, 0, min(c.w - round(80 * c.u), round(1100 * c.u)),
-                        round(480 * c.u * c.s))
+    width = min(c.w - round(80 * c.u), round(1100 * c.u))
+    inner_w = width - round(60 * c.u)
+    bh = max(c.target, round(110 * c.u))
+    parts = [(c.t("warning"), c.at_least(c.px(56)), True, "warning"),
+             (c.t("warning_hint", n=seconds_left), c.at_least(c.px(36)), False,
+              "warning-hint")]
+    words_h = sum(wrapped_height(words, inner_w, px, bold) for words, px, bold, _ in parts)
+    gap = round(24 * c.u * c.s)
+    height = min(c.h - round(40 * c.u),
+                 max(round(480 * c.u * c.s), words_h + 2 * gap + bh + round(40 * c.u)))
+    panel = pygame.Rect(0, 0, width, height)
     panel.center = (c.w // 2, c.h // 2)
     c.plan.boxes.append(Box(panel.inflate(round(12 * c.u), round(12 * c.u)), c.p.border,
                             radius=round(24 * c.u)))
@@ -849,16 +873,13 @@ def _warning(c: _Ctx, seconds_left: int) -> None:
     # Texts under the panel would show through the draw order; drop them from the plan.
     c.plan.texts = [t for t in c.plan.texts if not panel.colliderect(t.rect)]
     inner = panel.inflate(-round(60 * c.u), -round(40 * c.u))
-    bh = max(c.target, round(110 * c.u))
-    head = pygame.Rect(inner.x, inner.y, inner.width, (inner.height - bh) // 2)
-    for words, slot, size, bold, role in (
-        (c.t("warning"), head, 56, True, "warning"),
-        (c.t("warning_hint", n=seconds_left),
-         pygame.Rect(inner.x, head.bottom, inner.width, head.height // 2), 36, False,
-         "warning-hint"),
-    ):
-        c.plan.texts.append(place(words, slot, c.px(size), bold=bold, fg=c.p.text,
-                                  bg=c.p.panel, align="center", role=role))
+    y = inner.y + (inner.height - bh - gap - words_h) // 2
+    for words, px, bold, role in parts:
+        h = wrapped_height(words, inner.width, px, bold)
+        c.plan.texts += place_wrapped(words, pygame.Rect(inner.x, y, inner.width, h), px,
+                                      bold=bold, fg=c.p.text, bg=c.p.panel, align="center",
+                                      role=role)
+        y += h + (gap if role == "warning" else 0)
     more = pygame.Rect(0, 0, min(inner.width, round(520 * c.u)), bh)
     more.midbottom = inner.midbottom
     c.button(more, c.t("more_time"), "more", size=48)

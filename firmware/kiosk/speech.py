@@ -75,6 +75,36 @@ def spell(number: str) -> str:
     return ", ".join(number)
 
 
+def start_words(view: KioskView, buttons: list[Button]) -> list[str]:
+    """The start screen's sentences: the heading, which page of how many (when the list
+    turns pages), the authorities on screen, the page turns, the other ways in."""
+    lang = view.lang
+    t = lambda key, **v: text(lang, key, **v)  # noqa: E731
+    parts: list[str] = []
+    parts += [t("choose") + ".", t("choose_hint")]
+    # The authorities of the page on screen, and which page of how many: a customer
+    # who listens hears that there are more and how to reach them.
+    turns = [b for b in buttons if b.action == "page"]
+    shown = {b.service_id for b in buttons if b.action == "issue"}
+    services = [s for s in view.services if s.id in shown] if turns else view.services
+    if turns:
+        pages = int(turns[0].arg.partition("/")[2])
+        page = min(max(view.page, 0), pages - 1)
+        parts.append(t("page", page=page + 1, pages=pages) + ".")
+    open_names = [s.name for s in services if s.open]
+    closed = [s.name + ", " + (opening_text(s.next_open, lang, view.now)
+                               if s.next_open else t("closed"))
+              for s in services if not s.open]
+    if open_names:
+        parts.append(said(lang, "open", names=", ".join(open_names)))
+    if closed:
+        parts.append(said(lang, "closed_list", names="; ".join(closed)))
+    parts += [label.rstrip(".") + "." for label in
+              (b.label for b in turns if b.enabled)]
+    parts += [t("appointment") + ".", t("advisor") + "."]
+    return parts
+
+
 def screen_text(view: KioskView, buttons: list[Button]) -> str:
     """The screen read aloud, top to bottom, in the view's language."""
     lang = view.lang
@@ -84,27 +114,7 @@ def screen_text(view: KioskView, buttons: list[Button]) -> str:
         return " ".join([t("warning"), t("warning_hint", n=view.seconds_left),
                          t("more_time") + "."])
     if view.phase == "start":
-        parts += [t("choose") + ".", t("choose_hint")]
-        # The authorities of the page on screen, and which page of how many: a customer
-        # who listens hears that there are more and how to reach them.
-        turns = [b for b in buttons if b.action == "page"]
-        shown = {b.service_id for b in buttons if b.action == "issue"}
-        services = [s for s in view.services if s.id in shown] if turns else view.services
-        if turns:
-            pages = int(turns[0].arg.partition("/")[2])
-            page = min(max(view.page, 0), pages - 1)
-            parts.append(t("page", page=page + 1, pages=pages) + ".")
-        open_names = [s.name for s in services if s.open]
-        closed = [s.name + ", " + (opening_text(s.next_open, lang, view.now)
-                                   if s.next_open else t("closed"))
-                  for s in services if not s.open]
-        if open_names:
-            parts.append(said(lang, "open", names=", ".join(open_names)))
-        if closed:
-            parts.append(said(lang, "closed_list", names="; ".join(closed)))
-        parts += [label.rstrip(".") + "." for label in
-                  (b.label for b in turns if b.enabled)]
-        parts += [t("appointment") + ".", t("advisor") + "."]
+        parts += start_words(view, buttons)
     elif view.phase in ("code", "pin"):
         parts += [t("code_title" if view.phase == "code" else "pin_title") + "."]
         if view.phase == "code":
