@@ -17,6 +17,7 @@ import re
 from typing import Any
 
 from display_driver.layout import focusable
+from firmware.core.plural import FORMATTER
 from firmware.kiosk.screen import (
     Button,
     KioskView,
@@ -35,7 +36,7 @@ SPOKEN: dict[str, dict[str, str]] = {
         "Apu-näppäin lukee näytön uudelleen.",
         "open": "Avoinna nyt: {names}.",
         "closed_list": "Suljettu: {names}.",
-        "typed": "Kirjoitettu {n} merkkiä.",
+        "typed": "Kirjoitettu {n:#merkki|merkkiä}.",
         "selected": "{label}, valittu",
         "volume": "Äänenvoimakkuus {n}",
         "disabled": "{label}. Ei valittavissa nyt.",
@@ -46,7 +47,7 @@ SPOKEN: dict[str, dict[str, str]] = {
         "Hjälpknappen läser skärmen igen.",
         "open": "Öppet nu: {names}.",
         "closed_list": "Stängt: {names}.",
-        "typed": "{n} tecken skrivna.",
+        "typed": "{n:#tecken skrivet|tecken skrivna}.",
         "selected": "{label}, vald",
         "volume": "Volym {n}",
         "disabled": "{label}. Kan inte väljas nu.",
@@ -57,7 +58,7 @@ SPOKEN: dict[str, dict[str, str]] = {
         "The help key reads the screen again.",
         "open": "Open now: {names}.",
         "closed_list": "Closed: {names}.",
-        "typed": "{n} characters typed.",
+        "typed": "{n:#character|characters} typed.",
         "selected": "{label}, selected",
         "volume": "Volume {n}",
         "disabled": "{label}. Not available now.",
@@ -67,7 +68,7 @@ SPOKEN: dict[str, dict[str, str]] = {
 
 
 def said(lang: str, key: str, **values: object) -> str:
-    return SPOKEN.get(lang, SPOKEN["fi"])[key].format(**values)
+    return FORMATTER.format(SPOKEN.get(lang, SPOKEN["fi"])[key], **values)
 
 
 def spell(number: str) -> str:
