@@ -761,10 +761,10 @@ def _keypad(c: _Ctx, body: pygame.Rect, title: str, shown: str, keys: tuple[str,
     y = field_rect.bottom + c.gap
     if note:  # the technician's wait
         note_px = c.at_least(c.px(36))
-        note_h = wrapped_height(note, body.width, note_px, True)
+        note_h = wrapped_height(note, body.width, note_px)
+        # Regular weight: the sentence fits one line across a landscape panel at the floor.
         c.plan.texts += place_wrapped(note, pygame.Rect(body.x, y, body.width, note_h),
-                                      note_px, bold=True, fg=c.p.text, bg=c.p.background,
-                                      role="note")
+                                      note_px, fg=c.p.text, bg=c.p.background, role="note")
         y += note_h
         y += c.gap // 2  # the note belongs to the field above, not to the keys below
     actions_h = max(c.target, round(100 * c.u))
