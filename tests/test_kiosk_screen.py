@@ -8,6 +8,7 @@ os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
+import dataclasses
 from datetime import datetime, timedelta
 from itertools import combinations
 
@@ -139,3 +140,43 @@ def test_error_speaks_three_languages() -> None:
 def test_ticket_phase_without_a_ticket_fails_visibly() -> None:
     texts = [i.text for i in layout_kiosk_texts(kiosk("ticket"), (1920, 1080))]
     assert TEXTS["fi"]["error"] in texts
+
+
+def nine_services() -> tuple[KioskService, ...]:
+    names = ("Kela", "Verohallinto", "Maahanmuuttovirasto", "Digi- ja väestötietovirasto",
+             "Ulosottolaitos", "Maanmittauslaitos", "Oikeusaputoimisto",
+             "Talous- ja velkaneuvonta", "Etäpalvelu")
+    tomorrow = NOW + timedelta(days=1)  # every third closed, with its opening time
+    return tuple(KioskService(f"s{i}", name, i % 3 != 1, None if i % 3 != 1 else tomorrow)
+                 for i, name in enumerate(names))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_list_turns_pages_only_below_the_readable_floor(size) -> None:
+    from firmware.kiosk.screen import layout_kiosk
+
+    view = KioskView("Suomi-piste Kallio", nine_services(), "start", None, "", now=NOW)
+    assert layout_kiosk(view, size).pages == 1  # no floor (a picture of no device): one page
+    paged = dataclasses.replace(view, text_px=46)
+    first = layout_kiosk(paged, size)
+    assert first.pages == 2 and first.page == 0
+    # A page past the last (the language or the text size changed) shows the last one.
+    last = layout_kiosk(dataclasses.replace(paged, page=7), size)
+    assert last.page == 1
+    turns = [(b.label, b.enabled, b.arg) for b in last.buttons if b.action == "page"]
+    assert turns == [("Edellinen sivu", True, "0/2"), ("Seuraava sivu", False, "2/2")]
+
+
+def test_speech_reads_the_page_on_screen_and_how_to_turn_it() -> None:
+    from firmware.kiosk.screen import layout_kiosk
+    from firmware.kiosk.speech import screen_text
+
+    view = KioskView("Suomi-piste Kallio", nine_services(), "start", None, "", now=NOW,
+                     text_px=46, page=1, lang="en")
+    layout = layout_kiosk(view, (1920, 1080))
+    said = screen_text(view, layout.buttons)
+    shown = [s.name for s in nine_services()
+             if s.id in {b.service_id for b in layout.buttons if b.action == "issue"}]
+    assert "Page 2/2." in said and "Previous page." in said and "Next page" not in said
+    assert "Etäpalvelu" in said and "Kela" not in said
+    assert all(name in said for name in shown)

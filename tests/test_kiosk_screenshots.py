@@ -9,8 +9,9 @@ from firmware.site_config import load_site_config
 from firmware.site_model import LANGS
 from tests.conftest import DEMO_SITE
 
-SCREENS = ("start", "appointment", "issuing", "ticket", "not-printed", "refused-unknown",
-           "refused-busy", "refused-attempts", "refused-forbidden", "limit", "more-time",
+SCREENS = ("start", "start-page-2", "appointment", "issuing", "ticket", "not-printed",
+           "refused-unknown", "refused-busy", "refused-attempts", "refused-forbidden", "limit",
+           "more-time",
            "out-of-order", "large-text", "start-portrait", "technician-pin",
            "technician-pin-locked", "printed-ticket")
 

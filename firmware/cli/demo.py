@@ -51,6 +51,7 @@ log = logging.getLogger(__name__)
 DEMO_CONFIG = Path(__file__).resolve().parents[2] / "config" / "demo-site.toml"
 MORNING_START = dtime(8, 50)
 MORNING_HOURS = 3.0  # simulated hours that pass during the demo
+PAGE_LOOK_S = 0.3  # a simulated customer looks for their authority again after a page turn
 DEMO_LOGINS = (("clerk1", "clerk"), ("advisor", "advisor"), ("service", "service"),
                ("tech", "technician"))
 
@@ -175,7 +176,6 @@ class Simulation:
             self.runtime.post(self._touch_an_open_service)
 
     def _touch_an_open_service(self) -> None:
-        import pygame
 
         kiosk = next(r for r in self.runtime.roles if r.name == "kiosk")
         if kiosk.phase == "ticket":  # type: ignore[attr-defined]
@@ -189,11 +189,24 @@ class Simulation:
             return
         weights = [3 if sid == "kela" else 1 for sid in open_ids]  # Kela is the busiest
         service_id = self.random.choices(open_ids, weights)[0]
-        pos = kiosk.button_center(service_id)  # type: ignore[attr-defined]
+        self._touch_service(kiosk, service_id, len(self.config.services))
+
+    def _touch_service(self, kiosk: Any, service_id: str, turns_left: int) -> None:
+        """The authority's button if it is on the page shown; else the page turn, and a look
+        again once the kiosk has drawn the next page (as a customer reads the list)."""
+        import pygame
+
+        pos = kiosk.button_center(service_id)
+        if pos is None and turns_left > 0:
+            pos = kiosk.page_turn_center()
+            if pos is not None:
+                self.runtime.call_later(PAGE_LOOK_S, lambda: self._touch_service(
+                    kiosk, service_id, turns_left - 1))
+        elif pos is not None:
+            self.touches += 1
         if pos is None:
             return
-        self.touches += 1
-        window = kiosk.screen.window  # type: ignore[attr-defined]
+        window = kiosk.screen.window
         for kind in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP):
             pygame.event.post(pygame.event.Event(kind, pos=pos, button=1, window=window))
 

@@ -281,6 +281,15 @@ class Redraw:
 
 
 @dataclass(frozen=True)
+class FocusPageTurn:
+    """The list turned a page while the keys' focus ring was up: put the ring on the page
+    turn of the new page (the same direction where it still leads on), which only the
+    layout knows."""
+
+    forward: bool
+
+
+@dataclass(frozen=True)
 class HealthChanged:
     """Report `health` now: the service team hears of it at once."""
 
@@ -296,7 +305,7 @@ class Leave:
 
 
 Effect = (Send | Print | Say | ReadScreen | Louder | Hush | Light | StartTimer | CancelTimer
-          | Redraw | HealthChanged | SendSurvey | Leave)
+          | Redraw | FocusPageTurn | HealthChanged | SendSurvey | Leave)
 
 
 @dataclass(frozen=True)
@@ -437,10 +446,22 @@ class KioskFlow:
             self._check_in()
 
     def _on_turnpage(self, event: TurnPage) -> None:
-        if self._activity() or self.phase is not Phase.START or event.pages < 1:
+        if self._activity() or self.phase is not Phase.START:
             return
-        self.list_page = max(0, min(event.pages - 1, self.list_page + event.step))
+        self._turn_to(self.list_page + event.step, event.pages)
+
+    def _turn_to(self, page: int, pages: int) -> None:
+        """The start screen's list to `page` (of `pages`, as the layout made them). With the
+        keys, the focus ring stays on the page turn (the shell finds it on the new page), and
+        speech reads the new page."""
+        if self.phase is not Phase.START or pages < 1:
+            return
+        forward = page > self.list_page
+        self.list_page = max(0, min(pages - 1, page))
+        if self.focus is not None:
+            self._emit(FocusPageTurn(forward))
         self._emit(Redraw())
+        self._read_screen()
 
     def _activate(self, target: Target) -> None:
         action, arg = target.action, target.arg
@@ -455,6 +476,9 @@ class KioskFlow:
             self._issue(target.service_id)
         elif action in ("lang", "large", "speech"):
             self._setting(action, arg)
+        elif action == "page" and arg.partition("/")[0].isdigit() \
+                and arg.partition("/")[2].isdigit():
+            self._turn_to(int(arg.partition("/")[0]), int(arg.partition("/")[2]))
         elif action == "appointment":
             self.code = ""
             self._set_phase(Phase.CODE)

@@ -119,6 +119,10 @@ class KioskRole(Role):
         return self.flow.code
 
     @property
+    def page(self) -> int:
+        return self.flow.list_page
+
+    @property
     def focus(self) -> int | None:
         return self.flow.focus
 
@@ -318,6 +322,8 @@ class KioskRole(Role):
                 self._cancel_timer(name)
             case kf.Redraw():
                 self.dirty = True
+            case kf.FocusPageTurn(forward):
+                self._focus_page_turn(forward)
             case kf.HealthChanged():
                 self.runtime.publish_health()
             case kf.SendSurvey(submission):
@@ -325,6 +331,14 @@ class KioskRole(Role):
                 self.survey.sender.send(submission)
             case kf.Leave(reason):
                 self.runtime.request_stop(reason)
+
+    def _focus_page_turn(self, forward: bool) -> None:
+        targets = focusable(layout_kiosk(self.view(), self.screen.size).buttons)
+        turns = [i for i, b in enumerate(targets) if b.action == "page"]
+        page = self.flow.list_page
+        same = [i for i in turns if (int(targets[i].arg.partition("/")[0]) > page) == forward]
+        # The ring's place is the flow's state; only the layout knows where the turn is.
+        self.flow.focus = (same or turns or [0])[0]
 
     def _printed(self, number: str, result: PrintResult) -> None:
         self.feed(kf.Printed(number, result))
@@ -356,7 +370,7 @@ class KioskRole(Role):
             now=now, focus=flow.focus, large=flow.large,
             speech=flow.speech, code=flow.code, notice=flow.notice,
             notice_time=flow.notice_time, seconds_left=flow.seconds_left,
-            min_target_px=self.target_px, text_px=self.text_px,
+            min_target_px=self.target_px, text_px=self.text_px, page=flow.list_page,
             checkin_minutes=(config.rules.appointment_early_minutes,
                              config.rules.appointment_late_minutes),
             retry_after_s=flow.retry_after_s,
@@ -377,6 +391,13 @@ class KioskRole(Role):
     def button_center(self, service_id: str) -> tuple[int, int] | None:
         """Where a customer would touch for this authority (tests and the demo use it)."""
         return self.button_at("issue", service_id)
+
+    def page_turn_center(self) -> tuple[int, int] | None:
+        """Where a customer touches to see the list's next page (the first again after the
+        last): None when the list has one page."""
+        turns = [b for b in self.buttons if b.action == "page" and b.enabled]
+        ahead = [b for b in turns if int(b.arg.partition("/")[0]) > self.flow.list_page]
+        return (ahead or turns)[0].rect.center if turns else None
 
     def button_at(self, action: str, arg: str | None = None) -> tuple[int, int] | None:
         for button in self.buttons:

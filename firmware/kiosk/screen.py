@@ -32,6 +32,7 @@ from display_driver.layout import (
     place_lines,
     place_wrapped,
     wrap_words,
+    wrapped_height,
 )
 from display_driver.legibility import min_font_px
 from firmware.core import appointments
@@ -105,15 +106,20 @@ class KioskView:
     # The smallest readable font where the customer stands (0.7 degrees of arc at the
     # kiosk's reading distance, `kiosk_text_px`); 0: no floor (a picture of no device).
     text_px: int = 0
+    # Which page of the authorities is shown (from 0), when they do not all fit at the
+    # readable size; the layout keeps it within the pages there are.
+    page: int = 0
 
 
 @dataclass(frozen=True)
 class Button:
     rect: pygame.Rect
-    action: str  # issue, lang, appointment, large, speech, key, erase, cancel, ok, done, more
+    # issue, lang, appointment, large, speech, page, key, erase, cancel, ok, done, more
+    action: str
     service_id: str | None
     enabled: bool
-    arg: str = ""  # the language, or the key's character
+    # The language, the key's character, or a page turn's "to/pages" (to: from 0).
+    arg: str = ""
     label: str = ""  # what speech says when the button gets the focus
 
 
@@ -153,6 +159,24 @@ def kiosk_text_px(kiosk: KioskConfig, size: tuple[int, int]) -> int:
 class KioskLayout:
     plan: Plan
     buttons: list[Button]
+    pages: int = 1  # the start screen's pages of authorities
+    page: int = 0  # the one drawn (from 0)
+
+
+@dataclass(frozen=True)
+class _Paging:
+    """The authorities' list on the start screen: how many pages of how many authorities,
+    the grid of one page (see `_grid`), where it goes and where the page turn goes."""
+
+    pages: int
+    per_page: int
+    grid: tuple[int, int, int, int, int]
+    area: pygame.Rect
+    nav: pygame.Rect | None
+
+    @property
+    def size(self) -> int:
+        return self.grid[3]
 
 
 class _Ctx(TouchFrame):
@@ -240,11 +264,12 @@ class _Ctx(TouchFrame):
 
 def layout_kiosk(view: KioskView, size: tuple[int, int]) -> KioskLayout:
     c = _Ctx(view, size)
+    paging: _Paging | None = None
     margin = round(48 * c.u)
     body = pygame.Rect(margin, margin // 2, c.w - 2 * margin, c.h - margin - margin // 2)
     phase = view.phase
     if phase == "start":
-        _start(c, body)
+        paging = _start(c, body)
     elif phase == "code":
         _keypad(c, body, c.t("code_title"), view.code or c.t("code_empty"), CODE_KEYS,
                 placeholder=not view.code)
@@ -268,7 +293,9 @@ def layout_kiosk(view: KioskView, size: tuple[int, int]) -> KioskLayout:
     if view.seconds_left is not None and phase not in ("error", "starting"):
         _warning(c, view.seconds_left)
     _focus_ring(c)
-    return KioskLayout(c.plan, c.buttons)
+    if paging is None:
+        return KioskLayout(c.plan, c.buttons)
+    return KioskLayout(c.plan, c.buttons, paging.pages, _page(c, paging))
 
 
 def refusal_parts(view: KioskView) -> tuple[str, str]:
@@ -289,18 +316,37 @@ def refusal_text(view: KioskView) -> str:
 
 
 def _centred(c: _Ctx, area: pygame.Rect, lines: list[tuple[str, float, bool, str]]) -> None:
-    needed = sum(px * 1.6 * c.u * c.s for _, px, _, _ in lines) or 1
-    k = min(1.0, area.height / needed)  # shrink the stack when it would not fit
-    y = area.centery - round(needed * k) // 2
-    for words, px, bold, role in lines:
-        lh = round(px * 1.6 * c.u * c.s * k)
+    """A stack of messages centred in `area`, each wrapped at words to the area's width.
+    Where the stack is too tall the big ones (a ticket's number) shrink, never below the
+    readable floor: a message gets more lines, not smaller letters."""
+
+    def sizes(k: float) -> list[tuple[int, list[str], int]]:
+        out = []
+        for words, size, bold, _ in lines:
+            px = c.at_least(max(1, round(size * c.u * c.s * k)))
+            wrapped = wrap_words(words, px, bold, area.width) if words else [""]
+            line = font(px, bold).get_linesize()
+            pitch = max(line, round(size * 1.6 * c.u * c.s * k))
+            out.append((px, wrapped, pitch + (len(wrapped) - 1) * line))
+        return out
+
+    k = 1.0
+    laid = sizes(k)
+    while sum(h for _, _, h in laid) > area.height and k > 0.3:
+        k -= 0.05
+        laid = sizes(k)
+    y = area.centery - sum(h for _, _, h in laid) // 2
+    for (words, _, bold, role), (px, wrapped, h) in zip(lines, laid, strict=True):
         if words:
-            c.line(words, pygame.Rect(area.x, y, area.width, lh), px * k, bold=bold,
-                   align="center", role=role)
-        y += lh
+            line = font(px, bold).get_linesize()
+            block = pygame.Rect(area.x, y + (h - line * len(wrapped)) // 2, area.width,
+                                line * len(wrapped))
+            c.plan.texts += place_lines(wrapped, block, px, bold=bold, fg=c.p.text,
+                                        bg=c.p.background, align="center", role=role)
+        y += h
 
 
-def _start(c: _Ctx, body: pygame.Rect) -> None:
+def _start(c: _Ctx, body: pygame.Rect) -> _Paging:
     view = c.view
     portrait = c.h > c.w
     # Header: the language buttons, each in its own language, and the site's name, quietly.
@@ -328,12 +374,15 @@ def _start(c: _Ctx, body: pygame.Rect) -> None:
         c.button(rect, LANG_NAMES[lang], "lang", arg=lang, primary=lang == view.lang,
                  exact_px=px, role=f"lang-{lang}")
     # In large-text mode the heading, its hint and the advisor line grow only where the
-    # authorities' names keep their size: the names are what a customer reads to choose,
-    # and large text is never smaller than normal (issue 22).
-    grows = c.view.large and (not view.services or _best_grid(
-        c, _start_areas(c, body, header, portrait, True)[3])[3] >= _best_grid(
-        c, _start_areas(c, body, header, portrait, False)[3])[3])
-    title, hint, advisor, area, tools = _start_areas(c, body, header, portrait, grows)
+    # authorities' names keep their size and their pages: the names are what a customer
+    # reads to choose, and large text is never smaller than normal (issue 22).
+    paging = _paged_list(c, _start_areas(c, body, header, portrait, False)[3])
+    grows = c.view.large
+    if grows and view.services:
+        grown = _paged_list(c, _start_areas(c, body, header, portrait, True)[3])
+        grows = (grown.pages, -grown.size) <= (paging.pages, -paging.size)
+        paging = grown if grows else paging
+    title, hint, advisor, _, tools = _start_areas(c, body, header, portrait, grows)
     c.line(c.t("choose"), title, 60, bold=True, role="title", grows=grows)
     # The hint wraps rather than shrinks below the floor (a narrow portrait panel).
     c.plan.texts += place_wrapped(c.t("choose_hint"), hint,
@@ -342,12 +391,13 @@ def _start(c: _Ctx, body: pygame.Rect) -> None:
     c.line(c.t("advisor") + (f"   ·   {view.message}" if view.message else ""), advisor, 36,
            align="center", role="advisor", grows=grows)
     survey_h = _survey_h(c, body.width)
-    _services(c, area)  # before the toolbar: the keys move through the screen top to bottom
+    _services(c, paging)  # before the toolbar: the keys move through the screen top to bottom
     if view.survey_label:
         # The survey is a way in too, below the authorities: taking a number comes first.
         c.button(pygame.Rect(body.x, tools.top - survey_h, body.width, survey_h - c.gap),
                  view.survey_label, "survey", primary=False, size=40, role="survey")
     _toolbar(c, tools, portrait)
+    return paging
 
 
 def _start_areas(c: _Ctx, body: pygame.Rect, header: pygame.Rect, portrait: bool,
@@ -435,11 +485,113 @@ def _toolbar(c: _Ctx, tools: pygame.Rect, portrait: bool) -> None:
         c.button(rect, words, action, primary=primary, exact_px=px)
 
 
-def _services(c: _Ctx, area: pygame.Rect) -> None:
-    services = c.view.services
-    if not services:
+def _page(c: _Ctx, paging: _Paging) -> int:
+    """The page shown: the view's, within the pages there are (a language or the text size
+    changed can change their number)."""
+    return min(max(c.view.page, 0), paging.pages - 1)
+
+
+def _paged_list(c: _Ctx, area: pygame.Rect) -> _Paging:
+    """The fewest pages on which every authority's name (and a closed one's opening time)
+    is at the readable floor or bigger. Without a floor (a picture of no device), one page.
+    Pages rather than smaller names: a customer finds a name they can read on the second
+    page, not one too small to read on the first (issue 22)."""
+    n = len(c.view.services)
+    paging = _Paging(1, n, _best_grid(c, area, n) if n else (1, 0, 0, 0, 0), area, None)
+    for pages in range(2, n + 1):
+        if not c.floor or (paging.size >= c.floor and _grid_fits(c, paging)):
+            break
+        per_page = -(-n // pages)
+        if -(-n // per_page) != pages:
+            continue  # e.g. nine on four pages would be three of three: tried already
+        nav_h = _nav_h(c, area.width)
+        grid_area = pygame.Rect(area.x, area.y, area.width, area.height - nav_h - c.gap)
+        nav = pygame.Rect(area.x, grid_area.bottom + c.gap, area.width, nav_h)
+        paging = _Paging(pages, per_page, _best_grid(c, grid_area, per_page), grid_area, nav)
+    return paging
+
+
+def _grid_fits(c: _Ctx, paging: _Paging) -> bool:
+    """A page's buttons all fit the list's area (none would be left off the screen)."""
+    cols, btn_h = paging.grid[:2]
+    rows = -(-paging.per_page // cols)
+    return rows * btn_h + (rows - 1) * c.gap <= paging.area.height
+
+
+def _nav_words(c: _Ctx) -> tuple[str, str]:
+    return c.t("page_prev"), c.t("page_next")
+
+
+def _nav_rects(c: _Ctx, nav: pygame.Rect) -> tuple[pygame.Rect, pygame.Rect, pygame.Rect]:
+    """Where the previous page's button, the page line and the next page's button go: one
+    row where both labels fit on one line beside the page line, else (a narrow portrait
+    panel) the page line over the two buttons side by side."""
+    pad = 2 * round(20 * c.u)
+    px = c.at_least(c.px(40))
+    face = font(px, True)
+    middle = face.size(c.t("page", page=88, pages=88))[0] + pad
+    one_line = max(face.size(words)[0] for words in _nav_words(c)) + pad + 2
+    button = min((nav.width - 2 * c.gap - middle) // 2, round(640 * c.u))
+    if button >= one_line:
+        return (pygame.Rect(nav.x, nav.y, button, nav.height),
+                pygame.Rect(nav.x + button + c.gap, nav.y, nav.width - 2 * (button + c.gap),
+                            nav.height),
+                pygame.Rect(nav.right - button, nav.y, button, nav.height))
+    line_h = face.get_linesize()
+    half = (nav.width - c.gap) // 2
+    h = nav.height - line_h
+    return (pygame.Rect(nav.x, nav.bottom - h, half, h),
+            pygame.Rect(nav.x, nav.y, nav.width, line_h),
+            pygame.Rect(nav.right - half, nav.bottom - h, half, h))
+
+
+def _nav_h(c: _Ctx, width: int) -> int:
+    """The page turn's height: a toolbar's row, or taller for labels on two lines (and the
+    page line over them where the row is too narrow for it)."""
+    base = max(c.target, round(100 * c.u))
+    prev, line, _ = _nav_rects(c, pygame.Rect(0, 0, width, base))
+    above = line.height if line.bottom <= prev.top else 0
+    return above + c.label_h([(words, prev.width) for words in _nav_words(c)], base)
+
+
+def _page_turn(c: _Ctx, paging: _Paging, page: int) -> None:
+    """Under the list: the previous page's button, "Page 1/2", the next page's button. A
+    button with no page to go to stays in its place, greyed and not touchable."""
+    nav = paging.nav
+    if nav is None:
         return
-    cols, btn_h, col_w, size, c.note_max = _best_grid(c, area)
+    prev, line, after = _nav_rects(c, nav)
+    words = _nav_words(c)
+    px = c.row_px([(words[0], prev), (words[1], after)], 40)
+    for rect, label, role, to in ((prev, words[0], "page-prev", page - 1),
+                                  (after, words[1], "page-next", page + 1)):
+        spoken = label.replace("◀", "").replace("▶", "").strip()
+        if 0 <= to < paging.pages:
+            c.button(rect, label, "page", arg=f"{to}/{paging.pages}", exact_px=px, role=role,
+                     label=spoken)
+            continue
+        radius = round(16 * c.u)
+        c.plan.boxes.append(Box(rect, c.p.closed, radius=radius))
+        slot = c.label_slot(rect)
+        if c.floor and fit_size(label, True, slot.width, slot.height, px) < c.floor:
+            c.plan.texts += place_wrapped(label, slot, c.floor, bold=True, fg=c.p.on_closed,
+                                          bg=c.p.closed, align="center", role=role)
+        else:
+            c.plan.texts.append(place(label, slot, px, bold=True, fg=c.p.on_closed,
+                                      bg=c.p.closed, align="center", role=role))
+        c.buttons.append(Button(rect, "page", None, False, f"{to}/{paging.pages}", spoken))
+    c.line(c.t("page", page=page + 1, pages=paging.pages), line, 40, bold=True,
+           align="center", role="page")
+
+
+def _services(c: _Ctx, paging: _Paging) -> None:
+    if not c.view.services:
+        return
+    page = _page(c, paging)
+    first = page * paging.per_page
+    services = c.view.services[first:first + paging.per_page]
+    area = paging.area
+    cols, btn_h, col_w, size, c.note_max = paging.grid
     for i, service in enumerate(services):
         r, col = divmod(i, cols)
         rect = pygame.Rect(area.x + col * (col_w + c.gap), area.y + r * (btn_h + c.gap), col_w,
@@ -447,11 +599,11 @@ def _services(c: _Ctx, area: pygame.Rect) -> None:
         if rect.bottom > area.bottom + 1 and i > 0:
             break  # more authorities than the screen holds: never draw a button half off it
         _service_button(c, service, rect, size)
+    _page_turn(c, paging, page)
 
 
-def _best_grid(c: _Ctx, area: pygame.Rect) -> tuple[int, int, int, int, int]:
-    """The authorities' grid (see `_grid`) in `area` whose labels are the largest."""
-    n = len(c.view.services)
+def _best_grid(c: _Ctx, area: pygame.Rect, n: int) -> tuple[int, int, int, int, int]:
+    """The grid (see `_grid`) of `n` authorities in `area` whose labels are the largest."""
     fewest = 1
     while fewest < 3 and -(-n // fewest) * (c.target + c.gap) - c.gap > area.height:
         fewest += 1
@@ -582,13 +734,22 @@ def _keypad(c: _Ctx, body: pygame.Rect, title: str, shown: str, keys: tuple[str,
             placeholder: bool, note: str = "") -> None:
     view = c.view
     portrait = c.h > c.w
-    top = pygame.Rect(body.x, body.y, body.width, c.px(80))
-    c.line(title, top, 56, bold=True, role="title")
-    y = top.bottom
+    # The title, the hint and a note wrap at words rather than shrink (a narrow portrait
+    # panel): each at least the readable floor.
+    y = body.y
+    title_px = c.at_least(c.px(56))
+    title_h = max(c.px(80), wrapped_height(title, body.width, title_px, True))
+    c.plan.texts += place_wrapped(title, pygame.Rect(body.x, y, body.width, title_h),
+                                  title_px, bold=True, fg=c.p.text, bg=c.p.background,
+                                  role="title")
+    y += title_h
     if view.phase == "code":
-        hint = pygame.Rect(body.x, y, body.width, c.px(50))
-        c.line(c.t("code_hint"), hint, 32, muted=True, role="hint")
-        y = hint.bottom
+        hint_px = c.at_least(c.px(32))
+        hint_h = max(c.px(50), wrapped_height(c.t("code_hint"), body.width, hint_px))
+        c.plan.texts += place_wrapped(c.t("code_hint"),
+                                      pygame.Rect(body.x, y, body.width, hint_h), hint_px,
+                                      fg=c.p.muted, bg=c.p.background, role="hint")
+        y += hint_h
     field_rect = pygame.Rect(body.x, y + c.gap, body.width, max(c.target, c.px(96)))
     c.plan.boxes.append(Box(field_rect, c.p.panel, radius=round(12 * c.u)))
     c.plan.boxes.append(Box(field_rect, c.p.border, radius=round(12 * c.u),
@@ -598,11 +759,13 @@ def _keypad(c: _Ctx, body: pygame.Rect, title: str, shown: str, keys: tuple[str,
                               fg=c.p.muted if placeholder else c.p.text, bg=c.p.panel,
                               align="center", role="code"))
     y = field_rect.bottom + c.gap
-    # A note (the technician's wait) wraps rather than shrinks on a narrow screen.
-    for words, size, bold, role in (_wrapped(c, note, 36, "note", body.width) if note else []):
-        c.line(words, pygame.Rect(body.x, y, body.width, c.px(48)), size, bold=bold, role=role)
-        y += c.px(48)
-    if note:
+    if note:  # the technician's wait
+        note_px = c.at_least(c.px(36))
+        note_h = wrapped_height(note, body.width, note_px)
+        # Regular weight: the sentence fits one line across a landscape panel at the floor.
+        c.plan.texts += place_wrapped(note, pygame.Rect(body.x, y, body.width, note_h),
+                                      note_px, fg=c.p.text, bg=c.p.background, role="note")
+        y += note_h
         y += c.gap // 2  # the note belongs to the field above, not to the keys below
     actions_h = max(c.target, round(100 * c.u))
     actions = pygame.Rect(body.x, body.bottom - actions_h, body.width, actions_h)
@@ -647,7 +810,7 @@ def _ticket(c: _Ctx, body: pygame.Rect, ticket: KioskTicket) -> None:
     elif ticket.printed:
         lines.append((c.t("take_ticket"), 52, True, "take"))
     else:
-        lines += _wrapped(c, c.t("not_printed"), 42, "not-printed", body.width)
+        lines.append((c.t("not_printed"), 42, True, "not-printed"))
     done_h = max(c.target, round(110 * c.u))
     content = pygame.Rect(body.x, body.y, body.width, body.height - done_h - c.gap)
     _centred(c, content, lines)
@@ -656,30 +819,13 @@ def _ticket(c: _Ctx, body: pygame.Rect, ticket: KioskTicket) -> None:
     c.button(done, c.t("done"), "done", size=48)
 
 
-def _wrapped(c: _Ctx, words: str, size: float, role: str, width: int, *, bold: bool = True
-             ) -> list[tuple[str, float, bool, str]]:
-    """A long message as several centred lines, broken at words (never shrunk to dust)."""
-    from display_driver.fonts import font
-
-    face = font(c.px(size), bold)
-    lines: list[str] = []
-    for word in words.split():
-        candidate = f"{lines[-1]} {word}" if lines else word
-        if lines and face.size(candidate)[0] <= width * 0.92:
-            lines[-1] = candidate
-        else:
-            lines.append(word)
-    return [(line, size, bold, role) for line in lines]
-
-
 def _message(c: _Ctx, body: pygame.Rect, words: str, role: str, back: str,
              hint: str = "") -> None:
     back_h = max(c.target, round(110 * c.u))
     content = pygame.Rect(body.x, body.y, body.width, body.height - back_h - c.gap)
-    lines = _wrapped(c, words, 52, role, body.width)
+    lines = [(words, 52, True, role)]  # wrapped at words by `_centred`
     if hint:
-        lines += [("", 20, False, "spacer"), *_wrapped(c, hint, 36, "hint", body.width,
-                                                        bold=False)]
+        lines += [("", 20, False, "spacer"), (hint, 36, False, "hint")]
     lines += [("", 20, False, "spacer"), (c.t("advisor"), 36, False, "advisor")]
     _centred(c, content, lines)
     rect = pygame.Rect(0, 0, min(body.width, round(480 * c.u)), back_h)
@@ -706,10 +852,20 @@ def _every_language(c: _Ctx, body: pygame.Rect, key: str, hint: str) -> None:
 
 def _warning(c: _Ctx, seconds_left: int) -> None:
     """The "more time?" panel over whatever is on screen; only its button is live, and a
-    touch anywhere counts as "yes" (the role extends on any input)."""
+    touch anywhere counts as "yes" (the role extends on any input). Its words wrap at the
+    readable floor and the panel grows to hold them."""
     c.buttons.clear()
-    panel = pygame.Rect(0, 0, min(c.w - round(80 * c.u), round(1100 * c.u)),
-                        round(480 * c.u * c.s))
+    width = min(c.w - round(80 * c.u), round(1100 * c.u))
+    inner_w = width - round(60 * c.u)
+    bh = max(c.target, round(110 * c.u))
+    parts = [(c.t("warning"), c.at_least(c.px(56)), True, "warning"),
+             (c.t("warning_hint", n=seconds_left), c.at_least(c.px(36)), False,
+              "warning-hint")]
+    words_h = sum(wrapped_height(words, inner_w, px, bold) for words, px, bold, _ in parts)
+    gap = round(24 * c.u * c.s)
+    height = min(c.h - round(40 * c.u),
+                 max(round(480 * c.u * c.s), words_h + 2 * gap + bh + round(40 * c.u)))
+    panel = pygame.Rect(0, 0, width, height)
     panel.center = (c.w // 2, c.h // 2)
     c.plan.boxes.append(Box(panel.inflate(round(12 * c.u), round(12 * c.u)), c.p.border,
                             radius=round(24 * c.u)))
@@ -717,16 +873,13 @@ def _warning(c: _Ctx, seconds_left: int) -> None:
     # Texts under the panel would show through the draw order; drop them from the plan.
     c.plan.texts = [t for t in c.plan.texts if not panel.colliderect(t.rect)]
     inner = panel.inflate(-round(60 * c.u), -round(40 * c.u))
-    bh = max(c.target, round(110 * c.u))
-    head = pygame.Rect(inner.x, inner.y, inner.width, (inner.height - bh) // 2)
-    for words, slot, size, bold, role in (
-        (c.t("warning"), head, 56, True, "warning"),
-        (c.t("warning_hint", n=seconds_left),
-         pygame.Rect(inner.x, head.bottom, inner.width, head.height // 2), 36, False,
-         "warning-hint"),
-    ):
-        c.plan.texts.append(place(words, slot, c.px(size), bold=bold, fg=c.p.text,
-                                  bg=c.p.panel, align="center", role=role))
+    y = inner.y + (inner.height - bh - gap - words_h) // 2
+    for words, px, bold, role in parts:
+        h = wrapped_height(words, inner.width, px, bold)
+        c.plan.texts += place_wrapped(words, pygame.Rect(inner.x, y, inner.width, h), px,
+                                      bold=bold, fg=c.p.text, bg=c.p.panel, align="center",
+                                      role=role)
+        y += h + (gap if role == "warning" else 0)
     more = pygame.Rect(0, 0, min(inner.width, round(520 * c.u)), bh)
     more.midbottom = inner.midbottom
     c.button(more, c.t("more_time"), "more", size=48)

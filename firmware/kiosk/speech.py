@@ -17,6 +17,7 @@ import re
 from typing import Any
 
 from display_driver.layout import focusable
+from firmware.core.plural import FORMATTER
 from firmware.kiosk.screen import (
     Button,
     KioskView,
@@ -35,7 +36,7 @@ SPOKEN: dict[str, dict[str, str]] = {
         "Apu-näppäin lukee näytön uudelleen.",
         "open": "Avoinna nyt: {names}.",
         "closed_list": "Suljettu: {names}.",
-        "typed": "Kirjoitettu {n} merkkiä.",
+        "typed": "Kirjoitettu {n:#merkki|merkkiä}.",
         "selected": "{label}, valittu",
         "volume": "Äänenvoimakkuus {n}",
         "disabled": "{label}. Ei valittavissa nyt.",
@@ -46,7 +47,7 @@ SPOKEN: dict[str, dict[str, str]] = {
         "Hjälpknappen läser skärmen igen.",
         "open": "Öppet nu: {names}.",
         "closed_list": "Stängt: {names}.",
-        "typed": "{n} tecken skrivna.",
+        "typed": "{n:#tecken skrivet|tecken skrivna}.",
         "selected": "{label}, vald",
         "volume": "Volym {n}",
         "disabled": "{label}. Kan inte väljas nu.",
@@ -57,7 +58,7 @@ SPOKEN: dict[str, dict[str, str]] = {
         "The help key reads the screen again.",
         "open": "Open now: {names}.",
         "closed_list": "Closed: {names}.",
-        "typed": "{n} characters typed.",
+        "typed": "{n:#character|characters} typed.",
         "selected": "{label}, selected",
         "volume": "Volume {n}",
         "disabled": "{label}. Not available now.",
@@ -67,12 +68,42 @@ SPOKEN: dict[str, dict[str, str]] = {
 
 
 def said(lang: str, key: str, **values: object) -> str:
-    return SPOKEN.get(lang, SPOKEN["fi"])[key].format(**values)
+    return FORMATTER.format(SPOKEN.get(lang, SPOKEN["fi"])[key], **values)
 
 
 def spell(number: str) -> str:
     """"K043" -> "K, 0, 4, 3": heard one by one, as on the display."""
     return ", ".join(number)
+
+
+def start_words(view: KioskView, buttons: list[Button]) -> list[str]:
+    """The start screen's sentences: the heading, which page of how many (when the list
+    turns pages), the authorities on screen, the page turns, the other ways in."""
+    lang = view.lang
+    t = lambda key, **v: text(lang, key, **v)  # noqa: E731
+    parts: list[str] = []
+    parts += [t("choose") + ".", t("choose_hint")]
+    # The authorities of the page on screen, and which page of how many: a customer
+    # who listens hears that there are more and how to reach them.
+    turns = [b for b in buttons if b.action == "page"]
+    shown = {b.service_id for b in buttons if b.action == "issue"}
+    services = [s for s in view.services if s.id in shown] if turns else view.services
+    if turns:
+        pages = int(turns[0].arg.partition("/")[2])
+        page = min(max(view.page, 0), pages - 1)
+        parts.append(t("page", page=page + 1, pages=pages) + ".")
+    open_names = [s.name for s in services if s.open]
+    closed = [s.name + ", " + (opening_text(s.next_open, lang, view.now)
+                               if s.next_open else t("closed"))
+              for s in services if not s.open]
+    if open_names:
+        parts.append(said(lang, "open", names=", ".join(open_names)))
+    if closed:
+        parts.append(said(lang, "closed_list", names="; ".join(closed)))
+    parts += [label.rstrip(".") + "." for label in
+              (b.label for b in turns if b.enabled)]
+    parts += [t("appointment") + ".", t("advisor") + "."]
+    return parts
 
 
 def screen_text(view: KioskView, buttons: list[Button]) -> str:
@@ -84,16 +115,7 @@ def screen_text(view: KioskView, buttons: list[Button]) -> str:
         return " ".join([t("warning"), t("warning_hint", n=view.seconds_left),
                          t("more_time") + "."])
     if view.phase == "start":
-        parts += [t("choose") + ".", t("choose_hint")]
-        open_names = [s.name for s in view.services if s.open]
-        closed = [s.name + ", " + (opening_text(s.next_open, lang, view.now)
-                                   if s.next_open else t("closed"))
-                  for s in view.services if not s.open]
-        if open_names:
-            parts.append(said(lang, "open", names=", ".join(open_names)))
-        if closed:
-            parts.append(said(lang, "closed_list", names="; ".join(closed)))
-        parts += [t("appointment") + ".", t("advisor") + "."]
+        parts += start_words(view, buttons)
     elif view.phase in ("code", "pin"):
         parts += [t("code_title" if view.phase == "code" else "pin_title") + "."]
         if view.phase == "code":

@@ -1,12 +1,16 @@
 """Every word the kiosk screen shows, per language, in one place.
 
 A language switch is a data change. Language names are written in their own language
-(Suomi, Svenska, English): a customer looks for the word they can read.
+(Suomi, Svenska, English): a customer looks for the word they can read. A counted word is
+`{n:#one|other}` ("1 second", "2 seconds": firmware/core/plural.py); Finnish needs none
+where the noun after a number keeps one form ("1 sekunnin", "12 sekunnin kuluttua").
 """
 
 from __future__ import annotations
 
 import math
+
+from firmware.core.plural import FORMATTER
 
 LANG_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
 
@@ -23,6 +27,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "large_off": "Suuri teksti: pois",
         "speech_on": "Puhe: päällä",
         "speech_off": "Puhe: pois",
+        "page": "Sivu {page}/{pages}",
+        "page_prev": "◀ Edellinen sivu",
+        "page_next": "Seuraava sivu ▶",
         "code_title": "Ajanvarauksen koodi",
         "code_hint": "Kirjoita koodi ajanvarausvahvistuksesta tai näytä viivakoodi lukijalle.",
         "code_empty": "Koodi näkyy tässä",
@@ -42,8 +49,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "done": "Valmis",
         "back": "Takaisin",
         "refused_unknown": "Tällä koodilla ei saa vuoronumeroa nyt.",
-        "refused_unknown_hint": "Ajanvaraukseen voi ilmoittautua {early} minuuttia ennen "
-        "varattua aikaa ja vielä {late} minuuttia sen jälkeen. "
+        "refused_unknown_hint": "Ajanvaraukseen voi ilmoittautua {early:#minuutti|minuuttia} "
+        "ennen varattua aikaa ja vielä {late:#minuutti|minuuttia} sen jälkeen. "
         "Tarkista koodi tai kysy palveluneuvojalta.",
         "refused_busy": "Täällä on juuri otettu monta vuoronumeroa. Odota hetki.",
         "refused_busy_hint": "Voit ottaa vuoronumeron {wait}.",
@@ -66,7 +73,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "pin_wrong": "Väärä PIN-koodi.",
         "pin_wait": "Väärä PIN-koodi. Seuraavan voi antaa {wait}.",
         "pin_locked": "Liian monta väärää PIN-koodia. Seuraavan voi antaa {wait}.",
-        "pin_short": "PIN-koodissa on vähintään {n} numeroa.",
+        "pin_short": "PIN-koodissa on vähintään {n:#numero|numeroa}.",
         "wait_moment": "hetken kuluttua",
         "wait_seconds": "{n} sekunnin kuluttua",
         "wait_minutes": "{n} minuutin kuluttua",
@@ -83,6 +90,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "large_off": "Stor text: av",
         "speech_on": "Tal: på",
         "speech_off": "Tal: av",
+        "page": "Sida {page}/{pages}",
+        "page_prev": "◀ Föregående sida",
+        "page_next": "Nästa sida ▶",
         "code_title": "Kod för den bokade tiden",
         "code_hint": "Skriv koden från bokningsbekräftelsen eller visa streckkoden för läsaren.",
         "code_empty": "Koden syns här",
@@ -102,8 +112,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "done": "Klar",
         "back": "Tillbaka",
         "refused_unknown": "Den här koden ger inget könummer nu.",
-        "refused_unknown_hint": "Du kan anmäla dig {early} minuter före den bokade tiden "
-        "och ännu {late} minuter efter den. Kontrollera koden eller fråga servicerådgivaren.",
+        "refused_unknown_hint": "Du kan anmäla dig {early:#minut|minuter} före den bokade "
+        "tiden och ännu {late:#minut|minuter} efter den. Kontrollera koden eller fråga "
+        "servicerådgivaren.",
         "refused_busy": "Många könummer har just tagits här. Vänta en stund.",
         "refused_busy_hint": "Du kan ta ett könummer {wait}.",
         "refused_attempts": "För många felaktiga koder har angetts i den här automaten.",
@@ -116,7 +127,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "limit": "Många könummer har just tagits. Vänta en stund, sedan kan du ta ett nytt.",
         "limit_hint": "Servicerådgivaren hjälper om du behöver flera nummer.",
         "warning": "Behöver du mer tid?",
-        "warning_hint": "Skärmen går tillbaka till början om {n} sekunder.",
+        "warning_hint": "Skärmen går tillbaka till början om {n:#sekund|sekunder}.",
         "more_time": "Mer tid",
         "starting": "Könummerautomaten startar.",
         "starting_hint": "Ett ögonblick, snart kan du ta ett nummer.",
@@ -126,10 +137,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "pin_wrong": "Fel PIN-kod.",
         "pin_wait": "Fel PIN-kod. Nästa kan anges {wait}.",
         "pin_locked": "För många fel PIN-koder. Nästa kan anges {wait}.",
-        "pin_short": "PIN-koden har minst {n} siffror.",
+        "pin_short": "PIN-koden har minst {n:#siffra|siffror}.",
         "wait_moment": "om en stund",
-        "wait_seconds": "om {n} sekunder",
-        "wait_minutes": "om {n} minuter",
+        "wait_seconds": "om {n:#sekund|sekunder}",
+        "wait_minutes": "om {n:#minut|minuter}",
     },
     "en": {
         "choose": "Choose a service",
@@ -143,6 +154,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "large_off": "Large text: off",
         "speech_on": "Speech: on",
         "speech_off": "Speech: off",
+        "page": "Page {page}/{pages}",
+        "page_prev": "◀ Previous page",
+        "page_next": "Next page ▶",
         "code_title": "Appointment code",
         "code_hint": "Type the code from your booking confirmation, or show its barcode "
         "to the reader.",
@@ -163,9 +177,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "done": "Done",
         "back": "Back",
         "refused_unknown": "This code does not give a queue number now.",
-        "refused_unknown_hint": "You can check in from {early} minutes before your "
-        "appointment until {late} minutes after it. Check the code or ask the service "
-        "advisor.",
+        "refused_unknown_hint": "You can check in from {early:#minute|minutes} before your "
+        "appointment until {late:#minute|minutes} after it. Check the code or ask the "
+        "service advisor.",
         "refused_busy": "Many queue numbers were just taken here. Please wait a moment.",
         "refused_busy_hint": "You can take a number {wait}.",
         "refused_attempts": "Too many wrong codes were typed on this kiosk.",
@@ -177,7 +191,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "limit": "Many queue numbers were just taken. Please wait a moment, then take yours.",
         "limit_hint": "The service advisor helps if you need several numbers.",
         "warning": "Do you need more time?",
-        "warning_hint": "The screen goes back to the start in {n} seconds.",
+        "warning_hint": "The screen goes back to the start in {n:#second|seconds}.",
         "more_time": "More time",
         "starting": "The queue number machine is starting.",
         "starting_hint": "Just a moment, you can take a number soon.",
@@ -187,10 +201,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "pin_wrong": "Wrong PIN.",
         "pin_wait": "Wrong PIN. The next one can be entered {wait}.",
         "pin_locked": "Too many wrong PINs. The next one can be entered {wait}.",
-        "pin_short": "A PIN has at least {n} digits.",
+        "pin_short": "A PIN has at least {n:#digit|digits}.",
         "wait_moment": "in a moment",
-        "wait_seconds": "in {n} seconds",
-        "wait_minutes": "in {n} minutes",
+        "wait_seconds": "in {n:#second|seconds}",
+        "wait_minutes": "in {n:#minute|minutes}",
     },
 }
 
@@ -203,7 +217,7 @@ WEEKDAYS: dict[str, tuple[str, ...]] = {
 
 def text(lang: str, key: str, **values: object) -> str:
     table = TEXTS.get(lang, TEXTS["fi"])
-    return table.get(key, TEXTS["fi"][key]).format(**values)
+    return FORMATTER.format(table.get(key, TEXTS["fi"][key]), **values)
 
 
 def wait_words(lang: str, seconds: float | None) -> str:

@@ -98,6 +98,8 @@ def _views(base: KioskView, shown: KioskTicket) -> dict[str, KioskView]:
     locked = text(base.lang, "pin_locked", wait=wait_words(base.lang, LOCKOUT_S))
     return {
         "start": base,
+        # The authorities' second page (when they do not all fit at the readable size).
+        "start-page-2": dataclasses.replace(base, page=1),
         "appointment": dataclasses.replace(base, phase="code", code="AB12"),
         "issuing": dataclasses.replace(base, phase="issuing"),
         "ticket": dataclasses.replace(base, phase="ticket", ticket=shown),
