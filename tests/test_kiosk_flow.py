@@ -487,6 +487,26 @@ def test_the_start_lists_page_is_turned_and_the_next_customer_starts_on_the_firs
     assert lobby.flow.list_page == 0
 
 
+def test_a_page_button_turns_the_list_and_the_keys_ring_stays_on_the_page_turn() -> None:
+    lobby = Lobby().ready()
+    effects = lobby.touch("page", "1/2")
+    assert lobby.flow.list_page == 1 and kf.Redraw() in effects
+    assert not any(isinstance(e, kf.FocusPageTurn) for e in effects)  # no ring: no move
+    lobby.touch("page", "7/2")  # a page past the last shows the last
+    assert lobby.flow.list_page == 1
+    lobby.touch("page", "x/2")  # nothing a layout makes: nothing happens
+    assert lobby.flow.list_page == 1
+    lobby.flow.focus = 3  # the keys' ring is up: it must follow the page turn
+    lobby.flow.speech = True
+    effects = lobby.touch("page", "0/2")
+    assert lobby.flow.list_page == 0
+    assert kf.FocusPageTurn(forward=False) in effects
+    assert any(isinstance(e, kf.ReadScreen) for e in effects)  # the new page is read aloud
+    lobby.touch("issue", service="kela")
+    lobby.touch("page", "1/2")  # a ticket on its way: the list stays
+    assert lobby.flow.list_page == 0
+
+
 # -- the technician's PIN --------------------------------------------------------------------
 
 
