@@ -138,5 +138,5 @@ def test_each_role_has_one_package_and_the_top_holds_only_what_roles_share() -> 
     for role in ("controller", "kiosk", "display", "room", "feedback", "web"):
         assert f"firmware.{role}.role" in MODULES
     top = sorted(path.stem for path in (ROOT / "firmware").glob("*.py"))
-    assert top == ["__init__", "broker", "clock", "device", "runtime", "screen", "site_model",
-                   "speech", "threads"]
+    assert top == ["__init__", "broker", "clock", "device", "roles", "runtime", "screen",
+                   "site_model", "speech", "threads"]
