@@ -17,6 +17,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+import yaml
 
 import firmware
 from firmware.clock import ManualClock
@@ -60,8 +61,8 @@ class BeaconRole(Role):
 
 
 DECLARATION = RoleDeclaration(
-    name="beacon", place=70, build=lambda context: BeaconRole(),
-    tables=(ConfigTable(key="beacon", read=read_beacon, default=BeaconConfig, place=8),),
+    name="beacon", place=80, build=lambda context: BeaconRole(),
+    tables=(ConfigTable(key="beacon", read=read_beacon, default=BeaconConfig, place=9),),
     grants=lambda config, device: [("read", topics.queue_state(config.site.id))],
     commands=lambda config, device: (topics.FEEDBACK,),
     client=lambda device: {"feedback": True},
@@ -168,3 +169,14 @@ def test_a_device_loads_only_its_own_roles_code(device: str, never: tuple[str, .
     loaded = {name.split(".")[0] for name in done.stdout.split()}
     assert not loaded & set(never)
     assert "firmware" in loaded  # it did run
+
+
+def test_the_contract_names_every_declared_role() -> None:
+    """A device's status carries its roles: the contract's vocabulary is the declarations'."""
+    doc = yaml.safe_load((ROOT / "docs" / "mqtt-api.yaml").read_text())
+    schemas = doc["components"]["schemas"]
+    status_roles = schemas["DeviceStatus"]["properties"]["roles"]["items"]["enum"]
+    assert tuple(status_roles) == declared().names
+    alert_roles = [s["properties"]["roles"]["items"]["enum"] for s in schemas.values()
+                   if "roles" in s.get("properties", {}) and s is not schemas["DeviceStatus"]]
+    assert alert_roles and all(tuple(r) == declared().names for r in alert_roles)
