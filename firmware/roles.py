@@ -116,6 +116,10 @@ class RoleDeclaration:
     client: Callable[[Device], Mapping[str, Any]] = _no_traits
     # Whether the device opens its screen for this role.
     owns_screen: Callable[[Device], bool] = _no_screen
+    # What the staff call such a device (fi, sv, en) when the controller tells them it has
+    # dropped off the network; (): its absence raises no alert (the staff console's would
+    # go to the very page that is down).
+    offline_words: tuple[str, ...] = ()
     # Played by every device without being listed in its roles (the config watch).
     every_device: bool = False
 

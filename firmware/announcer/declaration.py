@@ -24,5 +24,6 @@ def build(context: BuildContext) -> Any:
     return AnnouncerRole()
 
 
-DECLARATION = RoleDeclaration(name="announcer", place=70, build=build, tables=(ANNOUNCER,),
-                              grants=grants)
+DECLARATION = RoleDeclaration(
+    name="announcer", offline_words=("kuulutuslaite", "utropsenheten", "announcer"),
+    place=70, build=build, tables=(ANNOUNCER,), grants=grants)

@@ -29,5 +29,6 @@ def build(context: BuildContext) -> Any:
 
 
 DECLARATION = RoleDeclaration(
-    name="display", place=30, build=build, tables=(CHIME, DISPLAY), grants=grants,
+    name="display", offline_words=("aulanäyttö", "väntsalsskärmen", "lobby display"),
+    place=30, build=build, tables=(CHIME, DISPLAY), grants=grants,
     owns_screen=lambda device: True)

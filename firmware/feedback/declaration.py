@@ -24,6 +24,7 @@ def build(context: BuildContext) -> Any:
 
 
 DECLARATION = RoleDeclaration(
-    name="feedback", place=50, build=build, tables=(FEEDBACK,), commands=commands,
+    name="feedback", offline_words=("palautelaite", "responsenheten", "feedback device"),
+    place=50, build=build, tables=(FEEDBACK,), commands=commands,
     client=lambda device: {"feedback": True},  # its votes are capped per minute
     owns_screen=lambda device: device.feedback.touch)  # keys only: no screen is opened

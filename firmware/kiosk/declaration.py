@@ -44,5 +44,6 @@ def build(context: BuildContext) -> Any:
 
 
 DECLARATION = RoleDeclaration(
-    name="kiosk", place=20, build=build, tables=(PRINTER, KIOSK), grants=grants,
+    name="kiosk", offline_words=("vuoronumerolaite", "könummerautomaten", "ticket dispenser"),
+    place=20, build=build, tables=(PRINTER, KIOSK), grants=grants,
     commands=commands, client=client, owns_screen=lambda device: True)

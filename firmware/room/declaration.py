@@ -41,5 +41,6 @@ def build(context: BuildContext) -> Any:
 
 
 DECLARATION = RoleDeclaration(
-    name="room", place=40, build=build, tables=(ROOM_UNIT,), uses=("display",), grants=grants,
+    name="room", offline_words=("huoneyksikkö", "rumsenheten", "room unit"),
+    place=40, build=build, tables=(ROOM_UNIT,), uses=("display",), grants=grants,
     commands=commands, client=client)
