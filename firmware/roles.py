@@ -57,11 +57,14 @@ class ConfigTable:
     # A device with the role that brings it must carry the table, else this sentence;
     # "": an absent table is simply its default.
     missing: str = ""
+    # The table as plain data for `piste check-config --json`; None: dataclasses.asdict.
+    summary: Callable[[Any], dict[str, Any]] | None = None
 
     def misplaced_message(self, users: Sequence[str]) -> str:
         if self.misplaced:
             return self.misplaced
-        return (f"only a device with the {_either(users)} role has a {self.key} "
+        article = "an" if self.key[:1] in "aeiou" else "a"
+        return (f"only a device with the {_either(users)} role has {article} {self.key} "
                 "table; add the role or remove this table")
 
 

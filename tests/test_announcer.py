@@ -19,6 +19,7 @@ from firmware.broker import LocalBroker
 from firmware.clock import ShiftedClock
 from firmware.device import build_runtime
 from firmware.site_config import ConfigError, parse_site_config
+from firmware.site_config.summary import to_json_dict
 from firmware.site_model import SiteConfig
 from mqtt_bridge import topics
 from mqtt_bridge.acl import acl_text
@@ -61,11 +62,20 @@ def test_its_table_is_read_and_checked_like_every_other() -> None:
     assert hall is not None
     assert hall.table("announcer").volume == 60
     assert [r.start.hour for r in hall.table("announcer").quiet_hours] == [8]
+    devices = {d["id"]: d for d in to_json_dict(config)["devices"]}
+    assert devices["hall-2"]["announcer"] == {"volume": 60, "quiet_hours": ["08:00-09:00"],
+                                              "quiet_volume": 0}  # piste check-config --json
+    assert "announcer" not in devices["waiting-1"]
     with pytest.raises(ConfigError) as caught:
         parse_site_config(Path(DEMO_SITE).read_text() + hall_2("volume = 150\nloud = true"))
     problems = str(caught.value)
     assert "devices[9].announcer.volume: expected a volume in percent" in problems
     assert "devices[9].announcer.loud: unknown key 'loud'" in problems
+    misplaced = Path(DEMO_SITE).read_text() + hall_2().replace('"announcer"]', '"display"]')
+    with pytest.raises(ConfigError) as caught:
+        parse_site_config(misplaced)
+    assert ("devices[9].announcer: only a device with the announcer role has an announcer "
+            "table; add the role or remove this table") in str(caught.value)
 
 
 def test_it_reads_the_calls_and_sends_nothing(broker: LocalBroker) -> None:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from firmware.site_config.hours import day_ranges, sorted_valid
-from firmware.site_config.reader import Reader, integer_field
+from firmware.site_config.reader import Reader, fmt_range, integer_field
 from firmware.site_model import TimeRange
 
 ANNOUNCER_KEYS = ("volume", "quiet_hours", "quiet_volume")
@@ -31,3 +31,7 @@ def read_announcer(r: Reader, value: Any, path: str) -> AnnouncerConfig | None:
     if volume is None or quiet_volume is None or quiet is None or None in quiet:
         return None
     return AnnouncerConfig(volume, sorted_valid(quiet), quiet_volume)
+
+
+def announcer_summary(config: AnnouncerConfig) -> dict[str, Any]:
+    return {**asdict(config), "quiet_hours": [fmt_range(r) for r in config.quiet_hours]}

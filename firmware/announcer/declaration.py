@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from firmware.announcer.config import AnnouncerConfig, read_announcer
+from firmware.announcer.config import AnnouncerConfig, announcer_summary, read_announcer
 from firmware.roles import BuildContext, ConfigTable, Grant, RoleDeclaration
 from firmware.site_model import Device, SiteConfig
 from mqtt_bridge import topics
 
 ANNOUNCER = ConfigTable(key="announcer", read=read_announcer, default=AnnouncerConfig,
-                        place=8)
+                        place=8, summary=announcer_summary)
 
 
 def grants(config: SiteConfig, device: Device) -> Sequence[Grant]:
