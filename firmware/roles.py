@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import functools
 import importlib
-import pkgutil
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -169,19 +168,15 @@ class Roles:
 
 def discover(package_paths: Iterable[str]) -> Roles:
     """Every `<package>/declaration.py` under the given paths of the firmware package."""
-    found = []
-    for module in sorted(pkgutil.iter_modules(list(package_paths)), key=lambda m: m.name):
-        if not module.ispkg:
-            continue
-        folder = Path(module.module_finder.path) / module.name  # type: ignore[union-attr]
-        if not (folder / f"{DECLARATION_MODULE}.py").is_file():
-            continue
-        loaded = importlib.import_module(f"firmware.{module.name}.{DECLARATION_MODULE}")
-        found.append(loaded.DECLARATION)
-    names = [d.name for d in found]
-    twice = sorted({n for n in names if names.count(n) > 1})
-    if twice:
-        raise RuntimeError(f"roles declared twice: {', '.join(twice)}")
+    files = sorted((f for path in package_paths
+                    for f in Path(path).glob(f"*/{DECLARATION_MODULE}.py")),
+                   key=lambda f: f.parent.name)
+    found = [importlib.import_module(f"firmware.{f.parent.name}.{DECLARATION_MODULE}").DECLARATION
+             for f in files if (f.parent / "__init__.py").is_file()]
+    for what, values in (("names", [d.name for d in found]), ("places", [d.place for d in found])):
+        twice = sorted({str(v) for v in values if values.count(v) > 1})
+        if twice:
+            raise RuntimeError(f"role {what} declared twice: {', '.join(twice)}")
     return Roles(tuple(sorted(found, key=lambda d: d.place)))
 
 
