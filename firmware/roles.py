@@ -13,8 +13,10 @@ that file. Declarations import only light modules (the config readers, the topic
 role's own code, with SDL, the printer or Starlette, is imported by its `build` alone, so a
 room unit never loads SDL and a display never the printer.
 
-This module sits at the bottom, beside `site_model`: it imports no role and no config reader,
-so everything may use it.
+This module sits at the bottom, beside `site_model`: it names no role and imports no config
+reader, so everything may use it (site_config, mqtt_bridge, device.py). The declarations it
+loads by name import the readers and topic names in turn, as Klipper's extras import klippy's
+modules: a plugin's dependency, made when the first config is read, never at import time.
 """
 
 from __future__ import annotations
