@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from firmware.clock import Clock
+from firmware.roles import BuildContext, declared
 from firmware.runtime import Role, Runtime
 from firmware.site_model import Device, SiteConfig
 from mqtt_bridge import broker_url
-
-SCREEN_ROLES = ("kiosk", "display")
 
 
 class DeviceError(ValueError):
@@ -51,37 +50,12 @@ def build_roles(
     recheck_s: float | None = None,
 ) -> list[Role]:
     device = known_device(config, device_id)
-    roles: list[Role] = []
-    # Imports per role: a room unit never loads SDL, a display never loads the printer.
-    if "controller" in device.roles:
-        from firmware.controller.role import ControllerRole
-
-        roles.append(ControllerRole() if recheck_s is None else ControllerRole(recheck_s=recheck_s))
-    if "kiosk" in device.roles:
-        from firmware.kiosk.role import KioskRole
-
-        roles.append(KioskRole(frames_dir=frames_dir))
-    if "display" in device.roles:
-        from firmware.display.role import DisplayRole
-
-        roles.append(DisplayRole(frames_dir=frames_dir))
-    if "room" in device.roles:
-        from firmware.room.role import RoomRole
-
-        roles.append(RoomRole(frames_dir=frames_dir))
-    if "feedback" in device.roles:
-        from firmware.feedback.role import FeedbackRole
-
-        roles.append(FeedbackRole(frames_dir=frames_dir))
-    if "web" in device.roles:
-        from firmware.web.role import WebRole  # the staff console; Starlette loads only here
-
-        roles.append(WebRole())
-    from firmware.admin.config_watch import ConfigWatchRole
-
-    # Every device follows the site's centrally pushed config (piste config push).
-    roles.append(ConfigWatchRole())
-    return roles
+    roles = declared()
+    context = BuildContext(config, device, frames_dir, recheck_s)
+    # Each declaration imports its role's code only in its build: a room unit never loads
+    # SDL, a display never loads the printer. The device's roles in their places, then what
+    # every device plays (it follows the site's centrally pushed config).
+    return [d.build(context) for d in (*roles.of(device), *roles.always)]
 
 
 def build_runtime(
@@ -109,6 +83,5 @@ def build_runtime(
         roles,
         broker_host=host,
         broker_port=port,
-        uses_screen=any(r in SCREEN_ROLES for r in device.roles)
-        or ("feedback" in device.roles and device.feedback.touch),
+        uses_screen=declared().owns_screen(device),
     )

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, time
-from typing import Literal
+from typing import Any, Literal
 
 LANGS: tuple[str, ...] = ("fi", "sv", "en")
 Lang = Literal["fi", "sv", "en"]
 
-ROLES: tuple[str, ...] = ("controller", "kiosk", "display", "room", "feedback", "web")
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 PRINTER_KINDS: tuple[str, ...] = ("file", "usb", "serial", "network", "none")
@@ -263,6 +262,14 @@ class Device:
     display: DisplayConfig = field(default_factory=DisplayConfig)
     feedback: FeedbackConfig = field(default_factory=FeedbackConfig)
     web: WebConfig = field(default_factory=WebConfig)
+    # The tables of roles declared with no field above (firmware/roles.py): (key, value).
+    more: tuple[tuple[str, Any], ...] = ()
+
+    def table(self, key: str) -> Any:
+        """A role's table by its key under `[[devices]]`, whichever way it is kept."""
+        if key in self.__dataclass_fields__ and key != "more":
+            return getattr(self, key)
+        return dict(self.more)[key]
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from firmware.roles import declared
 from firmware.site_model import Device, SiteConfig
 from mqtt_bridge import topics
 from mqtt_bridge.clients import COLLECTOR, TECHNICIAN, Client, clerk_user, site_clients
@@ -32,52 +33,19 @@ def command_rules(site: str, client: Client) -> list[Rule]:
     return [Rule("write", topics.command(site, c, client.name)) for c in sorted(client.commands)]
 
 
-def device_rules(site: str, device: Device, client: Client,
-                 home_assistant: bool = False) -> list[Rule]:
+def device_rules(config: SiteConfig, device: Device, client: Client) -> list[Rule]:
+    """A device's own topics, then what each of its roles declares it reads and writes (the
+    config watch every device has first), then the commands its roles may send."""
+    site = config.site.id
     root = topics.site_root(site)
     rules = [
         Rule("readwrite", f"{root}/device/{device.id}/#"),  # its own status and health
         Rule("read", topics.reply(site, device.id)),  # its own answers, nobody else's
-        Rule("read", f"{root}/config/#"),  # the centrally pushed site config
     ]
-    if "controller" in device.roles:
-        rules += [
-            Rule("read", f"{root}/cmd/#"),
-            Rule("write", f"{root}/queue/#"),
-            Rule("write", f"{root}/alert/#"),
-            Rule("write", f"{root}/reply/#"),
-            Rule("read", f"{root}/room/+/occupancy"),
-            Rule("read", f"{root}/device/+/#"),  # every device's status and health
-        ]
-        if home_assistant:
-            rules.append(Rule("write", "homeassistant/#"))  # the discovery configs
-    if "kiosk" in device.roles:
-        rules += [Rule("read", topics.queue_state(site)),
-                  Rule("read", topics.kiosk_print(site, device.id))]  # its own jobs only
-    if "display" in device.roles:
-        rules += [Rule("read", topics.queue_state(site)),
-                  Rule("read", f"{root}/device/+/status")]  # is the controller there?
-    if "room" in device.roles and device.room:
-        rules += [Rule("read", topics.queue_state(site)),
-                  Rule("readwrite", topics.room_occupancy(site, device.room))]
-    if "web" in device.roles:
-        rules += web_rules(site)
+    roles = declared()
+    for role in (*roles.always, *roles.of(device)):
+        rules += [Rule(access, topic) for access, topic in role.grants(config, device)]
     return _unique(rules + command_rules(site, client))
-
-
-def web_rules(site: str) -> list[Rule]:
-    """The staff console sees the lobby as the staff do and sends print jobs to the kiosks;
-    its commands (any room's: it checks each person's role itself) come from clients.py."""
-    root = topics.site_root(site)
-    return [
-        Rule("read", topics.queue_state(site)),
-        Rule("read", topics.queue_events(site)),
-        Rule("read", f"{root}/device/+/#"),
-        Rule("read", f"{root}/room/+/occupancy"),
-        Rule("read", f"{root}/alert/#"),
-        # The one writer of print jobs: no kiosk, display or room unit may make a kiosk print.
-        Rule("write", topics.kiosk_print(site, "+")),
-    ]
 
 
 def _unique(rules: list[Rule]) -> list[Rule]:
@@ -92,8 +60,7 @@ def acl_text(config: SiteConfig) -> str:
     clients = site_clients(config)
     for device in config.devices:
         lines = [f"# {device.id}: {', '.join(device.roles)}", f"user {device.id}"]
-        lines += [r.line() for r in device_rules(site, device, clients[device.id],
-                                                   config.site.home_assistant_discovery)]
+        lines += [r.line() for r in device_rules(config, device, clients[device.id])]
         blocks.append("\n".join(lines) + "\n")
     for room in config.rooms:
         user = clerk_user(room.id)

@@ -5,14 +5,18 @@ Every client of a site has a name: a device's id, `clerk-{room}` for a room's cl
 name and lets it publish commands only on `cmd/{command}/{its name}`, so the controller can
 trust the name in the topic and check here what that client may do: a kiosk issues tickets,
 a room unit and a clerk act for their own room only, the collector replays events.
-Pure: no paho, no broker; the ACL generator and the controller both read this table.
+Pure: no paho, no broker; the ACL generator and the controller both read this table. What a
+device may ask comes from its roles' declarations (firmware/roles.py); the commands of each
+role are named here, for those declarations and for the consoles that are no device.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from firmware.site_model import SiteConfig
+from firmware.roles import declared
+from firmware.site_model import Device, SiteConfig
 from mqtt_bridge import topics
 from mqtt_bridge.payloads import Command
 
@@ -46,32 +50,24 @@ def clerk_user(room: str) -> str:
 
 def site_clients(config: SiteConfig) -> dict[str, Client]:
     """Every client the site's config names, with what it may ask."""
-    clients: dict[str, Client] = {}
-    for device in config.devices:
-        commands: set[str] = set()
-        kiosk = "kiosk" in device.roles
-        if kiosk:
-            commands.update(KIOSK_COMMANDS)
-        if "room" in device.roles and device.room:
-            commands.update(ROOM_COMMANDS)
-        feedback = "feedback" in device.roles
-        if feedback:
-            commands.update(FEEDBACK_COMMANDS)
-        if kiosk and config.survey.kiosk:
-            commands.add(topics.SURVEY)  # the kiosk's survey mode, during the survey month
-        console = "web" in device.roles
-        if console:
-            commands.update(CONSOLE_COMMANDS)
-        clients[device.id] = Client(
-            device.id, frozenset(commands), room=device.room if "room" in device.roles else None,
-            kiosk=kiosk, printer=kiosk and device.printer.kind != "none", feedback=feedback,
-            console=console)
+    clients: dict[str, Client] = {device.id: device_client(config, device)
+                                  for device in config.devices}
     for room in config.rooms:
         name = clerk_user(room.id)
         clients.setdefault(name, Client(name, frozenset(CLERK_COMMANDS), room=room.id))
     clients.setdefault(COLLECTOR, Client(COLLECTOR, frozenset(COLLECTOR_COMMANDS)))
     clients.setdefault(TECHNICIAN, Client(TECHNICIAN, frozenset()))
     return clients
+
+
+def device_client(config: SiteConfig, device: Device) -> Client:
+    """A device, with the commands and traits its roles declare."""
+    commands: set[str] = set()
+    traits: dict[str, Any] = {}
+    for role in declared().of(device):
+        commands.update(role.commands(config, device))
+        traits.update(role.client(device))
+    return Client(device.id, frozenset(commands), **traits)
 
 
 def refusal(client: Client, command: Command) -> str | None:

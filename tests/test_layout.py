@@ -135,8 +135,9 @@ def test_every_function_fits_on_a_screen() -> None:
 
 
 def test_each_role_has_one_package_and_the_top_holds_only_what_roles_share() -> None:
-    for role in ("controller", "kiosk", "display", "room", "feedback", "web"):
+    for role in ("controller", "kiosk", "display", "room", "feedback", "web", "announcer"):
         assert f"firmware.{role}.role" in MODULES
+        assert f"firmware.{role}.declaration" in MODULES  # how the rest of the program sees it
     top = sorted(path.stem for path in (ROOT / "firmware").glob("*.py"))
-    assert top == ["__init__", "broker", "clock", "device", "runtime", "screen", "site_model",
-                   "speech", "threads"]
+    assert top == ["__init__", "broker", "clock", "device", "roles", "runtime", "screen",
+                   "site_model", "speech", "threads"]

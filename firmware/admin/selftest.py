@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from firmware.roles import declared
 from firmware.site_model import Device, SiteConfig
 
 
@@ -166,8 +167,7 @@ def check_printer(device: Device, printer: Any | None, test_ticket: bool,
 # -- screen and chime -------------------------------------------------------------------------
 
 def check_screen(device: Device, show_s: float = 3.0) -> Result:
-    touch_feedback = "feedback" in device.roles and device.feedback.touch
-    if not {"kiosk", "display"} & set(device.roles) and not touch_feedback:
+    if not declared().owns_screen(device):
         return skipped("screen", "this device has no screen role")
     import pygame
 

@@ -22,9 +22,10 @@ from firmware.controller.outbox_pump import OutboxPump
 from firmware.controller.use_cases import Controller
 from firmware.core.congestion import CongestionMonitor
 from firmware.core.device_faults import PrinterWatch
-from firmware.core.device_presence import DevicePresence, PresenceChange
+from firmware.core.device_presence import OFFLINE_GRACE_S, DevicePresence, PresenceChange
 from firmware.core.errors import ErrorCode, Refusal
 from firmware.core.events import EventType
+from firmware.roles import declared
 from firmware.runtime import Role, Runtime
 from mqtt_bridge import topics
 from mqtt_bridge.link import Incoming
@@ -66,9 +67,9 @@ class ControllerRole(Role):
         self.congestion = CongestionMonitor(runtime.config.rules)
         self.printers = PrinterWatch()
         devices = [(d.id, d.roles) for d in runtime.config.devices]
-        self.presence = (DevicePresence.of(devices, runtime.device.id) if self._offline_grace_s
-                         is None else DevicePresence.of(devices, runtime.device.id,
-                                                        self._offline_grace_s))
+        words = {d.name: d.offline_words for d in declared().listed if d.offline_words}
+        grace_s = OFFLINE_GRACE_S if self._offline_grace_s is None else self._offline_grace_s
+        self.presence = DevicePresence.of(devices, runtime.device.id, words, grace_s)
         self.guard = DuplicateGuard(runtime.device.id, runtime.instance)
         runtime.status_extra["controller"] = STARTING
         log.info("queue rebuilt from %s: seq %s, %d messages waiting in the outbox",

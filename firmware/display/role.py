@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import logging
 import time
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ import pygame
 
 from display_driver.dirty import draw_changes
 from display_driver.layout import Plan
+from firmware.core.calls import CallTracker, announcement, in_quiet_hours
 from firmware.display.chime import Chime
 from firmware.display.lobby_screen import (
     LobbyView,
@@ -39,69 +39,9 @@ from mqtt_bridge.payloads import state_of
 
 log = logging.getLogger(__name__)
 
-# How many call ids to remember: far more than can be on screen, bounded for a long day.
-SEEN_CALLS_KEPT = 500
-
-
-def call_ids(snapshot: dict[str, Any]) -> list[str]:
-    """Every call id a snapshot shows, newest call last."""
-    found = []
-    for row in reversed(snapshot.get("serving") or []):
-        if isinstance(row, dict) and isinstance(row.get("call_id"), str):
-            found.append(row["call_id"])
-    last = snapshot.get("last_call")
-    if isinstance(last, dict) and isinstance(last.get("call_id"), str):
-        found.append(last["call_id"])
-    return found
-
-
-class CallTracker:
-    """Decides which calls are new. Pure: the role plays the chime for what it returns."""
-
-    def __init__(self) -> None:
-        self.seen: dict[str, None] = {}  # insertion-ordered set
-        self.primed = False
-
-    def new_calls(self, snapshot: dict[str, Any]) -> list[str]:
-        ids = call_ids(snapshot)
-        fresh = [c for c in dict.fromkeys(ids) if c not in self.seen]
-        for call_id in fresh:
-            self.seen[call_id] = None
-        while len(self.seen) > SEEN_CALLS_KEPT:
-            del self.seen[next(iter(self.seen))]
-        if not self.primed:
-            self.primed = True
-            return []  # already announced before we started
-        return fresh
-
-
 BLINK_HZ = 1.0  # the newest call's band: on/off once a second (the limit is 3 Hz) ...
 BLINK_FOR_S = 6.0  # ... for a few seconds, then steady
 TICK_S = 1.0  # the clock, the age of stale data and rotations are looked at this often
-
-
-def announcement(ticket: str, room_names: dict[str, str]) -> list[tuple[str, str]]:
-    """What the voice says for a call, in fi, sv and en: "Vuoronumero K 42, huone 5"."""
-    spoken = " ".join(_spell(ticket))
-    return [
-        (f"Vuoronumero {spoken}, {room_names['fi']}", "fi"),
-        (f"Könummer {spoken}, {room_names['sv']}", "sv"),
-        (f"Queue number {spoken}, {room_names['en']}", "en"),
-    ]
-
-
-def _spell(ticket: str) -> list[str]:
-    """ "K042" -> ["K", "42"]: the letter on its own, the number without leading zeros."""
-    letters = ticket.rstrip("0123456789")
-    digits = ticket[len(letters):]
-    parts = [letters] if letters else []
-    if digits:
-        parts.append(str(int(digits)))
-    return parts
-
-
-def in_quiet_hours(display: Any, moment: datetime) -> bool:
-    return any(r.contains(moment.time()) for r in display.quiet_hours)
 
 
 class DisplayRole(Role):

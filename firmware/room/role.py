@@ -195,7 +195,7 @@ class RoomRole(Role):
     def _start_door_signal(self) -> None:
         """An LED and a short beep at the door when this room calls: it helps customers who
         do not see well find the right door."""
-        from firmware.display.role import CallTracker
+        from firmware.core.calls import CallTracker
 
         self.door_calls = CallTracker()
         self.door: Any = None

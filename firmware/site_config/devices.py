@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
-from firmware.site_config.display import read_display
-from firmware.site_config.feedback import read_feedback
-from firmware.site_config.kiosk import read_kiosk
-from firmware.site_config.printer import read_printer
+from firmware.roles import Roles, declared
 from firmware.site_config.reader import (
     Reader,
     boolean_field,
@@ -20,40 +17,32 @@ from firmware.site_config.reader import (
     suggest,
     text_field,
 )
-from firmware.site_config.room_unit import read_room_unit
-from firmware.site_config.web import read_web
-from firmware.site_model import (
-    ROLES,
-    Device,
-    DisplayConfig,
-    FeedbackConfig,
-    KioskConfig,
-    PrinterConfig,
-    RoomUnitConfig,
-    ScreenConfig,
-    WebConfig,
-)
+from firmware.site_model import Device, ScreenConfig
 
 MAX_SCREEN_SIDE = 16384
 
+# The keys of every device; each role's declaration brings its own tables after these.
+CORE_KEYS = ("id", "roles", "room", "screen")
 
-DEVICE_KEYS = ("id", "roles", "room", "screen", "printer", "chime", "kiosk", "room_unit",
-               "display", "feedback", "web")
+
+def device_keys(roles: Roles) -> tuple[str, ...]:
+    return CORE_KEYS + tuple(t.key for t in roles.tables)
 
 
 SCREEN_KEYS = ("width", "height", "fullscreen")
 
 
 def _read_roles(r: Reader, value: Any, path: str) -> tuple[str, ...] | None:
-    expected = f"a list of roles from {', '.join(ROLES)}"
+    names = declared().names
+    expected = f"a list of roles from {', '.join(names)}"
     if not isinstance(value, list) or not value:
         r.wrong(path, expected, value)
         return None
     roles: list[str] = []
     for p, item in r.items(value, path, "roles"):
-        if not isinstance(item, str) or item not in ROLES:
-            hint = suggest(item, ROLES) if isinstance(item, str) else ""
-            r.wrong(p, f"one of {', '.join(ROLES)}", item, hint)
+        if not isinstance(item, str) or item not in names:
+            hint = suggest(item, names) if isinstance(item, str) else ""
+            r.wrong(p, f"one of {', '.join(names)}", item, hint)
         elif item in roles:
             r.add(p, f"role '{item}' is listed twice")
         else:
@@ -85,44 +74,39 @@ class _DeviceParts:
 
 
 def read_device(r: Reader, value: Any, path: str) -> _DeviceParts:
-    table = r.table(value, path, DEVICE_KEYS)
+    roles_declared = declared()
+    table = r.table(value, path, device_keys(roles_declared))
     if table is None:
         return _DeviceParts(path, None, None, None, None)
     device_id = r.get(table, path, "id", ident)
     roles = r.get(table, path, "roles", _read_roles)
     room = r.get(table, path, "room", text_field, default=None)
     screen = r.get(table, path, "screen", _read_screen, default=ScreenConfig())
-    if "printer" in table:
-        printer = read_printer(r, table["printer"], join_path(path, "printer"))
-    else:
-        printer = PrinterConfig(kind="none")
-        if roles and "kiosk" in roles:
-            r.add(join_path(path, "printer"), "missing: a kiosk needs a [devices.printer] table "
-                  '(kind = "none" if it has no printer)')
-    chime = r.get(table, path, "chime", boolean_field, default=True)
-    kiosk = r.get(table, path, "kiosk", read_kiosk, default=KioskConfig())
-    room_unit = r.get(table, path, "room_unit", read_room_unit, default=RoomUnitConfig())
-    if "room_unit" in table and roles and "room" not in roles:
-        r.add(join_path(path, "room_unit"), "only a device with the room role has sensors and "
-              "clerk keys; add 'room' to its roles or remove this table")
-    display = r.get(table, path, "display", read_display, default=DisplayConfig())
-    if "display" in table and roles and not {"display", "room"} & set(roles):
-        r.add(join_path(path, "display"), "only a device with the display or room role has a "
-              "display table; add the role or remove this table")
-    feedback = r.get(table, path, "feedback", read_feedback, default=FeedbackConfig())
-    if "feedback" in table and roles and "feedback" not in roles:
-        r.add(join_path(path, "feedback"), "only a device with the feedback role has a "
-              "feedback table; add the role or remove this table")
-    web = r.get(table, path, "web", read_web, default=WebConfig())
-    if "web" in table and roles and "web" not in roles:
-        r.add(join_path(path, "web"), "only a device with the web role serves the staff "
-              "console; add 'web' to its roles or remove this table")
+    tables = _read_role_tables(r, table, path, roles, roles_declared)
     device = None
-    if (device_id and roles and screen and printer and chime is not None and kiosk
-            and room_unit and display and feedback and web):
-        device = Device(device_id, roles, room, screen, printer, chime, kiosk, room_unit,
-                        display, feedback, web)
+    if device_id and roles and screen and tables is not None:
+        named = {f.name for f in fields(Device)}
+        device = Device(device_id, roles, room, screen,
+                        **{k: v for k, v in tables.items() if k in named},
+                        more=tuple((k, v) for k, v in tables.items() if k not in named))
     return _DeviceParts(path, device_id, roles, room, device)
+
+
+def _read_role_tables(r: Reader, table: dict[str, Any], path: str,
+                      roles: tuple[str, ...] | None, declared_roles: Roles,
+                      ) -> dict[str, Any] | None:
+    """Each declared table of the device, or its default; None if any is wrong."""
+    values: dict[str, Any] = {}
+    for t in declared_roles.tables:
+        values[t.key] = r.get(table, path, t.key, t.read, default=t.default())
+        where = join_path(path, t.key)
+        if t.key not in table and t.missing and roles and declared_roles.owner(t) in roles:
+            r.add(where, t.missing)
+        users = declared_roles.users(t)
+        if t.key in table and roles and not t.anywhere and not set(users) & set(roles):
+            r.add(where, t.misplaced_message(users))
+    # A table read as False (chime = false) is there; only None says it was wrong.
+    return None if any(v is None for v in values.values()) else values
 
 
 def check_devices(r: Reader, devices: list[_DeviceParts], room_ids: Sequence[str] | None,

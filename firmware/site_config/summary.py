@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from firmware.core.plural import counted
+from firmware.roles import declared
 from firmware.site_config.printer import PRINTER_COMMON, PRINTER_FIELDS
 from firmware.site_config.reader import PASSWORD_MASK, fmt_range, fmt_ranges
 from firmware.site_model import (
@@ -115,7 +116,17 @@ def _device_dict(d: Device) -> dict[str, Any]:
             **({"feedback": dataclasses.asdict(d.feedback)} if "feedback" in d.roles else {}),
             **({"web": dataclasses.asdict(d.web)} if "web" in d.roles else {}),
             **({"display": _display_dict(d.display)}
-               if {"display", "room"} & set(d.roles) else {})}
+               if {"display", "room"} & set(d.roles) else {}),
+            **_declared_tables(d)}
+
+
+def _declared_tables(d: Device) -> dict[str, Any]:
+    """The tables of roles that keep them in `Device.more` (the announcer's), for a device
+    with a role that reads them, as plain data in the form each table's declaration gives."""
+    roles = declared()
+    tables = {t.key: t for t in roles.tables}
+    return {key: (tables[key].summary or dataclasses.asdict)(value) for key, value in d.more
+            if set(roles.users(tables[key])) & set(d.roles)}
 
 
 def _display_dict(display: DisplayConfig) -> dict[str, Any]:

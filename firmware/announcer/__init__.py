@@ -1,0 +1,1 @@
+"""The announcer role: a voice for a second waiting area, without a screen."""

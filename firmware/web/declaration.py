@@ -1,0 +1,48 @@
+"""The web role (the staff console) as the rest of the program sees it (firmware/roles.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from firmware.roles import BuildContext, ConfigTable, Grant, RoleDeclaration
+from firmware.site_config.web import read_web
+from firmware.site_model import Device, SiteConfig, WebConfig
+from mqtt_bridge import topics
+from mqtt_bridge.clients import CONSOLE_COMMANDS
+
+WEB = ConfigTable(
+    key="web", read=read_web, default=WebConfig, place=7,
+    misplaced="only a device with the web role serves the staff console; add 'web' to its "
+              "roles or remove this table")
+
+
+def grants(config: SiteConfig, device: Device) -> Sequence[Grant]:
+    """The console sees the lobby as the staff do and sends print jobs to the kiosks; its
+    commands (any room's: it checks each person's role itself) are CONSOLE_COMMANDS."""
+    site = config.site.id
+    root = topics.site_root(site)
+    return [
+        ("read", topics.queue_state(site)),
+        ("read", topics.queue_events(site)),
+        ("read", f"{root}/device/+/#"),
+        ("read", f"{root}/room/+/occupancy"),
+        ("read", f"{root}/alert/#"),
+        # The one writer of print jobs: no kiosk, display or room unit may make a kiosk print.
+        ("write", topics.kiosk_print(site, "+")),
+    ]
+
+
+def commands(config: SiteConfig, device: Device) -> Iterable[str]:
+    return CONSOLE_COMMANDS
+
+
+def build(context: BuildContext) -> Any:
+    from firmware.web.role import WebRole  # Starlette loads only here
+
+    return WebRole()
+
+
+DECLARATION = RoleDeclaration(
+    name="web", place=60, build=build, tables=(WEB,), grants=grants, commands=commands,
+    client=lambda device: {"console": True})  # acts for any room, for the logged-in staff
