@@ -11,10 +11,11 @@ from __future__ import annotations
 import heapq
 import math
 import statistics
-from collections import deque
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
+from firmware.core import calling
 from firmware.core.queue import QueueState
 from firmware.site_model import SiteConfig
 
@@ -77,55 +78,91 @@ def _room_free_in(state: QueueState, config: SiteConfig, room_id: str, now: date
     return max(per - elapsed, per * 0.2)
 
 
+class Step(NamedTuple):
+    """One moment of the forecast: a room calls a ticket, or finds nobody it may call."""
+
+    at: float  # minutes from now
+    room: str
+    number: str | None  # None: nobody the room may call at that moment
+    service: str | None
+
+
 @dataclass(frozen=True)
 class Forecast:
     """When each waiting ticket is expected to be called, and when each room runs dry."""
 
     calls: dict[str, float]  # ticket number -> minutes from now
-    idle_at: dict[str, float]  # room -> minutes from now when it has nobody left to call
+    # room -> minutes from now when it first finds nobody it may call (it may call again
+    # later, when a checked-in appointment becomes due)
+    idle_at: dict[str, float]
     rooms: dict[str, tuple[str, ...]]  # the rooms counted, with their services
+    steps: tuple[Step, ...] = ()  # every call and every empty-handed moment, in order
 
     def newcomer(self, service_id: str) -> float | None:
         """Minutes a customer taking a number for this service now would wait.
 
-        A new ticket is the last of its queue, so the first room that serves the service
-        and runs out of earlier tickets takes it: the same as playing it forward with the
-        newcomer included, without doing so once per service.
+        A new walk-in ticket is the last of the walk-ins, so the first room that serves the
+        service and finds nobody else it may call takes it: the same as playing it forward
+        with the newcomer included, without doing so once per service.
         """
         times = [self.idle_at[r] for r, services in self.rooms.items() if service_id in services]
         return min(times) if times else None
 
+    def ahead_of(self, number: str) -> int | None:
+        """How many tickets of the same service are called before this one; None when no
+        room working now serves it (the order is then unknown)."""
+        if number not in self.calls:
+            return None
+        ahead, service = 0, None
+        for step in reversed(self.steps):  # find the ticket's service, then count backwards
+            if step.number == number:
+                service = step.service
+            elif service is not None and step.service == service:
+                ahead += 1
+        return ahead
 
-def forecast(state: QueueState, config: SiteConfig, now: datetime) -> Forecast:
-    """Play the calling rule forward over the rooms working now.
 
-    Rooms free up one after another; each takes the longest-waiting ticket among the
-    services it serves (the rule the controller uses), and is busy for the authority's
-    typical service time. Tickets no active room serves are absent (unknown).
+def forecast(state: QueueState, config: SiteConfig, now: datetime,
+             joining: calling.Candidate | None = None) -> Forecast:
+    """Play the calling policy forward over the rooms working now.
+
+    Rooms free up one after another; each calls whom `calling.CallingPolicy` picks for it at
+    that moment (the same decision the controller makes when its clerk calls), and is busy for
+    the authority's typical service time. A room with nobody it may call yet waits for the
+    next checked-in appointment to become due. Tickets no active room serves are absent
+    (unknown). `joining` is a ticket about to be issued, forecast in its place.
     """
     rooms = active_rooms(state, config, now)
-    queues: dict[str, deque[tuple[datetime, str]]] = {}
-    for service in {s for services in rooms.values() for s in services}:
-        # Appointments go first once due; forecast them at the head by appointment time.
-        entries = sorted(state.appointments.get(service, [])) + state.waiting.get(service, [])
-        if entries:
-            queues[service] = deque(entries)
-    per_customer = {s: minutes_per_customer(state, config, s) for s in queues}
-    free_at = [(_room_free_in(state, config, r, now), r) for r in sorted(rooms)]
+    policy = calling.CallingPolicy.of(config)
+    lines = calling.Lines.of(state, joining)
+    per_customer: dict[str, timedelta] = {}
+    # Moments as time since now, exactly: a room waiting for an appointment must wake at
+    # the very moment the policy lets it call, not a rounding error before.
+    free_at = [(timedelta(minutes=_room_free_in(state, config, r, now)), r) for r in sorted(rooms)]
     heapq.heapify(free_at)
     calls: dict[str, float] = {}
     idle_at: dict[str, float] = {}
+    steps: list[Step] = []
     while free_at:
-        at, room_id = heapq.heappop(free_at)
-        heads = [(queues[s][0], s) for s in rooms[room_id] if queues.get(s)]
-        if not heads:
-            idle_at[room_id] = at  # nothing more this room could take
+        since, room_id = heapq.heappop(free_at)
+        at, moment, services = since.total_seconds() / 60, now + since, rooms[room_id]
+        chosen = policy.pick(lines, services, moment)
+        if chosen is None:
+            idle_at.setdefault(room_id, at)
+            steps.append(Step(at, room_id, None, None))
+            later = policy.next_callable(lines, services, moment)
+            if later is not None:
+                heapq.heappush(free_at, (later - now, room_id))
             continue
-        (_, number), service = min(heads)
-        queues[service].popleft()
-        calls[number] = at
-        heapq.heappush(free_at, (at + per_customer[service], room_id))
-    return Forecast(calls, idle_at, rooms)
+        lines.take(chosen)
+        calls[chosen.number] = at
+        steps.append(Step(at, room_id, chosen.number, chosen.service))
+        busy = per_customer.get(chosen.service)
+        if busy is None:
+            busy = timedelta(minutes=minutes_per_customer(state, config, chosen.service))
+            per_customer[chosen.service] = busy
+        heapq.heappush(free_at, (since + busy, room_id))
+    return Forecast(calls, idle_at, rooms, tuple(steps))
 
 
 def expected_wait(state: QueueState, config: SiteConfig, service_id: str,
@@ -134,6 +171,23 @@ def expected_wait(state: QueueState, config: SiteConfig, service_id: str,
     if not any(service_id in r.services for r in config.rooms):
         return None
     return forecast(state, config, now).newcomer(service_id)
+
+
+def for_new_ticket(state: QueueState, config: SiteConfig, joining: calling.Candidate,
+                   now: datetime) -> tuple[int, float | None]:
+    """People ahead of a ticket about to be issued, and the minutes until it is called.
+
+    Both come from one forecast with the ticket in it, so the slip's two figures agree with
+    each other and with the order the rooms call. With no room working for the service the
+    order is unknown: everyone who waits for it counts as ahead, and the wait is None.
+    """
+    if not any(joining.service in r.services for r in config.rooms):
+        return state.waiting_count(joining.service), None
+    plan = forecast(state, config, now, joining)
+    ahead = plan.ahead_of(joining.number)
+    if ahead is None:
+        return state.waiting_count(joining.service), None
+    return ahead, plan.calls[joining.number]
 
 
 def eta_range(wait: float | None) -> tuple[int, int] | None:

@@ -109,13 +109,6 @@ class QueueState:
     def waiting_count(self, service_id: str) -> int:
         return len(self.waiting.get(service_id, ())) + len(self.appointments.get(service_id, ()))
 
-    def ahead_of(self, number: str) -> int:
-        """How many tickets of the same service wait before this one."""
-        ticket = self.tickets[number]
-        queue = self.waiting.get(ticket.service, [])
-        due_first = len(self.appointments.get(ticket.service, ()))
-        return bisect.bisect_left(queue, ticket.key) + due_first
-
     def open_numbers(self) -> set[str]:
         """Numbers that may not be given again today: open, or reinstatable no-shows."""
         return {n for n, t in self.tickets.items() if t.status is not TicketStatus.DONE}
