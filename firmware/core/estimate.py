@@ -81,7 +81,7 @@ def _room_free_in(state: QueueState, config: SiteConfig, room_id: str, now: date
 class Step(NamedTuple):
     """One moment of the forecast: a room calls a ticket, or finds nobody it may call."""
 
-    at: float  # minutes from now
+    after: timedelta  # from now, exactly: the moment the policy was asked
     room: str
     number: str | None  # None: nobody the room may call at that moment
     service: str | None
@@ -149,14 +149,14 @@ def forecast(state: QueueState, config: SiteConfig, now: datetime,
         chosen = policy.pick(lines, services, moment)
         if chosen is None:
             idle_at.setdefault(room_id, at)
-            steps.append(Step(at, room_id, None, None))
+            steps.append(Step(since, room_id, None, None))
             later = policy.next_callable(lines, services, moment)
             if later is not None:
                 heapq.heappush(free_at, (later - now, room_id))
             continue
         lines.take(chosen)
         calls[chosen.number] = at
-        steps.append(Step(at, room_id, chosen.number, chosen.service))
+        steps.append(Step(since, room_id, chosen.number, chosen.service))
         busy = per_customer.get(chosen.service)
         if busy is None:
             busy = timedelta(minutes=minutes_per_customer(state, config, chosen.service))
