@@ -20,9 +20,10 @@ room's recent calls as a further argument; a paused room is one `pick` is not as
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from enum import IntEnum
+from typing import NamedTuple
 
 from firmware.core.queue import QueueState
 from firmware.site_model import SiteConfig
@@ -37,34 +38,59 @@ class Kind(IntEnum):
     WALK_IN = 1  # everyone else, by original issue time
 
 
-@dataclass(frozen=True)
-class Candidate:
+KINDS = tuple(Kind)  # iterating the enum itself is slow, and the forecast does it per room
+
+
+class Candidate(NamedTuple):
     """The head of one waiting line: a ticket that could be called next."""
 
-    number: str
-    service: str
     kind: Kind
     at: datetime  # the appointment time, or the original issue time of a walk-in
+    number: str
+    service: str
 
     @classmethod
     def new_ticket(cls, number: str, service: str, issued_at: datetime,
                    appointment_at: datetime | None = None) -> Candidate:
         """A ticket about to be issued, in the line it will join."""
         if appointment_at is not None:
-            return cls(number, service, Kind.APPOINTMENT, appointment_at)
-        return cls(number, service, Kind.WALK_IN, issued_at)
+            return cls(Kind.APPOINTMENT, appointment_at, number, service)
+        return cls(Kind.WALK_IN, issued_at, number, service)
 
 
-@dataclass
+_candidate = tuple.__new__  # a Candidate without the named tuple's Python-level constructor
+
+
+class _Line:
+    """One sorted line of the state, how many of it have been taken, and its head."""
+
+    __slots__ = ("head", "kind", "places", "service", "taken")
+
+    def __init__(self, places: Sequence[Place], kind: Kind, service: str) -> None:
+        self.places, self.kind, self.service, self.taken = places, kind, service, -1
+        self.head: Candidate | None = None
+        self.take()
+
+    def take(self) -> None:
+        self.taken += 1
+        if self.taken < len(self.places):
+            at, number = self.places[self.taken]
+            self.head = _candidate(Candidate, (self.kind, at, number, self.service))
+        else:
+            self.head = None
+
+
 class Lines:
     """The waiting lines of a day, two per service, each in calling order.
 
-    A view over the state's own sorted lists: `take` moves a head index and never changes the
-    state, so the forecast can play calls forward on it without copying the queue.
+    A view over the state's own sorted lists: `take` moves past a line's head and never
+    changes the state, so the forecast can play calls forward without copying the queue.
     """
 
-    lines: Mapping[tuple[str, Kind], Sequence[Place]]
-    heads: dict[tuple[str, Kind], int] = field(default_factory=dict)
+    def __init__(self, lines: Mapping[tuple[str, Kind], Sequence[Place]]) -> None:
+        self._lines = {line: _Line(places, line[1], line[0])
+                       for line, places in sorted(lines.items()) if places}
+        self._of_services: dict[tuple[str, ...], list[_Line]] = {}
 
     @classmethod
     def of(cls, state: QueueState, joining: Candidate | None = None) -> Lines:
@@ -73,32 +99,36 @@ class Lines:
         for kind, per_service in ((Kind.APPOINTMENT, state.appointments),
                                   (Kind.WALK_IN, state.waiting)):
             for service, places in per_service.items():
-                if places:
-                    lines[service, kind] = places
+                lines[service, kind] = places
         if joining is not None:
             line = (joining.service, joining.kind)
-            lines[line] = sorted([*lines.get(line, ()), (joining.at, joining.number)])
+            place = (joining.at.astimezone(UTC), joining.number)  # UTC, as the state's lines
+            lines[line] = sorted([*lines.get(line, ()), place])
         return cls(lines)
 
-    def head(self, service: str, kind: Kind) -> Candidate | None:
-        places = self.lines.get((service, kind), ())
-        position = self.heads.get((service, kind), 0)
-        if position >= len(places):
-            return None
-        at, number = places[position]
-        return Candidate(number, service, kind, at)
-
     def take(self, candidate: Candidate) -> None:
-        line = (candidate.service, candidate.kind)
-        self.heads[line] = self.heads.get(line, 0) + 1
+        line = self._lines[candidate.service, candidate.kind]
+        if line.head is not candidate:
+            raise ValueError(f"{candidate.number} is not at the head of its line")
+        line.take()
 
     def candidates(self, services: Iterable[str]) -> list[Candidate]:
         """The head of every line of these services.
 
-        Each line is in the order of the key, so only its head can win.
+        Each line is in the order of the key, so only its head can win. (A rule that lets a
+        later ticket pass, such as a language bound, looks further down the lines here.)
         """
-        heads = (self.head(s, kind) for s in services for kind in Kind)
-        return [c for c in heads if c is not None]
+        return [line.head for line in self.lines_of(services) if line.head is not None]
+
+    def lines_of(self, services: Iterable[str]) -> list[_Line]:
+        """The lines of these services (their heads are the candidates)."""
+        services = tuple(services)
+        lines = self._of_services.get(services)
+        if lines is None:  # a room asks again and again for the same services
+            lines = [line for s in services for kind in KINDS
+                     if (line := self._lines.get((s, kind))) is not None]
+            self._of_services[services] = lines
+        return lines
 
 
 @dataclass(frozen=True)
@@ -115,19 +145,28 @@ class CallingPolicy:
             return candidate.at - self.appointment_margin
         return None
 
-    def rank(self, candidate: Candidate, moment: datetime) -> tuple[int, datetime, str] | None:
-        """The order key at this moment (smallest is called first), or None: not yet."""
-        start = self.callable_from(candidate)
-        if start is not None and start > moment:
-            return None
-        return (int(candidate.kind), candidate.at, candidate.number)
+    def rank(self, candidate: Candidate, moment: datetime) -> tuple[object, ...] | None:
+        """The order key at this moment (smallest is called first), or None: not yet.
+
+        Today the key is the candidate itself: its line's kind (a due appointment before any
+        walk-in), then its time, then its number.
+        """
+        if candidate.kind is Kind.APPOINTMENT and candidate.at - self.appointment_margin > moment:
+            return None  # the same test as `callable_from`, inline: this runs per forecast step
+        return candidate
 
     def pick(self, lines: Lines, services: Iterable[str], moment: datetime) -> Candidate | None:
         """The ticket a room calling for these services gets at this moment, if any."""
         best: Candidate | None = None
-        best_key: tuple[int, datetime, str] | None = None
-        for candidate in lines.candidates(services):
-            key = self.rank(candidate, moment)
+        best_key: tuple[object, ...] | None = None
+        rank = self.rank
+        if moment.tzinfo is not UTC:
+            moment = moment.astimezone(UTC)  # the zone of the lines: see QueueState
+        for line in lines.lines_of(services):  # `lines.candidates`, without a list per step
+            candidate = line.head
+            if candidate is None:
+                continue
+            key = rank(candidate, moment)
             if key is not None and (best_key is None or key < best_key):
                 best, best_key = candidate, key
         return best

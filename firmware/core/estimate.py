@@ -12,7 +12,7 @@ import heapq
 import math
 import statistics
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
 from firmware.core import calling
@@ -81,7 +81,7 @@ def _room_free_in(state: QueueState, config: SiteConfig, room_id: str, now: date
 class Step(NamedTuple):
     """One moment of the forecast: a room calls a ticket, or finds nobody it may call."""
 
-    after: timedelta  # from now, exactly: the moment the policy was asked
+    moment: datetime  # exactly the moment the policy was asked (in UTC)
     room: str
     number: str | None  # None: nobody the room may call at that moment
     service: str | None
@@ -135,33 +135,36 @@ def forecast(state: QueueState, config: SiteConfig, now: datetime,
     rooms = active_rooms(state, config, now)
     policy = calling.CallingPolicy.of(config)
     lines = calling.Lines.of(state, joining)
-    per_customer: dict[str, timedelta] = {}
-    # Moments as time since now, exactly: a room waiting for an appointment must wake at
-    # the very moment the policy lets it call, not a rounding error before.
-    free_at = [(timedelta(minutes=_room_free_in(state, config, r, now)), r) for r in sorted(rooms)]
+    start = now.astimezone(UTC)  # the policy's own zone: its comparisons stay cheap
+    busy: dict[str, float] = {}
+    # (minutes from now, room, the exact moment when a room waits for an appointment to
+    # become due: it must ask at that very moment, not a rounding error before)
+    free_at: list[tuple[float, str, datetime | None]] = [
+        (_room_free_in(state, config, r, now), r, None) for r in sorted(rooms)]
     heapq.heapify(free_at)
     calls: dict[str, float] = {}
     idle_at: dict[str, float] = {}
     steps: list[Step] = []
+    pick, take, pop, push = policy.pick, lines.take, heapq.heappop, heapq.heappush
     while free_at:
-        since, room_id = heapq.heappop(free_at)
-        at, moment, services = since.total_seconds() / 60, now + since, rooms[room_id]
-        chosen = policy.pick(lines, services, moment)
+        at, room_id, exactly = pop(free_at)
+        moment = exactly or start + timedelta(minutes=at)
+        services = rooms[room_id]
+        chosen = pick(lines, services, moment)
         if chosen is None:
             idle_at.setdefault(room_id, at)
-            steps.append(Step(since, room_id, None, None))
+            steps.append(Step(moment, room_id, None, None))
             later = policy.next_callable(lines, services, moment)
             if later is not None:
-                heapq.heappush(free_at, (later - now, room_id))
+                push(free_at, ((later - start).total_seconds() / 60, room_id, later))
             continue
-        lines.take(chosen)
+        take(chosen)
         calls[chosen.number] = at
-        steps.append(Step(since, room_id, chosen.number, chosen.service))
-        busy = per_customer.get(chosen.service)
-        if busy is None:
-            busy = timedelta(minutes=minutes_per_customer(state, config, chosen.service))
-            per_customer[chosen.service] = busy
-        heapq.heappush(free_at, (since + busy, room_id))
+        steps.append(Step(moment, room_id, chosen.number, chosen.service))
+        minutes = busy.get(chosen.service)
+        if minutes is None:
+            minutes = busy[chosen.service] = minutes_per_customer(state, config, chosen.service)
+        push(free_at, (at + minutes, room_id, None))
     return Forecast(calls, idle_at, rooms, tuple(steps))
 
 

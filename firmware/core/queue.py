@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 from collections import deque
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 
 from firmware.core.events import Event, EventType
@@ -87,9 +87,9 @@ class QueueState:
     day: str
     seq: int = 0
     tickets: dict[str, Ticket] = field(default_factory=dict)  # the day's tickets by number
-    # Waiting walk-in tickets per service, ordered by issue time: calling takes the oldest.
+    # Waiting walk-in tickets per service, ordered by (original) issue time in UTC.
     waiting: dict[str, list[tuple[datetime, str]]] = field(default_factory=dict)
-    # Waiting appointment check-ins per service, ordered by appointment time.
+    # Waiting appointment check-ins per service, ordered by appointment time in UTC.
     appointments: dict[str, list[tuple[datetime, str]]] = field(default_factory=dict)
     serving: dict[str, Call] = field(default_factory=dict)  # room -> the call in it
     last_call: Call | None = None
@@ -121,22 +121,27 @@ class QueueState:
 
     # -- bookkeeping of the queues ------------------------------------------------------
 
-    def _enqueue(self, ticket: Ticket) -> None:
+    def _line_of(self, ticket: Ticket) -> tuple[list[tuple[datetime, str]], tuple[datetime, str]]:
+        """The line a waiting ticket stands in, and its place there.
+
+        Places are kept in UTC: times in one zone compare without asking each zone for its
+        offset, and the calling policy compares them at every step of the forecast.
+        """
         if ticket.appointment_at is not None:
-            entry = (ticket.appointment_at, ticket.number)
-            bisect.insort(self.appointments.setdefault(ticket.service, []), entry)
-        else:
-            bisect.insort(self.waiting.setdefault(ticket.service, []), ticket.key)
+            line = self.appointments.setdefault(ticket.service, [])
+            return line, (ticket.appointment_at.astimezone(UTC), ticket.number)
+        return self.waiting.setdefault(ticket.service, []), (ticket.issued_at.astimezone(UTC),
+                                                             ticket.number)
+
+    def _enqueue(self, ticket: Ticket) -> None:
+        line, place = self._line_of(ticket)
+        bisect.insort(line, place)
 
     def _dequeue(self, ticket: Ticket) -> None:
-        if ticket.appointment_at is not None:
-            queue, entry = self.appointments.get(ticket.service, []), (ticket.appointment_at,
-                                                                       ticket.number)
-        else:
-            queue, entry = self.waiting.get(ticket.service, []), ticket.key
-        position = bisect.bisect_left(queue, entry)
-        if position < len(queue) and queue[position] == entry:
-            queue.pop(position)
+        line, place = self._line_of(ticket)
+        position = bisect.bisect_left(line, place)
+        if position < len(line) and line[position] == place:
+            line.pop(position)
 
     def _leave_room(self, ticket: Ticket) -> None:
         call = self.serving.get(ticket.room) if ticket.room is not None else None
