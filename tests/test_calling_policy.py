@@ -147,12 +147,12 @@ def replay(state: QueueState, config: SiteConfig, plan: estimate.Forecast,
     state = copy.deepcopy(state)
     called: list[tuple[str, str]] = []
     for step in plan.steps:
-        moment = step.moment
+        moment = plan.moment(step)
         decisions = rules.call_next(state, config, step.room, list(plan.rooms[step.room]),
                                     f"r{len(called)}", moment)
         calls = [d.data for d in decisions if d.type is EventType.TICKET_CALLED]
         picked = calls[0]["number"] if calls else None
-        assert picked == step.number, f"{step.room} at {step.moment}: caller {picked}"
+        assert picked == step.number, f"{step.room} at {moment}: caller {picked}"
         if calls:
             called.append((calls[0]["number"], calls[0]["service"]))
         _apply(state, decisions, moment)

@@ -10,11 +10,12 @@ services the room calls for (a transferred ticket keeps its original issue time)
 authorities that share a room are served in fair arrival order. An appointment checked in
 before it is due waits: it is not called ahead of walk-ins, nor at all, until then.
 
-Where later rules go: each candidate gets one ordered key (`CallingPolicy.rank`), smallest
-first, or None when it may not be called yet; `CallingPolicy.pick` compares the heads of the
-waiting lines by it. A rule that depends on what a room called before (a fairness bound on the
-language of service, assistance tickets at most every Nth call) extends the key and takes the
-room's recent calls as a further argument; a paused room is one `pick` is not asked for.
+Where later rules go: `CallingPolicy` says from when a ticket may be called
+(`callable_from`) and, among those that may, which goes first (`key`, smallest first).
+`Lines.pick` compares the heads of the waiting lines by them. A rule that depends on what a
+room called before (a fairness bound on the language of service, assistance tickets at most
+every Nth call) extends the key with the room's recent calls; a paused room is one that is
+not asked.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ from typing import NamedTuple
 from firmware.core.queue import QueueState
 from firmware.site_model import SiteConfig
 
-Place = tuple[datetime, str]  # a ticket's place in its line: (time, number)
+Place = tuple[datetime, str]  # a ticket's place in its line: (time in UTC, number)
+Key = tuple[object, ...]  # a candidate's place in the calling order: smallest goes first
 
 
 class Kind(IntEnum):
@@ -58,81 +60,10 @@ class Candidate(NamedTuple):
         return cls(Kind.WALK_IN, issued_at, number, service)
 
 
-_candidate = tuple.__new__  # a Candidate without the named tuple's Python-level constructor
-
-
-class _Line:
-    """One sorted line of the state, how many of it have been taken, and its head."""
-
-    __slots__ = ("head", "kind", "places", "service", "taken")
-
-    def __init__(self, places: Sequence[Place], kind: Kind, service: str) -> None:
-        self.places, self.kind, self.service, self.taken = places, kind, service, -1
-        self.head: Candidate | None = None
-        self.take()
-
-    def take(self) -> None:
-        self.taken += 1
-        if self.taken < len(self.places):
-            at, number = self.places[self.taken]
-            self.head = _candidate(Candidate, (self.kind, at, number, self.service))
-        else:
-            self.head = None
-
-
-class Lines:
-    """The waiting lines of a day, two per service, each in calling order.
-
-    A view over the state's own sorted lists: `take` moves past a line's head and never
-    changes the state, so the forecast can play calls forward without copying the queue.
-    """
-
-    def __init__(self, lines: Mapping[tuple[str, Kind], Sequence[Place]]) -> None:
-        self._lines = {line: _Line(places, line[1], line[0])
-                       for line, places in sorted(lines.items()) if places}
-        self._of_services: dict[tuple[str, ...], list[_Line]] = {}
-
-    @classmethod
-    def of(cls, state: QueueState, joining: Candidate | None = None) -> Lines:
-        """The state's lines, with `joining` (a ticket about to be issued) in its place."""
-        lines: dict[tuple[str, Kind], Sequence[Place]] = {}
-        for kind, per_service in ((Kind.APPOINTMENT, state.appointments),
-                                  (Kind.WALK_IN, state.waiting)):
-            for service, places in per_service.items():
-                lines[service, kind] = places
-        if joining is not None:
-            line = (joining.service, joining.kind)
-            place = (joining.at.astimezone(UTC), joining.number)  # UTC, as the state's lines
-            lines[line] = sorted([*lines.get(line, ()), place])
-        return cls(lines)
-
-    def take(self, candidate: Candidate) -> None:
-        line = self._lines[candidate.service, candidate.kind]
-        if line.head is not candidate:
-            raise ValueError(f"{candidate.number} is not at the head of its line")
-        line.take()
-
-    def candidates(self, services: Iterable[str]) -> list[Candidate]:
-        """The head of every line of these services.
-
-        Each line is in the order of the key, so only its head can win. (A rule that lets a
-        later ticket pass, such as a language bound, looks further down the lines here.)
-        """
-        return [line.head for line in self.lines_of(services) if line.head is not None]
-
-    def lines_of(self, services: Iterable[str]) -> list[_Line]:
-        """The lines of these services (their heads are the candidates)."""
-        services = tuple(services)
-        lines = self._of_services.get(services)
-        if lines is None:  # a room asks again and again for the same services
-            lines = [line for s in services for kind in KINDS
-                     if (line := self._lines.get((s, kind))) is not None]
-            self._of_services[services] = lines
-        return lines
-
-
 @dataclass(frozen=True)
 class CallingPolicy:
+    """The rules of the calling order."""
+
     appointment_margin: timedelta  # an appointment goes first from its time minus this
 
     @classmethod
@@ -145,42 +76,124 @@ class CallingPolicy:
             return candidate.at - self.appointment_margin
         return None
 
-    def rank(self, candidate: Candidate, moment: datetime) -> tuple[object, ...] | None:
-        """The order key at this moment (smallest is called first), or None: not yet.
+    def key(self, candidate: Candidate) -> Key:
+        """Among tickets that may be called, the smallest key goes first.
 
-        Today the key is the candidate itself: its line's kind (a due appointment before any
+        Today that is the candidate itself: its line's kind (a due appointment before any
         walk-in), then its time, then its number.
         """
-        if candidate.kind is Kind.APPOINTMENT and candidate.at - self.appointment_margin > moment:
-            return None  # the same test as `callable_from`, inline: this runs per forecast step
         return candidate
 
-    def pick(self, lines: Lines, services: Iterable[str], moment: datetime) -> Candidate | None:
+
+_new_candidate = tuple.__new__  # a Candidate without the named tuple's Python-level __new__
+
+
+class _Line:
+    """One sorted line of the state, how far it has been taken, and its head as the policy
+    sees it (worked out once per head, not at every step of the forecast)."""
+
+    __slots__ = ("gate", "head", "key", "kind", "lines", "places", "service", "taken")
+
+    def __init__(self, lines: Lines, places: Sequence[Place], kind: Kind, service: str) -> None:
+        self.lines, self.places, self.kind, self.service = lines, places, kind, service
+        self.taken = -1
+        self.head: Candidate | None = None
+        self.key: Key = ()
+        self.gate: float | None = None  # minutes after the lines' origin it may be called
+        self.take()
+
+    def take(self) -> None:
+        self.taken += 1
+        if self.taken < len(self.places):
+            at, number = self.places[self.taken]
+            head = _new_candidate(Candidate, (self.kind, at, number, self.service))
+            policy = self.lines.policy
+            start = policy.callable_from(head)
+            self.head, self.key = head, policy.key(head)
+            self.gate = None if start is None else self.lines.minutes_after(start)
+        else:
+            self.head = None
+
+
+class Lines:
+    """The waiting lines of a day, two per service, each in calling order, under a policy.
+
+    A view over the state's own sorted lists: `take` moves past a line's head and never
+    changes the state, so the forecast can play calls forward without copying the queue.
+    Each line is in the order of the policy's key, so only its head can be called next. (A
+    rule that lets a later ticket pass, such as a language bound, looks further down.)
+
+    Moments are minutes after an origin (the forecast's "now"): plain numbers, which the
+    forecast adds and compares at every step far faster than datetimes.
+    """
+
+    def __init__(self, policy: CallingPolicy, origin: datetime,
+                 lines: Mapping[tuple[str, Kind], Sequence[Place]]) -> None:
+        self.policy, self.origin = policy, origin
+        self._lines = {line: _Line(self, places, line[1], line[0])
+                       for line, places in sorted(lines.items()) if places}
+        self._of_services: dict[tuple[str, ...], list[_Line]] = {}
+
+    @classmethod
+    def of(cls, state: QueueState, policy: CallingPolicy, origin: datetime,
+           joining: Candidate | None = None) -> Lines:
+        """The state's lines, with `joining` (a ticket about to be issued) in its place."""
+        lines: dict[tuple[str, Kind], Sequence[Place]] = {}
+        for kind, per_service in ((Kind.APPOINTMENT, state.appointments),
+                                  (Kind.WALK_IN, state.waiting)):
+            for service, places in per_service.items():
+                lines[service, kind] = places
+        if joining is not None:
+            line = (joining.service, joining.kind)
+            place = (joining.at.astimezone(UTC), joining.number)  # UTC, as the state's lines
+            lines[line] = sorted([*lines.get(line, ()), place])
+        return cls(policy, origin, lines)
+
+    def minutes_after(self, moment: datetime) -> float:
+        return (moment - self.origin).total_seconds() / 60
+
+    def pick(self, services: Iterable[str], moment: datetime) -> Candidate | None:
         """The ticket a room calling for these services gets at this moment, if any."""
+        return self.pick_after(services, self.minutes_after(moment))
+
+    def pick_after(self, services: Iterable[str], minutes: float) -> Candidate | None:
+        """`pick` at this many minutes after the origin."""
         best: Candidate | None = None
-        best_key: tuple[object, ...] | None = None
-        rank = self.rank
-        if moment.tzinfo is not UTC:
-            moment = moment.astimezone(UTC)  # the zone of the lines: see QueueState
-        for line in lines.lines_of(services):  # `lines.candidates`, without a list per step
-            candidate = line.head
-            if candidate is None:
+        best_key: Key = ()
+        for line in self._lines_of(services):
+            head = line.head
+            if head is None or (line.gate is not None and line.gate > minutes):
                 continue
-            key = rank(candidate, moment)
-            if key is not None and (best_key is None or key < best_key):
-                best, best_key = candidate, key
+            if best is None or line.key < best_key:
+                best, best_key = head, line.key
         return best
 
-    def next_callable(self, lines: Lines, services: Iterable[str],
-                      moment: datetime) -> datetime | None:
-        """When a ticket not yet callable for these services becomes callable, if one waits."""
-        starts = [start for c in lines.candidates(services)
-                  if (start := self.callable_from(c)) is not None and start > moment]
-        return min(starts, default=None)
+    def next_callable(self, services: Iterable[str], minutes: float) -> float | None:
+        """Minutes after the origin when a ticket for these services that may not be called
+        yet at `minutes` may be, if one waits."""
+        gates = [line.gate for line in self._lines_of(services)
+                 if line.head is not None and line.gate is not None and line.gate > minutes]
+        return min(gates, default=None)
+
+    def take(self, candidate: Candidate) -> None:
+        """The candidate has been called: its line's next ticket is the head now."""
+        line = self._lines[candidate.service, candidate.kind]
+        if line.head is not candidate:
+            raise ValueError(f"{candidate.number} is not at the head of its line")
+        line.take()
+
+    def _lines_of(self, services: Iterable[str]) -> list[_Line]:
+        services = tuple(services)
+        lines = self._of_services.get(services)
+        if lines is None:  # a room asks again and again for the same services
+            lines = [line for s in services for kind in KINDS
+                     if (line := self._lines.get((s, kind))) is not None]
+            self._of_services[services] = lines
+        return lines
 
 
 def next_ticket(state: QueueState, config: SiteConfig, services: Iterable[str],
                 now: datetime) -> str | None:
     """The number a room calling for these services gets now, or None: nobody to call."""
-    chosen = CallingPolicy.of(config).pick(Lines.of(state), services, now)
+    chosen = Lines.of(state, CallingPolicy.of(config), now).pick(services, now)
     return chosen.number if chosen else None

@@ -12,7 +12,7 @@ import heapq
 import math
 import statistics
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from firmware.core import calling
@@ -78,10 +78,13 @@ def _room_free_in(state: QueueState, config: SiteConfig, room_id: str, now: date
     return max(per - elapsed, per * 0.2)
 
 
+_step = tuple.__new__  # a Step without the named tuple's Python-level __new__ (per call)
+
+
 class Step(NamedTuple):
     """One moment of the forecast: a room calls a ticket, or finds nobody it may call."""
 
-    moment: datetime  # exactly the moment the policy was asked (in UTC)
+    at: float  # minutes from now
     room: str
     number: str | None  # None: nobody the room may call at that moment
     service: str | None
@@ -97,6 +100,12 @@ class Forecast:
     idle_at: dict[str, float]
     rooms: dict[str, tuple[str, ...]]  # the rooms counted, with their services
     steps: tuple[Step, ...] = ()  # every call and every empty-handed moment, in order
+    now: datetime | None = None  # the moment the forecast starts from
+
+    def moment(self, step: Step) -> datetime:
+        """When a step happens, as a time of day."""
+        assert self.now is not None
+        return self.now + timedelta(minutes=step.at)
 
     def newcomer(self, service_id: str) -> float | None:
         """Minutes a customer taking a number for this service now would wait.
@@ -126,46 +135,40 @@ def forecast(state: QueueState, config: SiteConfig, now: datetime,
              joining: calling.Candidate | None = None) -> Forecast:
     """Play the calling policy forward over the rooms working now.
 
-    Rooms free up one after another; each calls whom `calling.CallingPolicy` picks for it at
+    Rooms free up one after another; each calls whom `the calling policy picks for it at
     that moment (the same decision the controller makes when its clerk calls), and is busy for
     the authority's typical service time. A room with nobody it may call yet waits for the
     next checked-in appointment to become due. Tickets no active room serves are absent
     (unknown). `joining` is a ticket about to be issued, forecast in its place.
     """
     rooms = active_rooms(state, config, now)
-    policy = calling.CallingPolicy.of(config)
-    lines = calling.Lines.of(state, joining)
-    start = now.astimezone(UTC)  # the policy's own zone: its comparisons stay cheap
+    lines = calling.Lines.of(state, calling.CallingPolicy.of(config), now, joining)
     busy: dict[str, float] = {}
-    # (minutes from now, room, the exact moment when a room waits for an appointment to
-    # become due: it must ask at that very moment, not a rounding error before)
-    free_at: list[tuple[float, str, datetime | None]] = [
-        (_room_free_in(state, config, r, now), r, None) for r in sorted(rooms)]
+    free_at = [(_room_free_in(state, config, r, now), r) for r in sorted(rooms)]
     heapq.heapify(free_at)
     calls: dict[str, float] = {}
     idle_at: dict[str, float] = {}
     steps: list[Step] = []
-    pick, take, pop, push = policy.pick, lines.take, heapq.heappop, heapq.heappush
+    pick, take, pop, push = lines.pick_after, lines.take, heapq.heappop, heapq.heappush
     while free_at:
-        at, room_id, exactly = pop(free_at)
-        moment = exactly or start + timedelta(minutes=at)
+        at, room_id = pop(free_at)
         services = rooms[room_id]
-        chosen = pick(lines, services, moment)
+        chosen = pick(services, at)
         if chosen is None:
             idle_at.setdefault(room_id, at)
-            steps.append(Step(moment, room_id, None, None))
-            later = policy.next_callable(lines, services, moment)
+            steps.append(_step(Step, (at, room_id, None, None)))
+            later = lines.next_callable(services, at)
             if later is not None:
-                push(free_at, ((later - start).total_seconds() / 60, room_id, later))
+                push(free_at, (later, room_id))  # it may call again then
             continue
         take(chosen)
         calls[chosen.number] = at
-        steps.append(Step(moment, room_id, chosen.number, chosen.service))
+        steps.append(_step(Step, (at, room_id, chosen.number, chosen.service)))
         minutes = busy.get(chosen.service)
         if minutes is None:
             minutes = busy[chosen.service] = minutes_per_customer(state, config, chosen.service)
-        push(free_at, (at + minutes, room_id, None))
-    return Forecast(calls, idle_at, rooms, tuple(steps))
+        push(free_at, (at + minutes, room_id))
+    return Forecast(calls, idle_at, rooms, tuple(steps), now)
 
 
 def expected_wait(state: QueueState, config: SiteConfig, service_id: str,
