@@ -107,10 +107,10 @@ class _Line:
         if self.taken < len(self.places):
             at, number = self.places[self.taken]
             head = _new_candidate(Candidate, (self.kind, at, number, self.service))
-            policy = self.lines.policy
-            start = policy.callable_from(head)
-            self.head, self.key = head, policy.key(head)
-            self.gate = None if start is None else self.lines.minutes_after(start)
+            lines = self.lines
+            start = lines.callable_from(head)
+            self.head, self.key = head, lines.key(head)
+            self.gate = None if start is None else lines.minutes_after(start)
         else:
             self.head = None
 
@@ -130,6 +130,8 @@ class Lines:
     def __init__(self, policy: CallingPolicy, origin: datetime,
                  lines: Mapping[tuple[str, Kind], Sequence[Place]]) -> None:
         self.policy, self.origin = policy, origin
+        self.key, self.callable_from = policy.key, policy.callable_from  # looked up per head
+        self._picked: _Line | None = None  # the line of the last pick: usually taken next
         self._lines = {line: _Line(self, places, line[1], line[0])
                        for line, places in sorted(lines.items()) if places}
         self._of_services: dict[tuple[str, ...], list[_Line]] = {}
@@ -165,8 +167,15 @@ class Lines:
             if head is None or (line.gate is not None and line.gate > minutes):
                 continue
             if best is None or line.key < best_key:
-                best, best_key = head, line.key
+                best, best_key, self._picked = head, line.key, line
         return best
+
+    def call_after(self, services: Iterable[str], minutes: float) -> Candidate | None:
+        """`pick_after`, and take the ticket picked: what the forecast does at each step."""
+        chosen = self.pick_after(services, minutes)
+        if chosen is not None:
+            self._picked.take()  # type: ignore[union-attr]  # set by the pick
+        return chosen
 
     def next_callable(self, services: Iterable[str], minutes: float) -> float | None:
         """Minutes after the origin when a ticket for these services that may not be called
@@ -177,7 +186,9 @@ class Lines:
 
     def take(self, candidate: Candidate) -> None:
         """The candidate has been called: its line's next ticket is the head now."""
-        line = self._lines[candidate.service, candidate.kind]
+        line = self._picked
+        if line is None or line.head is not candidate:
+            line = self._lines[candidate.service, candidate.kind]
         if line.head is not candidate:
             raise ValueError(f"{candidate.number} is not at the head of its line")
         line.take()

@@ -149,11 +149,11 @@ def forecast(state: QueueState, config: SiteConfig, now: datetime,
     calls: dict[str, float] = {}
     idle_at: dict[str, float] = {}
     steps: list[Step] = []
-    pick, take, pop, push = lines.pick_after, lines.take, heapq.heappop, heapq.heappush
+    call, pop, push = lines.call_after, heapq.heappop, heapq.heappush
     while free_at:
         at, room_id = pop(free_at)
         services = rooms[room_id]
-        chosen = pick(services, at)
+        chosen = call(services, at)
         if chosen is None:
             idle_at.setdefault(room_id, at)
             steps.append(_step(Step, (at, room_id, None, None)))
@@ -161,7 +161,6 @@ def forecast(state: QueueState, config: SiteConfig, now: datetime,
             if later is not None:
                 push(free_at, (later, room_id))  # it may call again then
             continue
-        take(chosen)
         calls[chosen.number] = at
         steps.append(_step(Step, (at, room_id, chosen.number, chosen.service)))
         minutes = busy.get(chosen.service)
