@@ -132,8 +132,8 @@ class Lines:
         self.policy, self.origin = policy, origin
         self.key, self.callable_from = policy.key, policy.callable_from  # looked up per head
         self._picked: _Line | None = None  # the line of the last pick: usually taken next
-        self._lines = {line: _Line(self, places, line[1], line[0])
-                       for line, places in sorted(lines.items()) if places}
+        self._places = lines
+        self._lines: dict[tuple[str, Kind], _Line | None] = {}  # made when first asked for
         self._of_services: dict[tuple[str, ...], list[_Line]] = {}
 
     @classmethod
@@ -188,8 +188,8 @@ class Lines:
         """The candidate has been called: its line's next ticket is the head now."""
         line = self._picked
         if line is None or line.head is not candidate:
-            line = self._lines[candidate.service, candidate.kind]
-        if line.head is not candidate:
+            line = self._line(candidate.service, candidate.kind)
+        if line is None or line.head is not candidate:
             raise ValueError(f"{candidate.number} is not at the head of its line")
         line.take()
 
@@ -198,9 +198,16 @@ class Lines:
         lines = self._of_services.get(services)
         if lines is None:  # a room asks again and again for the same services
             lines = [line for s in services for kind in KINDS
-                     if (line := self._lines.get((s, kind))) is not None]
+                     if (line := self._line(s, kind)) is not None]
             self._of_services[services] = lines
         return lines
+
+    def _line(self, service: str, kind: Kind) -> _Line | None:
+        key = (service, kind)
+        if key not in self._lines:
+            places = self._places.get(key)
+            self._lines[key] = _Line(self, places, kind, service) if places else None
+        return self._lines[key]
 
 
 def next_ticket(state: QueueState, config: SiteConfig, services: Iterable[str],

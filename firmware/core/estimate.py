@@ -117,6 +117,21 @@ class Forecast:
         times = [self.idle_at[r] for r, services in self.rooms.items() if service_id in services]
         return min(times) if times else None
 
+    def newcomer_ahead(self, service_id: str) -> int | None:
+        """How many tickets of this service are called before a walk-in taking a number now.
+
+        The newcomer is called at the first step where a room serving the service finds
+        nobody else (see `newcomer`); up to that step the forecast with it is this one.
+        """
+        serving = {r for r, services in self.rooms.items() if service_id in services}
+        ahead = 0
+        for step in self.steps:
+            if step.number is None and step.room in serving:
+                return ahead
+            if step.service == service_id:
+                ahead += 1
+        return None
+
     def ahead_of(self, number: str) -> int | None:
         """How many tickets of the same service are called before this one; None when no
         room working now serves it (the order is then unknown)."""
@@ -171,28 +186,36 @@ def forecast(state: QueueState, config: SiteConfig, now: datetime,
 
 
 def expected_wait(state: QueueState, config: SiteConfig, service_id: str,
-                  now: datetime) -> float | None:
-    """Minutes a customer taking a number for this service now would wait, or None."""
+                  now: datetime, plan: Forecast | None = None) -> float | None:
+    """Minutes a customer taking a number for this service now would wait, or None.
+
+    `plan` is the forecast of this state and moment when the caller has one already.
+    """
     if not any(service_id in r.services for r in config.rooms):
         return None
-    return forecast(state, config, now).newcomer(service_id)
+    return (plan or forecast(state, config, now)).newcomer(service_id)
 
 
 def for_new_ticket(state: QueueState, config: SiteConfig, joining: calling.Candidate,
-                   now: datetime) -> tuple[int, float | None]:
+                   now: datetime, plan: Forecast | None = None) -> tuple[int, float | None]:
     """People ahead of a ticket about to be issued, and the minutes until it is called.
 
-    Both come from one forecast with the ticket in it, so the slip's two figures agree with
-    each other and with the order the rooms call. With no room working for the service the
-    order is unknown: everyone who waits for it counts as ahead, and the wait is None.
+    Both come from the forecast, so the slip's two figures agree with each other and with
+    the order the rooms call. A walk-in is the last of the walk-ins: the forecast without it
+    (`plan`, if the caller has it) tells both. An appointment is forecast in its place. With
+    no room working for the service the order is unknown: everyone who waits for it counts
+    as ahead, and the wait is None.
     """
+    unknown = state.waiting_count(joining.service), None
     if not any(joining.service in r.services for r in config.rooms):
-        return state.waiting_count(joining.service), None
+        return unknown
+    if joining.kind is calling.Kind.WALK_IN:
+        plan = plan or forecast(state, config, now)
+        wait, ahead = plan.newcomer(joining.service), plan.newcomer_ahead(joining.service)
+        return unknown if wait is None or ahead is None else (ahead, wait)
     plan = forecast(state, config, now, joining)
     ahead = plan.ahead_of(joining.number)
-    if ahead is None:
-        return state.waiting_count(joining.service), None
-    return ahead, plan.calls[joining.number]
+    return unknown if ahead is None else (ahead, plan.calls[joining.number])
 
 
 def eta_range(wait: float | None) -> tuple[int, int] | None:

@@ -45,7 +45,9 @@ def issue(
     device: str,
     now: datetime,
     appointment_at: datetime | None = None,
+    plan: estimate.Forecast | None = None,
 ) -> Decision:
+    """A new number for this service; `plan` is the forecast of this moment, if made."""
     service = config.service(service_id)
     if service is None:
         raise Refusal(ErrorCode.UNKNOWN_SERVICE, f"no service '{service_id}' at this site")
@@ -55,7 +57,7 @@ def issue(
         raise _closed(service_id, service_hours.next_open(service, site, now), "is closed now")
     if appointment_at is None and config.rules.stop_issuing_before_closing:
         closes = service_hours.closes_at(service, site, now)
-        wait = estimate.expected_wait(state, config, service_id, now)
+        wait = estimate.expected_wait(state, config, service_id, now, plan)
         if closes is not None and wait is not None and now + timedelta(minutes=wait) >= closes:
             # Better a clear "come back" now than a customer sent home at closing time.
             after = service_hours.next_open(service, site, closes)
