@@ -108,8 +108,8 @@ class _Line:
             at, number = self.places[self.taken]
             head = _new_candidate(Candidate, (self.kind, at, number, self.service))
             lines = self.lines
-            start = lines.callable_from(head)
-            self.head, self.key = head, lines.key(head)
+            start = lines._callable_from(head)
+            self.head, self.key = head, lines._key(head)
             self.gate = None if start is None else lines.minutes_after(start)
         else:
             self.head = None
@@ -118,7 +118,7 @@ class _Line:
 class Lines:
     """The waiting lines of a day, two per service, each in calling order, under a policy.
 
-    A view over the state's own sorted lists: `take` moves past a line's head and never
+    A view over the state's own sorted lists: a call moves past a line's head and never
     changes the state, so the forecast can play calls forward without copying the queue.
     Each line is in the order of the policy's key, so only its head can be called next. (A
     rule that lets a later ticket pass, such as a language bound, looks further down.)
@@ -130,8 +130,7 @@ class Lines:
     def __init__(self, policy: CallingPolicy, origin: datetime,
                  lines: Mapping[tuple[str, Kind], Sequence[Place]]) -> None:
         self.policy, self.origin = policy, origin
-        self.key, self.callable_from = policy.key, policy.callable_from  # looked up per head
-        self._picked: _Line | None = None  # the line of the last pick: usually taken next
+        self._key, self._callable_from = policy.key, policy.callable_from  # bound once
         self._places = lines
         self._lines: dict[tuple[str, Kind], _Line | None] = {}  # made when first asked for
         self._of_services: dict[tuple[str, ...], list[_Line]] = {}
@@ -160,21 +159,16 @@ class Lines:
 
     def pick_after(self, services: Iterable[str], minutes: float) -> Candidate | None:
         """`pick` at this many minutes after the origin."""
-        best: Candidate | None = None
-        best_key: Key = ()
-        for line in self._lines_of(services):
-            head = line.head
-            if head is None or (line.gate is not None and line.gate > minutes):
-                continue
-            if best is None or line.key < best_key:
-                best, best_key, self._picked = head, line.key, line
-        return best
+        line = self._first(services, minutes)
+        return line.head if line else None
 
     def call_after(self, services: Iterable[str], minutes: float) -> Candidate | None:
-        """`pick_after`, and take the ticket picked: what the forecast does at each step."""
-        chosen = self.pick_after(services, minutes)
-        if chosen is not None:
-            self._picked.take()  # type: ignore[union-attr]  # set by the pick
+        """`pick_after`, and the ticket picked leaves its line: a step of the forecast."""
+        line = self._first(services, minutes)
+        if line is None:
+            return None
+        chosen = line.head
+        line.take()
         return chosen
 
     def next_callable(self, services: Iterable[str], minutes: float) -> float | None:
@@ -184,14 +178,15 @@ class Lines:
                  if line.head is not None and line.gate is not None and line.gate > minutes]
         return min(gates, default=None)
 
-    def take(self, candidate: Candidate) -> None:
-        """The candidate has been called: its line's next ticket is the head now."""
-        line = self._picked
-        if line is None or line.head is not candidate:
-            line = self._line(candidate.service, candidate.kind)
-        if line is None or line.head is not candidate:
-            raise ValueError(f"{candidate.number} is not at the head of its line")
-        line.take()
+    def _first(self, services: Iterable[str], minutes: float) -> _Line | None:
+        """The line whose head is called first, among those that may be called."""
+        best: _Line | None = None
+        for line in self._lines_of(services):
+            if line.head is None or (line.gate is not None and line.gate > minutes):
+                continue
+            if best is None or line.key < best.key:
+                best = line
+        return best
 
     def _lines_of(self, services: Iterable[str]) -> list[_Line]:
         services = tuple(services)
