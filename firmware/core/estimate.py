@@ -99,12 +99,11 @@ class Forecast:
     # later, when a checked-in appointment becomes due)
     idle_at: dict[str, float]
     rooms: dict[str, tuple[str, ...]]  # the rooms counted, with their services
-    steps: tuple[Step, ...] = ()  # every call and every empty-handed moment, in order
-    now: datetime | None = None  # the moment the forecast starts from
+    steps: tuple[Step, ...]  # every call and every empty-handed moment, in order
+    now: datetime  # the moment the forecast starts from
 
     def moment(self, step: Step) -> datetime:
         """When a step happens, as a time of day."""
-        assert self.now is not None
         return self.now + timedelta(minutes=step.at)
 
     def newcomer(self, service_id: str) -> float | None:
