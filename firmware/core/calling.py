@@ -22,14 +22,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import IntEnum
 from typing import NamedTuple
 
 from firmware.core.queue import QueueState
 from firmware.site_model import SiteConfig
 
-Place = tuple[datetime, str]  # a ticket's place in its line: (time in UTC, number)
+Place = tuple[datetime, str]  # a ticket's place in its line: (time, number)
 Key = tuple[object, ...]  # a candidate's place in the calling order: smallest goes first
 
 
@@ -146,8 +146,7 @@ class Lines:
                 lines[service, kind] = places
         if joining is not None:
             line = (joining.service, joining.kind)
-            place = (joining.at.astimezone(UTC), joining.number)  # UTC, as the state's lines
-            lines[line] = sorted([*lines.get(line, ()), place])
+            lines[line] = sorted([*lines.get(line, ()), (joining.at, joining.number)])
         return cls(policy, origin, lines)
 
     def minutes_after(self, moment: datetime) -> float:

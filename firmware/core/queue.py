@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 from collections import deque
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 
 from firmware.core.events import Event, EventType
@@ -53,11 +53,6 @@ class Ticket:
     outcome: Outcome | None = None
 
     @property
-    def key(self) -> tuple[datetime, str]:
-        """The place in a queue: by original issue time, then number."""
-        return (self.issued_at, self.number)
-
-    @property
     def is_open(self) -> bool:
         return self.status in (TicketStatus.WAITING, TicketStatus.CALLED)
 
@@ -87,9 +82,9 @@ class QueueState:
     day: str
     seq: int = 0
     tickets: dict[str, Ticket] = field(default_factory=dict)  # the day's tickets by number
-    # Waiting walk-in tickets per service, ordered by (original) issue time in UTC.
+    # Waiting walk-in tickets per service, ordered by (original) issue time: see calling.py.
     waiting: dict[str, list[tuple[datetime, str]]] = field(default_factory=dict)
-    # Waiting appointment check-ins per service, ordered by appointment time in UTC.
+    # Waiting appointment check-ins per service, ordered by appointment time.
     appointments: dict[str, list[tuple[datetime, str]]] = field(default_factory=dict)
     serving: dict[str, Call] = field(default_factory=dict)  # room -> the call in it
     last_call: Call | None = None
@@ -122,16 +117,11 @@ class QueueState:
     # -- bookkeeping of the queues ------------------------------------------------------
 
     def _line_of(self, ticket: Ticket) -> tuple[list[tuple[datetime, str]], tuple[datetime, str]]:
-        """The line a waiting ticket stands in, and its place there.
-
-        Places are kept in UTC: times in one zone compare without asking each zone for its
-        offset, and the calling policy compares them at every step of the forecast.
-        """
+        """The line a waiting ticket stands in, and its place there."""
         if ticket.appointment_at is not None:
             line = self.appointments.setdefault(ticket.service, [])
-            return line, (ticket.appointment_at.astimezone(UTC), ticket.number)
-        return self.waiting.setdefault(ticket.service, []), (ticket.issued_at.astimezone(UTC),
-                                                             ticket.number)
+            return line, (ticket.appointment_at, ticket.number)
+        return self.waiting.setdefault(ticket.service, []), (ticket.issued_at, ticket.number)
 
     def _enqueue(self, ticket: Ticket) -> None:
         line, place = self._line_of(ticket)
