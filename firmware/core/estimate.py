@@ -149,11 +149,11 @@ def forecast(state: QueueState, config: SiteConfig, now: datetime,
              joining: calling.Candidate | None = None) -> Forecast:
     """Play the calling policy forward over the rooms working now.
 
-    Rooms free up one after another; each calls whom `the calling policy picks for it at
-    that moment (the same decision the controller makes when its clerk calls), and is busy for
-    the authority's typical service time. A room with nobody it may call yet waits for the
-    next checked-in appointment to become due. Tickets no active room serves are absent
-    (unknown). `joining` is a ticket about to be issued, forecast in its place.
+    Rooms free up one after another; each calls whom the calling policy (`calling.py`)
+    picks for it at that moment (the same decision the controller makes when its clerk
+    calls), and is busy for the authority's typical service time. A room with nobody it may
+    call yet waits for the next checked-in appointment to become due. Tickets no active room
+    serves are absent (unknown). `joining` is a ticket about to be issued, forecast in its place.
     """
     rooms = active_rooms(state, config, now)
     lines = calling.Lines.of(state, calling.CallingPolicy.of(config), now, joining)
@@ -192,7 +192,7 @@ def expected_wait(state: QueueState, config: SiteConfig, service_id: str,
     """
     if not any(service_id in r.services for r in config.rooms):
         return None
-    return (plan or forecast(state, config, now)).newcomer(service_id)
+    return (plan if plan is not None else forecast(state, config, now)).newcomer(service_id)
 
 
 def for_new_ticket(state: QueueState, config: SiteConfig, joining: calling.Candidate,
@@ -209,7 +209,7 @@ def for_new_ticket(state: QueueState, config: SiteConfig, joining: calling.Candi
     if not any(joining.service in r.services for r in config.rooms):
         return unknown
     if joining.kind is calling.Kind.WALK_IN:
-        plan = plan or forecast(state, config, now)
+        plan = plan if plan is not None else forecast(state, config, now)
         wait, ahead = plan.newcomer(joining.service), plan.newcomer_ahead(joining.service)
         return unknown if wait is None or ahead is None else (ahead, wait)
     plan = forecast(state, config, now, joining)
