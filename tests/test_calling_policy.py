@@ -59,8 +59,11 @@ def test_the_issues_example_the_caller_and_the_forecast_agree(tmp_path) -> None:
 
     plan = estimate.forecast(controller.state, config, clock.now())
     assert plan.calls == {"K001": 0.0, "K002": 55.0}
-    # Someone taking a number now is called when K001 is done, before the appointment.
+    # Someone taking a number now is called when K001 is done, before the appointment: the
+    # lobby display says so.
     assert plan.newcomer("kela") == 12.0
+    shown = {row["id"]: row for row in controller.snapshot()["services"]}["kela"]
+    assert (shown["waiting"], shown["eta_minutes"]) == (2, 12)
 
     called = controller.handle(Command(topics.CALL, "c", {"room": "1", "services": []}))
     assert called.response["ticket"]["number"] == "K001"
