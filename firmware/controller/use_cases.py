@@ -17,7 +17,7 @@ from typing import Any
 from firmware.clock import Clock
 from firmware.controller.appointment_store import AppointmentStore
 from firmware.controller.ledger import Ledger
-from firmware.core import estimate, rules, service_hours, snapshot
+from firmware.core import calling, estimate, rules, service_hours, snapshot
 from firmware.core.appointments import Appointment, check_in
 from firmware.core.errors import ErrorCode, Refusal
 from firmware.core.events import Event, EventType
@@ -248,15 +248,18 @@ class Controller:
                 # Checked in twice (a lost slip, say): the same number again, nothing new.
                 return [], {"ok": True, "ticket": {**earlier.to_wire(), "again": True}}
         service_id = appointment.service if appointment else body["service"]
+        # A walk-in's forecast serves both the closing-time check and the slip's figures.
+        plan = estimate.forecast(self.state, self.config, now) if appointment is None else None
         decision = rules.issue(self.state, self.config, service_id, body["lang"],
                                body["device"], now,
-                               appointment_at=appointment.at if appointment else None)
+                               appointment_at=appointment.at if appointment else None, plan=plan)
         if appointment is not None:
             decision.data["appointment_id"] = appointment.id
         if rate is not None:
             rate.record(now.timestamp())
-        ahead = self.state.waiting_count(service_id)  # the new ticket joins at the end
-        wait = estimate.expected_wait(self.state, self.config, service_id, now)
+        joining = calling.Candidate.new_ticket(decision.data["number"], service_id, now,
+                                               appointment.at if appointment else None)
+        ahead, wait = estimate.for_new_ticket(self.state, self.config, joining, now, plan)
         span = estimate.eta_range(wait)
         ticket = {
             "number": decision.data["number"],

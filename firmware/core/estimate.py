@@ -11,10 +11,11 @@ from __future__ import annotations
 import heapq
 import math
 import statistics
-from collections import deque
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
+from firmware.core import calling
 from firmware.core.queue import QueueState
 from firmware.site_model import SiteConfig
 
@@ -77,63 +78,143 @@ def _room_free_in(state: QueueState, config: SiteConfig, room_id: str, now: date
     return max(per - elapsed, per * 0.2)
 
 
+_step = tuple.__new__  # a Step without the named tuple's Python-level __new__ (per call)
+
+
+class Step(NamedTuple):
+    """One moment of the forecast: a room calls a ticket, or finds nobody it may call."""
+
+    at: float  # minutes from now
+    room: str
+    number: str | None  # None: nobody the room may call at that moment
+    service: str | None
+
+
 @dataclass(frozen=True)
 class Forecast:
     """When each waiting ticket is expected to be called, and when each room runs dry."""
 
     calls: dict[str, float]  # ticket number -> minutes from now
-    idle_at: dict[str, float]  # room -> minutes from now when it has nobody left to call
+    # room -> minutes from now when it first finds nobody it may call (it may call again
+    # later, when a checked-in appointment becomes due)
+    idle_at: dict[str, float]
     rooms: dict[str, tuple[str, ...]]  # the rooms counted, with their services
+    steps: tuple[Step, ...]  # every call and every empty-handed moment, in order
+    now: datetime  # the moment the forecast starts from
+
+    def moment(self, step: Step) -> datetime:
+        """When a step happens, as a time of day."""
+        return self.now + timedelta(minutes=step.at)
 
     def newcomer(self, service_id: str) -> float | None:
         """Minutes a customer taking a number for this service now would wait.
 
-        A new ticket is the last of its queue, so the first room that serves the service
-        and runs out of earlier tickets takes it: the same as playing it forward with the
-        newcomer included, without doing so once per service.
+        A new walk-in ticket is the last of the walk-ins, so the first room that serves the
+        service and finds nobody else it may call takes it: the same as playing it forward
+        with the newcomer included, without doing so once per service.
         """
         times = [self.idle_at[r] for r, services in self.rooms.items() if service_id in services]
         return min(times) if times else None
 
+    def newcomer_ahead(self, service_id: str) -> int | None:
+        """How many tickets of this service are called before a walk-in taking a number now.
 
-def forecast(state: QueueState, config: SiteConfig, now: datetime) -> Forecast:
-    """Play the calling rule forward over the rooms working now.
+        The newcomer is called at the first step where a room serving the service finds
+        nobody else (see `newcomer`); up to that step the forecast with it is this one.
+        """
+        serving = {r for r, services in self.rooms.items() if service_id in services}
+        ahead = 0
+        for step in self.steps:
+            if step.number is None and step.room in serving:
+                return ahead
+            if step.service == service_id:
+                ahead += 1
+        return None
 
-    Rooms free up one after another; each takes the longest-waiting ticket among the
-    services it serves (the rule the controller uses), and is busy for the authority's
-    typical service time. Tickets no active room serves are absent (unknown).
+    def ahead_of(self, number: str) -> int | None:
+        """How many tickets of the same service are called before this one; None when no
+        room working now serves it (the order is then unknown)."""
+        if number not in self.calls:
+            return None
+        ahead, service = 0, None
+        for step in reversed(self.steps):  # find the ticket's service, then count backwards
+            if step.number == number:
+                service = step.service
+            elif service is not None and step.service == service:
+                ahead += 1
+        return ahead
+
+
+def forecast(state: QueueState, config: SiteConfig, now: datetime,
+             joining: calling.Candidate | None = None) -> Forecast:
+    """Play the calling policy forward over the rooms working now.
+
+    Rooms free up one after another; each calls whom the calling policy (`calling.py`)
+    picks for it at that moment (the same decision the controller makes when its clerk
+    calls), and is busy for the authority's typical service time. A room with nobody it may
+    call yet waits for the next checked-in appointment to become due. Tickets no active room
+    serves are absent (unknown). `joining` is a ticket about to be issued, forecast in its place.
     """
     rooms = active_rooms(state, config, now)
-    queues: dict[str, deque[tuple[datetime, str]]] = {}
-    for service in {s for services in rooms.values() for s in services}:
-        # Appointments go first once due; forecast them at the head by appointment time.
-        entries = sorted(state.appointments.get(service, [])) + state.waiting.get(service, [])
-        if entries:
-            queues[service] = deque(entries)
-    per_customer = {s: minutes_per_customer(state, config, s) for s in queues}
+    lines = calling.Lines.of(state, calling.CallingPolicy.of(config), now, joining)
+    busy: dict[str, float] = {}
     free_at = [(_room_free_in(state, config, r, now), r) for r in sorted(rooms)]
     heapq.heapify(free_at)
     calls: dict[str, float] = {}
     idle_at: dict[str, float] = {}
+    steps: list[Step] = []
+    call, pop, push = lines.call_after, heapq.heappop, heapq.heappush
     while free_at:
-        at, room_id = heapq.heappop(free_at)
-        heads = [(queues[s][0], s) for s in rooms[room_id] if queues.get(s)]
-        if not heads:
-            idle_at[room_id] = at  # nothing more this room could take
+        at, room_id = pop(free_at)
+        services = rooms[room_id]
+        chosen = call(services, at)
+        if chosen is None:
+            idle_at.setdefault(room_id, at)
+            steps.append(_step(Step, (at, room_id, None, None)))
+            later = lines.next_callable(services, at)
+            if later is not None:
+                push(free_at, (later, room_id))  # it may call again then
             continue
-        (_, number), service = min(heads)
-        queues[service].popleft()
-        calls[number] = at
-        heapq.heappush(free_at, (at + per_customer[service], room_id))
-    return Forecast(calls, idle_at, rooms)
+        calls[chosen.number] = at
+        steps.append(_step(Step, (at, room_id, chosen.number, chosen.service)))
+        minutes = busy.get(chosen.service)
+        if minutes is None:
+            minutes = busy[chosen.service] = minutes_per_customer(state, config, chosen.service)
+        push(free_at, (at + minutes, room_id))
+    return Forecast(calls, idle_at, rooms, tuple(steps), now)
 
 
 def expected_wait(state: QueueState, config: SiteConfig, service_id: str,
-                  now: datetime) -> float | None:
-    """Minutes a customer taking a number for this service now would wait, or None."""
+                  now: datetime, plan: Forecast | None = None) -> float | None:
+    """Minutes a customer taking a number for this service now would wait, or None.
+
+    `plan` is the forecast of this state and moment when the caller has one already.
+    """
     if not any(service_id in r.services for r in config.rooms):
         return None
-    return forecast(state, config, now).newcomer(service_id)
+    return (plan if plan is not None else forecast(state, config, now)).newcomer(service_id)
+
+
+def for_new_ticket(state: QueueState, config: SiteConfig, joining: calling.Candidate,
+                   now: datetime, plan: Forecast | None = None) -> tuple[int, float | None]:
+    """People ahead of a ticket about to be issued, and the minutes until it is called.
+
+    Both come from the forecast, so the slip's two figures agree with each other and with
+    the order the rooms call. A walk-in is the last of the walk-ins: the forecast without it
+    (`plan`, if the caller has it) tells both. An appointment is forecast in its place. With
+    no room working for the service the order is unknown: everyone who waits for it counts
+    as ahead, and the wait is None.
+    """
+    unknown = state.waiting_count(joining.service), None
+    if not any(joining.service in r.services for r in config.rooms):
+        return unknown
+    if joining.kind is calling.Kind.WALK_IN:
+        plan = plan if plan is not None else forecast(state, config, now)
+        wait, ahead = plan.newcomer(joining.service), plan.newcomer_ahead(joining.service)
+        return unknown if wait is None or ahead is None else (ahead, wait)
+    plan = forecast(state, config, now, joining)
+    ahead = plan.ahead_of(joining.number)
+    return unknown if ahead is None else (ahead, plan.calls[joining.number])
 
 
 def eta_range(wait: float | None) -> tuple[int, int] | None:

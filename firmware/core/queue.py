@@ -53,11 +53,6 @@ class Ticket:
     outcome: Outcome | None = None
 
     @property
-    def key(self) -> tuple[datetime, str]:
-        """The place in a queue: by original issue time, then number."""
-        return (self.issued_at, self.number)
-
-    @property
     def is_open(self) -> bool:
         return self.status in (TicketStatus.WAITING, TicketStatus.CALLED)
 
@@ -87,7 +82,7 @@ class QueueState:
     day: str
     seq: int = 0
     tickets: dict[str, Ticket] = field(default_factory=dict)  # the day's tickets by number
-    # Waiting walk-in tickets per service, ordered by issue time: calling takes the oldest.
+    # Waiting walk-in tickets per service, ordered by (original) issue time: see calling.py.
     waiting: dict[str, list[tuple[datetime, str]]] = field(default_factory=dict)
     # Waiting appointment check-ins per service, ordered by appointment time.
     appointments: dict[str, list[tuple[datetime, str]]] = field(default_factory=dict)
@@ -109,13 +104,6 @@ class QueueState:
     def waiting_count(self, service_id: str) -> int:
         return len(self.waiting.get(service_id, ())) + len(self.appointments.get(service_id, ()))
 
-    def ahead_of(self, number: str) -> int:
-        """How many tickets of the same service wait before this one."""
-        ticket = self.tickets[number]
-        queue = self.waiting.get(ticket.service, [])
-        due_first = len(self.appointments.get(ticket.service, ()))
-        return bisect.bisect_left(queue, ticket.key) + due_first
-
     def open_numbers(self) -> set[str]:
         """Numbers that may not be given again today: open, or reinstatable no-shows."""
         return {n for n, t in self.tickets.items() if t.status is not TicketStatus.DONE}
@@ -128,22 +116,22 @@ class QueueState:
 
     # -- bookkeeping of the queues ------------------------------------------------------
 
-    def _enqueue(self, ticket: Ticket) -> None:
+    def _line_of(self, ticket: Ticket) -> tuple[list[tuple[datetime, str]], tuple[datetime, str]]:
+        """The line a waiting ticket stands in, and its place there."""
         if ticket.appointment_at is not None:
-            entry = (ticket.appointment_at, ticket.number)
-            bisect.insort(self.appointments.setdefault(ticket.service, []), entry)
-        else:
-            bisect.insort(self.waiting.setdefault(ticket.service, []), ticket.key)
+            line = self.appointments.setdefault(ticket.service, [])
+            return line, (ticket.appointment_at, ticket.number)
+        return self.waiting.setdefault(ticket.service, []), (ticket.issued_at, ticket.number)
+
+    def _enqueue(self, ticket: Ticket) -> None:
+        line, place = self._line_of(ticket)
+        bisect.insort(line, place)
 
     def _dequeue(self, ticket: Ticket) -> None:
-        if ticket.appointment_at is not None:
-            queue, entry = self.appointments.get(ticket.service, []), (ticket.appointment_at,
-                                                                       ticket.number)
-        else:
-            queue, entry = self.waiting.get(ticket.service, []), ticket.key
-        position = bisect.bisect_left(queue, entry)
-        if position < len(queue) and queue[position] == entry:
-            queue.pop(position)
+        line, place = self._line_of(ticket)
+        position = bisect.bisect_left(line, place)
+        if position < len(line) and line[position] == place:
+            line.pop(position)
 
     def _leave_room(self, ticket: Ticket) -> None:
         call = self.serving.get(ticket.room) if ticket.room is not None else None

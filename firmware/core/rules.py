@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from firmware.core import estimate, numbering, service_hours
+from firmware.core import calling, estimate, numbering, service_hours
 from firmware.core.errors import ErrorCode, Refusal
 from firmware.core.events import EventType
 from firmware.core.queue import QueueState, Ticket, TicketStatus
@@ -45,7 +45,9 @@ def issue(
     device: str,
     now: datetime,
     appointment_at: datetime | None = None,
+    plan: estimate.Forecast | None = None,
 ) -> Decision:
+    """A new number for this service; `plan` is the forecast of this moment, if made."""
     service = config.service(service_id)
     if service is None:
         raise Refusal(ErrorCode.UNKNOWN_SERVICE, f"no service '{service_id}' at this site")
@@ -55,7 +57,7 @@ def issue(
         raise _closed(service_id, service_hours.next_open(service, site, now), "is closed now")
     if appointment_at is None and config.rules.stop_issuing_before_closing:
         closes = service_hours.closes_at(service, site, now)
-        wait = estimate.expected_wait(state, config, service_id, now)
+        wait = estimate.expected_wait(state, config, service_id, now, plan)
         if closes is not None and wait is not None and now + timedelta(minutes=wait) >= closes:
             # Better a clear "come back" now than a customer sent home at closing time.
             after = service_hours.next_open(service, site, closes)
@@ -107,30 +109,14 @@ def _finish_current(state: QueueState, room_id: str) -> list[Decision]:
                      {"number": current.ticket, "room": room_id, "auto": True})]
 
 
-def next_ticket(state: QueueState, config: SiteConfig, services: list[str],
-                now: datetime) -> str | None:
-    """Who goes next among these services.
-
-    Appointments whose time (minus the priority margin) has come go first, earliest
-    appointment first; then the walk-in ticket that has waited longest across all the
-    services, so authorities that share a room are served in fair arrival order.
-    """
-    margin = timedelta(minutes=config.rules.appointment_priority_minutes)
-    due = [head for s in services for head in state.appointments.get(s, [])[:1]
-           if head[0] - margin <= now]
-    if due:
-        return min(due)[1]
-    heads = [state.waiting[s][0] for s in services if state.waiting.get(s)]
-    return min(heads)[1] if heads else None
-
-
 def call_next(
     state: QueueState, config: SiteConfig, room_id: str, services: list[str], call_id: str,
     now: datetime,
 ) -> list[Decision]:
     """Complete what the room still holds, then call who goes next.
 
-    Services are chosen by the clerk; an empty list means the room's configured ones.
+    Services are chosen by the clerk; an empty list means the room's configured ones. Who
+    goes next is the calling policy's choice (`firmware/core/calling.py`).
     Returns no call decision when nobody waits (the room's open ticket is still completed).
     """
     _room(config, room_id)
@@ -141,7 +127,7 @@ def call_next(
     if unknown:
         raise Refusal(ErrorCode.UNKNOWN_SERVICE, f"no service {', '.join(unknown)} at this site")
     decisions = _finish_current(state, room_id)
-    number = next_ticket(state, config, wanted, now)
+    number = calling.next_ticket(state, config, wanted, now)
     if number is None:
         # Nobody waits. Recorded all the same: it shows the room is staffed and free, which
         # the waiting estimate needs (and the team's statistics of idle rooms).
