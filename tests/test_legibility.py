@@ -16,13 +16,14 @@ os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 import dataclasses
 import math
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pygame
 import pytest
 
 from display_driver.fonts import font
-from display_driver.layout import Plan, TextItem, place_wrapped, wrap_words
+from display_driver.layout import MIN_BUTTON_PX, Plan, TextItem, place_wrapped, wrap_words
 from display_driver.legibility import cap_height_ratio, min_font_px
 from firmware.core.legibility import letter_mm, min_text_px, px_per_mm
 from firmware.display.lobby_screen import plan_lobby
@@ -315,6 +316,57 @@ def test_the_feedback_device_texts_are_readable_at_its_distance(label: str) -> N
     floor, plans = feedback_plans(label)
     for where, plan in plans:
         check_plan(plan, floor, where)
+
+
+def kiosk_survey_plans(lang: str, large: bool, size: tuple[int, int], tmp: Path
+                       ) -> list[tuple[str, Plan]]:
+    """Every step of the yearly survey as the kiosk draws it (firmware.feedback.kiosk_survey),
+    walked through by touch: both questions, every statement unrated and rated, the end."""
+    from firmware.core.survey import shipped_survey
+    from firmware.feedback.kiosk_survey import KioskSurvey
+    from firmware.feedback.screen import layout_feedback
+    from mqtt_bridge.requester import Requester
+
+    device = next(d for d in load_site_config(DEMO_SITE).devices if "kiosk" in d.roles)
+    survey = shipped_survey()
+    sent: list[object] = []
+    requester = Requester("demo", "kiosk-test", lambda *a, **k: sent.append(a),
+                          lambda delay, then: None)
+    kiosk = KioskSurvey(survey, requester, tmp, 60.0, device.kiosk)
+    now = datetime(2026, 12, 1, 10, 5, tzinfo=ZoneInfo("Europe/Helsinki"))
+    kiosk.begin(lang, large, now)
+    plans = []
+
+    def shoot(what: str) -> None:
+        view = kiosk.view(size, MIN_BUTTON_PX)
+        plans.append((f"kiosk survey {size} {lang} large={large} {what}",
+                      layout_feedback(view, size, survey).plan))
+
+    for question in ("self_service", "documents"):
+        assert kiosk.flow.step == "screening" and kiosk.flow.screening == question
+        shoot(question)
+        kiosk.act("yes", "", now)
+    while kiosk.flow.step == "statement":
+        shoot(f"statement {kiosk.flow.statement}")
+        kiosk.act("score", "10", now)
+        shoot(f"statement {kiosk.flow.statement} rated")
+        kiosk.act("next", "", now)
+    assert kiosk.flow.step == "survey_done" and len(plans) == 2 + 2 * len(survey.statements)
+    shoot("done")
+    return plans
+
+
+@pytest.mark.parametrize("large", [False, True])
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)])
+def test_the_survey_on_the_kiosk_is_readable_at_the_kiosks_distance(
+        size: tuple[int, int], lang: str, large: bool, tmp_path: Path) -> None:
+    """The survey on the kiosk is sized for the kiosk's customer (0.5 m, 46 px on its 15.6"
+    full-HD panel), not drawn at design sizes: every text at the floor, whole and apart."""
+    floor = kiosk_floor(size)
+    for where, plan in kiosk_survey_plans(lang, large, size, tmp_path):
+        check_plan(plan, floor, where)
+        assert all(plan_inside(t.rect, size) for t in plan.texts), where
 
 
 def test_reading_distances_and_screen_sizes_are_read_and_checked_at_the_door() -> None:
