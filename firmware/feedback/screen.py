@@ -415,76 +415,149 @@ def _header(c: _Ctx, body: pygame.Rect) -> int:
     return y + lang_h
 
 
+class _FaceGrid(NamedTuple):
+    """How the faces are arranged: rows of tiles, each name under or beside its face."""
+
+    rows: list[list[int]]  # which faces (by index) are in each row, worst first
+    beside: bool  # the name beside the face (else under it)
+    px: int  # the names' font size: one for all
+    lines: int  # the names' lines: one label height for all, so the faces line up
+    label_w: list[int]  # each name's width, wrapped to `lines` lines at whole words
+    diameter: int  # one face size for all
+    row_h: int
+
+
 def _faces(c: _Ctx, area: pygame.Rect) -> None:
-    """The faces as big buttons, worst first: side by side on a wide screen, one under the
-    other on a tall one (side by side there they would be thin and their faces small)."""
+    """The faces as big buttons, worst first. Whichever arrangement of the space gives the
+    biggest faces while every name is written whole at its size: side by side with the names
+    under them, in two or more rows, or one under the other with the names beside them (on a
+    tall screen, side by side they would be thin and their faces small)."""
     scale = RatingScale(c.view.scale)
-    n = scale.steps
     names = [c.survey.faces.get(scale.face(v), {}).get(c.lang)
              or scale.face(v).replace("_", " ") for v in scale.values]
+    grid = _face_grid(c, area, names)
     pad = round(20 * c.u)
-    face = font(max(c.min_px, c.px(34)), True)
-    widest = max(face.size(word)[0] for name in names for word in name.split()) + 2 * pad + 4
-    row_gap = min(2 * c.gap, max(c.gap, (area.width - n * round(300 * c.u)) // max(1, n - 1)))
-    # Side by side only while every word of every name fits its tile at a readable size:
-    # else one under the other, the names beside the faces (fewer in a row, never smaller).
-    if widest > (area.width - (n - 1) * row_gap) // n:
-        row_gap = c.gap  # the tiles closer together before their names get cut
-    # A tile of the column holds its name on one line beside the face.
-    least_h = max(c.target, line_height(c.px(44)) + 2 * pad)
-    column = area.height > area.width or (
-        widest > (area.width - (n - 1) * row_gap) // n
-        and n * least_h + (n - 1) * c.gap <= area.height)
-    if column:
-        h = max(least_h, min((area.height - (n - 1) * c.gap) // n, round(240 * c.u)))
-        longest = max(face.size(name)[0] for name in names)
-        w = min(area.width, max(round(900 * c.u), longest + h + 6 * pad))
-        gap = min(2 * c.gap, max(c.gap, (area.height - n * h) // max(1, n - 1)))
-        step = (0, h + gap)
+    lh = line_height(grid.px)
+    label_h = grid.lines * lh
+    top = area.centery - (len(grid.rows) * grid.row_h + (len(grid.rows) - 1) * c.gap) // 2
+    widths = [_tile_widths(c, area.width, grid, row, pad) for row in grid.rows]
+    for r, (row, row_w) in enumerate(zip(grid.rows, widths, strict=True)):
+        x = area.centerx - (sum(row_w) + (len(row) - 1) * c.gap) // 2
+        y = top + r * (grid.row_h + c.gap)
+        for i, w in zip(row, row_w, strict=True):
+            rect = pygame.Rect(x, y, w, grid.row_h)
+            x += w + c.gap
+            value = scale.values[i]
+            c.panel(rect)
+            _face_tile(c, rect, value, scale.face(value), names[i], grid, label_h)
+            c.buttons.append(Button(rect, "rate", str(value), names[i]))
+
+
+def _face_grid(c: _Ctx, area: pygame.Rect, names: list[str]) -> _FaceGrid:
+    n = len(names)
+    pad = round(20 * c.u)
+    biggest = round(220 * c.u * c.s)  # a face bigger than this only wastes the tile
+    shapes = [(rows, beside) for beside in (False, True) for rows in range(1, n + 1)
+              if -(-n // rows) * (rows - 1) < n]  # (no empty last row)
+    tall = area.height > area.width
+    best: _FaceGrid | None = None
+    best_score = 0.0
+    for rows, beside in shapes:
+        cols = -(-n // rows)
+        split = [list(range(i * cols, min(n, (i + 1) * cols))) for i in range(rows)]
+        px = max(c.min_px, c.px(44 if beside else 34))
+        face = font(px, True)
+        lh = line_height(px)
+        row_h = min((area.height - (rows - 1) * c.gap) // rows,
+                    round((240 if beside else 440) * c.u * max(1.0, c.s)))
+        if row_h < c.target:  # too low to touch: one row of the least height instead
+            if rows > 1:
+                continue
+            row_h = c.target
+        for lines in range(1, 5):
+            if lines > 1 and lines * lh > row_h - 2 * pad:
+                break  # (one line is always weighed: a screen too small still gets faces)
+            label_w = [_wrapped_width(face, name, lines) for name in names]
+            if beside:
+                d = row_h - 2 * pad
+                for row in split:
+                    room = area.width - (len(row) - 1) * c.gap - 5 * pad * len(row)
+                    d = min(d, (room - sum(label_w[i] for i in row)) // len(row))
+            else:
+                d = row_h - 4 * pad - lines * lh
+                for row in split:
+                    room = area.width - (len(row) - 1) * c.gap - 2 * pad * len(row)
+                    d = min(d, _shared_size(room, [label_w[i] for i in row]))
+            d = min(d, biggest)
+            # On a tall screen one under the other reads as a list from worst to best: it
+            # wins unless another shape makes the faces a third bigger.
+            score = d * (4 / 3 if tall and beside and rows == n else 1)
+            if best is None or score > best_score:
+                best, best_score = _FaceGrid(split, beside, px, lines, label_w, d, row_h), score
+    assert best is not None  # every shape was weighed with one line at least
+    return best
+
+
+def _wrapped_width(face: pygame.font.Font, words: str, lines: int) -> int:
+    """The narrowest width that holds `words` in `lines` lines, broken at spaces only."""
+    lo = max(face.size(word)[0] for word in words.split())
+    hi = max(lo, face.size(words)[0])
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if len(wrap(words, face, mid)) <= lines:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
+def _shared_size(room: int, labels: list[int]) -> int:
+    """The biggest face that fits a row of tiles each as wide as its face or its label,
+    whichever is wider, in `room`; -1 when the labels alone do not fit."""
+    if sum(labels) > room:
+        return -1
+    d = room // len(labels)
+    while d > 0 and sum(max(w, d) for w in labels) > room:
+        d -= 1
+    return d
+
+
+def _tile_widths(c: _Ctx, width: int, grid: _FaceGrid, row: list[int], pad: int
+                 ) -> list[int]:
+    """The tiles of a row: all as wide as the widest needs where that fits (a calm row),
+    else each as wide as it needs, the rest shared."""
+    need = [grid.diameter + 5 * pad + grid.label_w[i] if grid.beside
+            else max(grid.diameter, grid.label_w[i]) + 2 * pad for i in range(len(grid.label_w))]
+    room = width - (len(row) - 1) * c.gap
+    widest = max(need)
+    if grid.beside:
+        even = min(room // len(row), max(widest, round(900 * c.u)))
     else:
-        gap = row_gap
-        longest = max(face.size(name)[0] for name in names)
-        # Wide enough for every word, and for the longest name on about two lines.
-        w = min((area.width - (n - 1) * gap) // n,
-                max(round(340 * c.u * c.s), widest, (longest + 6 * pad) // 2))
-        h = max(c.target, min(area.height, round(440 * c.u), round(w * 2.2)))
-        step = (w + gap, 0)
-    # One label height for the row (as many lines as the longest name), so the faces of a
-    # row sit at one height.
-    label_h = max(2 * line_height(c.px(34)),
-                  *(c.height(name, 34, True, w - 2 * pad) for name in names))
-    first = pygame.Rect(0, 0, w, h)
-    first.center = (area.centerx - (n - 1) * step[0] // 2, area.centery - (n - 1) * step[1] // 2)
-    for i, (value, name) in enumerate(zip(scale.values, names, strict=True)):
-        key = scale.face(value)
-        rect = first.move(i * step[0], i * step[1])
-        c.panel(rect)
-        _face_tile(c, rect, value, key, name, beside=column, label_h=label_h)
-        c.buttons.append(Button(rect, "rate", str(value), name))
+        even = min(room // len(row), max(widest, round(340 * c.u * c.s)))
+    if even >= widest:
+        return [even] * len(row)
+    spare = room - sum(need[i] for i in row)
+    return [need[i] + spare // len(row) for i in row]
 
 
-def _face_tile(c: _Ctx, rect: pygame.Rect, value: int, key: str, name: str, *,
-               beside: bool, label_h: int) -> None:
-    """A face and its written name: under it in a row of tiles, beside it in a column of
-    wide ones; the pair centred in the tile."""
+def _face_tile(c: _Ctx, rect: pygame.Rect, value: int, key: str, name: str, grid: _FaceGrid,
+               label_h: int) -> None:
+    """A face and its written name: under it, or beside it; the pair centred in the tile."""
     pad = round(20 * c.u)
-    if beside:
-        radius = round((rect.height - 2 * pad) * 0.44)
+    radius = max(8, grid.diameter // 2)
+    size = 44 if grid.beside else 34
+    if grid.beside:
         centre = (rect.x + 2 * pad + radius, rect.centery)
         label = pygame.Rect(centre[0] + radius + 2 * pad, rect.y + pad,
                             rect.right - pad - (centre[0] + radius + 2 * pad),
                             rect.height - 2 * pad)
-        c.block(name, label, 44, bold=True, bg=c.p.panel, role="face")
+        c.block(name, label, size, bold=True, bg=c.p.panel, role="face")
     else:
-        # The name never reaches out of its tile: what does not fit ends in "…".
-        label_h = min(label_h, rect.height - 4 * pad - 16)
-        radius = max(8, min(round(rect.width * 0.36), round(rect.height * 0.24),
-                            (rect.height - 4 * pad - label_h) // 2))
         top = rect.centery - (2 * radius + 2 * pad + label_h) // 2
         centre = (rect.centerx, top + radius)
         label = pygame.Rect(rect.x + pad, top + 2 * radius + 2 * pad, rect.width - 2 * pad,
                             min(label_h, rect.bottom - pad - (top + 2 * radius + 2 * pad)))
-        c.block(name, label, 34, bold=True, bg=c.p.panel, align="center", role="face")
+        c.block(name, label, size, bold=True, bg=c.p.panel, align="center", role="face")
     c.faces.append(Face(value, key, centre, radius, FACE_COLOURS[key], FACE_MOODS[key]))
 
 
