@@ -356,9 +356,9 @@ def _notice(c: _Ctx, body: pygame.Rect) -> pygame.Rect:
 
 def _rate(c: _Ctx, body: pygame.Rect) -> None:
     top = _header(c, body)
-    tools_w = (body.width - c.gap) // 2
     tools_h = max(c.target, round(96 * c.u),
-                  *(c.label_h(c.t(key), 38, tools_w) for key in ("large_on", "large_off", "help")))
+                  *(c.label_h(words, 38, w) for words, w in zip(
+                      _tool_words(c), _tool_widths(c, body.width), strict=True)))
     tools = pygame.Rect(body.x, body.bottom - tools_h, body.width, tools_h)
     bottom = tools.top
     survey_rect = None
@@ -396,6 +396,8 @@ def _header(c: _Ctx, body: pygame.Rect) -> int:
     beside_w = body.width - row_w - c.gap
     # The name beside the languages while it fits there on one line at its size.
     own_line = portrait or (bool(name) and c.height(name, 36, False, beside_w) > lang_h)
+    if own_line and not portrait and 12 * line_height(c.px(36)) > body.height:
+        name = ""  # a short screen keeps its height for the faces: the name is only quiet
     if own_line:  # the name on a line of its own, the languages under it, right-aligned
         if name:
             name_h = max(round(60 * c.u), c.height(name, 36, False, body.width))
@@ -403,7 +405,7 @@ def _header(c: _Ctx, body: pygame.Rect) -> int:
                     role="site")
             y += name_h + round(10 * c.u)
     elif name:
-        c.block(c.view.site_name, pygame.Rect(body.x, y, body.width - row_w - c.gap, lang_h),
+        c.block(name, pygame.Rect(body.x, y, body.width - row_w - c.gap, lang_h),
                 36, muted=True, role="site")
     x = body.right - row_w
     first = len(c.plan.texts)
@@ -468,8 +470,9 @@ def _face_grid(c: _Ctx, area: pygame.Rect, names: list[str]) -> _FaceGrid:
         px = max(c.min_px, c.px(44 if beside else 34))
         face = font(px, True)
         lh = line_height(px)
-        row_h = min((area.height - (rows - 1) * c.gap) // rows,
-                    round((240 if beside else 440) * c.u * max(1.0, c.s)))
+        # A row no taller than looks calm, but tall enough for a name on two lines.
+        calm = max(round((240 if beside else 440) * c.u * c.s), 2 * lh + 2 * pad)
+        row_h = min((area.height - (rows - 1) * c.gap) // rows, calm)
         if row_h < c.target:  # too low to touch: one row of the least height instead
             if rows > 1:
                 continue
@@ -534,8 +537,14 @@ def _tile_widths(c: _Ctx, width: int, grid: _FaceGrid, row: list[int], pad: int
         even = min(room // len(row), max(widest, round(900 * c.u)))
     else:
         even = min(room // len(row), max(widest, round(340 * c.u * c.s)))
-    if even >= widest:
+    if even >= widest or grid.diameter <= 0:  # (a screen too small for its floor: even)
         return [even] * len(row)
+    # Each column as wide as its widest tile, so the rows line up, where that fits.
+    cols = len(grid.rows[0])
+    column = [max(need[r[j]] for r in grid.rows if j < len(r)) for j in range(cols)]
+    if sum(column) + (cols - 1) * c.gap <= width:
+        spare = (width - (cols - 1) * c.gap - sum(column)) // cols
+        return [column[j] + spare for j in range(len(row))]
     spare = room - sum(need[i] for i in row)
     return [need[i] + spare // len(row) for i in row]
 
@@ -564,16 +573,34 @@ def _face_tile(c: _Ctx, rect: pygame.Rect, value: int, key: str, name: str, grid
 def _tools(c: _Ctx, row: pygame.Rect) -> None:
     """The two settings, side by side and centred: a toggle that is on looks pressed (the
     light style) and says "on" in words."""
-    large = c.t("large_on" if c.view.large else "large_off")
-    w = min((row.width - c.gap) // 2,
-            max(round(520 * c.u * c.s), c.label_w([large, c.t("help")], 38)))
-    x = row.centerx - (2 * w + c.gap) // 2
+    large, help_ = _tool_words(c)
+    w1, w2 = _tool_widths(c, row.width)
+    x = row.centerx - (w1 + w2 + c.gap) // 2
     first = len(c.plan.texts)
-    c.button(pygame.Rect(x, row.y, w, row.height), large, "large", primary=c.view.large,
+    c.button(pygame.Rect(x, row.y, w1, row.height), large, "large", primary=c.view.large,
              size=38)
-    c.button(pygame.Rect(x + w + c.gap, row.y, w, row.height), c.t("help"), "help",
+    c.button(pygame.Rect(x + w1 + c.gap, row.y, w2, row.height), help_, "help",
              primary=False, size=38)
     _uniform(c, first)
+
+
+def _tool_words(c: _Ctx) -> tuple[str, str]:
+    return c.t("large_on" if c.view.large else "large_off"), c.t("help")
+
+
+def _tool_widths(c: _Ctx, width: int) -> tuple[int, int]:
+    """Two buttons of one width where their words fit them on one line; else each as wide
+    as its words on one line, if the row holds that (a button on two lines would take the
+    height the faces need); else halves."""
+    words = _tool_words(c)
+    half = (width - c.gap) // 2
+    even = max(round(520 * c.u * c.s), c.label_w(list(words), 38))
+    if even <= half:
+        return even, even
+    own = [c.label_w([w], 38) for w in words]
+    if sum(own) + c.gap <= width:
+        return own[0], own[1]
+    return half, half
 
 
 # --- thanks, words --------------------------------------------------------------------------
