@@ -817,7 +817,8 @@ def _resized(item: TextItem, size: int) -> TextItem:
 
 def _screening(c: _Ctx, body: pygame.Rect) -> None:
     nav_h = max(c.target, round(100 * c.u))
-    back = pygame.Rect(body.x, body.bottom - nav_h, min(body.width, round(420 * c.u)), nav_h)
+    back_w = min(body.width, max(round(420 * c.u), c.label_w([c.t("back")], 40)))
+    back = pygame.Rect(body.x, body.bottom - nav_h, back_w, nav_h)
     answer_h = max(c.target, round(160 * c.u))
     answer_w = min((body.width - c.gap) // 2, round(520 * c.u))
     answers_y = back.top - 2 * c.gap - answer_h
@@ -841,29 +842,59 @@ def _statement(c: _Ctx, body: pygame.Rect) -> None:
     nav_h = max(c.target, round(100 * c.u))
     third = (body.width - 2 * c.gap) // 3
     need = c.label_w([c.t("back"), c.t("survey_skip"), c.t("next")], 40)
-    # Three in a row while their words fit; else "don't know" on a row of its own above.
-    nav_rows = 1 if need <= third else 2
+    # Three in a row while their words fit (each as wide as its words where thirds are too
+    # narrow); else "don't know" on a row of its own above.
+    tight = round(10 * c.u)  # the labels' room to each side where the row is full
+    face = font(max(c.min_px, c.px(40)), True)
+    own = [face.size(c.t(key))[0] + 2 * tight + 4 for key in ("back", "survey_skip", "next")]
+    ends = max(own[0], own[2])
+    fitted = need > third and 2 * ends + own[1] + 2 * c.gap <= body.width
+    nav_rows = 1 if need <= third or fitted else 2
     nav = pygame.Rect(body.x, body.bottom - nav_rows * nav_h - (nav_rows - 1) * c.gap,
                       body.width, nav_rows * nav_h + (nav_rows - 1) * c.gap)
-    label_h = 2 * line_height(c.px(30))
+    label_h = _end_labels_h(c, body.width)
     score_h = max(c.target, round(140 * c.u))
     progress = pygame.Rect(body.x, body.y, body.width, line_height(c.px(36)))
-    if view.progress[1] > 0:
-        c.block(f"{view.progress[0]} / {view.progress[1]}", progress, 36, muted=True,
-                role="progress")
+    counted = f"{view.progress[0]} / {view.progress[1]}" if view.progress[1] > 0 else ""
     # The statement and its scores are one group, kept together and centred in the space
     # (on a tall screen the scores would otherwise sit far below what they rate).
     words = statement.text(c.lang)
     free = pygame.Rect(body.x, progress.bottom + c.gap, body.width,
                        nav.top - 2 * c.gap - progress.bottom - c.gap)
-    below = 2 * c.gap + score_h + c.gap // 2 + label_h
-    text_h = min(c.height(words, 60, True, min(body.width, round(1600 * c.u * c.s))),
-                 free.height - below)
+    need_h = c.height(words, 60, True, min(body.width, round(1600 * c.u * c.s)))
+    spacing = 2 * c.gap
+    between = None  # the progress between the end labels, under the scores
+    own_line = 0  # or on a line of its own under them: its height
+    if need_h > free.height - (spacing + score_h + c.gap // 2 + label_h):
+        # Short for its floor: the scores at the least height, closer to their statement,
+        # and the progress under them: in the gap between the end labels if it fits there,
+        # else on a line of its own under the labels (a gap less than above the statement).
+        score_h, spacing = c.target, c.gap // 4  # (the lines' own leading stays between)
+        free.height += c.gap  # (the navigation one gap below, not two)
+        between = _between_labels(c, body.width, counted) if counted else None
+        if counted and between is None:
+            between = (0, _score_row(c, body.width)[1])
+            own_line = line_height(c.px(36))
+        if between:
+            free.y, free.height = body.y, free.bottom - body.y
+    if counted and not between:
+        c.block(counted, progress, 36, muted=True, role="progress")
+    below = spacing + score_h + c.gap // 2 + label_h + own_line
+    text_h = min(need_h, free.height - below)
     text = pygame.Rect(body.x, free.y + max(0, (free.height - text_h - below) // 2),
                        body.width, text_h)
     _stack(c, text, [(words, 60, True, False, "statement")])
-    _scores(c, pygame.Rect(body.x, text.bottom + 2 * c.gap, body.width, score_h), label_h)
-    if nav_rows == 1:
+    _scores(c, pygame.Rect(body.x, text.bottom + spacing, body.width, score_h), label_h)
+    if between:
+        x = body.centerx - _score_row(c, body.width)[1] // 2 + between[0]
+        lh = line_height(c.px(36))
+        slot = pygame.Rect(x, text.bottom + spacing + score_h + c.gap // 2
+                           + (label_h if own_line else 0), between[1], lh)
+        c.block(counted, slot, 36, muted=True, align="center", role="progress")
+    if fitted:  # the ends as wide as the wider of them, "don't know" the rest between
+        w = ends
+        middle = pygame.Rect(nav.x + w + c.gap, nav.y, nav.width - 2 * (w + c.gap), nav_h)
+    elif nav_rows == 1:
         w = min(third, max(round(460 * c.u * c.s), need))
         middle = pygame.Rect(nav.centerx - w // 2, nav.y, w, nav_h)
     else:
@@ -871,21 +902,53 @@ def _statement(c: _Ctx, body: pygame.Rect) -> None:
         middle = pygame.Rect(nav.x, nav.y, nav.width, nav_h)
     first = len(c.plan.texts)
     ends_y = nav.bottom - nav_h
-    c.button(pygame.Rect(nav.x, ends_y, w, nav_h), c.t("back"), "back", primary=False, size=40)
-    c.button(middle, c.t("survey_skip"), "dont_know", primary=False, size=40)
+    pad = tight if fitted else None
+    c.button(pygame.Rect(nav.x, ends_y, w, nav_h), c.t("back"), "back", primary=False, size=40,
+             pad=pad)
+    c.button(middle, c.t("survey_skip"), "dont_know", primary=False, size=40, pad=pad)
     # "Next" only once a score is chosen: "don't know" is the way on without one.
     c.button(pygame.Rect(nav.right - w, ends_y, w, nav_h), c.t("next"), "next", size=40,
-             enabled=view.selected is not None)
+             enabled=view.selected is not None, pad=pad)
     _uniform(c, first)
+
+
+def _score_row(c: _Ctx, width: int) -> tuple[int, int]:
+    """The width of a score button and of the whole row of seven."""
+    n = SCALE_MAX - SCALE_MIN + 1
+    w = min((width - (n - 1) * c.gap) // n, round(220 * c.u))
+    return w, n * w + (n - 1) * c.gap
+
+
+def _end_labels_h(c: _Ctx, width: int) -> int:
+    """The height under the scores for their end labels ("4 = fully disagree"): two
+    lines where the screen is wide enough for more, else as many as they need."""
+    half = _score_row(c, width)[1] // 2 - c.gap
+    lines = max(c.height(f"{score} = {c.survey.scale_labels[score][c.lang]}", 30, False,
+                         half) for score in (SCALE_MIN, SCALE_MAX))
+    return max(lines, 2 * line_height(c.px(30))) if c.floor == 0 else lines
+
+
+def _between_labels(c: _Ctx, width: int, words: str) -> tuple[int, int] | None:
+    """Where (left, width), from the score row's left, the room between the two end labels
+    is, a gap from each, if `words` fit there on one line."""
+    row = _score_row(c, width)[1]
+    face = font(max(c.min_px, c.px(30)), False)
+    left, right = (max(face.size(line)[0] for line in wrap(
+        f"{score} = {c.survey.scale_labels[score][c.lang]}", face, row // 2 - c.gap,
+        hyphen=True)) for score in (SCALE_MIN, SCALE_MAX))
+    room = row - left - right - 2 * c.gap
+    if font(max(c.min_px, c.px(36)), False).size(words)[0] > room:
+        return None
+    return left + c.gap, room
 
 
 def _scores(c: _Ctx, row: pygame.Rect, label_h: int) -> None:
     """The seven scores 4..10; the chosen one is light *and* ticked, the end labels sit
     under the two ends."""
-    n = SCALE_MAX - SCALE_MIN + 1
     gap = c.gap
-    w = min((row.width - (n - 1) * gap) // n, round(220 * c.u))
-    x0 = row.centerx - (n * w + (n - 1) * gap) // 2
+    w, row_w = _score_row(c, row.width)
+    n = SCALE_MAX - SCALE_MIN + 1
+    x0 = row.centerx - row_w // 2
     for i, score in enumerate(range(SCALE_MIN, SCALE_MAX + 1)):
         chosen = c.view.selected == score
         rect = pygame.Rect(x0 + i * (w + gap), row.y, w, row.height)
