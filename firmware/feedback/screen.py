@@ -56,6 +56,7 @@ EXTRA_TEXTS: dict[str, dict[str, str]] = {
     "words_title": {"fi": "Palautteesi omin sanoin", "sv": "Din respons med egna ord",
                     "en": "Your feedback in your own words"},
     "write_here": {"fi": "Kirjoita tähän", "sv": "Skriv här", "en": "Write here"},
+    "write": {"fi": "Kirjoita", "sv": "Skriv", "en": "Write"},
     "erase": {"fi": "Poista", "sv": "Radera", "en": "Erase"},
     "space": {"fi": "Välilyönti", "sv": "Mellanslag", "en": "Space"},
     "large_on": {"fi": "Suuri teksti: päällä", "sv": "Stor text: på",
@@ -92,6 +93,8 @@ class FeedbackView:
     scale: int = 4  # faces on the rate step (3..5)
     survey_open: bool = False  # the rate step shows a wide "answer the yearly survey" button
     words: str = ""  # words step: typed so far (shown as typed)
+    writing: bool = False  # words step: the note was read and "write" pressed (a screen too
+    # short for the note and the keyboard together shows the note first, then the keyboard)
     masked: bool = False  # thanks step: something personal was removed from the words
     screening: str = "self_service"  # screening step: which yes/no question
     statement: int | None = None  # statement step: the statement number
@@ -110,7 +113,7 @@ class FeedbackView:
 @dataclass(frozen=True)
 class Button:
     rect: pygame.Rect
-    # lang, large, help, rate, words, key, erase, send, skip, survey, yes, no, score,
+    # lang, large, help, rate, words, write, key, erase, send, skip, survey, yes, no, score,
     # dont_know, next, back, done
     action: str
     arg: str = ""  # the language, the rating, the character, the score
@@ -681,7 +684,7 @@ def _keyboard_rows(c: _Ctx, width: int, key_gap: int) -> list[str]:
 
 class _WordsSizes(NamedTuple):
     title: int
-    note: int
+    note: int  # 0: the note is on a page of its own before the keyboard
     field: int
     key: int
     actions: int  # one row of actions
@@ -689,21 +692,22 @@ class _WordsSizes(NamedTuple):
     top: int  # where the title starts: the whole stack centred on a tall screen
 
 
-def _words_sizes(c: _Ctx, body: pygame.Rect, rows: list[str], key_gap: int) -> _WordsSizes:
+def _words_sizes(c: _Ctx, body: pygame.Rect, rows: list[str], key_gap: int,
+                 with_note: bool = True) -> _WordsSizes:
     """The heights on the words step. The keys take what is left up to a comfortable size,
     then the typing box grows; the note shrinks only when the keys are already at their
     smallest (it must stay readable, and it must stay)."""
-    action_rows = 2 if c.h > c.w else 1  # a narrow screen: space on a row of its own
+    action_rows = _action_rows(c, body.width)
     actions = max(c.target, round(100 * c.u))
     title_h = min(c.height(c.t("words_title"), 52, True, body.width),
                   2 * line_height(c.px(52)))
     pad = round(20 * c.u)
-    note = c.height(c.t("note"), 34, False, body.width - 2 * pad) + 2 * pad
+    note = c.height(c.t("note"), 34, False, body.width - 2 * pad) + 2 * pad if with_note else 0
     typed = line_height(c.px(44))
     field_h = max(c.target, 2 * typed + round(24 * c.u))
-    spare = body.height - (title_h + note + field_h + 4 * c.gap + len(rows) * c.target
-                           + (len(rows) - 1) * key_gap + action_rows * actions
-                           + (action_rows - 1) * c.gap)
+    spare = body.height - (title_h + note + field_h + (3 + with_note) * c.gap
+                           + len(rows) * c.target + (len(rows) - 1) * key_gap
+                           + action_rows * actions + (action_rows - 1) * c.gap)
     if spare < 0 and c.floor:  # short for its floor: the typing box to one line, then the note
         fewer = min(-spare, field_h - max(c.target, typed + round(24 * c.u)))
         field_h -= fewer
@@ -718,19 +722,49 @@ def _words_sizes(c: _Ctx, body: pygame.Rect, rows: list[str], key_gap: int) -> _
                        action_rows, body.y + max(0, spare) // 2)
 
 
+def _action_rows(c: _Ctx, width: int) -> int:
+    """One row of the four actions on a wide screen while their words fit it at the floor;
+    else two (with no floor, the words shrink to their buttons instead)."""
+    if c.h > c.w:
+        return 2  # a narrow screen: space on a row of its own
+    return 1 if not c.floor or all(c.label_w([words], 40) <= w for words, w in zip(
+        _action_words(c), _action_widths(c, width), strict=True)) else 2
+
+
+def _action_words(c: _Ctx) -> list[str]:
+    return [c.t("space"), c.t("erase"), c.t("skip"), c.t("send")]
+
+
+def _action_widths(c: _Ctx, width: int) -> list[int]:
+    """The four actions in one row: space the widest (it is typed most)."""
+    unit = (width - 3 * c.gap) / 10
+    widths = [round(unit * 3.1), *[round(unit * 2.3)] * 2]
+    return [*widths, width - sum(widths) - 3 * c.gap]
+
+
 def _words(c: _Ctx, body: pygame.Rect) -> None:
     key_gap = max(8, round(12 * c.u))
     rows = _keyboard_rows(c, body.width, key_gap)
     size = _words_sizes(c, body, rows, key_gap)
+    pad = round(20 * c.u)
+    whole_note = c.height(c.t("note"), 34, False, body.width - 2 * pad) + 2 * pad
+    if c.floor and size.note < whole_note:
+        # Too short for the note and the keyboard at a readable size: the note first, on a
+        # page of its own with "write" and "skip", then the keyboard.
+        if not (c.view.writing or c.view.words):
+            _words_note_first(c, body)
+            return
+        size = _words_sizes(c, body, rows, key_gap, with_note=False)
     y = size.top
     c.block(c.t("words_title"), pygame.Rect(body.x, y, body.width, size.title), 52, bold=True,
             role="title")
     y += size.title + c.gap
-    note = pygame.Rect(body.x, y, body.width, size.note)
-    c.panel(note)
-    pad = round(20 * c.u)
-    c.block(c.t("note"), note.inflate(-2 * pad, -2 * pad), 34, bg=c.p.panel, role="note")
-    field_rect = pygame.Rect(body.x, note.bottom + c.gap, body.width, size.field)
+    if size.note:
+        note = pygame.Rect(body.x, y, body.width, size.note)
+        c.panel(note)
+        c.block(c.t("note"), note.inflate(-2 * pad, -2 * pad), 34, bg=c.p.panel, role="note")
+        y = note.bottom + c.gap
+    field_rect = pygame.Rect(body.x, y, body.width, size.field)
     _field(c, field_rect)
     grid = pygame.Rect(body.x, field_rect.bottom + c.gap, body.width,
                        len(rows) * size.key + (len(rows) - 1) * key_gap)
@@ -738,6 +772,20 @@ def _words(c: _Ctx, body: pygame.Rect) -> None:
     actions = pygame.Rect(body.x, grid.bottom + c.gap, body.width,
                           size.action_rows * size.actions + (size.action_rows - 1) * c.gap)
     _word_actions(c, actions, size.action_rows)
+
+
+def _words_note_first(c: _Ctx, body: pygame.Rect) -> None:
+    """The title and the whole note, and the way on: write (the keyboard) or skip."""
+    area = _pair(c, body, [(c.t("skip"), "skip", False), (c.t("write"), "write", True)])
+    pad = round(20 * c.u)
+    title_h = c.height(c.t("words_title"), 52, True, area.width)
+    note_h = c.height(c.t("note"), 34, False, area.width - 2 * pad) + 2 * pad
+    y = area.centery - (title_h + c.gap + note_h) // 2
+    c.block(c.t("words_title"), pygame.Rect(area.x, y, area.width, title_h), 52, bold=True,
+            role="title")
+    note = pygame.Rect(area.x, y + title_h + c.gap, area.width, note_h)
+    c.panel(note)
+    c.block(c.t("note"), note.inflate(-2 * pad, -2 * pad), 34, bg=c.p.panel, role="note")
 
 
 def _field(c: _Ctx, rect: pygame.Rect) -> None:
@@ -767,8 +815,8 @@ def _keys(c: _Ctx, grid: pygame.Rect, rows: list[str], key_h: int, key_gap: int)
 
 def _word_actions(c: _Ctx, area: pygame.Rect, rows: int) -> None:
     """Space is the wide one (it is typed most); sending is the light one, at the end."""
-    items = ((c.t("space"), "key", " ", False), (c.t("erase"), "erase", "", False),
-             (c.t("skip"), "skip", "", False), (c.t("send"), "send", "", True))
+    items = tuple(zip(_action_words(c), ("key", "erase", "skip", "send"), (" ", "", "", ""),
+                      (False, False, False, True), strict=True))
     first = len(c.plan.texts)
     if rows == 2:
         h = (area.height - c.gap) // 2
@@ -783,9 +831,7 @@ def _word_actions(c: _Ctx, area: pygame.Rect, rows: int) -> None:
                                  area.y if i < 2 else area.bottom - h, half, h)
                      for i in range(4)]
     else:
-        unit = (area.width - 3 * c.gap) / 10
-        widths = [round(unit * 3.1), *[round(unit * 2.3)] * 2]
-        widths.append(area.width - sum(widths) - 3 * c.gap)
+        widths = _action_widths(c, area.width)
         xs = [area.x + sum(widths[:i]) + i * c.gap for i in range(4)]
         rects = [pygame.Rect(x, area.y, w, area.height) for x, w in zip(xs, widths, strict=True)]
     for (words, action, arg, primary), rect in zip(items, rects, strict=True):
