@@ -224,11 +224,13 @@ class _Ctx(TouchFrame):
     def block(self, words: str, slot: pygame.Rect, size: float, *, bold: bool = False,
               muted: bool = False, align: str = "left", role: str = "",
               fg: theme.Colour | None = None, bg: theme.Colour | None = None,
-              tail: bool = False, top: bool = False) -> list[TextItem]:
+              tail: bool = False, top: bool = False, exact: int = 0) -> list[TextItem]:
         """Wrapped text centred in `slot` (or from its top). Lines that cannot fit even at
         the smallest size are left out with "…": the first ones when `tail` (typing: the
-        newest words show)."""
-        if tail:  # typing: the type keeps its size and the text scrolls, as in any box
+        newest words show). `exact`: at that pixel size, which its caller made fit."""
+        if exact:
+            found, px = wrap(words, font(exact, bold), slot.width), exact
+        elif tail:  # typing: the type keeps its size and the text scrolls, as in any box
             px = max(self.min_px, self.px(size))
             while px > self.min_px and line_height(px) > slot.height:  # one line at least
                 px -= 1
@@ -446,6 +448,7 @@ def _faces(c: _Ctx, area: pygame.Rect) -> None:
     label_h = grid.lines * lh
     top = area.centery - (len(grid.rows) * grid.row_h + (len(grid.rows) - 1) * c.gap) // 2
     widths = [_tile_widths(c, area.width, grid, row, pad) for row in grid.rows]
+    first = len(c.plan.texts)
     for r, (row, row_w) in enumerate(zip(grid.rows, widths, strict=True)):
         x = area.centerx - (sum(row_w) + (len(row) - 1) * c.gap) // 2
         y = top + r * (grid.row_h + c.gap)
@@ -456,9 +459,23 @@ def _faces(c: _Ctx, area: pygame.Rect) -> None:
             c.panel(rect)
             _face_tile(c, rect, value, scale.face(value), names[i], grid, label_h)
             c.buttons.append(Button(rect, "rate", str(value), names[i]))
+    _uniform(c, first)  # names of differing sizes would read as a ranking
 
 
 def _face_grid(c: _Ctx, area: pygame.Rect, names: list[str]) -> _FaceGrid:
+    """The arrangement with the biggest faces, the names at their size; on a screen too
+    small for its floor, the names a step smaller at a time until the faces are big enough
+    to see (the legibility test names such a screen)."""
+    least = round(90 * c.u)  # a face smaller than this is a dot from where one stands
+    shrink = 1.0
+    while True:
+        grid = _face_grid_at(c, area, names, shrink)
+        if grid.diameter >= least or grid.px <= c.min_px:
+            return grid
+        shrink *= 0.92
+
+
+def _face_grid_at(c: _Ctx, area: pygame.Rect, names: list[str], shrink: float) -> _FaceGrid:
     n = len(names)
     pad = round(20 * c.u)
     biggest = round(220 * c.u * c.s)  # a face bigger than this only wastes the tile
@@ -470,7 +487,7 @@ def _face_grid(c: _Ctx, area: pygame.Rect, names: list[str]) -> _FaceGrid:
     for rows, beside in shapes:
         cols = -(-n // rows)
         split = [list(range(i * cols, min(n, (i + 1) * cols))) for i in range(rows)]
-        px = max(c.min_px, c.px(44 if beside else 34))
+        px = max(c.min_px, round(c.px(44 if beside else 34) * shrink))
         face = font(px, True)
         lh = line_height(px)
         # A row no taller than looks calm, but tall enough for a name on two lines.
@@ -563,13 +580,14 @@ def _face_tile(c: _Ctx, rect: pygame.Rect, value: int, key: str, name: str, grid
         label = pygame.Rect(centre[0] + radius + 2 * pad, rect.y + pad,
                             rect.right - pad - (centre[0] + radius + 2 * pad),
                             rect.height - 2 * pad)
-        c.block(name, label, size, bold=True, bg=c.p.panel, role="face")
+        c.block(name, label, size, bold=True, bg=c.p.panel, role="face", exact=grid.px)
     else:
         top = rect.centery - (2 * radius + 2 * pad + label_h) // 2
         centre = (rect.centerx, top + radius)
         label = pygame.Rect(rect.x + pad, top + 2 * radius + 2 * pad, rect.width - 2 * pad,
                             min(label_h, rect.bottom - pad - (top + 2 * radius + 2 * pad)))
-        c.block(name, label, size, bold=True, bg=c.p.panel, align="center", role="face")
+        c.block(name, label, size, bold=True, bg=c.p.panel, align="center", role="face",
+                exact=grid.px)
     c.faces.append(Face(value, key, centre, radius, FACE_COLOURS[key], FACE_MOODS[key]))
 
 
