@@ -903,19 +903,7 @@ def _screening(c: _Ctx, body: pygame.Rect) -> None:
 def _statement(c: _Ctx, body: pygame.Rect) -> None:
     view = c.view
     statement = c.survey.statement(view.statement or 0)
-    nav_h = max(c.target, round(100 * c.u))
-    third = (body.width - 2 * c.gap) // 3
-    need = c.label_w([c.t("back"), c.t("survey_skip"), c.t("next")], 40)
-    # Three in a row while their words fit (each as wide as its words where thirds are too
-    # narrow); else "don't know" on a row of its own above.
-    tight = round(10 * c.u)  # the labels' room to each side where the row is full
-    face = font(max(c.min_px, c.px(40)), True)
-    own = [face.size(c.t(key))[0] + 2 * tight + 4 for key in ("back", "survey_skip", "next")]
-    ends = max(own[0], own[2])
-    fitted = need > third and 2 * ends + own[1] + 2 * c.gap <= body.width
-    nav_rows = 1 if need <= third or fitted else 2
-    nav = pygame.Rect(body.x, body.bottom - nav_rows * nav_h - (nav_rows - 1) * c.gap,
-                      body.width, nav_rows * nav_h + (nav_rows - 1) * c.gap)
+    nav = _statement_nav(c, body)
     label_h = _end_labels_h(c, body.width)
     score_h = max(c.target, round(140 * c.u))
     progress = pygame.Rect(body.x, body.y, body.width, line_height(c.px(36)))
@@ -924,7 +912,7 @@ def _statement(c: _Ctx, body: pygame.Rect) -> None:
     # (on a tall screen the scores would otherwise sit far below what they rate).
     words = statement.text(c.lang)
     free = pygame.Rect(body.x, progress.bottom + c.gap, body.width,
-                       nav.top - 2 * c.gap - progress.bottom - c.gap)
+                       nav.rect.top - 2 * c.gap - progress.bottom - c.gap)
     need_h = c.height(words, 60, True, min(body.width, round(1600 * c.u * c.s)))
     spacing = 2 * c.gap
     between = None  # the progress between the end labels, under the scores
@@ -951,28 +939,57 @@ def _statement(c: _Ctx, body: pygame.Rect) -> None:
     _scores(c, pygame.Rect(body.x, text.bottom + spacing, body.width, score_h), label_h)
     if between:
         x = body.centerx - _score_row(c, body.width)[1] // 2 + between[0]
-        lh = line_height(c.px(36))
         slot = pygame.Rect(x, text.bottom + spacing + score_h + c.gap // 2
-                           + (label_h if own_line else 0), between[1], lh)
+                           + (label_h if own_line else 0), between[1], line_height(c.px(36)))
         c.block(counted, slot, 36, muted=True, align="center", role="progress")
+    _draw_statement_nav(c, nav)
+
+
+class _Nav(NamedTuple):
+    """The statement's back, don't know and next: where they go."""
+
+    rect: pygame.Rect  # all of them
+    back: pygame.Rect
+    middle: pygame.Rect
+    next: pygame.Rect
+    pad: int | None  # the labels' room in their buttons, when the row is full
+
+
+def _statement_nav(c: _Ctx, body: pygame.Rect) -> _Nav:
+    """Three in a row while their words fit (each as wide as its words where thirds are too
+    narrow); else "don't know" on a row of its own above."""
+    nav_h = max(c.target, round(100 * c.u))
+    third = (body.width - 2 * c.gap) // 3
+    need = c.label_w([c.t("back"), c.t("survey_skip"), c.t("next")], 40)
+    tight = round(10 * c.u)  # the labels' room to each side where the row is full
+    face = font(max(c.min_px, c.px(40)), True)
+    own = [face.size(c.t(key))[0] + 2 * tight + 4 for key in ("back", "survey_skip", "next")]
+    ends = max(own[0], own[2])
+    fitted = need > third and 2 * ends + own[1] + 2 * c.gap <= body.width
+    rows = 1 if need <= third or fitted else 2
+    nav = pygame.Rect(body.x, body.bottom - rows * nav_h - (rows - 1) * c.gap,
+                      body.width, rows * nav_h + (rows - 1) * c.gap)
     if fitted:  # the ends as wide as the wider of them, "don't know" the rest between
         w = ends
         middle = pygame.Rect(nav.x + w + c.gap, nav.y, nav.width - 2 * (w + c.gap), nav_h)
-    elif nav_rows == 1:
+    elif rows == 1:
         w = min(third, max(round(460 * c.u * c.s), need))
         middle = pygame.Rect(nav.centerx - w // 2, nav.y, w, nav_h)
     else:
         w = (nav.width - c.gap) // 2
         middle = pygame.Rect(nav.x, nav.y, nav.width, nav_h)
-    first = len(c.plan.texts)
     ends_y = nav.bottom - nav_h
-    pad = tight if fitted else None
-    c.button(pygame.Rect(nav.x, ends_y, w, nav_h), c.t("back"), "back", primary=False, size=40,
-             pad=pad)
-    c.button(middle, c.t("survey_skip"), "dont_know", primary=False, size=40, pad=pad)
+    return _Nav(nav, pygame.Rect(nav.x, ends_y, w, nav_h), middle,
+                pygame.Rect(nav.right - w, ends_y, w, nav_h), tight if fitted else None)
+
+
+def _draw_statement_nav(c: _Ctx, nav: _Nav) -> None:
+    first = len(c.plan.texts)
+    c.button(nav.back, c.t("back"), "back", primary=False, size=40, pad=nav.pad)
+    c.button(nav.middle, c.t("survey_skip"), "dont_know", primary=False, size=40, pad=nav.pad)
     # "Next" only once a score is chosen: "don't know" is the way on without one.
-    c.button(pygame.Rect(nav.right - w, ends_y, w, nav_h), c.t("next"), "next", size=40,
-             enabled=view.selected is not None, pad=pad)
+    c.button(nav.next, c.t("next"), "next", size=40, enabled=c.view.selected is not None,
+             pad=nav.pad)
     _uniform(c, first)
 
 
