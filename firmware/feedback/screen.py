@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import NamedTuple
 
 import pygame
@@ -488,7 +489,6 @@ def _face_grid_at(c: _Ctx, area: pygame.Rect, names: list[str], shrink: float) -
         cols = -(-n // rows)
         split = [list(range(i * cols, min(n, (i + 1) * cols))) for i in range(rows)]
         px = max(c.min_px, round(c.px(44 if beside else 34) * shrink))
-        face = font(px, True)
         lh = line_height(px)
         # A row no taller than looks calm, but tall enough for a name on two lines.
         calm = max(round((240 if beside else 440) * c.u * c.s), 2 * lh + 2 * pad)
@@ -500,7 +500,7 @@ def _face_grid_at(c: _Ctx, area: pygame.Rect, names: list[str], shrink: float) -
         for lines in range(1, 5):
             if lines > 1 and lines * lh > row_h - 2 * pad:
                 break  # (one line is always weighed: a screen too small still gets faces)
-            label_w = [_wrapped_width(face, name, lines) for name in names]
+            label_w = [_wrapped_width(px, name, lines) for name in names]
             if beside:
                 d = row_h - 2 * pad
                 for row in split:
@@ -521,8 +521,11 @@ def _face_grid_at(c: _Ctx, area: pygame.Rect, names: list[str], shrink: float) -
     return best
 
 
-def _wrapped_width(face: pygame.font.Font, words: str, lines: int) -> int:
-    """The narrowest width that holds `words` in `lines` lines, broken at spaces only."""
+@lru_cache(maxsize=1024)  # the same names are measured again at every redraw
+def _wrapped_width(px: int, words: str, lines: int) -> int:
+    """The narrowest width that holds `words` in `lines` lines at `px` bold, broken at
+    spaces only."""
+    face = font(px, True)
     lo = max(face.size(word)[0] for word in words.split())
     hi = max(lo, face.size(words)[0])
     while lo < hi:
