@@ -67,6 +67,9 @@ class FeedbackFlow:
         self.step = "rate"
         self.rating: int | None = None  # the vote not sent yet
         self.words = ""
+        # The words step on a screen too short for the note and the keyboard together shows
+        # the note first; "write" (after reading it) brings the keyboard.
+        self.writing = False
         self.masked = False
         self.notice = ""  # a key of the texts' feedback table ("wait"), shown on the screen
         self.screening = SELF_SERVICE
@@ -119,6 +122,7 @@ class FeedbackFlow:
 
     def _start_over(self) -> None:
         self.step, self.notice, self.words, self.masked = "rate", "", "", False
+        self.writing = False
         self.lang, self.large = "fi", False
         self.progress = _Survey()
         self._last_action = None
@@ -164,7 +168,11 @@ class FeedbackFlow:
 
     def _on_words(self, arg: str, now: datetime) -> None:
         if self.step == "thanks" and self.rating is not None and self.words_offered:
-            self.step, self.words = "words", ""
+            self.step, self.words, self.writing = "words", "", False
+
+    def _on_write(self, arg: str, now: datetime) -> None:
+        if self.step == "words":
+            self.writing = True
 
     def _on_key(self, arg: str, now: datetime) -> None:
         if self.step == "words" and len(arg) == 1 and len(self.words) < MAX_WORDS_CHARS:

@@ -192,7 +192,8 @@ class FeedbackRole(Role):
         notice = feedback_text(self.survey, flow.lang, flow.notice) if flow.notice else ""
         return FeedbackView(
             step=flow.step, lang=flow.lang, scale=flow.scale.steps,
-            survey_open=flow.survey_open, words=flow.words, masked=flow.masked,
+            survey_open=flow.survey_open, words=flow.words, writing=flow.writing,
+            masked=flow.masked,
             screening=flow.screening, statement=flow.statement, progress=flow.position,
             selected=flow.progress.selected, focus=self.focus, large=flow.large,
             notice=notice, min_target_px=self.target_px, text_px=self.text_px,

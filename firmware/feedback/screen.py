@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import NamedTuple
 
 import pygame
@@ -56,6 +57,7 @@ EXTRA_TEXTS: dict[str, dict[str, str]] = {
     "words_title": {"fi": "Palautteesi omin sanoin", "sv": "Din respons med egna ord",
                     "en": "Your feedback in your own words"},
     "write_here": {"fi": "Kirjoita tähän", "sv": "Skriv här", "en": "Write here"},
+    "write": {"fi": "Kirjoita", "sv": "Skriv", "en": "Write"},
     "erase": {"fi": "Poista", "sv": "Radera", "en": "Erase"},
     "space": {"fi": "Välilyönti", "sv": "Mellanslag", "en": "Space"},
     "large_on": {"fi": "Suuri teksti: päällä", "sv": "Stor text: på",
@@ -92,6 +94,8 @@ class FeedbackView:
     scale: int = 4  # faces on the rate step (3..5)
     survey_open: bool = False  # the rate step shows a wide "answer the yearly survey" button
     words: str = ""  # words step: typed so far (shown as typed)
+    writing: bool = False  # words step: the note was read and "write" pressed (a screen too
+    # short for the note and the keyboard together shows the note first, then the keyboard)
     masked: bool = False  # thanks step: something personal was removed from the words
     screening: str = "self_service"  # screening step: which yes/no question
     statement: int | None = None  # statement step: the statement number
@@ -110,7 +114,7 @@ class FeedbackView:
 @dataclass(frozen=True)
 class Button:
     rect: pygame.Rect
-    # lang, large, help, rate, words, key, erase, send, skip, survey, yes, no, score,
+    # lang, large, help, rate, words, write, key, erase, send, skip, survey, yes, no, score,
     # dont_know, next, back, done
     action: str
     arg: str = ""  # the language, the rating, the character, the score
@@ -221,11 +225,13 @@ class _Ctx(TouchFrame):
     def block(self, words: str, slot: pygame.Rect, size: float, *, bold: bool = False,
               muted: bool = False, align: str = "left", role: str = "",
               fg: theme.Colour | None = None, bg: theme.Colour | None = None,
-              tail: bool = False, top: bool = False) -> list[TextItem]:
+              tail: bool = False, top: bool = False, exact: int = 0) -> list[TextItem]:
         """Wrapped text centred in `slot` (or from its top). Lines that cannot fit even at
         the smallest size are left out with "…": the first ones when `tail` (typing: the
-        newest words show)."""
-        if tail:  # typing: the type keeps its size and the text scrolls, as in any box
+        newest words show). `exact`: at that pixel size, which its caller made fit."""
+        if exact:
+            found, px = wrap(words, font(exact, bold), slot.width), exact
+        elif tail:  # typing: the type keeps its size and the text scrolls, as in any box
             px = max(self.min_px, self.px(size))
             while px > self.min_px and line_height(px) > slot.height:  # one line at least
                 px -= 1
@@ -356,9 +362,9 @@ def _notice(c: _Ctx, body: pygame.Rect) -> pygame.Rect:
 
 def _rate(c: _Ctx, body: pygame.Rect) -> None:
     top = _header(c, body)
-    tools_w = (body.width - c.gap) // 2
     tools_h = max(c.target, round(96 * c.u),
-                  *(c.label_h(c.t(key), 38, tools_w) for key in ("large_on", "large_off", "help")))
+                  *(c.label_h(words, 38, w) for words, w in zip(
+                      _tool_words(c), _tool_widths(c, body.width), strict=True)))
     tools = pygame.Rect(body.x, body.bottom - tools_h, body.width, tools_h)
     bottom = tools.top
     survey_rect = None
@@ -396,6 +402,8 @@ def _header(c: _Ctx, body: pygame.Rect) -> int:
     beside_w = body.width - row_w - c.gap
     # The name beside the languages while it fits there on one line at its size.
     own_line = portrait or (bool(name) and c.height(name, 36, False, beside_w) > lang_h)
+    if own_line and not portrait and 12 * line_height(c.px(36)) > body.height:
+        name = ""  # a short screen keeps its height for the faces: the name is only quiet
     if own_line:  # the name on a line of its own, the languages under it, right-aligned
         if name:
             name_h = max(round(60 * c.u), c.height(name, 36, False, body.width))
@@ -403,7 +411,7 @@ def _header(c: _Ctx, body: pygame.Rect) -> int:
                     role="site")
             y += name_h + round(10 * c.u)
     elif name:
-        c.block(c.view.site_name, pygame.Rect(body.x, y, body.width - row_w - c.gap, lang_h),
+        c.block(name, pygame.Rect(body.x, y, body.width - row_w - c.gap, lang_h),
                 36, muted=True, role="site")
     x = body.right - row_w
     first = len(c.plan.texts)
@@ -415,92 +423,208 @@ def _header(c: _Ctx, body: pygame.Rect) -> int:
     return y + lang_h
 
 
+class _FaceGrid(NamedTuple):
+    """How the faces are arranged: rows of tiles, each name under or beside its face."""
+
+    rows: list[list[int]]  # which faces (by index) are in each row, worst first
+    beside: bool  # the name beside the face (else under it)
+    px: int  # the names' font size: one for all
+    lines: int  # the names' lines: one label height for all, so the faces line up
+    label_w: list[int]  # each name's width, wrapped to `lines` lines at whole words
+    diameter: int  # one face size for all
+    row_h: int
+
+
 def _faces(c: _Ctx, area: pygame.Rect) -> None:
-    """The faces as big buttons, worst first: side by side on a wide screen, one under the
-    other on a tall one (side by side there they would be thin and their faces small)."""
+    """The faces as big buttons, worst first. Whichever arrangement of the space gives the
+    biggest faces while every name is written whole at its size: side by side with the names
+    under them, in two or more rows, or one under the other with the names beside them (on a
+    tall screen, side by side they would be thin and their faces small)."""
     scale = RatingScale(c.view.scale)
-    n = scale.steps
     names = [c.survey.faces.get(scale.face(v), {}).get(c.lang)
              or scale.face(v).replace("_", " ") for v in scale.values]
+    grid = _face_grid(c, area, names)
     pad = round(20 * c.u)
-    face = font(max(c.min_px, c.px(34)), True)
-    widest = max(face.size(word)[0] for name in names for word in name.split()) + 2 * pad + 4
-    row_gap = min(2 * c.gap, max(c.gap, (area.width - n * round(300 * c.u)) // max(1, n - 1)))
-    # Side by side only while every word of every name fits its tile at a readable size:
-    # else one under the other, the names beside the faces (fewer in a row, never smaller).
-    if widest > (area.width - (n - 1) * row_gap) // n:
-        row_gap = c.gap  # the tiles closer together before their names get cut
-    # A tile of the column holds its name on one line beside the face.
-    least_h = max(c.target, line_height(c.px(44)) + 2 * pad)
-    column = area.height > area.width or (
-        widest > (area.width - (n - 1) * row_gap) // n
-        and n * least_h + (n - 1) * c.gap <= area.height)
-    if column:
-        h = max(least_h, min((area.height - (n - 1) * c.gap) // n, round(240 * c.u)))
-        longest = max(face.size(name)[0] for name in names)
-        w = min(area.width, max(round(900 * c.u), longest + h + 6 * pad))
-        gap = min(2 * c.gap, max(c.gap, (area.height - n * h) // max(1, n - 1)))
-        step = (0, h + gap)
+    lh = line_height(grid.px)
+    label_h = grid.lines * lh
+    top = area.centery - (len(grid.rows) * grid.row_h + (len(grid.rows) - 1) * c.gap) // 2
+    widths = [_tile_widths(c, area.width, grid, row, pad) for row in grid.rows]
+    first = len(c.plan.texts)
+    for r, (row, row_w) in enumerate(zip(grid.rows, widths, strict=True)):
+        x = area.centerx - (sum(row_w) + (len(row) - 1) * c.gap) // 2
+        y = top + r * (grid.row_h + c.gap)
+        for i, w in zip(row, row_w, strict=True):
+            rect = pygame.Rect(x, y, w, grid.row_h)
+            x += w + c.gap
+            value = scale.values[i]
+            c.panel(rect)
+            _face_tile(c, rect, value, scale.face(value), names[i], grid, label_h)
+            c.buttons.append(Button(rect, "rate", str(value), names[i]))
+    _uniform(c, first)  # names of differing sizes would read as a ranking
+
+
+def _face_grid(c: _Ctx, area: pygame.Rect, names: list[str]) -> _FaceGrid:
+    """The arrangement with the biggest faces, the names at their size; on a screen too
+    small for its floor, the names a step smaller at a time until the faces are big enough
+    to see (the legibility test names such a screen)."""
+    least = round(90 * c.u)  # a face smaller than this is a dot from where one stands
+    shrink = 1.0
+    while True:
+        grid = _face_grid_at(c, area, names, shrink)
+        if grid.diameter >= least or grid.px <= c.min_px:
+            return grid
+        shrink *= 0.92
+
+
+def _face_grid_at(c: _Ctx, area: pygame.Rect, names: list[str], shrink: float) -> _FaceGrid:
+    n = len(names)
+    pad = round(20 * c.u)
+    biggest = round(220 * c.u * c.s)  # a face bigger than this only wastes the tile
+    shapes = [(rows, beside) for beside in (False, True) for rows in range(1, n + 1)
+              if -(-n // rows) * (rows - 1) < n]  # (no empty last row)
+    tall = area.height > area.width
+    best: _FaceGrid | None = None
+    best_score = 0.0
+    for rows, beside in shapes:
+        cols = -(-n // rows)
+        split = [list(range(i * cols, min(n, (i + 1) * cols))) for i in range(rows)]
+        px = max(c.min_px, round(c.px(44 if beside else 34) * shrink))
+        lh = line_height(px)
+        # A row no taller than looks calm, but tall enough for a name on two lines.
+        calm = max(round((240 if beside else 440) * c.u * c.s), 2 * lh + 2 * pad)
+        row_h = min((area.height - (rows - 1) * c.gap) // rows, calm)
+        if row_h < c.target:  # too low to touch: one row of the least height instead
+            if rows > 1:
+                continue
+            row_h = c.target
+        for lines in range(1, 5):
+            if lines > 1 and lines * lh > row_h - 2 * pad:
+                break  # (one line is always weighed: a screen too small still gets faces)
+            label_w = [_wrapped_width(px, name, lines) for name in names]
+            if beside:
+                d = row_h - 2 * pad
+                for row in split:
+                    room = area.width - (len(row) - 1) * c.gap - 5 * pad * len(row)
+                    d = min(d, (room - sum(label_w[i] for i in row)) // len(row))
+            else:
+                d = row_h - 4 * pad - lines * lh
+                for row in split:
+                    room = area.width - (len(row) - 1) * c.gap - 2 * pad * len(row)
+                    d = min(d, _shared_size(room, [label_w[i] for i in row]))
+            d = min(d, biggest)
+            # On a tall screen one under the other reads as a list from worst to best: it
+            # wins unless another shape makes the faces a third bigger.
+            score = d * (4 / 3 if tall and beside and rows == n else 1)
+            if best is None or score > best_score:
+                best, best_score = _FaceGrid(split, beside, px, lines, label_w, d, row_h), score
+    assert best is not None  # every shape was weighed with one line at least
+    return best
+
+
+@lru_cache(maxsize=1024)  # the same names are measured again at every redraw
+def _wrapped_width(px: int, words: str, lines: int) -> int:
+    """The narrowest width that holds `words` in `lines` lines at `px` bold, broken at
+    spaces only."""
+    face = font(px, True)
+    lo = max(face.size(word)[0] for word in words.split())
+    hi = max(lo, face.size(words)[0])
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if len(wrap(words, face, mid)) <= lines:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
+def _shared_size(room: int, labels: list[int]) -> int:
+    """The biggest face that fits a row of tiles each as wide as its face or its label,
+    whichever is wider, in `room`; -1 when the labels alone do not fit."""
+    if sum(labels) > room:
+        return -1
+    d = room // len(labels)
+    while d > 0 and sum(max(w, d) for w in labels) > room:
+        d -= 1
+    return d
+
+
+def _tile_widths(c: _Ctx, width: int, grid: _FaceGrid, row: list[int], pad: int
+                 ) -> list[int]:
+    """The tiles of a row: all as wide as the widest needs where that fits (a calm row),
+    else each as wide as it needs, the rest shared."""
+    need = [grid.diameter + 5 * pad + grid.label_w[i] if grid.beside
+            else max(grid.diameter, grid.label_w[i]) + 2 * pad for i in range(len(grid.label_w))]
+    room = width - (len(row) - 1) * c.gap
+    widest = max(need)
+    if grid.beside:
+        even = min(room // len(row), max(widest, round(900 * c.u)))
     else:
-        gap = row_gap
-        longest = max(face.size(name)[0] for name in names)
-        # Wide enough for every word, and for the longest name on about two lines.
-        w = min((area.width - (n - 1) * gap) // n,
-                max(round(340 * c.u * c.s), widest, (longest + 6 * pad) // 2))
-        h = max(c.target, min(area.height, round(440 * c.u), round(w * 2.2)))
-        step = (w + gap, 0)
-    # One label height for the row (as many lines as the longest name), so the faces of a
-    # row sit at one height.
-    label_h = max(2 * line_height(c.px(34)),
-                  *(c.height(name, 34, True, w - 2 * pad) for name in names))
-    first = pygame.Rect(0, 0, w, h)
-    first.center = (area.centerx - (n - 1) * step[0] // 2, area.centery - (n - 1) * step[1] // 2)
-    for i, (value, name) in enumerate(zip(scale.values, names, strict=True)):
-        key = scale.face(value)
-        rect = first.move(i * step[0], i * step[1])
-        c.panel(rect)
-        _face_tile(c, rect, value, key, name, beside=column, label_h=label_h)
-        c.buttons.append(Button(rect, "rate", str(value), name))
+        even = min(room // len(row), max(widest, round(340 * c.u * c.s)))
+    if even >= widest or grid.diameter <= 0:  # (a screen too small for its floor: even)
+        return [even] * len(row)
+    # Each column as wide as its widest tile, so the rows line up, where that fits.
+    cols = len(grid.rows[0])
+    column = [max(need[r[j]] for r in grid.rows if j < len(r)) for j in range(cols)]
+    if sum(column) + (cols - 1) * c.gap <= width:
+        spare = (width - (cols - 1) * c.gap - sum(column)) // cols
+        return [column[j] + spare for j in range(len(row))]
+    spare = room - sum(need[i] for i in row)
+    return [need[i] + spare // len(row) for i in row]
 
 
-def _face_tile(c: _Ctx, rect: pygame.Rect, value: int, key: str, name: str, *,
-               beside: bool, label_h: int) -> None:
-    """A face and its written name: under it in a row of tiles, beside it in a column of
-    wide ones; the pair centred in the tile."""
+def _face_tile(c: _Ctx, rect: pygame.Rect, value: int, key: str, name: str, grid: _FaceGrid,
+               label_h: int) -> None:
+    """A face and its written name: under it, or beside it; the pair centred in the tile."""
     pad = round(20 * c.u)
-    if beside:
-        radius = round((rect.height - 2 * pad) * 0.44)
+    radius = max(8, grid.diameter // 2)
+    size = 44 if grid.beside else 34
+    if grid.beside:
         centre = (rect.x + 2 * pad + radius, rect.centery)
         label = pygame.Rect(centre[0] + radius + 2 * pad, rect.y + pad,
                             rect.right - pad - (centre[0] + radius + 2 * pad),
                             rect.height - 2 * pad)
-        c.block(name, label, 44, bold=True, bg=c.p.panel, role="face")
+        c.block(name, label, size, bold=True, bg=c.p.panel, role="face", exact=grid.px)
     else:
-        # The name never reaches out of its tile: what does not fit ends in "…".
-        label_h = min(label_h, rect.height - 4 * pad - 16)
-        radius = max(8, min(round(rect.width * 0.36), round(rect.height * 0.24),
-                            (rect.height - 4 * pad - label_h) // 2))
         top = rect.centery - (2 * radius + 2 * pad + label_h) // 2
         centre = (rect.centerx, top + radius)
         label = pygame.Rect(rect.x + pad, top + 2 * radius + 2 * pad, rect.width - 2 * pad,
                             min(label_h, rect.bottom - pad - (top + 2 * radius + 2 * pad)))
-        c.block(name, label, 34, bold=True, bg=c.p.panel, align="center", role="face")
+        c.block(name, label, size, bold=True, bg=c.p.panel, align="center", role="face",
+                exact=grid.px)
     c.faces.append(Face(value, key, centre, radius, FACE_COLOURS[key], FACE_MOODS[key]))
 
 
 def _tools(c: _Ctx, row: pygame.Rect) -> None:
     """The two settings, side by side and centred: a toggle that is on looks pressed (the
     light style) and says "on" in words."""
-    large = c.t("large_on" if c.view.large else "large_off")
-    w = min((row.width - c.gap) // 2,
-            max(round(520 * c.u * c.s), c.label_w([large, c.t("help")], 38)))
-    x = row.centerx - (2 * w + c.gap) // 2
+    large, help_ = _tool_words(c)
+    w1, w2 = _tool_widths(c, row.width)
+    x = row.centerx - (w1 + w2 + c.gap) // 2
     first = len(c.plan.texts)
-    c.button(pygame.Rect(x, row.y, w, row.height), large, "large", primary=c.view.large,
+    c.button(pygame.Rect(x, row.y, w1, row.height), large, "large", primary=c.view.large,
              size=38)
-    c.button(pygame.Rect(x + w + c.gap, row.y, w, row.height), c.t("help"), "help",
+    c.button(pygame.Rect(x + w1 + c.gap, row.y, w2, row.height), help_, "help",
              primary=False, size=38)
     _uniform(c, first)
+
+
+def _tool_words(c: _Ctx) -> tuple[str, str]:
+    return c.t("large_on" if c.view.large else "large_off"), c.t("help")
+
+
+def _tool_widths(c: _Ctx, width: int) -> tuple[int, int]:
+    """Two buttons of one width where their words fit them on one line; else each as wide
+    as its words on one line, if the row holds that (a button on two lines would take the
+    height the faces need); else halves."""
+    words = _tool_words(c)
+    half = (width - c.gap) // 2
+    even = max(round(520 * c.u * c.s), c.label_w(list(words), 38))
+    if even <= half:
+        return even, even
+    own = [c.label_w([w], 38) for w in words]
+    if sum(own) + c.gap <= width:
+        return own[0], own[1]
+    return half, half
 
 
 # --- thanks, words --------------------------------------------------------------------------
@@ -581,7 +705,7 @@ def _keyboard_rows(c: _Ctx, width: int, key_gap: int) -> list[str]:
 
 class _WordsSizes(NamedTuple):
     title: int
-    note: int
+    note: int  # 0: the note is on a page of its own before the keyboard
     field: int
     key: int
     actions: int  # one row of actions
@@ -589,21 +713,22 @@ class _WordsSizes(NamedTuple):
     top: int  # where the title starts: the whole stack centred on a tall screen
 
 
-def _words_sizes(c: _Ctx, body: pygame.Rect, rows: list[str], key_gap: int) -> _WordsSizes:
+def _words_sizes(c: _Ctx, body: pygame.Rect, rows: list[str], key_gap: int,
+                 with_note: bool = True) -> _WordsSizes:
     """The heights on the words step. The keys take what is left up to a comfortable size,
     then the typing box grows; the note shrinks only when the keys are already at their
     smallest (it must stay readable, and it must stay)."""
-    action_rows = 2 if c.h > c.w else 1  # a narrow screen: space on a row of its own
+    action_rows = _action_rows(c, body.width)
     actions = max(c.target, round(100 * c.u))
     title_h = min(c.height(c.t("words_title"), 52, True, body.width),
                   2 * line_height(c.px(52)))
     pad = round(20 * c.u)
-    note = c.height(c.t("note"), 34, False, body.width - 2 * pad) + 2 * pad
+    note = c.height(c.t("note"), 34, False, body.width - 2 * pad) + 2 * pad if with_note else 0
     typed = line_height(c.px(44))
     field_h = max(c.target, 2 * typed + round(24 * c.u))
-    spare = body.height - (title_h + note + field_h + 4 * c.gap + len(rows) * c.target
-                           + (len(rows) - 1) * key_gap + action_rows * actions
-                           + (action_rows - 1) * c.gap)
+    spare = body.height - (title_h + note + field_h + (3 + with_note) * c.gap
+                           + len(rows) * c.target + (len(rows) - 1) * key_gap
+                           + action_rows * actions + (action_rows - 1) * c.gap)
     if spare < 0 and c.floor:  # short for its floor: the typing box to one line, then the note
         fewer = min(-spare, field_h - max(c.target, typed + round(24 * c.u)))
         field_h -= fewer
@@ -618,19 +743,49 @@ def _words_sizes(c: _Ctx, body: pygame.Rect, rows: list[str], key_gap: int) -> _
                        action_rows, body.y + max(0, spare) // 2)
 
 
+def _action_rows(c: _Ctx, width: int) -> int:
+    """One row of the four actions on a wide screen while their words fit it at the floor;
+    else two (with no floor, the words shrink to their buttons instead)."""
+    if c.h > c.w:
+        return 2  # a narrow screen: space on a row of its own
+    return 1 if not c.floor or all(c.label_w([words], 40) <= w for words, w in zip(
+        _action_words(c), _action_widths(c, width), strict=True)) else 2
+
+
+def _action_words(c: _Ctx) -> list[str]:
+    return [c.t("space"), c.t("erase"), c.t("skip"), c.t("send")]
+
+
+def _action_widths(c: _Ctx, width: int) -> list[int]:
+    """The four actions in one row: space the widest (it is typed most)."""
+    unit = (width - 3 * c.gap) / 10
+    widths = [round(unit * 3.1), *[round(unit * 2.3)] * 2]
+    return [*widths, width - sum(widths) - 3 * c.gap]
+
+
 def _words(c: _Ctx, body: pygame.Rect) -> None:
     key_gap = max(8, round(12 * c.u))
     rows = _keyboard_rows(c, body.width, key_gap)
     size = _words_sizes(c, body, rows, key_gap)
+    pad = round(20 * c.u)
+    whole_note = c.height(c.t("note"), 34, False, body.width - 2 * pad) + 2 * pad
+    if c.floor and size.note < whole_note:
+        # Too short for the note and the keyboard at a readable size: the note first, on a
+        # page of its own with "write" and "skip", then the keyboard.
+        if not (c.view.writing or c.view.words):
+            _words_note_first(c, body)
+            return
+        size = _words_sizes(c, body, rows, key_gap, with_note=False)
     y = size.top
     c.block(c.t("words_title"), pygame.Rect(body.x, y, body.width, size.title), 52, bold=True,
             role="title")
     y += size.title + c.gap
-    note = pygame.Rect(body.x, y, body.width, size.note)
-    c.panel(note)
-    pad = round(20 * c.u)
-    c.block(c.t("note"), note.inflate(-2 * pad, -2 * pad), 34, bg=c.p.panel, role="note")
-    field_rect = pygame.Rect(body.x, note.bottom + c.gap, body.width, size.field)
+    if size.note:
+        note = pygame.Rect(body.x, y, body.width, size.note)
+        c.panel(note)
+        c.block(c.t("note"), note.inflate(-2 * pad, -2 * pad), 34, bg=c.p.panel, role="note")
+        y = note.bottom + c.gap
+    field_rect = pygame.Rect(body.x, y, body.width, size.field)
     _field(c, field_rect)
     grid = pygame.Rect(body.x, field_rect.bottom + c.gap, body.width,
                        len(rows) * size.key + (len(rows) - 1) * key_gap)
@@ -638,6 +793,20 @@ def _words(c: _Ctx, body: pygame.Rect) -> None:
     actions = pygame.Rect(body.x, grid.bottom + c.gap, body.width,
                           size.action_rows * size.actions + (size.action_rows - 1) * c.gap)
     _word_actions(c, actions, size.action_rows)
+
+
+def _words_note_first(c: _Ctx, body: pygame.Rect) -> None:
+    """The title and the whole note, and the way on: write (the keyboard) or skip."""
+    area = _pair(c, body, [(c.t("skip"), "skip", False), (c.t("write"), "write", True)])
+    pad = round(20 * c.u)
+    title_h = c.height(c.t("words_title"), 52, True, area.width)
+    note_h = c.height(c.t("note"), 34, False, area.width - 2 * pad) + 2 * pad
+    y = area.centery - (title_h + c.gap + note_h) // 2
+    c.block(c.t("words_title"), pygame.Rect(area.x, y, area.width, title_h), 52, bold=True,
+            role="title")
+    note = pygame.Rect(area.x, y + title_h + c.gap, area.width, note_h)
+    c.panel(note)
+    c.block(c.t("note"), note.inflate(-2 * pad, -2 * pad), 34, bg=c.p.panel, role="note")
 
 
 def _field(c: _Ctx, rect: pygame.Rect) -> None:
@@ -667,8 +836,8 @@ def _keys(c: _Ctx, grid: pygame.Rect, rows: list[str], key_h: int, key_gap: int)
 
 def _word_actions(c: _Ctx, area: pygame.Rect, rows: int) -> None:
     """Space is the wide one (it is typed most); sending is the light one, at the end."""
-    items = ((c.t("space"), "key", " ", False), (c.t("erase"), "erase", "", False),
-             (c.t("skip"), "skip", "", False), (c.t("send"), "send", "", True))
+    items = tuple(zip(_action_words(c), ("key", "erase", "skip", "send"), (" ", "", "", ""),
+                      (False, False, False, True), strict=True))
     first = len(c.plan.texts)
     if rows == 2:
         h = (area.height - c.gap) // 2
@@ -683,9 +852,7 @@ def _word_actions(c: _Ctx, area: pygame.Rect, rows: int) -> None:
                                  area.y if i < 2 else area.bottom - h, half, h)
                      for i in range(4)]
     else:
-        unit = (area.width - 3 * c.gap) / 10
-        widths = [round(unit * 3.1), *[round(unit * 2.3)] * 2]
-        widths.append(area.width - sum(widths) - 3 * c.gap)
+        widths = _action_widths(c, area.width)
         xs = [area.x + sum(widths[:i]) + i * c.gap for i in range(4)]
         rects = [pygame.Rect(x, area.y, w, area.height) for x, w in zip(xs, widths, strict=True)]
     for (words, action, arg, primary), rect in zip(items, rects, strict=True):
@@ -717,7 +884,8 @@ def _resized(item: TextItem, size: int) -> TextItem:
 
 def _screening(c: _Ctx, body: pygame.Rect) -> None:
     nav_h = max(c.target, round(100 * c.u))
-    back = pygame.Rect(body.x, body.bottom - nav_h, min(body.width, round(420 * c.u)), nav_h)
+    back_w = min(body.width, max(round(420 * c.u), c.label_w([c.t("back")], 40)))
+    back = pygame.Rect(body.x, body.bottom - nav_h, back_w, nav_h)
     answer_h = max(c.target, round(160 * c.u))
     answer_w = min((body.width - c.gap) // 2, round(520 * c.u))
     answers_y = back.top - 2 * c.gap - answer_h
@@ -738,54 +906,133 @@ def _screening(c: _Ctx, body: pygame.Rect) -> None:
 def _statement(c: _Ctx, body: pygame.Rect) -> None:
     view = c.view
     statement = c.survey.statement(view.statement or 0)
-    nav_h = max(c.target, round(100 * c.u))
-    third = (body.width - 2 * c.gap) // 3
-    need = c.label_w([c.t("back"), c.t("survey_skip"), c.t("next")], 40)
-    # Three in a row while their words fit; else "don't know" on a row of its own above.
-    nav_rows = 1 if need <= third else 2
-    nav = pygame.Rect(body.x, body.bottom - nav_rows * nav_h - (nav_rows - 1) * c.gap,
-                      body.width, nav_rows * nav_h + (nav_rows - 1) * c.gap)
-    label_h = 2 * line_height(c.px(30))
+    nav = _statement_nav(c, body)
+    label_h = _end_labels_h(c, body.width)
     score_h = max(c.target, round(140 * c.u))
     progress = pygame.Rect(body.x, body.y, body.width, line_height(c.px(36)))
-    if view.progress[1] > 0:
-        c.block(f"{view.progress[0]} / {view.progress[1]}", progress, 36, muted=True,
-                role="progress")
+    counted = f"{view.progress[0]} / {view.progress[1]}" if view.progress[1] > 0 else ""
     # The statement and its scores are one group, kept together and centred in the space
     # (on a tall screen the scores would otherwise sit far below what they rate).
     words = statement.text(c.lang)
     free = pygame.Rect(body.x, progress.bottom + c.gap, body.width,
-                       nav.top - 2 * c.gap - progress.bottom - c.gap)
-    below = 2 * c.gap + score_h + c.gap // 2 + label_h
-    text_h = min(c.height(words, 60, True, min(body.width, round(1600 * c.u * c.s))),
-                 free.height - below)
+                       nav.rect.top - 2 * c.gap - progress.bottom - c.gap)
+    need_h = c.height(words, 60, True, min(body.width, round(1600 * c.u * c.s)))
+    spacing = 2 * c.gap
+    between = None  # the progress between the end labels, under the scores
+    own_line = 0  # or on a line of its own under them: its height
+    if need_h > free.height - (spacing + score_h + c.gap // 2 + label_h):
+        # Short for its floor: the scores at the least height, closer to their statement,
+        # and the progress under them: in the gap between the end labels if it fits there,
+        # else on a line of its own under the labels (a gap less than above the statement).
+        score_h, spacing = c.target, c.gap // 4  # (the lines' own leading stays between)
+        free.height += c.gap  # (the navigation one gap below, not two)
+        between = _between_labels(c, body.width, counted) if counted else None
+        if counted and between is None:
+            between = (0, _score_row(c, body.width)[1])
+            own_line = line_height(c.px(36))
+        if between:
+            free.y, free.height = body.y, free.bottom - body.y
+    if counted and not between:
+        c.block(counted, progress, 36, muted=True, role="progress")
+    below = spacing + score_h + c.gap // 2 + label_h + own_line
+    text_h = min(need_h, free.height - below)
     text = pygame.Rect(body.x, free.y + max(0, (free.height - text_h - below) // 2),
                        body.width, text_h)
     _stack(c, text, [(words, 60, True, False, "statement")])
-    _scores(c, pygame.Rect(body.x, text.bottom + 2 * c.gap, body.width, score_h), label_h)
-    if nav_rows == 1:
+    _scores(c, pygame.Rect(body.x, text.bottom + spacing, body.width, score_h), label_h)
+    if between:
+        x = body.centerx - _score_row(c, body.width)[1] // 2 + between[0]
+        slot = pygame.Rect(x, text.bottom + spacing + score_h + c.gap // 2
+                           + (label_h if own_line else 0), between[1], line_height(c.px(36)))
+        c.block(counted, slot, 36, muted=True, align="center", role="progress")
+    _draw_statement_nav(c, nav)
+
+
+class _Nav(NamedTuple):
+    """The statement's back, don't know and next: where they go."""
+
+    rect: pygame.Rect  # all of them
+    back: pygame.Rect
+    middle: pygame.Rect
+    next: pygame.Rect
+    pad: int | None  # the labels' room in their buttons, when the row is full
+
+
+def _statement_nav(c: _Ctx, body: pygame.Rect) -> _Nav:
+    """Three in a row while their words fit (each as wide as its words where thirds are too
+    narrow); else "don't know" on a row of its own above."""
+    nav_h = max(c.target, round(100 * c.u))
+    third = (body.width - 2 * c.gap) // 3
+    need = c.label_w([c.t("back"), c.t("survey_skip"), c.t("next")], 40)
+    tight = round(10 * c.u)  # the labels' room to each side where the row is full
+    face = font(max(c.min_px, c.px(40)), True)
+    own = [face.size(c.t(key))[0] + 2 * tight + 4 for key in ("back", "survey_skip", "next")]
+    ends = max(own[0], own[2])
+    fitted = need > third and 2 * ends + own[1] + 2 * c.gap <= body.width
+    rows = 1 if need <= third or fitted else 2
+    nav = pygame.Rect(body.x, body.bottom - rows * nav_h - (rows - 1) * c.gap,
+                      body.width, rows * nav_h + (rows - 1) * c.gap)
+    if fitted:  # the ends as wide as the wider of them, "don't know" the rest between
+        w = ends
+        middle = pygame.Rect(nav.x + w + c.gap, nav.y, nav.width - 2 * (w + c.gap), nav_h)
+    elif rows == 1:
         w = min(third, max(round(460 * c.u * c.s), need))
         middle = pygame.Rect(nav.centerx - w // 2, nav.y, w, nav_h)
     else:
         w = (nav.width - c.gap) // 2
         middle = pygame.Rect(nav.x, nav.y, nav.width, nav_h)
-    first = len(c.plan.texts)
     ends_y = nav.bottom - nav_h
-    c.button(pygame.Rect(nav.x, ends_y, w, nav_h), c.t("back"), "back", primary=False, size=40)
-    c.button(middle, c.t("survey_skip"), "dont_know", primary=False, size=40)
+    return _Nav(nav, pygame.Rect(nav.x, ends_y, w, nav_h), middle,
+                pygame.Rect(nav.right - w, ends_y, w, nav_h), tight if fitted else None)
+
+
+def _draw_statement_nav(c: _Ctx, nav: _Nav) -> None:
+    first = len(c.plan.texts)
+    c.button(nav.back, c.t("back"), "back", primary=False, size=40, pad=nav.pad)
+    c.button(nav.middle, c.t("survey_skip"), "dont_know", primary=False, size=40, pad=nav.pad)
     # "Next" only once a score is chosen: "don't know" is the way on without one.
-    c.button(pygame.Rect(nav.right - w, ends_y, w, nav_h), c.t("next"), "next", size=40,
-             enabled=view.selected is not None)
+    c.button(nav.next, c.t("next"), "next", size=40, enabled=c.view.selected is not None,
+             pad=nav.pad)
     _uniform(c, first)
+
+
+def _score_row(c: _Ctx, width: int) -> tuple[int, int]:
+    """The width of a score button and of the whole row of seven."""
+    n = SCALE_MAX - SCALE_MIN + 1
+    w = min((width - (n - 1) * c.gap) // n, round(220 * c.u))
+    return w, n * w + (n - 1) * c.gap
+
+
+def _end_labels_h(c: _Ctx, width: int) -> int:
+    """The height under the scores for their end labels ("4 = fully disagree"): two
+    lines where the screen is wide enough for more, else as many as they need."""
+    half = _score_row(c, width)[1] // 2 - c.gap
+    lines = max(c.height(f"{score} = {c.survey.scale_labels[score][c.lang]}", 30, False,
+                         half) for score in (SCALE_MIN, SCALE_MAX))
+    return max(lines, 2 * line_height(c.px(30))) if c.floor == 0 else lines
+
+
+def _between_labels(c: _Ctx, width: int, words: str) -> tuple[int, int] | None:
+    """Where (left, width), from the score row's left, the room between the two end labels
+    is, a gap from each, if `words` fit there on one line."""
+    row = _score_row(c, width)[1]
+    face = font(max(c.min_px, c.px(30)), False)
+    left, right = (max(face.size(line)[0] for line in wrap(
+        f"{score} = {c.survey.scale_labels[score][c.lang]}", face, row // 2 - c.gap,
+        hyphen=True)) for score in (SCALE_MIN, SCALE_MAX))
+    room = row - left - right - 2 * c.gap
+    if font(max(c.min_px, c.px(36)), False).size(words)[0] > room:
+        return None
+    return left + c.gap, room
 
 
 def _scores(c: _Ctx, row: pygame.Rect, label_h: int) -> None:
     """The seven scores 4..10; the chosen one is light *and* ticked, the end labels sit
     under the two ends."""
-    n = SCALE_MAX - SCALE_MIN + 1
     gap = c.gap
-    w = min((row.width - (n - 1) * gap) // n, round(220 * c.u))
-    x0 = row.centerx - (n * w + (n - 1) * gap) // 2
+    w, row_w = _score_row(c, row.width)
+    n = SCALE_MAX - SCALE_MIN + 1
+    x0 = row.centerx - row_w // 2
     for i, score in enumerate(range(SCALE_MIN, SCALE_MAX + 1)):
         chosen = c.view.selected == score
         rect = pygame.Rect(x0 + i * (w + gap), row.y, w, row.height)

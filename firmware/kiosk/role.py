@@ -181,7 +181,7 @@ class KioskRole(Role):
         self.survey: KioskSurvey | None = None
         if runtime.config.survey.kiosk and runtime.config.survey.start:
             self.survey = KioskSurvey(load_survey(runtime.config.survey), self.requester,
-                                      runtime.data_dir, cfg.idle_timeout_s)
+                                      runtime.data_dir, cfg.idle_timeout_s, kiosk=cfg)
         self.flow = KioskFlow(
             runtime.config, cfg, device.id, lang=self.default_lang, said=said,
             survey=KioskSurveyData(self.survey.survey, self.survey.flow) if self.survey

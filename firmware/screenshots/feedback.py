@@ -79,6 +79,8 @@ def shoot_all(out: Path, site_name: dict[str, str] | None = None,
         shoot(f"statement-portrait-{lang}", views(lang)["statement"], PORTRAIT)
         shoot(f"rate-small-{lang}", views(lang, name)["rate-survey"], SMALL)
         shoot(f"words-small-{lang}", views(lang)["words"], SMALL)
+        # Too short for the note and the keyboard at the readable size: the note first.
+        shoot(f"words-note-small-{lang}", views(lang)["words-empty"], SMALL)
     shoot("out-of-order", FeedbackView("out_of_order"))
     shoot("out-of-order-portrait", FeedbackView("out_of_order"), PORTRAIT)
     return written
