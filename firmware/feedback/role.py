@@ -209,9 +209,16 @@ class FeedbackRole(Role):
         self.dirty = False
 
     def spoken_screen(self) -> str:
+        from firmware.feedback.screen import layout_feedback
         from firmware.feedback.speech import spoken
 
-        return spoken(self.flow, self.survey)
+        if self.screen is None:
+            return spoken(self.flow, self.survey)
+        # Read what is on the screen: whether the survey's invitation is there depends on
+        # the panel's room (the layout decides), so it is measured, not guessed.
+        shown = layout_feedback(self.view(), self.screen.size, self.survey).buttons
+        return spoken(self.flow, self.survey,
+                      invite=any(button.action == "survey" for button in shown))
 
     def health(self) -> dict[str, Any]:
         report: dict[str, Any] = {"feedback": {

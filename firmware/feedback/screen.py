@@ -309,15 +309,14 @@ def layout_feedback(view: FeedbackView, size: tuple[int, int], survey: Survey
                     ) -> FeedbackLayout:
     """What the feedback screen shows for `view` on a screen of `size`, and its buttons."""
     c = _Ctx(view, size, survey)
-    margin = round(48 * c.u)
-    body = pygame.Rect(margin, margin // 2, c.w - 2 * margin, c.h - margin - margin // 2)
+    body = _body(c)
     step = view.step if _drawable(view, survey) else "out_of_order"
     if view.notice and step != "out_of_order":
         body = _notice(c, body)
     if step == "rate":
         _rate(c, body)
     elif step == "thanks":
-        _thanks(c, body)
+        _thanks(c, body, view.survey_open and not invites_on_rate(view, size, survey))
     elif step == "words":
         _words(c, body)
     elif step == "screening":
@@ -330,6 +329,12 @@ def layout_feedback(view: FeedbackView, size: tuple[int, int], survey: Survey
         _out_of_order(c, body)
     _focus_ring(c)
     return FeedbackLayout(c.plan, c.buttons, c.faces)
+
+
+def _body(c: _Ctx) -> pygame.Rect:
+    """The screen inside its margins."""
+    margin = round(48 * c.u)
+    return pygame.Rect(margin, margin // 2, c.w - 2 * margin, c.h - margin - margin // 2)
 
 
 def _drawable(view: FeedbackView, survey: Survey) -> bool:
@@ -360,33 +365,71 @@ def _notice(c: _Ctx, body: pygame.Rect) -> pygame.Rect:
 # --- rate -----------------------------------------------------------------------------------
 
 
+class _RateParts(NamedTuple):
+    """Where the rate screen's parts go under its header."""
+
+    title: pygame.Rect  # the question
+    faces: pygame.Rect  # the area the faces share
+    survey: pygame.Rect | None  # the invitation to the yearly survey, if it is on this screen
+    tools: pygame.Rect  # the settings
+
+
 def _rate(c: _Ctx, body: pygame.Rect) -> None:
     top = _header(c, body)
+    names = _face_names(c)
+    parts = _rate_parts(c, body, top, c.view.survey_open)
+    grid = _face_grid(c, parts.faces, names)
+    if parts.survey is not None and grid.px < c.floor:
+        # The invitation would push the faces' names below the floor: the faces are what
+        # everybody at this screen answers, so the thanks screen invites to the survey.
+        parts = _rate_parts(c, body, top, False)
+        grid = _face_grid(c, parts.faces, names)
+    c.block(c.t("question"), parts.title, 68, bold=True, align="center", role="question")
+    _faces(c, parts.faces, names, grid)  # before the rest: the keys move top to bottom
+    if parts.survey is not None:
+        c.button(parts.survey, c.t("survey_invite"), "survey", size=44)
+    _tools(c, parts.tools)
+
+
+def _rate_parts(c: _Ctx, body: pygame.Rect, top: int, invite: bool) -> _RateParts:
     tools_h = max(c.target, round(96 * c.u),
                   *(c.label_h(words, 38, w) for words, w in zip(
                       _tool_words(c), _tool_widths(c, body.width), strict=True)))
     tools = pygame.Rect(body.x, body.bottom - tools_h, body.width, tools_h)
     bottom = tools.top
     survey_rect = None
-    if c.view.survey_open:
-        survey_w = min(body.width, round(1200 * c.u * c.s))
-        if c.label_h(c.t("survey_invite"), 44, survey_w) > c.label_h("", 44, survey_w):
-            survey_w = body.width  # on one line if the screen's width allows: the faces need
-            # the height more
-        survey_h = max(c.target, round(120 * c.u), c.label_h(c.t("survey_invite"), 44, survey_w))
-        survey_rect = pygame.Rect(0, 0, survey_w, survey_h)
+    if invite:
+        survey_rect = _invite_rect(c, body.width)
         survey_rect.midbottom = (body.centerx, tools.top - c.gap)
         bottom = survey_rect.top
-    question = c.t("question")
-    title_h = min(c.height(question, 68, True, body.width), 2 * line_height(c.px(68)))
+    title_h = min(c.height(c.t("question"), 68, True, body.width), 2 * line_height(c.px(68)))
     title = pygame.Rect(body.x, top + c.gap, body.width, title_h)
-    c.block(question, title, 68, bold=True, align="center", role="question")
     area = pygame.Rect(body.x, title.bottom + 2 * c.gap, body.width,
                        bottom - 3 * c.gap - title.bottom)
-    _faces(c, area)  # before the rest: the keys move through the screen top to bottom
-    if survey_rect is not None:
-        c.button(survey_rect, c.t("survey_invite"), "survey", size=44)
-    _tools(c, tools)
+    return _RateParts(title, area, survey_rect, tools)
+
+
+def _invite_rect(c: _Ctx, width: int) -> pygame.Rect:
+    """The size of the wide button that invites to the yearly survey (placed by its caller)."""
+    survey_w = min(width, round(1200 * c.u * c.s))
+    if c.label_h(c.t("survey_invite"), 44, survey_w) > c.label_h("", 44, survey_w):
+        survey_w = width  # on one line if the screen's width allows: the faces need the height
+    survey_h = max(c.target, round(120 * c.u), c.label_h(c.t("survey_invite"), 44, survey_w))
+    return pygame.Rect(0, 0, survey_w, survey_h)
+
+
+def invites_on_rate(view: FeedbackView, size: tuple[int, int], survey: Survey) -> bool:
+    """Whether the rate screen for `view` (its language, faces, text size) on a screen of
+    `size` carries the survey's invitation: in the survey month, where it leaves the faces'
+    names at the floor. Where it does not, the thanks screen carries it instead."""
+    if not view.survey_open:
+        return False
+    rate = dataclasses.replace(view, step="rate", notice="", focus=None)
+    c = _Ctx(rate, size, survey)  # a scratch layout: measured, never drawn
+    body = _body(c)
+    top = _header(c, body)
+    parts = _rate_parts(c, body, top, True)
+    return _face_grid(c, parts.faces, _face_names(c)).px >= c.floor
 
 
 def _header(c: _Ctx, body: pygame.Rect) -> int:
@@ -435,15 +478,19 @@ class _FaceGrid(NamedTuple):
     row_h: int
 
 
-def _faces(c: _Ctx, area: pygame.Rect) -> None:
+def _face_names(c: _Ctx) -> list[str]:
+    """The faces' written names, worst first, in the screen's language."""
+    scale = RatingScale(c.view.scale)
+    return [c.survey.faces.get(scale.face(v), {}).get(c.lang)
+            or scale.face(v).replace("_", " ") for v in scale.values]
+
+
+def _faces(c: _Ctx, area: pygame.Rect, names: list[str], grid: _FaceGrid) -> None:
     """The faces as big buttons, worst first. Whichever arrangement of the space gives the
     biggest faces while every name is written whole at its size: side by side with the names
     under them, in two or more rows, or one under the other with the names beside them (on a
     tall screen, side by side they would be thin and their faces small)."""
     scale = RatingScale(c.view.scale)
-    names = [c.survey.faces.get(scale.face(v), {}).get(c.lang)
-             or scale.face(v).replace("_", " ") for v in scale.values]
-    grid = _face_grid(c, area, names)
     pad = round(20 * c.u)
     lh = line_height(grid.px)
     label_h = grid.lines * lh
@@ -664,7 +711,7 @@ def _stack(c: _Ctx, area: pygame.Rect, parts: list[tuple[str, float, bool, bool,
 def _pair(c: _Ctx, body: pygame.Rect, items: list[tuple[str, str, bool]]) -> pygame.Rect:
     """One or two big buttons centred along the bottom; returns the area above them.
     An item is (words, action, primary)."""
-    h = max(c.target, round(120 * c.u))
+    h = _pair_h(c)
     w = min((body.width - c.gap) // 2, round(620 * c.u))
     row_w = len(items) * w + (len(items) - 1) * c.gap
     first = len(c.plan.texts)
@@ -675,17 +722,39 @@ def _pair(c: _Ctx, body: pygame.Rect, items: list[tuple[str, str, bool]]) -> pyg
     return pygame.Rect(body.x, body.y, body.width, body.height - h - 2 * c.gap)
 
 
-def _thanks(c: _Ctx, body: pygame.Rect) -> None:
+def _pair_h(c: _Ctx) -> int:
+    return max(c.target, round(120 * c.u))
+
+
+def _thanks(c: _Ctx, body: pygame.Rect, invite: bool = False) -> None:
+    """Thanks, and the way on. `invite`: the survey month on a screen whose rate screen had
+    no room for the survey's invitation, so it is here instead: under the thanks, over the
+    question about words and its buttons (which stay together)."""
     # Masked means the customer has just sent words: asking for more would invite them to
     # type again what was removed, so the offer is left out then.
     offer = not c.view.masked
+    title = (c.t("thanks"), 84, True, False, "thanks")
+    masked = (c.t("masked_notice") if c.view.masked else "", 40, False, False, "masked")
+    prompt = (c.t("words_prompt") if offer else "", 40, False, True, "words-prompt")
+    if not invite:
+        area = _pair(c, body, [*([(c.t("tell_more"), "words", False)] if offer else []),
+                               (c.t("done"), "done", True)])
+        _stack(c, area, [title, masked, prompt])
+        return
+    # The buttons are made top to bottom, the way the keys' focus moves through them.
+    survey = _invite_rect(c, body.width)
+    prompt_h = c.height(prompt[0], 40, False, body.width) if offer else 0
+    survey.midbottom = (body.centerx, body.bottom - _pair_h(c) - 2 * c.gap
+                        - (prompt_h + c.gap if offer else 0))
+    _stack(c, pygame.Rect(body.x, body.y, body.width, survey.top - 2 * c.gap - body.y),
+           [title, masked])
+    c.button(survey, c.t("survey_invite"), "survey", size=44)
     area = _pair(c, body, [*([(c.t("tell_more"), "words", False)] if offer else []),
                            (c.t("done"), "done", True)])
-    _stack(c, area, [
-        (c.t("thanks"), 84, True, False, "thanks"),
-        (c.t("masked_notice") if c.view.masked else "", 40, False, False, "masked"),
-        (c.t("words_prompt") if offer else "", 40, False, True, "words-prompt"),
-    ])
+    if offer:
+        c.block(prompt[0], pygame.Rect(body.x, area.bottom + c.gap - prompt_h, body.width,
+                                       prompt_h), 40, muted=True, align="center",
+                role="words-prompt")
 
 
 def _survey_done(c: _Ctx, body: pygame.Rect) -> None:

@@ -11,17 +11,23 @@ def _text(survey: Survey, lang: str, key: str) -> str:
     return texts.get(lang) or texts.get("fi", "")
 
 
-def spoken(flow: FeedbackFlow, survey: Survey) -> str:
+def spoken(flow: FeedbackFlow, survey: Survey, invite: bool | None = None) -> str:
+    """What the screen of `flow`'s step says. `invite`: whether the screen shows the yearly
+    survey's invitation (the layout decides: the rate screen, or where the faces need that
+    room, the thanks screen); None: the rate screen in the survey month."""
     lang = flow.lang
+    if invite is None:
+        invite = flow.step == "rate" and flow.survey_open
     say = lambda key: _text(survey, lang, key)  # noqa: E731 - a short local helper
     if flow.step == "rate":
         faces = ", ".join(f"{i}: {survey.faces[face][lang]}"
                           for i, face in enumerate(flow.scale.faces, start=1))
-        invite = say("survey_invite") if flow.survey_open else ""
-        return " ".join(p for p in (say("question"), faces, invite) if p)
+        invitation = say("survey_invite") if invite else ""
+        return " ".join(p for p in (say("question"), faces, invitation) if p)
     if flow.step == "thanks":
         masked = say("masked_notice") if flow.masked else ""
-        return " ".join(p for p in (say("thanks"), masked) if p)
+        invitation = say("survey_invite") if invite else ""
+        return " ".join(p for p in (say("thanks"), masked, invitation) if p)
     if flow.step == "words":
         return f"{say('words_prompt')} {say('note')}"
     if flow.step == "screening":
