@@ -281,3 +281,43 @@ def test_the_whole_survey_by_keys_alone_with_speech(config: SiteConfig, tmp_path
     ratings = answers[0]["ratings"]
     assert answers[0]["lang"] == lang and len(ratings) == 16
     assert ratings["1"] == 10 and ratings["2"] == 6
+
+
+def test_on_a_short_panel_the_thanks_screen_invites_to_the_survey_by_keys_and_speech(
+        config: SiteConfig, tmp_path: Path) -> None:
+    """The exit device on a 10.1" 1280x800 panel in the survey month, in Finnish: the
+    invitation would push the faces' names below the floor, so the rate screen leaves it out
+    and the thanks screen has it; the keys reach it, speech reads it, and the vote given
+    before it is kept."""
+    import dataclasses
+
+    from display_driver.layout import focusable
+
+    exit_cfg = config.device("exit-1")
+    assert exit_cfg is not None
+    small = dataclasses.replace(
+        exit_cfg, screen=dataclasses.replace(exit_cfg.screen, width=1280, height=800),
+        feedback=dataclasses.replace(exit_cfg.feedback, screen_diagonal_in=10.1))
+    config = dataclasses.replace(config, devices=tuple(
+        small if d.id == "exit-1" else d for d in config.devices))
+    pins = MockFactory()
+    invitation = "Vastaa vuosittaiseen asiakaskyselyymme"
+    with run(config, "lobby-1", ControllerRole(), tmp_path), \
+            run(config, "exit-1", FeedbackRole(pin_factory=pins), tmp_path / "exit") as exit_:
+        role = exit_.role("feedback")
+        wait_for(lambda: exit_.runtime.link.connected, what="online")
+        exit_.on_loop(role.render)
+        assert exit_.on_loop(lambda: (role.flow.survey_open, role.text_px)) == (True, 59)
+        assert "survey" not in exit_.on_loop(lambda: [b.action for b in focusable(role.buttons)])
+        key(pins, "help")
+        wait_for(lambda: role.voice.spoken, what="the rate screen spoken")
+        assert invitation not in role.voice.spoken[-1][0]  # not on this screen: not read
+        choose(exit_, role, pins, "rate", "2")
+        assert exit_.on_loop(lambda: role.flow.step) == "thanks"
+        key(pins, "help")
+        wait_for(lambda: any(invitation in text for text, _ in role.voice.spoken),
+                 what="the invitation read on the thanks screen")
+        choose(exit_, role, pins, "survey")
+        assert exit_.on_loop(lambda: role.flow.step) == "screening"
+        votes = wait_for(lambda: stored(tmp_path, "feedback.given"), what="the vote kept")
+    assert [(v["rating"], v["device"]) for v in votes] == [(2, "exit-1")]

@@ -62,6 +62,9 @@ def base_views(target: int = MIN_BUTTON_PX) -> list[FeedbackView]:
         dataclasses.replace(rate, survey_open=True, notice="Ei lähetetty vielä; tallessa."),
         dataclasses.replace(rate, step="thanks"),
         dataclasses.replace(rate, step="thanks", masked=True),
+        # In the survey month: where the rate screen had no room for it, the invitation.
+        dataclasses.replace(rate, step="thanks", survey_open=True),
+        dataclasses.replace(rate, step="thanks", survey_open=True, masked=True),
         dataclasses.replace(rate, step="words"),
         dataclasses.replace(rate, step="words", words="Hyvä palvelu, kiitos "),
         dataclasses.replace(rate, step="words", words=LONG_WORDS),
@@ -461,13 +464,15 @@ def test_screenshot_writes_every_screen_in_every_language(tmp_path) -> None:
     paths = feedback_shots.shoot_all(tmp_path, {"fi": "Piste", "sv": "Disk", "en": "Point"})
     names = {p.name for p in paths}
     for screen in ("rate", "rate-survey", "thanks", "thanks-masked", "words", "screening",
-                   "statement", "survey-done", "large-text", "keys-focus", "rate-portrait"):
+                   "statement", "survey-done", "large-text", "keys-focus", "rate-portrait",
+                   "rate-small", "thanks-survey-small"):
         for lang in LANGS:
             assert f"{screen}-{lang}.png" in names, (screen, lang)
     assert "out-of-order.png" in names
     assert all(p.is_file() for p in paths)
     assert pygame.image.load(tmp_path / "rate-fi.png").get_size() == (1920, 1080)
     assert pygame.image.load(tmp_path / "rate-portrait-fi.png").get_size() == (1080, 1920)
+    assert pygame.image.load(tmp_path / "thanks-survey-small-fi.png").get_size() == (1280, 800)
 
 
 def test_piste_screenshot_feedback(tmp_path, capsys) -> None:

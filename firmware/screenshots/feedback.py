@@ -1,6 +1,7 @@
 """`piste screenshot feedback --config FILE --out DIR`: a PNG of every feedback screen in
 each language (`rate-fi.png`, `statement-sv.png`, ...), the large-text mode, the focus ring
-of the physical keys, portrait, and a small 10.1" panel.
+of the physical keys, portrait, and a small 10.1" panel (there the survey month's thanks
+screen too: where the rate screen has no room for the survey's invitation, it is there).
 
 The texts are the shipped survey data file's. From the site config only the site's name is
 taken: the feedback device's own config may not exist yet, and the pictures must not depend
@@ -78,6 +79,11 @@ def shoot_all(out: Path, site_name: dict[str, str] | None = None,
         shoot(f"words-portrait-{lang}", views(lang)["words"], PORTRAIT)
         shoot(f"statement-portrait-{lang}", views(lang)["statement"], PORTRAIT)
         shoot(f"rate-small-{lang}", views(lang, name)["rate-survey"], SMALL)
+        # Where the invitation would push the faces' names below the floor (Finnish here),
+        # the thanks screen carries it instead of the rate screen.
+        shoot(f"thanks-survey-small-{lang}",
+              dataclasses.replace(views(lang)["thanks"], survey_open=True, site_name=name),
+              SMALL)
         shoot(f"words-small-{lang}", views(lang)["words"], SMALL)
         # Too short for the note and the keyboard at the readable size: the note first.
         shoot(f"words-note-small-{lang}", views(lang)["words-empty"], SMALL)
