@@ -92,7 +92,8 @@ class FeedbackView:
     step: str  # one of STEPS
     lang: str = "fi"
     scale: int = 4  # faces on the rate step (3..5)
-    survey_open: bool = False  # the rate step shows a wide "answer the yearly survey" button
+    survey_open: bool = False  # a wide "answer the yearly survey" button: on the rate step,
+    # or on the thanks step where the rate step has no room for it (`invites_on_rate`)
     words: str = ""  # words step: typed so far (shown as typed)
     writing: bool = False  # words step: the note was read and "write" pressed (a screen too
     # short for the note and the keyboard together shows the note first, then the keyboard)
