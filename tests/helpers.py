@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-import threading
 import uuid
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from bench.console_site import DeviceThread, wait_until
 from firmware.broker import LocalBroker
 from firmware.site_model import SiteConfig
+from testkit.devices import DeviceThread, RunningDevice
+from testkit.waiting import wait_until
 from tests.conftest import DEMO_SITE
 
 
@@ -36,27 +34,6 @@ def demo_config(broker: LocalBroker, tmp_path: Path | None = None) -> SiteConfig
     return dataclasses.replace(config, site=site, broker=broker_cfg, devices=devices)
 
 
-# The waiting and the device thread are the console bench's and screenshots' too.
+# The waiting and the device thread are the benchmarks' and screenshots' too.
 wait_for = wait_until
-
-
-class RunningDevice(DeviceThread):
-    """A device runtime on a thread of its own, as `piste run` would run it."""
-
-    def on_loop(self, fn: Callable[[], Any], timeout: float = 5.0) -> Any:
-        """Run fn on the device's own loop thread and return its result."""
-        done = threading.Event()
-        box: dict[str, Any] = {}
-
-        def call() -> None:
-            try:
-                box["value"] = fn()
-            except Exception as exc:  # handed back to the test
-                box["error"] = exc
-            done.set()
-
-        self.runtime.post(call)
-        assert done.wait(timeout), "the device loop did not run the call"
-        if "error" in box:
-            raise box["error"]
-        return box.get("value")
+__all__ = ["DeviceThread", "RunningDevice", "demo_config", "wait_for", "wait_until"]

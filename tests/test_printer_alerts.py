@@ -14,8 +14,8 @@ from firmware.runtime import Runtime
 from firmware.site_model import Device
 from mqtt_bridge import topics
 from mqtt_bridge.blocking import BlockingClient
+from testkit.site_factory import MONDAY, at, small_site
 from tests.helpers import RunningDevice, wait_for
-from tests.site_factory import MONDAY, at, small_site
 
 
 def test_paper_out_is_recorded_and_alerted_then_cleared(broker, tmp_path) -> None:
