@@ -13,14 +13,16 @@ from testkit.waiting import wait_until
 from tests.conftest import DEMO_SITE
 
 
-def demo_config(broker: LocalBroker, tmp_path: Path | None = None) -> SiteConfig:
-    """The demo site on the test's broker, under a site id of its own, windowed, with the
-    printer writing into the test's directory."""
+def demo_config(broker: LocalBroker | None, tmp_path: Path | None = None) -> SiteConfig:
+    """The demo site on the test's broker (None: an in-memory one, which needs no address),
+    under a site id of its own, windowed, with the printer writing into the test's
+    directory."""
     from firmware.site_config import load_site_config
 
     config = load_site_config(DEMO_SITE)
     site = dataclasses.replace(config.site, id=f"t-{uuid.uuid4().hex[:10]}")
-    broker_cfg = dataclasses.replace(config.broker, host=broker.host, port=broker.port)
+    broker_cfg = config.broker if broker is None else dataclasses.replace(
+        config.broker, host=broker.host, port=broker.port)
     devices = tuple(
         dataclasses.replace(
             d,
