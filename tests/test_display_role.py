@@ -47,7 +47,7 @@ def state(*calls: tuple[str, str, str]) -> bytes:
          "next_open": None}], "serving": serving, "last_call": last}).encode()
 
 
-def display_device(broker: MemoryBroker, tmp_path: Path, **display: Any
+def display_device(memory_broker: MemoryBroker, tmp_path: Path, **display: Any
                    ) -> tuple[JumpingSite, Runtime, Any]:
     config = demo_config(None)
     # No voice: espeak-ng speaks each call for seconds of real time (tests/test_speech.py
@@ -56,7 +56,7 @@ def display_device(broker: MemoryBroker, tmp_path: Path, **display: Any
     devices = tuple(dataclasses.replace(d, display=dataclasses.replace(d.display, **display))
                     if d.id == "waiting-1" else d for d in config.devices)
     config = dataclasses.replace(config, devices=devices)
-    site = JumpingSite(ManualClock(TUESDAY_10), broker)
+    site = JumpingSite(ManualClock(TUESDAY_10), memory_broker)
     runtime = site.device(config, "waiting-1", build_roles(config, "waiting-1"), tmp_path,
                           uses_screen=True)
     return site, runtime, site.client(config.site.id, "controller")
