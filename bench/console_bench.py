@@ -24,7 +24,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bench.common import report
-from bench.console_site import (
+from bench.simulate import simulate_weekdays
+from firmware.broker import LocalBroker, free_port
+from firmware.clock import ShiftedClock
+from firmware.site_model import SiteConfig
+from mqtt_bridge import topics
+from mqtt_bridge.blocking import BlockingClient
+from testkit.console_site import (
     PASSWORD,
     DeviceThread,
     device_runtime,
@@ -33,12 +39,6 @@ from bench.console_site import (
     wait_until,
     write_users,
 )
-from bench.simulate import simulate_weekdays
-from firmware.broker import LocalBroker, free_port
-from firmware.clock import ShiftedClock
-from firmware.site_model import SiteConfig
-from mqtt_bridge import topics
-from mqtt_bridge.blocking import BlockingClient
 
 MONDAY_9 = datetime(2026, 11, 30, 9, 0, tzinfo=ZoneInfo("Europe/Helsinki"))
 HISTORY = (date(2026, 11, 2), date(2026, 11, 27))

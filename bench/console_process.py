@@ -12,10 +12,10 @@ import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bench.console_site import site_config
 from firmware.clock import SystemClock
 from firmware.device import build_roles
 from firmware.runtime import Runtime
+from testkit.console_site import site_config
 
 
 def main() -> None:

@@ -22,7 +22,13 @@ os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
-from bench.console_site import (
+from bench.simulate import simulate_weekdays
+from firmware.broker import LocalBroker
+from firmware.clock import ManualClock
+from firmware.site_model import SiteConfig
+from mqtt_bridge import topics
+from mqtt_bridge.blocking import BlockingClient
+from testkit.console_site import (
     ConsoleSite,
     browser,
     console_site,
@@ -30,12 +36,6 @@ from bench.console_site import (
     site_config,
     wait_until,
 )
-from bench.simulate import simulate_weekdays
-from firmware.broker import LocalBroker
-from firmware.clock import ManualClock
-from firmware.site_model import SiteConfig
-from mqtt_bridge import topics
-from mqtt_bridge.blocking import BlockingClient
 
 MONDAY_10 = datetime(2026, 11, 30, 10, 15, tzinfo=ZoneInfo("Europe/Helsinki"))
 FRIDAY = date(2026, 11, 27)  # the statistics' day: a whole simulated day before the picture

@@ -35,7 +35,8 @@ def _live(config: SiteConfig) -> list[str]:
     from firmware.device import build_runtime
     from mqtt_bridge import topics
     from mqtt_bridge.blocking import BlockingClient
-    from tests.helpers import RunningDevice, wait_for
+    from testkit.devices import RunningDevice
+    from testkit.waiting import wait_until as wait_for
 
     with tempfile.TemporaryDirectory() as tmp, LocalBroker(Path(tmp) / "mq") as broker:
         site = dataclasses.replace(config.site, id="bench-display")

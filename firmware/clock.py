@@ -52,19 +52,31 @@ class ShiftedClock:
 
 
 class ManualClock:
-    """A clock that moves only when told to: for tests and simulations."""
+    """A clock that moves only when told to: for tests and simulations.
+
+    `monotonic()` is its stopwatch: the seconds it has been moved forward since it was made,
+    never back (a `set` to an earlier moment leaves it where it is). A runtime given it as
+    its timer clock runs its timers on the test's time rather than the machine's.
+    """
 
     def __init__(self, start: datetime) -> None:
         if start.tzinfo is None:
             raise ValueError("a manual clock needs an aware start time")
         self._now = start
+        self._ticks = 0.0
 
     def now(self) -> datetime:
         return self._now
 
+    def monotonic(self) -> float:
+        return self._ticks
+
     def advance(self, **delta: float) -> datetime:
-        self._now += timedelta(**delta)
+        step = timedelta(**delta)
+        self._now += step
+        self._ticks += max(0.0, step.total_seconds())
         return self._now
 
     def set(self, moment: datetime) -> None:
+        self._ticks += max(0.0, (moment - self._now).total_seconds())
         self._now = moment

@@ -28,8 +28,10 @@ from mqtt_bridge import topics
 from mqtt_bridge.link import (
     Delivered,
     Incoming,
+    Link,
     LinkDown,
     LinkUp,
+    MakeLink,
     MqttLink,
     Tls,
     Unreachable,
@@ -104,7 +106,13 @@ class Runtime:
         broker_port: int,
         client_suffix: str = "",
         uses_screen: bool = False,
+        link: MakeLink | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
+        """`link` makes the broker connection from (client id, post, will): when not given,
+        the MqttLink to the configured broker; tests give an in-memory broker's
+        `MemoryBroker.link`. `monotonic` is what the timers count in seconds: the machine's,
+        or a ManualClock's in tests, where time moves only when they say."""
         self.config = config
         self.device = device
         self.clock = clock
@@ -121,23 +129,27 @@ class Runtime:
         # the same device id, a second device (or a copied SD card) another instance as well.
         self.instance = str(uuid.uuid4())
         self.status_extra: dict[str, Any] = {}  # a role's own words in the status (controller)
+        self.monotonic = monotonic
         self._timers: list[_Timer] = []
         self._timer_order = itertools.count()
         self._stopped = threading.Event()
         # Called after every turn of the loop (a systemd watchdog ping, say): proof it turns.
         self.loop_hooks: list[Callable[[], None]] = []
         status_topic = topics.device_status(self.site, device.id)
-        self.link = MqttLink(
-            client_id=f"piste-{self.site}-{device.id}{client_suffix}",
-            host=broker_host,
-            port=broker_port,
-            post=self.post,
-            will=Will(status_topic, self._status_payload("offline")),
-            username=config.broker.username,
-            password=config.broker.password,
-            tls=Tls(config.broker.ca_file, config.broker.cert_file, config.broker.key_file)
-            if config.broker.tls else None,
-        )
+        will = Will(status_topic, self._status_payload("offline"))
+        client_id = f"piste-{self.site}-{device.id}{client_suffix}"
+        self.link: Link = link(client_id, self.post, will) if link is not None else \
+            MqttLink(
+                client_id=client_id,
+                host=broker_host,
+                port=broker_port,
+                post=self.post,
+                will=will,
+                username=config.broker.username,
+                password=config.broker.password,
+                tls=Tls(config.broker.ca_file, config.broker.cert_file, config.broker.key_file)
+                if config.broker.tls else None,
+            )
         self._status_topic = status_topic
         self._started = False
         self._broker_problem: Unreachable | None = None
@@ -150,7 +162,7 @@ class Runtime:
         self.inbox.put(message)
 
     def call_later(self, delay_s: float, action: Callable[[], None]) -> _Timer:
-        timer = _Timer(time.monotonic() + delay_s, next(self._timer_order), action)
+        timer = _Timer(self.monotonic() + delay_s, next(self._timer_order), action)
         heapq.heappush(self._timers, timer)
         return timer
 
@@ -261,7 +273,7 @@ class Runtime:
         """Apply what has arrived, run due timers, read the screen, redraw."""
         wait = SCREEN_POLL_S if self.uses_screen else IDLE_WAIT_S
         if self._timers:
-            wait = min(wait, max(0.0, self._timers[0].due - time.monotonic()))
+            wait = min(wait, max(0.0, self._timers[0].due - self.monotonic()))
         if max_wait is not None:
             wait = min(wait, max_wait)
         try:
@@ -318,8 +330,14 @@ class Runtime:
         elif callable(message):
             message()
 
+    def next_timer_due(self) -> float | None:
+        """When the next live timer is due, on `monotonic`'s count (None: no timer)."""
+        while self._timers and self._timers[0].cancelled:
+            heapq.heappop(self._timers)
+        return self._timers[0].due if self._timers else None
+
     def _run_timers(self) -> None:
-        now = time.monotonic()
+        now = self.monotonic()
         while self._timers and self._timers[0].due <= now:
             timer = heapq.heappop(self._timers)
             if not timer.cancelled:

@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
@@ -80,8 +80,38 @@ class Will:
 
 Post = Callable[[Any], None]
 
-__all__ = ["Delivered", "Incoming", "LinkDown", "LinkUp", "MqttLink", "Tls", "Unreachable",
-           "Will"]
+__all__ = ["Delivered", "Incoming", "Link", "LinkDown", "LinkUp", "MakeLink", "MqttLink", "Tls",
+           "Unreachable", "Will"]
+
+
+class Link(Protocol):
+    """What the runtime and its roles use of a broker connection: the MqttLink on a device,
+    `mqtt_bridge.memory.MemoryLink` in tests. It reports to the runtime's inbox through
+    `post`: LinkUp, LinkDown, Incoming, Delivered, Unreachable."""
+
+    reachability: Reachability
+
+    @property
+    def connected(self) -> bool: ...
+
+    @property
+    def thread_alive(self) -> bool: ...
+
+    def start(self) -> None: ...
+
+    def stop(self, last_words: list[tuple[str, bytes]] | None = None,
+             wait_s: float = ...) -> None: ...
+
+    def wait_connected(self, timeout: float) -> bool: ...
+
+    def subscribe(self, topic_filter: str, qos: int = 1) -> None: ...
+
+    def publish(self, topic: str, payload: bytes, *, qos: int = 1, retain: bool = False,
+                response_topic: str | None = None, correlation: bytes | None = None) -> Any:
+        """Returns something with the `mid` that a later Delivered names (QoS 1)."""
+
+
+MakeLink = Callable[[str, Post, Will], Link]  # (client id, post, last will) -> the link
 
 
 class MqttLink:

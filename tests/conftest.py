@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from firmware.broker import LocalBroker
+from mqtt_bridge.memory import MemoryBroker
 from tests.wire_contract import check, topic_matches
 from tests.wire_spy import FLUSH_PREFIX, WireSpy
 
@@ -60,6 +61,9 @@ def private_broker(tmp_path: Path) -> Iterator[LocalBroker]:
 # (`reply/...`), events, state, status, health and alerts are never declared, so everything
 # the program publishes is still checked.
 _SPIES: list[WireSpy] = []  # every spy of the session, until its messages are checked
+# The in-memory brokers of the running test (tests/test_*.py through `memory_broker`): their
+# tap records every message they take in, checked the same way after the test.
+_MEMORY_WIRES: list[list[tuple[str, bytes, bool]]] = []
 _SPY_OF: dict[int, WireSpy] = {}  # the live spy of each running broker
 
 
@@ -175,6 +179,17 @@ def _spy_on_every_broker() -> Iterator[None]:
         spy.close()
 
 
+@pytest.fixture
+def memory_broker() -> Iterator[MemoryBroker]:
+    """An MQTT broker in memory (mqtt_bridge/memory.py) for a test of a device's behaviour,
+    its every message checked against docs/mqtt-api.yaml after the test like a real one's."""
+    broker = MemoryBroker()
+    wire: list[tuple[str, bytes, bool]] = []
+    broker.taps.append(lambda topic, payload, retain: wire.append((topic, payload, retain)))
+    _MEMORY_WIRES.append(wire)
+    yield broker
+
+
 def _abused(request: pytest.FixtureRequest) -> list[str]:
     """Topic filters the test declared it writes malformed on purpose (`wire_abuse`), relative
     to `piste/v1/{site}/` unless they name their own root."""
@@ -196,15 +211,18 @@ def wire_contract(request: pytest.FixtureRequest) -> Iterator[None]:
         spy.flush()
     abused = _abused(request)
     failures = []
+    carried = [spy.drain() for spy in list(_SPIES)] + _MEMORY_WIRES
     for spy in list(_SPIES):
-        for topic, payload, retained in spy.drain():
+        if id(spy) not in live:
+            _SPIES.remove(spy)  # its broker has stopped: nothing more will come
+    _MEMORY_WIRES.clear()  # a memory broker lives no longer than its test
+    for messages in carried:
+        for topic, payload, retained in messages:
             if any(topic_matches(f, topic) for f in abused):
                 continue
             verdict = check(topic, payload, retained)
             if not verdict.ok:
                 failures.append(f"  {topic}: {verdict.error}\n    {payload[:200]!r}")
-        if id(spy) not in live:
-            _SPIES.remove(spy)  # its broker has stopped: nothing more will come
     failures = list(dict.fromkeys(failures))
     if failures and os.environ.get("PISTE_WIRE_LOG"):  # to measure the whole suite at once
         with open(os.environ["PISTE_WIRE_LOG"], "a", encoding="utf-8") as log:

@@ -11,7 +11,7 @@ from pathlib import Path
 from firmware.admin.stop_signals import StopSignals
 from firmware.clock import ManualClock
 from firmware.runtime import Role, Runtime
-from tests.site_factory import MONDAY, at, small_site
+from testkit.site_factory import MONDAY, at, small_site
 
 
 class StuckRole(Role):

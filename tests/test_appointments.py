@@ -24,7 +24,7 @@ from firmware.core.errors import ErrorCode, Refusal
 from firmware.site_model import QueueRules
 from mqtt_bridge import topics
 from mqtt_bridge.payloads import Command
-from tests.site_factory import MONDAY, at, small_site
+from testkit.site_factory import MONDAY, at, small_site
 
 CSV = """time,service,code
 2026-11-30 10:30,kela,AB12-CD34

@@ -15,9 +15,9 @@ from firmware.controller.role import ControllerRole
 from firmware.runtime import Runtime
 from mqtt_bridge import topics
 from mqtt_bridge.blocking import BlockingClient, BrokerUnreachable
+from testkit.site_factory import MONDAY, at, small_site
 from tests.conftest import wire_seen
 from tests.helpers import RunningDevice, wait_for
-from tests.site_factory import MONDAY, at, small_site
 
 pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl")
 

@@ -12,8 +12,8 @@ from firmware.controller.role import ControllerRole
 from firmware.runtime import Runtime
 from mqtt_bridge import topics
 from mqtt_bridge.blocking import BlockingClient
+from testkit.site_factory import MONDAY, at, small_site
 from tests.helpers import RunningDevice, wait_for
-from tests.site_factory import MONDAY, at, small_site
 
 
 def controller_device(broker, tmp_path, clock):

@@ -23,8 +23,8 @@ from firmware.runtime import Runtime
 from firmware.site_model import QueueRules
 from mqtt_bridge import topics
 from mqtt_bridge.blocking import BlockingClient
+from testkit.site_factory import MONDAY, at, small_site
 from tests.helpers import RunningDevice, wait_for
-from tests.site_factory import MONDAY, at, small_site
 
 RULES = QueueRules(congestion_waiting=10, congestion_eta_minutes=60, congestion_clear_ratio=0.7,
                    congestion_clear_minutes=5, congestion_quiet_minutes=15)

@@ -154,7 +154,7 @@ def _lobby_with(*messages: tuple[str, dict]) -> dict:
 
     from firmware.web.lobby import LobbyView
     from mqtt_bridge import topics
-    from tests.site_factory import small_site
+    from testkit.site_factory import small_site
 
     config = small_site()
     root = topics.site_root(config.site.id)
@@ -213,8 +213,8 @@ def test_the_pages_show_no_code_where_the_wire_has_one(broker, tmp_path: Path) -
 
     from mqtt_bridge import topics
     from mqtt_bridge.blocking import BlockingClient
+    from testkit.site_factory import MONDAY, at
     from tests.helpers import wait_for
-    from tests.site_factory import MONDAY, at
     from tests.web_site import browser, console_errors, console_site, log_in
 
     clock = ManualClock(at(MONDAY, 9, 0))

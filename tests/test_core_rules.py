@@ -14,7 +14,7 @@ from firmware.core.events import EventType
 from firmware.core.numbering import next_number
 from mqtt_bridge import topics
 from mqtt_bridge.payloads import Command
-from tests.site_factory import MONDAY, at, small_site
+from testkit.site_factory import MONDAY, at, small_site
 
 
 def cmd(name: str, request_id: str, **body: object) -> Command:

@@ -27,7 +27,7 @@ from firmware.display.lobby_screen import (
     render_lobby,
 )
 from firmware.screenshots.samples import NOW, lobby_busy, lobby_quiet
-from tests.site_factory import MONDAY, at, small_site
+from testkit.site_factory import MONDAY, at, small_site
 
 LANDSCAPE = (1920, 1080)
 PORTRAIT = (1080, 1920)

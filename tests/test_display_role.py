@@ -1,4 +1,5 @@
-"""The display role on real parts: a real Mosquitto, SDL dummy drivers, gpiozero mock pins.
+"""The display role on an in-memory broker and a clock that jumps (testkit/jumping.py), SDL
+dummy drivers and gpiozero mock pins.
 
 What a waiting customer notices: every call chimes once (a recall again, a reconnect never),
 every sound has its text on screen, the newest call blinks briefly and then stops, a lost
@@ -10,19 +11,21 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import json
-import time
 import uuid
 from datetime import datetime
+from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from gpiozero.pins.mock import MockFactory
-
-from firmware.clock import ShiftedClock
-from firmware.device import build_runtime
+from firmware.clock import ManualClock
+from firmware.device import build_roles
 from firmware.display.role import BLINK_FOR_S, announcement
+from firmware.runtime import Runtime
 from mqtt_bridge import topics
-from mqtt_bridge.blocking import BlockingClient
-from tests.helpers import RunningDevice, demo_config, wait_for
+from mqtt_bridge.memory import MemoryBroker
+from testkit.jumping import JumpingSite
+from testkit.pins import event_pins
+from tests.helpers import demo_config
 
 TUESDAY_10 = datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("Europe/Helsinki"))
 
@@ -44,73 +47,85 @@ def state(*calls: tuple[str, str, str]) -> bytes:
          "next_open": None}], "serving": serving, "last_call": last}).encode()
 
 
-def display_device(broker, tmp_path, **display):
-    config = demo_config(broker)
+def display_device(memory_broker: MemoryBroker, tmp_path: Path, **display: Any
+                   ) -> tuple[JumpingSite, Runtime, Any]:
+    config = demo_config(None)
+    # No voice: espeak-ng speaks each call for seconds of real time (tests/test_speech.py
+    # has it); what these tests watch is the chime, the screen and the blink.
+    display = {"voice": False, **display}
     devices = tuple(dataclasses.replace(d, display=dataclasses.replace(d.display, **display))
                     if d.id == "waiting-1" else d for d in config.devices)
     config = dataclasses.replace(config, devices=devices)
-    runtime = build_runtime(config, "waiting-1", clock=ShiftedClock(TUESDAY_10),
-                            data_dir=tmp_path)
-    return config, runtime
+    site = JumpingSite(ManualClock(TUESDAY_10), memory_broker)
+    runtime = site.device(config, "waiting-1", build_roles(config, "waiting-1"), tmp_path,
+                          uses_screen=True)
+    return site, runtime, site.client(config.site.id, "controller")
 
 
 def test_chime_once_per_call_recall_again_text_on_screen_and_idle_draws_nothing(
-        private_broker, tmp_path) -> None:
-    config, runtime = display_device(private_broker, tmp_path, stale_after_s=600)
-    topic = topics.queue_state(config.site.id)
-    with RunningDevice(runtime) as device, BlockingClient(
-            private_broker.host, private_broker.port, config.site.id) as controller:
-        display = device.role("display")
+        memory_broker: MemoryBroker, tmp_path: Path) -> None:
+    site, runtime, controller = display_device(memory_broker, tmp_path, stale_after_s=600)
+    topic = topics.queue_state(controller.site_id)
+    with site:
+        display = next(r for r in runtime.roles if r.name == "display")
         controller.publish_raw(topic, state(("K001", "1", "a")), retain=True)
-        wait_for(lambda: display.snapshot.get("serving"), what="the first state")
+        site.settle()
+        assert display.snapshot.get("serving"), "the first state"
         assert display.chimes == 0  # already on every screen before we started
         controller.publish_raw(topic, state(("K002", "2", "b"), ("K001", "1", "a")),
                                retain=True)
-        wait_for(lambda: display.chimes == 1, what="the chime for K002")
+        site.settle()
+        assert display.chimes == 1  # the chime for K002
         assert display.announced == ["K002 Huone 2"]
-        texts = device.on_loop(lambda: [i.text for i in display._last_plan.texts])
+        texts = [i.text for i in display._last_plan.texts]
         assert "K002" in texts and "Huone 2" in texts  # the sound has its text on screen
         # A recall: the same ticket, a new call id: it chimes again.
         controller.publish_raw(topic, state(("K002", "2", "b2"), ("K001", "1", "a")),
                                retain=True)
-        wait_for(lambda: display.chimes == 2, what="the recall's chime")
+        site.settle()
+        assert display.chimes == 2  # the recall's chime
 
         # The blink stops after a few seconds; then the screen is idle and draws nothing.
-        time.sleep(BLINK_FOR_S + 0.5)
-        assert device.on_loop(lambda: display._last_view.blink_on)
+        site.run_for(BLINK_FOR_S + 0.5)
+        assert display._last_view.blink_on
         before = display.frames_drawn
-        time.sleep(2.5)  # timers tick twice; nothing visible changes within the minute
+        site.run_for(2.5)  # timers tick twice; nothing visible changes within the minute
         drawn = display.frames_drawn - before
-        minute_turned = device.on_loop(lambda: display._last_view.now.minute) != 0
+        minute_turned = display._last_view.now.minute != 0
         assert drawn == 0 or minute_turned
 
         # The broker goes and comes back: the retained state again, but no new call.
-        private_broker.kill()
-        wait_for(lambda: not runtime.link.connected, what="the link to drop")
-        private_broker.start()
-        wait_for(lambda: runtime.link.connected, timeout=15, what="the link to return")
-        time.sleep(0.5)
-        device.on_loop(lambda: None)
+        memory_broker.stop()
+        site.settle()
+        assert not runtime.link.connected
+        memory_broker.start()
+        site.run_for(0.5)
+        assert runtime.link.connected
         assert display.chimes == 2
 
 
-def test_blinks_at_most_three_times_a_second_and_stops(private_broker, tmp_path) -> None:
-    config, runtime = display_device(private_broker, tmp_path, stale_after_s=600)
-    topic = topics.queue_state(config.site.id)
-    with RunningDevice(runtime) as device, BlockingClient(
-            private_broker.host, private_broker.port, config.site.id) as controller:
-        display = device.role("display")
+def test_blinks_at_most_three_times_a_second_and_stops(memory_broker: MemoryBroker,
+                                                       tmp_path: Path) -> None:
+    site, runtime, controller = display_device(memory_broker, tmp_path, stale_after_s=600)
+    topic = topics.queue_state(controller.site_id)
+    clock = site.clock
+    with site:
+        display = next(r for r in runtime.roles if r.name == "display")
         controller.publish_raw(topic, state(), retain=True)
-        wait_for(lambda: display.tracker.primed, what="the first state")
+        site.settle()
+        assert display.tracker.primed  # the first state
         controller.publish_raw(topic, state(("K003", "3", "c")), retain=True)
         phases: list[tuple[float, bool]] = []
-        end = time.monotonic() + BLINK_FOR_S + 1.5
-        while time.monotonic() < end:
+        end = clock.monotonic() + BLINK_FOR_S + 1.5
+
+        def look() -> bool:  # after every turn of the devices: what the screen shows
             view = display._last_view
             if view is not None and view.serving and (not phases or phases[-1][1]
                                                       != view.blink_on):
-                phases.append((time.monotonic(), view.blink_on))
-            time.sleep(0.01)
+                phases.append((clock.monotonic(), view.blink_on))
+            return clock.monotonic() >= end
+
+        site.run_until(look, within_s=BLINK_FOR_S + 3, what="the blinking to be watched")
         changes = len(phases) - 1
         assert changes >= 4  # it did blink
         assert changes / 2 <= 3 * (BLINK_FOR_S + 1.5)  # never faster than 3 Hz
@@ -119,40 +134,40 @@ def test_blinks_at_most_three_times_a_second_and_stops(private_broker, tmp_path)
         assert phases[-1][1] is True  # it ends steady, on the accent
 
 
-def test_a_lost_broker_is_shown_calmly_with_the_age(private_broker, tmp_path) -> None:
-    config, runtime = display_device(private_broker, tmp_path, stale_after_s=5)
-    topic = topics.queue_state(config.site.id)
-    with RunningDevice(runtime) as device, BlockingClient(
-            private_broker.host, private_broker.port, config.site.id) as controller:
-        display = device.role("display")
+def test_a_lost_broker_is_shown_calmly_with_the_age(memory_broker: MemoryBroker,
+                                                    tmp_path: Path) -> None:
+    site, runtime, controller = display_device(memory_broker, tmp_path, stale_after_s=5)
+    topic = topics.queue_state(controller.site_id)
+    with site:
+        display = next(r for r in runtime.roles if r.name == "display")
         controller.publish_raw(topic, state(("K001", "1", "a")), retain=True)
-        wait_for(lambda: display.snapshot.get("serving"), what="the first state")
-        private_broker.kill()
-        view = wait_for(lambda: display._last_view if display._last_view.stale_age_s
-                        else None, timeout=15, what="the stale notice")
-        texts = device.on_loop(lambda: [i.text for i in display._last_plan.texts])
+        site.settle()
+        assert display.snapshot.get("serving")  # the first state
+        memory_broker.stop()
+        view = site.run_until(lambda: display._last_view if display._last_view.stale_age_s
+                              else None, within_s=15, what="the stale notice")
+        texts = [i.text for i in display._last_plan.texts]
         assert any("Tietoja päivitetään" in t for t in texts)
         assert any(t.startswith("Viimeisin tieto") and " s sitten" in t for t in texts)
         assert "K001" not in texts  # the old queue is not posed as current
         assert view.stale_age_s >= 5
-        private_broker.start()
-        wait_for(lambda: display._last_view.stale_age_s is None, timeout=20,
-                 what="the notice to go")
+        memory_broker.start()
+        site.run_until(lambda: display._last_view.stale_age_s is None, within_s=20,
+                       what="the notice to go")
 
 
-def test_buzzer_chimes_on_mock_pins_where_there_is_no_speaker(private_broker, tmp_path
-                                                              ) -> None:
+def test_buzzer_chimes_on_mock_pins_where_there_is_no_speaker() -> None:
     from firmware.display.buzzer import BuzzerChime, DoorSignal
 
-    factory = MockFactory()
+    factory = event_pins()
     buzzer = BuzzerChime(17, pin_factory=factory)
     buzzer.play("x")
-    wait_for(lambda: len(factory.pin(17).states) >= 5, what="two beeps")
+    factory.pin(17).wait_states(lambda states: len(states) >= 5, what="two beeps")
     assert [s.state for s in factory.pin(17).states][-4:] == [True, False, True, False]
     door = DoorSignal(22, 23, pin_factory=factory)
     door.signal()
-    wait_for(lambda: any(s.state for s in factory.pin(23).states), what="the door beep")
-    wait_for(lambda: any(s.state for s in factory.pin(22).states), what="the door LED")
+    factory.pin(23).wait_states(any, what="the door beep")
+    factory.pin(22).wait_states(any, what="the door LED")
     buzzer.close()
     door.close()
 

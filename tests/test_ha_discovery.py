@@ -16,9 +16,9 @@ from firmware.site_config import load_site_config, parse_site_config
 from mqtt_bridge import topics
 from mqtt_bridge.acl import acl_text
 from mqtt_bridge.blocking import BlockingClient
+from testkit.site_factory import MONDAY, at
 from tests.conftest import DEMO_SITE
 from tests.helpers import RunningDevice, wait_for
-from tests.site_factory import MONDAY, at
 
 
 def with_discovery(on: bool):  # type: ignore[no-untyped-def]

@@ -141,3 +141,18 @@ def test_each_role_has_one_package_and_the_top_holds_only_what_roles_share() -> 
     top = sorted(path.stem for path in (ROOT / "firmware").glob("*.py"))
     assert top == ["__init__", "broker", "clock", "device", "roles", "runtime", "screen",
                    "site_model", "speech", "threads"]
+
+
+def _top_level_imports(folder: str) -> set[str]:
+    """The top-level packages that the modules in `folder` import, anywhere in the file."""
+    found: set[str] = set()
+    for path in sorted((ROOT / folder).rglob("*.py")):
+        name = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        found.update(target.split(".")[0] for target in _imported(path, name) if target)
+    return found
+
+
+def test_tests_and_benchmarks_share_testkit_and_import_not_each_other() -> None:
+    assert "bench" not in _top_level_imports("tests")
+    assert "tests" not in _top_level_imports("bench")
+    assert not {"tests", "bench"} & _top_level_imports("testkit")

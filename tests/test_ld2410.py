@@ -19,7 +19,6 @@ from firmware.room.sensors.ld2410 import (
     Report,
     build_frame,
 )
-from tests.helpers import wait_for
 
 reports = st.builds(
     Report,
@@ -108,20 +107,33 @@ def test_a_header_inside_garbage_does_not_swallow_the_next_frame() -> None:
 
 
 class Collected:
+    """What the reader's thread hands over; the test awaits a count as an event."""
+
     def __init__(self) -> None:
         self.reports: list[Report] = []
         self.errors: list[str] = []
+        self._came = threading.Condition()
+
+    def report(self, report: Report) -> None:
+        with self._came:
+            self.reports.append(report)
+            self._came.notify_all()
+
+    def wait_reports(self, enough: int, timeout: float = 5.0) -> None:
+        with self._came:
+            assert self._came.wait_for(lambda: len(self.reports) >= enough, timeout), (
+                f"{len(self.reports)} reports, not {enough}, within {timeout} s")
 
 
 def test_reader_on_loop_url_hands_over_changes_and_heartbeats() -> None:
     port = serial.serial_for_url("loop://", timeout=0.05)
     seen = Collected()
-    reader = LD2410Reader(port, seen.reports.append, seen.errors.append, heartbeat_s=60)
+    reader = LD2410Reader(port, seen.report, seen.errors.append, heartbeat_s=60)
     reader.open()
     try:
         frames = [Report(0)] * 5 + [Report(2, static_distance_cm=100)] * 5 + [Report(0)]
         port.write(b"\x00garbage" + b"".join(build_frame(f) for f in frames))
-        wait_for(lambda: len(seen.reports) == 3, what="three changes")
+        seen.wait_reports(3)  # three changes
         assert [r.present for r in seen.reports] == [False, True, False]
     finally:
         reader.close()
@@ -131,12 +143,12 @@ def test_reader_on_a_pty_with_garbage_and_a_cut_frame_then_an_unplugged_port() -
     controller_fd, device_fd = pty.openpty()
     name = os.ttyname(device_fd)
     seen = Collected()
-    reader = LD2410Reader(name, seen.reports.append, seen.errors.append, heartbeat_s=0.0)
+    reader = LD2410Reader(name, seen.report, seen.errors.append, heartbeat_s=0.0)
     reader.open()
     try:
         os.write(controller_fd, b"\xf4\xf3noise" + build_frame(Report(3))[:9]
                  + build_frame(Report(1)) + build_frame(Report(0)))
-        wait_for(lambda: len(seen.reports) >= 2, what="the frames after the cut one")
+        seen.wait_reports(2)  # the frames after the cut one
         assert [r.target_state for r in seen.reports] == [1, 0]
         assert reader.parser.rejected >= 1
     finally:

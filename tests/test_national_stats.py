@@ -31,7 +31,7 @@ from firmware.core.events import EventType
 from firmware.core.stats import COLUMNS, day_report
 from firmware.site_model import SiteConfig, SurveyConfig
 from mqtt_bridge import topics
-from tests.site_factory import TZ, at, small_site
+from testkit.site_factory import TZ, at, small_site
 
 # Monday 30 November, then Wednesday and Friday of the next week: two months, and Vero
 # (Mon/Wed 9-15, Fri 9-12) as well as Kela (weekdays) open on each.

@@ -7,8 +7,8 @@ import io
 
 from firmware.cli.check_config import check_config_main
 from firmware.site_config.prefix_advice import prefix_warnings
+from testkit.site_factory import small_site
 from tests.conftest import DEMO_SITE
-from tests.site_factory import small_site
 
 
 def with_prefixes(*prefixes: str, anonymous: bool = False):

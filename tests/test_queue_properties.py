@@ -17,7 +17,7 @@ from firmware.controller.use_cases import Controller
 from firmware.core.queue import TicketStatus, fold
 from mqtt_bridge import topics
 from mqtt_bridge.payloads import Command
-from tests.site_factory import MONDAY, at, small_site
+from testkit.site_factory import MONDAY, at, small_site
 
 CONFIG = small_site()
 ROOMS = [r.id for r in CONFIG.rooms]

@@ -20,6 +20,7 @@ from mqtt_bridge import topics
 from mqtt_bridge.acl import broker_conf
 from mqtt_bridge.blocking import BlockingClient, BrokerUnreachable
 from mqtt_bridge.payloads import Command
+from testkit.site_factory import MONDAY, at, small_site
 from tests.conftest import ROOT
 from tests.secured_site import (
     drain,
@@ -28,7 +29,6 @@ from tests.secured_site import (
     secured_config,
     write_access_files,
 )
-from tests.site_factory import MONDAY, at, small_site
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from firmware.controller.use_cases import Controller
 from firmware.core.stats import day_report
 from mqtt_bridge import topics
 from mqtt_bridge.payloads import Command
-from tests.site_factory import MONDAY, TZ, at, small_site
+from testkit.site_factory import MONDAY, TZ, at, small_site
 
 
 def test_a_morning_in_numbers(tmp_path) -> None:

@@ -25,7 +25,7 @@ from firmware.admin.stop_signals import StopSignals
 from firmware.clock import ManualClock
 from firmware.runtime import Role, Runtime
 from mqtt_bridge.link import MqttLink
-from tests.site_factory import MONDAY, at, small_site
+from testkit.site_factory import MONDAY, at, small_site
 from tests.test_broker_reach import closed_port
 
 ROOT = Path(__file__).resolve().parent.parent

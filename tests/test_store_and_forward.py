@@ -23,8 +23,8 @@ from firmware.runtime import Runtime
 from mqtt_bridge import topics
 from mqtt_bridge.blocking import BlockingClient
 from mqtt_bridge.collector import EventCollector
+from testkit.site_factory import MONDAY, at, small_site
 from tests.helpers import RunningDevice, wait_for
-from tests.site_factory import MONDAY, at, small_site
 
 
 def ask(client: BlockingClient, command: str, body: dict, deadline_s: float = 30) -> dict:

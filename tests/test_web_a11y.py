@@ -21,8 +21,8 @@ from selenium.webdriver.common.keys import Keys
 from firmware.clock import ManualClock
 from mqtt_bridge import topics
 from mqtt_bridge.blocking import BlockingClient
+from testkit.site_factory import MONDAY, at
 from tests.helpers import wait_for
-from tests.site_factory import MONDAY, at
 from tests.web_site import browser, console_errors, console_site, log_in
 
 pytestmark = pytest.mark.slow

@@ -14,12 +14,12 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from bench.console_site import DeviceThread, device_runtime
 from firmware.clock import ManualClock
 from mqtt_bridge import topics
 from mqtt_bridge.blocking import BlockingClient
+from testkit.console_site import DeviceThread, device_runtime
+from testkit.site_factory import MONDAY, at
 from tests.helpers import wait_for
-from tests.site_factory import MONDAY, at
 from tests.web_site import (
     PASSWORD,
     browser,

@@ -25,9 +25,9 @@ from firmware.web.role import WebRole
 from mqtt_bridge import topics
 from mqtt_bridge.blocking import BlockingClient
 from mqtt_bridge.payloads import MAX_DEPTH, MAX_STATE_BYTES, nesting_depth, state_of
+from testkit.site_factory import MONDAY, at
 from tests.conftest import DEMO_SITE
 from tests.helpers import RunningDevice, demo_config, wait_for
-from tests.site_factory import MONDAY, at
 from tests.test_payloads import json_values
 
 SITE = load_site_config(DEMO_SITE)

@@ -6,12 +6,12 @@ from __future__ import annotations
 import pytest
 from selenium.webdriver.common.by import By
 
-from bench.console_site import DeviceThread, device_runtime
 from firmware.clock import ManualClock
 from mqtt_bridge import topics
 from mqtt_bridge.blocking import BlockingClient
+from testkit.console_site import DeviceThread, device_runtime
+from testkit.site_factory import MONDAY, at
 from tests.helpers import wait_for
-from tests.site_factory import MONDAY, at
 from tests.web_site import browser, console_errors, console_site, log_in, shown_text
 
 pytestmark = pytest.mark.slow

@@ -9,12 +9,12 @@ import socket
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bench.console_site import DeviceThread, device_runtime, site_config
 from firmware.clock import ManualClock
 from firmware.web.lobby import LobbyView
 from mqtt_bridge import topics
+from testkit.console_site import DeviceThread, device_runtime, site_config
+from testkit.site_factory import MONDAY, at, small_site
 from tests.helpers import wait_for
-from tests.site_factory import MONDAY, at, small_site
 
 SITE = small_site()
 ROOT = topics.site_root(SITE.site.id)

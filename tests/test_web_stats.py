@@ -53,8 +53,8 @@ from firmware.web.stats_texts import STATS_TEXTS
 from firmware.web.texts import SCRIPT_KEYS, TEXTS
 from mqtt_bridge import topics
 from mqtt_bridge.payloads import Command
+from testkit.site_factory import TZ, at, small_site
 from tests.conftest import DEMO_SITE
-from tests.site_factory import TZ, at, small_site
 from tests.web_site import PASSWORD, write_users
 
 # Monday 30 November, then the Wednesday and Friday after it and the next Monday and

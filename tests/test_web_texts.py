@@ -13,8 +13,8 @@ from selenium.webdriver.common.by import By
 
 from firmware.clock import ManualClock
 from firmware.web.texts import LANGS, SCRIPT_KEYS, TEXTS, pick_lang, translator
+from testkit.site_factory import MONDAY, at
 from tests.helpers import wait_for
-from tests.site_factory import MONDAY, at
 from tests.web_site import browser, console_errors, console_site, log_in
 
 WEB = Path(__file__).resolve().parent.parent / "firmware" / "web"

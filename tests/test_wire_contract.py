@@ -89,6 +89,18 @@ def test_declares_its_bad_command(broker):
 def test_writes_only_good_things(private_broker):
     publish(private_broker, "piste/v1/s1/cmd/ticket/recall/clerk-5",
             b'{"request_id": "r1", "room": "1"}')
+
+def memory_publish(memory_broker, topic, payload):
+    link = memory_broker.link("t", lambda message: None)
+    link.start()
+    link.publish(topic, payload, retain=True)
+
+def test_writes_a_bad_state_in_memory(memory_broker):
+    memory_publish(memory_broker, "piste/v1/s1/queue/state", b'{"seq": "y"}')
+
+def test_writes_a_good_recall_in_memory(memory_broker):
+    memory_publish(memory_broker, "piste/v1/s1/cmd/ticket/recall/clerk-5",
+                   b'{"request_id": "r2", "room": "1"}')
 '''
 
 
@@ -99,12 +111,17 @@ def test_the_spy_fails_a_test_whose_broker_carried_a_bad_message(pytester, monke
     pytester.makeconftest('pytest_plugins = ["tests.conftest"]\n')
     pytester.makepyfile(test_spied=SPIED_TESTS)
     result = pytester.runpytest_subprocess("-p", "no:randomly", "-p", "no:cacheprovider")
-    result.assert_outcomes(passed=4, errors=2)
+    result.assert_outcomes(passed=6, errors=3)
     result.stdout.fnmatch_lines([
-        "*ERROR at teardown of test_writes_a_bad_state*",
+        "*ERROR at teardown of test_writes_a_bad_state *",
         "*piste/v1/s1/queue/state: state: seq: 'x' is not of type 'integer'*",
         "*ERROR at teardown of test_writes_a_bad_command*",
         "*piste/v1/s1/cmd/ticket/call/clerk-5: not UTF-8 JSON*",
+    ], consecutive=False)
+    # The in-memory broker's tap is checked the same way.
+    result.stdout.fnmatch_lines([
+        "*ERROR at teardown of test_writes_a_bad_state_in_memory*",
+        "*piste/v1/s1/queue/state: state: seq: 'y' is not of type 'integer'*",
     ])
 
 

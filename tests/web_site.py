@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from bench import console_site as _site
-from bench.console_site import (
+from testkit import console_site as _site
+from testkit.console_site import (
     PASSWORD,
     ConsoleSite,
     console_errors,

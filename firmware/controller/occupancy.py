@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-import weakref
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -24,8 +23,6 @@ from mqtt_bridge.payloads import encode
 
 log = logging.getLogger(__name__)
 
-_seen: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictionary()
-
 SENSOR_ALERT = {
     "raised": ("Huoneen {room} läsnäoloanturi ({side}) ei toimi: {state}.",
                "Närvarosensorn ({side}) i rum {room} fungerar inte: {state}.",
@@ -36,38 +33,51 @@ SENSOR_ALERT = {
 }
 
 
-def record_occupancy(role: Any, message: Incoming) -> bool:
-    """For the controller role: a room's occupancy change into the ledger, once.
+class OccupancyRecorder:
+    """The controller role's memory of each room's last recorded occupancy and of the day
+    it last pruned: one per controller, so two controllers in one process (tests, the demo)
+    never share it."""
 
-    Returns True when the message was an occupancy message (recorded or not). A retained
-    message seen again (a reconnect, a restart) changes nothing; a malformed one is logged
-    and dropped. Old raw changes are pruned once a day; a sensor fault raises
-    `alert/sensor` and its end clears it.
-    """
-    runtime = role.runtime
-    head, tail = f"{topics.site_root(runtime.site)}/room/", "/occupancy"
-    if not (message.topic.startswith(head) and message.topic.endswith(tail)):
-        return False
-    room = message.topic[len(head):-len(tail)]
-    if runtime.config.room(room) is None:
-        log.warning("occupancy for unknown room %r ignored", room)
+    def __init__(self, role: Any) -> None:
+        self.role = role
+        self.last: dict[str, dict[str, Any]] = {}  # room -> its last recorded change
+        self.pruned_on: date | None = None
+
+    def record(self, message: Incoming) -> bool:
+        """A room's occupancy change into the ledger, once.
+
+        Returns True when the message was an occupancy message (recorded or not). A retained
+        message seen again (a reconnect, a restart) changes nothing; a malformed one is
+        logged and dropped. Old raw changes are pruned once a day; a sensor fault raises
+        `alert/sensor` and its end clears it.
+        """
+        role = self.role
+        runtime = role.runtime
+        head, tail = f"{topics.site_root(runtime.site)}/room/", "/occupancy"
+        if not (message.topic.startswith(head) and message.topic.endswith(tail)):
+            return False
+        room = message.topic[len(head):-len(tail)]
+        if runtime.config.room(room) is None:
+            log.warning("occupancy for unknown room %r ignored", room)
+            return True
+        data = parse_occupancy(message.payload)
+        if data is None:
+            log.warning("malformed occupancy for room %s ignored", room)
+            return True
+        last = self.last.get(room) or _last_recorded(role.ledger, room)
+        data["room"] = room
+        if last is not None and all(last.get(k) == data.get(k)
+                                    for k in ("state", "staff", "customer", "since")):
+            self.last[room] = last
+            return True
+        role.controller.record(EventType.ROOM_OCCUPANCY, data)
+        self.last[room] = data
+        _alert_on_fault(role, room, last, data, encode)
+        today = runtime.clock.now().date()
+        if self.pruned_on != today:
+            self.pruned_on = today
+            _prune(role, today)
         return True
-    data = parse_occupancy(message.payload)
-    if data is None:
-        log.warning("malformed occupancy for room %s ignored", room)
-        return True
-    seen = _seen.setdefault(role, {})
-    last = seen.get(room) or _last_recorded(role.ledger, room)
-    data["room"] = room
-    if last is not None and all(last.get(k) == data.get(k)
-                                for k in ("state", "staff", "customer", "since")):
-        seen[room] = last
-        return True
-    role.controller.record(EventType.ROOM_OCCUPANCY, data)
-    seen[room] = data
-    _alert_on_fault(role, room, last, data, encode)
-    _prune(role, seen)
-    return True
 
 
 def _last_recorded(ledger: Any, room: str) -> dict[str, Any] | None:
@@ -99,15 +109,11 @@ def _alert_on_fault(role: Any, room: str, last: dict[str, Any] | None, data: dic
     log.warning("occupancy sensors of room %s: %s %s", room, state, faults)
 
 
-def _prune(role: Any, seen: dict[str, Any]) -> None:
+def _prune(role: Any, today: date) -> None:
     """Raw occupancy changes older than the retention lose their contents (about rooms, but
     kept no longer than the statistics need). The day's utilisation and walking times are
     stored first, so `piste stats` still reports the day. The rows themselves stay, emptied:
     the ledger's seq has no holes for a receiver that asks for a replay."""
-    today = role.runtime.clock.now().date()
-    if seen.get("__pruned__") == today:
-        return
-    seen["__pruned__"] = today
     days = role.runtime.config.rules.occupancy_retention_days
     cutoff = (today - timedelta(days=days)).isoformat()
     ledger = role.ledger

@@ -18,6 +18,7 @@ from typing import Any
 from firmware.controller.duplicate_guard import REFUSED, STARTING, DuplicateGuard, RivalChange
 from firmware.controller.duplicate_guard import alert_message as rival_message
 from firmware.controller.ledger import Ledger
+from firmware.controller.occupancy import OccupancyRecorder
 from firmware.controller.outbox_pump import OutboxPump
 from firmware.controller.use_cases import Controller
 from firmware.core.congestion import CongestionMonitor
@@ -71,6 +72,7 @@ class ControllerRole(Role):
         grace_s = OFFLINE_GRACE_S if self._offline_grace_s is None else self._offline_grace_s
         self.presence = DevicePresence.of(devices, runtime.device.id, words, grace_s)
         self.guard = DuplicateGuard(runtime.device.id, runtime.instance)
+        self.occupancy = OccupancyRecorder(self)
         runtime.status_extra["controller"] = STARTING
         log.info("queue rebuilt from %s: seq %s, %d messages waiting in the outbox",
                  path, self.controller.state.seq, self.outbox.backlog)
@@ -121,9 +123,7 @@ class ControllerRole(Role):
             return  # refused: the serving controller answers, not us
         parsed = topics.parse_command_topic(self.runtime.site, message.topic)
         if parsed is None:
-            from firmware.controller.occupancy import record_occupancy
-
-            if not record_occupancy(self, message):  # a room's occupancy: the ledger
+            if not self.occupancy.record(message):  # a room's occupancy: the ledger
                 self._maybe_health(message)
             return
         name, topic_client = parsed

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import time
 from pathlib import Path
 from typing import Any
 
@@ -102,7 +101,7 @@ class DisplayRole(Role):
             self.speaker = Speaker.open(self.display.volume)
             if not self.speaker.available:
                 log.warning("voice unavailable: %s", self.speaker.problem)
-        self.staleness = Staleness(self.display.stale_after_s, time.monotonic())
+        self.staleness = Staleness(self.display.stale_after_s, self.runtime.monotonic())
         self.not_serving = False
         controller = next((d for d in runtime.config.devices if "controller" in d.roles), None)
         self._controller_status = (topics.device_status(runtime.site, controller.id)
@@ -123,17 +122,17 @@ class DisplayRole(Role):
     # -- what arrives ---------------------------------------------------------------------
 
     def on_link_up(self) -> None:
-        self.staleness.link(True, time.monotonic())
+        self.staleness.link(True, self.runtime.monotonic())
         self.dirty = True
 
     def on_link_down(self) -> None:
-        self.staleness.link(False, time.monotonic())
+        self.staleness.link(False, self.runtime.monotonic())
         self.dirty = True
 
     def on_message(self, message: Incoming) -> None:
         if message.topic == self._controller_status:
             status = state_of(message.payload) or {}
-            self.staleness.controller(str(status.get("state", "")), time.monotonic())
+            self.staleness.controller(str(status.get("state", "")), self.runtime.monotonic())
             # This device's own controller, refused: another one serves the site.
             self.not_serving = (status.get("controller") == "refused"
                                 and self._controller_status == topics.device_status(
@@ -147,7 +146,7 @@ class DisplayRole(Role):
             log.warning("ignored a queue state that is not a JSON object")
             return
         self.snapshot = snapshot
-        self.staleness.state(snapshot.get("day"), time.monotonic())
+        self.staleness.state(snapshot.get("day"), self.runtime.monotonic())
         for call_id in self.tracker.new_calls(snapshot):
             self.newest_call_id = call_id
             self._announce(snapshot, call_id)
@@ -163,7 +162,7 @@ class DisplayRole(Role):
         if not isinstance(ticket, str) or room is None:
             return  # nothing the screen can show: no sound without its text
         self.announced.append(f"{ticket} {room.name.fi}")
-        self._blink_until = time.monotonic() + BLINK_FOR_S
+        self._blink_until = self.runtime.monotonic() + BLINK_FOR_S
         self.runtime.call_later(0.5 / BLINK_HZ, self._blink)
         quiet = in_quiet_hours(self.display, self.runtime.clock.now())
         volume = self.display.quiet_volume if quiet else self.display.volume
@@ -183,7 +182,7 @@ class DisplayRole(Role):
 
     def _blink(self) -> None:
         self.dirty = True
-        if time.monotonic() < self._blink_until:
+        if self.runtime.monotonic() < self._blink_until:
             self.runtime.call_later(0.5 / BLINK_HZ, self._blink)
 
     def _tick(self) -> None:
@@ -200,7 +199,7 @@ class DisplayRole(Role):
     def current_view(self) -> LobbyView:
         now = self.runtime.clock.now()
         view = lobby_view_from_snapshot(self.snapshot, self.runtime.config, now)
-        mono = time.monotonic()
+        mono = self.runtime.monotonic()
         age = self.staleness.age(mono, now.date())
         if age is not None:
             age = float(int(age) if age < 60 else int(age // 60) * 60)  # what the text shows

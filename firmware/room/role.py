@@ -16,6 +16,7 @@ The controller's side of occupancy (ledger events, pruning, sensor alerts) is in
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -70,9 +71,12 @@ class RoomRole(Role):
     name = "room"
 
     def __init__(self, frames_dir: Path | None = None, pin_factory: Any = None,
-                 lang: str = "fi") -> None:
+                 lang: str = "fi", serial_factory: Callable[[str], Any] | None = None
+                 ) -> None:
         self.frames_dir = frames_dir
         self.pin_factory = pin_factory  # None: gpiozero's own choice (lgpio on a Pi 5)
+        # None: pyserial opens the configured port; tests give a radar double by its name.
+        self.serial_factory = serial_factory
         self.lang = lang
         self.snapshot: dict[str, Any] | None = None
         self.number: str | None = None  # the number called into this room now
@@ -143,7 +147,10 @@ class RoomRole(Role):
             if sensor.kind == "ld2410":
                 from firmware.room.sensors.ld2410 import LD2410Reader
 
-                reader = LD2410Reader(sensor.serial_port, lambda r: level(r.present), failed)
+                port = (self.serial_factory(sensor.serial_port) if self.serial_factory
+                        else sensor.serial_port)
+                reader = LD2410Reader(port, lambda r: level(r.present), failed,
+                                      monotonic=self.runtime.monotonic)
                 reader.open()
                 self.adapters.append(reader)
             else:

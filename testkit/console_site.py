@@ -13,12 +13,10 @@ import dataclasses
 import shutil
 import ssl
 import tempfile
-import threading
-import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,46 +29,15 @@ from firmware.device import build_roles
 from firmware.runtime import Runtime
 from firmware.site_model import Device, PrinterConfig, SiteConfig, WebConfig
 from firmware.web.accounts import StaffUser, users_text
-from tests.site_factory import small_site
+from testkit.devices import DeviceThread
+from testkit.site_factory import small_site
+from testkit.waiting import wait_until
 
 PASSWORD = "correct horse battery"
 # One login per staff role (the hash is cheaper than in production: tests log in often).
 STAFF = [("clerk1", "clerk", "1"), ("clerk2", "clerk", "2"), ("advisor", "advisor", None),
          ("service", "service", None), ("tech", "technician", None)]
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
-
-
-def wait_until(condition: Callable[[], Any], timeout: float = 10.0, what: str = "condition"
-               ) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.02)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-
-
-class DeviceThread:
-    """A device runtime on a thread of its own, as `piste run` would run it."""
-
-    def __init__(self, runtime: Runtime) -> None:
-        self.runtime = runtime
-        self.thread = threading.Thread(target=runtime.run, daemon=True)
-
-    def __enter__(self) -> DeviceThread:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.runtime.request_stop("over")
-        self.thread.join(10)
-        if self.thread.is_alive() and exc[0] is None:
-            # Going on would race a device that still holds its ledger and client id.
-            raise AssertionError(f"device {self.runtime.device.id} did not stop within 10 s")
-
-    def role(self, name: str) -> Any:
-        return next(r for r in self.runtime.roles if r.name == name)
 
 
 @dataclass
