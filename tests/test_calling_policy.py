@@ -25,7 +25,7 @@ from firmware.core.queue import QueueState, TicketStatus
 from firmware.site_model import SiteConfig
 from mqtt_bridge import topics
 from mqtt_bridge.payloads import Command
-from tests.site_factory import MONDAY, at, small_site
+from testkit.site_factory import MONDAY, at, small_site
 
 SERVICES = ["kela", "vero", "migri"]
 DAY = MONDAY.isoformat()
