@@ -1,4 +1,4 @@
-"""The console's test site (bench/console_site.py), with the browser a test may not lack."""
+"""The console's test site (testkit/console_site.py), with the browser a test may not lack."""
 
 from __future__ import annotations
 
