@@ -197,11 +197,15 @@ class Refusal:
         if body.get("ok") is not False:
             raise MessageError("a refusal has 'ok': false")
         error = _object(body.get("error"), "'error'")
-        wait = error.get("retry_after_s")
-        if wait is not None and (isinstance(wait, bool) or not isinstance(wait, int | float)):
-            raise MessageError("'retry_after_s' must be a number of seconds")
-        return cls(code=_text(error, "code"), message=_text_or_none(error, "message") or "",
-                   retry_after_s=wait, next_open=_text_or_none(error, "next_open"))
+        # Forgiving past the code, as the kiosk has always been: a wait or a time that
+        # cannot be read is not shown (the customer hears "a moment"), never an error.
+        wait, message, upcoming = (error.get(k) for k in ("retry_after_s", "message",
+                                                           "next_open"))
+        number = isinstance(wait, int | float) and not isinstance(wait, bool)
+        return cls(code=_text(error, "code"),
+                   message=message if isinstance(message, str) else "",
+                   retry_after_s=wait if number else None,
+                   next_open=upcoming if isinstance(upcoming, str) else None)
 
 
 @dataclass(frozen=True)
