@@ -164,14 +164,14 @@ class Collector:
         return taken
 
     def _sort(self, message: Incoming, batches: dict[str, list[dict[str, Any]]]) -> None:
-        parts = message.topic.split("/")
-        if len(parts) < 4 or f"{parts[0]}/{parts[1]}" != topics.PREFIX:
+        parsed = topics.parse(message.topic)
+        if parsed is None:
             return
-        site = parts[2]
-        if parts[3:] == ["reply", COLLECTOR]:
+        site, levels = parsed
+        if levels == ("reply", COLLECTOR):
             log.info("site %s answered a replay request: %s", site, message.payload[:200])
             return
-        if parts[3:] == ["queue", "state"]:
+        if levels == ("queue", "state"):
             self._note_announced(site, message.payload)
             return
         try:
