@@ -121,7 +121,7 @@ def _ticket_number(body: dict[str, Any]) -> str:
 
 def parse_command(name: str, raw: bytes, client: str | None = None) -> Command:
     """Validate a command payload; raises BadRequest with a message for the client."""
-    if name not in topics.COMMANDS:
+    if name not in COMMAND_FIELDS:
         raise BadRequest(f"unknown command '{name}'")
     body = decode_json_object(raw)
     request_id = _request_id(body)
