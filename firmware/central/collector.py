@@ -45,6 +45,7 @@ from firmware.central.bridge import COLLECTOR
 from firmware.central.store import CentralStore
 from mqtt_bridge import topics
 from mqtt_bridge.link import Incoming, LinkUp, MqttLink, Tls
+from mqtt_bridge.messages import MessageError, Snapshot
 from mqtt_bridge.payloads import BadRequest, decode_json_object
 
 log = logging.getLogger(__name__)
@@ -186,10 +187,10 @@ class Collector:
 
     def _note_announced(self, site: str, payload: bytes) -> None:
         try:
-            seq = decode_json_object(payload).get("seq")
-        except BadRequest:
+            seq = Snapshot.from_payload(payload).seq
+        except MessageError:
             return
-        if isinstance(seq, int) and not isinstance(seq, bool) and seq > 0:
+        if seq is not None and seq > 0:
             self._announced[site] = max(seq, self._announced.get(site, 0))
 
     def sweep(self, now: float) -> None:
