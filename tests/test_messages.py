@@ -351,3 +351,17 @@ def test_any_topic_is_parsed_or_none(topic: str) -> None:
     for read in (topics.device_of_status, topics.device_of_health, topics.room_of_occupancy):
         found = read(SITE, topic)
         assert found is None or topics.ID_PATTERN.fullmatch(found)
+
+
+def test_the_ledgers_events_go_out_as_the_event_message_says(tmp_path: Any) -> None:
+    """The ledger writes an event's wire form (firmware.core.events.Event.to_wire, in the
+    pure core, which imports no mqtt_bridge); the message type reads it back unchanged."""
+    controller, _ = _controller(tmp_path)
+    issue = {"lang": "fi", "device": "lobby-1", "appointment": None, "service": "kela"}
+    controller.handle(Command(topics.ISSUE, "i1", issue))
+    controller.handle(Command(topics.CALL, "c1", {"room": "1", "services": []}))
+    for stored in controller.ledger.events_from(0):
+        wire_form = stored.to_wire()
+        assert Event.from_wire(wire_form).to_wire() == wire_form
+        assert list(Event.from_wire(wire_form).to_wire()) == list(wire_form)
+        fits(topics.queue_events(SITE), Event.from_wire(wire_form))
