@@ -35,6 +35,7 @@ from firmware.kiosk.role import KioskRole, kiosk_services
 from firmware.kiosk.screen import KioskTicket, KioskView, render_kiosk
 from firmware.runtime import Runtime
 from firmware.site_model import SiteConfig
+from mqtt_bridge.messages import ServiceState, Snapshot
 from ticket_printer.connection import TicketPrinter
 from ticket_printer.fault_printer import FaultPrinter
 
@@ -118,9 +119,8 @@ def _touch_to_first_byte(config: SiteConfig, separate: bool, n: int) -> list[flo
 
 def _render_times(config: SiteConfig, n: int = 60) -> list[float]:
     surface = offscreen_surface(1920, 1080)
-    services = kiosk_services({"services": [{"id": s.id, "open": i % 3 != 1}
-                                            for i, s in enumerate(config.services)]},
-                              config, "fi")
+    rows = tuple(ServiceState(s.id, open=i % 3 != 1) for i, s in enumerate(config.services))
+    services = kiosk_services(Snapshot(seq=None, day=None, services=rows), config, "fi")
     views = [KioskView(config.site.name.fi, services, "start", None, "", "fi", TUESDAY_10),
              KioskView(config.site.name.fi, services, "ticket",
                        KioskTicket("K042", "Kela", 4, 18), "", "fi", TUESDAY_10),

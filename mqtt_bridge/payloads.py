@@ -23,6 +23,41 @@ SEQ_MAX = 2**63 - 1  # the largest integer SQLite stores: a seq is never above i
 LANGS = ("fi", "sv", "en")
 
 
+# Each command's body fields besides `request_id`, the one list of them: parse_command reads
+# no other, the requesters send no other (`command_body`), the staff console offers these
+# (firmware/web/actions.py), and tests/test_messages.py checks it against docs/mqtt-api.yaml.
+COMMAND_FIELDS: dict[str, tuple[str, ...]] = {
+    topics.ISSUE: ("service", "lang", "appointment", "device"),
+    topics.CALL: ("room", "services", "ticket"),
+    topics.RECALL: ("room",),
+    topics.NO_SHOW: ("room",),
+    topics.COMPLETE: ("room",),
+    topics.TRANSFER: ("room", "ticket", "to_service"),
+    topics.CANCEL: ("ticket",),
+    topics.REINSTATE: ("ticket",),
+    topics.REPLAY: ("from_seq",),
+    topics.FEEDBACK: ("lang", "rating", "scale", "words", "masked"),
+    topics.SURVEY: ("ratings", "self_service", "documents", "lang", "answered_day"),
+}
+
+
+def command_fields(name: str, *only: str) -> tuple[str, ...]:
+    """A command's fields, or the ones of them named in `only` (a client that offers fewer);
+    a name that is no field of the command is a mistake in the program: ValueError."""
+    fields = COMMAND_FIELDS[name]
+    unknown = [f for f in only if f not in fields]
+    if unknown:
+        raise ValueError(f"{name} has no field {', '.join(unknown)}")
+    return only or fields
+
+
+def command_body(name: str, body: dict[str, Any]) -> dict[str, Any]:
+    """A body a client is about to send, checked against the command's fields (ValueError
+    for a field the controller would never read: the client has a mistake)."""
+    command_fields(name, *(k for k in body if k != "request_id"))
+    return body
+
+
 class BadRequest(ValueError):
     """A payload that cannot be a valid command; the message is sent back to the client."""
 
@@ -86,7 +121,7 @@ def _ticket_number(body: dict[str, Any]) -> str:
 
 def parse_command(name: str, raw: bytes, client: str | None = None) -> Command:
     """Validate a command payload; raises BadRequest with a message for the client."""
-    if name not in topics.COMMANDS:
+    if name not in COMMAND_FIELDS:
         raise BadRequest(f"unknown command '{name}'")
     body = decode_json_object(raw)
     request_id = _request_id(body)

@@ -17,7 +17,7 @@ from typing import Any
 
 from mqtt_bridge import topics
 from mqtt_bridge.link import Incoming
-from mqtt_bridge.payloads import state_of
+from mqtt_bridge.payloads import command_body, state_of
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +63,8 @@ class Requester:
         attempts: int = 3,
     ) -> str:
         """Send a command; `on_answer` gets the reply dict, or None when all attempts fail."""
-        body = {**body, "request_id": body.get("request_id") or str(uuid.uuid4())}
+        body = {**command_body(command, body),
+                "request_id": body.get("request_id") or str(uuid.uuid4())}
         correlation = uuid.uuid4().bytes
         pending = _Pending(command, body, on_answer, attempts, timeout_s)
         self._pending[correlation] = pending

@@ -114,3 +114,54 @@ def kiosk_print(site: str, kiosk: str) -> str:
     """A ticket the advisor issued at the staff console, for this kiosk to print (an
     addition to v1; only the console writes it, only that kiosk reads it)."""
     return f"{PREFIX}/{site}/kiosk/{kiosk}/print"
+
+
+# -- reading topics back ------------------------------------------------------------------
+# Every topic a receiver takes apart goes through these, never through slicing by hand: a
+# topic that only looks like one (a level too many, a wildcard, another site) is None.
+
+
+def parse(topic: str) -> tuple[str, tuple[str, ...]] | None:
+    """(site, the levels below the site) of a contract topic: `piste/v1/hki/queue/state` is
+    ("hki", ("queue", "state")). None for a topic outside the prefix or with no site."""
+    head, _, rest = topic.partition(f"{PREFIX}/")
+    if head or not rest:
+        return None
+    site, _, below = rest.partition("/")
+    if not ID_PATTERN.fullmatch(site) or not below:
+        return None
+    return site, tuple(below.split("/"))
+
+
+def levels(site: str, topic: str) -> tuple[str, ...] | None:
+    """The levels of a topic below this site's root, or None for another site's topic."""
+    parsed = parse(topic)
+    return parsed[1] if parsed and parsed[0] == site else None
+
+
+def device_part(site: str, topic: str) -> tuple[str, str] | None:
+    """(device, "status" or "health") of a device topic of this site, or None."""
+    match levels(site, topic):
+        case ("device", device, "status" | "health" as part) if ID_PATTERN.fullmatch(device):
+            return device, part
+    return None
+
+
+def device_of_status(site: str, topic: str) -> str | None:
+    """The device a `device/{device}/status` topic is about, or None."""
+    found = device_part(site, topic)
+    return found[0] if found and found[1] == "status" else None
+
+
+def device_of_health(site: str, topic: str) -> str | None:
+    """The device a `device/{device}/health` topic is about, or None."""
+    found = device_part(site, topic)
+    return found[0] if found and found[1] == "health" else None
+
+
+def room_of_occupancy(site: str, topic: str) -> str | None:
+    """The room a `room/{room}/occupancy` topic is about, or None."""
+    match levels(site, topic):
+        case ("room", room, "occupancy") if ID_PATTERN.fullmatch(room):
+            return room
+    return None

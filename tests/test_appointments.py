@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from firmware.clock import ManualClock
 from firmware.controller.appointment_store import AppointmentStore, parse_csv
 from firmware.controller.ledger import Ledger
-from firmware.controller.use_cases import Controller
+from firmware.controller.use_cases import Controller, refused
 from firmware.core import appointments
 from firmware.core.appointments import CODE_MIN, Appointment, hash_code
 from firmware.core.errors import ErrorCode, Refusal
@@ -111,7 +111,7 @@ def test_outside_its_window_a_code_gets_the_answer_an_unknown_code_gets(
         try:
             appointments.check_in([booked], code, now, rules)
         except Refusal as refusal:
-            return refusal.to_wire()
+            return refused(refusal).to_wire()
         return None
 
     answer = wire("KNOWN123")

@@ -51,6 +51,7 @@ from firmware.kiosk.texts import TEXTS, wait_words
 from firmware.kiosk.wire import issue_answer, ticket_slip
 from firmware.site_config import load_site_config
 from firmware.site_model import KioskConfig, SiteConfig
+from mqtt_bridge.messages import Snapshot, Ticket
 from mqtt_bridge.topics import ISSUE
 from tests.helpers import DEMO_SITE
 from ticket_printer.connection import PrintResult
@@ -60,7 +61,7 @@ TUESDAY_10 = datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("Europe/Helsinki"))
 CONFIG: SiteConfig = load_site_config(DEMO_SITE)
 KIOSK = KioskConfig(idle_timeout_s=30.0, warning_s=15.0, tickets_per_minute=6,
                     technician_pin_hash=hash_pin("246813", rounds=1000))
-SNAPSHOT: dict[str, Any] = {"seq": 1, "tickets": []}
+SNAPSHOT = Snapshot.from_wire({"seq": 1, "tickets": []})
 PRINTED = PrintResult(True, PrinterState.OK, "printed")
 
 
@@ -158,7 +159,7 @@ def printed(number: str, state: PrinterState = PrinterState.OK, ok: bool = True
 
 
 def slip(number: str = "A001", service: str = "kela") -> Any:
-    return ticket_slip(ticket(number, service), CONFIG, "fi")
+    return ticket_slip(Ticket.from_wire(ticket(number, service)), CONFIG, "fi")
 
 
 # -- the pure core: what it imports ------------------------------------------------------------

@@ -38,6 +38,7 @@ from firmware.site_model import Device, ScreenConfig, SiteConfig
 from mqtt_bridge import topics
 from mqtt_bridge.acl import acl_text
 from mqtt_bridge.blocking import BlockingClient
+from mqtt_bridge.messages import Ticket
 from tests.helpers import RunningDevice, demo_config, wait_for
 from tests.secured_site import (
     TUESDAY_10,
@@ -67,11 +68,11 @@ def job(request_id: str = "r-1", lang: str = "fi", ticket: Any = None, **extra: 
 
 def test_a_job_from_the_console_is_read_with_only_what_the_slip_needs() -> None:
     parsed = parse_job(job("abc", "sv"))
-    assert parsed == PrintJob("abc", "sv", {
-        "number": "K042", "service": "kela", "issued_at": "2026-12-01T10:00:00+02:00",
-        "ahead": 3, "eta_minutes": 25})
+    assert parsed == PrintJob("abc", "sv", Ticket(
+        number="K042", service="kela", issued_at="2026-12-01T10:00:00+02:00", ahead=3,
+        eta_minutes=25))
     again = parse_job(job(ticket={**TICKET, "ahead": None, "eta_minutes": None, "again": True}))
-    assert again.ticket["ahead"] == 0 and again.ticket["eta_minutes"] is None
+    assert again.ticket.ahead == 0 and again.ticket.eta_minutes is None
     check("PrintJob", json.loads(job()))  # the contract's schema says the same
 
 
@@ -128,9 +129,9 @@ def test_wrong_types_anywhere_are_refused_by_name(body: dict, ticket: dict) -> N
         except BadJob as exc:
             assert any(w in str(exc) for w in ("request_id", "lang", "ticket", "JSON"))
         else:
-            assert isinstance(parsed.ticket["ahead"], int)
-            assert parsed.ticket["eta_minutes"] is None or isinstance(
-                parsed.ticket["eta_minutes"], int)
+            assert isinstance(parsed.ticket.ahead, int)
+            assert parsed.ticket.eta_minutes is None or isinstance(
+                parsed.ticket.eta_minutes, int)
 
 
 @settings(max_examples=30)
@@ -143,9 +144,9 @@ def test_a_huge_job_is_refused_before_it_is_read(size: int) -> None:
 def _slip(parsed: PrintJob) -> TicketSlip:
     from datetime import datetime
 
-    return TicketSlip("Site", parsed.ticket["number"], parsed.ticket["service"],
-                      datetime.fromisoformat(parsed.ticket["issued_at"]),
-                      parsed.ticket["ahead"], parsed.ticket["eta_minutes"], parsed.lang)
+    return TicketSlip("Site", parsed.ticket.number, parsed.ticket.service,
+                      datetime.fromisoformat(parsed.ticket.issued_at),
+                      parsed.ticket.ahead, parsed.ticket.eta_minutes, parsed.lang)
 
 
 @given(st.lists(st.binary(max_size=64) | st.sampled_from([job("a"), job("b"), job("a")]),

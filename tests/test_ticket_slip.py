@@ -81,8 +81,9 @@ def test_queue_lines_in_the_slips_language(lang: str, ahead: str, eta: str, nobo
 def test_the_slip_the_kiosk_screen_and_the_display_say_the_same_wait() -> None:
     from firmware.display.lobby_screen import _eta_text
     from firmware.kiosk.screen import KioskTicket
+    from mqtt_bridge.messages import ServiceState
 
-    state = {"eta_minutes": 20, "eta_range": [14, 32]}
+    state = ServiceState("kela", eta_minutes=20, eta_range=(14, 32))
     printed = texts(slip(ahead=4, eta_minutes=20, eta_range=(14, 32)))
     shown = KioskTicket("K042", "Kela", 4, 20, eta_range=(14, 32)).wait_line("fi")
     assert shown in printed and shown.endswith(_eta_text(state))

@@ -100,7 +100,9 @@ def report_devices(client: AdminClient, config: SiteConfig, version: int,
     client.subscribe(f"{topics.site_root(config.site.id)}/device/+/health")
     while time.monotonic() < deadline:
         for topic, payload, _ in client.collect(min(0.5, max(0.0, deadline - time.monotonic()))):
-            device = topic.split("/")[-2]
+            device = topics.device_of_health(config.site.id, topic)
+            if device is None:
+                continue
             part = _config_part(payload)
             if part is None:
                 continue

@@ -27,13 +27,15 @@ def collect(client: AdminClient, site: str, seconds: float = 1.0) -> dict[str, d
     client.subscribe(f"{root}/device/+/health")
     devices: dict[str, dict[str, Any]] = {}
     for topic, payload, _ in client.collect(seconds):
-        parts = topic.split("/")
+        found = topics.device_part(site, topic)
+        if found is None:
+            continue
         try:
             body = json.loads(payload)
         except ValueError:
             continue
         if isinstance(body, dict):
-            devices.setdefault(parts[-2], {})[parts[-1]] = body
+            devices.setdefault(found[0], {})[found[1]] = body
     return devices
 
 

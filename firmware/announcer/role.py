@@ -17,7 +17,7 @@ from firmware.runtime import Role, Runtime
 from firmware.speech import Speaker
 from mqtt_bridge import topics
 from mqtt_bridge.link import Incoming
-from mqtt_bridge.payloads import state_of
+from mqtt_bridge.messages import MessageError, Snapshot
 
 log = logging.getLogger(__name__)
 
@@ -45,21 +45,20 @@ class AnnouncerRole(Role):
     def on_message(self, message: Incoming) -> None:
         if message.topic != topics.queue_state(self.runtime.site):
             return
-        snapshot = state_of(message.payload)
-        if snapshot is None:
-            log.warning("ignored a queue state that is not a JSON object")
+        try:
+            state = Snapshot.from_payload(message.payload)
+        except MessageError as e:
+            log.warning("ignored a queue state that cannot be read: %s", e)
             return
-        for call_id in self.tracker.new_calls(snapshot):
-            self._announce(snapshot, call_id)
+        for call_id in self.tracker.new_call_ids(state.call_ids()):
+            self._announce(state, call_id)
 
-    def _announce(self, snapshot: dict[str, Any], call_id: str) -> None:
-        row = next((r for r in snapshot.get("serving") or []
-                    if isinstance(r, dict) and r.get("call_id") == call_id), None)
-        room_id = row.get("room") if row else None
-        room = self.runtime.config.room(room_id) if isinstance(room_id, str) else None
-        ticket = row.get("ticket") if row else None
-        if not isinstance(ticket, str) or room is None:
+    def _announce(self, state: Snapshot, call_id: str) -> None:
+        row = state.call(call_id)
+        room = self.runtime.config.room(row.room) if row else None
+        if row is None or room is None:
             return  # a call it cannot name is not said half
+        ticket = row.ticket
         quiet = in_quiet_hours(self.settings, self.runtime.clock.now())
         volume = self.settings.quiet_volume if quiet else self.settings.volume
         if volume <= 0 or not self.speaker.available:

@@ -45,6 +45,7 @@ from firmware.central.bridge import COLLECTOR
 from firmware.central.store import CentralStore
 from mqtt_bridge import topics
 from mqtt_bridge.link import Incoming, LinkUp, MqttLink, Tls
+from mqtt_bridge.messages import MessageError, Snapshot
 from mqtt_bridge.payloads import BadRequest, decode_json_object
 
 log = logging.getLogger(__name__)
@@ -164,14 +165,14 @@ class Collector:
         return taken
 
     def _sort(self, message: Incoming, batches: dict[str, list[dict[str, Any]]]) -> None:
-        parts = message.topic.split("/")
-        if len(parts) < 4 or f"{parts[0]}/{parts[1]}" != topics.PREFIX:
+        parsed = topics.parse(message.topic)
+        if parsed is None:
             return
-        site = parts[2]
-        if parts[3:] == ["reply", COLLECTOR]:
+        site, levels = parsed
+        if levels == ("reply", COLLECTOR):
             log.info("site %s answered a replay request: %s", site, message.payload[:200])
             return
-        if parts[3:] == ["queue", "state"]:
+        if levels == ("queue", "state"):
             self._note_announced(site, message.payload)
             return
         try:
@@ -186,10 +187,10 @@ class Collector:
 
     def _note_announced(self, site: str, payload: bytes) -> None:
         try:
-            seq = decode_json_object(payload).get("seq")
-        except BadRequest:
+            seq = Snapshot.from_payload(payload).seq
+        except MessageError:
             return
-        if isinstance(seq, int) and not isinstance(seq, bool) and seq > 0:
+        if seq is not None and seq > 0:
             self._announced[site] = max(seq, self._announced.get(site, 0))
 
     def sweep(self, now: float) -> None:

@@ -17,6 +17,7 @@ from firmware.controller.ledger import Ledger
 from firmware.controller.use_cases import Controller
 from firmware.site_model import SiteConfig
 from mqtt_bridge import topics
+from mqtt_bridge.messages import Snapshot
 from mqtt_bridge.payloads import Command
 
 DEFAULTS: dict[str, dict[str, Any]] = {
@@ -45,6 +46,9 @@ class LocalQueue:
 
     def snapshot(self) -> dict[str, Any]:
         return self.controller.snapshot()
+
+    def snapshot_message(self) -> Snapshot:
+        return self.controller.snapshot_message()
 
     def close(self) -> None:
         self.controller.ledger.close()

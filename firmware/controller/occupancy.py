@@ -19,7 +19,6 @@ from firmware.core.utilisation import parse_occupancy, utilisation, walking_repo
 from firmware.site_model import SiteConfig
 from mqtt_bridge import topics
 from mqtt_bridge.link import Incoming
-from mqtt_bridge.payloads import encode
 
 log = logging.getLogger(__name__)
 
@@ -53,10 +52,9 @@ class OccupancyRecorder:
         """
         role = self.role
         runtime = role.runtime
-        head, tail = f"{topics.site_root(runtime.site)}/room/", "/occupancy"
-        if not (message.topic.startswith(head) and message.topic.endswith(tail)):
+        room = topics.room_of_occupancy(runtime.site, message.topic)
+        if room is None:
             return False
-        room = message.topic[len(head):-len(tail)]
         if runtime.config.room(room) is None:
             log.warning("occupancy for unknown room %r ignored", room)
             return True
@@ -72,7 +70,7 @@ class OccupancyRecorder:
             return True
         role.controller.record(EventType.ROOM_OCCUPANCY, data)
         self.last[room] = data
-        _alert_on_fault(role, room, last, data, encode)
+        _alert_on_fault(role, room, last, data)
         today = runtime.clock.now().date()
         if self.pruned_on != today:
             self.pruned_on = today
@@ -87,25 +85,21 @@ def _last_recorded(ledger: Any, room: str) -> dict[str, Any] | None:
     return json.loads(row[0]) if row else None
 
 
-def _alert_on_fault(role: Any, room: str, last: dict[str, Any] | None, data: dict[str, Any],
-                    encode: Any) -> None:
+def _alert_on_fault(role: Any, room: str, last: dict[str, Any] | None,
+                    data: dict[str, Any]) -> None:
     faults = data.get("faults") or {}
     before = (last or {}).get("faults") or {}
     if faults == before:
         return
-    runtime = role.runtime
     state = "raised" if faults else "cleared"
     role.controller.record(EventType.DEVICE_FAULT, {
         "room": room, "part": "occupancy_sensor", "state": state, "sides": faults})
     side = ", ".join(f"{k}: {v}" for k, v in faults.items()) or "-"
     fi, sv, en = SENSOR_ALERT[state]
     values = {"room": room, "side": side, "state": side}
-    role.ledger.outbox_add(topics.alert(runtime.site, "sensor"), encode({
-        "id": role.controller.new_id(), "at": runtime.clock.now().isoformat(timespec="seconds"),
-        "kind": "sensor", "severity": "warning" if faults else "info", "state": state,
-        "room": room, "sides": faults,
-        "message": {"fi": fi.format(**values), "sv": sv.format(**values),
-                    "en": en.format(**values)}}))
+    role.alert("sensor", "warning" if faults else "info", state,
+               {"fi": fi.format(**values), "sv": sv.format(**values), "en": en.format(**values)},
+               {"room": room, "sides": faults})
     log.warning("occupancy sensors of room %s: %s %s", room, state, faults)
 
 

@@ -11,6 +11,7 @@ state that announces their seq.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from firmware.controller.duplicate_guard import alert_message as rival_message
 from firmware.controller.ledger import Ledger
 from firmware.controller.occupancy import OccupancyRecorder
 from firmware.controller.outbox_pump import OutboxPump
-from firmware.controller.use_cases import Controller
+from firmware.controller.use_cases import Controller, refused
 from firmware.core.congestion import CongestionMonitor
 from firmware.core.device_faults import PrinterWatch
 from firmware.core.device_presence import OFFLINE_GRACE_S, DevicePresence, PresenceChange
@@ -30,6 +31,7 @@ from firmware.roles import declared
 from firmware.runtime import Role, Runtime
 from mqtt_bridge import topics
 from mqtt_bridge.link import Incoming
+from mqtt_bridge.messages import Alert, ReplayAnswer, Snapshot, Words
 from mqtt_bridge.payloads import BadRequest, Command, encode, parse_command, state_of
 
 log = logging.getLogger(__name__)
@@ -49,7 +51,7 @@ class ControllerRole(Role):
         self._ledger_path = ledger_path
         self._recheck_s = recheck_s
         self._offline_grace_s = offline_grace_s
-        self._last_published: dict[str, Any] | None = None
+        self._last_published: Snapshot | None = None  # its time `at` left out
         self._state_dirty = True
         self._held: list[Incoming] = []  # what arrived before we knew whether we serve
 
@@ -113,7 +115,7 @@ class ControllerRole(Role):
     # -- commands -------------------------------------------------------------------------
 
     def on_message(self, message: Incoming) -> None:
-        device = _status_device(self.runtime.site, message.topic)
+        device = topics.device_of_status(self.runtime.site, message.topic)
         if device is not None:
             self._status(device, message)
             return
@@ -139,7 +141,7 @@ class ControllerRole(Role):
             command = parse_command(name, message.payload, sender)
         except BadRequest as exc:
             log.warning("bad request on %s: %s", message.topic, exc)
-            self._answer(reply_to, message, Refusal(ErrorCode.BAD_REQUEST, str(exc)).to_wire())
+            self._answer(reply_to, message, refused(Refusal(ErrorCode.BAD_REQUEST, str(exc))))
             return
         if name == topics.REPLAY:
             self._replay(reply_to, message, command)
@@ -149,8 +151,8 @@ class ControllerRole(Role):
         except Exception:
             # The ledger did not take it; nothing changed. Say so instead of going silent.
             log.exception("could not handle %s", name)
-            self._answer(reply_to, message, Refusal(ErrorCode.INTERNAL, "the controller failed; "
-                                                    "nothing was changed, try again").to_wire())
+            self._answer(reply_to, message, refused(Refusal(
+                ErrorCode.INTERNAL, "the controller failed; nothing was changed, try again")))
             return
         self._answer(reply_to, message, outcome.response)
         if outcome.changed:
@@ -172,15 +174,15 @@ class ControllerRole(Role):
         self.ledger.count_refusal(self.controller.state.day, str(ErrorCode.FORBIDDEN))
         if topic_client is not None:
             refusal = Refusal(ErrorCode.FORBIDDEN, "answers go only to the asking client's "
-                              "own reply topic").to_wire()
-            self._answer(topics.reply(self.runtime.site, topic_client), message, refusal)
+                              "own reply topic")
+            self._answer(topics.reply(self.runtime.site, topic_client), message,
+                         refused(refusal))
 
     def _maybe_health(self, message: Incoming) -> None:
         """A kiosk's printer changed state: into the ledger, and an alert for the staff."""
-        prefix = f"{topics.site_root(self.runtime.site)}/device/"
-        if not (message.topic.startswith(prefix) and message.topic.endswith("/health")):
+        device = topics.device_of_health(self.runtime.site, message.topic)
+        if device is None:
             return
-        device = message.topic[len(prefix):-len("/health")]
         client = self.controller.clients.get(device)
         if client is None or not client.printer:
             return  # only a kiosk with a printer speaks of printers (not a display's health)
@@ -189,22 +191,22 @@ class ControllerRole(Role):
             return
         self.controller.record(EventType.DEVICE_FAULT, {
             "device": device, "part": "printer", "state": change.state})
-        now = self.runtime.clock.now().isoformat(timespec="seconds")
-        alert = {
-            "id": self.controller.new_id(), "at": now, "kind": "printer",
-            "severity": change.severity, "state": "cleared" if change.state == "ok" else "raised",
-            "device": device, "printer": change.state, "detail": change.detail,
-            "message": change.message()}
+        details: dict[str, Any] = {"device": device, "printer": change.state,
+                                   "detail": change.detail}
         if change.unprinted:
-            alert["unprinted_ticket"] = change.unprinted  # a number only, still in the queue
-        self.ledger.outbox_add(topics.alert(self.runtime.site, "printer"), encode(alert))
+            details["unprinted_ticket"] = change.unprinted  # a number only, still in the queue
+        self.alert("printer", change.severity, "cleared" if change.state == "ok" else "raised",
+                   change.message(), details)
         log.warning("printer of %s: %s", device, change.state)
 
     def _answer(self, reply_to: str | None, message: Incoming,
-                response: dict[str, Any]) -> None:
+                response: dict[str, Any] | Any) -> None:
+        """Answer on the reply topic: an answer already on its way to the ledger (a dict)
+        or a message of mqtt_bridge.messages."""
         if not reply_to:
             return
-        self.runtime.link.publish(reply_to, encode(response), qos=1,
+        wire = response if isinstance(response, dict) else response.to_wire()
+        self.runtime.link.publish(reply_to, encode(wire), qos=1,
                                   correlation=message.correlation)
 
     def _replay(self, reply_to: str | None, message: Incoming, command: Command) -> None:
@@ -217,7 +219,7 @@ class ControllerRole(Role):
             self.controller.authorize(command)
         except Refusal as refusal:
             self.ledger.count_refusal(self.controller.state.day, str(refusal.code))
-            self._answer(reply_to, message, refusal.to_wire())
+            self._answer(reply_to, message, refused(refusal))
             return
         from_seq = command.body["from_seq"]
         count = 0
@@ -225,7 +227,7 @@ class ControllerRole(Role):
         for event in self.ledger.events_from(from_seq, limit=REPLAY_LIMIT):
             self.runtime.publish_json(topics.queue_events(self.runtime.site), event.to_wire())
             count, last = count + 1, event.seq
-        self._answer(reply_to, message, {"ok": True, "replayed": count, "last_seq": last})
+        self._answer(reply_to, message, ReplayAnswer(count, last))
 
     # -- other controllers and devices dropping off ------------------------------------------
 
@@ -274,28 +276,33 @@ class ControllerRole(Role):
         if change.state == "raised":
             log.error("a second controller, %s, came online on site %s; this one (%s) goes "
                       "on serving", change.device, self.runtime.site, own)
-        self._alert("duplicate_controller", {
-            "severity": "critical" if change.state == "raised" else "info",
-            "state": change.state, "device": change.device, "serving": own,
-            "message": rival_message(change.state, change.device, own)})
+        self.alert("duplicate_controller", "critical" if change.state == "raised" else "info",
+                   change.state, rival_message(change.state, change.device, own),
+                   {"device": change.device, "serving": own})
 
     def _presence_alert(self, change: PresenceChange) -> None:
         if not self.guard.serving:
             return
         log.warning("device %s %s", change.device, "is off the network" if
                     change.state == "raised" else "is back on the network")
-        self._alert("device_offline", {
-            "severity": "warning" if change.state == "raised" else "info",
-            "state": change.state, "device": change.device, "roles": list(change.roles),
-            "offline_since": change.offline_since.isoformat(timespec="seconds"),
-            "message": change.message()})
+        self.alert("device_offline", "warning" if change.state == "raised" else "info",
+                   change.state, change.message(),
+                   {"device": change.device, "roles": list(change.roles),
+                    "offline_since": change.offline_since.isoformat(timespec="seconds")})
         self.runtime.publish_health()
 
-    def _alert(self, kind: str, fields: dict[str, Any]) -> None:
-        """Through the outbox, as every alert: a broker restart must not lose it."""
+    def alert(self, kind: str, severity: str, state: str, words: dict[str, str],
+              details: dict[str, Any]) -> None:
+        """Raise or clear an alert, now, with the kind's own fields in `details`."""
         now = self.runtime.clock.now().isoformat(timespec="seconds")
-        alert = {"id": self.controller.new_id(), "at": now, "kind": kind, **fields}
-        self.ledger.outbox_add(topics.alert(self.runtime.site, kind), encode(alert))
+        self.send_alert(Alert(id=self.controller.new_id(), at=now, kind=kind,
+                              severity=severity, state=state, message=Words(**words),
+                              details=details))
+
+    def send_alert(self, alert: Alert) -> None:
+        """Through the outbox, as every alert: a broker restart must not lose it."""
+        self.ledger.outbox_add(topics.alert(self.runtime.site, alert.kind),
+                               encode(alert.to_wire()))
 
     # -- publishing, once per turn of the loop ----------------------------------------------
 
@@ -312,27 +319,27 @@ class ControllerRole(Role):
             self.outbox.pump()  # what the state added (a congestion alert) goes at once
 
     def _publish_state(self) -> None:
-        snapshot = self.controller.snapshot()
+        snapshot = self.controller.snapshot_message()
         self.controller.take_pending_events()  # already in the outbox with the ledger
-        comparable = {k: v for k, v in snapshot.items() if k != "at"}
+        comparable = replace(snapshot, at=None)
         if comparable != self._last_published:
             self._last_published = comparable
-            self.runtime.publish_json(topics.queue_state(self.runtime.site), snapshot,
+            self.runtime.publish_json(topics.queue_state(self.runtime.site), snapshot.to_wire(),
                                       retain=True)
         # Also when the queue did not move: a clear that was held back comes due with the
         # clock (each recheck), and an authority closes by it. One snapshot, one time: the
         # alert's words, its time and the state the lobby sees all agree.
         self._congestion(snapshot)
 
-    def _congestion(self, snapshot: dict[str, Any]) -> None:
-        now = datetime.fromisoformat(snapshot["at"])
-        for change in self.congestion.update(snapshot["services"], now):
-            payload = change.payload(self.runtime.config, self.controller.new_id(), now)
-            log.info("congestion %s for %s (%d waiting)", payload["state"], change.service,
+    def _congestion(self, snapshot: Snapshot) -> None:
+        now = datetime.fromisoformat(str(snapshot.at))
+        rows = [row.to_wire() for row in snapshot.services]
+        for change in self.congestion.update(rows, now):
+            alert = Alert.from_wire(change.payload(self.runtime.config,
+                                                   self.controller.new_id(), now))
+            log.info("congestion %s for %s (%d waiting)", alert.state, change.service,
                      change.waiting)
-            # Through the outbox: the pop-up advice must not be lost to a broker restart.
-            self.ledger.outbox_add(topics.alert(self.runtime.site, "congestion"),
-                                   encode(payload))
+            self.send_alert(alert)
 
     def _recheck(self) -> None:
         self._state_dirty = True  # opening hours move with the clock
@@ -362,15 +369,6 @@ class ControllerRole(Role):
             report["problem"] = ("a second controller is online: "
                                  f"{', '.join(sorted(self.guard.rivals))}; stop it")
         return {"controller": report}
-
-
-def _status_device(site: str, topic: str) -> str | None:
-    """The device of a `device/{device}/status` topic, or None."""
-    prefix = f"{topics.site_root(site)}/device/"
-    if topic.startswith(prefix) and topic.endswith("/status"):
-        device = topic[len(prefix):-len("/status")]
-        return device if device and "/" not in device else None
-    return None
 
 
 def _clock_check(clock: Any) -> Any:

@@ -10,21 +10,24 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
 from firmware.clock import Clock
+from firmware.controller import snapshot
 from firmware.controller.appointment_store import AppointmentStore
 from firmware.controller.ledger import Ledger
-from firmware.core import calling, estimate, rules, service_hours, snapshot
+from firmware.core import calling, estimate, rules, service_hours
 from firmware.core.appointments import Appointment, check_in
 from firmware.core.errors import ErrorCode, Refusal
 from firmware.core.events import Event, EventType
 from firmware.core.queue import QueueState, fold
+from firmware.core.queue import Ticket as QueueTicket
 from firmware.core.ticket_rate import TicketRate
 from firmware.site_model import SiteConfig
-from mqtt_bridge import clients, topics
+from mqtt_bridge import clients, messages, topics
+from mqtt_bridge.messages import RecordedAnswer, Ticket, TicketAnswer
 from mqtt_bridge.payloads import Command
 
 log = logging.getLogger(__name__)
@@ -143,6 +146,10 @@ class Controller:
         return events
 
     def snapshot(self) -> dict[str, Any]:
+        """The retained `queue/state` as it goes on the wire."""
+        return self.snapshot_message().to_wire()
+
+    def snapshot_message(self) -> messages.Snapshot:
         now = self.clock.now()
         self._roll_day(now)
         return snapshot.build(self.state, self.config, now)
@@ -160,7 +167,7 @@ class Controller:
         except Refusal as refusal:
             log.info("refused %s from %s: %s", command.name, command.client or "a stranger",
                      refusal.message)
-            response = refusal.to_wire()
+            response = refused(refusal).to_wire()
             self.ledger.remember_quiet(command.request_id, command.name, response, now,
                                        self.state.day)
             return Outcome(response)
@@ -231,7 +238,7 @@ class Controller:
             decision = rules.cancel(state, body["ticket"])
         else:
             raise Refusal(ErrorCode.BAD_REQUEST, f"command '{name}' is not handled here")
-        return [decision], {"ok": True, "ticket": self._ticket_after(decision)}
+        return [decision], TicketAnswer(self._ticket_after(decision)).to_wire()
 
     def _issue(self, body: dict[str, Any], sender: clients.Client | None,
                now: datetime) -> tuple[list[rules.Decision], dict[str, Any]]:
@@ -246,7 +253,8 @@ class Controller:
                             if t.appointment_id == appointment.id), None)
             if earlier is not None:
                 # Checked in twice (a lost slip, say): the same number again, nothing new.
-                return [], {"ok": True, "ticket": {**earlier.to_wire(), "again": True}}
+                again = replace(queued(earlier), again=True)
+                return [], TicketAnswer(again).to_wire()
         service_id = appointment.service if appointment else body["service"]
         # A walk-in's forecast serves both the closing-time check and the slip's figures.
         plan = estimate.forecast(self.state, self.config, now) if appointment is None else None
@@ -260,19 +268,12 @@ class Controller:
         joining = calling.Candidate.new_ticket(decision.data["number"], service_id, now,
                                                appointment.at if appointment else None)
         ahead, wait = estimate.for_new_ticket(self.state, self.config, joining, now, plan)
-        span = estimate.eta_range(wait)
-        ticket = {
-            "number": decision.data["number"],
-            "service": service_id,
-            "issued_at": now.isoformat(timespec="seconds"),
-            "ahead": ahead,
-            "eta_minutes": round(wait) if wait is not None else None,
-            "eta_range": list(span) if span else None,
-            "appointment": appointment is not None,
-        }
-        if appointment is not None:
-            ticket["appointment_at"] = appointment.at.isoformat(timespec="seconds")
-        return [decision], {"ok": True, "ticket": ticket}
+        ticket = Ticket(
+            number=decision.data["number"], service=service_id, issued_at=_time(now),
+            ahead=ahead, eta_minutes=round(wait) if wait is not None else None,
+            eta_range=estimate.eta_range(wait), appointment=appointment is not None,
+            appointment_at=_time(appointment.at) if appointment is not None else None)
+        return [decision], TicketAnswer(ticket).to_wire()
 
     def _feedback(self, command: Command, sender: clients.Client | None, now: datetime
                   ) -> tuple[list[rules.Decision], dict[str, Any]]:
@@ -288,13 +289,13 @@ class Controller:
                 raise Refusal(ErrorCode.SURVEY_CLOSED, "the customer survey is not open today")
         if sender is not None and sender.console:
             # Paper forms typed in by the advisor: a pile of them is no drumming child.
-            return [rules.Decision(event, data)], {"ok": True, "recorded": True}
+            return [rules.Decision(event, data)], RecordedAnswer().to_wire()
         rate = self._feedback_rates.setdefault(data["device"], TicketRate(FEEDBACK_PER_MINUTE))
         if not rate.allows(now.timestamp()):
             raise Refusal(ErrorCode.RATE_LIMITED, "many answers came from this device just "
                           "now; please wait a moment", retry_after_s=_seconds(rate, now))
         rate.record(now.timestamp())
-        return [rules.Decision(event, data)], {"ok": True, "recorded": True}
+        return [rules.Decision(event, data)], RecordedAnswer().to_wire()
 
     def _survey_takes(self, answered_day: str | None) -> bool:
         """Whether an answer counts: given in the survey month, and, if a device kept it
@@ -333,19 +334,14 @@ class Controller:
     def _answer_call(self, decisions: list[rules.Decision], now: datetime) -> dict[str, Any]:
         called = next((d for d in decisions if d.type in CALL_EVENTS), None)
         if called is None:
-            return {"ok": True, "ticket": None}
+            return TicketAnswer(None).to_wire()
         ticket = self.state.tickets[called.data["number"]]
-        return {"ok": True, "ticket": {
-            "number": ticket.number,
-            "service": ticket.service,
-            "issued_at": ticket.issued_at.isoformat(timespec="seconds"),
-            "room": called.data["room"],
-            "call_id": called.data["call_id"],
-            "called_at": now.isoformat(timespec="seconds"),
-            "calls": ticket.calls + 1,
-        }}
+        return TicketAnswer(Ticket(
+            number=ticket.number, service=ticket.service, issued_at=_time(ticket.issued_at),
+            room=called.data["room"], call_id=called.data["call_id"], called_at=_time(now),
+            calls=ticket.calls + 1)).to_wire()
 
-    def _ticket_after(self, decision: rules.Decision) -> dict[str, Any]:
+    def _ticket_after(self, decision: rules.Decision) -> Ticket:
         """The ticket as it will be once the decision's event is applied."""
         ticket = self.state.tickets[decision.data["number"]]
         status = {
@@ -355,10 +351,28 @@ class Controller:
             EventType.TICKET_REINSTATED: "waiting",
             EventType.TICKET_TRANSFERRED: "waiting",
         }[decision.type]
-        wire = {**ticket.to_wire(), "status": status}
+        after = replace(queued(ticket), status=status)
         if decision.type is EventType.TICKET_TRANSFERRED:
-            wire.update(service=decision.data["to_service"], room=None, call_id=None)
-        return wire
+            after = replace(after, service=decision.data["to_service"], room=None, call_id=None)
+        return after
+
+
+def queued(ticket: QueueTicket) -> Ticket:
+    """A ticket of the queue as an answer tells of it: where it is and whether it came
+    with an appointment."""
+    return Ticket(number=ticket.number, service=ticket.service,
+                  issued_at=_time(ticket.issued_at), status=str(ticket.status),
+                  room=ticket.room, call_id=ticket.call_id,
+                  appointment=ticket.appointment_at is not None)
+
+
+def refused(refusal: Refusal) -> messages.Refusal:
+    """The answer to a refused command."""
+    return messages.Refusal(str(refusal.code), refusal.message, **refusal.details)
+
+
+def _time(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
 
 
 def _seconds(rate: TicketRate, now: datetime) -> int:

@@ -1,5 +1,6 @@
 """Which calls are new, and what a voice says for one: the display, the room unit's door
-signal and the announcer follow calls alike. Pure: a snapshot in, call ids and texts out."""
+signal and the announcer follow calls alike. Pure: a snapshot's call ids (read by
+mqtt_bridge.messages.Snapshot.call_ids) in, the new ones and texts out."""
 
 from __future__ import annotations
 
@@ -10,18 +11,6 @@ from typing import Any
 SEEN_CALLS_KEPT = 500
 
 
-def call_ids(snapshot: dict[str, Any]) -> list[str]:
-    """Every call id a snapshot shows, newest call last."""
-    found = []
-    for row in reversed(snapshot.get("serving") or []):
-        if isinstance(row, dict) and isinstance(row.get("call_id"), str):
-            found.append(row["call_id"])
-    last = snapshot.get("last_call")
-    if isinstance(last, dict) and isinstance(last.get("call_id"), str):
-        found.append(last["call_id"])
-    return found
-
-
 class CallTracker:
     """Decides which calls are new. Pure: the role plays the chime for what it returns."""
 
@@ -29,8 +18,8 @@ class CallTracker:
         self.seen: dict[str, None] = {}  # insertion-ordered set
         self.primed = False
 
-    def new_calls(self, snapshot: dict[str, Any]) -> list[str]:
-        ids = call_ids(snapshot)
+    def new_call_ids(self, ids: list[str]) -> list[str]:
+        """The calls among `ids` (a snapshot's, newest last) not seen before."""
         fresh = [c for c in dict.fromkeys(ids) if c not in self.seen]
         for call_id in fresh:
             self.seen[call_id] = None

@@ -22,15 +22,12 @@ class ErrorCode(StrEnum):
 
 
 class Refusal(Exception):
-    """A command the rules do not allow; becomes `{"ok": false, "error": {...}}`."""
+    """A command the rules do not allow; the controller answers it as a
+    `mqtt_bridge.messages.Refusal`, `{"ok": false, "error": {...}}` (`details` are its
+    `retry_after_s` or `next_open`)."""
 
     def __init__(self, code: ErrorCode, message: str, **details: Any) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.details = details
-
-    def to_wire(self) -> dict[str, Any]:
-        error: dict[str, Any] = {"code": str(self.code), "message": self.message}
-        error.update(self.details)
-        return {"ok": False, "error": error}

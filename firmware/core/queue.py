@@ -56,17 +56,6 @@ class Ticket:
     def is_open(self) -> bool:
         return self.status in (TicketStatus.WAITING, TicketStatus.CALLED)
 
-    def to_wire(self) -> dict[str, object]:
-        return {
-            "number": self.number,
-            "service": self.service,
-            "issued_at": self.issued_at.isoformat(timespec="seconds"),
-            "status": str(self.status),
-            "room": self.room,
-            "call_id": self.call_id,
-            "appointment": self.appointment_at is not None,
-        }
-
 
 @dataclass(frozen=True)
 class Call:

@@ -29,6 +29,7 @@ from display_driver.layout import (
 )
 from firmware.core.wait_words import span_of, span_text
 from firmware.site_model import SiteConfig
+from mqtt_bridge.messages import EMPTY_SNAPSHOT, MessageError, ServiceState, Serving, Snapshot
 
 NOW_SERVING = "Nyt palvellaan / Betjänas nu / Now serving"
 SERVICES = "Palvelu · Tjänst · Service"
@@ -118,18 +119,8 @@ def _parse_time(value: Any) -> datetime | None:
         return None
 
 
-def _count(value: Any) -> int:
-    # bool is an int in Python; a "waiting": true is garbage, not one customer.
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return 0
-    try:
-        return max(0, int(value))
-    except (OverflowError, ValueError):  # inf, nan
-        return 0
-
-
-def _order_key(row: dict[str, Any], index: int) -> tuple[float, int]:
-    called = _parse_time(row.get("called_at"))
+def _order_key(row: Serving, index: int) -> tuple[float, int]:
+    called = _parse_time(row.called_at)
     try:
         stamp = called.timestamp() if called is not None else float("-inf")
     except (OverflowError, OSError, ValueError):
@@ -138,60 +129,54 @@ def _order_key(row: dict[str, Any], index: int) -> tuple[float, int]:
     return (-stamp, index)
 
 
-def _eta_text(state: dict[str, Any]) -> str:
+def _eta_text(state: ServiceState) -> str:
     """ "20–30 min": the range the kiosk and the slip give too (firmware.core.wait_words)."""
-    span = span_of(state.get("eta_range"), state.get("eta_minutes"))
+    span = span_of(list(state.eta_range) if state.eta_range else None, state.eta_minutes)
     return span_text(span) if span is not None else ""
 
 
-def lobby_view_from_snapshot(snapshot: dict, config: SiteConfig, now: datetime) -> LobbyView:
-    """The view of a `queue/state` snapshot; anything malformed in it is skipped, never raised."""
+def lobby_view_from_snapshot(snapshot: Snapshot | dict, config: SiteConfig,
+                             now: datetime) -> LobbyView:
+    """The view of a `queue/state` snapshot (read by Snapshot.from_wire when it comes as
+    the wire's object); anything malformed in it is skipped, never raised."""
     lang = "fi"
-    data = snapshot if isinstance(snapshot, dict) else {}
-
-    raw_serving = data.get("serving")
-    rows_in = (
-        [r for r in raw_serving if isinstance(r, dict)] if isinstance(raw_serving, list) else []
-    )
-    ordered = [r for _, r in sorted(enumerate(rows_in), key=lambda p: _order_key(p[1], p[0]))]
+    if not isinstance(snapshot, Snapshot):
+        try:
+            snapshot = Snapshot.from_wire(snapshot)
+        except MessageError:
+            snapshot = EMPTY_SNAPSHOT
+    ordered = [r for _, r in sorted(enumerate(snapshot.serving),
+                                    key=lambda p: _order_key(p[1], p[0]))]
     serving: list[ServingRow] = []
     for row in ordered:
-        ticket, room_id, call_id = row.get("ticket"), row.get("room"), row.get("call_id")
-        room = config.room(room_id) if isinstance(room_id, str) else None
-        if not isinstance(ticket, str) or not ticket or room is None:
+        room = config.room(row.room)
+        if not row.ticket or room is None:
             continue  # a number with no room we know cannot guide anyone anywhere
-        call = call_id if isinstance(call_id, str) else ""
-        serving.append(ServingRow(ticket, room.name.get(lang), call))
+        serving.append(ServingRow(row.ticket, room.name.get(lang), row.call_id))
 
     # The newest call is the snapshot's last call while it is still being served;
     # otherwise the most recently called row.
     newest: str | None = None
-    last = data.get("last_call")
-    last_id = last.get("call_id") if isinstance(last, dict) else None
-    if isinstance(last_id, str) and any(r.call_id == last_id for r in serving):
+    last_id = snapshot.last_call.call_id if snapshot.last_call else None
+    if last_id is not None and any(r.call_id == last_id for r in serving):
         newest = last_id
     elif serving and serving[0].call_id:
         newest = serving[0].call_id
     if newest is not None:
         serving.sort(key=lambda r: r.call_id != newest)  # stable: the newest moves to the top
 
-    raw_services = data.get("services")
-    states: dict[str, dict[str, Any]] = {}
-    for item in raw_services if isinstance(raw_services, list) else []:
-        if isinstance(item, dict) and isinstance(item.get("id"), str):
-            states.setdefault(item["id"], item)
     services = tuple(
         ServiceRow(
             name=service.name.get(lang),
-            waiting=_count(state.get("waiting")),
-            open=state.get("open") is True,
-            next_open=_parse_time(state.get("next_open")),
+            waiting=state.waiting,
+            open=state.open,
+            next_open=_parse_time(state.next_open),
             eta=_eta_text(state),
         )
         # The config's order is the site's chosen order; services it does not know are skipped,
         # and so are those the snapshot says nothing about (nothing true could be shown).
         for service in config.services
-        if (state := states.get(service.id)) is not None
+        if (state := snapshot.service(service.id)) is not None
     )
     return LobbyView(
         site_name=config.site.name.get(lang),

@@ -34,6 +34,7 @@ from firmware.screen import Screen
 from firmware.speech import Speaker
 from mqtt_bridge import topics
 from mqtt_bridge.link import Incoming
+from mqtt_bridge.messages import EMPTY_SNAPSHOT, MessageError, Snapshot
 from mqtt_bridge.payloads import state_of
 
 log = logging.getLogger(__name__)
@@ -51,7 +52,7 @@ class DisplayRole(Role):
         self.frames_dir = frames_dir
         self.pin_factory = pin_factory
         self._speaker = speaker
-        self.snapshot: dict[str, Any] = {}
+        self.state: Snapshot | None = None  # the controller's latest queue/state
         self.tracker = CallTracker()
         self.newest_call_id: str | None = None
         self.dirty = True
@@ -141,26 +142,30 @@ class DisplayRole(Role):
             return
         if message.topic != topics.queue_state(self.runtime.site):
             return
-        snapshot = state_of(message.payload)
-        if snapshot is None:
-            log.warning("ignored a queue state that is not a JSON object")
+        try:
+            state = Snapshot.from_payload(message.payload)
+        except MessageError as e:
+            log.warning("ignored a queue state that cannot be read: %s", e)
             return
-        self.snapshot = snapshot
-        self.staleness.state(snapshot.get("day"), self.runtime.monotonic())
-        for call_id in self.tracker.new_calls(snapshot):
+        self.state = state
+        self.staleness.state(state.day, self.runtime.monotonic())
+        for call_id in self.tracker.new_call_ids(state.call_ids()):
             self.newest_call_id = call_id
-            self._announce(snapshot, call_id)
+            self._announce(state, call_id)
         self.dirty = True
 
-    def _announce(self, snapshot: dict[str, Any], call_id: str) -> None:
+    @property
+    def snapshot(self) -> dict[str, Any]:
+        """The latest queue state as the wire has it (empty before the first)."""
+        return self.state.to_wire() if self.state is not None else {}
+
+    def _announce(self, state: Snapshot, call_id: str) -> None:
         """The chime, the words, and the blink that draws eyes to the same call on screen."""
-        row = next((r for r in snapshot.get("serving") or []
-                    if isinstance(r, dict) and r.get("call_id") == call_id), None)
-        room = self.runtime.config.room(row.get("room")) if row and isinstance(
-            row.get("room"), str) else None
-        ticket = row.get("ticket") if row else None
-        if not isinstance(ticket, str) or room is None:
+        row = state.call(call_id)
+        room = self.runtime.config.room(row.room) if row else None
+        if row is None or room is None:
             return  # nothing the screen can show: no sound without its text
+        ticket = row.ticket
         self.announced.append(f"{ticket} {room.name.fi}")
         self._blink_until = self.runtime.monotonic() + BLINK_FOR_S
         self.runtime.call_later(0.5 / BLINK_HZ, self._blink)
@@ -198,7 +203,7 @@ class DisplayRole(Role):
 
     def current_view(self) -> LobbyView:
         now = self.runtime.clock.now()
-        view = lobby_view_from_snapshot(self.snapshot, self.runtime.config, now)
+        view = lobby_view_from_snapshot(self.state or EMPTY_SNAPSHOT, self.runtime.config, now)
         mono = self.runtime.monotonic()
         age = self.staleness.age(mono, now.date())
         if age is not None:

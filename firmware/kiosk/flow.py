@@ -48,6 +48,7 @@ from firmware.kiosk.pin_screen import check_pin, pin_note
 from firmware.kiosk.printouts import News, Printouts
 from firmware.kiosk.texts import LANG_NAMES, text
 from firmware.site_model import LANGS, KioskConfig, SiteConfig
+from mqtt_bridge.messages import Snapshot
 from mqtt_bridge.topics import ISSUE
 
 if TYPE_CHECKING:  # the shell's types, named here only for the reader and the type checker
@@ -181,7 +182,7 @@ class TimerDue:
 
 @dataclass(frozen=True)
 class State:
-    snapshot: dict[str, Any]
+    snapshot: Snapshot
 
 
 @dataclass(frozen=True)
@@ -333,7 +334,7 @@ class KioskFlow:
         # Kept across customers: leaving the PIN screen or the start screen does not clear it.
         self.pin_guard = PinGuard()
         self.pin_answer: PinAnswer | None = None
-        self.snapshot: dict[str, Any] | None = None
+        self.snapshot: Snapshot | None = None
         self.link_up = False
         self.awaiting = False  # an issue is on its way to the controller
         self.led: str | None = None  # the LED's state last lit

@@ -22,6 +22,7 @@ from datetime import datetime
 from typing import Any
 
 from firmware.site_model import LANGS
+from mqtt_bridge.messages import Ticket
 from mqtt_bridge.topics import ID_PATTERN
 from ticket_printer.slip import TicketSlip
 
@@ -46,7 +47,7 @@ class PrintJob:
     request_id: str
     lang: str
     # Only the checked fields, with their types right: what `wire.ticket_slip` reads.
-    ticket: dict[str, Any]
+    ticket: Ticket
 
 
 def parse_job(payload: bytes) -> PrintJob:
@@ -71,7 +72,7 @@ def parse_job(payload: bytes) -> PrintJob:
     return PrintJob(request_id, lang, _ticket(data.get("ticket")))
 
 
-def _ticket(value: Any) -> dict[str, Any]:
+def _ticket(value: Any) -> Ticket:
     if not isinstance(value, dict):
         raise BadJob("ticket: not an object")
     number, service = value.get("number"), value.get("service")
@@ -79,8 +80,8 @@ def _ticket(value: Any) -> dict[str, Any]:
         raise BadJob("ticket.number: not a ticket number like K042")
     if not isinstance(service, str) or not ID_PATTERN.fullmatch(service):
         raise BadJob("ticket.service: not a service id")
-    return {"number": number, "service": service, "issued_at": _time(value.get("issued_at")),
-            "ahead": _count(value, "ahead") or 0, "eta_minutes": _count(value, "eta_minutes")}
+    return Ticket(number=number, service=service, issued_at=_time(value.get("issued_at")),
+                  ahead=_count(value, "ahead") or 0, eta_minutes=_count(value, "eta_minutes"))
 
 
 def _time(value: Any) -> str:

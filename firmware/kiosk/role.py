@@ -50,7 +50,7 @@ from firmware.runtime import Role, Runtime
 from firmware.screen import Screen, touch_position
 from mqtt_bridge import topics
 from mqtt_bridge.link import Incoming
-from mqtt_bridge.payloads import state_of
+from mqtt_bridge.messages import MessageError, Snapshot
 from mqtt_bridge.requester import Requester
 from ticket_printer.connection import PrintResult, TicketPrinter, open_printer
 from ticket_printer.slip import TicketSlip
@@ -228,9 +228,10 @@ class KioskRole(Role):
             self._print_job(message)
             return
         if message.topic == topics.queue_state(self.runtime.site):
-            snapshot = state_of(message.payload)
-            if snapshot is not None:
-                self.feed(kf.State(snapshot))
+            try:
+                self.feed(kf.State(Snapshot.from_payload(message.payload)))
+            except MessageError as e:
+                log.warning("ignored a queue state that cannot be read: %s", e)
 
     def on_link_up(self) -> None:
         self.feed(kf.LinkUp())

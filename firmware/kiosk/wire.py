@@ -2,9 +2,9 @@
 ticket in an issue's answer, and a refusal as the customer is told it (`issue_answer`: the
 answer as the kiosk flow's event).
 
-Only reading: wire dicts in, the kiosk's own data out; nothing is drawn or sent from here.
-A value that cannot be read becomes the careful choice: an authority shown closed, no time
-and no number of seconds shown.
+Only reading: the contract's messages (mqtt_bridge.messages) in, the kiosk's own data out;
+nothing is drawn or sent from here. A value that cannot be read becomes the careful choice:
+an authority shown closed, no time and no number of seconds shown.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from firmware.core.wait_words import span_of
 from firmware.kiosk.flow import Issued, NoAnswer, Refused, Unreadable
 from firmware.kiosk.screen import KioskService, KioskTicket, opening_text
 from firmware.site_model import SiteConfig
+from mqtt_bridge import messages
+from mqtt_bridge.messages import MessageError, Snapshot, Ticket
 from ticket_printer.slip import TicketSlip
 
 # The role's name: the kiosk's log lines keep the one name they have always had in the journal.
@@ -42,51 +44,50 @@ class Refusal:
     retry_after_s: int | None = None  # whole seconds to wait, when the wire's are believable
 
 
-def kiosk_services(snapshot: dict[str, Any] | None, config: SiteConfig,
+def kiosk_services(snapshot: Snapshot | None, config: SiteConfig,
                    lang: str) -> tuple[KioskService, ...]:
     """Every authority of the site, open or not, from the controller's latest state.
 
     An authority the state does not mention (or mentions in a form we cannot read) is
     shown closed: better a disabled button than a ticket the controller would refuse.
     """
-    rows = (snapshot or {}).get("services")
-    states = {s.get("id"): s for s in rows if isinstance(s, dict)} if isinstance(rows,
-                                                                                list) else {}
+    states = snapshot or messages.EMPTY_SNAPSHOT
     return tuple(
         KioskService(
             id=service.id,
             name=service.name.get(lang),
-            open=states.get(service.id, {}).get("open") is True,
-            next_open=moment(states.get(service.id, {}).get("next_open")),
+            open=bool(state and state.open),
+            next_open=moment(state.next_open) if state else None,
         )
         for service in config.services
+        for state in [states.service(service.id)]
     )
 
 
-def ticket_slip(ticket: dict[str, Any], config: SiteConfig, lang: str) -> TicketSlip:
-    """The slip to print for the answer's ticket; KeyError, TypeError or ValueError when the
-    answer lacks what a slip needs."""
-    service = config.service(str(ticket["service"]))
-    name = service.name.get(lang) if service else str(ticket["service"])
+def ticket_slip(ticket: Ticket, config: SiteConfig, lang: str) -> TicketSlip:
+    """The slip to print for the answer's ticket; ValueError when the ticket lacks what a
+    slip needs (the time it was issued)."""
+    service = config.service(ticket.service)
+    name = service.name.get(lang) if service else ticket.service
     note = service.note.get(lang) if service and service.note else ""
-    eta = ticket.get("eta_minutes")
+    if ticket.issued_at is None:
+        raise ValueError("the ticket has no issued_at")
     return TicketSlip(
         site_name=config.site.name.get(lang),
-        number=str(ticket["number"]), service_name=name,
-        issued_at=datetime.fromisoformat(ticket["issued_at"]),
-        ahead=int(ticket.get("ahead") or 0),
-        eta_minutes=int(eta) if isinstance(eta, int | float) else None,
-        lang=lang, note=note, eta_range=span_of(ticket.get("eta_range"), eta))
+        number=ticket.number, service_name=name,
+        issued_at=datetime.fromisoformat(ticket.issued_at),
+        ahead=ticket.ahead or 0, eta_minutes=ticket.eta_minutes,
+        lang=lang, note=note, eta_range=span_of(
+            list(ticket.eta_range) if ticket.eta_range else None, ticket.eta_minutes))
 
 
-def kiosk_ticket(slip: TicketSlip, ticket: dict[str, Any]) -> KioskTicket:
+def kiosk_ticket(slip: TicketSlip, ticket: Ticket) -> KioskTicket:
     """The ticket screen for a slip on its way to the printer."""
-    at = ticket.get("appointment_at")
+    at = ticket.appointment_at
     return KioskTicket(
         number=slip.number, service_name=slip.service_name, ahead=slip.ahead,
         eta_minutes=slip.eta_minutes, eta_range=slip.eta_range, printed=False, printing=True,
-        appointment_at=clock_text(at) if isinstance(at, str) else "",
-        again=bool(ticket.get("again")))
+        appointment_at=clock_text(at) if at else "", again=ticket.again)
 
 
 def issue_answer(answer: dict[str, Any] | None, config: SiteConfig, lang: str,
@@ -94,21 +95,23 @@ def issue_answer(answer: dict[str, Any] | None, config: SiteConfig, lang: str,
     """The controller's answer to an issue (None: no answer in time) as the flow's event."""
     if answer is None:
         return NoAnswer()
-    if not answer.get("ok"):
-        refused = refusal(answer.get("error") or {}, lang, now)
-        return Refused(refused.notice, refused.notice_time, refused.retry_after_s)
-    ticket = answer.get("ticket") or {}
     try:
-        slip = ticket_slip(ticket, config, lang)
-    except (KeyError, TypeError, ValueError) as e:
+        read = messages.ticket_answer(answer)
+        if isinstance(read, messages.Refusal):
+            refused = refusal(read, lang, now)
+            return Refused(refused.notice, refused.notice_time, refused.retry_after_s)
+        if read.ticket is None:
+            raise MessageError("the answer has no ticket")
+        slip = ticket_slip(read.ticket, config, lang)
+    except ValueError as e:  # MessageError is one
         log.error("unreadable ticket in the controller's answer: %s", e)
         return Unreadable()
-    return Issued(kiosk_ticket(slip, ticket), slip)
+    return Issued(kiosk_ticket(slip, read.ticket), slip)
 
 
-def refusal(error: dict[str, Any], lang: str, now: Callable[[], datetime]) -> Refusal:
-    """The refused screen for the answer's `error`; `now` is asked only for an opening time."""
-    code = str(error.get("code", ""))
+def refusal(error: messages.Refusal, lang: str, now: Callable[[], datetime]) -> Refusal:
+    """The refused screen for a refusal; `now` is asked only for an opening time."""
+    code = error.code
     log.info("issue refused: %s", code)  # the code only: the message may echo input
     notice = REFUSALS.get(code, "other")
     if notice == "forbidden":
@@ -117,9 +120,9 @@ def refusal(error: dict[str, Any], lang: str, now: Callable[[], datetime]) -> Re
                     "check the device's login and the site's clients")
     notice_time = ""
     if notice == "closed":
-        when = moment(error.get("next_open"))
+        when = moment(error.next_open)
         notice_time = opening_text(when, lang, now()) if when else ""
-    wait = retry_after(error.get("retry_after_s")) if notice in WAITS else None
+    wait = retry_after(error.retry_after_s) if notice in WAITS else None
     return Refusal(notice, notice_time, wait)
 
 

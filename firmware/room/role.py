@@ -78,7 +78,7 @@ class RoomRole(Role):
         # None: pyserial opens the configured port; tests give a radar double by its name.
         self.serial_factory = serial_factory
         self.lang = lang
-        self.snapshot: dict[str, Any] | None = None
+        self.snapshot: Any = None  # the controller's latest queue state (messages.Snapshot)
         self.number: str | None = None  # the number called into this room now
         self.message = ""
         self.last_answer: dict[str, Any] | None = None
@@ -348,17 +348,18 @@ class RoomRole(Role):
             return
         if message.topic != topics.queue_state(self.runtime.site):
             return
-        from mqtt_bridge.payloads import state_of
+        from mqtt_bridge.messages import MessageError, Snapshot
 
-        snapshot = state_of(message.payload)
-        if snapshot is None:
+        try:
+            snapshot = Snapshot.from_payload(message.payload)
+        except MessageError:
             return
         self.snapshot = snapshot
-        rows = snapshot.get("serving") if isinstance(snapshot.get("serving"), list) else []
-        mine = [r for r in rows if isinstance(r, dict) and r.get("room") == self.room_id]
-        self.number = str(mine[-1].get("ticket")) if mine else None
+        mine = [r for r in snapshot.serving if r.room == self.room_id]
+        self.number = mine[-1].ticket if mine else None
         # A new call (or a recall) to this room, not one received again after a reconnect.
-        if self.door_calls.new_calls({"serving": mine}) and self.door is not None:
+        calls = [r.call_id for r in reversed(mine)]
+        if self.door_calls.new_call_ids(calls) and self.door is not None:
             self.door.signal()
         self.dirty = True
 
@@ -367,10 +368,7 @@ class RoomRole(Role):
             return "unknown"
         if self.number:
             return "called"
-        services = self.snapshot.get("services")
-        open_ids = {s.get("id") for s in services if isinstance(s, dict) and s.get("open")} \
-            if isinstance(services, list) else set()
-        return "free" if open_ids & set(self.services) else "closed"
+        return "free" if self.snapshot.open_services() & set(self.services) else "closed"
 
     def view(self) -> Any:
         from firmware.room.screen import RoomView

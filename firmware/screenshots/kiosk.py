@@ -25,6 +25,7 @@ from firmware.kiosk.screen import KioskTicket, KioskView, kiosk_text_px, render_
 from firmware.kiosk.texts import text, wait_words
 from firmware.site_model import LANGS, KioskConfig, SiteConfig
 from mqtt_bridge import topics
+from mqtt_bridge.messages import Snapshot
 from ticket_printer.escpos_render import print_slip
 from ticket_printer.preview import render_preview_png
 from ticket_printer.slip import TicketSlip
@@ -36,7 +37,7 @@ def _next_tuesday_morning(config: SiteConfig) -> datetime:
     return day if day.weekday() == 1 else day + timedelta(days=(1 - day.weekday()) % 7)
 
 
-def _morning(config: SiteConfig) -> tuple[dict, dict, datetime]:
+def _morning(config: SiteConfig) -> tuple[Snapshot, dict, datetime]:
     """A controller's snapshot after a few tickets, and the last ticket it issued."""
     now = _next_tuesday_morning(config)
     queue = LocalQueue(config, now - timedelta(minutes=30))
@@ -48,7 +49,7 @@ def _morning(config: SiteConfig) -> tuple[dict, dict, datetime]:
         if answer.get("ok"):
             last = answer["ticket"]
     queue.clock.advance(minutes=2)
-    return queue.snapshot(), last, queue.clock.now()
+    return queue.snapshot_message(), last, queue.clock.now()
 
 
 def main(config: SiteConfig, out: Path) -> int:

@@ -53,7 +53,7 @@ def main(argv: list[str]) -> int:
     out.mkdir(parents=True, exist_ok=True)
     queue, ticket = busy_morning()
     config, clock = queue.config, queue.clock
-    snapshot = queue.snapshot()
+    snapshot = queue.snapshot_message()
 
     lobby = offscreen_surface(1920, 1080)
     render_lobby(lobby, lobby_view_from_snapshot(snapshot, config, clock.now()))

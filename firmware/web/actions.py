@@ -25,22 +25,25 @@ from firmware.web import auth
 from firmware.web.accounts import StaffUser, refusal
 from firmware.web.texts import describe, translator
 from mqtt_bridge import topics
+from mqtt_bridge.payloads import command_fields
 
 log = logging.getLogger(__name__)
 MAX_BODY = 16 * 1024
 ACTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
-    # action: (command, the fields it takes)
-    "call": (topics.CALL, ("room", "services", "ticket")),
-    "recall": (topics.RECALL, ("room",)),
-    "no-show": (topics.NO_SHOW, ("room",)),
-    "complete": (topics.COMPLETE, ("room",)),
-    "transfer": (topics.TRANSFER, ("room", "ticket", "to_service")),
-    "reinstate": (topics.REINSTATE, ("ticket",)),
-    "cancel": (topics.CANCEL, ("ticket",)),
-    "issue": (topics.ISSUE, ("service", "lang")),
-    "feedback": (topics.FEEDBACK, ("rating", "scale", "words", "lang")),
-    "survey": (topics.SURVEY, ("ratings", "self_service", "documents", "lang",
-                               "answered_day")),
+    # action: (command, the fields it takes: the command's, or those the console offers)
+    "call": (topics.CALL, command_fields(topics.CALL)),
+    "recall": (topics.RECALL, command_fields(topics.RECALL)),
+    "no-show": (topics.NO_SHOW, command_fields(topics.NO_SHOW)),
+    "complete": (topics.COMPLETE, command_fields(topics.COMPLETE)),
+    "transfer": (topics.TRANSFER, command_fields(topics.TRANSFER)),
+    "reinstate": (topics.REINSTATE, command_fields(topics.REINSTATE)),
+    "cancel": (topics.CANCEL, command_fields(topics.CANCEL)),
+    # No appointment check-in at the console, and the device is the console itself.
+    "issue": (topics.ISSUE, command_fields(topics.ISSUE, "service", "lang")),
+    # The controller masks the words again; the console says nothing of masking.
+    "feedback": (topics.FEEDBACK, command_fields(topics.FEEDBACK, "rating", "scale", "words",
+                                                 "lang")),
+    "survey": (topics.SURVEY, command_fields(topics.SURVEY)),
 }
 
 

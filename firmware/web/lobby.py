@@ -15,6 +15,7 @@ from typing import Any
 
 from firmware.site_model import SiteConfig
 from mqtt_bridge import topics
+from mqtt_bridge.messages import EMPTY_SNAPSHOT, ServiceState, Snapshot
 from mqtt_bridge.payloads import state_of
 
 RECENT_EVENTS = 40  # the advisor's "what just happened" list
@@ -39,7 +40,7 @@ def _alert_key(alert: dict[str, Any]) -> str:
 class LobbyView:
     config: SiteConfig
     version: int = 0  # grows with every change: the live push sends only new versions
-    snapshot: dict[str, Any] | None = None
+    snapshot: Snapshot | None = None  # the controller's latest queue/state
     status: dict[str, dict[str, Any]] = field(default_factory=dict)
     health: dict[str, dict[str, Any]] = field(default_factory=dict)
     occupancy: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -71,10 +72,10 @@ class LobbyView:
     def take(self, topic: str, payload: bytes) -> str | None:
         """Fold one message in. Returns what changed ("state", "device", "room", "alert",
         "event"), or None for a message the console does not use (or cannot read)."""
-        root = topics.site_root(self.site) + "/"
-        if not topic.startswith(root):
+        levels = topics.levels(self.site, topic)
+        if levels is None:
             return None
-        parts = topic[len(root):].split("/")
+        parts = list(levels)
         if not _used(parts):
             # A device with the controller role too hands the console every command it gets:
             # those are not decoded here at all.
@@ -90,9 +91,11 @@ class LobbyView:
     def _take(self, parts: list[str], data: dict[str, Any]) -> str | None:  # see _used
         match parts:
             case ["queue", "state"]:
-                if (self.snapshot or {}).get("day") != data.get("day"):
+                state = Snapshot.from_wire(data) if data else None  # empty: retained cleared
+                if (self.snapshot.day if self.snapshot else None) != (
+                        state.day if state else None):
                     self.room_last.clear()  # yesterday's last number is not today's
-                self.snapshot = data or None
+                self.snapshot = state
                 return "state"
             case ["queue", "events"]:
                 return self._event(data)
@@ -143,37 +146,32 @@ class LobbyView:
 
     # -- what the pages read --------------------------------------------------------------
 
-    def _snapshot_rows(self, key: str) -> list[dict[str, Any]]:
-        """A list of objects from the snapshot, whatever else a broken one holds there."""
-        rows = (self.snapshot or {}).get(key)
-        return [r for r in rows if isinstance(r, dict)] if isinstance(rows, list) else []
-
     def services(self) -> list[dict[str, Any]]:
-        rows = {r["id"]: r for r in self._snapshot_rows("services") if isinstance(r.get("id"), str)}
-        return [self._service(s.id, s.prefix, s.name.as_dict(), rows.get(s.id, {}))
+        state = self.snapshot or EMPTY_SNAPSHOT
+        return [self._service(s.id, s.prefix, s.name.as_dict(),
+                              state.service(s.id) or ServiceState(s.id))
                 for s in self.config.services]
 
     def _service(self, service_id: str, letter: str, names: dict[str, str],
-                 row: dict[str, Any]) -> dict[str, Any]:
-        is_open = row.get("open", False) is True
+                 row: ServiceState) -> dict[str, Any]:
+        is_open = row.open
         return {"id": service_id, "letter": letter, "names": names,
-                "waiting": row.get("waiting", 0), "eta_minutes": row.get("eta_minutes"),
-                "open": is_open, "next_open": row.get("next_open"),
+                "waiting": row.waiting, "eta_minutes": row.eta_minutes,
+                "open": is_open, "next_open": row.next_open,
                 # A closed authority is never called congested, whatever alert was last
                 # heard (the controller clears it on closing; one from before a restart of
                 # the controller may linger).
                 "congested": is_open and f"congestion:{service_id}" in self.active_alerts}
 
     def rooms(self) -> list[dict[str, Any]]:
-        serving = {c.get("room"): c for c in self._snapshot_rows("serving")}
+        serving = {c.room: c for c in (self.snapshot or EMPTY_SNAPSHOT).serving}
         rows = []
         for room in self.config.rooms:
             call = serving.get(room.id)
             ticket = None
             if call:
-                ticket = {"number": call.get("ticket"), "called_at": call.get("called_at"),
-                          "service": call.get("service")
-                          or self.ticket_services.get(str(call.get("ticket")))}
+                ticket = {"number": call.ticket, "called_at": call.called_at,
+                          "service": call.service or self.ticket_services.get(call.ticket)}
             occupancy = self.occupancy.get(room.id, {})
             rows.append({"id": room.id, "names": room.name.as_dict(),
                          "services": list(room.services),
@@ -198,21 +196,21 @@ class LobbyView:
         return rows
 
     def view(self, now: datetime | None = None) -> dict[str, Any]:
-        snapshot = self.snapshot or {}
+        snapshot = self.snapshot or EMPTY_SNAPSHOT
         return {
             "version": self.version,
             "site": self.site,
             "timezone": self.config.site.timezone,
             "connected": self.link_up,
-            "day": snapshot.get("day"),
-            "at": snapshot.get("at") or (now.isoformat(timespec="seconds") if now else None),
+            "day": snapshot.day,
+            "at": snapshot.at or (now.isoformat(timespec="seconds") if now else None),
             "services": self.services(),
             "rooms": self.rooms(),
             "devices": self.devices(),
             "alerts": sorted(self.active_alerts.values(), key=lambda a: str(a.get("at"))),
             "recent_alerts": list(self.recent_alerts),
             "events": list(self.recent_events),
-            "last_call": snapshot.get("last_call"),
+            "last_call": snapshot.last_call.to_wire() if snapshot.last_call else None,
         }
 
 

@@ -13,7 +13,8 @@ from typing import Any
 
 from firmware.core.plural import FORMATTER
 from firmware.web.stats_texts import STATS_TEXTS
-from mqtt_bridge import topics
+from mqtt_bridge import messages, topics
+from mqtt_bridge.messages import MessageError
 
 LANGS = ("fi", "sv", "en")
 LANG_NAMES = {"fi": "suomi", "sv": "svenska", "en": "English"}
@@ -432,13 +433,15 @@ def describe(answer: dict[str, Any] | None, command: str, lang: str = "en") -> s
     t = translator(lang)
     if answer is None:
         return t("said_no_answer")
-    if not answer.get("ok"):
-        error = answer.get("error") if isinstance(answer.get("error"), dict) else {}
-        return t("said_not_done", why=refusal_words(error.get("code"), command, lang))
-    if command in (topics.FEEDBACK, topics.SURVEY):
+    if answer.get("ok") is True and command in (topics.FEEDBACK, topics.SURVEY):
         return t("said_recorded")
-    ticket = answer.get("ticket")
-    if not isinstance(ticket, dict):
+    try:
+        read = messages.ticket_answer(answer)
+    except MessageError:  # not what a controller says: nothing to tell but that
+        return t("said_not_done", why=refusal_words(None, command, lang))
+    if isinstance(read, messages.Refusal):
+        return t("said_not_done", why=refusal_words(read.code, command, lang))
+    if read.ticket is None:
         return t("said_nobody")
-    values = {"room": "", "service": "", "ahead": "", **ticket}
+    values = {"room": "", "service": "", "ahead": "", **read.ticket.to_wire()}
     return t(SAID[command], **values)

@@ -1,0 +1,517 @@
+"""The contract's payloads as types: one frozen dataclass per message, each with `to_wire()`
+(the JSON object it is on the wire, fields in the order they have always been sent) and
+`from_wire(value)` (that object read back).
+
+Producers build these and send `to_wire()`; consumers read with `from_wire()`. A payload
+that cannot be the message raises `MessageError` and nothing else, whatever the bytes were.
+Where every receiver has always been forgiving, so is the reader: the retained
+`queue/state` is read row by row (a row that cannot be read is left out, and an authority
+left out is shown closed), because a display must keep showing what it can.
+
+docs/mqtt-api.yaml is the contract; tests/test_messages.py checks that what these types
+write validates against it and that every reader survives any JSON.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from mqtt_bridge.payloads import MAX_STATE_BYTES, nesting_depth
+
+
+class MessageError(ValueError):
+    """A payload that is not the message it should be; the text says which field."""
+
+
+# -- reading helpers: each raises MessageError with the field's name ----------------------
+
+
+def _object(value: Any, what: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise MessageError(f"{what} must be a JSON object, not {type(value).__name__}")
+    return value
+
+
+def _text(body: dict[str, Any], key: str) -> str:
+    value = body.get(key)
+    if not isinstance(value, str):
+        raise MessageError(f"'{key}' must be a string")
+    return value
+
+
+def _text_or_none(body: dict[str, Any], key: str) -> str | None:
+    value = body.get(key)
+    if value is not None and not isinstance(value, str):
+        raise MessageError(f"'{key}' must be a string or null")
+    return value
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _count_or_none(body: dict[str, Any], key: str) -> int | None:
+    value = body.get(key)
+    if value is not None and not (_whole(value) and value >= 0):
+        raise MessageError(f"'{key}' must be a whole number from 0, or null")
+    return value
+
+
+def _flag_or_none(body: dict[str, Any], key: str) -> bool | None:
+    value = body.get(key)
+    if value is not None and not isinstance(value, bool):
+        raise MessageError(f"'{key}' must be true or false")
+    return value
+
+
+def _span(value: Any) -> tuple[int, int] | None:
+    """An `eta_range` [low, high] of whole minutes; None for anything else."""
+    if (isinstance(value, list) and len(value) == 2
+            and all(_whole(v) and v >= 0 for v in value)):
+        return value[0], value[1]
+    return None
+
+
+def _strict_span(body: dict[str, Any], key: str) -> tuple[int, int] | None:
+    value = body.get(key)
+    span = _span(value)
+    if value is not None and span is None:
+        raise MessageError(f"'{key}' must be two whole numbers of minutes, or null")
+    return span
+
+
+def decode(payload: bytes) -> Any:
+    """The JSON value of a payload, bounded as the broker bounds it (at most MAX_STATE_BYTES,
+    nested at most 32 deep): MessageError for anything else, never another exception."""
+    if len(payload) > MAX_STATE_BYTES or nesting_depth(payload) > 32:
+        raise MessageError("the payload is too large or nested too deep")
+    try:
+        return json.loads(payload)
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        raise MessageError(f"the payload is not JSON: {exc}") from None
+
+
+# -- the ticket and the answers to commands -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """The ticket in a command's answer (and in a console's print job).
+
+    Which fields are sent follows what the ticket is: a new one (`ahead` set) always says
+    its estimate, `eta_minutes` and `eta_range`, null when unknown; one in the queue
+    (`status` set) or just called (`called_at` set) always says its `room` and `call_id`,
+    null when it has none. Other fields are sent when set.
+    """
+
+    number: str
+    service: str
+    issued_at: str | None = None
+    ahead: int | None = None
+    eta_minutes: int | None = None
+    eta_range: tuple[int, int] | None = None
+    status: str | None = None  # waiting, called, no_show, done
+    room: str | None = None
+    call_id: str | None = None
+    called_at: str | None = None
+    calls: int | None = None  # how many times it has been called, this call included
+    appointment: bool | None = None
+    appointment_at: str | None = None
+    again: bool = False  # an appointment checked in twice: the same number once more
+
+    @property
+    def is_new(self) -> bool:
+        return self.ahead is not None
+
+    @property
+    def has_place(self) -> bool:
+        return self.status is not None or self.called_at is not None
+
+    def to_wire(self) -> dict[str, Any]:
+        wire: dict[str, Any] = {"number": self.number, "service": self.service}
+        if self.issued_at is not None:
+            wire["issued_at"] = self.issued_at
+        if self.is_new:
+            wire["ahead"] = self.ahead
+            wire["eta_minutes"] = self.eta_minutes
+            wire["eta_range"] = list(self.eta_range) if self.eta_range else None
+        if self.status is not None:
+            wire["status"] = self.status
+        if self.has_place:
+            wire["room"] = self.room
+            wire["call_id"] = self.call_id
+        for key in ("called_at", "calls", "appointment", "appointment_at"):
+            if getattr(self, key) is not None:
+                wire[key] = getattr(self, key)
+        if self.again:
+            wire["again"] = True
+        return wire
+
+    @classmethod
+    def from_wire(cls, value: Any) -> Ticket:
+        body = _object(value, "a ticket")
+        calls = body.get("calls")
+        if calls is not None and not (_whole(calls) and calls >= 0):
+            raise MessageError("'calls' must be a whole number from 0")
+        return cls(
+            number=_text(body, "number"), service=_text(body, "service"),
+            issued_at=_text_or_none(body, "issued_at"), ahead=_count_or_none(body, "ahead"),
+            eta_minutes=_count_or_none(body, "eta_minutes"),
+            eta_range=_strict_span(body, "eta_range"), status=_text_or_none(body, "status"),
+            room=_text_or_none(body, "room"), call_id=_text_or_none(body, "call_id"),
+            called_at=_text_or_none(body, "called_at"), calls=calls,
+            appointment=_flag_or_none(body, "appointment"),
+            appointment_at=_text_or_none(body, "appointment_at"),
+            again=_flag_or_none(body, "again") is True)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """`{"ok": false, "error": {"code", "message", ...}}`: a command the controller refused.
+
+    `retry_after_s` is sent when set; `next_open` (null or a time) always with
+    `service_closed` and never otherwise.
+    """
+
+    code: str
+    message: str
+    retry_after_s: int | float | None = None
+    next_open: str | None = None
+
+    CLOSED = "service_closed"
+
+    def to_wire(self) -> dict[str, Any]:
+        error: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.code == self.CLOSED:
+            error["next_open"] = self.next_open
+        if self.retry_after_s is not None:
+            error["retry_after_s"] = self.retry_after_s
+        return {"ok": False, "error": error}
+
+    @classmethod
+    def from_wire(cls, value: Any) -> Refusal:
+        body = _object(value, "an answer")
+        if body.get("ok") is not False:
+            raise MessageError("a refusal has 'ok': false")
+        error = _object(body.get("error"), "'error'")
+        # Forgiving past the code, as the kiosk has always been: a wait or a time that
+        # cannot be read is not shown (the customer hears "a moment"), never an error.
+        wait, message, upcoming = (error.get(k) for k in ("retry_after_s", "message",
+                                                           "next_open"))
+        number = isinstance(wait, int | float) and not isinstance(wait, bool)
+        return cls(code=_text(error, "code"),
+                   message=message if isinstance(message, str) else "",
+                   retry_after_s=wait if number else None,
+                   next_open=upcoming if isinstance(upcoming, str) else None)
+
+
+@dataclass(frozen=True)
+class TicketAnswer:
+    """`{"ok": true, "ticket": {...} or null}`: the answer to a ticket command."""
+
+    ticket: Ticket | None
+
+    def to_wire(self) -> dict[str, Any]:
+        return {"ok": True, "ticket": self.ticket.to_wire() if self.ticket else None}
+
+    @classmethod
+    def from_wire(cls, value: Any) -> TicketAnswer:
+        body = _object(value, "an answer")
+        if body.get("ok") is not True:
+            raise MessageError("a ticket answer has 'ok': true")
+        ticket = body.get("ticket")
+        return cls(None if ticket is None else Ticket.from_wire(ticket))
+
+
+@dataclass(frozen=True)
+class RecordedAnswer:
+    """`{"ok": true, "recorded": true}`: a rating or a survey answer was stored."""
+
+    def to_wire(self) -> dict[str, Any]:
+        return {"ok": True, "recorded": True}
+
+    @classmethod
+    def from_wire(cls, value: Any) -> RecordedAnswer:
+        body = _object(value, "an answer")
+        if body.get("ok") is not True or body.get("recorded") is not True:
+            raise MessageError("a recorded answer is {'ok': true, 'recorded': true}")
+        return cls()
+
+
+@dataclass(frozen=True)
+class ReplayAnswer:
+    """`{"ok": true, "replayed", "last_seq"}`: the events were published again."""
+
+    replayed: int
+    last_seq: int
+
+    def to_wire(self) -> dict[str, Any]:
+        return {"ok": True, "replayed": self.replayed, "last_seq": self.last_seq}
+
+    @classmethod
+    def from_wire(cls, value: Any) -> ReplayAnswer:
+        body = _object(value, "an answer")
+        replayed, last = body.get("replayed"), body.get("last_seq")
+        if body.get("ok") is not True or not (_whole(replayed) and replayed >= 0) \
+                or not _whole(last):
+            raise MessageError("a replay answer has 'ok': true and whole 'replayed', "
+                               "'last_seq'")
+        return cls(replayed, last)
+
+
+def ticket_answer(value: Any) -> TicketAnswer | Refusal:
+    """The answer to a ticket command, either kind; MessageError if it is neither."""
+    body = _object(value, "an answer")
+    return TicketAnswer.from_wire(body) if body.get("ok") is True else Refusal.from_wire(body)
+
+
+# -- the retained queue state -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ServiceState:
+    """One authority's row: how many wait, the estimate for a newcomer, open or when."""
+
+    id: str
+    waiting: int = 0
+    eta_minutes: int | None = None
+    eta_range: tuple[int, int] | None = None
+    open: bool = False
+    next_open: str | None = None
+
+    def to_wire(self) -> dict[str, Any]:
+        return {"id": self.id, "waiting": self.waiting, "eta_minutes": self.eta_minutes,
+                "eta_range": list(self.eta_range) if self.eta_range else None,
+                "open": self.open, "next_open": self.next_open}
+
+    @classmethod
+    def read(cls, row: Any) -> ServiceState | None:
+        """Forgiving: None without an id; a field that cannot be read is the careful value
+        (nobody waiting, no estimate, closed)."""
+        if not isinstance(row, dict) or not isinstance(row.get("id"), str):
+            return None
+        waiting, eta, upcoming = row.get("waiting"), row.get("eta_minutes"), row.get("next_open")
+        return cls(id=row["id"], waiting=waiting if _whole(waiting) and waiting >= 0 else 0,
+                   eta_minutes=eta if _whole(eta) and eta >= 0 else None,
+                   eta_range=_span(row.get("eta_range")), open=row.get("open") is True,
+                   next_open=upcoming if isinstance(upcoming, str) else None)
+
+
+@dataclass(frozen=True)
+class Serving:
+    """A ticket being served: called to a room (`service` left out on an anonymous site)."""
+
+    ticket: str
+    room: str
+    call_id: str
+    called_at: str | None = None
+    service: str | None = None
+
+    def to_wire(self) -> dict[str, Any]:
+        wire: dict[str, Any] = {"ticket": self.ticket, "room": self.room}
+        if self.service is not None:
+            wire["service"] = self.service
+        if self.called_at is not None:
+            wire["called_at"] = self.called_at
+        wire["call_id"] = self.call_id
+        return wire
+
+    @classmethod
+    def read(cls, row: Any) -> Serving | None:
+        """None unless the row names a ticket, a room and a call."""
+        if not isinstance(row, dict):
+            return None
+        ticket, room, call_id = row.get("ticket"), row.get("room"), row.get("call_id")
+        if not (isinstance(ticket, str) and isinstance(room, str) and isinstance(call_id, str)):
+            return None
+        called, service = row.get("called_at"), row.get("service")
+        return cls(ticket, room, call_id, called if isinstance(called, str) else None,
+                   service if isinstance(service, str) else None)
+
+
+@dataclass(frozen=True)
+class LastCall:
+    """The newest call of the day, still served or not."""
+
+    ticket: str
+    room: str
+    call_id: str
+    at: str | None = None
+
+    def to_wire(self) -> dict[str, Any]:
+        wire: dict[str, Any] = {"ticket": self.ticket, "room": self.room,
+                                "call_id": self.call_id}
+        if self.at is not None:
+            wire["at"] = self.at
+        return wire
+
+    @classmethod
+    def read(cls, value: Any) -> LastCall | None:
+        if not isinstance(value, dict):
+            return None
+        ticket, room, call_id, at = (value.get(k) for k in ("ticket", "room", "call_id", "at"))
+        if not (isinstance(ticket, str) and isinstance(room, str) and isinstance(call_id, str)):
+            return None
+        return cls(ticket, room, call_id, at if isinstance(at, str) else None)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The retained `queue/state`: every authority's row, the tickets being served (newest
+    call first), the day's last call, the ledger's seq and the controller's time `at`."""
+
+    seq: int | None
+    day: str | None
+    services: tuple[ServiceState, ...] = ()
+    serving: tuple[Serving, ...] = ()
+    last_call: LastCall | None = None
+    at: str | None = None
+
+    def to_wire(self) -> dict[str, Any]:
+        wire: dict[str, Any] = {"seq": self.seq, "day": self.day}
+        if self.at is not None:
+            wire["at"] = self.at
+        wire["services"] = [s.to_wire() for s in self.services]
+        wire["serving"] = [s.to_wire() for s in self.serving]
+        wire["last_call"] = self.last_call.to_wire() if self.last_call else None
+        return wire
+
+    @classmethod
+    def from_wire(cls, value: Any) -> Snapshot:
+        """MessageError unless a JSON object; inside it, forgiving row by row (see the
+        module's words): a display shows what it can of a damaged state."""
+        body = _object(value, "the queue state")
+        seq, day, at = body.get("seq"), body.get("day"), body.get("at")
+        services: dict[str, ServiceState] = {}
+        for row in _rows(body.get("services")):
+            service = ServiceState.read(row)
+            if service is not None:
+                services.setdefault(service.id, service)  # the first row of an id counts
+        return cls(
+            seq=seq if _whole(seq) and seq >= 0 else None,
+            day=day if isinstance(day, str) else None,
+            services=tuple(services.values()),
+            serving=tuple(s for s in map(Serving.read, _rows(body.get("serving"))) if s),
+            last_call=LastCall.read(body.get("last_call")),
+            at=at if isinstance(at, str) else None)
+
+    @classmethod
+    def from_payload(cls, payload: bytes) -> Snapshot:
+        return cls.from_wire(decode(payload))
+
+    def service(self, service_id: str) -> ServiceState | None:
+        return next((s for s in self.services if s.id == service_id), None)
+
+    def open_services(self) -> set[str]:
+        return {s.id for s in self.services if s.open}
+
+    def call(self, call_id: str) -> Serving | None:
+        return next((s for s in self.serving if s.call_id == call_id), None)
+
+    def call_ids(self) -> list[str]:
+        """Every call id the snapshot shows, newest call last (the last call last of all)."""
+        found = [s.call_id for s in reversed(self.serving)]
+        return [*found, self.last_call.call_id] if self.last_call else found
+
+
+def _rows(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+EMPTY_SNAPSHOT = Snapshot(seq=None, day=None)
+
+
+# -- events and alerts --------------------------------------------------------------------
+
+EVENT_KEYS = ("id", "seq", "type", "at", "day")
+
+
+@dataclass(frozen=True)
+class Event:
+    """A ledger event on `queue/events`: its own fields, then `id`, `seq`, `type`, `at`
+    and `day` (the envelope wins over a field of the same name)."""
+
+    id: str
+    seq: int
+    type: str
+    at: str
+    day: str
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_wire(self) -> dict[str, Any]:
+        return {**self.data, "id": self.id, "seq": self.seq, "type": self.type, "at": self.at,
+                "day": self.day}
+
+    @classmethod
+    def from_wire(cls, value: Any) -> Event:
+        body = _object(value, "an event")
+        seq = body.get("seq")
+        if not (_whole(seq) and seq >= 1):
+            raise MessageError("'seq' must be a whole number from 1")
+        return cls(id=_text(body, "id"), seq=seq, type=_text(body, "type"),
+                   at=_text(body, "at"), day=_text(body, "day"),
+                   data={k: v for k, v in body.items() if k not in EVENT_KEYS})
+
+
+@dataclass(frozen=True)
+class Words:
+    """A text in the three languages of a service point."""
+
+    fi: str
+    sv: str
+    en: str
+
+    def to_wire(self) -> dict[str, str]:
+        return {"fi": self.fi, "sv": self.sv, "en": self.en}
+
+    @classmethod
+    def from_wire(cls, value: Any) -> Words:
+        body = _object(value, "'message'")
+        texts = [body.get(lang) for lang in ("fi", "sv", "en")]
+        if not all(isinstance(t, str) and t for t in texts):
+            raise MessageError("'message' must have the words in fi, sv and en")
+        return cls(*texts)
+
+
+ALERT_KEYS = ("id", "at", "kind", "severity", "state", "message")
+
+
+@dataclass(frozen=True)
+class Alert:
+    """An alert on `alert/{kind}`: who raised what, in words for the staff, and the kind's
+    own fields (`service`, `waiting`, `device`, `roles`...) in `details`."""
+
+    id: str
+    at: str
+    kind: str
+    severity: str  # info, warning, critical
+    message: Words
+    state: str | None = None  # raised, cleared
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_wire(self) -> dict[str, Any]:
+        wire: dict[str, Any] = {"id": self.id, "at": self.at, "kind": self.kind,
+                                "severity": self.severity}
+        if self.state is not None:
+            wire["state"] = self.state
+        wire.update(self.details)
+        wire["message"] = self.message.to_wire()
+        return wire
+
+    @classmethod
+    def from_wire(cls, value: Any) -> Alert:
+        body = _object(value, "an alert")
+        return cls(id=_text(body, "id"), at=_text(body, "at"), kind=_text(body, "kind"),
+                   severity=_text(body, "severity"), message=Words.from_wire(body.get("message")),
+                   state=_text_or_none(body, "state"),
+                   details={k: v for k, v in body.items() if k not in ALERT_KEYS})
+
+    @property
+    def about(self) -> str:
+        """Which thing the alert is about: a later alert of the same key replaces it."""
+        about = next((self.details[k] for k in ("service", "device", "room")
+                      if self.details.get(k)), "")
+        return f"{self.kind}:{about}"
