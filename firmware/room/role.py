@@ -49,7 +49,6 @@ class RoomRole(Role):
         # None: pyserial opens the configured port; tests give a radar double by its name.
         self.serial_factory = serial_factory
         self.lang = lang
-        self.last_answer: dict[str, Any] | None = None  # the controller's last answer, as sent
         self.adapters: list[Any] = []
         self.buttons: dict[str, Any] = {}
         self.led: Any = None
@@ -203,17 +202,13 @@ class RoomRole(Role):
     def on_link_down(self) -> None:
         self.feed(rf.LinkDown())
 
-    def _answered(self, action: str, answer: dict[str, Any] | None) -> None:
-        self.last_answer = answer
-        self.feed(answer_event(action, answer))
-
     # -- effects out ----------------------------------------------------------------------
 
     def _carry_out(self, effect: rf.Effect) -> None:
         match effect:
             case rf.Send(command, body, action):
-                self.requester.request(command, body,
-                                       lambda answer: self._answered(action, answer))
+                self.requester.request(
+                    command, body, lambda answer: self.feed(answer_event(action, answer)))
             case rf.Light(on):
                 if self.led is not None:
                     self.led.on() if on else self.led.off()
