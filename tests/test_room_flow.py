@@ -373,3 +373,37 @@ def test_occupancy_reports_always_change_and_never_go_back_in_time(
     for report in reports:
         if report["state"] == "vacant":
             assert report["staff"] is False and report["customer"] is False
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
+        st.sampled_from(["serving", "services", "room", "ticket", "call_id", "id", "open",
+                         "ok", "error", "code", "message", "number"]), inner, max_size=5),
+    max_leaves=20)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.binary(max_size=64), json_values.map(lambda v: json.dumps(v).encode())))
+def test_any_bytes_on_the_state_topic_are_read_or_ignored_never_raise(payload: bytes) -> None:
+    event = state_event(payload, "1")
+    if event is not None:
+        room = Room().ready()
+        room.on(event)
+        assert room.flow.screen_state() in ("called", "free", "closed")
+
+
+answer_parts = st.one_of(st.none(), st.booleans(), st.text(max_size=3), st.dictionaries(
+    st.sampled_from(["code", "message", "number"]), st.none() | st.integers() | st.text(),
+    max_size=3))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(st.none(), st.dictionaries(st.sampled_from(["ok", "error", "ticket"]),
+                                            answer_parts, max_size=3)))
+def test_any_answer_is_shown_and_answered_by_the_led(answer: dict[str, Any] | None) -> None:
+    room = Room().ready()
+    room.on(KeyPressed("call_next"))
+    effects = room.on(answer_event("call_next", answer))
+    assert room.flow.message and len(of(Blink, effects)) == 1
+    assert room.flow.awaiting is None
