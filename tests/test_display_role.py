@@ -157,7 +157,8 @@ def test_a_lost_broker_is_shown_calmly_with_the_age(memory_broker: MemoryBroker,
 
 
 def test_buzzer_chimes_on_mock_pins_where_there_is_no_speaker() -> None:
-    from firmware.display.buzzer import BuzzerChime, DoorSignal
+    from firmware.display.buzzer import BuzzerChime
+    from firmware.signals import DoorSignal
 
     factory = event_pins()
     buzzer = BuzzerChime(17, pin_factory=factory)

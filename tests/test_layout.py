@@ -140,7 +140,7 @@ def test_each_role_has_one_package_and_the_top_holds_only_what_roles_share() -> 
         assert f"firmware.{role}.declaration" in MODULES  # how the rest of the program sees it
     top = sorted(path.stem for path in (ROOT / "firmware").glob("*.py"))
     assert top == ["__init__", "broker", "clock", "device", "roles", "runtime", "screen",
-                   "site_model", "speech", "threads"]
+                   "signals", "site_model", "speech", "threads"]
 
 
 def _top_level_imports(folder: str) -> set[str]:
@@ -156,3 +156,14 @@ def test_tests_and_benchmarks_share_testkit_and_import_not_each_other() -> None:
     assert "bench" not in _top_level_imports("tests")
     assert "tests" not in _top_level_imports("bench")
     assert not {"tests", "bench"} & _top_level_imports("testkit")
+
+
+def test_the_flows_are_pure_and_the_room_unit_reaches_into_no_other_role() -> None:
+    for flow in ("firmware.kiosk.flow", "firmware.feedback.flow", "firmware.room.flow"):
+        roots = {target.split(".")[0] for target in _imported(MODULES[flow], flow)}
+        assert not roots & set(HARDWARE_AND_NETWORK), f"{flow} imports {roots}"
+    others = ("controller", "kiosk", "display", "feedback", "web", "announcer", "central")
+    reached = {name: sorted(t for t in targets if t.split(".")[:2][-1] in others
+                            and t.startswith("firmware."))
+               for name, targets in _graph().items() if name.startswith("firmware.room")}
+    assert {k: v for k, v in reached.items() if v} == {}

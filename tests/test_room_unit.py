@@ -1,7 +1,9 @@
 """The room unit on an in-memory broker and a clock that jumps (testkit/jumping.py), with a
 real controller, gpiozero MockFactory pins for the PIR, the clerk keys and the LED, an LD2410
 double that sends its frames on the test's clock (testkit/radar.py) through the real reader
-thread and frame parser, and the room screen drawn with the SDL dummy driver."""
+thread and frame parser, and the room screen drawn with the SDL dummy driver: the seams
+between the room unit's flow (tested alone in tests/test_room_flow.py) and the hardware,
+the wire and the controller."""
 
 from __future__ import annotations
 
@@ -105,16 +107,6 @@ def test_pir_and_radar_make_the_room_state_truthfully_and_silence_is_unknown(
     radar.close()
 
 
-def test_a_room_without_sensors_reports_none_and_publishes_no_occupancy(
-        memory_broker: MemoryBroker, tmp_path: Path) -> None:
-    config = demo_config(None, tmp_path)
-    with JumpingSite(ManualClock(TUESDAY_10), memory_broker) as site:
-        role = RoomRole(pin_factory=MockFactory())
-        site.device(config, "room-2", [role], tmp_path)
-        assert role.health()["sensors"] == {"state": "none"}
-        assert role.occupancy_payload() is None
-
-
 def press(pins: MockFactory, pin: int) -> None:
     key = pins.pin(pin)
     key.drive_low()  # a Button pulls up: pressed is low
@@ -158,18 +150,12 @@ def test_the_clerk_works_from_the_keys_alone(memory_broker: MemoryBroker,
         assert role.screen_state() == "called"
         assert blinks(pins, role) == 1  # one blink for done
 
-        press(pins, KEY_RECALL)
-        site.settle()
-        assert f"Kutsuttu uudelleen {number}" in screen_texts(role)  # the recall confirmed
         press(pins, KEY_DONE)
         site.settle()
         assert f"{number} valmis" in screen_texts(role)  # 'done' confirmed
         assert role.screen_state() == "free"  # the room free again
 
-        # Nothing is called now: completing again is refused, and it shows.
+        # Nothing is called now: the controller's refusal is the one the flow reads as such.
         press(pins, KEY_DONE)
         site.settle()
         assert "Ei kutsuttua numeroa" in screen_texts(role)  # 'nothing called'
-        press(pins, KEY_NO_SHOW)
-        site.settle()
-        assert (role.last_answer or {}).get("ok") is False  # the no-show refused

@@ -27,6 +27,7 @@ from display_driver.layout import (
     place_wrapped,
     wrapped_height,
 )
+from firmware.core.time_words import clock_text
 from firmware.core.wait_words import span_of, span_text
 from firmware.site_model import SiteConfig
 from mqtt_bridge.messages import EMPTY_SNAPSHOT, MessageError, ServiceState, Serving, Snapshot
@@ -189,10 +190,6 @@ def lobby_view_from_snapshot(snapshot: Snapshot | dict, config: SiteConfig,
 
 
 # -- view -> layout -----------------------------------------------------------------------
-
-
-def clock_text(moment: datetime) -> str:
-    return f"{moment.hour}.{moment.minute:02d}"  # 9.05: the Finnish (and Finland-Swedish) way
 
 
 def date_text(moment: datetime) -> str:

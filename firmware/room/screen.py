@@ -29,7 +29,7 @@ from display_driver.layout import (
 )
 from display_driver.legibility import min_font_px
 from firmware.core.legibility import px_per_mm
-from firmware.display.lobby_screen import clock_text
+from firmware.core.time_words import clock_text
 from firmware.site_model import RoomUnitConfig
 
 STATES = ("called", "free", "closed", "unknown")

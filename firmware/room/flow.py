@@ -1,0 +1,377 @@
+"""What the room unit does, as plain data: `RoomFlow.on(event, now) -> effects`.
+
+Pure: no gpiozero, pygame, paho or serial. The shell (role.py) turns what happens on the
+hardware and the wire into events (a clerk's key, a sensor's reading or failure, the
+controller's answer or state, the link going up or down, a timer that came due) and carries
+out the effects the flow answers with (send a command, light or blink the clerk's LED,
+signal at the door, publish the occupancy, start or cancel a timer, redraw, report health).
+
+The rules the clerk and the customer meet live here:
+
+- Keys: each press sends one command; the LED stays lit while it is under way and then
+  blinks once for done or three times for a refusal, and the screen says what happened: a
+  refusal is never swallowed. A press while a command is under way sends nothing and says
+  "one moment".
+- Screen: the number called in, or "please wait" / "closed" from the controller's state;
+  "updating" while there is no state or no link.
+- Door: a new call (or a recall) to this room signals at the door; a call received again
+  after a reconnect does not.
+- Occupancy: the pure `RoomOccupancy` debounces the readings of both sides and decides the
+  room's state; a change is published retained. A side that is silent, stuck or failed makes
+  the room `unknown` (and shows in `health`), never `vacant`. With one side or none
+  configured nothing is published: one side alone cannot tell a session from a clerk at work.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from firmware.core.calls import CallTracker
+from firmware.core.occupancy import (
+    SIDES,
+    Debouncer,
+    OccupancyState,
+    RoomOccupancy,
+    SensorStatus,
+    SideMonitor,
+)
+from firmware.room.texts import DONE, REFUSED, say
+from firmware.site_model import RoomUnitConfig, SensorConfig
+from mqtt_bridge import topics
+
+# The role's name: the room's log lines keep the one name they have always had in the journal.
+log = logging.getLogger("firmware.room.role")
+
+MESSAGE_SHOWN_S = 8.0  # a key's confirmation or refusal stays on screen this long
+KEYS = ("call_next", "recall", "no_show", "complete")
+COMMANDS = {"call_next": topics.CALL, "recall": topics.RECALL, "no_show": topics.NO_SHOW,
+            "complete": topics.COMPLETE}
+BLINKS_DONE, BLINKS_REFUSED = 1, 3
+
+
+class Timer(StrEnum):
+    OCCUPANCY = "occupancy"  # the next moment a side's answer can change without a reading
+    MESSAGE = "message"  # a key's confirmation leaves the screen
+
+
+# -- events -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Started:
+    link_up: bool = False
+
+
+@dataclass(frozen=True)
+class KeyPressed:
+    action: str  # one of KEYS
+
+
+@dataclass(frozen=True)
+class Answered:
+    """The controller did it; `number` is the ticket it concerned (None: nobody waits)."""
+
+    action: str
+    number: str | None
+
+
+@dataclass(frozen=True)
+class Refused:
+    action: str
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class NoAnswer:
+    """The controller did not answer in time (every attempt)."""
+
+    action: str
+
+
+@dataclass(frozen=True)
+class Reading:
+    side: str  # staff or customer
+    present: bool
+    at: datetime  # stamped where it was read, on the adapter's thread
+
+
+@dataclass(frozen=True)
+class SensorFailed:
+    side: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Call:
+    ticket: str
+    call_id: str | None
+
+
+@dataclass(frozen=True)
+class State:
+    """The controller's snapshot as the room needs it (read by wire.state_event)."""
+
+    calls: tuple[Call, ...]  # the calls to this room, newest last
+    open_services: frozenset[str]
+
+
+@dataclass(frozen=True)
+class LinkUp:
+    pass
+
+
+@dataclass(frozen=True)
+class LinkDown:
+    pass
+
+
+@dataclass(frozen=True)
+class TimerDue:
+    name: Timer
+
+
+Event = (Started | KeyPressed | Answered | Refused | NoAnswer | Reading | SensorFailed | State
+         | LinkUp | LinkDown | TimerDue)
+
+# -- effects ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Send:
+    command: str  # mqtt_bridge.topics: call, recall, no_show, complete
+    body: dict[str, Any]
+    action: str  # the key: its answer comes back as an event naming it
+
+
+@dataclass(frozen=True)
+class Light:
+    on: bool  # the clerk's LED: lit while a command is under way
+
+
+@dataclass(frozen=True)
+class Blink:
+    times: int  # BLINKS_DONE or BLINKS_REFUSED
+
+
+@dataclass(frozen=True)
+class SignalDoor:
+    """The LED (and beep) at the door: this room called someone in."""
+
+
+@dataclass(frozen=True)
+class PublishOccupancy:
+    payload: dict[str, Any]  # retained on room/{room}/occupancy
+
+
+@dataclass(frozen=True)
+class StartTimer:
+    name: Timer
+    delay_s: float
+    device_clock: bool = False  # counted on the device's clock (a demo's may run fast)
+
+
+@dataclass(frozen=True)
+class CancelTimer:
+    name: Timer
+
+
+@dataclass(frozen=True)
+class Redraw:
+    pass
+
+
+@dataclass(frozen=True)
+class HealthChanged:
+    """Report `health` now: a sensor's state changed."""
+
+
+Effect = (Send | Light | Blink | SignalDoor | PublishOccupancy | StartTimer | CancelTimer
+          | Redraw | HealthChanged)
+
+
+def monitor(sensor: SensorConfig, now: datetime) -> SideMonitor:
+    return SideMonitor(
+        sensor.kind, Debouncer(sensor.on_s, sensor.off_s), now,
+        silence_s=sensor.silence_s if sensor.kind == "ld2410" else None,
+        stuck_s=sensor.stuck_s)
+
+
+def has_sensor_pair(unit: RoomUnitConfig) -> bool:
+    return unit.staff.kind != "none" and unit.customer.kind != "none"
+
+
+class RoomFlow:
+    def __init__(self, room_id: str, services: list[str], unit: RoomUnitConfig,
+                 started: datetime, *, lang: str = "fi") -> None:
+        self.room_id = room_id
+        self.services = services
+        self.lang = lang
+        self.occupancy: RoomOccupancy | None = None
+        if has_sensor_pair(unit):
+            self.occupancy = RoomOccupancy(monitor(unit.staff, started),
+                                           monitor(unit.customer, started))
+        self.calls = CallTracker()  # which calls to this room are new: the door signal
+        self.state: State | None = None  # no state from the controller yet
+        self.number: str | None = None  # the number called into this room now
+        self.message = ""
+        self.awaiting: str | None = None  # the key whose command is under way
+        self.link_up = False
+        self._effects: list[Effect] = []
+
+    # -- the one entry ---------------------------------------------------------------------
+
+    def on(self, event: Event, now: datetime) -> list[Effect]:
+        self._effects = []
+        handler = getattr(self, f"_on_{type(event).__name__.lower()}")
+        handler(event, now)
+        effects, self._effects = self._effects, []
+        redraws = [e for e in effects if isinstance(e, Redraw)]
+        return [e for e in effects if not isinstance(e, Redraw)] + redraws[:1]
+
+    def _emit(self, *effects: Effect) -> None:
+        self._effects.extend(effects)
+
+    # -- what the screen shows ------------------------------------------------------------------
+
+    def screen_state(self) -> str:
+        if self.state is None or not self.link_up:
+            return "unknown"
+        if self.number:
+            return "called"
+        return "free" if self.state.open_services & set(self.services) else "closed"
+
+    # -- the link, the controller's state -----------------------------------------------------
+
+    def _on_started(self, event: Started, now: datetime) -> None:
+        self.link_up = event.link_up
+        if self.occupancy is None:
+            log.info("room %s: no sensor pair configured; occupancy is not reported",
+                     self.room_id)
+        else:
+            self._update(now)
+
+    def _on_linkup(self, event: LinkUp, now: datetime) -> None:
+        self.link_up = True
+        self._publish_occupancy()  # retained: what is current is published again
+        self._emit(Redraw())
+
+    def _on_linkdown(self, event: LinkDown, now: datetime) -> None:
+        self.link_up = False
+        self._emit(Redraw())
+
+    def _on_state(self, event: State, now: datetime) -> None:
+        self.state = event
+        self.number = event.calls[-1].ticket if event.calls else None
+        # A new call (or a recall) to this room, not one received again after a reconnect.
+        ids = [c.call_id for c in event.calls if c.call_id is not None]
+        if self.calls.new_call_ids(ids):
+            self._emit(SignalDoor())
+        self._emit(Redraw())
+
+    # -- keys -------------------------------------------------------------------------------
+
+    def _on_keypressed(self, event: KeyPressed, now: datetime) -> None:
+        if self.awaiting is not None:
+            self._show(say(REFUSED["busy"], self.lang), ok=False)
+            return
+        body: dict[str, Any] = {"room": self.room_id}
+        if event.action == "call_next":
+            body["services"] = self.services
+        self.awaiting = event.action
+        self._emit(Light(True), Send(COMMANDS[event.action], body, event.action))
+
+    def _on_noanswer(self, event: NoAnswer, now: datetime) -> None:
+        self.awaiting = None
+        self._show(say(REFUSED["unreachable"], self.lang), ok=False)
+
+    def _on_refused(self, event: Refused, now: datetime) -> None:
+        self.awaiting = None
+        if event.code == "no_ticket":
+            self._show(say(REFUSED["no_ticket"], self.lang), ok=False)
+        else:
+            self._show(say(REFUSED["other"], self.lang, m=event.message[:60]), ok=False)
+
+    def _on_answered(self, event: Answered, now: datetime) -> None:
+        self.awaiting = None
+        if event.number is None:
+            self._show(say(REFUSED["empty"], self.lang), ok=False)
+            if event.action == "call_next":
+                self.number = None  # calling next completed the one the room had
+            return
+        self.number = event.number if event.action in ("call_next", "recall") else None
+        self._show(say(DONE[event.action], self.lang, n=event.number), ok=True)
+
+    def _show(self, message: str, *, ok: bool) -> None:
+        self.message = message
+        self._emit(Redraw(), Light(False), Blink(BLINKS_DONE if ok else BLINKS_REFUSED),
+                   StartTimer(Timer.MESSAGE, MESSAGE_SHOWN_S))
+
+    def _on_timerdue(self, event: TimerDue, now: datetime) -> None:
+        if event.name is Timer.MESSAGE:
+            self.message = ""
+            self._emit(Redraw())
+        elif self.occupancy is not None:
+            self._update(now)
+
+    # -- occupancy ----------------------------------------------------------------------------
+
+    def _on_reading(self, event: Reading, now: datetime) -> None:
+        if self.occupancy is None:
+            return
+        self.occupancy.side(event.side).reading(event.present, event.at)
+        self._update(now)
+
+    def _on_sensorfailed(self, event: SensorFailed, now: datetime) -> None:
+        if self.occupancy is None:
+            return
+        self.occupancy.side(event.side).failed(event.message)
+        self._update(now)
+
+    def _update(self, now: datetime) -> None:
+        assert self.occupancy is not None
+        changed, statuses = self.occupancy.update(now)
+        for change in statuses:
+            level = logging.INFO if change.status is SensorStatus.OK else logging.WARNING
+            log.log(level, "room %s %s sensor: %s (was %s)", self.room_id, change.side,
+                    change.status, change.previous)
+        if changed is not None:
+            self._publish_occupancy()
+        if statuses:
+            self._emit(HealthChanged())
+        due = self.occupancy.due(now)
+        if due is None:
+            self._emit(CancelTimer(Timer.OCCUPANCY))
+        else:
+            self._emit(StartTimer(Timer.OCCUPANCY, (due - now).total_seconds(),
+                                  device_clock=True))
+
+    def _publish_occupancy(self) -> None:
+        payload = self.occupancy_payload()
+        if payload is not None and self.link_up:
+            self._emit(PublishOccupancy(payload))
+
+    def occupancy_payload(self) -> dict[str, Any] | None:
+        if self.occupancy is None or self.occupancy.current is None:
+            return None
+        payload = self.occupancy.current.to_wire()
+        if self.occupancy.current.state is OccupancyState.UNKNOWN:
+            # Which side cannot be trusted and why: the controller's alert names it.
+            payload["faults"] = {side: str(status) for side, status in
+                                 self.occupancy.statuses.items()
+                                 if status not in (SensorStatus.OK, SensorStatus.STARTING)}
+        return payload
+
+    def sensor_health(self, now: datetime) -> dict[str, Any]:
+        """The sensors' part of `health`."""
+        if self.occupancy is None:
+            return {"state": "none"}
+        return {side: {"kind": self.occupancy.side(side).kind,
+                       "state": str(self.occupancy.side(side).status(now)),
+                       **({"error": self.occupancy.side(side).error}
+                          if self.occupancy.side(side).error else {})}
+                for side in SIDES}
