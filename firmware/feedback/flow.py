@@ -263,7 +263,7 @@ class FeedbackFlow:
         if target is None:
             return  # beside every button
         if target.action == "help":  # the screen read aloud; speech stays on for this one
-            self.speech = True
+            self.speech, self._last_action = True, now
             self._emit(ReadScreen(self.lang))
             return
         step = self.step
@@ -288,6 +288,7 @@ class FeedbackFlow:
             return
         if key not in FOCUS_KEYS or not targets:
             return
+        self._last_action = now  # someone is at the keys: the ring times out as a touch
         self.focus, pressed = focus_step(self.focus, len(targets), key)
         if pressed:
             self._touched(targets[self.focus], now)
@@ -362,12 +363,17 @@ class FeedbackFlow:
     def tick(self, now: datetime) -> bool:
         """Nobody touched the screen for `idle_s`: finish what is open and start over.
         Returns True when the screen changed."""
-        if self._last_action is None or (self.step == "rate" and not self.notice):
+        if self._last_action is None or self._at_rest():
             return False
         if (now - self._last_action).total_seconds() < self.idle_s:
             return False
         self.leave()
         return True
+
+    def _at_rest(self) -> bool:
+        """The rate screen as the next customer should find it: nothing to time out."""
+        return (self.step == "rate" and not self.notice and self.lang == "fi"
+                and not self.large and self.focus is None and not self.speech)
 
     def leave(self) -> None:
         """The customer has gone: what they gave is sent, and the next one starts afresh."""
@@ -381,7 +387,6 @@ class FeedbackFlow:
         self.writing = False
         self.lang, self.large = "fi", False
         self.progress = _Survey()
-        self._last_action = None
 
     # -- the rating --------------------------------------------------------------------------
 
@@ -397,6 +402,7 @@ class FeedbackFlow:
             return
         self._finish_vote()  # a new customer while the last thanks was still on screen
         self.rating, self.notice = value, ""
+        self.words, self.masked = "", False  # the last one's words and notice are not theirs
         if self.words_offered:
             self.step = "thanks"
         else:
@@ -443,7 +449,7 @@ class FeedbackFlow:
             return
         result = mask_personal(self.words)
         self.words, self.masked = result.text.strip(), result.masked
-        self._finish_vote()
+        self._finish_vote(self.words, self.masked)
         self.step = "thanks"
 
     def _on_skip(self, arg: str, now: datetime) -> None:
@@ -458,14 +464,16 @@ class FeedbackFlow:
         self._finish_vote()
         self._start_over()
 
-    def _finish_vote(self) -> None:
+    def _finish_vote(self, words: str = "", masked: bool = False) -> None:
+        """The vote goes out; words only with "send" (masked by then): words typed and left,
+        or backed out of, were not given, and never go with the next customer's vote."""
         if self.rating is None:
             return
         body: dict[str, Any] = {"request_id": str(uuid.uuid4()), "lang": self.lang,
                                 "rating": self.rating, "scale": self.scale.steps,
-                                "masked": self.masked}
-        if self.words:
-            body["words"] = self.words
+                                "masked": masked}
+        if words:
+            body["words"] = words
         self._ready.append(Submission("feedback/give", body))
         self.rating = None
 
