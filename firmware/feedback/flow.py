@@ -188,6 +188,9 @@ Effect = Send | Resend | ReadScreen | Say | Hush | Light | StartTimer | Redraw |
 
 
 class FeedbackFlow:
+    """The feedback device's behaviour: `on(event, now)` for the device (role.py), over the
+    customer's path (`act`, `leave`, `take_ready`), which the kiosk's survey drives alone."""
+
     def __init__(self, survey: Survey, scale: RatingScale, *, touch: bool = True,
                  words: bool = True, idle_s: float = 20.0,
                  gate: FeedbackGate | None = None, month: SurveyConfig | None = None) -> None:
