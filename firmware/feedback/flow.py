@@ -1,8 +1,12 @@
-"""What the feedback device does with each touch or key: the customer's path, as plain data.
+"""What the feedback device does, as plain data: `FeedbackFlow.on(event, now) -> effects`.
 
-Pure: no pygame, no gpiozero, no broker. The role feeds actions in (`rate`, `key`, `yes`,
-`score`, ...) with the time, builds the screen from `view()`, and sends what `take_ready()`
-returns to the controller. The rules that protect the figures live here:
+Pure: no pygame, no gpiozero, no broker. The shell (role.py) turns what happens on the
+hardware into events (a touch on a named button, a face key, a navigation key with the
+buttons its focus ring goes round, a timer that came due, the link going up or down) and
+carries out the effects the flow answers with (send an answer, light a face key's LED, read
+the screen aloud or say a button's name, hush, start a timer, redraw, report health). Which
+button is under a finger is the shell's business (hit-testing on the layout drawn); the flow
+only hears the button's name. The rules that protect the figures live here:
 
 - One customer is one vote: a second face within the gate's double-tap time is the same
   vote; more than the cap a minute are refused, with a "wait a moment" on the screen.
@@ -14,6 +18,13 @@ returns to the controller. The rules that protect the figures live here:
 - The survey: two yes/no questions decide whether statements 17 and 18 are asked; each
   statement can be rated 4-10 or skipped ("don't know"); the answer is sent at the end, and
   an answer with nothing rated is not sent at all.
+- Speech: the help key turns it on and reads the screen; while it is on, each new screen is
+  read and the focus ring says the name of the button it reaches; the next customer starts
+  with it off.
+
+The customer's path underneath (`act(action, arg, now)`, `leave()`, `take_ready()`) is also
+what the kiosk's survey drives (firmware.feedback.kiosk_survey, firmware.kiosk.flow): the
+kiosk has its own screens, keys and timers, so it uses only the path.
 """
 
 from __future__ import annotations
@@ -21,14 +32,25 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from firmware.core.feedback import FeedbackGate, RatingScale, Verdict
 from firmware.core.survey import DOCUMENTS, SELF_SERVICE, Survey, statements_for
 from firmware.core.text_mask import MAX_WORDS_CHARS, mask_personal
+from firmware.kiosk.keys import focus_step
+from firmware.site_model import SurveyConfig
 
 LANGS = ("fi", "sv", "en")
 SCREENING = (SELF_SERVICE, DOCUMENTS)
+TICK_S = 1.0  # idle timeouts and the survey month are checked this often
+RETRY_S = 30.0  # unconfirmed answers are sent again this often (and on every reconnect)
+FOCUS_KEYS = ("up", "down", "select")
+
+
+class Timer(StrEnum):
+    TICK = "tick"  # the idle timeout and the survey month
+    RETRY = "retry"  # what the controller has not confirmed is sent again
 
 
 @dataclass(frozen=True)
@@ -51,17 +73,137 @@ class _Survey:
     selected: int | None = None
 
 
+# -- events -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Target:
+    """A button as the flow knows it: what it does, not where it is."""
+
+    action: str  # rate, words, key, send, survey, yes, score, next, back, lang, help, ...
+    arg: str = ""  # the face, the character, the score, the language
+    label: str = ""  # what speech says when the button gets the focus
+
+
+@dataclass(frozen=True)
+class Started:
+    """The role has started: the timers begin and the survey month is looked at."""
+
+
+@dataclass(frozen=True)
+class Touch:
+    target: Target | None  # None: a touch beside every button
+
+
+@dataclass(frozen=True)
+class FaceKey:
+    face: int  # 1 = the worst face
+
+
+@dataclass(frozen=True)
+class Key:
+    """A navigation key released; `targets` are the buttons the focus ring goes round on the
+    screen now, in order."""
+
+    key: str  # up, down, select, help
+    targets: tuple[Target, ...] = ()
+
+
+@dataclass(frozen=True)
+class TimerDue:
+    name: Timer
+
+
+@dataclass(frozen=True)
+class LinkUp:
+    """Connected to the broker (again): what is kept on disk is sent."""
+
+
+@dataclass(frozen=True)
+class LinkDown:
+    pass
+
+
+Event = Started | Touch | FaceKey | Key | TimerDue | LinkUp | LinkDown
+
+
+# -- effects ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Send:
+    """Keep the answer on disk, then send it to the controller."""
+
+    submission: Submission
+
+
+@dataclass(frozen=True)
+class Resend:
+    """Send again every answer kept on disk that the controller has not confirmed."""
+
+
+@dataclass(frozen=True)
+class ReadScreen:
+    """Read the screen aloud as drawn: whether the survey's invitation is on it depends on
+    the panel's room, which only the shell's layout knows."""
+
+    lang: str
+
+
+@dataclass(frozen=True)
+class Say:
+    words: str
+    lang: str
+
+
+@dataclass(frozen=True)
+class Hush:
+    """Speech off, the volume back to its start: the next customer starts without it."""
+
+
+@dataclass(frozen=True)
+class Light:
+    """The face key's LED says "counted" for a moment."""
+
+    face: int
+
+
+@dataclass(frozen=True)
+class StartTimer:
+    name: Timer
+    delay_s: float
+
+
+@dataclass(frozen=True)
+class Redraw:
+    pass
+
+
+@dataclass(frozen=True)
+class HealthChanged:
+    """Something `health` reports changed (the survey month began or ended)."""
+
+
+Effect = Send | Resend | ReadScreen | Say | Hush | Light | StartTimer | Redraw | HealthChanged
+
+
 class FeedbackFlow:
+    """The feedback device's behaviour: `on(event, now)` for the device (role.py), over the
+    customer's path (`act`, `leave`, `take_ready`), which the kiosk's survey drives alone."""
+
     def __init__(self, survey: Survey, scale: RatingScale, *, touch: bool = True,
                  words: bool = True, idle_s: float = 20.0,
-                 gate: FeedbackGate | None = None) -> None:
+                 gate: FeedbackGate | None = None, month: SurveyConfig | None = None) -> None:
         self.survey = survey
         self.scale = scale
         self.touch = touch
         self.words_offered = words and touch
         self.idle_s = idle_s
         self.gate = gate or FeedbackGate()
-        self.survey_open = False  # set by the role from the site's survey month
+        # The site's survey dates: the flow opens the survey in its month. None: whoever
+        # drives the path sets `survey_open` (the kiosk does).
+        self.month = month
+        self.survey_open = False
         self.lang = "fi"
         self.large = False
         self.step = "rate"
@@ -77,6 +219,124 @@ class FeedbackFlow:
         self._ready: list[Submission] = []
         self._last_action: datetime | None = None
         self._today: datetime | None = None  # the device's time of the last action
+        # The device around the path: the focus ring, speech, the link.
+        self.focus: int | None = None
+        self.speech = False
+        self.link_up = False
+        self._effects: list[Effect] = []
+
+    # -- the device: the one entry ----------------------------------------------------------
+
+    def on(self, event: Event, now: datetime) -> list[Effect]:
+        """What the device does about `event` at the device's time `now`: the answers to
+        send first (they go to disk before anything else happens), one redraw last."""
+        self._effects = []
+        match event:
+            case Started():
+                self._started(now)
+            case Touch(target):
+                self._touched(target, now)
+            case FaceKey(face):
+                self._face_key(face, now)
+            case Key(key, targets):
+                self._key(key, targets, now)
+            case TimerDue(Timer.TICK):
+                self._tick(now)
+            case TimerDue(Timer.RETRY):
+                self._emit(StartTimer(Timer.RETRY, RETRY_S))
+                if self.link_up:
+                    self._emit(Resend())
+            case LinkUp():
+                self.link_up = True
+                self._emit(Resend())
+            case LinkDown():
+                self.link_up = False
+        effects, self._effects = self._effects, []
+        sends: list[Effect] = [Send(s) for s in self.take_ready()]
+        rest = [e for e in effects if not isinstance(e, Redraw)]
+        return sends + rest + ([Redraw()] if len(rest) < len(effects) else [])
+
+    def _started(self, now: datetime) -> None:
+        self._survey_month(now, report=False)  # the first health report says it anyway
+        self._emit(Redraw())
+        self._emit(StartTimer(Timer.TICK, TICK_S))
+        self._emit(StartTimer(Timer.RETRY, RETRY_S))
+
+    def _touched(self, target: Target | None, now: datetime) -> None:
+        if target is None:
+            return  # beside every button
+        if target.action == "help":  # the screen read aloud; speech stays on for this one
+            self.speech, self._last_action = True, now
+            self._emit(ReadScreen(self.lang))
+            return
+        step = self.step
+        self.act(target.action, target.arg, now)
+        self._emit(Redraw())
+        if self.step != step:
+            self._new_screen()
+
+    def _face_key(self, face: int, now: datetime) -> None:
+        counted, step = self.gate.accepted, self.step
+        self.act("face", str(face), now)
+        if self.gate.accepted > counted:
+            self._emit(Light(face))  # the customer sees that the press did something
+        self._emit(Redraw())
+        if self.step != step:
+            self._new_screen()  # someone else's screen started over
+
+    def _key(self, key: str, targets: tuple[Target, ...], now: datetime) -> None:
+        """up/down move the focus ring, select presses the focused button, help reads."""
+        if key == "help":
+            self._touched(Target("help"), now)
+            return
+        if key not in FOCUS_KEYS or not targets:
+            return
+        self._last_action = now  # someone is at the keys: the ring times out as a touch
+        self.focus, pressed = focus_step(self.focus, len(targets), key)
+        if pressed:
+            self._touched(targets[self.focus], now)
+            return
+        self._emit(Redraw())
+        self._say(targets[self.focus].label)
+
+    def _new_screen(self) -> None:
+        """A new step: the ring starts again; the next customer starts with speech off, and
+        a customer who listens hears the new screen."""
+        self.focus = None
+        if self.step == "rate":
+            self._hush()
+        elif self.speech:
+            self._emit(ReadScreen(self.lang))
+
+    def _tick(self, now: datetime) -> None:
+        self._emit(StartTimer(Timer.TICK, TICK_S))
+        if self._survey_month(now):
+            self._emit(Redraw())
+        if self.tick(now):  # left alone: the vote is sent, the next customer starts afresh
+            self.focus = None
+            self._hush()
+            self._emit(Redraw())
+
+    def _survey_month(self, now: datetime, *, report: bool = True) -> bool:
+        if self.month is None:
+            return False
+        is_open = self.month.is_open(now.date())
+        changed, self.survey_open = is_open != self.survey_open, is_open
+        if changed and report:
+            self._emit(HealthChanged())
+        return changed
+
+    def _say(self, words: str) -> None:
+        if self.speech and words:
+            self._emit(Say(words, self.lang))
+
+    def _hush(self) -> None:
+        if self.speech:
+            self.speech = False
+            self._emit(Hush())
+
+    def _emit(self, effect: Effect) -> None:
+        self._effects.append(effect)
 
     # -- what the role reads ---------------------------------------------------------------
 
@@ -106,12 +366,17 @@ class FeedbackFlow:
     def tick(self, now: datetime) -> bool:
         """Nobody touched the screen for `idle_s`: finish what is open and start over.
         Returns True when the screen changed."""
-        if self._last_action is None or (self.step == "rate" and not self.notice):
+        if self._last_action is None or self._at_rest():
             return False
         if (now - self._last_action).total_seconds() < self.idle_s:
             return False
         self.leave()
         return True
+
+    def _at_rest(self) -> bool:
+        """The rate screen as the next customer should find it: nothing to time out."""
+        return (self.step == "rate" and not self.notice and self.lang == "fi"
+                and not self.large and self.focus is None and not self.speech)
 
     def leave(self) -> None:
         """The customer has gone: what they gave is sent, and the next one starts afresh."""
@@ -125,7 +390,6 @@ class FeedbackFlow:
         self.writing = False
         self.lang, self.large = "fi", False
         self.progress = _Survey()
-        self._last_action = None
 
     # -- the rating --------------------------------------------------------------------------
 
@@ -141,6 +405,7 @@ class FeedbackFlow:
             return
         self._finish_vote()  # a new customer while the last thanks was still on screen
         self.rating, self.notice = value, ""
+        self.words, self.masked = "", False  # the last one's words and notice are not theirs
         if self.words_offered:
             self.step = "thanks"
         else:
@@ -187,7 +452,7 @@ class FeedbackFlow:
             return
         result = mask_personal(self.words)
         self.words, self.masked = result.text.strip(), result.masked
-        self._finish_vote()
+        self._finish_vote(self.words, self.masked)
         self.step = "thanks"
 
     def _on_skip(self, arg: str, now: datetime) -> None:
@@ -202,14 +467,16 @@ class FeedbackFlow:
         self._finish_vote()
         self._start_over()
 
-    def _finish_vote(self) -> None:
+    def _finish_vote(self, words: str = "", masked: bool = False) -> None:
+        """The vote goes out; words only with "send" (masked by then): words typed and left,
+        or backed out of, were not given, and never go with the next customer's vote."""
         if self.rating is None:
             return
         body: dict[str, Any] = {"request_id": str(uuid.uuid4()), "lang": self.lang,
                                 "rating": self.rating, "scale": self.scale.steps,
-                                "masked": self.masked}
-        if self.words:
-            body["words"] = self.words
+                                "masked": masked}
+        if words:
+            body["words"] = words
         self._ready.append(Submission("feedback/give", body))
         self.rating = None
 

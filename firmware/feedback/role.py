@@ -1,8 +1,15 @@
 """The feedback role: the device by the exit that asks "How was your visit today?".
 
+What the device does is decided in `FeedbackFlow` (flow.py), which is pure and tested alone
+(tests/test_feedback_flow.py). This shell only translates: a touch becomes the name of the
+button under the finger (hit-testing on the layout drawn), a face key, a navigation key (with
+the buttons its focus ring goes round), a timer or the link become the flow's events, and the
+flow's effects are carried out here: the answer to the sender, a face key's LED, words to
+the speaker, timers on the runtime's loop, a redraw, `health`.
+
 - Input: a touch screen (faces, optional words, the yearly survey in its month) and/or face
-  keys with LEDs (one press, one vote). Both feed the same `FeedbackFlow`; the help key of
-  the screen reads it aloud (espeak-ng), as on the kiosk.
+  keys with LEDs (one press, one vote); up/down/select/help keys move a focus ring through
+  the screen and read it aloud (espeak-ng), as on the kiosk.
 - Output: each finished answer is written to `feedback-pending.json` in the data directory,
   then sent to the controller (`feedback/give`, `survey/answer`) with its own request id.
   Only the controller's answer removes it, so a controller or broker that is away, or a power
@@ -18,19 +25,22 @@ from pathlib import Path
 from typing import Any
 
 from firmware.core.feedback import RatingScale
+from firmware.feedback import flow as ff
 from firmware.feedback.flow import FeedbackFlow
 from firmware.feedback.keys import FaceKeys
 from firmware.feedback.sender import AnswerSender
 from firmware.feedback.texts import load_survey
-from firmware.kiosk.keys import KeyPress, PhysicalKeys, focus_step
+from firmware.kiosk.keys import KeyPress, PhysicalKeys
 from firmware.runtime import Role, Runtime
 from mqtt_bridge.link import Incoming
 from mqtt_bridge.requester import Requester
 
 log = logging.getLogger(__name__)
 
-TICK_S = 1.0  # idle timeouts and the survey month are checked this often
-RETRY_S = 30.0  # unconfirmed answers are sent again this often (and on every reconnect)
+
+def target(button: Any) -> ff.Target:
+    """The flow's name for a button drawn on the screen."""
+    return ff.Target(button.action, button.arg or "", getattr(button, "label", ""))
 
 
 class FeedbackRole(Role):
@@ -43,7 +53,6 @@ class FeedbackRole(Role):
         self._speaker = speaker
         self.screen: Any = None
         self.buttons: list[Any] = []
-        self.focus: int | None = None
         self.dirty = True
         self.target_px = 88
         self.text_px = 0  # set with the screen: the legibility floor of its panel
@@ -53,7 +62,8 @@ class FeedbackRole(Role):
         cfg = runtime.device.feedback
         self.survey = load_survey(runtime.config.survey)
         self.flow = FeedbackFlow(self.survey, RatingScale(cfg.scale), touch=cfg.touch,
-                                 words=cfg.words, idle_s=cfg.idle_timeout_s)
+                                 words=cfg.words, idle_s=cfg.idle_timeout_s,
+                                 month=runtime.config.survey)
         self.keys = FaceKeys(cfg.keys, cfg.leds,
                              lambda face: runtime.post(lambda: self.on_face_key(face)),
                              pin_factory=self._pin_factory)
@@ -69,9 +79,7 @@ class FeedbackRole(Role):
                                    runtime.call_later)
         runtime.link.subscribe(self.requester.reply_topic)
         self.sender = AnswerSender(self.requester, runtime.data_dir / "feedback-pending.json")
-        self._survey_month()
-        runtime.call_later(TICK_S, self._tick)
-        runtime.call_later(RETRY_S, self._retry)
+        self.feed(ff.Started())
 
     def _open_screen(self) -> None:
         from display_driver.layout import min_target_px
@@ -92,15 +100,45 @@ class FeedbackRole(Role):
         if self.screen is not None:
             self.screen.close()
 
+    @property
+    def focus(self) -> int | None:
+        """The focus ring's place among the screen's focusable buttons (the flow's state)."""
+        return self.flow.focus
+
+    # -- the flow ----------------------------------------------------------------------------
+
+    def feed(self, event: ff.Event) -> None:
+        self.carry_out(self.flow.on(event, self.runtime.clock.now()))
+
+    def carry_out(self, effects: list[ff.Effect]) -> None:
+        for effect in effects:
+            match effect:
+                case ff.Send(submission):
+                    self.sender.send(submission)
+                case ff.Resend():
+                    self.sender.resend()
+                case ff.ReadScreen(lang):
+                    self.voice.enabled = True  # the flow says when: speech is on
+                    self.voice.say(self.spoken_screen(), lang)
+                case ff.Say(words, lang):
+                    self.voice.enabled = True
+                    self.voice.say(words, lang)
+                case ff.Hush():
+                    self.voice.reset()
+                case ff.Light(face):
+                    self.keys.counted(face)
+                case ff.StartTimer(name, delay_s):
+                    self.runtime.call_later(delay_s, lambda n=name: self.feed(ff.TimerDue(n)))
+                case ff.Redraw():
+                    self.dirty = True
+                case ff.HealthChanged():
+                    self.runtime.publish_health()
+
     # -- input -------------------------------------------------------------------------------
 
     def on_face_key(self, face: int) -> None:
         """A face key was pressed: a vote at once (its LED says it was counted)."""
-        counted = self.flow.gate.accepted
-        self.flow.act("face", str(face), self.runtime.clock.now())
-        if self.flow.gate.accepted > counted:
-            self.keys.counted(face)
-        self._after_action()
+        self.feed(ff.FaceKey(face))
 
     def on_screen_event(self, event: Any) -> None:
         from display_driver.layout import hit_test
@@ -110,49 +148,17 @@ class FeedbackRole(Role):
             return
         pos = touch_position(event, self.screen.size)
         button = hit_test(self.buttons, pos) if pos is not None else None
-        if button is None:
-            return
-        self.activate(button.action, button.arg)
+        self.feed(ff.Touch(None if button is None else target(button)))
 
     def on_key(self, press: KeyPress) -> None:
-        """up/down move the focus ring, select presses the focused button, help reads."""
+        """A navigation key, with the buttons its focus ring goes round on the screen now."""
         from display_driver.layout import focusable
 
-        if press.key == "help":
-            self.activate("help")
-            return
-        targets = focusable(self.buttons)
-        if not targets:
-            return
-        if press.key not in ("up", "down", "select"):
-            return
-        self.focus, pressed = focus_step(self.focus, len(targets), press.key)
-        if pressed:
-            self.activate(targets[self.focus].action, targets[self.focus].arg)
-            return
-        self.dirty = True
-        self.voice.say(targets[self.focus].label, self.flow.lang)
+        self.feed(ff.Key(press.key, tuple(target(b) for b in focusable(self.buttons))))
 
     def activate(self, action: str, arg: str = "") -> None:
         """A button of the screen (a touch, or a key standing in for one)."""
-        if action == "help":
-            self.voice.enabled = True
-            self.voice.say(self.spoken_screen(), self.flow.lang)
-            return
-        step = self.flow.step
-        self.flow.act(action, arg, self.runtime.clock.now())
-        if self.flow.step != step:
-            self.focus = None
-            if self.flow.step == "rate":
-                self.voice.reset()  # "done": the next customer starts with speech off
-            elif self.voice.enabled:
-                self.voice.say(self.spoken_screen(), self.flow.lang)
-        self._after_action()
-
-    def _after_action(self) -> None:
-        for submission in self.flow.take_ready():
-            self.sender.send(submission)
-        self.dirty = True
+        self.feed(ff.Touch(ff.Target(action, arg)))
 
     # -- the controller ----------------------------------------------------------------------
 
@@ -160,28 +166,10 @@ class FeedbackRole(Role):
         self.requester.on_message(message)
 
     def on_link_up(self) -> None:
-        self.sender.resend()
+        self.feed(ff.LinkUp())
 
-    def _retry(self) -> None:
-        self.runtime.call_later(RETRY_S, self._retry)
-        if self.runtime.link.connected:
-            self.on_link_up()
-
-    def _tick(self) -> None:
-        self.runtime.call_later(TICK_S, self._tick)
-        changed = self._survey_month()
-        if self.flow.tick(self.runtime.clock.now()):
-            self.voice.reset()  # the next customer starts with speech off
-            self.focus = None
-            changed = True
-        if changed:
-            self._after_action()
-
-    def _survey_month(self) -> bool:
-        is_open = self.runtime.config.survey.is_open(self.runtime.clock.now().date())
-        changed = is_open != self.flow.survey_open
-        self.flow.survey_open = is_open
-        return changed
+    def on_link_down(self) -> None:
+        self.feed(ff.LinkDown())
 
     # -- output ------------------------------------------------------------------------------
 
@@ -195,7 +183,7 @@ class FeedbackRole(Role):
             survey_open=flow.survey_open, words=flow.words, writing=flow.writing,
             masked=flow.masked,
             screening=flow.screening, statement=flow.statement, progress=flow.position,
-            selected=flow.progress.selected, focus=self.focus, large=flow.large,
+            selected=flow.progress.selected, focus=self.flow.focus, large=flow.large,
             notice=notice, min_target_px=self.target_px, text_px=self.text_px,
             site_name=self.runtime.config.site.name.get(flow.lang))
 
