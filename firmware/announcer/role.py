@@ -1,9 +1,6 @@
-"""The announcer role: says each new call aloud in fi, sv and en, and has no screen.
-
-For a second waiting area out of sight of the lobby display: it follows the queue state as
-the display does (one announcement per new `call_id`; what was already called before it
-started, or is received again after a reconnect, is not said again) and speaks through
-espeak-ng and the speaker (firmware/speech.py), more quietly or not at all in quiet hours.
+"""The announcer role: the shell around the announcer's flow (flow.py): says each new call
+aloud in fi, sv and en through espeak-ng and the speaker (firmware/speech.py), and has no
+screen. For a second waiting area out of sight of the lobby display.
 """
 
 from __future__ import annotations
@@ -12,12 +9,12 @@ import logging
 from typing import Any
 
 from firmware.announcer.config import AnnouncerConfig
-from firmware.core.calls import CallTracker, announcement, in_quiet_hours
+from firmware.announcer.flow import AnnouncerFlow, read_state
+from firmware.core.calls import CallTracker
 from firmware.runtime import Role, Runtime
 from firmware.speech import Speaker
 from mqtt_bridge import topics
 from mqtt_bridge.link import Incoming
-from mqtt_bridge.payloads import state_of
 
 log = logging.getLogger(__name__)
 
@@ -27,12 +24,12 @@ class AnnouncerRole(Role):
 
     def __init__(self, *, speaker: Speaker | None = None) -> None:
         self._speaker = speaker  # given: a test's or a shared one, which it does not close
-        self.tracker = CallTracker()
         self.announced: list[str] = []  # "K002 Huone 2" for every call said, in order
 
     def start(self, runtime: Runtime) -> None:
         super().start(runtime)
         self.settings: AnnouncerConfig = runtime.device.table("announcer")
+        self.flow = AnnouncerFlow(runtime.config, self.settings)
         self.speaker = self._speaker or Speaker.open(self.settings.volume)
         if not self.speaker.available:
             log.warning("voice unavailable: %s", self.speaker.problem)
@@ -42,32 +39,24 @@ class AnnouncerRole(Role):
         if self._speaker is None:
             self.speaker.close()
 
+    @property
+    def tracker(self) -> CallTracker:
+        return self.flow.follower.tracker
+
     def on_message(self, message: Incoming) -> None:
         if message.topic != topics.queue_state(self.runtime.site):
             return
-        snapshot = state_of(message.payload)
-        if snapshot is None:
+        state = read_state(message.payload)
+        if state is None:
             log.warning("ignored a queue state that is not a JSON object")
             return
-        for call_id in self.tracker.new_calls(snapshot):
-            self._announce(snapshot, call_id)
-
-    def _announce(self, snapshot: dict[str, Any], call_id: str) -> None:
-        row = next((r for r in snapshot.get("serving") or []
-                    if isinstance(r, dict) and r.get("call_id") == call_id), None)
-        room_id = row.get("room") if row else None
-        room = self.runtime.config.room(room_id) if isinstance(room_id, str) else None
-        ticket = row.get("ticket") if row else None
-        if not isinstance(ticket, str) or room is None:
-            return  # a call it cannot name is not said half
-        quiet = in_quiet_hours(self.settings, self.runtime.clock.now())
-        volume = self.settings.quiet_volume if quiet else self.settings.volume
-        if volume <= 0 or not self.speaker.available:
-            return
-        self.announced.append(f"{ticket} {room.name.fi}")
-        self.speaker.set_volume(volume)
-        for text, lang in announcement(ticket, room.name.as_dict()):
-            self.speaker.say(text, lang)
+        for say in self.flow.on(state, self.runtime.clock.now()):
+            if not self.speaker.available:
+                continue  # a voice that cannot speak says nothing, and counts nothing
+            self.announced.append(say.shown)
+            self.speaker.set_volume(say.volume)
+            for text, lang in say.texts:
+                self.speaker.say(text, lang)
 
     def health(self) -> dict[str, Any]:
         return {"voice": "ok" if self.speaker.available else "unavailable"}
