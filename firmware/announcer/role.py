@@ -10,7 +10,6 @@ from typing import Any
 
 from firmware.announcer.config import AnnouncerConfig
 from firmware.announcer.flow import AnnouncerFlow, read_state
-from firmware.core.calls import CallTracker
 from firmware.runtime import Role, Runtime
 from firmware.speech import Speaker
 from mqtt_bridge import topics
@@ -38,10 +37,6 @@ class AnnouncerRole(Role):
     def stop(self) -> None:
         if self._speaker is None:
             self.speaker.close()
-
-    @property
-    def tracker(self) -> CallTracker:
-        return self.flow.follower.tracker
 
     def on_message(self, message: Incoming) -> None:
         if message.topic != topics.queue_state(self.runtime.site):

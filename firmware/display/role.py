@@ -19,10 +19,9 @@ import pygame
 
 from display_driver.dirty import draw_changes
 from display_driver.layout import Plan
-from firmware.core.calls import CallTracker, announcement
 from firmware.display import flow as df
 from firmware.display.chime import Chime
-from firmware.display.flow import BLINK_FOR_S, BLINK_HZ, TICK_S, DisplayFlow
+from firmware.display.flow import DisplayFlow
 from firmware.display.lobby_screen import LobbyView, plan_lobby, service_page_count
 from firmware.display.readability import text_px_needed, ticket_px_needed
 from firmware.runtime import Role, Runtime
@@ -30,9 +29,6 @@ from firmware.screen import Screen
 from firmware.speech import Speaker
 from mqtt_bridge import topics
 from mqtt_bridge.link import Incoming
-
-# Importable from here as they always were.
-__all__ = ["BLINK_FOR_S", "BLINK_HZ", "TICK_S", "DisplayRole", "announcement"]
 
 log = logging.getLogger(__name__)
 
@@ -119,16 +115,8 @@ class DisplayRole(Role):
         return self.flow.snapshot if self.flow is not None else {}  # {} before start()
 
     @property
-    def tracker(self) -> CallTracker:
-        return self.flow.follower.tracker
-
-    @property
     def announced(self) -> list[str]:
         return self.flow.announced
-
-    @property
-    def newest_call_id(self) -> str | None:
-        return self.flow.newest_call_id
 
     # -- events in ---------------------------------------------------------------------------
 
