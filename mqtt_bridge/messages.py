@@ -416,6 +416,23 @@ class Snapshot:
         found = [s.call_id for s in reversed(self.serving)]
         return [*found, self.last_call.call_id] if self.last_call else found
 
+    @classmethod
+    def or_empty(cls, snapshot: Snapshot | dict[str, Any]) -> Snapshot:
+        """A snapshot as a screen keeps it: the wire's object read, one that is no snapshot
+        an empty one (nothing shown rather than something wrong)."""
+        if isinstance(snapshot, Snapshot):
+            return snapshot
+        try:
+            return cls.from_wire(snapshot)
+        except MessageError:
+            return EMPTY_SNAPSHOT
+
+    def calls(self) -> list[tuple[str, str | None, str | None]]:
+        """Every call the snapshot shows as (call id, ticket, room), newest last; the last
+        call, when it is no longer served, without its ticket and room."""
+        rows = {s.call_id: (s.ticket, s.room) for s in self.serving}
+        return [(call_id, *rows.get(call_id, (None, None))) for call_id in self.call_ids()]
+
 
 def _rows(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []

@@ -1,15 +1,14 @@
-"""The display role on an in-memory broker and a clock that jumps (testkit/jumping.py), SDL
-dummy drivers and gpiozero mock pins.
-
-What a waiting customer notices: every call chimes once (a recall again, a reconnect never),
-every sound has its text on screen, the newest call blinks briefly and then stops, a lost
-controller is said calmly with the data's age, and an idle screen draws nothing.
+"""The display role end to end on its seams: an in-memory broker and a clock that jumps
+(testkit/jumping.py), SDL dummy drivers and gpiozero mock pins. The behaviour itself (which
+calls chime, the blink, quiet hours, slides, stale data) is tested on the flow, in
+tests/test_display_flow.py; here, that the shell carries it out: the state off the broker
+chimes once and is drawn, a reconnect brings no chime, an idle screen draws nothing, a lost
+broker is shown with the data's age, and the buzzer sounds on its pin.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import itertools
 import json
 import uuid
 from datetime import datetime
@@ -19,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from firmware.clock import ManualClock
 from firmware.device import build_roles
-from firmware.display.role import BLINK_FOR_S, announcement
+from firmware.display.flow import BLINK_FOR_S
 from firmware.runtime import Runtime
 from mqtt_bridge import topics
 from mqtt_bridge.memory import MemoryBroker
@@ -104,36 +103,6 @@ def test_chime_once_per_call_recall_again_text_on_screen_and_idle_draws_nothing(
         assert display.chimes == 2
 
 
-def test_blinks_at_most_three_times_a_second_and_stops(memory_broker: MemoryBroker,
-                                                       tmp_path: Path) -> None:
-    site, runtime, controller = display_device(memory_broker, tmp_path, stale_after_s=600)
-    topic = topics.queue_state(controller.site_id)
-    clock = site.clock
-    with site:
-        display = next(r for r in runtime.roles if r.name == "display")
-        controller.publish_raw(topic, state(), retain=True)
-        site.settle()
-        assert display.tracker.primed  # the first state
-        controller.publish_raw(topic, state(("K003", "3", "c")), retain=True)
-        phases: list[tuple[float, bool]] = []
-        end = clock.monotonic() + BLINK_FOR_S + 1.5
-
-        def look() -> bool:  # after every turn of the devices: what the screen shows
-            view = display._last_view
-            if view is not None and view.serving and (not phases or phases[-1][1]
-                                                      != view.blink_on):
-                phases.append((clock.monotonic(), view.blink_on))
-            return clock.monotonic() >= end
-
-        site.run_until(look, within_s=BLINK_FOR_S + 3, what="the blinking to be watched")
-        changes = len(phases) - 1
-        assert changes >= 4  # it did blink
-        assert changes / 2 <= 3 * (BLINK_FOR_S + 1.5)  # never faster than 3 Hz
-        gaps = [b[0] - a[0] for a, b in itertools.pairwise(phases)]
-        assert min(gaps) >= 1 / 6 - 0.05  # each phase lasts at least 1/6 s
-        assert phases[-1][1] is True  # it ends steady, on the accent
-
-
 def test_a_lost_broker_is_shown_calmly_with_the_age(memory_broker: MemoryBroker,
                                                     tmp_path: Path) -> None:
     site, runtime, controller = display_device(memory_broker, tmp_path, stale_after_s=5)
@@ -171,13 +140,3 @@ def test_buzzer_chimes_on_mock_pins_where_there_is_no_speaker() -> None:
     factory.pin(22).wait_states(any, what="the door LED")
     buzzer.close()
     door.close()
-
-
-def test_announcement_texts() -> None:
-    names = {"fi": "Huone 5", "sv": "Rum 5", "en": "Room 5"}
-    assert announcement("K042", names) == [
-        ("Vuoronumero K 42, Huone 5", "fi"),
-        ("Könummer K 42, Rum 5", "sv"),
-        ("Queue number K 42, Room 5", "en"),
-    ]
-    assert announcement("017", names)[0][0] == "Vuoronumero 17, Huone 5"

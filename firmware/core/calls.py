@@ -4,8 +4,12 @@ mqtt_bridge.messages.Snapshot.call_ids) in, the new ones and texts out."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+from firmware.site_model import SiteConfig
 
 # How many call ids to remember: far more than can be on screen, bounded for a long day.
 SEEN_CALLS_KEPT = 500
@@ -31,6 +35,38 @@ class CallTracker:
         return fresh
 
 
+@dataclass(frozen=True)
+class Announcement:
+    """A new call as a device announces it: its id, what the screen shows, what is said."""
+
+    call_id: str
+    shown: str  # "K002 Huone 2": the number and the room's Finnish name
+    texts: tuple[tuple[str, str], ...]  # (text, lang) in fi, sv and en
+
+
+class CallFollower:
+    """The calls to announce from each snapshot: once per new call id, nothing for the first
+    snapshot (already announced before we started) nor for one received again. A call it
+    cannot name (no ticket, or a room the config does not know) is not announced half."""
+
+    def __init__(self, config: SiteConfig) -> None:
+        self.config = config
+        self.tracker = CallTracker()
+
+    def follow(self, calls: Sequence[tuple[str, str | None, str | None]]) -> list[Announcement]:
+        """`calls`: a snapshot's calls as (call id, ticket, room), newest last (the
+        snapshot's `calls()`); ticket and room are None for a call no longer served."""
+        found = []
+        rows = {call_id: (ticket, room) for call_id, ticket, room in calls}
+        for call_id in self.tracker.new_call_ids([c for c, _, _ in calls]):
+            ticket, room_id = rows[call_id]
+            room = self.config.room(room_id) if room_id is not None else None
+            if ticket and room is not None:
+                found.append(Announcement(call_id, f"{ticket} {room.name.fi}",
+                                          tuple(announcement(ticket, room.name.as_dict()))))
+        return found
+
+
 def announcement(ticket: str, room_names: dict[str, str]) -> list[tuple[str, str]]:
     """What the voice says for a call, in fi, sv and en: "Vuoronumero K 42, huone 5"."""
     spoken = " ".join(_spell(ticket))
@@ -53,3 +89,9 @@ def _spell(ticket: str) -> list[str]:
 
 def in_quiet_hours(display: Any, moment: datetime) -> bool:
     return any(r.contains(moment.time()) for r in display.quiet_hours)
+
+
+def volume_at(settings: Any, moment: datetime) -> int:
+    """How loud a call is at `moment`, in percent: `quiet_volume` in the quiet hours (0:
+    silent), else `volume`. `settings` has the three: a display's or an announcer's table."""
+    return settings.quiet_volume if in_quiet_hours(settings, moment) else settings.volume

@@ -1,4 +1,5 @@
-"""How big a number must be drawn to be read from the back row, and which slides are due.
+"""How big a number must be drawn to be read from the back row (which slides are due is
+view.py's, importable from here as before).
 
 A letter is comfortably readable when its height subtends at least 1 degree of arc at the
 eye (about 17.5 mm per metre of distance). The config gives the picture's physical size and
@@ -8,12 +9,10 @@ the farthest viewing distance; the pixel size follows from the screen's resoluti
 from __future__ import annotations
 
 import math
-from datetime import date
 
 from display_driver.legibility import cap_height_ratio, min_font_px
-from firmware.display.lobby_screen import Slide
-from firmware.feedback.texts import announcement, load_survey
-from firmware.site_model import DisplayConfig, SurveyConfig
+from firmware.display.view import slides_on  # noqa: F401  (importable from here as before)
+from firmware.site_model import DisplayConfig
 
 MM_PER_METRE_FOR_ONE_DEGREE = 1000 * math.tan(math.radians(1.0))  # 17.45 mm
 
@@ -45,17 +44,3 @@ def ticket_px_needed(display: DisplayConfig, size: tuple[int, int]) -> int:
 def text_px_needed(display: DisplayConfig, size: tuple[int, int]) -> int:
     """The smallest font size of any text, read from `reading_distance_m` (0.7 degrees)."""
     return min_font_px(display.reading_distance_m, 1 / mm_per_pixel(display, size))
-
-
-def slides_on(display: DisplayConfig, day: date, survey: SurveyConfig | None = None
-              ) -> list[Slide]:
-    """The slides valid on `day`, as the screen shows them (fi, sv, en); in the survey
-    month the survey's announcement first, so every waiting customer sees it."""
-    slides = [
-        Slide((s.title.fi, s.title.sv, s.title.en), (s.text.fi, s.text.sv, s.text.en))
-        for s in display.slides
-        if s.valid_on(day)
-    ]
-    if survey is not None and survey.is_open(day):
-        slides.insert(0, Slide(*announcement(load_survey(survey))))
-    return slides

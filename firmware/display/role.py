@@ -1,15 +1,16 @@
-"""The display role: the waiting-area screen, its chime and its voice.
+"""The display role: the shell around the lobby display's flow (flow.py) on its hardware:
+the screen, the chime (the speaker's, or a buzzer on a GPIO pin) and the voice.
 
-It redraws only when what the screen shows changes (the queue, the minute, a blink phase, a
-slide, the age of stale data), and then only the rectangles that changed. It chimes exactly
-once per new `call_id`; the first state it receives after starting is what is already on
-every other screen: shown without a chime, and so is the same state received again after a
-reconnect. When it loses sight of the controller it says so, calmly, with the data's age.
+What the display does is decided in `DisplayFlow`, which is pure and tested alone
+(tests/test_display_flow.py): which calls are new and chime, the blink, the slides, the
+age of stale data, the quiet hours. This shell only translates: the controller's retained
+state and status and the link become the flow's events, and the effects are carried out
+here: the chime, the words, timers on the runtime's loop, a redraw. It redraws only when
+what the screen shows changes, and then only the rectangles that changed.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from pathlib import Path
 from typing import Any
@@ -18,30 +19,18 @@ import pygame
 
 from display_driver.dirty import draw_changes
 from display_driver.layout import Plan
-from firmware.core.calls import CallTracker, announcement, in_quiet_hours
+from firmware.display import flow as df
 from firmware.display.chime import Chime
-from firmware.display.lobby_screen import (
-    LobbyView,
-    lobby_view_from_snapshot,
-    one_language_each,
-    plan_lobby,
-    service_page_count,
-)
-from firmware.display.readability import slides_on, text_px_needed, ticket_px_needed
-from firmware.display.staleness import Staleness
+from firmware.display.flow import DisplayFlow
+from firmware.display.lobby_screen import LobbyView, plan_lobby, service_page_count
+from firmware.display.readability import text_px_needed, ticket_px_needed
 from firmware.runtime import Role, Runtime
 from firmware.screen import Screen
 from firmware.speech import Speaker
 from mqtt_bridge import topics
 from mqtt_bridge.link import Incoming
-from mqtt_bridge.messages import EMPTY_SNAPSHOT, MessageError, Snapshot
-from mqtt_bridge.payloads import state_of
 
 log = logging.getLogger(__name__)
-
-BLINK_HZ = 1.0  # the newest call's band: on/off once a second (the limit is 3 Hz) ...
-BLINK_FOR_S = 6.0  # ... for a few seconds, then steady
-TICK_S = 1.0  # the clock, the age of stale data and rotations are looked at this often
 
 
 class DisplayRole(Role):
@@ -52,17 +41,12 @@ class DisplayRole(Role):
         self.frames_dir = frames_dir
         self.pin_factory = pin_factory
         self._speaker = speaker
-        self.state: Snapshot | None = None  # the controller's latest queue/state
-        self.tracker = CallTracker()
-        self.newest_call_id: str | None = None
         self.dirty = True
         self.frames_drawn = 0  # full or partial repaints: an idle display adds none
-        self.announced: list[str] = []  # texts of every call announced, as shown on screen
         self._last_view: LobbyView | None = None
         self._last_plan: Plan | None = None
-        self._blink_until = 0.0
-        self._rotation = 0
-        self._minute = ""
+        self._timers: dict[df.Timer, Any] = {}
+        self.flow: DisplayFlow | None = None  # made at start(), from the device's config
 
     def start(self, runtime: Runtime) -> None:
         super().start(runtime)
@@ -79,39 +63,43 @@ class DisplayRole(Role):
         # A portrait screen whose video mode is landscape: draw upright, turn on the way out.
         self.turned = (want == "portrait" and w > h) or (want == "landscape" and h > w)
         self.canvas = pygame.Surface((h, w)) if self.turned else self.screen.surface
-        self.ticket_px = ticket_px_needed(self.display, self.canvas.get_size())
-        self.text_px = text_px_needed(self.display, self.canvas.get_size())
-        self.chime: Any = None
-        if device.chime:
-            if self.display.buzzer_pin is not None:
-                from firmware.display.buzzer import BuzzerChime
-
-                try:
-                    self.chime = BuzzerChime(self.display.buzzer_pin,
-                                             pin_factory=self.pin_factory)
-                except Exception as exc:  # no GPIO here: the speaker's chime instead
-                    log.error("buzzer on GPIO%s unavailable (%s); using the speaker",
-                              self.display.buzzer_pin, exc)
-                    self.chime = Chime.open()
-            else:
-                self.chime = Chime.open()
-            if not self.chime.available:
-                log.warning("chime unavailable: %s", self.chime.problem)
+        self.chime = self._open_chime() if device.chime else None
         self.speaker = self._speaker
         if self.display.voice and self.speaker is None:
             self.speaker = Speaker.open(self.display.volume)
             if not self.speaker.available:
                 log.warning("voice unavailable: %s", self.speaker.problem)
-        self.staleness = Staleness(self.display.stale_after_s, self.runtime.monotonic())
-        self.not_serving = False
         controller = next((d for d in runtime.config.devices if "controller" in d.roles), None)
         self._controller_status = (topics.device_status(runtime.site, controller.id)
                                    if controller else None)
+        size = self.canvas.get_size()
+        self.flow = DisplayFlow(
+            runtime.config, self.display,
+            own_controller=controller is not None and controller.id == device.id,
+            ticket_px=ticket_px_needed(self.display, size),
+            text_px=text_px_needed(self.display, size),
+            page_count=lambda view: service_page_count(view, self.canvas.get_size()))
         runtime.link.subscribe(topics.queue_state(runtime.site))
         if self._controller_status:
             runtime.link.subscribe(self._controller_status)
-        runtime.call_later(TICK_S, self._tick)
-        runtime.call_later(self.display.slide_seconds, self._rotate)
+        self.feed(df.Started())
+
+    def _open_chime(self) -> Any:
+        chime: Any
+        if self.display.buzzer_pin is not None:
+            from firmware.display.buzzer import BuzzerChime
+
+            try:
+                chime = BuzzerChime(self.display.buzzer_pin, pin_factory=self.pin_factory)
+            except Exception as exc:  # no GPIO here: the speaker's chime instead
+                log.error("buzzer on GPIO%s unavailable (%s); using the speaker",
+                          self.display.buzzer_pin, exc)
+                chime = Chime.open()
+        else:
+            chime = Chime.open()
+        if not chime.available:
+            log.warning("chime unavailable: %s", chime.problem)
+        return chime
 
     def stop(self) -> None:
         if self.speaker is not None and self._speaker is None:
@@ -120,110 +108,74 @@ class DisplayRole(Role):
             self.chime.close()
         self.screen.close()
 
-    # -- what arrives ---------------------------------------------------------------------
-
-    def on_link_up(self) -> None:
-        self.staleness.link(True, self.runtime.monotonic())
-        self.dirty = True
-
-    def on_link_down(self) -> None:
-        self.staleness.link(False, self.runtime.monotonic())
-        self.dirty = True
-
-    def on_message(self, message: Incoming) -> None:
-        if message.topic == self._controller_status:
-            status = state_of(message.payload) or {}
-            self.staleness.controller(str(status.get("state", "")), self.runtime.monotonic())
-            # This device's own controller, refused: another one serves the site.
-            self.not_serving = (status.get("controller") == "refused"
-                                and self._controller_status == topics.device_status(
-                                    self.runtime.site, self.runtime.device.id))
-            self.dirty = True
-            return
-        if message.topic != topics.queue_state(self.runtime.site):
-            return
-        try:
-            state = Snapshot.from_payload(message.payload)
-        except MessageError as e:
-            log.warning("ignored a queue state that cannot be read: %s", e)
-            return
-        self.state = state
-        self.staleness.state(state.day, self.runtime.monotonic())
-        for call_id in self.tracker.new_call_ids(state.call_ids()):
-            self.newest_call_id = call_id
-            self._announce(state, call_id)
-        self.dirty = True
+    # -- the flow's state, under the names the role has always had ---------------------------
 
     @property
     def snapshot(self) -> dict[str, Any]:
-        """The latest queue state as the wire has it (empty before the first)."""
-        return self.state.to_wire() if self.state is not None else {}
+        return self.flow.snapshot.to_wire() if self.flow is not None else {}  # {} before start()
 
-    def _announce(self, state: Snapshot, call_id: str) -> None:
-        """The chime, the words, and the blink that draws eyes to the same call on screen."""
-        row = state.call(call_id)
-        room = self.runtime.config.room(row.room) if row else None
-        if row is None or room is None:
-            return  # nothing the screen can show: no sound without its text
-        ticket = row.ticket
-        self.announced.append(f"{ticket} {room.name.fi}")
-        self._blink_until = self.runtime.monotonic() + BLINK_FOR_S
-        self.runtime.call_later(0.5 / BLINK_HZ, self._blink)
-        quiet = in_quiet_hours(self.display, self.runtime.clock.now())
-        volume = self.display.quiet_volume if quiet else self.display.volume
-        if volume <= 0:
-            return  # quiet hours: the screen still shows and blinks the call
-        if self.chime is not None:
-            sound = getattr(self.chime, "sound", None)
-            if sound is not None:
-                sound.set_volume(volume / 100)
-            self.chime.play(call_id)
-        if self.speaker is not None and self.speaker.available:
-            self.speaker.set_volume(volume)
-            for text, lang in announcement(ticket, room.name.as_dict()):
-                self.speaker.say(text, lang)
+    @property
+    def announced(self) -> list[str]:
+        return self.flow.announced
 
-    # -- timers ---------------------------------------------------------------------------
+    # -- events in ---------------------------------------------------------------------------
 
-    def _blink(self) -> None:
-        self.dirty = True
-        if self.runtime.monotonic() < self._blink_until:
-            self.runtime.call_later(0.5 / BLINK_HZ, self._blink)
+    def now(self) -> df.Now:
+        return df.Now(self.runtime.clock.now(), self.runtime.monotonic())
 
-    def _tick(self) -> None:
-        self.dirty = True  # the view decides whether anything visible changed
-        self.runtime.call_later(TICK_S, self._tick)
+    def feed(self, event: df.Event) -> None:
+        """Give the flow one event and carry out what it answers."""
+        for effect in self.flow.on(event, self.now()):
+            self._carry_out(effect)
 
-    def _rotate(self) -> None:
-        self._rotation += 1
-        self.dirty = True
-        self.runtime.call_later(self.display.slide_seconds, self._rotate)
+    def on_link_up(self) -> None:
+        self.feed(df.LinkUp())
 
-    # -- drawing --------------------------------------------------------------------------
+    def on_link_down(self) -> None:
+        self.feed(df.LinkDown())
+
+    def on_message(self, message: Incoming) -> None:
+        if message.topic == self._controller_status:
+            self.feed(df.read_status(message.payload))
+        elif message.topic == topics.queue_state(self.runtime.site):
+            state = df.read_state(message.payload)
+            if state is None:
+                log.warning("ignored a queue state that is not a JSON object")
+            else:
+                self.feed(state)
+
+    # -- effects out -------------------------------------------------------------------------
+
+    def _carry_out(self, effect: df.Effect) -> None:
+        match effect:
+            case df.Chime(call_id, volume):
+                if self.chime is not None:
+                    sound = getattr(self.chime, "sound", None)
+                    if sound is not None:
+                        sound.set_volume(volume / 100)
+                    self.chime.play(call_id)
+            case df.Say(texts, volume):
+                if self.speaker is not None and self.speaker.available:
+                    self.speaker.set_volume(volume)
+                    for text, lang in texts:
+                        self.speaker.say(text, lang)
+            case df.Redraw():
+                self.dirty = True
+            case df.StartTimer(name, delay_s):
+                timer = self._timers.pop(name, None)
+                if timer is not None:
+                    timer.cancel()
+                self._timers[name] = self.runtime.call_later(delay_s,
+                                                             lambda: self._timer_due(name))
+
+    def _timer_due(self, name: df.Timer) -> None:
+        self._timers.pop(name, None)
+        self.feed(df.TimerDue(name))
+
+    # -- drawing -----------------------------------------------------------------------------
 
     def current_view(self) -> LobbyView:
-        now = self.runtime.clock.now()
-        view = lobby_view_from_snapshot(self.state or EMPTY_SNAPSHOT, self.runtime.config, now)
-        mono = self.runtime.monotonic()
-        age = self.staleness.age(mono, now.date())
-        if age is not None:
-            age = float(int(age) if age < 60 else int(age // 60) * 60)  # what the text shows
-        blinking = mono < self._blink_until
-        phase = int((self._blink_until - mono) * 2 * BLINK_HZ) % 2 == 0 if blinking else True
-        slides = one_language_each(
-            slides_on(self.display, now.date(), self.runtime.config.survey))
-        shown = dataclasses.replace(
-            view,
-            now=now.replace(second=0, microsecond=0),  # the screen shows minutes
-            stale_age_s=age,
-            slide=slides[self._rotation % len(slides)] if slides else None,
-            blink_on=phase,
-            ticket_px=self.ticket_px,
-            text_px=self.text_px,
-            not_serving=self.not_serving,
-        )
-        pages = service_page_count(shown, self.canvas.get_size())
-        return dataclasses.replace(shown, service_page=self._rotation % pages)
+        return self.flow.current_view(self.now())
 
     def render(self) -> None:
         if not self.dirty:
