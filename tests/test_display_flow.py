@@ -49,6 +49,7 @@ from firmware.display.flow import (
 from firmware.display.lobby_screen import LobbyView
 from firmware.site_config import load_site_config
 from firmware.site_model import SiteConfig, TimeRange
+from mqtt_bridge.messages import Snapshot
 from tests.helpers import DEMO_SITE
 
 TUESDAY_10 = datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("Europe/Helsinki"))
@@ -313,7 +314,7 @@ def test_this_devices_refused_controller_is_said_on_its_own_screen_only() -> Non
 def test_what_is_not_a_queue_state_is_no_event() -> None:
     assert read_state(b"not json") is None
     assert read_state(b"[1, 2]") is None
-    assert read_state(json.dumps(snapshot()).encode()) == State(snapshot())
+    assert read_state(json.dumps(snapshot()).encode()) == State(Snapshot.from_wire(snapshot()))
     assert read_status(b"\xff") == ControllerStatus({})
 
 

@@ -67,10 +67,6 @@ NOT_SERVING_LINES = (
 # -- view -> layout -----------------------------------------------------------------------
 
 
-def clock_text(moment: datetime) -> str:
-    return f"{moment.hour}.{moment.minute:02d}"  # 9.05: the Finnish (and Finland-Swedish) way
-
-
 def date_text(moment: datetime) -> str:
     return f"{moment.day}.{moment.month}.{moment.year}"
 
