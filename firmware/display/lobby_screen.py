@@ -28,6 +28,7 @@ from display_driver.layout import (
 )
 
 # The view's names, importable from here as they always were (screenshots, tests, bench).
+from firmware.core.time_words import clock_text
 from firmware.display.view import (  # noqa: F401
     LobbyView,
     ServiceRow,
