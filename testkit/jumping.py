@@ -175,14 +175,23 @@ class TestClient:
     def request(self, command: str, body: dict[str, Any], within_s: float = 10.0
                 ) -> dict[str, Any]:
         """Send a command as a console would and run the site until it is answered."""
+        return self.answer(self.send(command, body), within_s)
+
+    def send(self, command: str, body: dict[str, Any]) -> bytes:
+        """Send a command without running the site (several may then arrive at once); its
+        correlation is what `answer` takes."""
         body = {**body}
         body.setdefault("request_id", str(uuid.uuid4()))
         correlation = uuid.uuid4().bytes
         self.link.publish(topics.command(self.site_id, command, self.name),
                           json.dumps(body).encode(), response_topic=self.reply_topic,
                           correlation=correlation)
+        return correlation
+
+    def answer(self, correlation: bytes, within_s: float = 10.0) -> dict[str, Any]:
+        """Run the site until the command sent with `correlation` is answered."""
         return self.site.run_until(lambda: self._answers.pop(correlation, None), within_s,
-                                   what=f"the answer to {command}")
+                                   what="the answer to a command")
 
 
 def latest_json(seen: list[tuple[str, bytes, bool]]) -> dict[str, Any] | None:
