@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import math
+import queue
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -115,6 +116,19 @@ class JumpingSite:
         while self._jump(end):
             self.settle()
         self.clock.advance(seconds=max(0.0, end - self.clock.monotonic()))
+        self.settle()
+
+    def await_post(self, runtime: Runtime, within_s: float = 5.0,
+                   what: str = "a thread's result") -> None:
+        """Wait for one of the device's own threads (a printer's worker) to post to its
+        inbox, blocked on the inbox itself (in real seconds: the thread works in real time),
+        then let the site handle it."""
+        self.settle()
+        try:
+            message = runtime.inbox.get(timeout=within_s)
+        except queue.Empty:
+            raise AssertionError(f"not within {within_s} s: {what}") from None
+        runtime.post(message)  # the inbox was empty: it is first in line again
         self.settle()
 
     def stop(self) -> None:
