@@ -2,8 +2,8 @@
 (testkit/jumping.py): gpiozero MockFactory pins for the face keys, their LEDs and the
 navigation keys, the touch screen drawn with the SDL dummy driver and touched through pygame
 events at the buttons' own places, and a speaker that hears what the device says
-(testkit/voice.py; espeak-ng itself is tested in tests/test_speech.py). The kiosk's survey
-runs on the real kiosk and Mosquitto (tests/test_kiosk_device.py's Kiosk)."""
+(testkit/voice.py; espeak-ng itself is tested in tests/test_speech.py). The kiosk that offers
+the survey is the lobby's, with its controller (testkit/lobby_kiosk.py)."""
 
 from __future__ import annotations
 
@@ -21,17 +21,18 @@ from gpiozero.pins.mock import MockFactory
 
 from display_driver.layout import focusable
 from firmware.cli.stats import stats_main
-from firmware.clock import ManualClock, ShiftedClock
+from firmware.clock import ManualClock
 from firmware.controller.ledger import Ledger
 from firmware.controller.role import ControllerRole
 from firmware.feedback.role import FeedbackRole
 from firmware.site_model import SiteConfig
 from mqtt_bridge.memory import MemoryBroker
 from testkit.jumping import JumpingSite
+from testkit.lobby_kiosk import LobbyKiosk
 from testkit.pins import event_pins
 from testkit.voice import HeardSpeaker
 from tests.conftest import DEMO_SITE
-from tests.helpers import demo_config, wait_for
+from tests.helpers import demo_config
 
 TUESDAY_10 = datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("Europe/Helsinki"))  # survey month
 KEYS, LEDS = (5, 6, 13, 19), (12, 16, 20, 21)  # as in the demo site's exit-1
@@ -221,48 +222,43 @@ def _stats(config: SiteConfig, data_dir: Path, report: str) -> dict[str, Any]:
 
 
 def test_a_kiosk_offers_the_survey_in_its_month_and_goes_back_to_its_start(
-        broker: Any, tmp_path: Path) -> None:
-    from tests.test_kiosk_device import Kiosk
-
-    with Kiosk(broker, tmp_path) as kiosk:
-        kiosk.ready()
+        config: SiteConfig, memory_broker: MemoryBroker, tmp_path: Path) -> None:
+    with jumping(memory_broker) as site:
+        kiosk = LobbyKiosk(site, config, tmp_path).ready()
         kiosk.touch("lang", "sv")
-        wait_for(lambda: kiosk.loop(lambda: kiosk.role.lang) == "sv", what="Swedish")
+        assert kiosk.role.lang == "sv"
         kiosk.touch("survey")
-        wait_for(lambda: kiosk.phase() == "survey", what="the survey on the kiosk")
+        assert kiosk.phase == "survey"  # the survey on the kiosk
         flow = kiosk.role.survey.flow
         kiosk.touch("yes")  # used self-service
-        wait_for(lambda: kiosk.loop(lambda: flow.screening) == "documents", what="question 2")
+        assert flow.screening == "documents"  # question 2
         kiosk.touch("yes")  # and dropped off documents: all 18 statements
-        wait_for(lambda: kiosk.loop(lambda: flow.step) == "statement", what="statements")
-        asked = kiosk.loop(lambda: flow.position[1])
+        assert flow.step == "statement"
+        asked = flow.position[1]
         assert asked == 18
         for n in range(1, asked + 1):
             kiosk.touch("score", "8")
-            wait_for(lambda: kiosk.loop(lambda: flow.progress.selected) == 8, what="chosen")
+            assert flow.progress.selected == 8  # chosen
             kiosk.touch("next")
-            wait_for(lambda n=n: kiosk.loop(lambda: flow.position[0] > n
-                                            or flow.step == "survey_done"), what="moved on")
-        wait_for(lambda: kiosk.loop(lambda: kiosk.role.survey.flow.step) == "survey_done",
-                 what="the thank-you step")
+            assert flow.position[0] > n or flow.step == "survey_done"  # moved on
+        assert kiosk.role.survey.flow.step == "survey_done"  # the thank-you step
         kiosk.touch("done")
-        wait_for(lambda: kiosk.phase() == "start", what="the kiosk's start screen again")
-        answers = wait_for(lambda: stored(tmp_path, "survey.answered"), what="the answer")
+        assert kiosk.phase == "start"  # the kiosk's start screen again
+        answers = site.run_until(lambda: stored(tmp_path, "survey.answered"), within_s=10,
+                                 what="the answer in the ledger")
     assert [(a["device"], a["lang"], len(a["ratings"])) for a in answers] == [
         ("lobby-1", "sv", 18)]
     assert set(answers[0]["ratings"].values()) == {8}
 
 
 def test_outside_the_survey_month_the_kiosk_has_no_survey_button(
-        broker: Any, tmp_path: Path) -> None:
-    from tests.test_kiosk_device import Kiosk
-
-    with Kiosk(broker, tmp_path) as kiosk:
-        kiosk.runtime.clock = ShiftedClock(datetime(2027, 1, 5, 10, 0, tzinfo=TUESDAY_10.tzinfo))
-        kiosk.ready()
-        kiosk.loop(lambda: setattr(kiosk.role, "dirty", True))
-        assert kiosk.loop(lambda: kiosk.role.view().survey_label) == ""
-        assert kiosk.loop(lambda: kiosk.role.button_at("survey")) is None
+        config: SiteConfig, memory_broker: MemoryBroker, tmp_path: Path) -> None:
+    january = ManualClock(datetime(2027, 1, 5, 10, 0, tzinfo=TUESDAY_10.tzinfo))
+    with JumpingSite(january, memory_broker) as site:
+        kiosk = LobbyKiosk(site, config, tmp_path).ready()
+        assert kiosk.role.view().survey_label == ""
+        assert kiosk.role.button_at("survey") is None
+        assert kiosk.role.button_at("lang", "sv") is not None  # the start screen is drawn
 
 
 QUESTION = {"fi": "Millainen oli käyntisi tänään?", "sv": "Hur var ditt besök i dag?",
