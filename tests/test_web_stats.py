@@ -791,7 +791,8 @@ def test_a_month_is_read_off_the_servers_loop(service: Client,
 
 
 @pytest.mark.slow
-def test_the_charts_are_drawn_in_chromium_under_the_csp(memory_broker: Any, tmp_path: Path) -> None:
+def test_the_charts_are_drawn_in_chromium_under_the_csp(memory_broker: Any, tmp_path: Path
+                                                        ) -> None:
     from selenium.webdriver.common.by import By
 
     from tests.web_site import browser, console_errors, console_site, log_in
