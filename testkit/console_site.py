@@ -164,9 +164,9 @@ def have_browser() -> bool:
     return bool(shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER))
 
 
-@contextmanager
-def browser(width: int = 1280, height: int = 900) -> Iterator[Any]:
-    """Debian's headless Chromium, driven by selenium through Debian's chromedriver."""
+def open_browser(width: int = 1280, height: int = 900) -> Any:
+    """Debian's headless Chromium, driven by selenium through Debian's chromedriver; end it
+    with `close_browser`."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -185,11 +185,25 @@ def browser(width: int = 1280, height: int = 900) -> Iterator[Any]:
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
     driver.set_page_load_timeout(20)
+    driver.piste_profile = profile
+    return driver
+
+
+def close_browser(driver: Any) -> None:
+    try:
+        driver.quit()
+    finally:
+        shutil.rmtree(driver.piste_profile, ignore_errors=True)
+
+
+@contextmanager
+def browser(width: int = 1280, height: int = 900) -> Iterator[Any]:
+    """Debian's headless Chromium, driven by selenium through Debian's chromedriver."""
+    driver = open_browser(width, height)
     try:
         yield driver
     finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
+        close_browser(driver)
 
 
 def log_in(driver: Any, site: ConsoleSite, name: str, path: str = "/",
