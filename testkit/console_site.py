@@ -1,9 +1,11 @@
 """A small site with the staff console, on real parts: for the console's tests, its bench and
 its screenshots.
 
-A real Mosquitto, a real controller with a queue display (one device, as in a small
-lobby), the web role on a device of its own serving HTTPS on a free loopback port, and a
-users file with one login per staff role. `browser()` opens Debian's headless Chromium
+A broker (a real Mosquitto, or the in-memory one of mqtt_bridge/memory.py where the test
+is about the pages and not the broker), a real controller with a queue display (one device,
+as in a small lobby), the web role on a device of its own serving HTTPS on a free loopback
+port, and a users file with one login per staff role. Each device runs on a thread of its
+own in real time: Chromium does too. `browser()` opens Debian's headless Chromium
 through Debian's chromedriver (both installed by `make test`).
 """
 
@@ -29,7 +31,10 @@ from firmware.device import build_roles
 from firmware.runtime import Runtime
 from firmware.site_model import Device, PrinterConfig, SiteConfig, WebConfig
 from firmware.web.accounts import StaffUser, users_text
+from mqtt_bridge.blocking import BlockingClient
+from mqtt_bridge.memory import MemoryBroker
 from testkit.devices import DeviceThread
+from testkit.memory_client import MemoryClient
 from testkit.site_factory import small_site
 from testkit.waiting import wait_until
 
@@ -40,6 +45,9 @@ STAFF = [("clerk1", "clerk", "1"), ("clerk2", "clerk", "2"), ("advisor", "adviso
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 
 
+Broker = LocalBroker | MemoryBroker
+
+
 @dataclass
 class ConsoleSite:
     config: SiteConfig
@@ -47,6 +55,11 @@ class ConsoleSite:
     lobby: DeviceThread  # controller + display
     web: DeviceThread
     users_file: Path
+    broker: Broker
+
+    def client(self, name: str | None = None) -> BlockingClient | MemoryClient:
+        """A client of the site's broker, not yet connected (use it in a `with`)."""
+        return site_client(self.broker, self.config.site.id, name)
 
     def web_role(self) -> Any:
         return self.web.role("web")
@@ -74,18 +87,28 @@ def site_config(data_dir: Path, port: int, site_id: str | None = None) -> SiteCo
         site=dataclasses.replace(config.site, id=site_id or f"w-{uuid.uuid4().hex[:8]}"))
 
 
+def site_client(broker: Broker, site_id: str, name: str | None = None
+                ) -> BlockingClient | MemoryClient:
+    if isinstance(broker, MemoryBroker):
+        return MemoryClient(broker, site_id, name)
+    return BlockingClient(broker.host, broker.port, site_id, client=name)
+
+
 def device_runtime(config: SiteConfig, device_id: str, data_dir: Path, clock: Clock,
-                   broker: LocalBroker) -> Runtime:
+                   broker: Broker) -> Runtime:
     device = config.device(device_id)
     assert device is not None
     data_dir.mkdir(parents=True, exist_ok=True)
+    on_broker: dict[str, Any] = (
+        {"broker_host": "memory", "broker_port": 0, "link": broker.link}
+        if isinstance(broker, MemoryBroker) else
+        {"broker_host": broker.host, "broker_port": broker.port})
     return Runtime(config, device, clock, data_dir, build_roles(config, device_id),
-                   broker_host=broker.host, broker_port=broker.port,
-                   uses_screen=bool({"display", "kiosk"} & set(device.roles)))
+                   uses_screen=bool({"display", "kiosk"} & set(device.roles)), **on_broker)
 
 
 @contextmanager
-def console_site(broker: LocalBroker, tmp_path: Path, clock: Clock) -> Iterator[ConsoleSite]:
+def console_site(broker: Broker, tmp_path: Path, clock: Clock) -> Iterator[ConsoleSite]:
     # The console shares the controller's data directory, as on a controller Pi that also
     # serves the console: its statistics read the controller's ledger there.
     web_dir = tmp_path / "lobby"
@@ -96,7 +119,7 @@ def console_site(broker: LocalBroker, tmp_path: Path, clock: Clock) -> Iterator[
     with DeviceThread(device_runtime(config, "lobby-1", web_dir, clock, broker)) as lobby, \
             DeviceThread(device_runtime(config, "console", web_dir, clock, broker)) as web:
         site = ConsoleSite(config, f"https://127.0.0.1:{port}", lobby, web,
-                           web_dir / "web-users.toml")
+                           web_dir / "web-users.toml", broker)
         wait_until(lambda: web.role("web").server is not None and answers(site.url),
                    what="the console to listen")
         wait_until(lambda: web.role("web").view().get("day"), what="the first queue state")
@@ -141,9 +164,9 @@ def have_browser() -> bool:
     return bool(shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER))
 
 
-@contextmanager
-def browser(width: int = 1280, height: int = 900) -> Iterator[Any]:
-    """Debian's headless Chromium, driven by selenium through Debian's chromedriver."""
+def open_browser(width: int = 1280, height: int = 900) -> Any:
+    """Debian's headless Chromium, driven by selenium through Debian's chromedriver; end it
+    with `close_browser`."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -162,11 +185,25 @@ def browser(width: int = 1280, height: int = 900) -> Iterator[Any]:
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
     driver.set_page_load_timeout(20)
+    driver.piste_profile = profile
+    return driver
+
+
+def close_browser(driver: Any) -> None:
+    try:
+        driver.quit()
+    finally:
+        shutil.rmtree(driver.piste_profile, ignore_errors=True)
+
+
+@contextmanager
+def browser(width: int = 1280, height: int = 900) -> Iterator[Any]:
+    """Debian's headless Chromium, driven by selenium through Debian's chromedriver."""
+    driver = open_browser(width, height)
     try:
         yield driver
     finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
+        close_browser(driver)
 
 
 def log_in(driver: Any, site: ConsoleSite, name: str, path: str = "/",

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import math
+import queue
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -117,6 +118,19 @@ class JumpingSite:
         self.clock.advance(seconds=max(0.0, end - self.clock.monotonic()))
         self.settle()
 
+    def await_post(self, runtime: Runtime, within_s: float = 5.0,
+                   what: str = "a thread's result") -> None:
+        """Wait for one of the device's own threads (a printer's worker) to post to its
+        inbox, blocked on the inbox itself (in real seconds: the thread works in real time),
+        then let the site handle it."""
+        self.settle()
+        try:
+            message = runtime.inbox.get(timeout=within_s)
+        except queue.Empty:
+            raise AssertionError(f"not within {within_s} s: {what}") from None
+        runtime.post(message)  # the inbox was empty: it is first in line again
+        self.settle()
+
     def stop(self) -> None:
         """Each device stops as `piste run` does: the roles, then the link's last words."""
         for runtime in self.runtimes:
@@ -175,14 +189,23 @@ class TestClient:
     def request(self, command: str, body: dict[str, Any], within_s: float = 10.0
                 ) -> dict[str, Any]:
         """Send a command as a console would and run the site until it is answered."""
+        return self.answer(self.send(command, body), within_s)
+
+    def send(self, command: str, body: dict[str, Any]) -> bytes:
+        """Send a command without running the site (several may then arrive at once); its
+        correlation is what `answer` takes."""
         body = {**body}
         body.setdefault("request_id", str(uuid.uuid4()))
         correlation = uuid.uuid4().bytes
         self.link.publish(topics.command(self.site_id, command, self.name),
                           json.dumps(body).encode(), response_topic=self.reply_topic,
                           correlation=correlation)
+        return correlation
+
+    def answer(self, correlation: bytes, within_s: float = 10.0) -> dict[str, Any]:
+        """Run the site until the command sent with `correlation` is answered."""
         return self.site.run_until(lambda: self._answers.pop(correlation, None), within_s,
-                                   what=f"the answer to {command}")
+                                   what="the answer to a command")
 
 
 def latest_json(seen: list[tuple[str, bytes, bool]]) -> dict[str, Any] | None:

@@ -202,7 +202,7 @@ def test_a_room_units_silent_sensor_is_a_problem_in_words_not_codes() -> None:
     assert unit["health_at"] == "2026-11-30T09:00:00+02:00"
 
 
-def test_the_pages_show_no_code_where_the_wire_has_one(broker, tmp_path: Path) -> None:
+def test_the_pages_show_no_code_where_the_wire_has_one(memory_broker, tmp_path: Path) -> None:
     """An unknown printer, a silent sensor, an alert and a refusal, in a real browser: the
     pages say each in words ("printer: ps_unknown", "Not done (no_ticket)" were seen)."""
     import json
@@ -212,13 +212,12 @@ def test_the_pages_show_no_code_where_the_wire_has_one(broker, tmp_path: Path) -
     from selenium.webdriver.common.by import By
 
     from mqtt_bridge import topics
-    from mqtt_bridge.blocking import BlockingClient
     from testkit.site_factory import MONDAY, at
     from tests.helpers import wait_for
     from tests.web_site import browser, console_errors, console_site, log_in
 
     clock = ManualClock(at(MONDAY, 9, 0))
-    with console_site(broker, tmp_path, clock) as site, browser() as page:
+    with console_site(memory_broker, tmp_path, clock) as site, browser() as page:
         site_id = site.config.site.id
         now = at(MONDAY, 9, 0).isoformat(timespec="seconds")
         published = {
@@ -236,7 +235,7 @@ def test_the_pages_show_no_code_where_the_wire_has_one(broker, tmp_path: Path) -
                 "severity": "warning", "state": "raised",
                 "message": {"fi": "Laite poissa", "sv": "Enhet borta", "en": "A device is off"}},
         }
-        with BlockingClient(broker.host, broker.port, site_id) as client:
+        with site.client() as client:
             for topic, body in published.items():
                 client.publish_raw(topic, json.dumps(body).encode(), retain="alert" not in topic)
 

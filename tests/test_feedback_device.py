@@ -1,12 +1,15 @@
-"""The feedback device on real parts: a real broker and controller, gpiozero MockFactory pins
-for the face keys and their LEDs, the touch screen drawn with the SDL dummy driver and
-touched through pygame events at the buttons' own places."""
+"""The feedback device with its controller, on the in-memory broker and the jumping clock
+(testkit/jumping.py): gpiozero MockFactory pins for the face keys, their LEDs and the
+navigation keys, the touch screen drawn with the SDL dummy driver and touched through pygame
+events at the buttons' own places, and a speaker that hears what the device says
+(testkit/voice.py; espeak-ng itself is tested in tests/test_speech.py). The kiosk that offers
+the survey is the lobby's, with its controller (testkit/lobby_kiosk.py)."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
-import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -16,26 +19,24 @@ import pygame
 import pytest
 from gpiozero.pins.mock import MockFactory
 
+from display_driver.layout import focusable
 from firmware.cli.stats import stats_main
-from firmware.clock import ShiftedClock
+from firmware.clock import ManualClock
 from firmware.controller.ledger import Ledger
 from firmware.controller.role import ControllerRole
 from firmware.feedback.role import FeedbackRole
-from firmware.runtime import Runtime
 from firmware.site_model import SiteConfig
+from mqtt_bridge.memory import MemoryBroker
+from testkit.jumping import JumpingSite
+from testkit.lobby_kiosk import LobbyKiosk
+from testkit.pins import event_pins
+from testkit.voice import HeardSpeaker
 from tests.conftest import DEMO_SITE
-from tests.helpers import RunningDevice, demo_config, wait_for
+from tests.helpers import demo_config
 
 TUESDAY_10 = datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("Europe/Helsinki"))  # survey month
 KEYS, LEDS = (5, 6, 13, 19), (12, 16, 20, 21)  # as in the demo site's exit-1
-
-
-def run(config: SiteConfig, device_id: str, role: Any, data_dir: Path) -> RunningDevice:
-    device = config.device(device_id)
-    assert device is not None
-    return RunningDevice(Runtime(config, device, ShiftedClock(TUESDAY_10), data_dir, [role],
-                                 broker_host=config.broker.host,
-                                 broker_port=config.broker.port, client_suffix="-t"))
+NAV = {"up": 22, "down": 23, "select": 24, "help": 25}  # the demo exit-1's navigation keys
 
 
 def stored(data_dir: Path, kind: str) -> list[dict[str, Any]]:
@@ -47,96 +48,149 @@ def stored(data_dir: Path, kind: str) -> list[dict[str, Any]]:
         ledger.close()
 
 
-def press(pins: MockFactory, pin: int) -> None:
-    pins.pin(pin).drive_low()  # pull-up keys: pressed is low
-    pins.pin(pin).drive_high()  # the vote is taken on release
+class Exit:
+    """The exit device (feedback) and, unless told otherwise, the lobby's controller, on a
+    site whose loops run on the test's thread."""
 
+    def __init__(self, site: JumpingSite, config: SiteConfig, data_dir: Path,
+                 pins: MockFactory | None = None, *, controller: bool = True) -> None:
+        self.site = site
+        self.config = config
+        self.data_dir = data_dir
+        self.pins = pins or event_pins()
+        if controller:
+            self.start_controller()
+        self.role = FeedbackRole(pin_factory=self.pins, speaker=HeardSpeaker())
+        site.device(config, "exit-1", [self.role], data_dir / "exit")
+        self.role.render()
 
-def tap(device: RunningDevice, role: FeedbackRole, action: str, arg: str = "") -> None:
-    """A finger on the button's centre, as SDL reports it; fails if no such button."""
-    def touch() -> None:
+    def start_controller(self) -> None:
+        self.site.device(self.config, "lobby-1", [ControllerRole()], self.data_dir)
+
+    def press(self, pin: int) -> None:
+        """A key pressed and let go (pull-up keys: pressed is low; taken on release)."""
+        self.pins.pin(pin).drive_low()
+        self.pins.pin(pin).drive_high()
+        self.site.settle()
+
+    def key(self, name: str) -> None:
+        self.press(NAV[name])
+
+    def tap(self, action: str, arg: str = "") -> None:
+        """A finger on the button's centre, as SDL reports it; fails if no such button."""
+        role = self.role
         button = next((b for b in role.buttons if b.action == action and b.arg == arg
                        and getattr(b, "enabled", True)), None)
         assert button is not None, f"no {action} {arg} button on the {role.flow.step} step"
         role.on_screen_event(pygame.event.Event(pygame.MOUSEBUTTONUP, button=1,
                                                 pos=button.rect.center))
         role.render()
-    device.on_loop(touch)
+        self.site.settle()
+
+    def choose(self, action: str, arg: str = "") -> None:
+        """Move the focus ring to a button with up/down and press select, as a customer who
+        cannot use the touch screen would."""
+        role = self.role
+
+        def state() -> tuple[object, ...]:
+            flow = role.flow
+            return flow.step, flow.screening, flow.position, flow.progress.selected, flow.lang
+
+        for _ in range(40):
+            targets = focusable(role.buttons)
+            wanted = next((i for i, b in enumerate(targets)
+                           if (b.action, b.arg) == (action, arg)), None)
+            assert wanted is not None, f"no {action} {arg} to focus"
+            if role.focus == wanted:
+                before = state()
+                self.key("select")
+                assert state() != before or (action == "lang" and before[-1] == arg), (
+                    f"{action} {arg} not done")
+                return
+            self.key("down" if role.focus is None or role.focus < wanted else "up")
+        raise AssertionError(f"could not reach {action} {arg}")
+
+    def spoken(self) -> list[tuple[str, str]]:
+        return self.role.voice.spoken
+
+    def answers(self, kind: str) -> list[dict[str, Any]]:
+        """Run the site until the controller has stored an answer of `kind`."""
+        return self.site.run_until(lambda: stored(self.data_dir, kind), within_s=10,
+                                   what=f"a {kind} in the ledger")
 
 
 @pytest.fixture
-def config(broker: Any, tmp_path: Path) -> SiteConfig:
-    return demo_config(broker, tmp_path)
+def config(tmp_path: Path) -> SiteConfig:
+    return demo_config(None, tmp_path)
+
+
+def jumping(memory_broker: MemoryBroker) -> JumpingSite:
+    return JumpingSite(ManualClock(TUESDAY_10), memory_broker)
 
 
 def test_a_face_key_is_one_vote_in_the_ledger_and_its_led_says_counted(
-        config: SiteConfig, tmp_path: Path) -> None:
-    pins = MockFactory()
-    with run(config, "lobby-1", ControllerRole(), tmp_path), \
-            run(config, "exit-1", FeedbackRole(pin_factory=pins), tmp_path / "exit") as exit_:
-        wait_for(lambda: exit_.runtime.link.connected, what="the feedback device online")
-        press(pins, KEYS[3])  # very happy
-        press(pins, KEYS[3])  # pressed again to be sure: the same customer, one vote
-        # Lit for a moment: the customer sees that the press was counted.
-        wait_for(lambda: any(s.state for s in pins.pin(LEDS[3]).states), timeout=2,
-                 what="the key's LED lit")
-        assert not any(s.state for s in pins.pin(LEDS[0]).states)
-        votes = wait_for(lambda: stored(tmp_path, "feedback.given"), what="the vote")
+        config: SiteConfig, memory_broker: MemoryBroker, tmp_path: Path) -> None:
+    with jumping(memory_broker) as site:
+        exit_ = Exit(site, config, tmp_path)
+        exit_.press(KEYS[3])  # very happy
+        exit_.press(KEYS[3])  # pressed again to be sure: the same customer, one vote
+        # Lit for a moment (gpiozero's blink thread): the customer sees the press counted.
+        exit_.pins.pin(LEDS[3]).wait_states(any, timeout=2, what="the key's LED lit")
+        assert not any(s.state for s in exit_.pins.pin(LEDS[0]).states)
+        votes = exit_.answers("feedback.given")
         assert [(v["rating"], v["scale"], v["device"]) for v in votes] == [(4, 4, "exit-1")]
-        wait_for(lambda: exit_.on_loop(lambda: len(exit_.role("feedback").sender) == 0),
-                 what="the answer confirmed and forgotten on the device")
+        site.run_until(lambda: len(exit_.role.sender) == 0, within_s=5,
+                       what="the answer confirmed and forgotten on the device")
         assert len(stored(tmp_path, "feedback.given")) == 1
 
 
 def test_a_vote_given_while_the_controller_is_away_arrives_when_it_is_back(
-        config: SiteConfig, tmp_path: Path) -> None:
-    pins = MockFactory()
-    with run(config, "exit-1", FeedbackRole(pin_factory=pins), tmp_path / "exit") as exit_:
-        wait_for(lambda: exit_.runtime.link.connected, what="the feedback device online")
-        press(pins, KEYS[0])
+        config: SiteConfig, memory_broker: MemoryBroker, tmp_path: Path) -> None:
+    with jumping(memory_broker) as site:
+        exit_ = Exit(site, config, tmp_path, controller=False)
+        exit_.press(KEYS[0])
         # Kept on the device's disk before anything is sent: a power cut loses nothing.
         pending = tmp_path / "exit" / "feedback-pending.json"
-        wait_for(lambda: pending.exists() and json.loads(pending.read_text()), what="kept")
-        with run(config, "lobby-1", ControllerRole(), tmp_path) as lobby:
-            wait_for(lambda: lobby.runtime.link.connected, what="the controller online")
-            exit_.runtime.post(exit_.role("feedback").on_link_up)  # as after a reconnect
-            votes = wait_for(lambda: stored(tmp_path, "feedback.given"), timeout=15,
-                             what="the vote after the controller came back")
+        assert json.loads(pending.read_text())
+        site.run_for(5)  # nobody answers
+        assert stored(tmp_path, "feedback.given") == [] and json.loads(pending.read_text())
+        exit_.start_controller()
+        exit_.role.on_link_up()  # as after a reconnect
+        votes = site.run_until(lambda: stored(tmp_path, "feedback.given"), within_s=60,
+                               what="the vote after the controller came back")
         assert [v["rating"] for v in votes] == [1]
-        wait_for(lambda: json.loads(pending.read_text()) == [], what="the file emptied")
+        site.run_until(lambda: json.loads(pending.read_text()) == [], within_s=5,
+                       what="the file emptied")
 
 
 @pytest.mark.parametrize("lang", ["fi", "sv", "en"])
 def test_the_whole_survey_by_touch_in_each_language_survives_a_controller_restart(
-        config: SiteConfig, tmp_path: Path, lang: str) -> None:
-    with run(config, "lobby-1", ControllerRole(), tmp_path), \
-            run(config, "exit-1", FeedbackRole(pin_factory=MockFactory()),
-                tmp_path / "exit") as exit_:
-        role = exit_.role("feedback")
-        wait_for(lambda: exit_.runtime.link.connected, what="online")
-        exit_.on_loop(role.render)
-        tap(exit_, role, "lang", lang)
-        tap(exit_, role, "survey")
-        tap(exit_, role, "yes")  # used self-service: statement 17 is asked
-        tap(exit_, role, "no")  # dropped off no documents: 18 is not
-        asked = exit_.on_loop(lambda: role.flow.position[1])
+        config: SiteConfig, memory_broker: MemoryBroker, tmp_path: Path, lang: str) -> None:
+    with jumping(memory_broker) as site:
+        exit_ = Exit(site, config, tmp_path)
+        role = exit_.role
+        exit_.tap("lang", lang)
+        exit_.tap("survey")
+        exit_.tap("yes")  # used self-service: statement 17 is asked
+        exit_.tap("no")  # dropped off no documents: 18 is not
+        asked = role.flow.position[1]
         assert asked == 17
         for n in range(1, asked + 1):
             if n == 5:
-                tap(exit_, role, "dont_know")
+                exit_.tap("dont_know")
                 continue
-            tap(exit_, role, "score", str(4 + n % 7))
-            tap(exit_, role, "next")
-        assert exit_.on_loop(lambda: role.flow.step) == "survey_done"
-        answers = wait_for(lambda: stored(tmp_path, "survey.answered"), what="the answer")
+            exit_.tap("score", str(4 + n % 7))
+            exit_.tap("next")
+        assert role.flow.step == "survey_done"
+        answers = exit_.answers("survey.answered")
     assert len(answers) == 1
     answer = answers[0]
     assert answer["lang"] == lang and answer["self_service"] and not answer["documents"]
     assert answer["ratings"]["5"] is None and answer["ratings"]["7"] == 4 + 7 % 7
     assert "18" not in answer["ratings"] and len(answer["ratings"]) == 17
     # A new controller on the same SD card: `piste stats` still reports the answer.
-    with run(config, "lobby-1", ControllerRole(), tmp_path):
-        pass
+    with jumping(memory_broker) as site:
+        site.device(config, "lobby-1", [ControllerRole()], tmp_path)
     out = _stats(config, tmp_path, "survey")
     rows = {int(r["statement"]): r for r in out["statements"]}
     assert out["answers"] == 1 and 5 not in rows and rows[7]["count"] == 1
@@ -144,20 +198,18 @@ def test_the_whole_survey_by_touch_in_each_language_survives_a_controller_restar
 
 
 def test_words_with_a_phone_number_are_masked_and_the_customer_is_told(
-        config: SiteConfig, tmp_path: Path) -> None:
-    with run(config, "lobby-1", ControllerRole(), tmp_path), \
-            run(config, "exit-1", FeedbackRole(pin_factory=MockFactory()),
-                tmp_path / "exit") as exit_:
-        role = exit_.role("feedback")
-        wait_for(lambda: exit_.runtime.link.connected, what="online")
-        exit_.on_loop(role.render)
-        tap(exit_, role, "rate", "2")
-        tap(exit_, role, "words")
-        exit_.on_loop(lambda: [role.activate("key", c) for c in "soita 0401234567"])
-        exit_.on_loop(role.render)
-        tap(exit_, role, "send")
-        assert exit_.on_loop(lambda: (role.flow.step, role.view().masked)) == ("thanks", True)
-        votes = wait_for(lambda: stored(tmp_path, "feedback.given"), what="the vote")
+        config: SiteConfig, memory_broker: MemoryBroker, tmp_path: Path) -> None:
+    with jumping(memory_broker) as site:
+        exit_ = Exit(site, config, tmp_path)
+        role = exit_.role
+        exit_.tap("rate", "2")
+        exit_.tap("words")
+        for c in "soita 0401234567":
+            role.activate("key", c)
+        role.render()
+        exit_.tap("send")
+        assert (role.flow.step, role.view().masked) == ("thanks", True)
+        votes = exit_.answers("feedback.given")
     assert votes[0]["rating"] == 2 and votes[0]["masked"] is True
     assert "0401234567" not in votes[0]["words"] and votes[0]["words"].startswith("soita")
 
@@ -170,85 +222,43 @@ def _stats(config: SiteConfig, data_dir: Path, report: str) -> dict[str, Any]:
 
 
 def test_a_kiosk_offers_the_survey_in_its_month_and_goes_back_to_its_start(
-        broker: Any, tmp_path: Path) -> None:
-    from tests.test_kiosk_device import Kiosk
-
-    with Kiosk(broker, tmp_path) as kiosk:
-        kiosk.ready()
+        config: SiteConfig, memory_broker: MemoryBroker, tmp_path: Path) -> None:
+    with jumping(memory_broker) as site:
+        kiosk = LobbyKiosk(site, config, tmp_path).ready()
         kiosk.touch("lang", "sv")
-        wait_for(lambda: kiosk.loop(lambda: kiosk.role.lang) == "sv", what="Swedish")
+        assert kiosk.role.lang == "sv"
         kiosk.touch("survey")
-        wait_for(lambda: kiosk.phase() == "survey", what="the survey on the kiosk")
+        assert kiosk.phase == "survey"  # the survey on the kiosk
         flow = kiosk.role.survey.flow
         kiosk.touch("yes")  # used self-service
-        wait_for(lambda: kiosk.loop(lambda: flow.screening) == "documents", what="question 2")
+        assert flow.screening == "documents"  # question 2
         kiosk.touch("yes")  # and dropped off documents: all 18 statements
-        wait_for(lambda: kiosk.loop(lambda: flow.step) == "statement", what="statements")
-        asked = kiosk.loop(lambda: flow.position[1])
+        assert flow.step == "statement"
+        asked = flow.position[1]
         assert asked == 18
         for n in range(1, asked + 1):
             kiosk.touch("score", "8")
-            wait_for(lambda: kiosk.loop(lambda: flow.progress.selected) == 8, what="chosen")
+            assert flow.progress.selected == 8  # chosen
             kiosk.touch("next")
-            wait_for(lambda n=n: kiosk.loop(lambda: flow.position[0] > n
-                                            or flow.step == "survey_done"), what="moved on")
-        wait_for(lambda: kiosk.loop(lambda: kiosk.role.survey.flow.step) == "survey_done",
-                 what="the thank-you step")
+            assert flow.position[0] > n or flow.step == "survey_done"  # moved on
+        assert kiosk.role.survey.flow.step == "survey_done"  # the thank-you step
         kiosk.touch("done")
-        wait_for(lambda: kiosk.phase() == "start", what="the kiosk's start screen again")
-        answers = wait_for(lambda: stored(tmp_path, "survey.answered"), what="the answer")
+        assert kiosk.phase == "start"  # the kiosk's start screen again
+        answers = site.run_until(lambda: stored(tmp_path, "survey.answered"), within_s=10,
+                                 what="the answer in the ledger")
     assert [(a["device"], a["lang"], len(a["ratings"])) for a in answers] == [
         ("lobby-1", "sv", 18)]
     assert set(answers[0]["ratings"].values()) == {8}
 
 
 def test_outside_the_survey_month_the_kiosk_has_no_survey_button(
-        broker: Any, tmp_path: Path) -> None:
-    from tests.test_kiosk_device import Kiosk
-
-    with Kiosk(broker, tmp_path) as kiosk:
-        kiosk.runtime.clock = ShiftedClock(datetime(2027, 1, 5, 10, 0, tzinfo=TUESDAY_10.tzinfo))
-        kiosk.ready()
-        kiosk.loop(lambda: setattr(kiosk.role, "dirty", True))
-        assert kiosk.loop(lambda: kiosk.role.view().survey_label) == ""
-        assert kiosk.loop(lambda: kiosk.role.button_at("survey")) is None
-
-
-NAV = {"up": 22, "down": 23, "select": 24, "help": 25}  # the demo exit-1's navigation keys
-
-
-def key(pins: MockFactory, name: str) -> None:
-    press(pins, NAV[name])
-    time.sleep(0.04)  # past the keys' 30 ms debounce
-
-
-def choose(device: RunningDevice, role: FeedbackRole, pins: MockFactory, action: str,
-           arg: str = "") -> None:
-    """Move the focus ring to a button with up/down and press select, as a customer who
-    cannot use the touch screen would."""
-    from display_driver.layout import focusable
-
-    def state() -> tuple[object, ...]:
-        flow = role.flow
-        return flow.step, flow.screening, flow.position, flow.progress.selected, flow.lang
-
-    def where() -> tuple[int | None, int | None]:
-        targets = focusable(role.buttons)
-        wanted = next((i for i, b in enumerate(targets) if (b.action, b.arg) == (action, arg)),
-                      None)
-        return wanted, role.focus
-    for _ in range(40):
-        wanted, focus = device.on_loop(where)
-        assert wanted is not None, f"no {action} {arg} to focus"
-        if focus == wanted:
-            before = device.on_loop(state)
-            key(pins, "select")
-            wait_for(lambda before=before: device.on_loop(state) != before
-                     or (action == "lang" and before[-1] == arg),  # already that language
-                     what=f"{action} {arg} done")
-            return
-        key(pins, "down" if focus is None or focus < wanted else "up")
-    raise AssertionError(f"could not reach {action} {arg}")
+        config: SiteConfig, memory_broker: MemoryBroker, tmp_path: Path) -> None:
+    january = ManualClock(datetime(2027, 1, 5, 10, 0, tzinfo=TUESDAY_10.tzinfo))
+    with JumpingSite(january, memory_broker) as site:
+        kiosk = LobbyKiosk(site, config, tmp_path).ready()
+        assert kiosk.role.view().survey_label == ""
+        assert kiosk.role.button_at("survey") is None
+        assert kiosk.role.button_at("lang", "sv") is not None  # the start screen is drawn
 
 
 QUESTION = {"fi": "Millainen oli käyntisi tänään?", "sv": "Hur var ditt besök i dag?",
@@ -256,43 +266,35 @@ QUESTION = {"fi": "Millainen oli käyntisi tänään?", "sv": "Hur var ditt bes�
 
 
 @pytest.mark.parametrize("lang", ["fi", "sv", "en"])
-def test_the_whole_survey_by_keys_alone_with_speech(config: SiteConfig, tmp_path: Path,
-                                                    lang: str) -> None:
-    pins = MockFactory()
-    with run(config, "lobby-1", ControllerRole(), tmp_path), \
-            run(config, "exit-1", FeedbackRole(pin_factory=pins), tmp_path / "exit") as exit_:
-        role = exit_.role("feedback")
-        wait_for(lambda: exit_.runtime.link.connected, what="online")
-        exit_.on_loop(role.render)
-        choose(exit_, role, pins, "lang", lang)
-        assert exit_.on_loop(lambda: role.flow.lang) == lang
-        key(pins, "help")  # the screen read aloud in the chosen language (espeak-ng)
-        wait_for(lambda: (QUESTION[lang], lang) in [
-            (text.split(" 1:")[0], said) for text, said in role.voice.spoken],
-            what="the question spoken")
-        choose(exit_, role, pins, "survey")
-        choose(exit_, role, pins, "no")
-        choose(exit_, role, pins, "no")
+def test_the_whole_survey_by_keys_alone_with_speech(
+        config: SiteConfig, memory_broker: MemoryBroker, tmp_path: Path, lang: str) -> None:
+    with jumping(memory_broker) as site:
+        exit_ = Exit(site, config, tmp_path)
+        role = exit_.role
+        exit_.choose("lang", lang)
+        assert role.flow.lang == lang
+        exit_.key("help")  # the screen read aloud in the chosen language
+        assert (QUESTION[lang], lang) in [(text.split(" 1:")[0], said)
+                                          for text, said in exit_.spoken()]
+        exit_.choose("survey")
+        exit_.choose("no")
+        exit_.choose("no")
         for n in range(1, 17):
-            choose(exit_, role, pins, "score", "10" if n % 2 else "6")
-            choose(exit_, role, pins, "next")
-        assert exit_.on_loop(lambda: role.flow.step) == "survey_done"
-        answers = wait_for(lambda: stored(tmp_path, "survey.answered"), what="the answer")
+            exit_.choose("score", "10" if n % 2 else "6")
+            exit_.choose("next")
+        assert role.flow.step == "survey_done"
+        answers = exit_.answers("survey.answered")
     ratings = answers[0]["ratings"]
     assert answers[0]["lang"] == lang and len(ratings) == 16
     assert ratings["1"] == 10 and ratings["2"] == 6
 
 
 def test_on_a_short_panel_the_thanks_screen_invites_to_the_survey_by_keys_and_speech(
-        config: SiteConfig, tmp_path: Path) -> None:
+        config: SiteConfig, memory_broker: MemoryBroker, tmp_path: Path) -> None:
     """The exit device on a 10.1" 1280x800 panel in the survey month, in Finnish: the
     invitation would push the faces' names below the floor, so the rate screen leaves it out
     and the thanks screen has it; the keys reach it, speech reads it, and the vote given
     before it is kept."""
-    import dataclasses
-
-    from display_driver.layout import focusable
-
     exit_cfg = config.device("exit-1")
     assert exit_cfg is not None
     small = dataclasses.replace(
@@ -300,24 +302,21 @@ def test_on_a_short_panel_the_thanks_screen_invites_to_the_survey_by_keys_and_sp
         feedback=dataclasses.replace(exit_cfg.feedback, screen_diagonal_in=10.1))
     config = dataclasses.replace(config, devices=tuple(
         small if d.id == "exit-1" else d for d in config.devices))
-    pins = MockFactory()
     invitation = "Vastaa vuosittaiseen asiakaskyselyymme"
-    with run(config, "lobby-1", ControllerRole(), tmp_path), \
-            run(config, "exit-1", FeedbackRole(pin_factory=pins), tmp_path / "exit") as exit_:
-        role = exit_.role("feedback")
-        wait_for(lambda: exit_.runtime.link.connected, what="online")
-        exit_.on_loop(role.render)
-        assert exit_.on_loop(lambda: (role.flow.survey_open, role.text_px)) == (True, 59)
-        assert "survey" not in exit_.on_loop(lambda: [b.action for b in focusable(role.buttons)])
-        key(pins, "help")
-        wait_for(lambda: role.voice.spoken, what="the rate screen spoken")
-        assert invitation not in role.voice.spoken[-1][0]  # not on this screen: not read
-        choose(exit_, role, pins, "rate", "2")
-        assert exit_.on_loop(lambda: role.flow.step) == "thanks"
-        key(pins, "help")
-        wait_for(lambda: any(invitation in text for text, _ in role.voice.spoken),
-                 what="the invitation read on the thanks screen")
-        choose(exit_, role, pins, "survey")
-        assert exit_.on_loop(lambda: role.flow.step) == "screening"
-        votes = wait_for(lambda: stored(tmp_path, "feedback.given"), what="the vote kept")
+    with jumping(memory_broker) as site:
+        exit_ = Exit(site, config, tmp_path)
+        role = exit_.role
+        assert (role.flow.survey_open, role.text_px) == (True, 59)
+        assert "survey" not in [b.action for b in focusable(role.buttons)]
+        exit_.key("help")
+        assert exit_.spoken(), "the rate screen spoken"
+        assert invitation not in exit_.spoken()[-1][0]  # not on this screen: not read
+        exit_.choose("rate", "2")
+        assert role.flow.step == "thanks"
+        exit_.key("help")
+        assert any(invitation in text for text, _ in exit_.spoken()), (
+            "the invitation read on the thanks screen")
+        exit_.choose("survey")
+        assert role.flow.step == "screening"
+        votes = exit_.answers("feedback.given")
     assert [(v["rating"], v["device"]) for v in votes] == [(2, "exit-1")]

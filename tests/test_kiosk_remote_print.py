@@ -1,9 +1,10 @@
 """A ticket the advisor issues at the staff console, printed on a kiosk (issue 13).
 
-The print job's parser is fed garbage by hypothesis; a real kiosk runtime with the file
-printer (and python-escpos's Dummy that fails on cue) takes jobs from a real Mosquitto; and a
-real Mosquitto that runs the generated ACL with passwords lets only the console send jobs,
-each kiosk read only its own."""
+The print job's parser is fed garbage by hypothesis; the kiosk's own role with its controller,
+the file printer (and python-escpos's Dummy that fails on cue) takes jobs on the in-memory
+broker and the jumping clock (testkit/lobby_kiosk.py); and a real Mosquitto that runs the
+generated ACL with passwords lets only the console send jobs, each kiosk read only its own,
+and a kiosk with its login prints what the console sends it."""
 
 from __future__ import annotations
 
@@ -23,8 +24,7 @@ from hypothesis import strategies as st
 from paho.mqtt.client import topic_matches_sub
 
 from firmware.broker import LocalBroker
-from firmware.clock import ShiftedClock
-from firmware.controller.role import ControllerRole
+from firmware.clock import ManualClock, ShiftedClock
 from firmware.kiosk.remote_print import (
     MAX_BYTES,
     BadJob,
@@ -38,7 +38,10 @@ from firmware.site_model import Device, ScreenConfig, SiteConfig
 from mqtt_bridge import topics
 from mqtt_bridge.acl import acl_text
 from mqtt_bridge.blocking import BlockingClient
+from mqtt_bridge.memory import MemoryBroker
 from mqtt_bridge.messages import Ticket
+from testkit.jumping import JumpingSite, latest_json
+from testkit.lobby_kiosk import LobbyKiosk
 from tests.helpers import RunningDevice, demo_config, wait_for
 from tests.secured_site import (
     TUESDAY_10,
@@ -180,27 +183,106 @@ def test_a_job_no_slip_can_be_made_of_is_refused_and_may_come_again() -> None:
     assert small.take(job("a"), False, _slip) is not None  # only the last ones are kept
 
 
-# -- a real kiosk on a real broker -------------------------------------------------------------
+# -- the kiosk with its controller, on the in-memory broker and the jumping clock -------------
 
 @contextlib.contextmanager
-def lobby_kiosk(broker: LocalBroker, tmp_path: Path, printer: FaultPrinter | None = None,
-                config: SiteConfig | None = None) -> Iterator[tuple[SiteConfig, KioskRole,
-                                                                    RunningDevice]]:
+def lobby_kiosk(memory_broker: MemoryBroker, tmp_path: Path,
+                printer: FaultPrinter | None = None) -> Iterator[LobbyKiosk]:
     """The demo site's lobby device as controller and kiosk, headless; without `printer`
     the kiosk prints with the site's file printer into `tmp_path/tickets`."""
-    config = config or demo_config(broker)
-    device = dataclasses.replace(config.device("lobby-1"), roles=("controller", "kiosk"),
-                                 screen=ScreenConfig(800, 480, fullscreen=False))
-    config = dataclasses.replace(
-        config, devices=tuple(device if d.id == device.id else d for d in config.devices))
-    role = KioskRole(pin_factory=MockFactory(), printer=None if printer is None else
-                     TicketPrinter(printer, description="fault printer"))
-    runtime = Runtime(config, device, ShiftedClock(TUESDAY_10), tmp_path,
-                      [ControllerRole(), role], broker_host=broker.host,
-                      broker_port=broker.port, uses_screen=True)
-    with RunningDevice(runtime) as running:
-        wait_for(lambda: running.on_loop(lambda: role.phase) == "start", what="the start screen")
-        yield config, role, running
+    with JumpingSite(ManualClock(TUESDAY_10), memory_broker) as site:
+        kiosk = LobbyKiosk(site, demo_config(None, tmp_path), tmp_path,
+                           screen=ScreenConfig(800, 480, fullscreen=False),
+                           printer=None if printer is None else
+                           TicketPrinter(printer, description="fault printer"))
+        yield kiosk.ready()
+
+
+def printed_files(tmp_path: Path) -> list[Path]:
+    return sorted((tmp_path / "tickets").glob("*.escpos"))
+
+
+def remote_health(kiosk: LobbyKiosk) -> dict[str, Any]:
+    return kiosk.runtime.health()["remote_print"]
+
+
+def test_the_advisors_ticket_is_printed_once_on_the_kiosk(memory_broker, tmp_path) -> None:
+    with lobby_kiosk(memory_broker, tmp_path) as kiosk:
+        site = kiosk.config.site.id
+        console = kiosk.site.client(site, "web-1")
+        answer = console.request(topics.ISSUE, {"service": "kela", "lang": "sv"})
+        assert answer["ok"]
+        body = {"request_id": str(uuid.uuid4()), "lang": "sv", "ticket": answer["ticket"]}
+        check("PrintJob", body)
+        for _ in range(2):  # QoS 1 may deliver it twice
+            console.publish_raw(topics.kiosk_print(site, "lobby-1"), json.dumps(body).encode())
+        kiosk.printed()
+        assert remote_health(kiosk)["repeated"] == 1  # the repeat counted, not printed
+        files = printed_files(tmp_path)
+        assert len(files) == 1
+        text = decode_ticket(files[0].read_bytes()).text
+        number = answer["ticket"]["number"]
+        assert number in text and "FPA" in text and "Du är näst på tur" in text  # nobody ahead
+        assert remote_health(kiosk) == {"jobs": 1, "refused": 0, "repeated": 1,
+                                        "last_refused": ""}
+        # The customer at the screen was not disturbed, and the slip counts as the kiosk's own.
+        assert (kiosk.role.phase, kiosk.role.ticket) == ("start", None)
+        assert kiosk.role.printed == [number]
+
+
+@pytest.mark.wire_abuse("kiosk/+/print")  # the garbage is the point
+def test_garbage_is_refused_and_counted_and_the_kiosk_goes_on(memory_broker, tmp_path) -> None:
+    # Over 16 KiB for the kiosk, under the 64 KiB that Mosquitto itself lets through.
+    garbage = [b"", b"\x00\xff" * 100, b"null", b'{"request_id": 5}', job(lang="de"),
+               job(ticket={**TICKET, "number": 42}), b"[" * 8000, job(padding="x" * 30000)]
+    with lobby_kiosk(memory_broker, tmp_path) as kiosk:
+        site = kiosk.config.site.id
+        topic = topics.kiosk_print(site, "lobby-1")
+        console = kiosk.site.client(site)
+        for payload in garbage:
+            console.publish_raw(topic, payload)
+        kiosk.site.settle()
+        assert remote_health(kiosk)["refused"] == len(garbage)  # every bad job refused
+        assert "too large" in remote_health(kiosk)["last_refused"]
+        console.publish_raw(topic, job("good"))
+        kiosk.printed()
+        assert "K042" in decode_ticket(printed_files(tmp_path)[0].read_bytes()).text
+        assert not kiosk.runtime.stopped and kiosk.runtime.link.connected
+        health = kiosk.runtime.health()
+        assert health["remote_print"]["jobs"] == 1
+        assert health["display"]["phase"] == "start"
+        check("DeviceHealth", health)
+
+
+def test_a_job_left_retained_on_the_broker_is_not_printed_at_start(memory_broker,
+                                                                    tmp_path) -> None:
+    config = demo_config(None, tmp_path)
+    topic = topics.kiosk_print(config.site.id, "lobby-1")
+    with JumpingSite(ManualClock(TUESDAY_10), memory_broker) as site:
+        console = site.client(config.site.id)
+        console.publish_raw(topic, job("kept"), retain=True)  # it would print at every start
+        kiosk = LobbyKiosk(site, config, tmp_path).ready()
+        assert remote_health(kiosk)["refused"] == 1  # the kept job refused
+        assert "retained" in remote_health(kiosk)["last_refused"]
+        assert remote_health(kiosk)["jobs"] == 0 and printed_files(tmp_path) == []
+        console.publish_raw(topic, b"", retain=True)  # the broker forgets it
+
+
+def test_a_printer_fault_is_reported_as_for_the_kiosks_own_tickets(memory_broker,
+                                                                    tmp_path) -> None:
+    with lobby_kiosk(memory_broker, tmp_path, FaultPrinter("paper_out")) as kiosk:
+        site = kiosk.config.site.id
+        console = kiosk.site.client(site)
+        alerts = console.watch(topics.alert(site, "printer"))
+        console.publish_raw(topics.kiosk_print(site, "lobby-1"), job())
+        kiosk.printed()
+        alert = latest_json(alerts)
+        assert alert is not None, "the printer alert"
+        assert alert["severity"] == "critical" and alert["unprinted_ticket"] == "K042"
+        health = kiosk.runtime.health()
+        assert health["printer"]["state"] == "paper_out"
+        assert health["printer"]["last_unprinted"] == "K042"
+        assert kiosk.role.led.state == "fault"
 
 
 def subscribed(client: BlockingClient, site: str, device: str) -> None:
@@ -209,92 +291,6 @@ def subscribed(client: BlockingClient, site: str, device: str) -> None:
     statuses = client.watch(topics.device_status(site, device))
     wait_for(lambda: json.loads(statuses.get(timeout=5)[1])["state"] == "online",
              what=f"{device} online")
-
-
-def printed_files(tmp_path: Path) -> list[Path]:
-    return sorted((tmp_path / "tickets").glob("*.escpos"))
-
-
-def remote_health(running: RunningDevice) -> dict[str, Any]:
-    return running.on_loop(lambda: running.runtime.health()["remote_print"])
-
-
-def test_the_advisors_ticket_is_printed_once_on_the_kiosk(broker, tmp_path) -> None:
-    with lobby_kiosk(broker, tmp_path) as (config, role, running), \
-            BlockingClient(broker.host, broker.port, config.site.id, client="web-1") as console:
-        site = config.site.id
-        subscribed(console, site, "lobby-1")
-        answer = console.request(topics.ISSUE, {"service": "kela", "lang": "sv"})
-        assert answer["ok"]
-        body = {"request_id": str(uuid.uuid4()), "lang": "sv", "ticket": answer["ticket"]}
-        check("PrintJob", body)
-        for _ in range(2):  # QoS 1 may deliver it twice
-            console.publish_raw(topics.kiosk_print(site, "lobby-1"), json.dumps(body).encode())
-        wait_for(lambda: printed_files(tmp_path), what="the printed slip")
-        wait_for(lambda: remote_health(running)["repeated"] == 1, what="the repeat counted")
-        time.sleep(0.3)
-        files = printed_files(tmp_path)
-        assert len(files) == 1
-        text = decode_ticket(files[0].read_bytes()).text
-        number = answer["ticket"]["number"]
-        assert number in text and "FPA" in text and "Du är näst på tur" in text  # nobody ahead
-        assert remote_health(running) == {"jobs": 1, "refused": 0, "repeated": 1,
-                                          "last_refused": ""}
-        # The customer at the screen was not disturbed, and the slip counts as the kiosk's own.
-        assert running.on_loop(lambda: (role.phase, role.ticket)) == ("start", None)
-        assert running.on_loop(lambda: role.printed) == [number]
-
-
-@pytest.mark.wire_abuse("kiosk/+/print")  # the garbage is the point
-def test_garbage_is_refused_and_counted_and_the_kiosk_goes_on(broker, tmp_path) -> None:
-    # Over 16 KiB for the kiosk, under the 64 KiB that the broker itself lets through.
-    garbage = [b"", b"\x00\xff" * 100, b"null", b'{"request_id": 5}', job(lang="de"),
-               job(ticket={**TICKET, "number": 42}), b"[" * 8000, job(padding="x" * 30000)]
-    with lobby_kiosk(broker, tmp_path) as (config, _role, running), \
-            BlockingClient(broker.host, broker.port, config.site.id) as console:
-        site = config.site.id
-        topic = topics.kiosk_print(site, "lobby-1")
-        subscribed(console, site, "lobby-1")
-        for payload in garbage:
-            console.publish_raw(topic, payload)
-        wait_for(lambda: remote_health(running)["refused"] == len(garbage),
-                 what="every bad job refused")
-        assert "too large" in remote_health(running)["last_refused"]
-        console.publish_raw(topic, job("good"))
-        wait_for(lambda: printed_files(tmp_path), what="the good job after the garbage")
-        assert "K042" in decode_ticket(printed_files(tmp_path)[0].read_bytes()).text
-        assert running.thread.is_alive() and running.runtime.link.connected
-        health = running.on_loop(lambda: running.runtime.health())
-        assert health["remote_print"]["jobs"] == 1
-        assert health["display"]["phase"] == "start"
-        check("DeviceHealth", health)
-
-
-def test_a_job_left_retained_on_the_broker_is_not_printed_at_start(broker, tmp_path) -> None:
-    config = demo_config(broker)
-    topic = topics.kiosk_print(config.site.id, "lobby-1")
-    with BlockingClient(broker.host, broker.port, config.site.id) as console:
-        console.publish_raw(topic, job("kept"), retain=True)  # it would print at every start
-        with lobby_kiosk(broker, tmp_path, config=config) as (_config, _role, running):
-            wait_for(lambda: remote_health(running)["refused"] == 1, what="the kept job refused")
-            assert "retained" in remote_health(running)["last_refused"]
-            assert remote_health(running)["jobs"] == 0 and printed_files(tmp_path) == []
-        console.publish_raw(topic, b"", retain=True)  # the broker forgets it
-
-
-def test_a_printer_fault_is_reported_as_for_the_kiosks_own_tickets(broker, tmp_path) -> None:
-    with lobby_kiosk(broker, tmp_path, FaultPrinter("paper_out")) as (config, role, running), \
-            BlockingClient(broker.host, broker.port, config.site.id) as console:
-        site = config.site.id
-        alerts = console.watch(topics.alert(site, "printer"))
-        subscribed(console, site, "lobby-1")
-        console.publish_raw(topics.kiosk_print(site, "lobby-1"), job())
-        alert = json.loads(alerts.get(timeout=5)[1])
-        assert alert["severity"] == "critical" and alert["unprinted_ticket"] == "K042"
-        health = running.on_loop(lambda: running.runtime.health())
-        assert health["printer"]["state"] == "paper_out"
-        assert health["printer"]["last_unprinted"] == "K042"
-        assert running.on_loop(lambda: role.led.state) == "fault"
 
 
 # -- the ACL: only the console sends jobs, each kiosk reads its own -----------------------------
@@ -406,7 +402,7 @@ def test_the_console_sees_the_lobby_and_a_kiosk_prints_its_job(secured, tmp_path
         wait_for(lambda: printed_files(tmp_path / "kiosk"), what="the slip on kiosk-2")
         text = decode_ticket(printed_files(tmp_path / "kiosk")[0].read_bytes()).text
         assert answer["ticket"]["number"] in text and "You are next in line" in text
-        assert remote_health(running)["jobs"] == 1
+        assert running.on_loop(lambda: running.runtime.health()["remote_print"])["jobs"] == 1
 
 
 @contextlib.contextmanager

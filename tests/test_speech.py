@@ -1,4 +1,8 @@
-"""The speaker: real espeak-ng (where installed) into pygame-ce's mixer on the dummy driver."""
+"""The speaker: real espeak-ng (where installed) into pygame-ce's mixer on the dummy driver.
+
+The queue's rules (newest wins, interrupt, stop) are tested with a quicker voice of the
+tests' own (`Speaker(render=...)`: a silent WAV as long as the text), played by the same
+mixer: espeak-ng at its speaking pace would only add seconds."""
 
 from __future__ import annotations
 
@@ -19,6 +23,19 @@ from tests.helpers import wait_for
 
 needs_espeak = pytest.mark.skipif(shutil.which("espeak-ng") is None,
                                   reason="espeak-ng is not installed")
+MS_PER_CHARACTER = 10  # the quick voice: a 70-character sentence lasts 0.7 s
+
+
+def quick_voice(text: str, lang: str) -> bytes:
+    """A silent WAV as long as `text` would take at MS_PER_CHARACTER."""
+    rate = 22050
+    out = io.BytesIO()
+    with wave.open(out, "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(rate)
+        wav.writeframes(b"\0\0" * (rate * MS_PER_CHARACTER * len(text) // 1000))
+    return out.getvalue()
 
 
 @needs_espeak
@@ -43,20 +60,18 @@ def test_say_never_blocks_and_speaks_in_order_without_overlap() -> None:
     assert speaker.available, speaker.problem
     try:
         started = time.monotonic()
-        speaker.say("Vuoronumero K 42, huone 5", "fi")
-        speaker.say("Könummer K 42, rum 5", "sv")
+        speaker.say("huone 5", "fi")  # short: the real voice plays in real time
+        speaker.say("rum 5", "sv")
         assert time.monotonic() - started < 0.05  # the caller's loop is never held up
         wait_for(lambda: len(speaker.spoken) == 2, timeout=20, what="both announcements")
-        assert speaker.spoken == [("Vuoronumero K 42, huone 5", "fi"),
-                                  ("Könummer K 42, rum 5", "sv")]
+        assert speaker.spoken == [("huone 5", "fi"), ("rum 5", "sv")]
         wait_for(lambda: not speaker.busy, timeout=10, what="silence")
     finally:
         speaker.close()
 
 
-@needs_espeak
 def test_a_burst_never_piles_up_newest_wins() -> None:
-    speaker = Speaker.open()
+    speaker = Speaker.open(render=quick_voice)
     try:
         for n in range(10):
             speaker.say(f"Vuoronumero K {n}", "fi")
@@ -70,9 +85,8 @@ def test_a_burst_never_piles_up_newest_wins() -> None:
         speaker.close()
 
 
-@needs_espeak
 def test_interrupt_stops_what_plays_and_drops_the_queue() -> None:
-    speaker = Speaker.open()
+    speaker = Speaker.open(render=quick_voice)
     try:
         speaker.say("Tämä on pitkä lause, joka keskeytetään ennen kuin se loppuu kokonaan.", "fi")
         speaker.say("Tätä ei sanota koskaan.", "fi")
@@ -87,9 +101,8 @@ def test_interrupt_stops_what_plays_and_drops_the_queue() -> None:
         speaker.close()
 
 
-@needs_espeak
 def test_stop_silences_and_close_ends_the_worker() -> None:
-    speaker = Speaker.open()
+    speaker = Speaker.open(render=quick_voice)
     speaker.say("Vuoronumero K 1, huone 1", "fi")
     speaker.stop()
     speaker.close()

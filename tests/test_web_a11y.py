@@ -20,7 +20,6 @@ from selenium.webdriver.common.keys import Keys
 
 from firmware.clock import ManualClock
 from mqtt_bridge import topics
-from mqtt_bridge.blocking import BlockingClient
 from testkit.site_factory import MONDAY, at
 from tests.helpers import wait_for
 from tests.web_site import browser, console_errors, console_site, log_in
@@ -36,15 +35,15 @@ PAGES = [("clerk1", "/clerk"), ("advisor", "/advisor"), ("service", "/stats"),
          ("tech", "/health")]
 
 
-def issue(broker: Any, site: Any, count: int) -> None:
-    with BlockingClient(broker.host, broker.port, site.config.site.id) as kiosk:
+def issue(site: Any, count: int) -> None:
+    with site.client() as kiosk:
         for _ in range(count):
             kiosk.request(topics.ISSUE, {"service": "kela", "lang": "fi"})
 
 
 @pytest.fixture
-def site(broker: Any, tmp_path: Path) -> Iterator[Any]:
-    with console_site(broker, tmp_path, ManualClock(at(MONDAY, 9, 0))) as running:
+def site(memory_broker: Any, tmp_path: Path) -> Iterator[Any]:
+    with console_site(memory_broker, tmp_path, ManualClock(at(MONDAY, 9, 0))) as running:
         yield running
 
 
@@ -62,8 +61,8 @@ def chord(page: Any, letter: str) -> None:
         .key_up(Keys.SHIFT).key_up(Keys.ALT).perform()
 
 
-def test_a_bare_letter_calls_nobody_and_alt_shift_and_the_letter_calls(broker, site) -> None:
-    issue(broker, site, 3)
+def test_a_bare_letter_calls_nobody_and_alt_shift_and_the_letter_calls(site) -> None:
+    issue(site, 3)
     with browser() as page:
         log_in(page, site, "clerk1")
         page.execute_script("document.getElementById('btn-recall').focus()")
@@ -101,16 +100,16 @@ def test_a_bare_letter_calls_nobody_and_alt_shift_and_the_letter_calls(broker, s
 
 
 @pytest.mark.parametrize("lang, called", [("fi", "Kutsuttu K001"), ("sv", "Kallade K001")])
-def test_the_keys_work_on_the_finnish_and_swedish_pages(broker, site, lang, called) -> None:
-    issue(broker, site, 1)
+def test_the_keys_work_on_the_finnish_and_swedish_pages(site, lang, called) -> None:
+    issue(site, 1)
     with browser() as page:
         log_in(page, site, "clerk1", "/clerk", lang=lang)
         chord(page, "n")
         wait_for(lambda: message(page).startswith(called), what=f"the call, in {lang}")
 
 
-def test_focus_stays_on_the_pressed_button_and_the_answer_is_read_out(broker, site) -> None:
-    issue(broker, site, 1)
+def test_focus_stays_on_the_pressed_button_and_the_answer_is_read_out(site) -> None:
+    issue(site, 1)
     with browser() as page:
         log_in(page, site, "clerk1")
         status = page.find_element(By.ID, "clerk-message")
@@ -140,8 +139,8 @@ def narrow(page: Any, width: int) -> None:
                           "mobile": False})
 
 
-def test_at_320_css_pixels_no_page_scrolls_sideways(broker, site) -> None:
-    issue(broker, site, 2)
+def test_at_320_css_pixels_no_page_scrolls_sideways(site) -> None:
+    issue(site, 2)
     with browser() as page:
         for name, path in PAGES:
             log_in(page, site, name, path)
@@ -176,7 +175,7 @@ CUT_SELECTS = """
 
 
 @pytest.mark.parametrize("width", [1280, 1024, 768])
-def test_no_select_cuts_its_choices(broker, site, width) -> None:
+def test_no_select_cuts_its_choices(site, width) -> None:
     with browser(width, 900) as page:
         for name, path in (("advisor", "/advisor"), ("clerk1", "/clerk")):
             log_in(page, site, name, path)
@@ -213,9 +212,9 @@ def axe_violations(page: Any, source: str) -> list[str]:
     return [f"{v['id']}: {v['help']} {v.get('nodes', '')}" for v in json.loads(result)]
 
 
-def test_axe_finds_nothing_on_any_page_in_any_language(broker, site) -> None:
+def test_axe_finds_nothing_on_any_page_in_any_language(site) -> None:
     source = axe_source()
-    issue(broker, site, 2)
+    issue(site, 2)
     found: dict[str, list[str]] = {}
     with browser() as page:
         page.set_script_timeout(30)

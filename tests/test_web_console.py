@@ -1,4 +1,5 @@
-"""The staff console in a real headless Chromium, against a real broker and controller.
+"""The staff console in a real headless Chromium, against a real controller on the in-memory
+broker (the broker is not what these tests are about; tests/test_web_live.py has it go away).
 
 A clerk calls a number from the browser and the advisor's page and the queue display both
 show it; a clerk cannot act for another room, whatever the browser sends; a logged-out
@@ -16,7 +17,6 @@ from selenium.webdriver.common.keys import Keys
 
 from firmware.clock import ManualClock
 from mqtt_bridge import topics
-from mqtt_bridge.blocking import BlockingClient
 from testkit.console_site import DeviceThread, device_runtime
 from testkit.site_factory import MONDAY, at
 from tests.helpers import wait_for
@@ -35,17 +35,18 @@ pytestmark = pytest.mark.slow
 KELA_WAITING = '#queues tr[data-service="kela"] td:nth-child(2)'
 
 
-def issue(broker, site, service: str = "kela", count: int = 1) -> list[str]:
+def issue(site, service: str = "kela", count: int = 1) -> list[str]:
     """Customers take numbers at a kiosk (a client of the broker, as a kiosk is)."""
-    with BlockingClient(broker.host, broker.port, site.config.site.id) as client:
+    with site.client() as client:
         return [client.request(topics.ISSUE, {"service": service, "lang": "fi"})["ticket"]
                 ["number"] for _ in range(count)]
 
 
-def test_a_clerk_calls_and_the_advisor_and_the_display_show_it(broker, tmp_path) -> None:
+def test_a_clerk_calls_and_the_advisor_and_the_display_show_it(memory_broker, tmp_path) -> None:
     clock = ManualClock(at(MONDAY, 9, 0))
-    with console_site(broker, tmp_path, clock) as site, browser() as clerk, browser() as advisor:
-        issue(broker, site, "kela", 2)
+    with console_site(memory_broker, tmp_path, clock) as site, browser() as clerk, \
+            browser() as advisor:
+        issue(site, "kela", 2)
         log_in(advisor, site, "advisor")
         assert advisor.current_url.endswith("/advisor")
         wait_for(lambda: shown_text(advisor, KELA_WAITING) == "2",
@@ -74,10 +75,10 @@ def test_a_clerk_calls_and_the_advisor_and_the_display_show_it(broker, tmp_path)
         assert console_errors(clerk) == [] and console_errors(advisor) == []
 
 
-def test_a_clerk_cannot_act_for_another_room(broker, tmp_path) -> None:
+def test_a_clerk_cannot_act_for_another_room(memory_broker, tmp_path) -> None:
     clock = ManualClock(at(MONDAY, 9, 0))
-    with console_site(broker, tmp_path, clock) as site, browser() as clerk:
-        issue(broker, site, "kela", 1)
+    with console_site(memory_broker, tmp_path, clock) as site, browser() as clerk:
+        issue(site, "kela", 1)
         log_in(clerk, site, "clerk1")
         # The page offers only room 1; a hand-made request for room 2 is refused on the server.
         answer = clerk.execute_async_script("""
@@ -95,10 +96,10 @@ def test_a_clerk_cannot_act_for_another_room(broker, tmp_path) -> None:
         assert answer["ok"] is False
 
 
-def test_logged_out_sees_nothing(broker, tmp_path) -> None:
+def test_logged_out_sees_nothing(memory_broker, tmp_path) -> None:
     clock = ManualClock(at(MONDAY, 9, 0))
-    with console_site(broker, tmp_path, clock) as site:
-        issue(broker, site, "kela", 1)
+    with console_site(memory_broker, tmp_path, clock) as site:
+        issue(site, "kela", 1)
         for path in ("/", "/clerk", "/advisor", "/stats", "/health", "/stats/day.json",
                      "/stats/day.csv"):
             status, headers, body = http_get(site.url + path)
@@ -124,10 +125,10 @@ def test_logged_out_sees_nothing(broker, tmp_path) -> None:
             assert page.current_url.startswith(site.url + "/login")
 
 
-def test_actions_need_the_pages_csrf_token(broker, tmp_path) -> None:
+def test_actions_need_the_pages_csrf_token(memory_broker, tmp_path) -> None:
     clock = ManualClock(at(MONDAY, 9, 0))
-    with console_site(broker, tmp_path, clock) as site, browser() as clerk:
-        issue(broker, site, "kela", 1)
+    with console_site(memory_broker, tmp_path, clock) as site, browser() as clerk:
+        issue(site, "kela", 1)
         log_in(clerk, site, "clerk1")
         status = clerk.execute_async_script("""
             const done = arguments[arguments.length - 1];
@@ -138,9 +139,9 @@ def test_actions_need_the_pages_csrf_token(broker, tmp_path) -> None:
         assert site.web_role().view()["rooms"][0]["serving"] is None
 
 
-def test_the_advisor_issues_fixes_and_enters_a_paper_form(broker, tmp_path) -> None:
+def test_the_advisor_issues_fixes_and_enters_a_paper_form(memory_broker, tmp_path) -> None:
     clock = ManualClock(at(MONDAY, 9, 0))
-    with console_site(broker, tmp_path, clock) as site, browser() as advisor:
+    with console_site(memory_broker, tmp_path, clock) as site, browser() as advisor:
         log_in(advisor, site, "advisor")
         advisor.find_element(By.CSS_SELECTOR, '#issue-service option[value="vero"]').click()
         advisor.find_element(By.CSS_SELECTOR, "#form-issue button").click()
@@ -169,9 +170,9 @@ def test_the_advisor_issues_fixes_and_enters_a_paper_form(broker, tmp_path) -> N
     assert "040" not in data["words"]
 
 
-def test_a_password_is_not_enough_after_the_user_is_removed(broker, tmp_path) -> None:
+def test_a_password_is_not_enough_after_the_user_is_removed(memory_broker, tmp_path) -> None:
     clock = ManualClock(at(MONDAY, 9, 0))
-    with console_site(broker, tmp_path, clock) as site, browser() as page:
+    with console_site(memory_broker, tmp_path, clock) as site, browser() as page:
         log_in(page, site, "tech")
         site.users_file.write_text(site.users_file.read_text().replace(
             'name = "tech"', 'name = "tech2"'))
@@ -180,10 +181,10 @@ def test_a_password_is_not_enough_after_the_user_is_removed(broker, tmp_path) ->
         assert PASSWORD not in page.page_source
 
 
-def test_the_advisors_number_is_printed_on_the_chosen_kiosk(broker, tmp_path) -> None:
+def test_the_advisors_number_is_printed_on_the_chosen_kiosk(memory_broker, tmp_path) -> None:
     clock = ManualClock(at(MONDAY, 9, 0))
-    with console_site(broker, tmp_path, clock) as site, browser() as advisor:
-        kiosk = device_runtime(site.config, "kiosk-1", tmp_path / "lobby", clock, broker)
+    with console_site(memory_broker, tmp_path, clock) as site, browser() as advisor:
+        kiosk = device_runtime(site.config, "kiosk-1", tmp_path / "lobby", clock, memory_broker)
         with DeviceThread(kiosk):
             wait_for(lambda: next(d for d in site.web_role().view()["devices"]
                                   if d["id"] == "kiosk-1")["state"] == "online",
@@ -200,10 +201,10 @@ def test_the_advisors_number_is_printed_on_the_chosen_kiosk(broker, tmp_path) ->
             assert len(slips) == 1
 
 
-def test_every_page_of_a_quiet_lobby_is_whole_after_loading(broker, tmp_path) -> None:
+def test_every_page_of_a_quiet_lobby_is_whole_after_loading(memory_broker, tmp_path) -> None:
     """Nothing changes in the lobby, so only the first pushed view can fill each page."""
     clock = ManualClock(at(MONDAY, 9, 0))
-    with console_site(broker, tmp_path, clock) as site, browser() as page:
+    with console_site(memory_broker, tmp_path, clock) as site, browser() as page:
         devices = len(site.config.devices)
         for name, path, rows, count in (
                 ("service", "/stats", "#main h1", 1),

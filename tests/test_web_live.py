@@ -41,14 +41,14 @@ def test_the_page_says_when_the_lobby_is_out_of_reach_and_catches_up(private_bro
         assert console_errors(page) == []
 
 
-def test_a_restarted_console_sends_the_page_to_the_login(broker, tmp_path) -> None:
+def test_a_restarted_console_sends_the_page_to_the_login(memory_broker, tmp_path) -> None:
     clock = ManualClock(at(MONDAY, 9, 0))
-    with console_site(broker, tmp_path, clock) as site, browser() as page:
+    with console_site(memory_broker, tmp_path, clock) as site, browser() as page:
         log_in(page, site, "advisor", "/advisor")
         site.web.__exit__(None, None, None)  # the console stops; sessions were in memory
         wait_for(lambda: page.find_element(By.ID, "live-state").text == "Reconnecting…",
                  what="the page to notice")
-        again = device_runtime(site.config, "console", tmp_path / "lobby", clock, broker)
+        again = device_runtime(site.config, "console", tmp_path / "lobby", clock, memory_broker)
         with DeviceThread(again):
             wait_for(lambda: "/login" in page.current_url, timeout=20,
                      what="the page to go to the login by itself")

@@ -791,7 +791,8 @@ def test_a_month_is_read_off_the_servers_loop(service: Client,
 
 
 @pytest.mark.slow
-def test_the_charts_are_drawn_in_chromium_under_the_csp(broker: Any, tmp_path: Path) -> None:
+def test_the_charts_are_drawn_in_chromium_under_the_csp(memory_broker: Any, tmp_path: Path
+                                                        ) -> None:
     from selenium.webdriver.common.by import By
 
     from tests.web_site import browser, console_errors, console_site, log_in
@@ -800,7 +801,7 @@ def test_the_charts_are_drawn_in_chromium_under_the_csp(broker: Any, tmp_path: P
     (tmp_path / "lobby").mkdir()
     fill_ledger(tmp_path / "lobby" / "ledger.sqlite", small_site())
     clock = ManualClock(datetime.combine(date(2026, 12, 9), NOW.timetz()))
-    with console_site(broker, tmp_path, clock) as site, browser(1280, 1000) as page:
+    with console_site(memory_broker, tmp_path, clock) as site, browser(1280, 1000) as page:
         log_in(page, site, "service")
         assert page.current_url.endswith("/stats")
 

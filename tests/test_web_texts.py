@@ -57,13 +57,12 @@ def test_the_language_is_the_staff_members_then_the_browsers_then_finnish() -> N
 
 
 @pytest.mark.slow
-def test_a_clerk_works_in_finnish(broker, tmp_path) -> None:
+def test_a_clerk_works_in_finnish(memory_broker, tmp_path) -> None:
     from mqtt_bridge import topics
-    from mqtt_bridge.blocking import BlockingClient
 
-    with console_site(broker, tmp_path, ManualClock(at(MONDAY, 9, 0))) as site, \
+    with console_site(memory_broker, tmp_path, ManualClock(at(MONDAY, 9, 0))) as site, \
             browser() as page:
-        with BlockingClient(broker.host, broker.port, site.config.site.id) as kiosk:
+        with site.client() as kiosk:
             kiosk.request(topics.ISSUE, {"service": "kela", "lang": "fi"})
         page.get(site.url + "/lang/fi?next=/login")
         assert page.find_element(By.TAG_NAME, "h1").text == "Kirjaudu henkilöstön konsoliin"
@@ -86,9 +85,9 @@ def test_a_clerk_works_in_finnish(broker, tmp_path) -> None:
         assert console_errors(page) == []
 
 
-def test_english_is_what_the_tests_log_in_with(broker, tmp_path) -> None:
+def test_english_is_what_the_tests_log_in_with(memory_broker, tmp_path) -> None:
     # Debian's Chromium asks for en-US: the other tests read English words.
-    with console_site(broker, tmp_path, ManualClock(at(MONDAY, 9, 0))) as site, \
+    with console_site(memory_broker, tmp_path, ManualClock(at(MONDAY, 9, 0))) as site, \
             browser() as page:
         log_in(page, site, "advisor")
         assert page.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"

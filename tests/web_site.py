@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,11 +36,60 @@ def browser_or_fail() -> None:
     pytest.skip(message)
 
 
+# Chromium takes seconds to start: a test hands its browser back whole for the next test
+# that asks for one of the same size, wiped of what the last site left in it.
+_SPARE: dict[tuple[int, int], list[Any]] = {}
+
+
+def _wiped(driver: Any) -> bool:
+    """The browser as new (no cookies, no page, no storage, nothing in its log), or False
+    when it cannot be made so."""
+    try:
+        if len(driver.window_handles) != 1:
+            return False
+        origin = driver.execute_script("return location.origin")
+        if origin and origin.startswith("https://"):
+            driver.execute_cdp_cmd("Storage.clearDataForOrigin",
+                                   {"origin": origin, "storageTypes": "all"})
+        driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
+        driver.execute_cdp_cmd("Network.clearBrowserCache", {})
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})  # a phone's width
+        driver.get("about:blank")
+        driver.get_log("browser")  # read is gone: the next test sees only its own
+        return _viewport(driver) == driver.piste_viewport  # else something else was changed
+    except Exception:  # a browser in a state we cannot undo: not handed on
+        return False
+
+
+def _viewport(driver: Any) -> list[int]:
+    return driver.execute_script("return [window.innerWidth, window.innerHeight]")
+
+
+@atexit.register
+def _close_spares() -> None:
+    for drivers in _SPARE.values():
+        for driver in drivers:
+            _site.close_browser(driver)
+
+
 @contextmanager
 def browser(width: int = 1280, height: int = 900) -> Iterator[Any]:
     browser_or_fail()
-    with _site.browser(width, height) as driver:
+    spares = _SPARE.setdefault((width, height), [])
+    if spares:
+        driver = spares.pop()
+    else:
+        driver = _site.open_browser(width, height)
+        driver.piste_viewport = _viewport(driver)
+    ok = False
+    try:
         yield driver
+        ok = True
+    finally:
+        if ok and _wiped(driver):
+            spares.append(driver)
+        else:
+            _site.close_browser(driver)
 
 
 def shown_text(page: Any, css: str) -> str | None:
