@@ -15,7 +15,7 @@ demo: venv
 
 test: test-packages venv asyncapi-check axe-core
 	$(BIN)/ruff check .
-	$(HEADLESS) $(BIN)/pytest -q
+	$(HEADLESS) $(BIN)/pytest -q -n auto
 
 # The MQTT contract through the official AsyncAPI parser (npm's @asyncapi/parser, pinned in
 # tools/asyncapi/package-lock.json); installed again only when the lock changes.

@@ -6,8 +6,9 @@ A file needs Mosquitto when one of its tests takes a real broker fixture (`broke
 `LocalBroker`, a `DebianBroker`, `piste demo`, a secured site). The count comes from pytest's
 own collection, run in a child process so this one loads no test module.
 
-The suite's wall time is one run of `pytest -q -p no:randomly` (what `make test` runs,
-without the installs and ruff); set PISTE_BENCH_SKIP_SUITE=1 to leave it out.
+The suite's wall time is one run of `pytest -q -n auto` (what `make test` runs, without the
+installs and ruff: one worker per core), and one run on a single worker for comparison; set
+PISTE_BENCH_SKIP_SUITE=1 to leave them out.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ def run(config: SiteConfig) -> list[str]:
              f"{_polling_waits()}"]
     if os.environ.get("PISTE_BENCH_SKIP_SUITE"):
         return [*lines, "test suite: wall time skipped (PISTE_BENCH_SKIP_SUITE)"]
-    return [*lines, _suite_time()]
+    return [*lines, _suite_time("-n", "auto"), _suite_time("-p", "no:xdist")]
 
 
 def _broker_census() -> str:
@@ -88,13 +89,14 @@ def _name(func: ast.expr) -> str:
     return func.attr if isinstance(func, ast.Attribute) else ""
 
 
-def _suite_time() -> str:
+def _suite_time(*options: str) -> str:
     started = time.monotonic()
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:randomly"],
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", *options],
                           cwd=ROOT, capture_output=True, text=True, env=_headless())
     seconds = time.monotonic() - started
     summary = (done.stdout.strip().splitlines() or ["no output"])[-1].strip("= ")
-    return f"test suite: one run of pytest, wall time {seconds:.0f} s ({summary})"
+    return (f"test suite: pytest {' '.join(options)}, one run, wall time {seconds:.0f} s "
+            f"({summary})")
 
 
 def _headless() -> dict[str, str]:
