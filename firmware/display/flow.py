@@ -30,6 +30,7 @@ from enum import StrEnum
 from typing import Any
 
 from firmware.core.calls import CallFollower, volume_at
+from firmware.core.link_events import LinkDown, LinkUp
 from firmware.display.staleness import Staleness
 from firmware.display.view import (
     LobbyView,
@@ -79,16 +80,6 @@ class ControllerStatus:
     """The site controller's retained status ("online", "offline" by its last will, ...)."""
 
     status: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class LinkUp:
-    pass
-
-
-@dataclass(frozen=True)
-class LinkDown:
-    pass
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ from enum import StrEnum
 from typing import Any
 
 from firmware.core.feedback import FeedbackGate, RatingScale, Verdict
+from firmware.core.link_events import LinkDown, LinkUp
 from firmware.core.survey import DOCUMENTS, SELF_SERVICE, Survey, statements_for
 from firmware.core.text_mask import MAX_WORDS_CHARS, mask_personal
 from firmware.kiosk.keys import focus_step
@@ -112,16 +113,6 @@ class Key:
 @dataclass(frozen=True)
 class TimerDue:
     name: Timer
-
-
-@dataclass(frozen=True)
-class LinkUp:
-    """Connected to the broker (again): what is kept on disk is sent."""
-
-
-@dataclass(frozen=True)
-class LinkDown:
-    pass
 
 
 Event = Started | Touch | FaceKey | Key | TimerDue | LinkUp | LinkDown

@@ -39,6 +39,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from firmware.core.appointments import CODE_MAX
+from firmware.core.link_events import LinkDown, LinkUp
 from firmware.core.ticket_rate import TicketRate
 from firmware.feedback.flow import FeedbackFlow, Submission
 from firmware.feedback.speech import spoken as survey_spoken
@@ -183,16 +184,6 @@ class TimerDue:
 @dataclass(frozen=True)
 class State:
     snapshot: Snapshot
-
-
-@dataclass(frozen=True)
-class LinkUp:
-    pass
-
-
-@dataclass(frozen=True)
-class LinkDown:
-    pass
 
 
 @dataclass(frozen=True)

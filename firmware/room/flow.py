@@ -31,6 +31,7 @@ from enum import StrEnum
 from typing import Any
 
 from firmware.core.calls import CallTracker
+from firmware.core.link_events import LinkDown, LinkUp
 from firmware.core.occupancy import (
     SIDES,
     Debouncer,
@@ -118,16 +119,6 @@ class State:
 
     calls: tuple[Call, ...]  # the calls to this room, newest last
     open_services: frozenset[str]
-
-
-@dataclass(frozen=True)
-class LinkUp:
-    pass
-
-
-@dataclass(frozen=True)
-class LinkDown:
-    pass
 
 
 @dataclass(frozen=True)
