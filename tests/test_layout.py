@@ -167,3 +167,32 @@ def test_the_flows_are_pure_and_the_room_unit_reaches_into_no_other_role() -> No
                             and t.startswith("firmware."))
                for name, targets in _graph().items() if name.startswith("firmware.room")}
     assert {k: v for k, v in reached.items() if v} == {}
+
+
+MUTABLE = {"dict", "list", "set", "OrderedDict", "defaultdict", "deque", "Counter"}
+
+
+def test_no_module_keeps_state_of_its_own() -> None:
+    """State lives on the objects that own it (a role, a console), never in a module: two
+    controllers in one process (the demo, a test) must not share a room's last change, two
+    consoles not their months. UPPER_CASE names are the modules' constant tables."""
+    found = []
+    for folder in ("firmware", "mqtt_bridge", "display_driver", "ticket_printer"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            for node in ast.parse(path.read_text()).body:
+                if not isinstance(node, ast.Assign | ast.AnnAssign) or node.value is None:
+                    continue
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                names = [t.id for t in targets if isinstance(t, ast.Name)
+                         and not t.id.isupper() and t.id != "__all__"]
+                if names and _mutable(node.value):
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno} {names[0]}")
+    assert not found, found
+
+
+def _mutable(value: ast.expr) -> bool:
+    if isinstance(value, ast.Dict | ast.List | ast.Set):
+        return True
+    func = value.func if isinstance(value, ast.Call) else None
+    name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+    return name in MUTABLE

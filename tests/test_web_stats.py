@@ -718,8 +718,7 @@ def test_reading_changes_nothing_in_the_ledger(demo: Any, tmp_path: Path) -> Non
     with sqlite3.connect(copy) as db:
         db.execute("PRAGMA journal_mode=DELETE").fetchall()
     before = _digest(copy)
-    reader = console(demo.config, tmp_path)
-    routes_stats._months.clear()
+    reader = console(demo.config, tmp_path)  # a console of its own: nothing cached yet
     assert routes_stats.read_day(reader, "2026-12-07")["rows"]
     assert routes_stats.read_month(reader, "2026-12")["totals"]
     assert _digest(copy) == before

@@ -39,8 +39,34 @@ from firmware.web.stats_data import BadInput, Say
 from firmware.web.texts import translator
 
 MONTHS_KEPT = 4
-_months: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
-_months_lock = threading.Lock()
+
+
+class MonthCache:
+    """The last months drawn, per console: a month changes only when its ledger grows, and
+    a long month costs a Pi about half a second to fold. Kept on the console it serves (no
+    module state), read by uvicorn's requests on their threads."""
+
+    def __init__(self) -> None:
+        self._views: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...]) -> dict[str, Any] | None:
+        with self._lock:
+            return self._views.get(key)
+
+    def put(self, key: tuple[Any, ...], view: dict[str, Any]) -> None:
+        with self._lock:
+            self._views[key] = view
+            while len(self._views) > MONTHS_KEPT:
+                self._views.popitem(last=False)
+
+
+def month_cache(console: Any) -> MonthCache:
+    """The console's own cache of months, made at its first use."""
+    cache = vars(console).get("month_cache")
+    if cache is None:
+        cache = vars(console).setdefault("month_cache", MonthCache())
+    return cache
 
 
 class Unavailable(Exception):
@@ -150,19 +176,16 @@ def read_month(console: Any, wanted: str | None, lang: str = "en") -> dict[str, 
         # A month changes only when the ledger grows (or is replaced: another inode); its
         # words differ by language.
         key = (str(ledger.path), ledger.path.stat().st_ino, month, ledger.last_seq, lang)
-        with _months_lock:
-            if key in _months:
-                return _months[key]
+        cached = month_cache(console).get(key)
+        if cached is not None:
+            return cached
         start, end = stats_data.weeks_around(first, last)
         days = _by_day(ledger.events_between(sorted(TICKET_TYPES), start, end))
     view = {**stats_data.month_view(config, month, days, ZoneInfo(config.site.timezone), lang),
             "latest": latest}
     if not view["days"]:
         raise Unavailable("stats_nothing_in_month", month=month, latest=latest)
-    with _months_lock:
-        _months[key] = view
-        while len(_months) > MONTHS_KEPT:
-            _months.popitem(last=False)
+    month_cache(console).put(key, view)
     return view
 
 
