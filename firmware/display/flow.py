@@ -30,7 +30,7 @@ from enum import StrEnum
 from typing import Any
 
 from firmware.core.calls import CallFollower, volume_at
-from firmware.core.link_events import LinkDown, LinkUp
+from firmware.core.flow_kit import LinkDown, LinkUp, Redraw, redraw_last
 from firmware.display.staleness import Staleness
 from firmware.display.view import (
     LobbyView,
@@ -119,11 +119,6 @@ class Say:
 
 
 @dataclass(frozen=True)
-class Redraw:
-    """Something visible may have changed: the shell builds the view and draws what did."""
-
-
-@dataclass(frozen=True)
 class StartTimer:
     name: Timer
     delay_s: float
@@ -162,8 +157,7 @@ class DisplayFlow:
         handler = getattr(self, f"_on_{type(event).__name__.lower()}")
         handler(event)
         effects, self._effects = self._effects, []
-        redraws = [e for e in effects if isinstance(e, Redraw)]
-        return [e for e in effects if not isinstance(e, Redraw)] + redraws[:1]
+        return redraw_last(effects)
 
     # -- what arrives ----------------------------------------------------------------------
 

@@ -36,7 +36,7 @@ from enum import StrEnum
 from typing import Any
 
 from firmware.core.feedback import FeedbackGate, RatingScale, Verdict
-from firmware.core.link_events import LinkDown, LinkUp
+from firmware.core.flow_kit import LinkDown, LinkUp, Redraw, redraw_last
 from firmware.core.survey import DOCUMENTS, SELF_SERVICE, Survey, statements_for
 from firmware.core.text_mask import MAX_WORDS_CHARS, mask_personal
 from firmware.kiosk.keys import focus_step
@@ -166,11 +166,6 @@ class StartTimer:
 
 
 @dataclass(frozen=True)
-class Redraw:
-    pass
-
-
-@dataclass(frozen=True)
 class HealthChanged:
     """Something `health` reports changed (the survey month began or ended)."""
 
@@ -244,8 +239,7 @@ class FeedbackFlow:
                 self.link_up = False
         effects, self._effects = self._effects, []
         sends: list[Effect] = [Send(s) for s in self.take_ready()]
-        rest = [e for e in effects if not isinstance(e, Redraw)]
-        return sends + rest + ([Redraw()] if len(rest) < len(effects) else [])
+        return sends + redraw_last(effects)
 
     def _started(self, now: datetime) -> None:
         self._survey_month(now, report=False)  # the first health report says it anyway

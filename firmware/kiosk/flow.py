@@ -39,7 +39,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from firmware.core.appointments import CODE_MAX
-from firmware.core.link_events import LinkDown, LinkUp
+from firmware.core.flow_kit import LinkDown, LinkUp, Redraw, redraw_last
 from firmware.core.ticket_rate import TicketRate
 from firmware.feedback.flow import FeedbackFlow, Submission
 from firmware.feedback.speech import spoken as survey_spoken
@@ -268,11 +268,6 @@ class CancelTimer:
 
 
 @dataclass(frozen=True)
-class Redraw:
-    pass
-
-
-@dataclass(frozen=True)
 class FocusPageTurn:
     """The list turned a page while the keys' focus ring was up: put the ring on the page
     turn of the new page (the same direction where it still leads on), which only the
@@ -360,8 +355,7 @@ class KioskFlow:
         handler = getattr(self, f"_on_{type(event).__name__.lower()}")
         handler(event)
         effects, self._effects = self._effects, []
-        redraws = [e for e in effects if isinstance(e, Redraw)]
-        return [e for e in effects if not isinstance(e, Redraw)] + redraws[:1]
+        return redraw_last(effects)
 
     def survey_open(self, now: datetime) -> bool:
         return self.survey is not None and self.site.survey.is_open(now.date())

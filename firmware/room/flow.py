@@ -31,7 +31,7 @@ from enum import StrEnum
 from typing import Any
 
 from firmware.core.calls import CallTracker
-from firmware.core.link_events import LinkDown, LinkUp
+from firmware.core.flow_kit import LinkDown, LinkUp, Redraw, redraw_last
 from firmware.core.occupancy import (
     SIDES,
     Debouncer,
@@ -172,11 +172,6 @@ class CancelTimer:
 
 
 @dataclass(frozen=True)
-class Redraw:
-    pass
-
-
-@dataclass(frozen=True)
 class HealthChanged:
     """Report `health` now: a sensor's state changed."""
 
@@ -221,8 +216,7 @@ class RoomFlow:
         handler = getattr(self, f"_on_{type(event).__name__.lower()}")
         handler(event, now)
         effects, self._effects = self._effects, []
-        redraws = [e for e in effects if isinstance(e, Redraw)]
-        return [e for e in effects if not isinstance(e, Redraw)] + redraws[:1]
+        return redraw_last(effects)
 
     def _emit(self, *effects: Effect) -> None:
         self._effects.extend(effects)
