@@ -502,6 +502,8 @@ def test_a_page_button_turns_the_list_and_the_keys_ring_stays_on_the_page_turn()
     effects = lobby.touch("page", "0/2")
     assert lobby.flow.list_page == 0
     assert kf.FocusPageTurn(forward=False) in effects
+    lobby.on(kf.FocusOn(5))  # where the shell found the page turn on the new page
+    assert lobby.flow.focus == 5
     assert any(isinstance(e, kf.ReadScreen) for e in effects)  # the new page is read aloud
     lobby.touch("issue", service="kela")
     lobby.touch("page", "1/2")  # a ticket on its way: the list stays

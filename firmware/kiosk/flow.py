@@ -208,8 +208,17 @@ class TurnPage:
     pages: int
 
 
+@dataclass(frozen=True)
+class FocusOn:
+    """The keys' focus ring to the `index`-th focusable button of the screen now: where the
+    shell found the page turn after `FocusPageTurn` (only the layout knows it)."""
+
+    index: int
+
+
 Event = (Started | Touch | Typed | Key | Chord | Scan | Issued | Refused | NoAnswer | Unreadable
-         | Printed | TimerDue | State | LinkUp | LinkDown | PrintJob | NextCustomer | TurnPage)
+         | Printed | TimerDue | State | LinkUp | LinkDown | PrintJob | NextCustomer | TurnPage
+         | FocusOn)
 
 # -- effects ----------------------------------------------------------------------------------
 
@@ -430,6 +439,11 @@ class KioskFlow:
         if self.phase in (Phase.START, Phase.CODE):
             self.code = event.code
             self._check_in()
+
+    def _on_focuson(self, event: FocusOn) -> None:
+        if self.focus is not None and event.index >= 0:
+            self.focus = event.index
+            self._emit(Redraw())
 
     def _on_turnpage(self, event: TurnPage) -> None:
         if self._activity() or self.phase is not Phase.START:

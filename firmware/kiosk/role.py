@@ -338,8 +338,7 @@ class KioskRole(Role):
         turns = [i for i, b in enumerate(targets) if b.action == "page"]
         page = self.flow.list_page
         same = [i for i in turns if (int(targets[i].arg.partition("/")[0]) > page) == forward]
-        # The ring's place is the flow's state; only the layout knows where the turn is.
-        self.flow.focus = (same or turns or [0])[0]
+        self.feed(kf.FocusOn((same or turns or [0])[0]))  # only the layout knows where
 
     def _printed(self, number: str, result: PrintResult) -> None:
         self.feed(kf.Printed(number, result))
