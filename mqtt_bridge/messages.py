@@ -67,6 +67,14 @@ def _flag_or_none(body: dict[str, Any], key: str) -> bool | None:
     return value
 
 
+def _ids(body: dict[str, Any], key: str) -> tuple[str, ...]:
+    """A list of strings (service ids, languages), left out: empty."""
+    value = body.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise MessageError(f"'{key}' must be a list of strings")
+    return tuple(value)
+
+
 def _span(value: Any) -> tuple[int, int] | None:
     """An `eta_range` [low, high] of whole minutes; None for anything else."""
     if (isinstance(value, list) and len(value) == 2
@@ -104,7 +112,9 @@ class Ticket:
     Which fields are sent follows what the ticket is: a new one (`ahead` set) always says
     its estimate, `eta_minutes` and `eta_range`, null when unknown; one in the queue
     (`status` set) or just called (`called_at` set) always says its `room` and `call_id`,
-    null when it has none. Other fields are sent when set.
+    null when it has none. Other fields are sent when set: `assistance` only to staff (the
+    controller leaves it unset for anyone else), `then` when more authorities follow, `leg`
+    from the second authority of a visit on, `copy` only on a reprint's print job.
     """
 
     number: str
@@ -121,6 +131,11 @@ class Ticket:
     appointment: bool | None = None
     appointment_at: str | None = None
     again: bool = False  # an appointment checked in twice: the same number once more
+    lang: str | None = None  # the customer's language (fi, sv, en)
+    assistance: bool | None = None  # needs assistance; told to staff only
+    then: tuple[str, ...] = ()  # the authorities after this one, in order
+    leg: int | None = None  # which authority of the visit it is at (2 for the second...)
+    copy: bool = False  # a reprinted slip (the print job of ticket/reprint)
 
     @property
     def is_new(self) -> bool:
@@ -148,14 +163,25 @@ class Ticket:
                 wire[key] = getattr(self, key)
         if self.again:
             wire["again"] = True
+        for key in ("lang", "assistance"):
+            if getattr(self, key) is not None:
+                wire[key] = getattr(self, key)
+        if self.then:
+            wire["then"] = list(self.then)
+        if self.leg is not None:
+            wire["leg"] = self.leg
+        if self.copy:
+            wire["copy"] = True
         return wire
 
     @classmethod
     def from_wire(cls, value: Any) -> Ticket:
         body = _object(value, "a ticket")
-        calls = body.get("calls")
+        calls, leg = body.get("calls"), body.get("leg")
         if calls is not None and not (_whole(calls) and calls >= 0):
             raise MessageError("'calls' must be a whole number from 0")
+        if leg is not None and not (_whole(leg) and leg >= 1):
+            raise MessageError("'leg' must be a whole number from 1")
         return cls(
             number=_text(body, "number"), service=_text(body, "service"),
             issued_at=_text_or_none(body, "issued_at"), ahead=_count_or_none(body, "ahead"),
@@ -165,7 +191,9 @@ class Ticket:
             called_at=_text_or_none(body, "called_at"), calls=calls,
             appointment=_flag_or_none(body, "appointment"),
             appointment_at=_text_or_none(body, "appointment_at"),
-            again=_flag_or_none(body, "again") is True)
+            again=_flag_or_none(body, "again") is True, lang=_text_or_none(body, "lang"),
+            assistance=_flag_or_none(body, "assistance"), then=_ids(body, "then"), leg=leg,
+            copy=_flag_or_none(body, "copy") is True)
 
 
 @dataclass(frozen=True)
@@ -262,6 +290,62 @@ class ReplayAnswer:
         return cls(replayed, last)
 
 
+@dataclass(frozen=True)
+class RoomRow:
+    """A room as the lobby and the staff see it: serving, paused (with why) or closed,
+    since when (null: it has been serving all day), and the languages it serves now."""
+
+    id: str
+    state: str = "serving"  # serving, paused, closed
+    reason: str | None = None  # break, lunch, back_office, meeting; null while serving
+    since: str | None = None
+    languages: tuple[str, ...] = ()
+
+    def to_wire(self) -> dict[str, Any]:
+        return {"id": self.id, "state": self.state, "reason": self.reason, "since": self.since,
+                "languages": list(self.languages)}
+
+    @classmethod
+    def from_wire(cls, value: Any) -> RoomRow:
+        body = _object(value, "'room'")
+        state = _text(body, "state")
+        if state not in ("serving", "paused", "closed"):
+            raise MessageError("'state' must be serving, paused or closed")
+        return cls(id=_text(body, "id"), state=state, reason=_text_or_none(body, "reason"),
+                   since=_text_or_none(body, "since"), languages=_ids(body, "languages"))
+
+    @classmethod
+    def read(cls, row: Any) -> RoomRow | None:
+        """Forgiving, for the snapshot: None for a row that cannot be read."""
+        try:
+            return cls.from_wire(row)
+        except MessageError:
+            return None
+
+
+@dataclass(frozen=True)
+class RoomAnswer:
+    """`{"ok": true, "room": {...}}`: the answer to room/state and room/languages."""
+
+    room: RoomRow
+
+    def to_wire(self) -> dict[str, Any]:
+        return {"ok": True, "room": self.room.to_wire()}
+
+    @classmethod
+    def from_wire(cls, value: Any) -> RoomAnswer:
+        body = _object(value, "an answer")
+        if body.get("ok") is not True:
+            raise MessageError("a room answer has 'ok': true")
+        return cls(RoomRow.from_wire(body.get("room")))
+
+
+def room_answer(value: Any) -> RoomAnswer | Refusal:
+    """The answer to a room command, either kind; MessageError if it is neither."""
+    body = _object(value, "an answer")
+    return RoomAnswer.from_wire(body) if body.get("ok") is True else Refusal.from_wire(body)
+
+
 def ticket_answer(value: Any) -> TicketAnswer | Refusal:
     """The answer to a ticket command, either kind; MessageError if it is neither."""
     body = _object(value, "an answer")
@@ -309,6 +393,7 @@ class Serving:
     call_id: str
     called_at: str | None = None
     service: str | None = None
+    lang: str | None = None  # the ticket's language: the display announces in it first
 
     def to_wire(self) -> dict[str, Any]:
         wire: dict[str, Any] = {"ticket": self.ticket, "room": self.room}
@@ -317,6 +402,8 @@ class Serving:
         if self.called_at is not None:
             wire["called_at"] = self.called_at
         wire["call_id"] = self.call_id
+        if self.lang is not None:
+            wire["lang"] = self.lang
         return wire
 
     @classmethod
@@ -329,7 +416,7 @@ class Serving:
             return None
         called, service = row.get("called_at"), row.get("service")
         return cls(ticket, room, call_id, called if isinstance(called, str) else None,
-                   service if isinstance(service, str) else None)
+                   service if isinstance(service, str) else None, _lang(row))
 
 
 @dataclass(frozen=True)
@@ -340,12 +427,15 @@ class LastCall:
     room: str
     call_id: str
     at: str | None = None
+    lang: str | None = None
 
     def to_wire(self) -> dict[str, Any]:
         wire: dict[str, Any] = {"ticket": self.ticket, "room": self.room,
                                 "call_id": self.call_id}
         if self.at is not None:
             wire["at"] = self.at
+        if self.lang is not None:
+            wire["lang"] = self.lang
         return wire
 
     @classmethod
@@ -355,13 +445,68 @@ class LastCall:
         ticket, room, call_id, at = (value.get(k) for k in ("ticket", "room", "call_id", "at"))
         if not (isinstance(ticket, str) and isinstance(room, str) and isinstance(call_id, str)):
             return None
-        return cls(ticket, room, call_id, at if isinstance(at, str) else None)
+        return cls(ticket, room, call_id, at if isinstance(at, str) else None, _lang(value))
+
+
+def _lang(row: dict[str, Any]) -> str | None:
+    lang = row.get("lang")
+    return lang if isinstance(lang, str) else None
+
+
+@dataclass(frozen=True)
+class RecentCall:
+    """One of the day's last calls, newest first in the snapshot (a recall is a new one):
+    the lobby's history below the newest call. `service` is null on an anonymous site."""
+
+    ticket: str
+    room: str
+    call_id: str
+    at: str
+    lang: str
+    service: str | None = None
+
+    def to_wire(self) -> dict[str, Any]:
+        return {"ticket": self.ticket, "room": self.room, "call_id": self.call_id,
+                "at": self.at, "lang": self.lang, "service": self.service}
+
+    @classmethod
+    def read(cls, row: Any) -> RecentCall | None:
+        if not isinstance(row, dict):
+            return None
+        texts = [row.get(k) for k in ("ticket", "room", "call_id", "at", "lang")]
+        if not all(isinstance(t, str) for t in texts):
+            return None
+        service = row.get("service")
+        return cls(*texts, service=service if isinstance(service, str) else None)
+
+
+@dataclass(frozen=True)
+class HelpWanted:
+    """A kiosk's (or a feedback device's) open request for the advisor: a device id and
+    since when, nothing about the person who pressed the key."""
+
+    device: str
+    since: str
+
+    def to_wire(self) -> dict[str, Any]:
+        return {"device": self.device, "since": self.since}
+
+    @classmethod
+    def read(cls, row: Any) -> HelpWanted | None:
+        if not isinstance(row, dict):
+            return None
+        device, since = row.get("device"), row.get("since")
+        if not (isinstance(device, str) and isinstance(since, str)):
+            return None
+        return cls(device, since)
 
 
 @dataclass(frozen=True)
 class Snapshot:
     """The retained `queue/state`: every authority's row, the tickets being served (newest
-    call first), the day's last call, the ledger's seq and the controller's time `at`."""
+    call first), the day's last call, the ledger's seq and the controller's time `at`; the
+    last calls (newest first), every room's state and the open requests for help. Nothing
+    about assistance or a visit's further authorities: the snapshot is public."""
 
     seq: int | None
     day: str | None
@@ -369,6 +514,9 @@ class Snapshot:
     serving: tuple[Serving, ...] = ()
     last_call: LastCall | None = None
     at: str | None = None
+    recent: tuple[RecentCall, ...] = ()
+    rooms: tuple[RoomRow, ...] = ()
+    help_wanted: tuple[HelpWanted, ...] = ()
 
     def to_wire(self) -> dict[str, Any]:
         wire: dict[str, Any] = {"seq": self.seq, "day": self.day}
@@ -377,6 +525,9 @@ class Snapshot:
         wire["services"] = [s.to_wire() for s in self.services]
         wire["serving"] = [s.to_wire() for s in self.serving]
         wire["last_call"] = self.last_call.to_wire() if self.last_call else None
+        wire["recent"] = [c.to_wire() for c in self.recent]
+        wire["rooms"] = [r.to_wire() for r in self.rooms]
+        wire["help_wanted"] = [h.to_wire() for h in self.help_wanted]
         return wire
 
     @classmethod
@@ -396,7 +547,10 @@ class Snapshot:
             services=tuple(services.values()),
             serving=tuple(s for s in map(Serving.read, _rows(body.get("serving"))) if s),
             last_call=LastCall.read(body.get("last_call")),
-            at=at if isinstance(at, str) else None)
+            at=at if isinstance(at, str) else None,
+            recent=_read_rows(RecentCall.read, body.get("recent")),
+            rooms=_read_rows(RoomRow.read, body.get("rooms")),
+            help_wanted=_read_rows(HelpWanted.read, body.get("help_wanted")))
 
     @classmethod
     def from_payload(cls, payload: bytes) -> Snapshot:
@@ -433,9 +587,17 @@ class Snapshot:
         rows = {s.call_id: (s.ticket, s.room) for s in self.serving}
         return [(call_id, *rows.get(call_id, (None, None))) for call_id in self.call_ids()]
 
+    def room(self, room_id: str) -> RoomRow | None:
+        return next((r for r in self.rooms if r.id == room_id), None)
+
 
 def _rows(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
+
+
+def _read_rows(read: Any, value: Any) -> tuple[Any, ...]:
+    """The rows `read` could make sense of, in order; the others left out."""
+    return tuple(row for row in map(read, _rows(value)) if row is not None)
 
 
 EMPTY_SNAPSHOT = Snapshot(seq=None, day=None)

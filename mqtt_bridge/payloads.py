@@ -27,18 +27,28 @@ LANGS = ("fi", "sv", "en")
 # no other, the requesters send no other (`command_body`), the staff console offers these
 # (firmware/web/actions.py), and tests/test_messages.py checks it against docs/mqtt-api.yaml.
 COMMAND_FIELDS: dict[str, tuple[str, ...]] = {
-    topics.ISSUE: ("service", "lang", "appointment", "device"),
+    topics.ISSUE: ("service", "lang", "appointment", "device", "assistance", "then"),
     topics.CALL: ("room", "services", "ticket"),
     topics.RECALL: ("room",),
     topics.NO_SHOW: ("room",),
-    topics.COMPLETE: ("room",),
+    topics.COMPLETE: ("room", "then"),
     topics.TRANSFER: ("room", "ticket", "to_service"),
     topics.CANCEL: ("ticket",),
     topics.REINSTATE: ("ticket",),
     topics.REPLAY: ("from_seq",),
     topics.FEEDBACK: ("lang", "rating", "scale", "words", "masked"),
     topics.SURVEY: ("ratings", "self_service", "documents", "lang", "answered_day"),
+    topics.ASSIST: ("ticket", "assistance"),
+    topics.ADD_SERVICE: ("ticket", "service"),
+    topics.REPRINT: ("ticket", "device"),
+    topics.ROOM_STATE: ("room", "state", "reason"),
+    topics.ROOM_LANGUAGES: ("room", "languages"),
+    topics.HELP_REQUEST: (),
+    topics.HELP_ANSWER: ("device",),
 }
+ROOM_STATES = ("serving", "paused", "closed")
+PAUSE_REASONS = ("break", "lunch", "back_office", "meeting")
+MAX_LEGS = 8  # authorities after the first in one visit: more is no visit but a mistake
 
 
 def command_fields(name: str, *only: str) -> tuple[str, ...]:
@@ -119,6 +129,49 @@ def _ticket_number(body: dict[str, Any]) -> str:
     return value
 
 
+def _flag(body: dict[str, Any], key: str, *, required: bool = False) -> bool:
+    value = body.get(key)
+    if value is None and not required:
+        return False
+    if not isinstance(value, bool):
+        raise BadRequest(f"'{key}' must be true or false")
+    return value
+
+
+def _then(body: dict[str, Any]) -> list[str]:
+    """The authorities a visit goes on to after this one, in order (at most MAX_LEGS)."""
+    value = body.get("then")
+    if value is None:
+        return []
+    if not isinstance(value, list) or len(value) > MAX_LEGS:
+        raise BadRequest(f"'then' must be a list of at most {MAX_LEGS} service ids")
+    for item in value:
+        if not isinstance(item, str) or not ID_PATTERN.match(item):
+            raise BadRequest("'then' must contain service ids (a-z, 0-9, '-')")
+    return list(value)
+
+
+def _languages(body: dict[str, Any]) -> list[str]:
+    value = body.get("languages")
+    if (not isinstance(value, list) or not value
+            or any(not isinstance(v, str) or v not in LANGS for v in value)):
+        raise BadRequest("'languages' must be a list of one or more of fi, sv, en")
+    if len(set(value)) != len(value):
+        raise BadRequest("'languages' names a language twice")
+    return list(value)
+
+
+def _room_state(body: dict[str, Any]) -> dict[str, Any]:
+    state, reason = body.get("state"), body.get("reason")
+    if state not in ROOM_STATES:
+        raise BadRequest(f"'state' must be one of {', '.join(ROOM_STATES)}")
+    if reason is not None and reason not in PAUSE_REASONS:
+        raise BadRequest(f"'reason' must be null or one of {', '.join(PAUSE_REASONS)}")
+    if state == "serving" and reason is not None:
+        raise BadRequest("'reason' is for a paused or closed room; a serving room has none")
+    return {"state": state, "reason": reason}
+
+
 def parse_command(name: str, raw: bytes, client: str | None = None) -> Command:
     """Validate a command payload; raises BadRequest with a message for the client."""
     if name not in COMMAND_FIELDS:
@@ -141,6 +194,8 @@ def parse_command(name: str, raw: bytes, client: str | None = None) -> Command:
         ):
             raise BadRequest("'appointment' must be null or a code of 1-32 characters")
         fields["appointment"] = appointment
+        fields["assistance"] = _flag(body, "assistance")
+        fields["then"] = _then(body)
     elif name == topics.CALL:
         fields["room"] = _id(body, "room")
         fields["services"] = _service_list(body)
@@ -148,6 +203,8 @@ def parse_command(name: str, raw: bytes, client: str | None = None) -> Command:
             fields["ticket"] = _ticket_number(body)
     elif name in (topics.RECALL, topics.NO_SHOW, topics.COMPLETE):
         fields["room"] = _id(body, "room")
+        if name == topics.COMPLETE and body.get("then") is not None:
+            fields["then"] = _id(body, "then")  # continue to this authority now
     elif name == topics.TRANSFER:
         fields["to_service"] = _id(body, "to_service")
         if "ticket" in body:
@@ -166,6 +223,23 @@ def parse_command(name: str, raw: bytes, client: str | None = None) -> Command:
             fields = validate_answer(body).to_event_data()
         except SurveyAnswerError as exc:
             raise BadRequest(str(exc)) from None
+    elif name == topics.ASSIST:
+        fields["ticket"] = _ticket_number(body)
+        fields["assistance"] = _flag(body, "assistance", required=True)
+    elif name == topics.ADD_SERVICE:
+        fields["ticket"] = _ticket_number(body)
+        fields["service"] = _id(body, "service")
+    elif name == topics.REPRINT:
+        fields["ticket"] = _ticket_number(body)
+        fields["device"] = _id(body, "device")  # the kiosk that prints the copy
+    elif name == topics.ROOM_STATE:
+        fields["room"] = _id(body, "room")
+        fields.update(_room_state(body))
+    elif name == topics.ROOM_LANGUAGES:
+        fields["room"] = _id(body, "room")
+        fields["languages"] = _languages(body)
+    elif name == topics.HELP_ANSWER:
+        fields["device"] = _id(body, "device")  # the kiosk whose help key was pressed
     elif name == topics.REPLAY:
         from_seq = body.get("from_seq")
         if (not isinstance(from_seq, int) or isinstance(from_seq, bool)

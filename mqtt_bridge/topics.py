@@ -22,9 +22,18 @@ REINSTATE = "ticket/reinstate"  # an addition to v1: a late no-show gets its pla
 REPLAY = "events/replay"
 FEEDBACK = "feedback/give"  # an addition to v1: a customer's rating on the exit route
 SURVEY = "survey/answer"  # an addition to v1: one answer to the yearly customer survey
+# Additions of a real day (issue 24): customers who need help, several authorities in one
+# visit, a reprinted slip, rooms on a break and the languages they serve, a kiosk's help key.
+ASSIST = "ticket/assist"
+ADD_SERVICE = "ticket/add-service"
+REPRINT = "ticket/reprint"
+ROOM_STATE = "room/state"
+ROOM_LANGUAGES = "room/languages"
+HELP_REQUEST = "help/request"
+HELP_ANSWER = "help/answer"
 COMMANDS: tuple[str, ...] = (
     ISSUE, CALL, RECALL, NO_SHOW, COMPLETE, TRANSFER, CANCEL, REINSTATE, REPLAY, FEEDBACK,
-    SURVEY,
+    SURVEY, ASSIST, ADD_SERVICE, REPRINT, ROOM_STATE, ROOM_LANGUAGES, HELP_REQUEST, HELP_ANSWER,
 )
 # Site, device, room and client names: one topic level, never a wildcard.
 ID_PATTERN = re.compile(r"[a-z0-9-]{1,32}")

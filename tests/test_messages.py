@@ -22,11 +22,15 @@ from mqtt_bridge import messages, topics
 from mqtt_bridge.messages import (
     Alert,
     Event,
+    HelpWanted,
     LastCall,
     MessageError,
+    RecentCall,
     RecordedAnswer,
     Refusal,
     ReplayAnswer,
+    RoomAnswer,
+    RoomRow,
     ServiceState,
     Serving,
     Snapshot,
@@ -60,18 +64,23 @@ times = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2099, 12
 days = st.dates().map(lambda d: d.isoformat())
 spans = st.none() | st.tuples(counts, counts)
 texts = st.text(min_size=1, max_size=30)
+langs = st.sampled_from(["fi", "sv", "en"])
+# What a real day adds to a ticket: its language, assistance (to staff), further authorities.
+day_fields = {"lang": st.none() | langs, "assistance": st.none() | st.booleans(),
+              "then": st.lists(ids, max_size=3).map(tuple), "leg": st.none() | st.integers(2, 9)}
 
 new_tickets = st.builds(
     Ticket, number=numbers, service=ids, issued_at=times, ahead=counts,
     eta_minutes=st.none() | counts, eta_range=spans, appointment=st.booleans(),
-    appointment_at=st.none() | times)
+    appointment_at=st.none() | times, **day_fields)
 queued_tickets = st.builds(
     Ticket, number=numbers, service=ids, issued_at=times,
     status=st.sampled_from(["waiting", "called", "no_show", "done"]), room=st.none() | ids,
-    call_id=st.none() | uuids, appointment=st.booleans(), again=st.booleans())
+    call_id=st.none() | uuids, appointment=st.booleans(), again=st.booleans(),
+    copy=st.booleans(), **day_fields)
 called_tickets = st.builds(
     Ticket, number=numbers, service=ids, issued_at=times, room=ids, call_id=uuids,
-    called_at=times, calls=st.integers(1, 50))
+    called_at=times, calls=st.integers(1, 50), **day_fields)
 tickets = new_tickets | queued_tickets | called_tickets
 
 refusal_codes = st.sampled_from(["bad_request", "unknown_service", "service_closed",
@@ -85,19 +94,61 @@ answers = st.builds(TicketAnswer, st.none() | tickets) | refusals
 service_states = st.builds(ServiceState, id=ids, waiting=counts, eta_minutes=st.none() | counts,
                            eta_range=spans, open=st.booleans(), next_open=st.none() | times)
 servings = st.builds(Serving, ticket=numbers, room=ids, call_id=uuids, called_at=times,
-                     service=st.none() | ids)
+                     service=st.none() | ids, lang=st.none() | langs)
+room_rows = st.builds(RoomRow, id=ids, state=st.sampled_from(["serving", "paused", "closed"]),
+                      reason=st.none() | st.sampled_from(["break", "lunch", "back_office",
+                                                          "meeting"]),
+                      since=st.none() | times, languages=st.lists(langs, max_size=3).map(tuple))
+recent_calls = st.builds(RecentCall, ticket=numbers, room=ids, call_id=uuids, at=times,
+                         lang=langs, service=st.none() | ids)
 snapshots = st.builds(
     Snapshot, seq=counts, day=days, at=st.none() | times,
     services=st.lists(service_states, max_size=4, unique_by=lambda s: s.id).map(tuple),
     serving=st.lists(servings, max_size=4).map(tuple),
-    last_call=st.none() | st.builds(LastCall, ticket=numbers, room=ids, call_id=uuids, at=times))
+    last_call=st.none() | st.builds(LastCall, ticket=numbers, room=ids, call_id=uuids, at=times,
+                                    lang=st.none() | langs),
+    recent=st.lists(recent_calls, max_size=8).map(tuple),
+    rooms=st.lists(room_rows, max_size=4).map(tuple),
+    help_wanted=st.lists(st.builds(HelpWanted, ids, times), max_size=3).map(tuple))
 
 event_types = st.sampled_from(["ticket.issued", "ticket.called", "ticket.completed",
-                               "room.idle", "device.fault"])
+                               "room.idle", "device.fault",
+                               "ticket.leg_added", "ticket.assistance", "ticket.reprinted",
+                               "room.languages", "help.requested"])
 events = st.builds(Event, id=uuids, seq=st.integers(1, 2**40), type=event_types, at=times,
                    day=days, data=st.fixed_dictionaries({}, optional={
                        "number": numbers, "service": ids, "room": st.none() | ids,
-                       "call_id": uuids}))
+                       "call_id": uuids, "lang": langs, "assistance": st.booleans(),
+                       "then": st.lists(ids, max_size=3), "by_language": st.just(True),
+                       "passed_over": st.lists(numbers, max_size=3), "leg": st.integers(2, 9),
+                       "place": st.sampled_from(["arrival", "end", "priority"]),
+                       "state": st.sampled_from(["serving", "paused", "closed"]),
+                       "reason": st.sampled_from([None, "expired", "closed", "lunch"]),
+                       "languages": st.lists(langs, max_size=3), "device": ids, "by": ids}))
+
+# The events whose fields the document requires, as the controller writes them.
+REAL_DAY_EVENTS = {
+    "room.state": {"room": "2", "state": "paused", "reason": "lunch", "by": "clerk-2"},
+    "ticket.continued": {"number": "K001", "from_service": "kela", "to_service": "vero",
+                         "place": "arrival", "leg": 2, "then": []},
+    "help.answered": {"device": "lobby-1", "by": "web-1"},
+    "day.closed": {"report": {"day": "2026-11-30", "closed_at": "2026-11-30T16:45:00+02:00"}},
+}
+
+
+@pytest.mark.parametrize("kind", sorted(REAL_DAY_EVENTS))
+def test_a_real_days_events_fit_and_miss_no_field(kind: str) -> None:
+    data = REAL_DAY_EVENTS[kind]
+    event = Event("00000000-0000-4000-8000-000000000001", 7, kind, "2026-11-30T10:00:00+02:00",
+                  "2026-11-30", data)
+    fits(topics.queue_events(SITE), event)
+    for missing in data:
+        short = Event(event.id, 7, kind, event.at, event.day,
+                      {k: v for k, v in data.items() if k != missing})
+        assert not wire_contract.check(topics.queue_events(SITE), wire(short)).ok, missing
+    odd = Event(event.id, 7, kind, event.at, event.day, {**data, "state": "asleep"})
+    assert wire_contract.check(topics.queue_events(SITE), wire(odd)).ok == (kind != "room.state")
+
 
 words = st.builds(Words, texts, texts, texts)
 alert_details = {
@@ -108,6 +159,7 @@ alert_details = {
     "device_offline": st.fixed_dictionaries({"device": ids, "roles": st.lists(
         st.sampled_from(["kiosk", "display", "room"]), max_size=3), "offline_since": times}),
     "duplicate_controller": st.fixed_dictionaries({"device": ids, "serving": ids}),
+    "help_wanted": st.fixed_dictionaries({"device": ids}, optional={"by": ids}),
 }
 alerts = st.sampled_from(sorted(alert_details)).flatmap(lambda kind: st.builds(
     Alert, id=uuids, at=times, kind=st.just(kind),
@@ -147,6 +199,26 @@ def test_the_other_answers_read_back_and_fit(replayed: int, last: int) -> None:
     for answer in (RecordedAnswer(), ReplayAnswer(replayed, last)):
         assert type(answer).from_wire(answer.to_wire()) == answer
         fits(topics.reply(SITE, "collector"), answer)
+
+
+@given(called_tickets, langs)
+def test_a_reprints_print_job_fits_the_kiosks_channel(ticket: Ticket, lang: str) -> None:
+    job = {"request_id": "r1", "lang": lang, "copy": True,
+           "ticket": {**Ticket.from_wire(ticket.to_wire()).to_wire(), "copy": True}}
+    verdict = wire_contract.check(topics.kiosk_print(SITE, "lobby-1"), json.dumps(job).encode())
+    assert verdict.ok, verdict.error
+    assert Ticket.from_wire(job["ticket"]).copy
+
+
+@given(room_rows, refusals)
+def test_a_room_answer_or_a_refusal_reads_back_and_fits(row: RoomRow, refusal: Refusal) -> None:
+    answer = RoomAnswer(row)
+    assert RoomAnswer.from_wire(answer.to_wire()) == answer
+    assert messages.room_answer(answer.to_wire()) == answer
+    assert messages.room_answer(refusal.to_wire()) == refusal
+    fits(topics.reply(SITE, "clerk-5"), answer)
+    with pytest.raises(MessageError, match="'state'"):
+        RoomAnswer.from_wire({"ok": True, "room": {**row.to_wire(), "state": "asleep"}})
 
 
 @settings(max_examples=150)
@@ -320,7 +392,8 @@ def test_the_snapshot_has_the_fields_in_the_order_they_always_had(tmp_path: Any)
     clock.advance(minutes=1)
     controller.handle(Command(topics.CALL, "c1", {"room": "1", "services": []}))
     snapshot = controller.snapshot()
-    assert list(snapshot) == ["seq", "day", "at", "services", "serving", "last_call"]
+    assert list(snapshot) == ["seq", "day", "at", "services", "serving", "last_call",
+                              "recent", "rooms", "help_wanted"]  # a real day's: at the end
     assert list(snapshot["services"][0]) == ["id", "waiting", "eta_minutes", "eta_range",
                                              "open", "next_open"]
     assert list(snapshot["serving"][0]) == ["ticket", "room", "service", "called_at",

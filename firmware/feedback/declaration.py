@@ -8,13 +8,13 @@ from typing import Any
 from firmware.roles import BuildContext, ConfigTable, RoleDeclaration
 from firmware.site_config.feedback import read_feedback
 from firmware.site_model import Device, FeedbackConfig, SiteConfig
-from mqtt_bridge.clients import FEEDBACK_COMMANDS
+from mqtt_bridge.clients import FEEDBACK_DEVICE_COMMANDS
 
 FEEDBACK = ConfigTable(key="feedback", read=read_feedback, default=FeedbackConfig, place=6)
 
 
 def commands(config: SiteConfig, device: Device) -> Iterable[str]:
-    return FEEDBACK_COMMANDS
+    return FEEDBACK_DEVICE_COMMANDS
 
 
 def build(context: BuildContext) -> Any:
