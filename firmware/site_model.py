@@ -81,6 +81,8 @@ class Room:
     id: str
     name: Localized
     services: tuple[str, ...]  # ids of the services this room serves by default
+    # The languages its staff serve in by default (a clerk's console session may change them).
+    languages: tuple[str, ...] = LANGS
 
 
 @dataclass(frozen=True)
@@ -301,6 +303,12 @@ class Site:
     home_assistant_discovery: bool = False
 
 
+# Where a customer continuing to their next authority joins its queue: by their original
+# arrival, at the end (the time they continue), or ahead of walk-ins (QSystem's "return").
+NEXT_LEG_PLACES: tuple[str, ...] = ("arrival", "end", "priority")
+ASSISTANCE_EVERY_MAX = 32  # QueueState keeps this many assistance flags per room
+
+
 @dataclass(frozen=True)
 class QueueRules:
     """The site's waiting rules (the `[queue]` table); the defaults suit a typical site."""
@@ -318,6 +326,13 @@ class QueueRules:
     congestion_quiet_minutes: int = 15  # no new alert this long after a clear, unless the
     # count itself reaches congestion_waiting
     occupancy_retention_days: int = 30  # raw room occupancy changes are pruned after
+    # Issue 24: the calling order of a real day (firmware/core/calling.py).
+    language_preference: bool = True  # rooms prefer tickets in a language they serve
+    language_bound_minutes: int = 10  # ... but never pass a ticket over longer than this
+    assistance_first: bool = True  # tickets marked "needs assistance" go first ...
+    assistance_every: int = 3  # ... at most every Nth call of a room (1: always first)
+    next_leg_place: str = "arrival"  # one of NEXT_LEG_PLACES: where a continuing visit joins
+    day_end_after_closing_minutes: int = 30  # the day ends this long after the site closes
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from firmware.core import calling
 from firmware.core.queue import QueueState
-from firmware.site_model import SiteConfig
+from firmware.site_model import LANGS, SiteConfig
 
 MIN_SAMPLES = 3  # fewer recent durations than this: lean on the configured mean
 RANGE_LOW, RANGE_HIGH = 0.7, 1.4  # service times are skewed: longer waits are likelier
@@ -50,10 +50,11 @@ def minutes_per_customer(state: QueueState, config: SiteConfig, service_id: str)
 def active_rooms(
     state: QueueState, config: SiteConfig, now: datetime
 ) -> dict[str, tuple[str, ...]]:
-    """Rooms that served recently, with the services they called for.
+    """Rooms that served recently and serve now, with the services they called for.
 
     A room counts when it called within the estimate window or holds a called ticket now.
     Before any room has called today, every configured room counts as it is configured.
+    A paused or closed room does not count: when it will be back is unknown.
     """
     window = timedelta(minutes=config.rules.estimate_window_minutes)
     active: dict[str, tuple[str, ...]] = {}
@@ -64,6 +65,9 @@ def active_rooms(
         active.setdefault(room_id, (call.service,))
     if not active and not state.room_calls:
         active = {r.id: r.services for r in config.rooms}
+    if state.rooms:
+        active = {r: s for r, s in active.items()
+                  if (room := state.rooms.get(r)) is None or room.serving}
     return active
 
 
@@ -150,31 +154,50 @@ def forecast(state: QueueState, config: SiteConfig, now: datetime,
     """Play the calling policy forward over the rooms working now.
 
     Rooms free up one after another; each calls whom the calling policy (`calling.py`)
-    picks for it at that moment (the same decision the controller makes when its clerk
-    calls), and is busy for the authority's typical service time. A room with nobody it may
-    call yet waits for the next checked-in appointment to become due. Tickets no active room
+    picks for it at that moment, with its languages and its recent calls (the same decision
+    the controller makes when its clerk calls: tickets passed over for their language become
+    owed, a room's assistance calls are spaced), and is busy for the authority's typical
+    service time. A room with nobody it may call yet waits for the next checked-in
+    appointment to become due. Paused and closed rooms are not asked. Tickets no active room
     serves are absent (unknown). `joining` is a ticket about to be issued, forecast in its place.
     """
     rooms = active_rooms(state, config, now)
     lines = calling.Lines.of(state, calling.CallingPolicy.of(config), now, joining)
+    askers = {r: calling.Asker.of(state, config, r, services) for r, services in rooms.items()}
     busy: dict[str, float] = {}
     free_at = [(_room_free_in(state, config, r, now), r) for r in sorted(rooms)]
     heapq.heapify(free_at)
     calls: dict[str, float] = {}
     idle_at: dict[str, float] = {}
     steps: list[Step] = []
+    # The ticket each room holds, and what is left of each visit with several authorities:
+    # when its room calls again (the clerk is done with it), it joins the next one's queue.
+    holding = {r: call.ticket for r, call in state.serving.items() if r in rooms}
+    plans = {n: list(t.then) for n, t in state.tickets.items() if t.then and t.is_open}
+    asleep: set[str] = set()  # rooms with nobody to call and no appointment to wait for
+    place = config.rules.next_leg_place
     call, pop, push = lines.call_after, heapq.heappop, heapq.heappush
     while free_at:
         at, room_id = pop(free_at)
         services = rooms[room_id]
-        chosen = call(services, at)
-        if chosen is None:
+        picked = call(askers[room_id], at)
+        done = holding.pop(room_id, None)
+        if done is not None and plans.get(done):
+            service = _continue(state, lines, plans, done, place, now, at)
+            for other in sorted(r for r in asleep if service in rooms[r]):
+                asleep.discard(other)
+                push(free_at, (at, other))  # it may call the returning visitor
+        if picked is None:
             idle_at.setdefault(room_id, at)
             steps.append(_step(Step, (at, room_id, None, None)))
             later = lines.next_callable(services, at)
             if later is not None:
                 push(free_at, (later, room_id))  # it may call again then
+            else:
+                asleep.add(room_id)
             continue
+        chosen = picked[0]
+        holding[room_id] = chosen.number
         calls[chosen.number] = at
         steps.append(_step(Step, (at, room_id, chosen.number, chosen.service)))
         minutes = busy.get(chosen.service)
@@ -182,6 +205,22 @@ def forecast(state: QueueState, config: SiteConfig, now: datetime,
             minutes = busy[chosen.service] = minutes_per_customer(state, config, chosen.service)
         push(free_at, (at + minutes, room_id))
     return Forecast(calls, idle_at, rooms, tuple(steps), now)
+
+
+def _continue(state: QueueState, lines: calling.Lines, plans: dict[str, list[str]],
+              number: str, place: str, now: datetime, at: float) -> str:
+    """A visit done with one authority joins the next one's queue at `at` minutes, placed as
+    the controller places it (rules.complete); the service it joins."""
+    ticket = state.tickets[number]
+    service, *rest = plans[number]
+    plans[number] = rest
+    if place == "arrival":
+        kind, since = calling.Kind.WALK_IN, ticket.issued_at
+    else:
+        kind = calling.Kind.PRIORITY if place == "priority" else calling.Kind.WALK_IN
+        since = now + timedelta(minutes=at)
+    lines.join(calling.Candidate(kind, since, number, service, ticket.lang, ticket.assistance))
+    return service
 
 
 def expected_wait(state: QueueState, config: SiteConfig, service_id: str,
@@ -208,13 +247,34 @@ def for_new_ticket(state: QueueState, config: SiteConfig, joining: calling.Candi
     unknown = state.waiting_count(joining.service), None
     if not any(joining.service in r.services for r in config.rooms):
         return unknown
-    if joining.kind is calling.Kind.WALK_IN:
+    if joining.kind is calling.Kind.WALK_IN and _last_in_every_order(state, config, joining, now):
         plan = plan if plan is not None else forecast(state, config, now)
         wait, ahead = plan.newcomer(joining.service), plan.newcomer_ahead(joining.service)
         return unknown if wait is None or ahead is None else (ahead, wait)
     plan = forecast(state, config, now, joining)
     ahead = plan.ahead_of(joining.number)
     return unknown if ahead is None else (ahead, plan.calls[joining.number])
+
+
+def _last_in_every_order(state: QueueState, config: SiteConfig, joining: calling.Candidate,
+                         now: datetime) -> bool:
+    """Whether a new walk-in is the last every room calls: no rule can move it ahead.
+
+    Assistance (rule 3) can; so can a room's language preference (rule 4) when the room
+    prefers its language and does not serve every language.
+    """
+    rules = config.rules
+    if joining.assistance and rules.assistance_first:
+        return False
+    if not rules.language_preference:
+        return True
+    for room_id in active_rooms(state, config, now):
+        configured = config.room(room_id)
+        languages = state.room_state(room_id, configured.languages if configured else LANGS
+                                     ).languages or LANGS
+        if joining.lang in languages and set(languages) != set(LANGS):
+            return False
+    return True
 
 
 def eta_range(wait: float | None) -> tuple[int, int] | None:

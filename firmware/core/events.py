@@ -18,8 +18,21 @@ class EventType(StrEnum):
     TICKET_NO_SHOW = "ticket.no_show"
     TICKET_COMPLETED = "ticket.completed"
     TICKET_TRANSFERRED = "ticket.transferred"
-    TICKET_CANCELLED = "ticket.cancelled"  # also the day's end: data "reason": "expired"
+    # also the day's end: data "reason": "closed" (closing time) or "expired" (a day rolled
+    # over with it open)
+    TICKET_CANCELLED = "ticket.cancelled"
     TICKET_REINSTATED = "ticket.reinstated"  # a late no-show back in the queue (addition)
+    # Issue 24: a real day. Field lists in docs/mqtt-contract.md.
+    # {number, from_service, to_service, place, leg, then}: the next authority of one visit
+    TICKET_CONTINUED = "ticket.continued"
+    TICKET_LEG_ADDED = "ticket.leg_added"  # {number, service, then}: the advisor adds one
+    TICKET_ASSISTANCE = "ticket.assistance"  # {number, assistance}: needs assistance or not
+    TICKET_REPRINTED = "ticket.reprinted"  # {number, device}: a copy printed on a kiosk
+    ROOM_STATE = "room.state"  # {room, state, reason, by}: serving, paused or closed
+    ROOM_LANGUAGES = "room.languages"  # {room, languages}: the clerk's session languages
+    HELP_REQUESTED = "help.requested"  # {device}: a kiosk's help key asked for the advisor
+    HELP_ANSWERED = "help.answered"  # {device, by}: an advisor answered
+    DAY_CLOSED = "day.closed"  # {report}: the day report, once, at the day's end
     ROOM_OCCUPANCY = "room.occupancy"
     ROOM_IDLE = "room.idle"  # a room asked for a customer and nobody waited (addition)
     DEVICE_FAULT = "device.fault"

@@ -6,8 +6,16 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
-from firmware.site_config.reader import Reader, boolean_field, integer_field, number_field
+from firmware.site_config.reader import (
+    Reader,
+    boolean_field,
+    integer_field,
+    number_field,
+    suggest,
+)
 from firmware.site_model import (
+    ASSISTANCE_EVERY_MAX,
+    NEXT_LEG_PLACES,
     QueueRules,
 )
 
@@ -33,7 +41,21 @@ def read_rules(r: Reader, value: Any, path: str) -> QueueRules | None:
     return QueueRules(**values)
 
 
+def next_leg_place(r: Reader, value: Any, path: str) -> str | None:
+    if isinstance(value, str) and value in NEXT_LEG_PLACES:
+        return value
+    choices = ", ".join(f'"{p}"' for p in NEXT_LEG_PLACES)
+    hint = suggest(value, NEXT_LEG_PLACES) if isinstance(value, str) else ""
+    r.wrong(path, f"one of {choices} (where a customer continuing to their next authority "
+            "joins its queue)", value, hint)
+    return None
+
+
 def _rule_reader(name: str, default: Any) -> Callable[[Reader, Any, str], Any]:
+    if name == "next_leg_place":
+        return next_leg_place
+    if name == "assistance_every":
+        return integer_field(1, ASSISTANCE_EVERY_MAX, what="a whole number of calls")
     if isinstance(default, bool):
         return boolean_field
     if isinstance(default, float):

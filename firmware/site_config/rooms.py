@@ -5,12 +5,45 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from firmware.site_config.reader import MISSING, Reader, ident, join_path, localized, suggest
+from firmware.site_config.reader import (
+    LANG_NAMES,
+    MISSING,
+    Reader,
+    ident,
+    join_path,
+    localized,
+    suggest,
+)
 from firmware.site_model import (
+    LANGS,
     Room,
 )
 
-ROOM_KEYS = ("id", "name", "services")
+ROOM_KEYS = ("id", "name", "services", "languages")
+
+
+def read_languages(r: Reader, value: Any, path: str) -> tuple[str, ...] | None:
+    """A room's (or a login's) languages of service: a non-empty list of fi, sv and en."""
+    known = ", ".join(f'"{lang}" ({LANG_NAMES[lang]})' for lang in LANGS)
+    items = r.items(value, path, "languages")
+    if not isinstance(value, list):
+        return None
+    if not value:
+        r.add(path, f"a room serves in at least one language: {known}")
+        return None
+    chosen: list[str] = []
+    ok = True
+    for p, item in items:
+        if not isinstance(item, str) or item not in LANGS:
+            hint = suggest(item, LANGS) if isinstance(item, str) else ""
+            r.wrong(p, f"one of {known}", item, hint)
+            ok = False
+        elif item in chosen:
+            r.add(p, f"'{item}' is listed twice")
+            ok = False
+        else:
+            chosen.append(item)
+    return tuple(chosen) if ok else None
 
 
 def read_room(r: Reader, value: Any, path: str) -> tuple[Room | None, list[tuple[str, str]]]:
@@ -29,8 +62,10 @@ def read_room(r: Reader, value: Any, path: str) -> tuple[Room | None, list[tuple
             r.add(p, f"'{item}' is listed twice")
         else:
             refs.append((p, item))
-    if room_id and name and "services" in table and isinstance(table["services"], list):
-        return Room(room_id, name, tuple(ref for _, ref in refs)), refs
+    languages = r.get(table, path, "languages", read_languages, default=LANGS)
+    if (room_id and name and languages and "services" in table
+            and isinstance(table["services"], list)):
+        return Room(room_id, name, tuple(ref for _, ref in refs), languages), refs
     return None, refs
 
 

@@ -80,8 +80,8 @@ def to_json_dict(config: SiteConfig) -> dict[str, Any]:
         "broker": broker,
         "queue": dataclasses.asdict(config.rules),
         "services": [_service_dict(s) for s in config.services],
-        "rooms": [{"id": r.id, "name": r.name.as_dict(), "services": list(r.services)}
-                  for r in config.rooms],
+        "rooms": [{"id": r.id, "name": r.name.as_dict(), "services": list(r.services),
+                   "languages": list(r.languages)} for r in config.rooms],
         "devices": [_device_dict(d) for d in config.devices],
         "survey": {"start": _iso(config.survey.start), "end": _iso(config.survey.end),
                    "kiosk": config.survey.kiosk, "texts": config.survey.texts},
