@@ -41,6 +41,7 @@ from firmware.site_model import SiteConfig
 LANG_ORDER = ("fi", "sv", "en")
 PAUSE_REASONS = ("break", "lunch", "back_office", "meeting")
 NO_REASON = "unspecified"  # a pause without a reason (`reason: null`)
+REASON_KEYS = (*PAUSE_REASONS, NO_REASON)
 DAY_END_AFTER_CLOSING_MINUTES = 30  # QueueRules.day_end_after_closing_minutes' default
 
 # The event types read here, by their wire names: EventType is a StrEnum, so a name
@@ -57,7 +58,7 @@ AUTHORITY_COLUMNS = ["service", "customers", "served", "no_shows", "cancelled", 
 VISIT_COLUMNS = ["tickets", "several_authorities"]
 LANGUAGE_COLUMNS = ["lang", "customers", "wait_median_min", "decided_by_language"]
 ROOM_COLUMNS = ["room", "serving_min", "paused_min",
-                *[f"paused_{r}_min" for r in (*PAUSE_REASONS, NO_REASON)]]
+                *[f"paused_{r}_min" for r in REASON_KEYS]]
 ASSISTANCE_COLUMNS = ["tickets", "wait_median_min"]
 OTHER_COLUMNS = ["help_requests", "reprints"]
 
@@ -218,7 +219,7 @@ def _room_time(changes: Sequence[Event], start: datetime,
                end: datetime) -> tuple[float, dict[str, float]]:
     """Seconds serving and paused (per reason) between `start` and `end`, from one room's
     changes in ledger order. A change before `start` sets the state the room opens in."""
-    serving, paused = 0.0, {r: 0.0 for r in (*PAUSE_REASONS, NO_REASON)}
+    serving, paused = 0.0, {r: 0.0 for r in REASON_KEYS}
     state, reason, since = "serving", None, start
     for at, change in [*((min(max(e.at, start), end), e) for e in changes), (end, None)]:
         if at > since:
@@ -277,7 +278,7 @@ def build(events: Iterable[Event], config: SiteConfig, day: str,
 def _room_row(row: Mapping[str, Any]) -> dict[str, Any]:
     reasons = row.get("paused_by_reason", {})
     return {**row, **{f"paused_{r}_min": reasons.get(r, 0.0)
-                      for r in (*PAUSE_REASONS, NO_REASON)}}
+                      for r in REASON_KEYS}}
 
 
 def to_csv(report: Mapping[str, Any]) -> str:
