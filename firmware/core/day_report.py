@@ -215,7 +215,7 @@ def _minutes(seconds: float) -> float:
     return round(seconds / 60, 1)
 
 
-def _room_time(changes: Sequence[Event], start: datetime,
+def room_time(changes: Sequence[Event], start: datetime,
                end: datetime) -> tuple[float, dict[str, float]]:
     """Seconds serving and paused (per reason) between `start` and `end`, from one room's
     changes in ledger order. A change before `start` sets the state the room opens in."""
@@ -242,7 +242,7 @@ def _rooms(config: SiteConfig, day: str, events: Sequence[Event],
     ids = known + sorted({str(e.data["room"]) for e in changes} - set(known))
     rows = []
     for room in ids:
-        serving, paused = _room_time([c for c in changes if c.data["room"] == room],
+        serving, paused = room_time([c for c in changes if c.data["room"] == room],
                                      start, closed_at)
         rows.append({"room": room, "serving_min": _minutes(serving),
                      "paused_min": _minutes(sum(paused.values())),

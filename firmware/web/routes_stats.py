@@ -30,6 +30,7 @@ from firmware.central.national import TICKET_TYPES
 from firmware.controller.ledger import Ledger
 from firmware.controller.occupancy import room_reports
 from firmware.core.events import Event
+from firmware.core.stats import day_extras
 from firmware.web import auth, stats_data
 from firmware.web.ledger_reading import Unavailable, reading
 from firmware.web.routes_report import report_routes
@@ -104,7 +105,8 @@ def read_day(console: Any, wanted: str | None, lang: str = "en") -> dict[str, An
         # A day whose raw occupancy changes were pruned has its room report kept instead.
         rooms = ledger.room_report(day) or room_reports(events, config, day, now=console.now())
         compared = _compared(ledger, day, tz)
-    return {**stats_data.day_view(config, day, events, rooms, compared, tz, lang),
+    extras = day_extras(events, config, day, console.now())
+    return {**stats_data.day_view(config, day, events, rooms, compared, tz, lang, extras),
             "latest": latest}
 
 

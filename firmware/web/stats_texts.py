@@ -268,6 +268,43 @@ STATS_TEXTS: dict[str, tuple[str, str, str]] = {
         "tietoja, on {latest}.",
         "Händelseloggen har inga kunder för {month}. Den senaste dagen med data är {latest}.",
         "The ledger has no customers in {month}. The latest day with data is {latest}."),
+    # -- a day's languages, legs and rooms' time (issue 24) ---------------------------------
+    "stats_languages_title": ("Asiakkaat asiointikielen mukaan", "Kunder per språk",
+                              "Customers per language"),
+    "stats_languages_part": ("{lang} {customers}", "{lang} {customers}", "{lang} {customers}"),
+    "stats_languages_summary": (
+        "Asiakkaita kielittäin: {parts}. Huoneen kielitoive ratkaisi {decided:#kutsun|kutsua}.",
+        "Kunder per språk: {parts}. Rummets språkval avgjorde {decided:#kallelse|kallelser}.",
+        "Customers per language: {parts}. The language preference of the rooms decided "
+        "{decided:#call|calls}."),
+    "stats_legs_title": ("Odotus virastoittain, jokainen käynti virastossa erikseen",
+                         "Väntan per myndighet, varje besök hos en myndighet för sig",
+                         "Waits per authority, each leg of a visit counted"),
+    "stats_legs_summary": (
+        "{tickets:#numero|numeroa} otettiin; {several:#asiakas|asiakasta} asioi useammassa "
+        "kuin yhdessä virastossa samalla numerolla.",
+        "{tickets:#nummer|nummer} togs; {several:#kund|kunder} besökte fler än en myndighet "
+        "med samma nummer.",
+        "{tickets:#number was|numbers were} taken; {several:#customer|customers} visited more "
+        "than one authority on the same number."),
+    "stats_legs": ("Käynnit virastossa", "Besök hos myndigheten", "Legs"),
+    "stats_rooms_count": ("Huoneita", "Rum", "Rooms"),
+    "stats_room_time_title": ("Huoneiden palvelu- ja taukoaika", "Rummens betjänings- och paustid",
+                              "Rooms' serving and paused time"),
+    "stats_room_time_summary": (
+        "Huoneet olivat tauolla yhteensä {paused} min. Suljettu aika ei ole kummassakaan.",
+        "Rummen hade paus i sammanlagt {paused} min. Stängd tid räknas till ingetdera.",
+        "The rooms were paused {paused} min in all. Closed time counts as neither."),
+    "stats_authority_time_title": ("Palvelu- ja taukoaika virastoittain",
+                                   "Betjänings- och paustid per myndighet",
+                                   "Serving and paused time per authority"),
+    "stats_authority_time_summary": (
+        "Viraston aika on sitä palvelevien huoneiden aika; kahta virastoa palveleva huone "
+        "lasketaan kummallekin.",
+        "En myndighets tid är tiden för rummen som betjänar den; ett rum för två myndigheter "
+        "räknas för båda.",
+        "The time of an authority is that of the rooms serving it; a room serving two "
+        "authorities counts for both."),
     # -- the day report (/report) -----------------------------------------------------------
     "stats_report_title": ("Päiväraportti", "Dagsrapport", "Day report"),
     "stats_report_heading": ("Päiväraportti: {label} ({day})", "Dagsrapport: {label} ({day})",
