@@ -5,7 +5,10 @@
 The first table (per authority and hour) is always there and always the same shape. When
 the day has occupancy data from room units, two more follow: room utilisation per room and
 hour, and walking times per authority (in CSV each after a blank line with its own header;
-in JSON as `utilisation` and `walking`).
+in JSON as `utilisation` and `walking`). A day with visits then has, the same way, its
+languages, its legs (each visit to an authority counted), its visits, and the rooms' and
+authorities' serving and paused time (`languages`, `legs`, `visits`, `room_time`,
+`authority_time`; see firmware/core/stats.py).
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
@@ -22,7 +25,7 @@ from firmware.cli.common import load_config_or_exit
 from firmware.cli.feedback_stats import PeriodError, period, write_report
 from firmware.controller.ledger import Ledger, LedgerUnavailable
 from firmware.controller.occupancy import room_reports
-from firmware.core.stats import COLUMNS, day_report
+from firmware.core.stats import COLUMNS, EXTRA_TABLES, day_extras, day_report
 from firmware.core.utilisation import (
     UTILISATION_COLUMNS,
     WALK_COLUMNS,
@@ -64,16 +67,19 @@ def stats_main(config_path: Path, data_dir: Path, day: str | None, fmt: str,
     finally:
         ledger.close()
     rows = day_report(events, tz)
+    extras = day_extras(events, config, wanted, datetime.now(tz))
     if fmt == "json":
-        json.dump({"site": config.site.id, "day": wanted, "rows": rows, **rooms}, out,
-                  indent=2, ensure_ascii=False)
+        json.dump({"site": config.site.id, "day": wanted, "rows": rows, **rooms, **extras},
+                  out, indent=2, ensure_ascii=False)
         out.write("\n")
         return 0
     _csv(out, wanted, COLUMNS, rows)
-    for name, columns in (("utilisation", UTILISATION_COLUMNS), ("walking", WALK_COLUMNS)):
-        if name in rooms:
+    tables = {**rooms, **extras}
+    for name, columns in (("utilisation", UTILISATION_COLUMNS), ("walking", WALK_COLUMNS),
+                          *EXTRA_TABLES):
+        if name in tables:
             out.write("\n")
-            _csv(out, wanted, columns, rooms[name])
+            _csv(out, wanted, columns, tables[name])
     return 0
 
 

@@ -9,13 +9,26 @@ service time from the last call to the end. Rows are per authority and per openi
 from __future__ import annotations
 
 import statistics
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Any
 
+from firmware.core.day_report import (
+    CALLED,
+    ISSUED,
+    LANG_ORDER,
+    REASON_KEYS,
+    ROOM_STATE,
+    Leg,
+    day_end,
+    day_start,
+    room_time,
+    visits,
+)
 from firmware.core.events import Event, EventType
 from firmware.core.queue import Outcome
+from firmware.site_model import SiteConfig
 
 ALL = "all"
 
@@ -142,3 +155,143 @@ def day_report(events: Iterable[Event], tz: tzinfo) -> list[dict[str, Any]]:
     # Per authority: its hours in order, then its total; the day's total last.
     order = sorted(rows, key=lambda k: (k[0] == ALL, k[0], k[1] == ALL, k[1]))
     return [rows[k].as_dict() for k in order]
+
+
+# -- languages, legs and the rooms' time (issue 24) ---------------------------------------
+#
+# Read as the day report reads them (`firmware.core.day_report`): a leg is a ticket's visit
+# to one authority (the first from its issue, each later one from its `ticket.continued`),
+# its wait runs to its first call; a language is the ticket's. Given a period as its days'
+# events one day at a time: numbers start again every service day.
+
+LANGUAGE_COLUMNS = ["lang", "customers", "wait_median_min", "wait_p90_min", "calls",
+                    "decided_by_language"]
+LEG_COLUMNS = ["service", "legs", "continued_in", "served", "wait_median_min", "wait_p90_min",
+               "service_median_min", "service_p90_min"]
+VISIT_COLUMNS = ["tickets", "several_authorities"]
+ROOM_TIME_COLUMNS = ["room", "serving_min", "paused_min",
+                     *[f"paused_{r}_min" for r in REASON_KEYS]]
+AUTHORITY_TIME_COLUMNS = ["service", "rooms", "serving_min", "paused_min"]
+
+
+def _figures(values: list[float]) -> tuple[float | None, float | None]:
+    return _round(statistics.median(values) if values else None), _round(_p90(values))
+
+
+def language_rows(days: Iterable[Sequence[Event]]) -> list[dict[str, Any]]:
+    """Per language (fi, sv, en first): the tickets, the waits of all their legs, the calls
+    and the calls the room's language preference decided."""
+    customers: dict[str, int] = {}
+    waits: dict[str, list[float]] = {}
+    calls: dict[str, int] = {}
+    decided: dict[str, int] = {}
+    for events in days:
+        langs: dict[str, str] = {}
+        for e in events:
+            number = e.data.get("number", "")
+            if e.type == ISSUED:
+                langs[number] = str(e.data.get("lang", "fi"))
+            elif e.type == CALLED:
+                lang = langs.get(number, str(e.data.get("lang", "fi")))
+                calls[lang] = calls.get(lang, 0) + 1
+                if e.data.get("by_language"):
+                    decided[lang] = decided.get(lang, 0) + 1
+        for visit in visits(events):
+            customers[visit.lang] = customers.get(visit.lang, 0) + 1
+            waits.setdefault(visit.lang, []).extend(
+                w for w in (leg.wait_min for leg in visit.legs) if w is not None)
+    found = set(customers) | set(calls)
+    order = [x for x in LANG_ORDER if x in found] + sorted(found - set(LANG_ORDER))
+    rows = []
+    for lang in order:
+        median, p90 = _figures(waits.get(lang, []))
+        rows.append({"lang": lang, "customers": customers.get(lang, 0),
+                     "wait_median_min": median, "wait_p90_min": p90,
+                     "calls": calls.get(lang, 0), "decided_by_language": decided.get(lang, 0)})
+    return rows
+
+
+def leg_rows(days: Iterable[Sequence[Event]]) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """Per authority, counting each leg of a visit (then "all"): legs, those continued in
+    from another authority, served, waits to each leg's first call and service times; and
+    the visits, with those to several authorities."""
+    legs: dict[str, list[Leg]] = {}
+    counts = {"tickets": 0, "several_authorities": 0}
+    for events in days:
+        for visit in visits(events):
+            counts["tickets"] += 1
+            counts["several_authorities"] += len(visit.legs) > 1
+            for leg in visit.legs:
+                for key in (leg.service, ALL):
+                    legs.setdefault(key, []).append(leg)
+    rows = []
+    for service in sorted(legs, key=lambda k: (k == ALL, k)):
+        own = legs[service]
+        wait = _figures([w for w in (leg.wait_min for leg in own) if w is not None])
+        served = _figures([t for t in (leg.service_min for leg in own) if t is not None])
+        rows.append({"service": service, "legs": len(own),
+                     "continued_in": sum(leg.continued_in for leg in own),
+                     "served": sum(leg.outcome == "served" for leg in own),
+                     "wait_median_min": wait[0], "wait_p90_min": wait[1],
+                     "service_median_min": served[0], "service_p90_min": served[1]})
+    return rows, counts
+
+
+def room_time_rows(days: Iterable[tuple[Sequence[Event], datetime, datetime]],
+                   rooms: Sequence[str]) -> list[dict[str, Any]]:
+    """Per room: minutes serving and paused (and per reason) over the days, each day given
+    as (its events, when it opened, when it ended). Rooms are `rooms`, then any other that
+    changed its state; a room without a change in a day serves all of it."""
+    seconds: dict[str, list[float]] = {}
+    for events, start, end in days:
+        changes = [e for e in events if e.type == ROOM_STATE and e.data.get("room")]
+        ids = list(rooms) + sorted({str(e.data["room"]) for e in changes} - set(rooms))
+        for room in ids:
+            serving, paused = room_time([c for c in changes if c.data["room"] == room],
+                                        start, end)
+            total = seconds.setdefault(room, [0.0] * (2 + len(REASON_KEYS)))
+            for i, value in enumerate((serving, sum(paused.values()),
+                                       *[paused[r] for r in REASON_KEYS])):
+                total[i] += value
+    order = [r for r in rooms if r in seconds] + sorted(set(seconds) - set(rooms))
+    return [dict(zip(ROOM_TIME_COLUMNS, [room, *[round(s / 60, 1) for s in seconds[room]]],
+                     strict=True)) for room in order]
+
+
+def authority_time_rows(room_rows: Sequence[Mapping[str, Any]],
+                        served_by: Mapping[str, Sequence[str]]) -> list[dict[str, Any]]:
+    """Per authority (in `served_by`'s order: service -> the rooms that serve it), the
+    serving and paused minutes of its rooms. A room serving two authorities counts for both:
+    it is the time each could have been served, not time split between them."""
+    by_room = {r["room"]: r for r in room_rows}
+    rows = []
+    for service, rooms in served_by.items():
+        own = [by_room[r] for r in rooms if r in by_room]
+        rows.append({"service": service, "rooms": len(own),
+                     "serving_min": round(sum(r["serving_min"] for r in own), 1),
+                     "paused_min": round(sum(r["paused_min"] for r in own), 1)})
+    return rows
+
+
+# The day's tables beside `day_report`'s rows, in the order `piste stats` writes them.
+EXTRA_TABLES = (("languages", LANGUAGE_COLUMNS), ("legs", LEG_COLUMNS),
+                ("visits", VISIT_COLUMNS), ("room_time", ROOM_TIME_COLUMNS),
+                ("authority_time", AUTHORITY_TIME_COLUMNS))
+
+
+def day_extras(events: Sequence[Event], config: SiteConfig, day: str,
+               now: datetime) -> dict[str, list[dict[str, Any]]]:
+    """Per language, per leg, the visits and the rooms' and authorities' serving and paused
+    time of a day with visits ({} without): room time from the site's opening to the day's
+    end (`day_report.day_end`), or to `now` while the day is going."""
+    if not any(e.type == ISSUED for e in events):
+        return {}
+    legs, counts = leg_rows([events])
+    start, end = day_start(config, day, events), min(now, day_end(config, day))
+    rooms = [r.id for r in config.rooms]
+    room_rows = room_time_rows([(events, start, end)], rooms) \
+        if start is not None and end > start else []
+    served_by = {s.id: [r.id for r in config.rooms if s.id in r.services]
+                 for s in config.services}
+    return {"languages": language_rows([events]), "legs": legs, "visits": [counts],
+            "room_time": room_rows, "authority_time": authority_time_rows(room_rows, served_by)}

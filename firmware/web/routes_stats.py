@@ -14,17 +14,13 @@ and the CSV files (`piste stats`'s own, English column names) are the same in ev
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import sqlite_utils
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -34,7 +30,10 @@ from firmware.central.national import TICKET_TYPES
 from firmware.controller.ledger import Ledger
 from firmware.controller.occupancy import room_reports
 from firmware.core.events import Event
+from firmware.core.stats import day_extras
 from firmware.web import auth, stats_data
+from firmware.web.ledger_reading import Unavailable, reading
+from firmware.web.routes_report import report_routes
 from firmware.web.stats_data import BadInput, Say
 from firmware.web.texts import translator
 
@@ -67,54 +66,6 @@ def month_cache(console: Any) -> MonthCache:
     if cache is None:
         cache = vars(console).setdefault("month_cache", MonthCache())
     return cache
-
-
-class Unavailable(Exception):
-    """The statistics asked for are not there; the message says why, `status` for JSON.
-
-    Like BadInput it keeps its text's key, for `said` in the reader's language.
-    """
-
-    def __init__(self, key: str, status: int = 404, **values: object) -> None:
-        super().__init__(stats_data.ENGLISH(key, **values))
-        self.status, self.key, self.values = status, key, values
-
-    def said(self, t: Say) -> str:
-        return t(self.key, **self.values)
-
-
-class ReadOnlyLedger(Ledger):
-    """The controller's ledger opened for reading only, with the ledger's own read methods
-    (so the events come back exactly as `piste stats` reads them).
-
-    Not through `Ledger.__init__`: it turns WAL on, sets `synchronous` and creates missing
-    tables, writes a reader must never make to the controller's file. In WAL mode a reader
-    and the writer do not wait for each other.
-    """
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.outbox_writes = 0
-        self.db = sqlite_utils.Database(sqlite3.connect(
-            f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=2.0))
-
-
-@contextmanager
-def reading(data_dir: Path) -> Iterator[ReadOnlyLedger]:
-    path = Path(data_dir) / "ledger.sqlite"
-    if not path.is_file():
-        raise Unavailable("stats_no_ledger", path=path)
-    try:
-        ledger = ReadOnlyLedger(path)
-    except sqlite3.Error as exc:
-        raise Unavailable("stats_ledger_unopened", 503, path=path, error=exc) from None
-    try:
-        ledger.db.execute("SELECT seq FROM events LIMIT 1").fetchall()
-        yield ledger
-    except sqlite3.Error as exc:
-        raise Unavailable("stats_ledger_unread", 503, path=path, error=exc) from None
-    finally:
-        ledger.close()
 
 
 def _latest(ledger: Ledger) -> str:
@@ -154,7 +105,8 @@ def read_day(console: Any, wanted: str | None, lang: str = "en") -> dict[str, An
         # A day whose raw occupancy changes were pruned has its room report kept instead.
         rooms = ledger.room_report(day) or room_reports(events, config, day, now=console.now())
         compared = _compared(ledger, day, tz)
-    return {**stats_data.day_view(config, day, events, rooms, compared, tz, lang),
+    extras = day_extras(events, config, day, console.now())
+    return {**stats_data.day_view(config, day, events, rooms, compared, tz, lang, extras),
             "latest": latest}
 
 
@@ -282,4 +234,4 @@ async def page(request: Request) -> Response:
 def stats_routes() -> list[Route]:
     return [Route("/stats", page), Route("/stats/day.json", day_json),
             Route("/stats/month.json", month_json), Route("/stats/day.csv", day_csv),
-            Route("/stats/month.csv", month_csv)]
+            Route("/stats/month.csv", month_csv), *report_routes()]

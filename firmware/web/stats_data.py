@@ -28,8 +28,9 @@ from datetime import date, timedelta, tzinfo
 from typing import Any
 
 from firmware.central.national import MONTH_COLUMNS
+from firmware.core.day_report import REASON_KEYS
 from firmware.core.events import Event, EventType
-from firmware.core.stats import COLUMNS, Row, day_report, segments
+from firmware.core.stats import COLUMNS, EXTRA_TABLES, Row, day_report, segments
 from firmware.core.utilisation import UTILISATION_COLUMNS, WALK_COLUMNS
 from firmware.site_model import SiteConfig
 from firmware.web.texts import translator
@@ -244,6 +245,13 @@ def _utilisation_chart(rows: list[dict[str, Any]], config: SiteConfig,
                   stacked=True)
 
 
+LANGUAGE_SERIES = (("wait_median_min", "stats_wait_median"), ("wait_p90_min", "stats_wait_p90"),
+                   ("calls", "stats_calls"), ("decided_by_language", "stats_report_decided"))
+LEG_SERIES = (("legs", "stats_legs"), ("continued_in", "stats_report_continued_in"),
+              ("served", "stats_served"), ("service_median_min", "stats_service_median"),
+              ("service_p90_min", "stats_service_p90"))
+LANGUAGES = ("fi", "sv", "en")
+
 WALK_COUNTS = (("calls", "stats_calls"), ("arrived", "stats_arrived"),
                ("not_arrived", "stats_not_arrived"), ("unmeasured", "stats_unmeasured"))
 
@@ -263,6 +271,80 @@ def _walking_chart(rows: list[dict[str, Any]], config: SiteConfig, lang: str) ->
         summary = t("stats_walking_none")
     return _chart(t("stats_walking_title"), "bar", t("stats_authority"), t("stats_seconds"),
                   [_service(config, k, lang) for k in keys], series, summary)
+
+
+# -- languages, legs and the rooms' time (issue 24) ---------------------------------------
+
+
+def _language_chart(rows: list[dict[str, Any]], lang: str) -> dict[str, Any]:
+    t = translator(lang)
+    series = [_series("customers", t("stats_customers_col"), [r["customers"] for r in rows], 0)]
+    series += [_series(key, t(label), [r[key] for r in rows], i, table_only=True)
+               for i, (key, label) in enumerate(LANGUAGE_SERIES, 1)]
+    decided = sum(r["decided_by_language"] for r in rows)
+    summary = t("stats_languages_summary", parts=", ".join(
+        t("stats_languages_part", lang=_language(r["lang"], lang), customers=r["customers"])
+        for r in rows), decided=decided)
+    return _chart(t("stats_languages_title"), "bar", t("stats_report_language"),
+                  t("stats_customers"), [_language(r["lang"], lang) for r in rows], series,
+                  summary)
+
+
+def _language(code: str, lang: str) -> str:
+    return translator(lang)(f"stats_report_lang_{code}") if code in LANGUAGES else code
+
+
+def _legs_chart(rows: list[dict[str, Any]], counts: Mapping[str, int], config: SiteConfig,
+                lang: str) -> dict[str, Any]:
+    t = translator(lang)
+    series = [_series("wait_median_min", t("stats_median"), [r["wait_median_min"] for r in rows],
+                      0),
+              _series("wait_p90_min", t("stats_p90"), [r["wait_p90_min"] for r in rows], 1)]
+    series += [_series(key, t(label), [r[key] for r in rows], i, table_only=True)
+               for i, (key, label) in enumerate(LEG_SERIES, 2)]
+    summary = t("stats_legs_summary", tickets=counts["tickets"],
+                several=counts["several_authorities"])
+    return _chart(t("stats_legs_title"), "bar", t("stats_authority"), t("stats_minutes"),
+                  [_service(config, r["service"], lang) for r in rows], series, summary)
+
+
+def _time_chart(rows: list[dict[str, Any]], labels: list[str], kind: str,
+                lang: str) -> dict[str, Any]:
+    """Serving and paused minutes, stacked, per room (`kind` "room") or authority."""
+    t = translator(lang)
+    series = [_series("serving_min", t("stats_report_serving"), [r["serving_min"] for r in rows],
+                      0),
+              _series("paused_min", t("stats_report_paused"), [r["paused_min"] for r in rows],
+                      1)]
+    if kind == "room":
+        series += [_series(f"paused_{reason}_min", t(f"stats_report_reason_{reason}"),
+                           [r[f"paused_{reason}_min"] for r in rows], i, table_only=True)
+                   for i, reason in enumerate(REASON_KEYS, 2)]
+    else:
+        series.append(_series("rooms", t("stats_rooms_count"), [r["rooms"] for r in rows], 2,
+                              table_only=True))
+    paused = sum(r["paused_min"] for r in rows) if kind == "room" else None
+    summary = t("stats_room_time_summary", paused=round(paused or 0, 1)) if kind == "room" \
+        else t("stats_authority_time_summary")
+    return _chart(t(f"stats_{kind}_time_title"), "bar",
+                  t("stats_room" if kind == "room" else "stats_authority"), t("stats_minutes"),
+                  labels, series, summary, stacked=True)
+
+
+def extra_charts(extras: Mapping[str, Any], config: SiteConfig, lang: str) -> dict[str, Any]:
+    """The charts of `day_extras`' tables (none for a day without visits)."""
+    if not extras:
+        return {}
+    charts = {"languages": _language_chart(extras["languages"], lang),
+              "legs": _legs_chart(extras["legs"], extras["visits"][0], config, lang)}
+    if extras["room_time"]:
+        charts["room_time"] = _time_chart(
+            extras["room_time"], [_room_label(config, r["room"], lang)
+                                  for r in extras["room_time"]], "room", lang)
+        charts["authority_time"] = _time_chart(
+            extras["authority_time"], [_service(config, r["service"], lang)
+                                       for r in extras["authority_time"]], "authority", lang)
+    return charts
 
 
 def day_totals(day: str, events: Sequence[Event], tz: tzinfo) -> dict[str, Any] | None:
@@ -291,12 +373,14 @@ def _compared_chart(compared: list[tuple[str, dict[str, Any]]], lang: str) -> di
 def day_view(config: SiteConfig, day: str, events: Sequence[Event],
              rooms: Mapping[str, list[dict[str, Any]]],
              compared: Sequence[tuple[str, dict[str, Any]]], tz: tzinfo,
-             lang: str = "en") -> dict[str, Any]:
+             lang: str = "en", extras: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """A day as the page draws it; `rows` and the room tables are `piste stats --format json`.
 
     `rooms`: the day's room reports ({} without occupancy data); `compared`: other days'
     `day_totals`, each with the text key of what it is to this day ("stats_previous_day",
     "stats_week_before"). `lang`: the language of every word; the numbers are the same.
+    `extras`: the day's `firmware.core.stats.day_extras` (per language, per leg, the rooms'
+    and authorities' serving and paused time), drawn after the rest.
     """
     rows = day_report(events, tz)
     charts = {"hourly": _hourly_chart(rows, config, lang),
@@ -309,9 +393,10 @@ def day_view(config: SiteConfig, day: str, events: Sequence[Event],
     this = day_totals(day, events, tz)
     if this is not None:
         charts["compared"] = _compared_chart([("stats_this_day", this), *compared], lang)
+    charts.update(extra_charts(extras or {}, config, lang))
     return {"ok": True, "site": config.site.id, "day": day, "label": day_label(day, lang),
             "names": {**_names(config, lang), ALL: translator(lang)("stats_all")},
-            "rows": rows, **rooms, "charts": charts}
+            "rows": rows, **rooms, **(extras or {}), "charts": charts}
 
 
 def _tables(tables: Sequence[tuple[list[str], Iterable[Mapping[str, Any]]]]) -> str:
@@ -328,10 +413,12 @@ def _tables(tables: Sequence[tuple[list[str], Iterable[Mapping[str, Any]]]]) -> 
 
 
 def day_csv(view: Mapping[str, Any]) -> str:
-    """Exactly `piste stats --format csv`: the day's rows, then its room tables if any."""
+    """Exactly `piste stats --format csv`: the day's rows, then its room tables if any, then
+    its languages, legs, visits and serving and paused time if it had visits."""
     tables = [(COLUMNS, view["rows"])]
     tables += [(columns, view[name]) for name, columns in
-               (("utilisation", UTILISATION_COLUMNS), ("walking", WALK_COLUMNS)) if name in view]
+               (("utilisation", UTILISATION_COLUMNS), ("walking", WALK_COLUMNS),
+                *EXTRA_TABLES) if name in view]
     return _tables([(["day", *columns], [{"day": view["day"], **row} for row in rows])
                     for columns, rows in tables])
 

@@ -268,6 +268,142 @@ STATS_TEXTS: dict[str, tuple[str, str, str]] = {
         "tietoja, on {latest}.",
         "Händelseloggen har inga kunder för {month}. Den senaste dagen med data är {latest}.",
         "The ledger has no customers in {month}. The latest day with data is {latest}."),
+    # -- a day's languages, legs and rooms' time (issue 24) ---------------------------------
+    "stats_languages_title": ("Asiakkaat asiointikielen mukaan", "Kunder per språk",
+                              "Customers per language"),
+    "stats_languages_part": ("{lang} {customers}", "{lang} {customers}", "{lang} {customers}"),
+    "stats_languages_summary": (
+        "Asiakkaita kielittäin: {parts}. Huoneen kielitoive ratkaisi {decided:#kutsun|kutsua}.",
+        "Kunder per språk: {parts}. Rummets språkval avgjorde {decided:#kallelse|kallelser}.",
+        "Customers per language: {parts}. The language preference of the rooms decided "
+        "{decided:#call|calls}."),
+    "stats_legs_title": ("Odotus virastoittain, jokainen käynti virastossa erikseen",
+                         "Väntan per myndighet, varje besök hos en myndighet för sig",
+                         "Waits per authority, each leg of a visit counted"),
+    "stats_legs_summary": (
+        "{tickets:#numero|numeroa} otettiin; {several:#asiakas|asiakasta} asioi useammassa "
+        "kuin yhdessä virastossa samalla numerolla.",
+        "{tickets:#nummer|nummer} togs; {several:#kund|kunder} besökte fler än en myndighet "
+        "med samma nummer.",
+        "{tickets:#number was|numbers were} taken; {several:#customer|customers} visited more "
+        "than one authority on the same number."),
+    "stats_legs": ("Käynnit virastossa", "Besök hos myndigheten", "Legs"),
+    "stats_rooms_count": ("Huoneita", "Rum", "Rooms"),
+    "stats_room_time_title": ("Huoneiden palvelu- ja taukoaika", "Rummens betjänings- och paustid",
+                              "Rooms' serving and paused time"),
+    "stats_room_time_summary": (
+        "Huoneet olivat tauolla yhteensä {paused} min. Suljettu aika ei ole kummassakaan.",
+        "Rummen hade paus i sammanlagt {paused} min. Stängd tid räknas till ingetdera.",
+        "The rooms were paused {paused} min in all. Closed time counts as neither."),
+    "stats_authority_time_title": ("Palvelu- ja taukoaika virastoittain",
+                                   "Betjänings- och paustid per myndighet",
+                                   "Serving and paused time per authority"),
+    "stats_authority_time_summary": (
+        "Viraston aika on sitä palvelevien huoneiden aika; kahta virastoa palveleva huone "
+        "lasketaan kummallekin.",
+        "En myndighets tid är tiden för rummen som betjänar den; ett rum för två myndigheter "
+        "räknas för båda.",
+        "The time of an authority is that of the rooms serving it; a room serving two "
+        "authorities counts for both."),
+    # -- the day report (/report) -----------------------------------------------------------
+    "stats_report_title": ("Päiväraportti", "Dagsrapport", "Day report"),
+    "stats_report_heading": ("Päiväraportti: {label} ({day})", "Dagsrapport: {label} ({day})",
+                             "Day report: {label} ({day})"),
+    "stats_report_intro": (
+        "Päivän asiakkaat virastoittain, odotusajat, saapumatta jääneet, suljettaessa avoinna "
+        "olleet, kielet ja huoneiden tauot. Monen viraston käynti lasketaan jokaiselle "
+        "virastolle erikseen; odotus mitataan numeron ottamisesta tai edellisen viraston "
+        "jälkeen jatkamisesta ensimmäiseen kutsuun. Ajat ovat minuutteja; ”–” tarkoittaa, "
+        "ettei ollut mitään mitattavaa. Raportissa ei ole numeroita eikä nimiä.",
+        "Dagens kunder per myndighet, väntetider, uteblivna, öppna vid stängningen, språk och "
+        "rummens pauser. Ett besök hos flera myndigheter räknas för varje myndighet för sig; "
+        "väntan mäts från att numret togs eller från fortsättningen efter förra myndigheten "
+        "till den första kallelsen. Tiderna är minuter; ”–” betyder att det inte fanns något "
+        "att mäta. Rapporten har inga nummer och inga namn.",
+        "The day's customers per authority, waits, no-shows, tickets open at closing, "
+        "languages and the rooms' breaks. A visit to several authorities counts for each of "
+        "them; a wait runs from taking the number, or from continuing after the previous "
+        "authority, to the first call. Times are in minutes; “–” means there was nothing to "
+        "measure. The report holds no numbers and no names."),
+    "stats_report_closed": (
+        "Päivä on suljettu klo {time}: tämä on palvelutiimille lähetetty raportti.",
+        "Dagen stängdes kl. {time}: det här är rapporten som skickades till serviceteamet.",
+        "The day was closed at {time}: this is the report sent to the service team."),
+    "stats_report_so_far": (
+        "Tähän mennessä (klo {time}): päivää ei ole vielä suljettu. Avoimet numerot näkyvät "
+        "sarakkeessa ”Avoinna suljettaessa”.",
+        "Hittills (kl. {time}): dagen har inte stängts ännu. Öppna nummer syns i kolumnen "
+        "”Öppna vid stängningen”.",
+        "So far (at {time}): the day is not closed yet. Open tickets show under “Open at "
+        "close”."),
+    "stats_report_unclosed": (
+        "Tätä päivää ei suljettu raportin kanssa; raportti on laskettu tapahtumalokista "
+        "päivän päättymishetkeen klo {time}.",
+        "Den här dagen stängdes inte med en rapport; rapporten är räknad ur händelseloggen "
+        "fram till dagens slut kl. {time}.",
+        "This day was not closed with a report; it is built from the ledger up to the day's "
+        "end at {time}."),
+    # Finnish and Finland-Swedish write a time of day with a full stop (klo 16.45).
+    "stats_report_clock": ("{hour}.{minute}", "{hour}.{minute}", "{hour}:{minute}"),
+    "stats_report_show": ("Näytä raportti", "Visa rapporten", "Show the report"),
+    "stats_report_stats_link": ("Tilastot kaavioina", "Statistiken som diagram",
+                                "Statistics as charts"),
+    "stats_report_download": ("Lataa raportti CSV-tiedostona ({day})",
+                              "Ladda ner rapporten som CSV-fil ({day})",
+                              "Download the report as CSV ({day})"),
+    "stats_report_authorities": ("Asiakkaat virastoittain", "Kunder per myndighet",
+                                 "Customers per authority"),
+    "stats_report_legs_col": ("Asiakkaat (käynnit virastossa)", "Kunder (besök hos myndigheten)",
+                              "Customers (visits to the authority)"),
+    "stats_report_cancelled": ("Peruttu päivän aikana", "Avbrutna under dagen",
+                               "Cancelled during the day"),
+    "stats_report_open_at_close": ("Avoinna suljettaessa", "Öppna vid stängningen",
+                                   "Open at close"),
+    "stats_report_continued_in": ("Jatkoi toisesta virastosta", "Fortsatte från en annan "
+                                  "myndighet", "Continued from another authority"),
+    "stats_report_visits": ("Käynnit", "Besök", "Visits"),
+    "stats_report_tickets": ("Otetut numerot", "Tagna nummer", "Numbers taken"),
+    "stats_report_several": ("Useassa virastossa asioineet", "Besök hos flera myndigheter",
+                             "Visits to several authorities"),
+    "stats_report_languages": ("Kielet", "Språk", "Languages"),
+    "stats_report_language": ("Kieli", "Språk", "Language"),
+    "stats_report_decided": ("Kutsuja, joissa kieli ratkaisi", "Kallelser som språket avgjorde",
+                             "Calls the language decided"),
+    "stats_report_lang_fi": ("suomi", "finska", "Finnish"),
+    "stats_report_lang_sv": ("ruotsi", "svenska", "Swedish"),
+    "stats_report_lang_en": ("englanti", "engelska", "English"),
+    "stats_report_rooms": ("Huoneiden palvelu- ja taukoaika (min)",
+                           "Rummens betjänings- och paustid (min)",
+                           "Rooms' serving and paused time (min)"),
+    "stats_report_serving": ("Palveli", "Betjänade", "Serving"),
+    "stats_report_paused": ("Tauolla yhteensä", "Paus totalt", "Paused in all"),
+    "stats_report_reason_break": ("Tauko", "Paus", "Break"),
+    "stats_report_reason_lunch": ("Lounas", "Lunch", "Lunch"),
+    "stats_report_reason_back_office": ("Taustatyö", "Bakgrundsarbete", "Back office"),
+    "stats_report_reason_meeting": ("Kokous", "Möte", "Meeting"),
+    "stats_report_reason_unspecified": ("Muu tauko", "Annan paus", "Other pause"),
+    "stats_report_other": ("Avun tarve ja muuta", "Hjälpbehov och annat",
+                           "Assistance and more"),
+    "stats_report_what": ("Mitä", "Vad", "What"),
+    "stats_report_count": ("Määrä", "Antal", "Count"),
+    "stats_report_assisted": ("Avustettavaksi merkityt numerot",
+                              "Nummer markerade för assistans",
+                              "Tickets marked as needing assistance"),
+    "stats_report_assisted_wait": ("Avustettavien odotusajan mediaani (min)",
+                                   "Väntetid för assistans, median (min)",
+                                   "Median wait with assistance (min)"),
+    "stats_report_help": ("Avunpyynnöt automaateilta", "Hjälpbegäranden från automaterna",
+                          "Help requests from the kiosks"),
+    "stats_report_reprints": ("Uudelleen tulostetut numerot", "Omskrivna nummerlappar",
+                              "Tickets reprinted"),
+    "stats_report_future": ("{day} ei ole vielä alkanut (tänään on {today}).",
+                            "{day} har inte börjat ännu (i dag är det {today}).",
+                            "{day} has not begun yet (today is {today})."),
+    "stats_report_nothing": (
+        "Tapahtumalokissa ei ole mitään päivältä {day}. Viimeisin päivä, jolta on tietoja, "
+        "on {latest}.",
+        "Händelseloggen har inget för {day}. Den senaste dagen med data är {latest}.",
+        "The ledger has nothing for {day}. The latest day with data is {latest}."),
     # -- stats.js ---------------------------------------------------------------------------
     "stats_js_unreachable": ("Kaavioita ei saatu haettua (onko verkkoyhteys kunnossa?).",
                              "Diagrammen kunde inte hämtas (fungerar nätverket?).",
