@@ -368,17 +368,21 @@ def test_the_answers_have_the_fields_in_the_order_they_always_had(tmp_path: Any)
     controller, clock = _controller(tmp_path)
     issue = {"lang": "fi", "device": "lobby-1", "appointment": None, "service": "kela"}
     issued = controller.handle(Command(topics.ISSUE, "i1", issue)).response
+    # A real day's fields come after the ones every client has always read. No sender on
+    # an open broker: it may be staff, so it hears of assistance.
     assert list(issued["ticket"]) == ["number", "service", "issued_at", "ahead",
-                                      "eta_minutes", "eta_range", "appointment"]
+                                      "eta_minutes", "eta_range", "appointment", "lang",
+                                      "assistance"]
     clock.advance(minutes=2)
     called = controller.handle(Command(topics.CALL, "c1", {"room": "1", "services": []}))
     assert list(called.response["ticket"]) == ["number", "service", "issued_at", "room",
-                                               "call_id", "called_at", "calls"]
+                                               "call_id", "called_at", "calls", "lang",
+                                               "assistance"]
     done = controller.handle(Command(topics.COMPLETE, "d1", {"room": "1"})).response
     assert done["ticket"] == {"number": "K001", "service": "kela",
                               "issued_at": at(MONDAY, 9, 0).isoformat(), "status": "done",
                               "room": "1", "call_id": called.response["ticket"]["call_id"],
-                              "appointment": False}
+                              "appointment": False, "lang": "fi", "assistance": False}
     empty = controller.handle(Command(topics.CALL, "c2", {"room": "1", "services": []}))
     assert empty.response == {"ok": True, "ticket": None}
     refused = controller.handle(Command(topics.CANCEL, "x1", {"ticket": "K999"})).response
@@ -397,8 +401,8 @@ def test_the_snapshot_has_the_fields_in_the_order_they_always_had(tmp_path: Any)
     assert list(snapshot["services"][0]) == ["id", "waiting", "eta_minutes", "eta_range",
                                              "open", "next_open"]
     assert list(snapshot["serving"][0]) == ["ticket", "room", "service", "called_at",
-                                            "call_id"]
-    assert list(snapshot["last_call"]) == ["ticket", "room", "call_id", "at"]
+                                            "call_id", "lang"]
+    assert list(snapshot["last_call"]) == ["ticket", "room", "call_id", "at", "lang"]
     assert Snapshot.from_wire(snapshot) == controller.snapshot_message()
 
 

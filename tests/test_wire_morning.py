@@ -136,6 +136,33 @@ def a_morning(config, private_broker, tmp_path, spy: WireSpy) -> list[tuple[str,
         assert clerk.request(topics.COMPLETE, {"room": "1"})["ok"]
         assert clerk.request(topics.COMPLETE, {"room": "6"})["error"]["code"] == "no_ticket"
 
+        # A real day: the advisor issues for two authorities with assistance, marks,
+        # reprints on the kiosk as a copy; a clerk adds an authority and sets the room's
+        # languages; room 4 goes to lunch and is back; the exit device's help key is answered.
+        def console_says(name: str, body: dict) -> dict:
+            answer = asyncio.run(console.command(name, {"request_id": str(uuid.uuid4()),
+                                                        **body}))
+            assert answer and answer["ok"], answer
+            return answer
+        chained = console_says(topics.ISSUE, {"service": "kela", "lang": "sv",
+                                              "assistance": True, "then": ["dvv"]})["ticket"]
+        console_says(topics.ASSIST, {"ticket": chained["number"], "assistance": False})
+        assert clerk.request(topics.ADD_SERVICE, {"ticket": chained["number"],
+                                                  "service": "vero"})["ok"]
+        copy = console_says(topics.REPRINT, {"ticket": chained["number"], "device": "lobby-1"})
+        console.print_on_kiosk("lobby-1", {"request_id": str(uuid.uuid4()), "lang": "sv",
+                                           "copy": True, "ticket": {**copy["ticket"],
+                                                                    "copy": True}})
+        assert clerk.request(topics.ROOM_LANGUAGES, {"room": "4", "languages": ["fi", "en"]})[
+            "room"]["languages"] == ["fi", "en"]
+        assert clerk.request(topics.ROOM_STATE, {"room": "4", "state": "paused",
+                                                 "reason": "lunch"})["room"]["state"] == "paused"
+        assert clerk.request(topics.ROOM_STATE, {"room": "4", "state": "serving"})["ok"]
+        with BlockingClient(private_broker.host, private_broker.port, site,
+                            client="exit-1") as exit_device:
+            assert exit_device.request(topics.HELP_REQUEST, {})["ok"]
+        console_says(topics.HELP_ANSWER, {"device": "exit-1"})
+
         # By the exit: a face pressed; the console hands in a paper survey.
         exit_ = devices["exit-1"]
         exit_.on_loop(lambda: exit_.role("feedback").on_face_key(4))

@@ -157,6 +157,7 @@ class ControllerRole(Role):
         self._answer(reply_to, message, outcome.response)
         if outcome.changed:
             self._state_dirty = True
+            self._help_alerts(outcome.events)
 
     def _reply_topic(self, message: Incoming, topic_client: str | None) -> str | None:
         """Where the answer may go: only `reply/{client}` of the client that asks."""
@@ -177,6 +178,20 @@ class ControllerRole(Role):
                               "own reply topic")
             self._answer(topics.reply(self.runtime.site, topic_client), message,
                          refused(refusal))
+
+    def _help_alerts(self, events: list[Any]) -> None:
+        """A kiosk's help key raises `help_wanted` on the advisor's page; an advisor's
+        answer clears it, saying which console login answered (never a person's name)."""
+        for event in events:
+            if event.type is EventType.HELP_REQUESTED:
+                device = event.data["device"]
+                self.alert("help_wanted", "warning", "raised", help_words(device),
+                           {"device": device})
+            elif event.type is EventType.HELP_ANSWERED:
+                device, by = event.data["device"], event.data.get("by")
+                details = {"device": device, **({"by": by} if by else {})}
+                self.alert("help_wanted", "info", "cleared", help_answered_words(device),
+                           details)
 
     def _maybe_health(self, message: Incoming) -> None:
         """A kiosk's printer changed state: into the ledger, and an alert for the staff."""
@@ -344,7 +359,26 @@ class ControllerRole(Role):
     def _recheck(self) -> None:
         self._state_dirty = True  # opening hours move with the clock
         self.check_devices()
+        self._watch_day_end()
         self.runtime.call_later(self._recheck_s, self._recheck)
+
+    def _watch_day_end(self) -> None:
+        """The day ends at closing time plus the site's minutes, not at midnight: close it
+        when due, or set a timer for the very moment when it comes before the next look."""
+        if not self.guard.serving:
+            return  # the serving controller closes the day; a refused one keeps no ledger
+        end = self.controller.day_end_due()
+        if end is None:
+            return
+        wait_s = (end - self.runtime.clock.now()).total_seconds()
+        if wait_s <= 0:
+            self._close_day()
+        elif wait_s <= self._recheck_s:
+            self.runtime.call_later(wait_s, self._close_day)
+
+    def _close_day(self) -> None:
+        if self.guard.serving and self.controller.close_day():
+            self._state_dirty = True
 
     def check_devices(self) -> None:
         """Raise `device_offline` for the devices whose grace ran out by the clock."""
@@ -369,6 +403,16 @@ class ControllerRole(Role):
             report["problem"] = ("a second controller is online: "
                                  f"{', '.join(sorted(self.guard.rivals))}; stop it")
         return {"controller": report}
+
+
+def help_words(device: str) -> dict[str, str]:
+    return {"fi": f"Apua tarvitaan: {device}", "sv": f"Hjälp behövs: {device}",
+            "en": f"Help wanted at {device}"}
+
+
+def help_answered_words(device: str) -> dict[str, str]:
+    return {"fi": f"Apuun vastattu: {device}", "sv": f"Hjälpen besvarad: {device}",
+            "en": f"Help given at {device}"}
 
 
 def _clock_check(clock: Any) -> Any:

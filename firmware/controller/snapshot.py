@@ -7,7 +7,15 @@ from datetime import datetime
 from firmware.core import estimate, service_hours
 from firmware.core.queue import QueueState
 from firmware.site_model import SiteConfig
-from mqtt_bridge.messages import LastCall, ServiceState, Serving, Snapshot
+from mqtt_bridge.messages import (
+    HelpWanted,
+    LastCall,
+    RecentCall,
+    RoomRow,
+    ServiceState,
+    Serving,
+    Snapshot,
+)
 
 
 def _service_row(state: QueueState, config: SiteConfig, service_id: str, now: datetime,
@@ -33,7 +41,8 @@ def build(state: QueueState, config: SiteConfig, now: datetime) -> Snapshot:
     anonymous = config.site.anonymous_numbering
     serving = tuple(
         Serving(ticket=call.ticket, room=call.room, call_id=call.call_id,
-                called_at=_time(call.at), service=None if anonymous else call.service)
+                called_at=_time(call.at), service=None if anonymous else call.service,
+                lang=call.lang)
         for call in sorted(state.serving.values(), key=lambda c: c.at, reverse=True))
     last = state.last_call
     return Snapshot(
@@ -41,7 +50,26 @@ def build(state: QueueState, config: SiteConfig, now: datetime) -> Snapshot:
         services=tuple(_service_row(state, config, s.id, now, forecast)
                        for s in config.services),
         serving=serving,
-        last_call=LastCall(last.ticket, last.room, last.call_id, _time(last.at)) if last else None)
+        last_call=LastCall(last.ticket, last.room, last.call_id, _time(last.at), last.lang)
+        if last else None,
+        recent=tuple(RecentCall(ticket=c.ticket, room=c.room, call_id=c.call_id, at=_time(c.at),
+                                lang=c.lang, service=None if anonymous else c.service)
+                     for c in state.recent),
+        rooms=tuple(room_row(state, config, room.id) for room in config.rooms),
+        # A kiosk id and since when: who pressed the key is nobody's business.
+        help_wanted=tuple(HelpWanted(device, _time(since))
+                          for device, since in sorted(state.help_wanted.items(),
+                                                      key=lambda item: item[1])))
+
+
+def room_row(state: QueueState, config: SiteConfig, room_id: str) -> RoomRow:
+    """A room as the snapshot and the room commands' answers tell of it."""
+    room = config.room(room_id)
+    assert room is not None
+    now = state.room_state(room_id, room.languages)
+    return RoomRow(id=room_id, state=now.state, reason=now.reason,
+                   since=_time(now.since) if now.since else None,
+                   languages=tuple(now.languages or room.languages))
 
 
 def _time(moment: datetime) -> str:

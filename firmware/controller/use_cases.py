@@ -7,6 +7,7 @@ the pure rules; commit events and answer together; only then change the in-memor
 
 from __future__ import annotations
 
+import copy
 import logging
 import uuid
 from collections.abc import Callable
@@ -18,16 +19,17 @@ from firmware.clock import Clock
 from firmware.controller import snapshot
 from firmware.controller.appointment_store import AppointmentStore
 from firmware.controller.ledger import Ledger
-from firmware.core import calling, estimate, rules, service_hours
+from firmware.core import calling, day_report, estimate, rules, service_hours
 from firmware.core.appointments import Appointment, check_in
 from firmware.core.errors import ErrorCode, Refusal
 from firmware.core.events import Event, EventType
 from firmware.core.queue import QueueState, fold
 from firmware.core.queue import Ticket as QueueTicket
+from firmware.core.queue import TicketStatus as QueueStatus
 from firmware.core.ticket_rate import TicketRate
 from firmware.site_model import SiteConfig
 from mqtt_bridge import clients, messages, topics
-from mqtt_bridge.messages import RecordedAnswer, Ticket, TicketAnswer
+from mqtt_bridge.messages import RecordedAnswer, RoomAnswer, Ticket, TicketAnswer
 from mqtt_bridge.payloads import Command
 
 log = logging.getLogger(__name__)
@@ -141,6 +143,35 @@ class Controller:
     def _marked(self, data: dict[str, Any]) -> dict[str, Any]:
         return data if self.clock_sure() is not False else {**data, "clock_unsure": True}
 
+    def day_end_due(self) -> datetime | None:
+        """When today ends (closing time plus the site's minutes), None if it has no
+        closing time (it then ends at midnight, as before) or was closed already."""
+        if self.state.day_closed is not None:
+            return None
+        return rules.day_end_at(self.config, self.state.day)
+
+    def close_day(self) -> list[Event]:
+        """At the day's end: every open ticket closed (reason `closed`), then `day.closed`
+        with the day report, in one transaction. Nothing before the end or once done."""
+        now = self.clock.now()
+        self._roll_day(now)
+        end = self.day_end_due()
+        if end is None or now < end:
+            return []
+        day = self.state.day
+        closing = [Event(self.new_id(), d.type, now, day, self._marked(d.data))
+                   for d in rules.close_at_day_end(self.state)]
+        report = day_report.build([*self.ledger.events_of_day(day), *closing], self.config,
+                                  day, now)
+        closed = Event(self.new_id(), EventType.DAY_CLOSED, now, day,
+                       self._marked({"report": report}))
+        stored = self.ledger.append([*closing, closed], outbox_topic=self.events_topic)
+        for event in stored:
+            self.state.apply(event)
+        log.info("the day %s ended at %s: %d open tickets closed, the day report appended",
+                 day, _time(now), len(closing))
+        return stored
+
     def take_pending_events(self) -> list[Event]:
         events, self.pending_events = self.pending_events, []
         return events
@@ -213,22 +244,39 @@ class Controller:
             return self._issue(body, sender, now)
         if name in (topics.FEEDBACK, topics.SURVEY):
             return self._feedback(command, sender, now)
+        by = sender.name if sender is not None else command.client
+        staff = sender is None or sender.staff  # a stranger: an open development broker
         if name == topics.CALL:
             call_id = self.new_id()
             if body.get("ticket"):
                 decisions = rules.call_ticket(state, config, body["room"], body["ticket"], call_id)
             else:
                 decisions = rules.call_next(state, config, body["room"], body["services"],
-                                            call_id, now)
-
-            return decisions, self._answer_call(decisions, now)
+                                            call_id, now, by=by)
+            return decisions, self._answer_call(decisions, now, staff)
         if name == topics.RECALL:
             decision = rules.recall(state, config, body["room"], self.new_id())
-            return [decision], self._answer_call([decision], now)
+            return [decision], self._answer_call([decision], now, staff)
+        if name == topics.COMPLETE:
+            decisions = rules.complete_and_continue(state, config, body["room"], body.get("then"))
+            return decisions, TicketAnswer(self._ticket_after(decisions, staff)).to_wire()
+        if name in (topics.ROOM_STATE, topics.ROOM_LANGUAGES):
+            return self._room(command, by)
+        if name in (topics.HELP_REQUEST, topics.HELP_ANSWER):
+            return self._help(command, sender, by)
+        if name == topics.ASSIST:
+            decisions = rules.assist(state, body["ticket"], body["assistance"])
+            return decisions, TicketAnswer(self._ticket_after(decisions, staff, body["ticket"])
+                                           ).to_wire()
+        if name == topics.ADD_SERVICE:
+            decision = rules.add_service(state, config, body["ticket"], body["service"])
+            return [decision], TicketAnswer(self._ticket_after([decision], staff)).to_wire()
+        if name == topics.REPRINT:
+            decision = rules.reprint(state, config, body["ticket"], body["device"])
+            return [decision], TicketAnswer(self._reprinted(body["ticket"], now, staff)
+                                            ).to_wire()
         if name == topics.NO_SHOW:
             decision = rules.no_show(state, config, body["room"])
-        elif name == topics.COMPLETE:
-            decision = rules.complete(state, config, body["room"])
         elif name == topics.REINSTATE:
             decision = rules.reinstate(state, config, body["ticket"], now)
         elif name == topics.TRANSFER:
@@ -238,7 +286,49 @@ class Controller:
             decision = rules.cancel(state, body["ticket"])
         else:
             raise Refusal(ErrorCode.BAD_REQUEST, f"command '{name}' is not handled here")
-        return [decision], TicketAnswer(self._ticket_after(decision)).to_wire()
+        return [decision], TicketAnswer(self._ticket_after([decision], staff)).to_wire()
+
+    def _room(self, command: Command, by: str | None
+              ) -> tuple[list[rules.Decision], dict[str, Any]]:
+        """A room paused, closed or serving again, or the languages its clerk serves; the
+        answer is the room as it will be (the same when nothing changes)."""
+        body, room_id = command.body, command.body["room"]
+        if command.name == topics.ROOM_STATE:
+            decisions = rules.room_state(self.state, self.config, room_id, body["state"],
+                                         body["reason"], by)
+        else:
+            decisions = rules.room_languages(self.state, self.config, room_id,
+                                             body["languages"])
+        after = fold_ahead(self.state, decisions, self.clock.now())
+        return decisions, RoomAnswer(snapshot.room_row(after, self.config, room_id)).to_wire()
+
+    def _help(self, command: Command, sender: clients.Client | None, by: str | None
+              ) -> tuple[list[rules.Decision], dict[str, Any]]:
+        """A kiosk's help key asks for the advisor (the device is the one the broker vouches
+        for); an advisor's answer clears it. The role raises and clears the alert."""
+        if command.name == topics.HELP_REQUEST:
+            device = sender.name if sender is not None else command.client or "unknown"
+            return rules.help_requested(self.state, self.config, device), \
+                RecordedAnswer().to_wire()
+        decision = rules.help_answered(self.state, command.body["device"], by)
+        return [decision], RecordedAnswer().to_wire()
+
+    def _reprinted(self, number: str, now: datetime, staff: bool) -> Ticket:
+        """A reprinted ticket with where it stands now: who is ahead and the estimate."""
+        ticket = self.state.tickets[number]
+        plan = estimate.forecast(self.state, self.config, now)
+        if ticket.status is QueueStatus.CALLED:
+            ahead, wait = 0, 0.0
+        else:
+            ahead = plan.ahead_of(number)
+            if ahead is None:  # no room serves it now: those before it in its line
+                ahead = sum(1 for t in self.state.tickets.values()
+                            if t.service == ticket.service and t.status is QueueStatus.WAITING
+                            and t.issued_at < ticket.issued_at)
+            wait = plan.calls.get(number)
+        return replace(queued(ticket, staff), ahead=ahead,
+                       eta_minutes=round(wait) if wait is not None else None,
+                       eta_range=estimate.eta_range(wait))
 
     def _issue(self, body: dict[str, Any], sender: clients.Client | None,
                now: datetime) -> tuple[list[rules.Decision], dict[str, Any]]:
@@ -260,7 +350,9 @@ class Controller:
         plan = estimate.forecast(self.state, self.config, now) if appointment is None else None
         decision = rules.issue(self.state, self.config, service_id, body["lang"],
                                body["device"], now,
-                               appointment_at=appointment.at if appointment else None, plan=plan)
+                               appointment_at=appointment.at if appointment else None, plan=plan,
+                               assistance=body.get("assistance", False),
+                               then=body.get("then", []))
         if appointment is not None:
             decision.data["appointment_id"] = appointment.id
         if rate is not None:
@@ -272,7 +364,10 @@ class Controller:
             number=decision.data["number"], service=service_id, issued_at=_time(now),
             ahead=ahead, eta_minutes=round(wait) if wait is not None else None,
             eta_range=estimate.eta_range(wait), appointment=appointment is not None,
-            appointment_at=_time(appointment.at) if appointment is not None else None)
+            appointment_at=_time(appointment.at) if appointment is not None else None,
+            lang=body["lang"], then=tuple(body.get("then", ())),
+            assistance=body.get("assistance", False) if sender is None or sender.staff
+            else None)
         return [decision], TicketAnswer(ticket).to_wire()
 
     def _feedback(self, command: Command, sender: clients.Client | None, now: datetime
@@ -331,7 +426,8 @@ class Controller:
             tries.record(now.timestamp())
             raise
 
-    def _answer_call(self, decisions: list[rules.Decision], now: datetime) -> dict[str, Any]:
+    def _answer_call(self, decisions: list[rules.Decision], now: datetime,
+                     staff: bool) -> dict[str, Any]:
         called = next((d for d in decisions if d.type in CALL_EVENTS), None)
         if called is None:
             return TicketAnswer(None).to_wire()
@@ -339,31 +435,44 @@ class Controller:
         return TicketAnswer(Ticket(
             number=ticket.number, service=ticket.service, issued_at=_time(ticket.issued_at),
             room=called.data["room"], call_id=called.data["call_id"], called_at=_time(now),
-            calls=ticket.calls + 1)).to_wire()
+            calls=ticket.calls + 1, **_day_fields(ticket, staff))).to_wire()
 
-    def _ticket_after(self, decision: rules.Decision) -> Ticket:
-        """The ticket as it will be once the decision's event is applied."""
-        ticket = self.state.tickets[decision.data["number"]]
-        status = {
-            EventType.TICKET_COMPLETED: "done",
-            EventType.TICKET_CANCELLED: "done",
-            EventType.TICKET_NO_SHOW: "no_show",
-            EventType.TICKET_REINSTATED: "waiting",
-            EventType.TICKET_TRANSFERRED: "waiting",
-        }[decision.type]
-        after = replace(queued(ticket), status=status)
-        if decision.type is EventType.TICKET_TRANSFERRED:
-            after = replace(after, service=decision.data["to_service"], room=None, call_id=None)
-        return after
+    def _ticket_after(self, decisions: list[rules.Decision], staff: bool,
+                      number: str | None = None) -> Ticket:
+        """The ticket as it will be once the decisions' events are applied (on a copy of
+        the ticket: the state changes only after the ledger took them)."""
+        number = number or decisions[0].data["number"]
+        after = fold_ahead(self.state, decisions, self.clock.now()).tickets[number]
+        return queued(after, staff)
 
 
-def queued(ticket: QueueTicket) -> Ticket:
+def fold_ahead(state: QueueState, decisions: list[rules.Decision], now: datetime
+               ) -> QueueState:
+    """The state as it will be after the decisions, on a copy (the answer is made before
+    the ledger takes the events, and the live state changes only after it did)."""
+    if not decisions:
+        return state
+    ahead = copy.deepcopy(state)
+    for decision in decisions:
+        ahead.apply(Event("pending", decision.type, now, state.day, decision.data))
+    return ahead
+
+
+def _day_fields(ticket: QueueTicket, staff: bool) -> dict[str, Any]:
+    """What a real day adds to a ticket's answer: its language, the authorities after this
+    one, which of them it is at (from the second on) and, to staff only, assistance."""
+    return {"lang": ticket.lang, "then": tuple(ticket.then),
+            "leg": ticket.legs if ticket.legs > 1 else None,
+            "assistance": ticket.assistance if staff else None}
+
+
+def queued(ticket: QueueTicket, staff: bool = False) -> Ticket:
     """A ticket of the queue as an answer tells of it: where it is and whether it came
     with an appointment."""
     return Ticket(number=ticket.number, service=ticket.service,
                   issued_at=_time(ticket.issued_at), status=str(ticket.status),
                   room=ticket.room, call_id=ticket.call_id,
-                  appointment=ticket.appointment_at is not None)
+                  appointment=ticket.appointment_at is not None, **_day_fields(ticket, staff))
 
 
 def refused(refusal: Refusal) -> messages.Refusal:
