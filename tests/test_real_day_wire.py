@@ -244,3 +244,27 @@ def test_a_day_without_opening_hours_ends_at_midnight_as_before(memory_broker: M
         assert role.controller.day_end_due() is None
         site.run_for(16 * 3600)
         assert role.controller.state.day_closed is None
+
+
+def test_an_answer_is_made_on_a_copy_and_the_queue_moves_only_with_the_ledger(
+        tmp_path: Path) -> None:
+    """The controller answers before the ledger takes the events (fold_ahead); a complete
+    that continues the visit must not move the live queue until then."""
+    from firmware.controller.ledger import Ledger
+    from firmware.controller.use_cases import Controller, fold_ahead
+    from firmware.core import rules
+    from mqtt_bridge.payloads import Command
+
+    config = real_day_site()
+    controller = Controller(config, Ledger(tmp_path / "ledger.sqlite"),
+                            ManualClock(at(MONDAY, 9, 0)))
+    issue = {**ISSUE, "device": "web-1", "appointment": None, "then": ["vero"]}
+    controller.handle(Command(topics.ISSUE, "i1", issue))
+    controller.handle(Command(topics.CALL, "c1", {"room": "1", "services": []}))
+    state = controller.state
+    decisions = rules.complete_and_continue(state, config, "1")
+    ahead = fold_ahead(state, decisions, controller.clock.now())
+    assert (ahead.tickets["K001"].service, ahead.tickets["K001"].legs) == ("vero", 2)
+    assert (state.tickets["K001"].service, state.tickets["K001"].legs) == ("kela", 1)
+    assert "1" in state.serving and "1" not in ahead.serving
+    assert state.waiting_count("vero") == 0 and ahead.waiting_count("vero") == 1

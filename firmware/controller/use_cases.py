@@ -8,8 +8,10 @@ the pure rules; commit events and answer together; only then change the in-memor
 from __future__ import annotations
 
 import copy
+import dataclasses
 import logging
 import uuid
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -452,10 +454,25 @@ def fold_ahead(state: QueueState, decisions: list[rules.Decision], now: datetime
     the ledger takes the events, and the live state changes only after it did)."""
     if not decisions:
         return state
-    ahead = copy.deepcopy(state)
+    # Not a deep copy (tens of milliseconds with hundreds waiting): every container one
+    # level down, and the tickets the decisions name; the rest is shared and not changed.
+    ahead = copy.copy(state)
+    for part in dataclasses.fields(state):
+        value = getattr(state, part.name)
+        if isinstance(value, dict):
+            value = {key: _copied(item) for key, item in value.items()}
+        setattr(ahead, part.name, _copied(value))
+    named = {d.data.get("number") for d in decisions}
+    named.update(n for d in decisions for n in d.data.get("passed_over", ()))
+    ahead.tickets = {number: copy.copy(ticket) if number in named else ticket
+                     for number, ticket in state.tickets.items()}
     for decision in decisions:
         ahead.apply(Event("pending", decision.type, now, state.day, decision.data))
     return ahead
+
+
+def _copied(value: Any) -> Any:
+    return copy.copy(value) if isinstance(value, list | deque | dict) else value
 
 
 def _day_fields(ticket: QueueTicket, staff: bool) -> dict[str, Any]:
