@@ -17,13 +17,13 @@ days `first_day`..`last_day` (both included) count.
 - **Utilisation** (`utilisation`): per site, room and month, the shares of `piste stats`
   over the month's open time. **Open time is not known centrally**, so a site-day counts as
   open from its first to its last ticket event (the day-end expiries, written the next
-  morning, are not part of it). That leaves out time open before the first number or after
-  the last customer, and counts a closed lunch hour between them as open. A room's state
-  carries over from its last recorded change, also from an earlier day (the controller
-  records changes only); the site's own day report starts each day unknown instead. Rooms
-  are those that ever reported occupancy. A day whose raw changes the site has pruned (the
-  `{"pruned": true}` placeholders, counted in `pruned`) is left out, and after it each room
-  is unknown until its next change.
+  morning, and the tickets closed at the day's end, after closing, are not part of it). That
+  leaves out time open before the first number or after the last customer, and counts a
+  closed lunch hour between them as open. A room's state carries over from its last recorded
+  change, also from an earlier day (the controller records changes only); the site's own day
+  report starts each day unknown instead. Rooms are those that ever reported occupancy. A
+  day whose raw changes the site has pruned (the `{"pruned": true}` placeholders, counted in
+  `pruned`) is left out, and after it each room is unknown until its next change.
 - **Languages** (`languages`): per site, month and the ticket's language: customers,
   waits (of every leg, to its first call), calls and the calls the room's language
   preference decided (`by_language`).
@@ -283,8 +283,9 @@ class _Site:
             if event.type is EventType.TICKET_CALLED and _text(event.data.get("room")):
                 self.called_rooms.add(event.data["room"])
             if not (event.type is EventType.TICKET_CANCELLED
-                    and event.data.get("reason") == "expired"):
-                # Expiries are written when the next day begins: not open time.
+                    and event.data.get("reason") in ("expired", "closed")):
+                # Expiries are written when the next day begins, and the day's end closes
+                # tickets after the closing time: neither is open time.
                 a, b = self.spans.get(event.day, (event.at, event.at))
                 self.spans[event.day] = (min(a, event.at), max(b, event.at))
         elif event.type is EventType.FEEDBACK_GIVEN:
