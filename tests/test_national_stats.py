@@ -21,9 +21,13 @@ from hypothesis import strategies as st
 
 from firmware.central.national import (
     FEEDBACK_MONTH_COLUMNS,
+    LANGUAGE_MONTH_COLUMNS,
+    LEG_MONTH_COLUMNS,
     MONTH_COLUMNS,
+    ROOM_TIME_MONTH_COLUMNS,
     SURVEY_MONTH_COLUMNS,
     UTILISATION_MONTH_COLUMNS,
+    VISIT_MONTH_COLUMNS,
     national_report,
 )
 from firmware.controller.local_queue import LocalQueue
@@ -385,15 +389,17 @@ def test_bad_rows_are_passed_over_and_counted() -> None:
     assert dataclasses.replace(report, skipped=0) == clean
 
 
-def test_the_csv_has_four_tables_and_every_row_begins_with_site_and_month() -> None:
+def test_the_csv_has_its_tables_and_every_row_begins_with_site_and_month() -> None:
     report = national_report(everything(), FIRST, LAST, TZ)
     text = report.csv_text()
     tables = text.rstrip("\n").split("\n\n")
     assert text.splitlines()[0] == ",".join(MONTH_COLUMNS)
     expected = (MONTH_COLUMNS, UTILISATION_MONTH_COLUMNS, FEEDBACK_MONTH_COLUMNS,
-                SURVEY_MONTH_COLUMNS)
+                SURVEY_MONTH_COLUMNS, LANGUAGE_MONTH_COLUMNS, LEG_MONTH_COLUMNS,
+                VISIT_MONTH_COLUMNS, ROOM_TIME_MONTH_COLUMNS)
     sizes = (len(report.rows), len(report.utilisation), len(report.feedback),
-             len(report.survey))
+             len(report.survey), len(report.languages), len(report.legs), len(report.visits),
+             len(report.room_time))
     for table, columns, size in zip(tables, expected, sizes, strict=True):
         header, *rows = list(csv.reader(io.StringIO(table)))
         assert header == columns and len(rows) == size > 0

@@ -273,3 +273,56 @@ def test_a_closed_day_shows_the_report_it_was_closed_with(site: Any, tmp_path: P
     page = client.get("/report?day=2026-11-30").text
     assert "The day was closed at 16:45: this is the report sent to the service team." in page
     assert client.get("/report.csv?day=2026-11-30").text == day_report.to_csv(sent)
+
+
+# -- in a real browser: WCAG 2.2 AA by axe-core, the keyboard, a phone's width -------------
+
+
+@pytest.mark.slow
+def test_the_report_in_chromium_by_keyboard_axe_and_at_320_px(memory_broker: Any,
+                                                               tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    from tests.helpers import wait_for
+    from tests.test_web_a11y import axe_source, axe_violations, narrow
+    from tests.web_site import browser, console_errors, console_site, log_in
+
+    source = axe_source()
+    with console_site(memory_broker, tmp_path, ManualClock(at(MONDAY, 9, 0))) as site:
+        with site.client() as kiosk:
+            for lang in ("fi", "sv", "en"):
+                kiosk.request(topics.ISSUE, {"service": "kela", "lang": lang})
+        with browser() as page:
+            page.set_script_timeout(30)
+            log_in(page, site, "advisor", "/report")
+            found: dict[str, list[str]] = {}
+            for lang in ("fi", "sv", "en"):
+                page.get(f"{site.url}/lang/{lang}?next=/report")
+                wait_for(lambda: page.find_elements(By.CSS_SELECTOR, "[data-report-state]"),
+                         what=f"the report in {lang}")
+                found[lang] = axe_violations(page, source)
+            assert {lang: v for lang, v in found.items() if v} == {}
+            assert page.find_element(By.CSS_SELECTOR, "[data-report-state]").get_attribute(
+                "data-report-state") == "so_far"
+            # The keyboard reaches the day, its button, the CSV and every table's region.
+            page.find_element(By.TAG_NAME, "body").click()
+            reached = []
+            for _ in range(40):
+                page.switch_to.active_element.send_keys(Keys.TAB)
+                active = page.switch_to.active_element
+                reached.append(active.get_attribute("id") or active.get_attribute("href")
+                               or active.get_attribute("aria-labelledby") or active.tag_name)
+            assert "report-day" in reached
+            assert any(str(r).endswith("/report.csv?day=2026-11-30") for r in reached)
+            assert {"authorities-c", "languages-c", "rooms-c", "visits-c", "other-c"} <= \
+                set(reached)
+            narrow(page, 320)
+            page.get(f"{site.url}/report")
+            wide = page.execute_script("""
+                return [document.documentElement.scrollWidth,
+                        [...document.querySelectorAll('body *')].filter((e) =>
+                          !e.closest('.table-wrap') && e.getBoundingClientRect().right > 320.5)
+                          .map((e) => e.tagName + '.' + e.className).slice(0, 5)];""")
+            assert wide[0] <= 320, wide
+            assert console_errors(page) == []

@@ -315,7 +315,7 @@ def test_a_day_with_only_a_late_expiry_is_no_day_of_the_month() -> None:
     assert view["charts"]["daily_waits"]["summary"] == "Nobody was called this month."
     empty = stats_data.month_view(config, "2026-11", {"2026-12-02": [expired]}, TZ)
     assert (empty["days"], empty["totals"], empty["weeks"], empty["charts"]) == ([], [], [], {})
-    assert stats_data.month_csv(empty).count("\n\n") == 2  # three tables, headers alone
+    assert stats_data.month_csv(empty).count("\n\n") == 6  # seven tables, headers alone
 
 
 def _tables(text: str) -> list[list[list[str]]]:
@@ -324,7 +324,8 @@ def _tables(text: str) -> list[list[list[str]]]:
 
 def test_the_month_csv_holds_the_days_the_month_and_the_weeks(demo: Any) -> None:
     view = routes_stats.read_month(demo.console, "2026-12")
-    days, month, weeks = _tables(stats_data.month_csv(view))
+    days, month, weeks, languages, legs, visits, room_time = _tables(
+        stats_data.month_csv(view))
     # Its first table: each day's `piste stats` table, one after another.
     expected = [line for d in view["days"]
                 for line in _tables(cli(demo.data_dir, d, "csv"))[0][1:]]
@@ -334,6 +335,17 @@ def test_the_month_csv_holds_the_days_the_month_and_the_weeks(demo: Any) -> None
     assert month[-1][:3] == ["lappeenranta", "2026-12", "all"]
     assert weeks[0][:5] == ["site", "week", "first_day", "last_day", "days"]
     assert {line[1] for line in weeks[1:]} == {"2026-W49", "2026-W50"}
+    # Then the month per language, per leg, its visits and rooms' time, as the national
+    # report has the first three for the same events.
+    december = [e for d in view["days"] for e in ledger_events(demo.data_dir, d)]
+    national = national_report([("lappeenranta", e.to_wire()) for e in december],
+                               "2026-12-01", "2026-12-31", TZ)
+    as_text = lambda rows: [[str(v) if v is not None else "" for v in r.values()]  # noqa: E731
+                            for r in rows]
+    assert languages[1:] == as_text(national.languages)
+    assert legs[1:] == as_text(national.legs) and visits[1:] == as_text(national.visits)
+    assert room_time[0][:5] == ["site", "month", "room", "serving_min", "paused_min"]
+    assert [line[2] for line in room_time[1:]] == [r.id for r in demo.config.rooms]
 
 
 # -- the routes, the page and its tables ---------------------------------------------------
@@ -585,7 +597,7 @@ ENGLISH = ("Arrivals per authority and hour", "Waiting time per authority",
            "Service time per authority", "Room utilisation", "Walking time from the call",
            "This day compared", "Arrivals per authority and day", "Weeks compared",
            "All authorities", "Show the day", "Download", "per authority", "arrivals")
-WORDS = ("title", "axis", "unit", "labels", "label", "summary", "names")
+WORDS = ("title", "axis", "unit", "labels", "label", "summary", "names", "row_names")
 
 
 def _placeholders(text: str) -> set[str]:

@@ -17,13 +17,24 @@ days `first_day`..`last_day` (both included) count.
 - **Utilisation** (`utilisation`): per site, room and month, the shares of `piste stats`
   over the month's open time. **Open time is not known centrally**, so a site-day counts as
   open from its first to its last ticket event (the day-end expiries, written the next
-  morning, are not part of it). That leaves out time open before the first number or after
-  the last customer, and counts a closed lunch hour between them as open. A room's state
-  carries over from its last recorded change, also from an earlier day (the controller
-  records changes only); the site's own day report starts each day unknown instead. Rooms
-  are those that ever reported occupancy. A day whose raw changes the site has pruned (the
-  `{"pruned": true}` placeholders, counted in `pruned`) is left out, and after it each room
-  is unknown until its next change.
+  morning, and the tickets closed at the day's end, after closing, are not part of it). That
+  leaves out time open before the first number or after the last customer, and counts a
+  closed lunch hour between them as open. A room's state carries over from its last recorded
+  change, also from an earlier day (the controller records changes only); the site's own day
+  report starts each day unknown instead. Rooms are those that ever reported occupancy. A
+  day whose raw changes the site has pruned (the `{"pruned": true}` placeholders, counted in
+  `pruned`) is left out, and after it each room is unknown until its next change.
+- **Languages** (`languages`): per site, month and the ticket's language: customers,
+  waits (of every leg, to its first call), calls and the calls the room's language
+  preference decided (`by_language`).
+- **Legs** (`legs`) and **visits** (`visits`): per site, month and authority, each visit
+  to an authority counted (a ticket continued to a second authority is two legs), waits to
+  each leg's first call and service times, then "all"; per site and month the numbers
+  taken and those that visited several authorities (`firmware.core.stats`).
+- **Room time** (`room_time`): per site, month and room, the minutes serving and paused
+  (per reason) from `room.state` changes, over the same open spans as utilisation (first to
+  last ticket event of each day). Each day starts serving, as at the site; the rooms are
+  those that called a customer or changed their state in the period.
 - **Feedback** (`feedback`): per site, month and scale, the continuous ratings: count, mean,
   distribution (scales never mixed).
 - **Survey** (`survey`): per site and month, and all sites together (`site` "all"), per
@@ -32,9 +43,10 @@ days `first_day`..`last_day` (both included) count.
 A national report must not stop on one bad row: a row that cannot be read (not a pair of
 site and mapping, an unknown type, a time without offset, a day that is no date, a ticket
 event without its number, a rating off its scale...) is passed over and counted in
-`skipped`. The CSV is the four tables one after another, each with its own header and a
-blank line between, every row starting with site and month, so files of many periods can be
-put together; the JSON (`as_dict()`) holds the same rows, distributions as objects.
+`skipped`. The CSV is the tables one after another, each with its own header and a
+blank line between (queue, utilisation, feedback, survey, then languages, legs, visits and
+room time), every row starting with site and month, so files of many periods can be put
+together; the JSON (`as_dict()`) holds the same rows, distributions as objects.
 """
 
 from __future__ import annotations
@@ -57,7 +69,18 @@ from firmware.core.feedback_stats import (
     feedback_by_day_hour,
     survey_summary,
 )
-from firmware.core.stats import COLUMNS, Row, segments
+from firmware.core.stats import (
+    COLUMNS,
+    LANGUAGE_COLUMNS,
+    LEG_COLUMNS,
+    ROOM_TIME_COLUMNS,
+    VISIT_COLUMNS,
+    Row,
+    language_rows,
+    leg_rows,
+    room_time_rows,
+    segments,
+)
 from firmware.core.utilisation import UTILISATION_COLUMNS, parse_occupancy, utilisation
 
 ALL = "all"
@@ -68,11 +91,19 @@ UTILISATION_MONTH_COLUMNS: list[str] = ["site", "month",
 FEEDBACK_MONTH_COLUMNS: list[str] = ["site", "month",
                                      *[c for c in FEEDBACK_COLUMNS if c not in ("day", "hour")]]
 SURVEY_MONTH_COLUMNS: list[str] = ["site", "month", "answers", *SURVEY_COLUMNS]
+LANGUAGE_MONTH_COLUMNS: list[str] = ["site", "month", *LANGUAGE_COLUMNS]
+LEG_MONTH_COLUMNS: list[str] = ["site", "month", *LEG_COLUMNS]
+VISIT_MONTH_COLUMNS: list[str] = ["site", "month", *VISIT_COLUMNS]
+ROOM_TIME_MONTH_COLUMNS: list[str] = ["site", "month", *ROOM_TIME_COLUMNS]
 
+# Issue 24's events the figures read, by their wire names (EventType is a StrEnum: a name
+# equals its member), so a store holding them is read also where the vocabulary lacks them.
+CONTINUED, ASSISTANCE, ROOM_STATE = "ticket.continued", "ticket.assistance", "room.state"
+ROOM_STATES = ("serving", "paused", "closed")
 TICKET_TYPES = frozenset({
     EventType.TICKET_ISSUED, EventType.TICKET_CALLED, EventType.TICKET_RECALLED,
     EventType.TICKET_NO_SHOW, EventType.TICKET_COMPLETED, EventType.TICKET_TRANSFERRED,
-    EventType.TICKET_CANCELLED, EventType.TICKET_REINSTATED})
+    EventType.TICKET_CANCELLED, EventType.TICKET_REINSTATED, CONTINUED, ASSISTANCE})
 ENVELOPE = ("id", "seq", "type", "at", "day")
 
 
@@ -84,15 +115,21 @@ class NationalReport:
     utilisation: list[dict[str, Any]] = field(default_factory=list)
     feedback: list[dict[str, Any]] = field(default_factory=list)
     survey: list[dict[str, Any]] = field(default_factory=list)
+    languages: list[dict[str, Any]] = field(default_factory=list)
+    legs: list[dict[str, Any]] = field(default_factory=list)
+    visits: list[dict[str, Any]] = field(default_factory=list)
+    room_time: list[dict[str, Any]] = field(default_factory=list)
     skipped: int = 0  # rows that could not be read
     pruned: int = 0  # occupancy placeholders of pruned days
 
     def tables(self) -> list[tuple[list[str], list[dict[str, Any]]]]:
         return [(MONTH_COLUMNS, self.rows), (UTILISATION_MONTH_COLUMNS, self.utilisation),
-                (FEEDBACK_MONTH_COLUMNS, self.feedback), (SURVEY_MONTH_COLUMNS, self.survey)]
+                (FEEDBACK_MONTH_COLUMNS, self.feedback), (SURVEY_MONTH_COLUMNS, self.survey),
+                (LANGUAGE_MONTH_COLUMNS, self.languages), (LEG_MONTH_COLUMNS, self.legs),
+                (VISIT_MONTH_COLUMNS, self.visits), (ROOM_TIME_MONTH_COLUMNS, self.room_time)]
 
     def write_csv(self, out: TextIO) -> None:
-        """All four tables, an empty one as its header alone: the file always has one shape."""
+        """All the tables, an empty one as its header alone: the file always has one shape."""
         for index, (columns, rows) in enumerate(self.tables()):
             if index:
                 out.write("\n")
@@ -110,7 +147,8 @@ class NationalReport:
         return {"first_day": self.first_day, "last_day": self.last_day,
                 "skipped": self.skipped, "pruned": self.pruned, "rows": self.rows,
                 "utilisation": self.utilisation, "feedback": self.feedback,
-                "survey": self.survey}
+                "survey": self.survey, "languages": self.languages, "legs": self.legs,
+                "visits": self.visits, "room_time": self.room_time}
 
 
 def _flat(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -161,12 +199,16 @@ def _occupancy_data(data: dict[str, Any]) -> dict[str, Any] | None:
     return None if parsed is None else {**parsed, "room": data["room"]}
 
 
-def _data(kind: EventType, data: dict[str, Any]) -> dict[str, Any] | None:
+def _data(kind: EventType | str, data: dict[str, Any]) -> dict[str, Any] | None:
     """The data if the figures can use it (the fields they read are there and right)."""
     if kind in TICKET_TYPES:
         ok = _text(data.get("number")) and (
             kind is not EventType.TICKET_ISSUED or _text(data.get("service"))) and (
-            kind is not EventType.TICKET_TRANSFERRED or _text(data.get("to_service")))
+            kind not in (EventType.TICKET_TRANSFERRED, CONTINUED)
+            or _text(data.get("to_service")))
+        return data if ok else None
+    if kind == ROOM_STATE:
+        ok = _text(data.get("room")) and data.get("state") in ROOM_STATES
         return data if ok else None
     if kind is EventType.ROOM_OCCUPANCY:
         return _occupancy_data(data)
@@ -188,16 +230,23 @@ def read_row(item: Any) -> tuple[str, Event] | None:
         return None
     if not _text(site) or not isinstance(wire, Mapping):
         return None
-    try:
-        kind = EventType(wire.get("type"))
-    except (TypeError, ValueError):
+    kind = _kind(wire.get("type"))
+    if kind is None:
         return None
     at, day = _moment(wire.get("at")), _service_day(wire.get("day"))
     data = _data(kind, {k: v for k, v in wire.items() if k not in ENVELOPE})
     if at is None or day is None or data is None:
         return None
     seq = _whole(wire.get("seq"))
-    return site, Event(str(wire.get("id", "")), kind, at, day, data, seq or 0)
+    return site, Event(str(wire.get("id", "")), kind, at, day, data, seq or 0)  # type: ignore[arg-type]
+
+
+def _kind(name: Any) -> EventType | str | None:
+    """The event type of a wire name; issue 24's by name where the vocabulary lacks them."""
+    try:
+        return EventType(name)
+    except (TypeError, ValueError):
+        return name if name in (CONTINUED, ASSISTANCE, ROOM_STATE) else None
 
 
 # -- one site's events --------------------------------------------------------------------
@@ -214,6 +263,8 @@ class _Site:
     pruned_days: set[str] = field(default_factory=set)
     feedback: list[Event] = field(default_factory=list)
     survey: list[Event] = field(default_factory=list)
+    room_states: dict[str, list[Event]] = field(default_factory=dict)  # per day in the period
+    called_rooms: set[str] = field(default_factory=set)  # rooms that called or changed state
     unknown_marked: bool = False  # the rooms were set unknown at a pruned day, no change since
 
     def add(self, event: Event, first_day: str, last_day: str) -> None:
@@ -224,11 +275,17 @@ class _Site:
             self._occupancy(event)
         elif event.day < first_day:
             return
+        elif event.type == ROOM_STATE:
+            self.room_states.setdefault(event.day, []).append(event)
+            self.called_rooms.add(str(event.data["room"]))
         elif event.type in TICKET_TYPES:
             self.tickets.setdefault(event.day, []).append(event)
+            if event.type is EventType.TICKET_CALLED and _text(event.data.get("room")):
+                self.called_rooms.add(event.data["room"])
             if not (event.type is EventType.TICKET_CANCELLED
-                    and event.data.get("reason") == "expired"):
-                # Expiries are written when the next day begins: not open time.
+                    and event.data.get("reason") in ("expired", "closed")):
+                # Expiries are written when the next day begins, and the day's end closes
+                # tickets after the closing time: neither is open time.
                 a, b = self.spans.get(event.day, (event.at, event.at))
                 self.spans[event.day] = (min(a, event.at), max(b, event.at))
         elif event.type is EventType.FEEDBACK_GIVEN:
@@ -278,6 +335,11 @@ def national_report(events: Iterable[tuple[str, Mapping[str, Any]]], first_day: 
     for site_id in sorted(sites):
         site = sites[site_id]
         report.rows += _queue_rows(site_id, site)
+        report.languages += _language_rows(site_id, site)
+        legs, visits = _leg_rows(site_id, site)
+        report.legs += legs
+        report.visits += visits
+        report.room_time += _room_time_rows(site_id, site)
         report.utilisation += _utilisation_rows(site_id, site, tz)
         feedback = _feedback_rows(site_id, site.feedback, tz)
         report.feedback += feedback
@@ -363,4 +425,39 @@ def _survey_rows(sites: Mapping[str, _Site]) -> list[dict[str, Any]]:
         answers = groups[(site_id, month)]
         result += [{"site": site_id, "month": month, "answers": len(answers),
                     **summary.as_dict()} for summary in survey_summary(answers)]
+    return result
+
+
+def _months(site: _Site) -> dict[str, list[str]]:
+    """The site's days with ticket events, per month, in order."""
+    months: dict[str, list[str]] = {}
+    for day in sorted(site.tickets):
+        months.setdefault(day[:7], []).append(day)
+    return months
+
+
+def _language_rows(site_id: str, site: _Site) -> list[dict[str, Any]]:
+    return [{"site": site_id, "month": month, **row}
+            for month, days in _months(site).items()
+            for row in language_rows(site.tickets[d] for d in days)]
+
+
+def _leg_rows(site_id: str, site: _Site) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    legs, visits = [], []
+    for month, days in _months(site).items():
+        rows, counts = leg_rows(site.tickets[d] for d in days)
+        legs += [{"site": site_id, "month": month, **row} for row in rows]
+        if counts["tickets"]:
+            visits.append({"site": site_id, "month": month, **counts})
+    return legs, visits
+
+
+def _room_time_rows(site_id: str, site: _Site) -> list[dict[str, Any]]:
+    rooms = sorted(site.called_rooms)
+    result = []
+    for month in sorted({day[:7] for day in site.spans}):
+        days = [(site.room_states.get(day, []), *site.spans[day])
+                for day in sorted(site.spans) if day[:7] == month]
+        result += [{"site": site_id, "month": month, **row}
+                   for row in room_time_rows(days, rooms)]
     return result

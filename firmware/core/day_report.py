@@ -103,12 +103,14 @@ def _kind(event: Event) -> str:
 
 def visits(events: Iterable[Event]) -> list[Visit]:
     """Each ticket of the day with its legs, in the order they were issued."""
-    found: dict[str, Visit] = {}
+    every: list[Visit] = []
+    found: dict[str, Visit] = {}  # by number: the latest visit that had it
     for e in events:
         kind, d = _kind(e), e.data
         if kind == ISSUED:
             found[d["number"]] = Visit(str(d.get("lang", "fi")), bool(d.get("assistance")),
                                        [Leg(d["service"], e.at)])
+            every.append(found[d["number"]])
             continue
         visit = found.get(d.get("number", ""))
         if visit is None:
@@ -134,7 +136,7 @@ def visits(events: Iterable[Event]) -> list[Visit]:
             # Closed at the day's end or expired when the next day began: open at close.
             staff = d.get("reason") not in ("closed", "expired")
             leg.end, leg.outcome = e.at, "cancelled" if staff else "open_at_close"
-    return list(found.values())
+    return every
 
 
 def _median(values: Sequence[float]) -> float | None:

@@ -1,9 +1,10 @@
 """Statistics of a service day, read from its ledger events (nothing personal is in them).
 
-Each ticket's visit to one authority is a segment: from its issue (or its transfer to that
-authority) to its outcome. Waiting time runs from the segment's start to its last call;
-service time from the last call to the end. Rows are per authority and per opening hour
-(the hour the segment started), plus totals per authority and for the whole day.
+Each ticket's visit to one authority is a segment: from its issue (or its transfer or
+continuation to that authority) to its outcome. Waiting time runs from the segment's start
+to its last call; service time from the last call to the end. Rows are per authority and
+per opening hour (the hour the segment started), plus totals per authority and for the
+whole day.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 from firmware.core.day_report import (
     CALLED,
+    CONTINUED,
     ISSUED,
     LANG_ORDER,
     REASON_KEYS,
@@ -90,6 +92,10 @@ def segments(events: Iterable[Event]) -> list[Segment]:
                 open_[number] = segment
         elif e.type is EventType.TICKET_TRANSFERRED:
             close(number, e.at, Outcome.TRANSFERRED)
+            open_[number] = Segment(number, e.data["to_service"], e.at)
+        elif e.type == CONTINUED:
+            # The next authority of the same visit (its last leg was completed just before).
+            close(number, e.at, Outcome.SERVED)
             open_[number] = Segment(number, e.data["to_service"], e.at)
         elif e.type is EventType.TICKET_CANCELLED:
             reason = Outcome.EXPIRED if e.data.get("reason") == "expired" else Outcome.CANCELLED

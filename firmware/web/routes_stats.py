@@ -26,7 +26,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from firmware.central.national import TICKET_TYPES
+from firmware.central.national import ROOM_STATE, TICKET_TYPES
 from firmware.controller.ledger import Ledger
 from firmware.controller.occupancy import room_reports
 from firmware.core.events import Event
@@ -132,8 +132,9 @@ def read_month(console: Any, wanted: str | None, lang: str = "en") -> dict[str, 
         if cached is not None:
             return cached
         start, end = stats_data.weeks_around(first, last)
-        days = _by_day(ledger.events_between(sorted(TICKET_TYPES), start, end))
-    view = {**stats_data.month_view(config, month, days, ZoneInfo(config.site.timezone), lang),
+        days = _by_day(ledger.events_between(sorted({*TICKET_TYPES, ROOM_STATE}), start, end))
+    view = {**stats_data.month_view(config, month, days, ZoneInfo(config.site.timezone), lang,
+                                    console.now()),
             "latest": latest}
     if not view["days"]:
         raise Unavailable("stats_nothing_in_month", month=month, latest=latest)

@@ -24,13 +24,28 @@ import csv
 import io
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import date, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
-from firmware.central.national import MONTH_COLUMNS
-from firmware.core.day_report import REASON_KEYS
+from firmware.central.national import (
+    LANGUAGE_MONTH_COLUMNS,
+    LEG_MONTH_COLUMNS,
+    MONTH_COLUMNS,
+    ROOM_TIME_MONTH_COLUMNS,
+    VISIT_MONTH_COLUMNS,
+)
+from firmware.core.day_report import REASON_KEYS, day_end, day_start
 from firmware.core.events import Event, EventType
-from firmware.core.stats import COLUMNS, EXTRA_TABLES, Row, day_report, segments
+from firmware.core.stats import (
+    COLUMNS,
+    EXTRA_TABLES,
+    Row,
+    day_report,
+    language_rows,
+    leg_rows,
+    room_time_rows,
+    segments,
+)
 from firmware.core.utilisation import UTILISATION_COLUMNS, WALK_COLUMNS
 from firmware.site_model import SiteConfig
 from firmware.web.texts import translator
@@ -251,6 +266,8 @@ LEG_SERIES = (("legs", "stats_legs"), ("continued_in", "stats_report_continued_i
               ("served", "stats_served"), ("service_median_min", "stats_service_median"),
               ("service_p90_min", "stats_service_p90"))
 LANGUAGES = ("fi", "sv", "en")
+MONTH_EXTRA_TABLES = (("languages", LANGUAGE_MONTH_COLUMNS), ("legs", LEG_MONTH_COLUMNS),
+                      ("visits", VISIT_MONTH_COLUMNS), ("room_time", ROOM_TIME_MONTH_COLUMNS))
 
 WALK_COUNTS = (("calls", "stats_calls"), ("arrived", "stats_arrived"),
                ("not_arrived", "stats_not_arrived"), ("unmeasured", "stats_unmeasured"))
@@ -538,15 +555,18 @@ def _weeks_chart(weeks: list[dict[str, Any]], config: SiteConfig, lang: str) -> 
 
 
 def month_view(config: SiteConfig, month: str, days: Mapping[str, Sequence[Event]],
-               tz: tzinfo, lang: str = "en") -> dict[str, Any]:
+               tz: tzinfo, lang: str = "en", now: datetime | None = None) -> dict[str, Any]:
     """A month as the page draws it, from each day's ticket events (`days`: the days with
     data from the Monday before the month to the Sunday after it, for whole weeks). Its
     `days` are those with visits (not only a late expiry, say).
 
     `rows` are every day's `piste stats` rows (for the CSV), `daily` their per-authority
     totals, `totals` the month's per authority as the national report has them (its
-    MONTH_COLUMNS), `weeks` the same per ISO week touching the month. `lang`: the language
-    of the charts' words and the names; the numbers are the same in every language.
+    MONTH_COLUMNS), `weeks` the same per ISO week touching the month. `languages`, `legs`
+    and `visits` are the month's as the national report has them; `room_time` the rooms'
+    serving and paused minutes over the month's days, each from the site's opening to the
+    day's end (or `now`, for a day still going). `lang`: the language of the charts' words
+    and the names; the numbers are the same in every language.
     """
     first, last = month_bounds(month)
     reports = {d: day_report(days[d], tz) for d in sorted(days) if first <= d <= last}
@@ -565,11 +585,43 @@ def month_view(config: SiteConfig, month: str, days: Mapping[str, Sequence[Event
             "names": {**_names(config, lang), ALL: translator(lang)("stats_all")},
             "totals": [{c: {"site": config.site.id, "month": month, **r}[c]
                         for c in MONTH_COLUMNS} for r in month_rows],
-            "weeks": weeks, "daily": daily, "rows": rows, "charts": charts}
+            "weeks": weeks, "daily": daily, "rows": rows, "charts": charts,
+            "row_names": _row_names(config, lang),
+            **_month_extras(config, month, [(d, days[d]) for d in in_month], now)}
+
+
+def _row_names(config: SiteConfig, lang: str) -> dict[str, dict[str, str]]:
+    """What the page calls the rows of the month's extra tables, by their first field."""
+    t = translator(lang)
+    return {"lang": {code: _language(code, lang) for code in LANGUAGES},
+            "service": {**_names(config, lang), ALL: t("stats_all")},
+            "room": {r.id: r.name.get(lang) for r in config.rooms}}
+
+
+def _month_extras(config: SiteConfig, month: str, days: list[tuple[str, Sequence[Event]]],
+                  now: datetime | None) -> dict[str, list[dict[str, Any]]]:
+    """The month per language, per leg, its visits and its rooms' serving and paused time,
+    every row starting with the site and the month."""
+    legs, counts = leg_rows(events for _, events in days)
+    spans = []
+    for day, events in days:
+        start, end = day_start(config, day, events), day_end(config, day)
+        end = end if now is None else min(now, end)
+        if start is not None and end > start:
+            spans.append((events, start, end))
+    facts = {"site": config.site.id, "month": month}
+    return {
+        "languages": [{**facts, **r} for r in language_rows(events for _, events in days)],
+        "legs": [{**facts, **r} for r in legs],
+        "visits": [{**facts, **counts}] if counts["tickets"] else [],
+        "room_time": [{**facts, **r}
+                      for r in room_time_rows(spans, [r.id for r in config.rooms])]}
 
 
 def month_csv(view: Mapping[str, Any]) -> str:
-    """Every day's `piste stats` rows, the month per authority, the weeks per authority."""
+    """Every day's `piste stats` rows, the month per authority, the weeks per authority;
+    then the month per language, per leg, its visits and its rooms' time."""
     return _tables([(["day", *COLUMNS], view["rows"]), (MONTH_COLUMNS, view["totals"]),
-                    (WEEK_COLUMNS, view["weeks"])])
+                    (WEEK_COLUMNS, view["weeks"]),
+                    *[(columns, view[name]) for name, columns in MONTH_EXTRA_TABLES]])
 

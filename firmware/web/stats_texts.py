@@ -305,6 +305,14 @@ STATS_TEXTS: dict[str, tuple[str, str, str]] = {
         "räknas för båda.",
         "The time of an authority is that of the rooms serving it; a room serving two "
         "authorities counts for both."),
+    "stats_month_languages": ("{month} kielittäin", "{month} per språk",
+                              "{month} per language"),
+    "stats_month_legs": ("{month} virastoittain, jokainen käynti virastossa erikseen",
+                         "{month} per myndighet, varje besök hos en myndighet för sig",
+                         "{month} per authority, each leg of a visit counted"),
+    "stats_month_room_time": ("{month}: huoneiden palvelu- ja taukoaika (min)",
+                              "{month}: rummens betjänings- och paustid (min)",
+                              "{month}: the rooms' serving and paused time (min)"),
     # -- the day report (/report) -----------------------------------------------------------
     "stats_report_title": ("Päiväraportti", "Dagsrapport", "Day report"),
     "stats_report_heading": ("Päiväraportti: {label} ({day})", "Dagsrapport: {label} ({day})",
