@@ -278,3 +278,26 @@ def test_only_feedback_devices_and_survey_kiosks_send_answers_and_words_are_mask
     assert given["device"] == "exit-1"  # who the broker vouches for, not what the body says
     assert "123 4567" not in given["words"] and "131052" not in given["words"]
     assert given["masked"] is True
+
+
+def test_a_real_days_commands_follow_the_table_of_who_may_send_what(lobby) -> None:
+    """Under the generated ACL: a kiosk asks for help as itself but marks no assistance and
+    pauses no room; a room unit pauses its own room only and sets no languages."""
+    config, broker, _device, _role, everything = lobby
+    with login(broker, config, "room-1") as room, login(broker, config, "kiosk-2") as kiosk:
+        assert kiosk.request(topics.HELP_REQUEST, {}) == {"ok": True, "recorded": True}
+        marked = kiosk.request(topics.ISSUE, {"service": "kela", "lang": "fi",
+                                              "assistance": True})
+        assert marked["error"]["code"] == "forbidden"
+        with pytest.raises(TimeoutError):  # the broker drops it: no topic of a kiosk's
+            kiosk.request(topics.ROOM_STATE, {"room": "1", "state": "closed"}, timeout=1)
+        paused = room.request(topics.ROOM_STATE, {"room": "1", "state": "paused",
+                                                  "reason": "break"})
+        assert paused["room"]["state"] == "paused"
+        other = room.request(topics.ROOM_STATE, {"room": "2", "state": "paused",
+                                                 "reason": "break"})
+        assert other["error"]["code"] == "forbidden"
+        with pytest.raises(TimeoutError):  # a room unit has no languages of its own to set
+            room.request(topics.ROOM_LANGUAGES, {"room": "1", "languages": ["sv"]}, timeout=1)
+        seen = drain(everything)
+    assert events_of(seen, config.site.id) == ["help.requested", "room.state"]
