@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -172,6 +173,23 @@ def _room_state(body: dict[str, Any]) -> dict[str, Any]:
     return {"state": state, "reason": reason}
 
 
+# The commands of a real day (issue 24), each body to its fields.
+REAL_DAY_PARSERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    topics.ASSIST: lambda body: {"ticket": _ticket_number(body),
+                                 "assistance": _flag(body, "assistance", required=True)},
+    topics.ADD_SERVICE: lambda body: {"ticket": _ticket_number(body),
+                                      "service": _id(body, "service")},
+    # `device`: the kiosk that prints the copy
+    topics.REPRINT: lambda body: {"ticket": _ticket_number(body), "device": _id(body, "device")},
+    topics.ROOM_STATE: lambda body: {"room": _id(body, "room"), **_room_state(body)},
+    topics.ROOM_LANGUAGES: lambda body: {"room": _id(body, "room"),
+                                         "languages": _languages(body)},
+    topics.HELP_REQUEST: lambda body: {},  # the device is the one the topic names
+    # `device`: the kiosk whose help key was pressed
+    topics.HELP_ANSWER: lambda body: {"device": _id(body, "device")},
+}
+
+
 def parse_command(name: str, raw: bytes, client: str | None = None) -> Command:
     """Validate a command payload; raises BadRequest with a message for the client."""
     if name not in COMMAND_FIELDS:
@@ -223,23 +241,8 @@ def parse_command(name: str, raw: bytes, client: str | None = None) -> Command:
             fields = validate_answer(body).to_event_data()
         except SurveyAnswerError as exc:
             raise BadRequest(str(exc)) from None
-    elif name == topics.ASSIST:
-        fields["ticket"] = _ticket_number(body)
-        fields["assistance"] = _flag(body, "assistance", required=True)
-    elif name == topics.ADD_SERVICE:
-        fields["ticket"] = _ticket_number(body)
-        fields["service"] = _id(body, "service")
-    elif name == topics.REPRINT:
-        fields["ticket"] = _ticket_number(body)
-        fields["device"] = _id(body, "device")  # the kiosk that prints the copy
-    elif name == topics.ROOM_STATE:
-        fields["room"] = _id(body, "room")
-        fields.update(_room_state(body))
-    elif name == topics.ROOM_LANGUAGES:
-        fields["room"] = _id(body, "room")
-        fields["languages"] = _languages(body)
-    elif name == topics.HELP_ANSWER:
-        fields["device"] = _id(body, "device")  # the kiosk whose help key was pressed
+    elif name in REAL_DAY_PARSERS:
+        fields = REAL_DAY_PARSERS[name](body)
     elif name == topics.REPLAY:
         from_seq = body.get("from_seq")
         if (not isinstance(from_seq, int) or isinstance(from_seq, bool)
