@@ -247,7 +247,7 @@ def for_new_ticket(state: QueueState, config: SiteConfig, joining: calling.Candi
     unknown = state.waiting_count(joining.service), None
     if not any(joining.service in r.services for r in config.rooms):
         return unknown
-    if joining.kind is calling.Kind.WALK_IN and _last_in_every_order(state, config, joining, now):
+    if joining.kind is calling.Kind.WALK_IN and last_in_every_order(state, config, joining, now):
         plan = plan if plan is not None else forecast(state, config, now)
         wait, ahead = plan.newcomer(joining.service), plan.newcomer_ahead(joining.service)
         return unknown if wait is None or ahead is None else (ahead, wait)
@@ -256,15 +256,18 @@ def for_new_ticket(state: QueueState, config: SiteConfig, joining: calling.Candi
     return unknown if ahead is None else (ahead, plan.calls[joining.number])
 
 
-def _last_in_every_order(state: QueueState, config: SiteConfig, joining: calling.Candidate,
-                         now: datetime) -> bool:
+def last_in_every_order(state: QueueState, config: SiteConfig, joining: calling.Candidate,
+                        now: datetime) -> bool:
     """Whether a new walk-in is the last every room calls: no rule can move it ahead.
 
     Assistance (rule 3) can; so can a room's language preference (rule 4) when the room
-    prefers its language and does not serve every language.
+    prefers its language and does not serve every language. And a visit going on to its next
+    authority "at the end" joins behind the newcomer.
     """
     rules = config.rules
     if joining.assistance and rules.assistance_first:
+        return False
+    if rules.next_leg_place == "end" and any(t.then for t in state.open_tickets()):
         return False
     if not rules.language_preference:
         return True
