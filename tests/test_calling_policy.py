@@ -155,8 +155,8 @@ def days(draw: st.DrawFn) -> tuple[SiteConfig, QueueState, datetime]:
                                                    when)], when)
             elif action == "pause":
                 _apply(state, rules.room_state(
-                    state, config, room.id, draw(st.sampled_from(["paused", "serving"])),
-                    None, "clerk"), when)
+                    state, config, room.id, draw(st.sampled_from(["paused", "serving", "closed"])),
+                    draw(st.sampled_from([None, "lunch"])), "clerk"), when)
             elif action == "languages":
                 _apply(state, rules.room_languages(state, config, room.id, draw(languages)),
                        when)
@@ -213,8 +213,13 @@ def test_the_forecast_calls_whom_the_caller_would_call(day) -> None:
                if t.status is TicketStatus.WAITING and t.service in served}
     assert waiting <= {n for n, _ in called} == set(plan.calls)
     assert not any(step.room not in plan.rooms for step in plan.steps)
-    paused = {r for r, room in state.rooms.items() if not room.serving}
-    assert not paused & set(plan.rooms)  # a paused room is not asked
+    # A paused room is asked only from when it is expected back (its reason's usual length
+    # today), a closed one never.
+    for room_id, room in state.rooms.items():
+        if not room.serving:
+            back = estimate.back_in(state, room_id, now)
+            assert (room_id in plan.rooms) == (back is not None)
+            assert all(step.at >= back for step in plan.steps if step.room == room_id)
     once = Counter(n for n, _ in called)
     for number in plan.calls:
         if once[number] == 1:

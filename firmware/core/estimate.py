@@ -71,6 +71,39 @@ def active_rooms(
     return active
 
 
+def returning_rooms(state: QueueState, config: SiteConfig, now: datetime
+                    ) -> dict[str, tuple[float, tuple[str, ...]]]:
+    """Paused rooms whose return can be told (see `back_in`): minutes until then, and the
+    services they called for last (else their configured ones)."""
+    back: dict[str, tuple[float, tuple[str, ...]]] = {}
+    for room_id, room in state.rooms.items():
+        if room.serving:
+            continue
+        minutes = back_in(state, room_id, now)
+        configured = config.room(room_id)
+        if minutes is None or configured is None:
+            continue
+        last = state.room_calls.get(room_id)
+        back[room_id] = (minutes, last[1] if last else configured.services)
+    return back
+
+
+def back_in(state: QueueState, room_id: str, now: datetime) -> float | None:
+    """Minutes until a paused room is expected to serve again: its pause as long as the
+    day's finished pauses for the same reason (their median); None when that is unknown (no
+    such pause has ended today) or the room is closed."""
+    room = state.rooms.get(room_id)
+    if room is None or room.serving:
+        return 0.0
+    typical = state.pauses.get(room.reason or "") if room.state == "paused" else None
+    if not typical or room.since is None:
+        return None
+    usual = statistics.median(typical)
+    elapsed = (now - room.since).total_seconds() / 60
+    # A break that runs long is likely to end soon, but not this instant.
+    return max(usual - elapsed, usual * 0.2)
+
+
 def _room_free_in(state: QueueState, config: SiteConfig, room_id: str, now: datetime) -> float:
     """Minutes until a room is expected to call again."""
     call = state.serving.get(room_id)
@@ -158,14 +191,19 @@ def forecast(state: QueueState, config: SiteConfig, now: datetime,
     the controller makes when its clerk calls: tickets passed over for their language become
     owed, a room's assistance calls are spaced), and is busy for the authority's typical
     service time. A room with nobody it may call yet waits for the next checked-in
-    appointment to become due. Paused and closed rooms are not asked. Tickets no active room
-    serves are absent (unknown). `joining` is a ticket about to be issued, forecast in its place.
+    appointment to become due. A paused room is asked from when it is expected back
+    (`back_in`), when that can be told; otherwise, and when closed, it is not asked. Tickets
+    no room counted serves are absent (unknown). `joining` is a ticket about to be issued,
+    forecast in its place.
     """
     rooms = active_rooms(state, config, now)
+    free_at = [(_room_free_in(state, config, r, now), r) for r in sorted(rooms)]
+    for room_id, (minutes, services) in returning_rooms(state, config, now).items():
+        rooms[room_id] = services
+        free_at.append((minutes, room_id))
     lines = calling.Lines.of(state, calling.CallingPolicy.of(config), now, joining)
     askers = {r: calling.Asker.of(state, config, r, services) for r, services in rooms.items()}
     busy: dict[str, float] = {}
-    free_at = [(_room_free_in(state, config, r, now), r) for r in sorted(rooms)]
     heapq.heapify(free_at)
     calls: dict[str, float] = {}
     idle_at: dict[str, float] = {}

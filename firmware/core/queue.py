@@ -133,6 +133,8 @@ class QueueState:
     help_wanted: dict[str, datetime] = field(default_factory=dict)  # device -> asked at
     day_closed: datetime | None = None  # when the day report was appended
     passed_over: set[str] = field(default_factory=set)  # waiting, with passed_since set
+    # Today's finished pauses per reason ("" for none), minutes: how long a break lasts here.
+    pauses: dict[str, deque[float]] = field(default_factory=dict)
 
     def apply(self, event: Event) -> None:
         handler = _HANDLERS.get(event.type)
@@ -335,6 +337,10 @@ class QueueState:
     def _room_state(self, event: Event) -> None:
         d = event.data
         before = self.rooms.get(d["room"], RoomState())
+        if before.state == "paused" and before.since is not None:
+            minutes = (event.at - before.since).total_seconds() / 60
+            self.pauses.setdefault(before.reason or "", deque(maxlen=RECENT_DURATIONS)).append(
+                minutes)
         self.rooms[d["room"]] = replace(before, state=d["state"], reason=d.get("reason"),
                                         since=event.at)
 
