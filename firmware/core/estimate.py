@@ -11,6 +11,7 @@ from __future__ import annotations
 import heapq
 import math
 import statistics
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import NamedTuple
@@ -148,7 +149,9 @@ class Forecast:
 
         A new walk-in ticket is the last of the walk-ins, so the first room that serves the
         service and finds nobody else it may call takes it: the same as playing it forward
-        with the newcomer included, without doing so once per service.
+        with the newcomer included, without doing so once per service. That holds for a
+        customer no rule moves ahead (`last_in_every_order`): the lobby's figure is theirs;
+        the slip of one a room prefers by language says less (`for_new_ticket`).
         """
         times = [self.idle_at[r] for r, services in self.rooms.items() if service_id in services]
         return min(times) if times else None
@@ -208,21 +211,16 @@ def forecast(state: QueueState, config: SiteConfig, now: datetime,
     calls: dict[str, float] = {}
     idle_at: dict[str, float] = {}
     steps: list[Step] = []
-    # The ticket each room holds, and what is left of each visit with several authorities:
-    # when its room calls again (the clerk is done with it), it joins the next one's queue.
-    holding = {r: call.ticket for r, call in state.serving.items() if r in rooms}
-    plans = {n: list(t.then) for n, t in state.tickets.items() if t.then and t.is_open}
+    visits = _Visits(state, config, rooms, lines, now)
     asleep: set[str] = set()  # rooms with nobody to call and no appointment to wait for
-    place = config.rules.next_leg_place
     call, pop, push = lines.call_after, heapq.heappop, heapq.heappush
     while free_at:
         at, room_id = pop(free_at)
         services = rooms[room_id]
         picked = call(askers[room_id], at)
-        done = holding.pop(room_id, None)
-        if done is not None and plans.get(done):
-            service = _continue(state, lines, plans, done, place, now, at)
-            for other in sorted(r for r in asleep if service in rooms[r]):
+        joined = visits.room_calls(room_id, picked[0].number if picked else None, at)
+        if joined is not None:
+            for other in sorted(r for r in asleep if joined in rooms[r]):
                 asleep.discard(other)
                 push(free_at, (at, other))  # it may call the returning visitor
         if picked is None:
@@ -235,7 +233,6 @@ def forecast(state: QueueState, config: SiteConfig, now: datetime,
                 asleep.add(room_id)
             continue
         chosen = picked[0]
-        holding[room_id] = chosen.number
         calls[chosen.number] = at
         steps.append(_step(Step, (at, room_id, chosen.number, chosen.service)))
         minutes = busy.get(chosen.service)
@@ -245,20 +242,37 @@ def forecast(state: QueueState, config: SiteConfig, now: datetime,
     return Forecast(calls, idle_at, rooms, tuple(steps), now)
 
 
-def _continue(state: QueueState, lines: calling.Lines, plans: dict[str, list[str]],
-              number: str, place: str, now: datetime, at: float) -> str:
-    """A visit done with one authority joins the next one's queue at `at` minutes, placed as
-    the controller places it (rules.complete); the service it joins."""
-    ticket = state.tickets[number]
-    service, *rest = plans[number]
-    plans[number] = rest
-    if place == "arrival":
-        kind, since = calling.Kind.WALK_IN, ticket.issued_at
-    else:
-        kind = calling.Kind.PRIORITY if place == "priority" else calling.Kind.WALK_IN
-        since = now + timedelta(minutes=at)
-    lines.join(calling.Candidate(kind, since, number, service, ticket.lang, ticket.assistance))
-    return service
+class _Visits:
+    """The ticket each room holds in the forecast, and what is left of each visit with
+    several authorities: when its room calls again (the clerk is done with it), it joins the
+    next authority's queue, placed as the controller places it (rules.complete_and_continue)."""
+
+    def __init__(self, state: QueueState, config: SiteConfig, rooms: Iterable[str],
+                 lines: calling.Lines, now: datetime) -> None:
+        self.state, self.lines, self.now = state, lines, now
+        self.place = config.rules.next_leg_place
+        self.holding = {r: call.ticket for r, call in state.serving.items() if r in rooms}
+        self.plans = {n: list(t.then) for n, t in state.tickets.items() if t.then and t.is_open}
+
+    def room_calls(self, room_id: str, number: str | None, at: float) -> str | None:
+        """The room calls `number` (None: nobody) at `at` minutes; the service the ticket it
+        held goes on to, if it does."""
+        done = self.holding.pop(room_id, None)
+        if number is not None:
+            self.holding[room_id] = number
+        if done is None or not self.plans.get(done):
+            return None
+        ticket = self.state.tickets[done]
+        service, *rest = self.plans[done]
+        self.plans[done] = rest
+        if self.place == "arrival":
+            kind, since = calling.Kind.WALK_IN, ticket.issued_at
+        else:
+            kind = calling.Kind.PRIORITY if self.place == "priority" else calling.Kind.WALK_IN
+            since = self.now + timedelta(minutes=at)
+        self.lines.join(calling.Candidate(kind, since, done, service, ticket.lang,
+                                          ticket.assistance))
+        return service
 
 
 def expected_wait(state: QueueState, config: SiteConfig, service_id: str,
