@@ -200,7 +200,8 @@ class QueueState:
         if ticket.status is TicketStatus.WAITING:
             self._dequeue(ticket)
         self._leave_room(ticket)
-        self._unpass(ticket)
+        if ticket.passed_since is not None:
+            self._unpass(ticket)
         ticket.status = TicketStatus.DONE
         ticket.outcome = outcome
 
@@ -231,8 +232,11 @@ class QueueState:
                 skipped.passed_since = event.at
                 self.passed_over.add(number)
         ticket = self._call(event)
-        self._unpass(ticket)
-        history = self.room_history.setdefault(d["room"], deque(maxlen=ROOM_HISTORY))
+        if ticket.passed_since is not None:
+            self._unpass(ticket)
+        history = self.room_history.get(d["room"])
+        if history is None:
+            history = self.room_history[d["room"]] = deque(maxlen=ROOM_HISTORY)
         history.append(ticket.assistance)
 
     def _recalled(self, event: Event) -> None:
