@@ -242,10 +242,12 @@ def estimate_error(config: SiteConfig, days: int = 5, load: float = 0.95) -> str
             naive.append(abs(p.naive - p.actual))
             waits.append(p.actual)
     mae_ours, mae_naive = statistics.mean(ours), statistics.mean(naive)
+    median_ratio = statistics.median(ours) / statistics.median(naive)
     return (f"estimate error, bilingual days with breaks, {load:.0%} load: mean "
             f"absolute error ours {mae_ours:5.1f} min  naive {mae_naive:5.1f} min  ratio "
-            f"{mae_ours / mae_naive:.2f} (goal <= 0.6; median wait "
-            f"{statistics.median(waits):.0f} min, n={len(ours)}, {days} days)")
+            f"{mae_ours / mae_naive:.2f} (goal <= 0.6; median absolute error ratio "
+            f"{median_ratio:.2f}; median wait {statistics.median(waits):.0f} min, "
+            f"n={len(ours)}, {days} days)")
 
 
 def run(config: SiteConfig) -> list[str]:
