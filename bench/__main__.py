@@ -13,7 +13,7 @@ from bench.common import machine
 from firmware.site_config import load_site_config
 
 DEMO = Path(__file__).resolve().parent.parent / "config" / "demo-site.toml"
-PARTS = ("core_speed", "estimate_accuracy", "round_trips", "mqtt_bench", "kiosk_bench",
+PARTS = ("core_speed", "estimate_accuracy", "real_day", "round_trips", "mqtt_bench", "kiosk_bench",
          "display_bench", "room_bench", "feedback_bench", "central_bench", "console_bench",
          "test_suite")
 

@@ -614,3 +614,21 @@ def test_rooms_config_languages_are_the_default_of_the_rooms_state() -> None:
     assert isinstance(room, Room) and room.languages == ("en", "fi")
     state = QueueState(day=DAY)
     assert state.room_state("3", room.languages).languages == ("en", "fi")
+
+
+def test_the_forecast_counts_a_paused_room_from_its_usual_return() -> None:
+    """Unknown until a pause of the same reason has ended today; then as long as those."""
+    day = Day(site(language_preference=False))
+    day.apply(rules.room_state(day.state, day.config, "2", "closed", None, "clerk"))
+    day.apply(rules.room_state(day.state, day.config, "1", "paused", "lunch", "clerk"))
+    day.later(30)
+    day.apply(rules.room_state(day.state, day.config, "1", "serving", None, "clerk"))
+    number = day.issue("kela")
+    day.apply(rules.room_state(day.state, day.config, "1", "paused", "lunch", "clerk"))
+    day.later(10)
+    assert estimate.back_in(day.state, "1", day.now) == 20.0
+    assert estimate.back_in(day.state, "2", day.now) is None  # closed: not coming back today
+    plan = estimate.forecast(day.state, day.config, day.now)
+    assert plan.calls == {number: 20.0} and "2" not in plan.rooms
+    day.apply(rules.room_state(day.state, day.config, "1", "paused", "break", "clerk"))
+    assert number not in estimate.forecast(day.state, day.config, day.now).calls  # unknown

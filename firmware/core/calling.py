@@ -184,12 +184,11 @@ class _Line:
         while i < n:
             number = places[i][1]
             if number not in taken:
-                ticket = tickets.get(number)
-                if ticket is None:
-                    joining = lines.joining
-                    wanted = (joining.assistance if assistance else joining.lang == rule
-                              ) if joining is not None else False
+                joining = lines.joining
+                if joining is not None and number == joining.number:
+                    wanted = joining.assistance if assistance else joining.lang == rule
                 else:
+                    ticket = tickets[number]
                     wanted = ticket.assistance if assistance else ticket.lang == rule
                 if wanted:
                     break
@@ -244,7 +243,7 @@ class Lines:
         # Tickets passed over for their language (minutes after the origin), and per service
         # a heap of them, the first passed over first, for rule 2.
         self.passed: dict[str, float] = {}
-        self._owed: dict[str, list[tuple[float, Kind, datetime, str]]] = {}
+        self._owed: dict[str, list[tuple[float, Candidate]]] = {}
         for number, since in (passed or {}).items():
             ticket = tickets.get(number)
             if ticket is not None and ticket.status is TicketStatus.WAITING:
@@ -272,11 +271,10 @@ class Lines:
 
     def candidate(self, line: _Line, place: Place) -> Candidate:
         at, number = place
-        ticket = self.tickets.get(number)
-        if ticket is None:  # the ticket about to be issued
-            joining = self.joining
-            assert joining is not None
+        joining = self.joining
+        if joining is not None and number == joining.number:  # the ticket about to be issued
             return joining
+        ticket = self.tickets[number]
         return _new_candidate(Candidate, (line.kind, at, number, line.service, ticket.lang,
                                           ticket.assistance))
 
@@ -286,12 +284,6 @@ class Lines:
                                           ticket.lang, ticket.assistance))
 
     # -- the policy ---------------------------------------------------------------------------
-
-    def pick(self, services: Iterable[str], moment: datetime) -> Candidate | None:
-        """The ticket plain order gives a room calling for these services at this moment."""
-        asker = Asker(None, services, LANGS)
-        chosen = self.choose(asker, self.minutes_after(moment))
-        return chosen[0] if chosen else None
 
     def choose(self, asker: Asker, minutes: float
                ) -> tuple[Candidate, bool, bool, list[Candidate]] | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import heapq
 import math
 import statistics
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import NamedTuple
@@ -71,6 +72,39 @@ def active_rooms(
     return active
 
 
+def returning_rooms(state: QueueState, config: SiteConfig, now: datetime
+                    ) -> dict[str, tuple[float, tuple[str, ...]]]:
+    """Paused rooms whose return can be told (see `back_in`): minutes until then, and the
+    services they called for last (else their configured ones)."""
+    back: dict[str, tuple[float, tuple[str, ...]]] = {}
+    for room_id, room in state.rooms.items():
+        if room.serving:
+            continue
+        minutes = back_in(state, room_id, now)
+        configured = config.room(room_id)
+        if minutes is None or configured is None:
+            continue
+        last = state.room_calls.get(room_id)
+        back[room_id] = (minutes, last[1] if last else configured.services)
+    return back
+
+
+def back_in(state: QueueState, room_id: str, now: datetime) -> float | None:
+    """Minutes until a paused room is expected to serve again: its pause as long as the
+    day's finished pauses for the same reason (their median); None when that is unknown (no
+    such pause has ended today) or the room is closed."""
+    room = state.rooms.get(room_id)
+    if room is None or room.serving:
+        return 0.0
+    typical = state.pauses.get(room.reason or "") if room.state == "paused" else None
+    if not typical or room.since is None:
+        return None
+    usual = statistics.median(typical)
+    elapsed = (now - room.since).total_seconds() / 60
+    # A break that runs long is likely to end soon, but not this instant.
+    return max(usual - elapsed, usual * 0.2)
+
+
 def _room_free_in(state: QueueState, config: SiteConfig, room_id: str, now: datetime) -> float:
     """Minutes until a room is expected to call again."""
     call = state.serving.get(room_id)
@@ -115,7 +149,9 @@ class Forecast:
 
         A new walk-in ticket is the last of the walk-ins, so the first room that serves the
         service and finds nobody else it may call takes it: the same as playing it forward
-        with the newcomer included, without doing so once per service.
+        with the newcomer included, without doing so once per service. That holds for a
+        customer no rule moves ahead (`last_in_every_order`): the lobby's figure is theirs;
+        the slip of one a room prefers by language says less (`for_new_ticket`).
         """
         times = [self.idle_at[r] for r, services in self.rooms.items() if service_id in services]
         return min(times) if times else None
@@ -158,33 +194,33 @@ def forecast(state: QueueState, config: SiteConfig, now: datetime,
     the controller makes when its clerk calls: tickets passed over for their language become
     owed, a room's assistance calls are spaced), and is busy for the authority's typical
     service time. A room with nobody it may call yet waits for the next checked-in
-    appointment to become due. Paused and closed rooms are not asked. Tickets no active room
-    serves are absent (unknown). `joining` is a ticket about to be issued, forecast in its place.
+    appointment to become due. A paused room is asked from when it is expected back
+    (`back_in`), when that can be told; otherwise, and when closed, it is not asked. Tickets
+    no room counted serves are absent (unknown). `joining` is a ticket about to be issued,
+    forecast in its place.
     """
     rooms = active_rooms(state, config, now)
+    free_at = [(_room_free_in(state, config, r, now), r) for r in sorted(rooms)]
+    for room_id, (minutes, services) in returning_rooms(state, config, now).items():
+        rooms[room_id] = services
+        free_at.append((minutes, room_id))
     lines = calling.Lines.of(state, calling.CallingPolicy.of(config), now, joining)
     askers = {r: calling.Asker.of(state, config, r, services) for r, services in rooms.items()}
     busy: dict[str, float] = {}
-    free_at = [(_room_free_in(state, config, r, now), r) for r in sorted(rooms)]
     heapq.heapify(free_at)
     calls: dict[str, float] = {}
     idle_at: dict[str, float] = {}
     steps: list[Step] = []
-    # The ticket each room holds, and what is left of each visit with several authorities:
-    # when its room calls again (the clerk is done with it), it joins the next one's queue.
-    holding = {r: call.ticket for r, call in state.serving.items() if r in rooms}
-    plans = {n: list(t.then) for n, t in state.tickets.items() if t.then and t.is_open}
+    visits = _Visits(state, config, rooms, lines, now)
     asleep: set[str] = set()  # rooms with nobody to call and no appointment to wait for
-    place = config.rules.next_leg_place
     call, pop, push = lines.call_after, heapq.heappop, heapq.heappush
     while free_at:
         at, room_id = pop(free_at)
         services = rooms[room_id]
         picked = call(askers[room_id], at)
-        done = holding.pop(room_id, None)
-        if done is not None and plans.get(done):
-            service = _continue(state, lines, plans, done, place, now, at)
-            for other in sorted(r for r in asleep if service in rooms[r]):
+        joined = visits.room_calls(room_id, picked[0].number if picked else None, at)
+        if joined is not None:
+            for other in sorted(r for r in asleep if joined in rooms[r]):
                 asleep.discard(other)
                 push(free_at, (at, other))  # it may call the returning visitor
         if picked is None:
@@ -197,7 +233,6 @@ def forecast(state: QueueState, config: SiteConfig, now: datetime,
                 asleep.add(room_id)
             continue
         chosen = picked[0]
-        holding[room_id] = chosen.number
         calls[chosen.number] = at
         steps.append(_step(Step, (at, room_id, chosen.number, chosen.service)))
         minutes = busy.get(chosen.service)
@@ -207,20 +242,37 @@ def forecast(state: QueueState, config: SiteConfig, now: datetime,
     return Forecast(calls, idle_at, rooms, tuple(steps), now)
 
 
-def _continue(state: QueueState, lines: calling.Lines, plans: dict[str, list[str]],
-              number: str, place: str, now: datetime, at: float) -> str:
-    """A visit done with one authority joins the next one's queue at `at` minutes, placed as
-    the controller places it (rules.complete); the service it joins."""
-    ticket = state.tickets[number]
-    service, *rest = plans[number]
-    plans[number] = rest
-    if place == "arrival":
-        kind, since = calling.Kind.WALK_IN, ticket.issued_at
-    else:
-        kind = calling.Kind.PRIORITY if place == "priority" else calling.Kind.WALK_IN
-        since = now + timedelta(minutes=at)
-    lines.join(calling.Candidate(kind, since, number, service, ticket.lang, ticket.assistance))
-    return service
+class _Visits:
+    """The ticket each room holds in the forecast, and what is left of each visit with
+    several authorities: when its room calls again (the clerk is done with it), it joins the
+    next authority's queue, placed as the controller places it (rules.complete_and_continue)."""
+
+    def __init__(self, state: QueueState, config: SiteConfig, rooms: Iterable[str],
+                 lines: calling.Lines, now: datetime) -> None:
+        self.state, self.lines, self.now = state, lines, now
+        self.place = config.rules.next_leg_place
+        self.holding = {r: call.ticket for r, call in state.serving.items() if r in rooms}
+        self.plans = {n: list(t.then) for n, t in state.tickets.items() if t.then and t.is_open}
+
+    def room_calls(self, room_id: str, number: str | None, at: float) -> str | None:
+        """The room calls `number` (None: nobody) at `at` minutes; the service the ticket it
+        held goes on to, if it does."""
+        done = self.holding.pop(room_id, None)
+        if number is not None:
+            self.holding[room_id] = number
+        if done is None or not self.plans.get(done):
+            return None
+        ticket = self.state.tickets[done]
+        service, *rest = self.plans[done]
+        self.plans[done] = rest
+        if self.place == "arrival":
+            kind, since = calling.Kind.WALK_IN, ticket.issued_at
+        else:
+            kind = calling.Kind.PRIORITY if self.place == "priority" else calling.Kind.WALK_IN
+            since = self.now + timedelta(minutes=at)
+        self.lines.join(calling.Candidate(kind, since, done, service, ticket.lang,
+                                          ticket.assistance))
+        return service
 
 
 def expected_wait(state: QueueState, config: SiteConfig, service_id: str,
@@ -247,7 +299,7 @@ def for_new_ticket(state: QueueState, config: SiteConfig, joining: calling.Candi
     unknown = state.waiting_count(joining.service), None
     if not any(joining.service in r.services for r in config.rooms):
         return unknown
-    if joining.kind is calling.Kind.WALK_IN and _last_in_every_order(state, config, joining, now):
+    if joining.kind is calling.Kind.WALK_IN and last_in_every_order(state, config, joining, now):
         plan = plan if plan is not None else forecast(state, config, now)
         wait, ahead = plan.newcomer(joining.service), plan.newcomer_ahead(joining.service)
         return unknown if wait is None or ahead is None else (ahead, wait)
@@ -256,15 +308,18 @@ def for_new_ticket(state: QueueState, config: SiteConfig, joining: calling.Candi
     return unknown if ahead is None else (ahead, plan.calls[joining.number])
 
 
-def _last_in_every_order(state: QueueState, config: SiteConfig, joining: calling.Candidate,
-                         now: datetime) -> bool:
+def last_in_every_order(state: QueueState, config: SiteConfig, joining: calling.Candidate,
+                        now: datetime) -> bool:
     """Whether a new walk-in is the last every room calls: no rule can move it ahead.
 
     Assistance (rule 3) can; so can a room's language preference (rule 4) when the room
-    prefers its language and does not serve every language.
+    prefers its language and does not serve every language. And a visit going on to its next
+    authority "at the end" joins behind the newcomer.
     """
     rules = config.rules
     if joining.assistance and rules.assistance_first:
+        return False
+    if rules.next_leg_place == "end" and any(t.then for t in state.open_tickets()):
         return False
     if not rules.language_preference:
         return True

@@ -133,6 +133,8 @@ class QueueState:
     help_wanted: dict[str, datetime] = field(default_factory=dict)  # device -> asked at
     day_closed: datetime | None = None  # when the day report was appended
     passed_over: set[str] = field(default_factory=set)  # waiting, with passed_since set
+    # Today's finished pauses per reason ("" for none), minutes: how long a break lasts here.
+    pauses: dict[str, deque[float]] = field(default_factory=dict)
 
     def apply(self, event: Event) -> None:
         handler = _HANDLERS.get(event.type)
@@ -198,7 +200,8 @@ class QueueState:
         if ticket.status is TicketStatus.WAITING:
             self._dequeue(ticket)
         self._leave_room(ticket)
-        self._unpass(ticket)
+        if ticket.passed_since is not None:
+            self._unpass(ticket)
         ticket.status = TicketStatus.DONE
         ticket.outcome = outcome
 
@@ -229,8 +232,11 @@ class QueueState:
                 skipped.passed_since = event.at
                 self.passed_over.add(number)
         ticket = self._call(event)
-        self._unpass(ticket)
-        history = self.room_history.setdefault(d["room"], deque(maxlen=ROOM_HISTORY))
+        if ticket.passed_since is not None:
+            self._unpass(ticket)
+        history = self.room_history.get(d["room"])
+        if history is None:
+            history = self.room_history[d["room"]] = deque(maxlen=ROOM_HISTORY)
         history.append(ticket.assistance)
 
     def _recalled(self, event: Event) -> None:
@@ -335,6 +341,10 @@ class QueueState:
     def _room_state(self, event: Event) -> None:
         d = event.data
         before = self.rooms.get(d["room"], RoomState())
+        if before.state == "paused" and before.since is not None:
+            minutes = (event.at - before.since).total_seconds() / 60
+            self.pauses.setdefault(before.reason or "", deque(maxlen=RECENT_DURATIONS)).append(
+                minutes)
         self.rooms[d["room"]] = replace(before, state=d["state"], reason=d.get("reason"),
                                         since=event.at)
 
