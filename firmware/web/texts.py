@@ -536,11 +536,9 @@ def refusal_words(code: object, command: str, lang: str = "en") -> str:
     return t(key) if key in TEXTS else t("err_unknown")
 
 
-def describe(answer: dict[str, Any] | None, command: str, lang: str = "en",
-             body: dict[str, Any] | None = None) -> str:
+def describe(answer: dict[str, Any] | None, command: str, lang: str = "en") -> str:
     """The controller's answer in the words a clerk wants to read (the terminal console and
-    the browser say the same sentences); None (no answer at all) says so. `body`, the
-    command's, names what an answer without a ticket was about."""
+    the browser say the same sentences); None (no answer at all) says so."""
     t = translator(lang)
     if answer is None:
         return t("said_no_answer")
