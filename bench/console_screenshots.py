@@ -48,16 +48,26 @@ def _history(config: SiteConfig, ledger: Path) -> None:
 
 
 def _lobby(broker: LocalBroker, site: ConsoleSite, clock: ManualClock) -> None:
-    """A Monday morning: numbers taken and called, one room in session."""
+    """A Monday morning: numbers taken and called, one room in session; the first customer
+    (in Swedish, needing assistance, then the Tax Administration) called to room 1, room 3
+    out for lunch, and kiosk-1's help key held."""
     sid = site.config.site.id
-    with BlockingClient(broker.host, broker.port, sid) as kiosk:
-        for service in ("kela", "kela", "vero", "kela", "vero", "kela", "kela", "vero"):
+    with BlockingClient(broker.host, broker.port, sid) as kiosk, \
+            BlockingClient(broker.host, broker.port, sid, client="console") as console:
+        console.request(topics.ISSUE, {"service": "kela", "lang": "sv", "assistance": True,
+                                       "then": ["vero"], "device": "console"})
+        clock.advance(minutes=3)
+        for service in ("kela", "vero", "kela", "vero", "kela", "kela", "vero"):
             kiosk.request(topics.ISSUE, {"service": service, "lang": "fi"})
             clock.advance(minutes=3)
         for room, services in (("1", ["kela"]), ("2", ["vero"])):
             kiosk.request(topics.CALL, {"room": room, "services": services})
         kiosk.request(topics.COMPLETE, {"room": "2"})
         kiosk.request(topics.CALL, {"room": "2", "services": ["vero"]})
+        console.request("room/state", {"room": "3", "state": "paused", "reason": "lunch"})
+        clock.advance(minutes=2)
+        with BlockingClient(broker.host, broker.port, sid, client="kiosk-1") as help_key:
+            help_key.request("help/request", {})
         at = clock.now().isoformat(timespec="seconds")
         kiosk.publish_raw(topics.room_occupancy(sid, "1"), json.dumps(
             {"staff": True, "customer": True, "state": "in_session", "since": at}).encode(),

@@ -58,7 +58,7 @@ def test_a_clerk_calls_and_the_advisor_and_the_display_show_it(memory_broker, tm
         wait_for(lambda: clerk.find_element(By.ID, "called").text == "K001",
                  what="the clerk's called number")
         assert "Called K001" in clerk.find_element(By.ID, "clerk-message").text
-        wait_for(lambda: shown_text(advisor, '#rooms tr[data-room="1"] td:nth-child(2)') == \
+        wait_for(lambda: shown_text(advisor, '#rooms tr[data-room="1"] td:nth-child(3)') == \
                  "K001",
             what="the advisor's room table")
         wait_for(lambda: shown_text(advisor, KELA_WAITING) == "1",

@@ -57,18 +57,35 @@ def test_list_shows_names_roles_and_rooms_never_hashes(tmp_path, secret, capsys)
                      "--password-file", str(secret))[0] == 0
     assert piste(capsys, "add", "anna.k", "--role", "clerk", "--room", "1", "--users-file",
                  file, "--password-file", str(secret))[0] == 0
+    assert piste(capsys, "add", "bo", "--role", "clerk", "--room", "2", "--languages", "sv,fi",
+                 "--users-file", file, "--password-file", str(secret))[0] == 0
 
     code, out, err = piste(capsys, "list", "--users-file", file)
 
     assert code == 0 and err == ""
     assert out.splitlines() == [
-        "name     role        room",
-        "advisor  advisor     -",
-        "anna.k   clerk       1",
-        "service  service     -",
-        "tech     technician  -",
+        "name     role        room  languages",
+        "advisor  advisor     -     -",
+        "anna.k   clerk       1     (the room's)",
+        "bo       clerk       2     fi,sv",
+        "service  service     -     -",
+        "tech     technician  -     -",
     ]
+    assert users_in(Path(file))["bo"].languages == ("fi", "sv")
     assert "pbkdf2" not in out and "$" not in out
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (["--role", "clerk", "--room", "1", "--languages", "fi,de"], "one to three of fi, sv, en"),
+    (["--role", "clerk", "--room", "1", "--languages", ","], "one to three of fi, sv, en"),
+    (["--role", "clerk", "--room", "1", "--languages", "fi,fi"], "one to three of fi, sv, en"),
+    (["--role", "advisor", "--languages", "fi"], "only a clerk serves in languages"),
+])
+def test_a_clerks_languages_are_checked(tmp_path, secret, capsys, args, said) -> None:
+    file = tmp_path / "logins.toml"
+    code, _, err = piste(capsys, "add", "x", *args, "--users-file", str(file),
+                         "--password-file", str(secret))
+    assert code == 2 and said in err and not file.exists()
 
 
 def test_replace_remove_and_passwd(tmp_path, secret, capsys) -> None:
@@ -252,7 +269,7 @@ def test_the_piste_command_runs_it(tmp_path, secret) -> None:
     assert added.returncode == 0, added.stderr
     listed = run("list")
     assert listed.returncode == 0
-    assert listed.stdout.splitlines()[1].split() == ["clerk1", "clerk", "1"]
+    assert listed.stdout.splitlines()[1].split() == ["clerk1", "clerk", "1", "(the", "room's)"]
     assert "pbkdf2" not in listed.stdout
     wrong = run("add", "x", "--role", "boss", "--password-file", str(secret))
     assert wrong.returncode == 2

@@ -1,6 +1,7 @@
 """`piste web-user`: the staff logins of the browser console.
 
-    piste web-user add NAME --role clerk|advisor|service|technician [--room ROOM] [--replace]
+    piste web-user add NAME --role clerk|advisor|service|technician [--room ROOM]
+                       [--languages fi,sv] [--replace]
     piste web-user remove NAME
     piste web-user list
     piste web-user passwd NAME
@@ -33,7 +34,7 @@ from firmware.core.password import hash_secret
 from firmware.core.plural import counted
 from firmware.site_config import ConfigError, load_site_config
 from firmware.site_config.reader import ID_PATTERN
-from firmware.site_model import SiteConfig, WebConfig
+from firmware.site_model import LANGS, SiteConfig, WebConfig
 from firmware.web.accounts import (
     NAME,
     PASSWORD_MIN,
@@ -61,6 +62,8 @@ def register(sub: Any) -> None:
     add.add_argument("name", help="1-32 characters a-z, 0-9, '.', '_' or '-'")
     add.add_argument("--role", required=True, help=" | ".join(STAFF_ROLES))
     add.add_argument("--room", help="a clerk's room: its id in the site config")
+    add.add_argument("--languages", help="a clerk's languages of service, e.g. fi,sv (default: "
+                     "the room's from the site config); the console starts their session so")
     add.add_argument("--replace", action="store_true",
                      help="the name exists: give it this role, room and password")
     remove = actions.add_parser("remove", help="remove a login")
@@ -156,6 +159,18 @@ def _room(role: str, room: str | None, rooms: set[str] | None) -> str | None:
     if not ID_PATTERN.fullmatch(room):
         raise Refused(f"'{room}' is not a room id (a-z, 0-9 and '-', as in the site config)")
     return room
+
+
+def _languages(role: str, given: str | None) -> tuple[str, ...] | None:
+    if given is None:
+        return None
+    if role != "clerk":
+        raise Refused(f"only a clerk serves in languages; leave out --languages for the {role}")
+    chosen = [part.strip() for part in given.split(",") if part.strip()]
+    if not chosen or len(set(chosen)) != len(chosen) or any(x not in LANGS for x in chosen):
+        raise Refused(f"--languages {given}: one to three of {', '.join(LANGS)}, each once, "
+                      "separated by commas (e.g. fi,sv)")
+    return tuple(x for x in LANGS if x in chosen)
 
 
 # -- the file -------------------------------------------------------------------------------
@@ -254,7 +269,9 @@ def add_user(args: argparse.Namespace) -> int:
         raise Refused(f"{old.label()} is already in {path}: add --replace to give them a new "
                       f"role, room and password, or `piste web-user passwd {name}` for only "
                       "a new password")
-    users[name] = StaffUser(name, args.role, hash_secret(_password(args, name)), room)
+    languages = _languages(args.role, args.languages)
+    users[name] = StaffUser(name, args.role, hash_secret(_password(args, name)), room,
+                            languages)
     _write(path, users)
     done = f"replaced {old.label()} with" if old else "added"
     print(f"{done} {users[name].label()} in {path}" + (f"; {LOGGED_OUT}" if old else ""))
@@ -303,9 +320,11 @@ def list_users(args: argparse.Namespace) -> int:
     if not users:
         print(f"no staff logins in {path}: add them with `piste web-user add`")
         return 0
-    rows = [("name", "role", "room")] + [(u.name, u.role, u.room or "-")
-                                         for u in sorted(users.values(), key=lambda u: u.name)]
+    rows = [("name", "role", "room", "languages")] + [
+        (u.name, u.role, u.room or "-", ",".join(u.languages) if u.languages else
+         ("(the room's)" if u.role == "clerk" else "-"))
+        for u in sorted(users.values(), key=lambda u: u.name)]
     width = max(len(row[0]) for row in rows)
-    for name, role, room in rows:
-        print(f"{name:<{width}}  {role:<10}  {room}")
+    for name, role, room, languages in rows:
+        print(f"{name:<{width}}  {role:<10}  {room:<4}  {languages}")
     return 0

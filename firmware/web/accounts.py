@@ -1,13 +1,17 @@
 """The staff who may log in to the console, and what each of them may do.
 
 A site keeps its logins in a small TOML file (`piste web-user` writes it) with one
-`[[users]]` table each: a name, a staff role, the room of a clerk, and a slow hash of the
-password. Nothing else about the person is kept. The roles:
+`[[users]]` table each: a name, a staff role, the room of a clerk, the languages a clerk
+serves in (optional: else the room's), and a slow hash of the password. Nothing else about
+the person is kept. The roles:
 
-- clerk: serves the customers of one room (call, recall, no-show, complete, transfer,
-  bring back, cancel);
-- advisor (palveluneuvoja): watches the whole lobby, issues tickets for customers, fixes a
-  wrong choice (transfer, cancel, bring back) and types in paper feedback forms;
+- clerk: serves the customers of one room (call, recall, no-show, complete, complete and
+  continue to another authority, transfer, bring back, cancel, add a next authority), and
+  sets the room's state (serving, paused, closed) and the languages it serves;
+- advisor (palveluneuvoja): watches the whole lobby, issues tickets for customers (marked as
+  needing assistance, with next authorities), marks or unmarks assistance, adds a next
+  authority, reprints a ticket on a kiosk, answers a kiosk's call for help, fixes a wrong
+  choice (transfer, cancel, bring back) and types in paper feedback forms;
 - service: the service team's statistics and device health; reads the lobby;
 - technician: device health; reads the lobby.
 
@@ -22,13 +26,22 @@ import tomllib
 from dataclasses import dataclass
 from typing import Any
 
+from firmware.site_model import LANGS
+from firmware.web.staff_commands import (
+    ADD_SERVICE,
+    ASSIST,
+    HELP_ANSWER,
+    REPRINT,
+    ROOM_LANGUAGES,
+    ROOM_STATE,
+)
 from firmware.web.texts import translator
 from mqtt_bridge import topics
 
 STAFF_ROLES = ("clerk", "advisor", "service", "technician")
 NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,31}")
 PASSWORD_MIN = 10  # a phrase, not a PIN: the console is on the site network
-USER_KEYS = ("name", "role", "room", "password")
+USER_KEYS = ("name", "role", "room", "languages", "password")
 
 # The pages of the console and who may open them.
 PAGES: dict[str, tuple[str, ...]] = {
@@ -38,9 +51,13 @@ PAGES: dict[str, tuple[str, ...]] = {
     "health": ("technician", "service", "advisor"),
 }
 HOME = {"clerk": "/clerk", "advisor": "/advisor", "service": "/stats", "technician": "/health"}
-ROOM_COMMANDS = (topics.CALL, topics.RECALL, topics.NO_SHOW, topics.COMPLETE)
+# A clerk sends these for their own room only.
+ROOM_COMMANDS = (topics.CALL, topics.RECALL, topics.NO_SHOW, topics.COMPLETE, ROOM_STATE,
+                 ROOM_LANGUAGES)
+# ... and these about a number, whatever its room.
+CLERK_TICKET_COMMANDS = (topics.CANCEL, topics.REINSTATE, ADD_SERVICE)
 ADVISOR_COMMANDS = (topics.ISSUE, topics.TRANSFER, topics.CANCEL, topics.REINSTATE,
-                    topics.FEEDBACK, topics.SURVEY)
+                    topics.FEEDBACK, topics.SURVEY, ASSIST, ADD_SERVICE, REPRINT, HELP_ANSWER)
 
 
 class UsersFileError(ValueError):
@@ -57,6 +74,7 @@ class StaffUser:
     role: str
     password_hash: str
     room: str | None = None  # a clerk's room
+    languages: tuple[str, ...] | None = None  # a clerk's; None: the room's configured ones
 
     @property
     def home(self) -> str:
@@ -79,7 +97,7 @@ def refusal(user: StaffUser, command: str, body: dict[str, Any], lang: str = "en
             if body.get("room") != user.room:
                 return t("why_room", mine=user.room, other=body.get("room"))
             return None
-        if command in (topics.CANCEL, topics.REINSTATE):
+        if command in CLERK_TICKET_COMMANDS:
             return None
         return t("why_clerk", command=command.replace("/", " "))
     if user.role == "advisor":
@@ -99,6 +117,7 @@ def _user(table: Any, where: str, rooms: set[str] | None, problems: list[str]
         problems.append(f"{where}: unknown key {', '.join(unknown)}")
     name, role = table.get("name"), table.get("role")
     password, room = table.get("password"), table.get("room")
+    languages = table.get("languages")
     start = len(problems)
     if not isinstance(name, str) or not NAME.fullmatch(name):
         problems.append(f"{where}.name: 1-32 characters a-z, 0-9, '.', '_' or '-'")
@@ -113,9 +132,21 @@ def _user(table: Any, where: str, rooms: set[str] | None, problems: list[str]
             problems.append(f"{where}.room: a clerk needs the room of the site they serve{known}")
     elif room is not None:
         problems.append(f"{where}.room: only a clerk has a room")
+    if languages is not None:
+        if role != "clerk":
+            problems.append(f"{where}.languages: only a clerk serves in languages")
+        elif not _languages_ok(languages):
+            problems.append(f"{where}.languages: a list of one to three of "
+                            f"{', '.join(LANGS)}, each once")
     if len(problems) > start:
         return None
-    return StaffUser(str(name), str(role), str(password), room if role == "clerk" else None)
+    return StaffUser(str(name), str(role), str(password), room if role == "clerk" else None,
+                     tuple(lang for lang in LANGS if lang in languages) if languages else None)
+
+
+def _languages_ok(value: Any) -> bool:
+    return isinstance(value, list) and 0 < len(value) == len(set(value)) \
+        and all(v in LANGS for v in value)
 
 
 def parse_users(text: str, rooms: set[str] | None = None) -> dict[str, StaffUser]:
@@ -156,5 +187,7 @@ def users_text(users: list[StaffUser]) -> str:
         lines += ["[[users]]", f"name = {_quoted(user.name)}", f"role = {_quoted(user.role)}"]
         if user.room is not None:
             lines.append(f"room = {_quoted(user.room)}")
+        if user.languages:
+            lines.append(f"languages = [{', '.join(_quoted(x) for x in user.languages)}]")
         lines += [f"password = {_quoted(user.password_hash)}", ""]
     return "\n".join(lines)

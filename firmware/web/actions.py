@@ -23,37 +23,27 @@ from firmware.feedback.texts import load_survey
 from firmware.site_model import LANGS, SiteConfig
 from firmware.web import auth
 from firmware.web.accounts import StaffUser, refusal
+from firmware.web.staff_commands import (
+    ACTIONS,
+    PAUSE_REASONS,
+    REPRINT,
+    BodyError,
+    body_for,
+    printing_kiosks,
+    room_languages,
+)
 from firmware.web.texts import describe, translator
 from mqtt_bridge import topics
-from mqtt_bridge.payloads import command_fields
 
 log = logging.getLogger(__name__)
 MAX_BODY = 16 * 1024
-ACTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
-    # action: (command, the fields it takes: the command's, or those the console offers)
-    "call": (topics.CALL, command_fields(topics.CALL)),
-    "recall": (topics.RECALL, command_fields(topics.RECALL)),
-    "no-show": (topics.NO_SHOW, command_fields(topics.NO_SHOW)),
-    "complete": (topics.COMPLETE, command_fields(topics.COMPLETE)),
-    "transfer": (topics.TRANSFER, command_fields(topics.TRANSFER)),
-    "reinstate": (topics.REINSTATE, command_fields(topics.REINSTATE)),
-    "cancel": (topics.CANCEL, command_fields(topics.CANCEL)),
-    # No appointment check-in at the console, and the device is the console itself.
-    "issue": (topics.ISSUE, command_fields(topics.ISSUE, "service", "lang")),
-    # The controller masks the words again; the console says nothing of masking.
-    "feedback": (topics.FEEDBACK, command_fields(topics.FEEDBACK, "rating", "scale", "words",
-                                                 "lang")),
-    "survey": (topics.SURVEY, command_fields(topics.SURVEY)),
-}
+# What a kiosk's slip never carries, whatever the controller's answer held.
+NOT_ON_SLIP = ("assistance",)
 
 
 def _said(status: int, message: str, **extra: Any) -> JSONResponse:
     """The answer to an action: a sentence in the staff member's language, and the data."""
     return JSONResponse({"ok": status == 200, "message": message, **extra}, status_code=status)
-
-
-def printing_kiosks(config: SiteConfig) -> list[str]:
-    return [d.id for d in config.devices if "kiosk" in d.roles and d.printer.kind != "none"]
 
 
 async def act(request: Request) -> Response:
@@ -74,31 +64,46 @@ async def act(request: Request) -> Response:
         data = None
     if not isinstance(data, dict) or data.get("action") not in ACTIONS:
         return _said(400, t("said_unknown"))
-    command, fields = ACTIONS[data["action"]]
-    body = {k: data[k] for k in fields if data.get(k) not in (None, "", [])}
+    console = request.app.state.console
+    config = console.runtime.config
+    try:
+        built = body_for(data["action"], data, config)
+    except BodyError as exc:
+        return _said(400, t(exc.key, **exc.values))
+    command, body = built.command, built.body
     why = refusal(user, command, body, lang)
     if why is not None:
         return _said(403, t("said_not_allowed", why=why))
-    console = request.app.state.console
-    kiosk = data.get("print_on") or None
-    if command == topics.ISSUE and kiosk and kiosk not in printing_kiosks(
-            console.runtime.config):
+    kiosk = (data.get("print_on") or None) if command == topics.ISSUE else body.get("device")
+    if command == topics.ISSUE and kiosk and kiosk not in printing_kiosks(config):
         return _said(400, t("said_no_kiosk", kiosk=kiosk))
     body["request_id"] = str(uuid.uuid4())
     answer = await console.command(command, body)
     message = describe(answer, command, lang)
     # Who did what, for the site's own log (staff names only; customers are numbers).
     log.info("console: %s %s %s: %s", user.name, data["action"],
-             body.get("ticket") or body.get("room") or body.get("service") or "",
-             describe(answer, command))
+             body.get("ticket") or body.get("room") or body.get("service")
+             or body.get("device") or "", describe(answer, command))
     if answer is None:
         return _said(504, message)
-    if answer.get("ok") and command == topics.ISSUE and kiosk and answer.get("ticket"):
-        console.print_on_kiosk(kiosk, {"request_id": body["request_id"],
-                                       "lang": body.get("lang", "fi"),
-                                       "ticket": answer["ticket"]})
-        message += " " + t("said_printing", kiosk=kiosk)
+    ticket = answer.get("ticket") if answer.get("ok") else None
+    if isinstance(ticket, dict):
+        console.note_ticket(ticket)  # its language, assistance and next authorities
+        if kiosk and command in (topics.ISSUE, REPRINT):
+            console.print_on_kiosk(kiosk, print_job(body, ticket, copy=command == REPRINT))
+            message += " " + t("said_printing", kiosk=kiosk)
     return _said(200 if answer.get("ok") else 409, message, answer=answer)
+
+
+def print_job(body: dict[str, Any], ticket: dict[str, Any], copy: bool) -> dict[str, Any]:
+    """The job a kiosk prints (`kiosk/{device}/print`): the controller's ticket in the
+    slip's language; a reprint marked as a copy. Nothing but what the slip shows."""
+    slip = {k: v for k, v in ticket.items() if k not in NOT_ON_SLIP}
+    lang = body.get("lang") or ticket.get("lang") or "fi"
+    job: dict[str, Any] = {"request_id": body["request_id"], "lang": lang, "ticket": slip}
+    if copy:
+        job["copy"] = True
+    return job
 
 
 def _paper_faces(config: SiteConfig, survey: Any) -> dict[str, Any]:
@@ -112,7 +117,8 @@ def _paper_faces(config: SiteConfig, survey: Any) -> dict[str, Any]:
 
 
 def page_facts(config: SiteConfig, user: StaffUser) -> dict[str, Any]:
-    """What a page's forms offer: the site's services, rooms, kiosks and survey."""
+    """What a page's forms offer: the site's services, rooms, kiosks and survey; a clerk's
+    session languages as they start (the login's, else the room's)."""
     room = config.room(user.room) if user.room else None
     survey = load_survey(config.survey)
     return {
@@ -120,6 +126,9 @@ def page_facts(config: SiteConfig, user: StaffUser) -> dict[str, Any]:
         "services": config.services,
         "rooms": config.rooms,
         "room": room,
+        "langs": LANGS,
+        "session_languages": room_languages(config, room.id, user.languages) if room else [],
+        "pause_reasons": PAUSE_REASONS,
         "kiosks": printing_kiosks(config),
         "statements": [(s.number, {lang: s.text(lang) for lang in LANGS}, s.condition or "")
                        for s in survey.statements],

@@ -80,12 +80,26 @@ def _page(name: str, template: str) -> Any:
 
 
 def shape_for(user: Any) -> Any:
-    """What of the lobby a role's stream carries: a clerk needs the queue, not the devices."""
+    """What of the lobby a role's stream carries: a clerk needs the queue, not the devices;
+    whether a ticket needs assistance and its next authorities reach only the clerk of its
+    room and the advisor (the service team and the technician only read the lobby)."""
     def shape(view: dict[str, Any]) -> dict[str, Any]:
-        if user.role != "clerk":
+        if user.role == "advisor":
             return view
-        return {k: v for k, v in view.items() if k in CLERK_VIEW}
+        rooms = [room if room["id"] == user.room else _without_notes(room)
+                 for room in view.get("rooms", [])]
+        if user.role != "clerk":
+            return {**view, "rooms": rooms}
+        return {k: rooms if k == "rooms" else v for k, v in view.items() if k in CLERK_VIEW}
     return shape
+
+
+def _without_notes(room: dict[str, Any]) -> dict[str, Any]:
+    serving = room.get("serving")
+    if not serving:
+        return room
+    return {**room, "serving": {k: v for k, v in serving.items()
+                                if k not in ("assistance", "then")}}
 
 
 async def live(request: Request) -> Response:

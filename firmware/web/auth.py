@@ -19,6 +19,7 @@ from starlette.responses import RedirectResponse, Response
 from firmware.core.password import hash_secret, verify_secret
 from firmware.web.accounts import StaffUser
 from firmware.web.sessions import Session
+from firmware.web.staff_commands import ROOM_LANGUAGES, room_languages
 from firmware.web.texts import LANG_NAMES, pick_lang, script_texts, translator
 
 SESSION_COOKIE = "piste_session"
@@ -158,6 +159,14 @@ async def login(request: Request) -> Response:
         problem = state.users.problem if not state.users.all() else ""
         return _login_page(request, problem or t("wrong_login"), 401)
     session = state.sessions.start(user.name, now_s(), _stamp(user))
+    if user.role == "clerk" and user.room:
+        # The clerk's session serves in their languages from now on (the room's own by
+        # default); the page says which, and the clerk may change them there.
+        console = state.console
+        send_soon = getattr(console, "send_soon", None)  # absent: a console that only reads
+        if send_soon is not None:
+            send_soon(ROOM_LANGUAGES, {"room": user.room, "languages": room_languages(
+                console.runtime.config, user.room, user.languages)})
     response = RedirectResponse(safe_next(str(form.get("next", "")), user), status_code=303)
     response.set_cookie(SESSION_COOKIE, session.token, httponly=True, secure=True,
                         samesite="strict")

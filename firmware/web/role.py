@@ -15,6 +15,7 @@ import asyncio
 import logging
 import socket
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -132,12 +133,36 @@ class WebRole(Role):
         def settle(reply: dict[str, Any] | None) -> None:
             loop.call_soon_threadsafe(lambda: answer.done() or answer.set_result(reply))
 
-        def send() -> None:
-            assert self.requester is not None
-            self.requester.request(name, body, settle)
-
-        self.runtime.post(send)
+        self.runtime.post(lambda: self._send(name, body, settle))
         return await answer
+
+    def send_soon(self, name: str, body: dict[str, Any]) -> None:
+        """Send a command without waiting for it (the session languages at sign-in): its
+        answer is only logged."""
+        def logged(reply: dict[str, Any] | None) -> None:
+            if not (reply or {}).get("ok"):
+                log.warning("console: %s %s not done: %s", name, body, reply)
+
+        self.runtime.post(lambda: self._send(name, body, logged))
+
+    def _send(self, name: str, body: dict[str, Any],
+              settle: Callable[[dict[str, Any] | None], None]) -> None:
+        assert self.requester is not None
+        try:
+            self.requester.request(name, body, settle)
+        except (KeyError, ValueError) as exc:
+            # A command or field this build's contract does not know (a console newer than
+            # its bridge): said as the controller would, and the loop carries on.
+            log.error("console: cannot send %s: %s", name, exc)
+            settle({"ok": False, "error": {"code": "bad_request", "message": str(exc)}})
+
+    def note_ticket(self, ticket: dict[str, Any]) -> None:
+        """A ticket as the controller answered the console about it: its language, whether
+        it needs assistance and its next authorities, for the clerk who calls it."""
+        def note() -> None:
+            assert self.lobby is not None
+            self.lobby.note_ticket(ticket)
+        self.runtime.post(note)
 
     def print_on_kiosk(self, kiosk: str, job: dict[str, Any]) -> None:
         """Ask a kiosk to print a ticket the advisor issued (fire and forget, QoS 1)."""

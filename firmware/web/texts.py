@@ -12,6 +12,14 @@ from collections.abc import Callable
 from typing import Any
 
 from firmware.core.plural import FORMATTER
+from firmware.web.staff_commands import (
+    ADD_SERVICE,
+    ASSIST,
+    HELP_ANSWER,
+    REPRINT,
+    ROOM_LANGUAGES,
+    ROOM_STATE,
+)
 from firmware.web.stats_texts import STATS_TEXTS
 from mqtt_bridge import messages, topics
 from mqtt_bridge.messages import MessageError
@@ -100,6 +108,43 @@ TEXTS: dict[str, tuple[str, str, str]] = {
                       "The customer keeps their place in line: they wait for the other "
                       "authority from the time they took the number."),
     "keys": ("Näppäimet", "Tangenter", "Keys"),
+    # -- a real day at the clerk's desk: the room's state, languages, next authorities -----
+    "room_state": ("Huoneen tila", "Rummets läge", "The room's state"),
+    "new_state": ("Uusi tila", "Nytt läge", "New state"),
+    "set_state": ("Vaihda tila", "Byt läge", "Change the state"),
+    "rs_serving": ("Palvelee asiakkaita", "Betjänar kunder", "Serving customers"),
+    "rs_paused": ("Tauolla: {reason}", "Paus: {reason}", "Paused: {reason}"),
+    "rs_closed": ("Suljettu", "Stängt", "Closed"),
+    "rs_since": ("klo {time} alkaen", "sedan kl. {time}", "since {time}"),
+    "reason_break": ("tauko", "rast", "break"),
+    "reason_lunch": ("lounas", "lunch", "lunch"),
+    "reason_back_office": ("taustatyö", "bakgrundsarbete", "back office"),
+    "reason_meeting": ("kokous", "möte", "meeting"),
+    "state_hint": ("Tauolla tai suljettuun huoneeseen ei kutsuta ketään. Kun kutsut "
+                   "seuraavan, huone palvelee taas.",
+                   "Ingen kallas till ett rum med paus eller ett stängt rum. När du kallar "
+                   "nästa betjänar rummet igen.",
+                   "Nobody is called to a paused or closed room. Calling the next customer "
+                   "makes it serving again."),
+    "serve_in": ("Palvelen kielillä", "Jag betjänar på", "I serve in"),
+    "serve_in_hint": ("Jonosta kutsutaan ensin näitä kieliä puhuvat, kuitenkin niin, ettei "
+                      "kukaan odota kieltään liian kauan.",
+                      "Kunder som talar dessa språk kallas först, men ingen väntar för länge "
+                      "på grund av sitt språk.",
+                      "Customers who chose these languages are called first, but nobody waits "
+                      "too long because of their language."),
+    "lang_fi": ("suomi", "finska", "Finnish"),
+    "lang_sv": ("ruotsi", "svenska", "Swedish"),
+    "lang_en": ("englanti", "engelska", "English"),
+    "in_lang": ("Kieli: {lang}", "Språk: {lang}", "Language: {lang}"),
+    "needs_assistance": ("Tarvitsee apua", "Behöver hjälp", "Needs assistance"),
+    "then_to": ("sitten: {services}", "sedan: {services}", "then: {services}"),
+    "continue_to": ("Valmis ja jatkaa palveluun", "Klar och vidare till",
+                    "Complete and continue to"),
+    "complete_continue": ("Valmis ja jatka", "Klar och vidare", "Complete and continue"),
+    "continue_hint": ("Asiakas pitää numeronsa ja odottaa seuraavaa virastoa.",
+                      "Kunden behåller sitt nummer och väntar på nästa myndighet.",
+                      "The customer keeps their number and waits for the next authority."),
     # -- the advisor's lobby ----------------------------------------------------------------
     "lobby_live": ("Aula nyt", "Lobbyn just nu", "The lobby, live"),
     "attention": ("Vaatii huomiota", "Kräver uppmärksamhet", "Needs attention"),
@@ -130,6 +175,28 @@ TEXTS: dict[str, tuple[str, str, str]] = {
                       "Bring back a late customer"),
     "fix_to": ("Virasto (siirrossa)", "Myndighet (vid flytt)", "Authority (for a move)"),
     "do_it": ("Tee", "Utför", "Do it"),
+    "then_first": ("Sitten virastoon", "Sedan till myndigheten", "Then to"),
+    "then_second": ("Sen jälkeen virastoon", "Därefter till myndigheten", "After that to"),
+    "no_next": ("ei muuta virastoa", "ingen annan myndighet", "no other authority"),
+    "ticket_heading": ("Asiakkaan numero", "Kundens nummer", "A customer's number"),
+    "tk_assist_on": ("Merkitse: tarvitsee apua", "Markera: behöver hjälp",
+                     "Mark: needs assistance"),
+    "tk_assist_off": ("Poista merkintä: tarvitsee apua", "Ta bort markeringen: behöver hjälp",
+                      "Unmark: needs assistance"),
+    "tk_add_service": ("Lisää seuraava virasto", "Lägg till nästa myndighet",
+                       "Add a next authority"),
+    "tk_reprint": ("Tulosta uudelleen (kopio)", "Skriv ut igen (kopia)", "Reprint (a copy)"),
+    "next_authority": ("Seuraava virasto", "Nästa myndighet", "Next authority"),
+    "reprint_on": ("Tulosta laitteella", "Skriv ut på", "Reprint on"),
+    "assist_hint": ("Vain luokka tallentuu, ei syytä eikä mitään henkilöstä.",
+                    "Bara kategorin sparas, inget skäl och inget om personen.",
+                    "Only the category is kept: no reason, nothing about the person."),
+    "help_heading": ("Apua pyydetty", "Hjälp begärd", "Help wanted"),
+    "help_at": ("Apua tarvitaan: {device}", "Hjälp behövs: {device}", "Help wanted at {device}"),
+    "on_my_way": ("Olen tulossa", "Jag kommer", "On my way"),
+    "on_my_way_to": ("Olen tulossa: {device}", "Jag kommer: {device}", "On my way to {device}"),
+    "nobody_asks": ("Kukaan ei pyydä apua.", "Ingen ber om hjälp.", "Nobody is asking for help."),
+    "room_langs": ("Kielet", "Språk", "Languages"),
     "paper_heading": ("Paperiset palautelomakkeet", "Feedbackblanketter på papper",
                       "Paper feedback forms"),
     "face_ticked": ("Asiakkaan valitsema kasvo", "Ansiktet kunden kryssade",
@@ -248,6 +315,38 @@ TEXTS: dict[str, tuple[str, str, str]] = {
                        "{number} är tillbaka i kön på sin ursprungliga plats.",
                        "{number} is back in the queue at its original place."),
     "said_cancel": ("{number} peruttu.", "{number} avbrutet.", "Cancelled {number}."),
+    "said_continue": ("{number} palveltu; jatkaa palveluun {service} samalla numerolla.",
+                      "{number} klar; fortsätter till {service} med samma nummer.",
+                      "{number} done; it continues to {service} with the same number."),
+    "said_assist_on": ("{number} merkitty: tarvitsee apua.", "{number} markerad: behöver hjälp.",
+                       "{number} marked: needs assistance."),
+    "said_assist_off": ("{number}: merkintä poistettu.", "{number}: markeringen borttagen.",
+                        "{number}: no longer marked as needing assistance."),
+    "said_add_service": ("{number}: sitten {then}.", "{number}: sedan {then}.",
+                         "{number}: then {then}."),
+    "said_reprint": ("{number} tulostetaan uudelleen kopiona.",
+                     "{number} skrivs ut igen som kopia.", "{number} is reprinted as a copy."),
+    "said_room_serving": ("Huone {room} palvelee.", "Rum {room} betjänar.",
+                          "Room {room} is serving."),
+    "said_room_paused": ("Huone {room} on tauolla ({reason}); sinne ei kutsuta ketään.",
+                         "Rum {room} har paus ({reason}); ingen kallas dit.",
+                         "Room {room} is paused ({reason}); nobody is called to it."),
+    "said_room_closed": ("Huone {room} on suljettu; sinne ei kutsuta ketään.",
+                         "Rum {room} är stängt; ingen kallas dit.",
+                         "Room {room} is closed; nobody is called to it."),
+    "said_room_languages": ("Huone {room} palvelee kielillä: {languages}.",
+                            "Rum {room} betjänar på: {languages}.",
+                            "Room {room} serves in: {languages}."),
+    "said_help_answer": ("Kerrottu muille: olet tulossa.", "De andra vet: du är på väg.",
+                         "The others know: you are on your way."),
+    "said_pick_language": ("Valitse vähintään yksi kieli.", "Välj minst ett språk.",
+                           "Choose at least one language."),
+    "said_no_service": ("Palvelua '{service}' ei ole tässä palvelupisteessä.",
+                        "Tjänsten '{service}' finns inte på det här servicestället.",
+                        "This site has no service '{service}'."),
+    "said_no_device": ("Laitetta '{device}' ei ole tässä palvelupisteessä.",
+                       "Enheten '{device}' finns inte på det här servicestället.",
+                       "This site has no device '{device}'."),
     "said_issue": ("Annettu {number} ({service}); edellä {ahead}.",
                    "Gav {number} ({service}); {ahead} före.",
                    "Issued {number} ({service}); {ahead} ahead."),
@@ -344,6 +443,12 @@ TEXTS: dict[str, tuple[str, str, str]] = {
     "al_sensor": ("anturi", "sensor", "sensor"),
     "al_device_offline": ("laite poissa", "enhet frånkopplad", "device offline"),
     "al_duplicate_controller": ("kaksi ohjainta", "två styrenheter", "two controllers"),
+    "al_help_wanted": ("apua pyydetty", "hjälp begärd", "help wanted"),
+    "ev_ticket.continued": ("jatkaa seuraavaan virastoon", "fortsätter till nästa myndighet",
+                            "continues to the next authority"),
+    "ev_ticket.leg_added": ("seuraava virasto lisätty", "nästa myndighet tillagd",
+                            "next authority added"),
+    "ev_ticket.reprinted": ("tulostettu uudelleen", "utskriven igen", "reprinted"),
     "last_completed": ("Viimeksi palveltu {number} klo {time}",
                        "Senast betjänad {number} kl. {time}", "Last served {number} at {time}"),
     "last_no_show": ("{number} ei saapunut (klo {time})", "{number} kom inte (kl. {time})",
@@ -372,6 +477,9 @@ SCRIPT_KEYS = (
     "live", "reconnecting", "link_down", "nobody_called", "called_at", "closed_suffix",
     "about_min", "open", "closed", "congested", "no_sensors", "lost_broker", "all_fine",
     "raised", "cleared", "said_unreachable", "warning", "info", "device_tag",
+    "rs_serving", "rs_paused", "rs_closed", "rs_since", "in_lang", "needs_assistance",
+    "then_to", "help_at", "on_my_way", "on_my_way_to", "nobody_asks",
+    *(k for k in TEXTS if k.split("_")[0] in ("reason", "lang")),
     *(k for k in TEXTS if k.split("_")[0] in ("ev", "pr", "st", "ps", "occ", "ss", "side",
                                               "part", "al", "last")),
     *(k for k in STATS_TEXTS if k.startswith("stats_js_")),
@@ -411,6 +519,7 @@ SAID = {
     topics.CALL: "said_call", topics.RECALL: "said_recall", topics.NO_SHOW: "said_no_show",
     topics.COMPLETE: "said_complete", topics.TRANSFER: "said_transfer",
     topics.REINSTATE: "said_reinstate", topics.CANCEL: "said_cancel", topics.ISSUE: "said_issue",
+    ADD_SERVICE: "said_add_service", REPRINT: "said_reprint",
 }
 
 
@@ -435,6 +544,10 @@ def describe(answer: dict[str, Any] | None, command: str, lang: str = "en") -> s
         return t("said_no_answer")
     if answer.get("ok") is True and command in (topics.FEEDBACK, topics.SURVEY):
         return t("said_recorded")
+    if answer.get("ok") is True and command == HELP_ANSWER:
+        return t("said_help_answer")
+    if answer.get("ok") is True and command in (ROOM_STATE, ROOM_LANGUAGES):
+        return _room_said(answer.get("room"), command, t)
     try:
         read = messages.ticket_answer(answer)
     except MessageError:  # not what a controller says: nothing to tell but that
@@ -443,5 +556,27 @@ def describe(answer: dict[str, Any] | None, command: str, lang: str = "en") -> s
         return t("said_not_done", why=refusal_words(read.code, command, lang))
     if read.ticket is None:
         return t("said_nobody")
-    values = {"room": "", "service": "", "ahead": "", **read.ticket.to_wire()}
-    return t(SAID[command], **values)
+    raw = answer.get("ticket") if isinstance(answer.get("ticket"), dict) else {}
+    then = [str(s) for s in raw.get("then", []) if isinstance(s, str)] \
+        if isinstance(raw.get("then"), list) else []
+    values = {"room": "", "service": "", "ahead": "", **read.ticket.to_wire(),
+              "then": ", ".join(then) or "–"}
+    key = SAID.get(command, "said_recorded")
+    if command == topics.COMPLETE and read.ticket.status == "waiting":
+        key = "said_continue"  # the same number waits for its next authority
+    elif command == ASSIST:
+        key = "said_assist_on" if raw.get("assistance") is True else "said_assist_off"
+    return t(key, **values)
+
+
+def _room_said(room: Any, command: str, t: Callable[..., str]) -> str:
+    if not isinstance(room, dict):
+        return t("said_not_done", why=t("err_unknown"))
+    if command == ROOM_LANGUAGES:
+        languages = room.get("languages") if isinstance(room.get("languages"), list) else []
+        return t("said_room_languages", room=room.get("id", ""), languages=", ".join(
+            t(f"lang_{x}") for x in LANGS if x in languages) or "–")
+    state = room.get("state") if room.get("state") in ("serving", "paused", "closed") \
+        else "serving"
+    return t(f"said_room_{state}", room=room.get("id", ""),
+             reason=t(f"reason_{room.get('reason')}"))

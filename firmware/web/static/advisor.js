@@ -22,15 +22,56 @@
     }));
   }
 
+  // A room's state in words, and since when it is paused or closed.
+  function roomState(r) {
+    const state = r.state || "serving";
+    const words = state === "paused" ? t("rs_paused", { reason: t("reason_" + r.reason) }) : t("rs_" + state);
+    const since = state !== "serving" && r.state_since ? " · " + t("rs_since", { time: clock(r.state_since) }) : "";
+    return stateTag(words + since, state === "serving" ? "ok" : state === "paused" ? "warn" : "bad");
+  }
+
   function drawRooms(view) {
     const names = Object.fromEntries(view.services.map((s) => [s.id, name(s.names, s.id)]));
     fill($("rooms"), view.rooms.map((r) => {
       const s = r.serving;
-      const tr = row([name(r.names, r.id), s ? s.number : "–", s ? names[s.service] || s.service || "–" : "–",
-                      s ? clock(s.called_at) : "–", r.occupancy ? t("occ_" + r.occupancy) : t("no_sensors")]);
+      let number = s ? s.number : "–";
+      if (s && s.assistance) number += " · " + t("needs_assistance");
+      const tr = row([name(r.names, r.id), roomState(r), number, s ? names[s.service] || s.service || "–" : "–",
+                      s ? clock(s.called_at) : "–", (r.languages || []).map((l) => t("lang_" + l)).join(", ") || "–",
+                      r.occupancy ? t("occ_" + r.occupancy) : t("no_sensors")]);
       tr.dataset.room = r.id;
       return tr;
     }));
+  }
+
+  // Kiosks whose help key asked for the advisor, each with its "On my way" button.
+  const acts = $("advisor").dataset.acts === "yes";
+  function drawHelp(view) {
+    const wanted = view.help_wanted || [];
+    const items = wanted.map((h) => {
+      const li = el("li");
+      li.dataset.device = h.device;
+      li.appendChild(stateTag(t("help_at", { device: h.device }), "warn"));
+      if (h.since) li.appendChild(el("span", " " + t("rs_since", { time: clock(h.since) })));
+      if (acts) {
+        const button = el("button", t("on_my_way"));
+        button.type = "button";
+        button.setAttribute("aria-label", t("on_my_way_to", { device: h.device }));
+        button.addEventListener("click", async () => {
+          if (button.getAttribute("aria-disabled") === "true") return;
+          button.setAttribute("aria-disabled", "true");
+          try { say($("help-message"), await act("help-answer", { device: h.device })); } finally { button.removeAttribute("aria-disabled"); }
+        });
+        li.appendChild(document.createTextNode(" "));
+        li.appendChild(button);
+      }
+      return li;
+    });
+    // Redrawn only when the list changes: a button under the advisor's focus stays there.
+    const key = wanted.map((h) => h.device + h.since).join("|");
+    if ($("help").dataset.key === key && $("help").children.length) return;
+    $("help").dataset.key = key;
+    fill($("help"), items.length ? items : [el("li", t("nobody_asks"))]);
   }
 
   function drawAlerts(view) {
@@ -66,6 +107,7 @@
   window.addEventListener("lobby", (e) => {
     const view = e.detail;
     drawQueues(view); drawRooms(view); drawAlerts(view); drawDevices(view); drawEvents(view);
+    drawHelp(view);
   });
 
   function onSubmit(id, send) {
@@ -82,12 +124,30 @@
   }
 
   onSubmit("form-issue", async (form) => {
+    const then = [...form.querySelectorAll('select[name="then"]')].map((s) => s.value).filter(Boolean);
     const result = await act("issue", {
       service: form.elements.service.value, lang: form.elements.lang.value,
-      print_on: form.elements.print_on.value,
+      print_on: form.elements.print_on.value, assistance: form.elements.assistance.checked,
+      then,
     });
     $("issued").textContent = result.ok && result.answer && result.answer.ticket ? result.answer.ticket.number : "";
     say($("issue-message"), result);
+    if (result.ok) {
+      // The next customer starts with no assistance and no next authorities.
+      form.elements.assistance.checked = false;
+      form.querySelectorAll('select[name="then"]').forEach((s) => { s.value = ""; });
+    }
+  });
+
+  onSubmit("form-ticket", async (form) => {
+    const ticket = form.elements.ticket.value.trim().toUpperCase();
+    const what = form.elements.action.value;
+    const result = what === "assist-on" || what === "assist-off"
+      ? await act("assist", { ticket, assistance: what === "assist-on" })
+      : what === "add-service" ? await act("add-service", { ticket, service: form.elements.service.value })
+        : await act("reprint", { ticket, device: form.elements.device.value });
+    say($("ticket-message"), result);
+    if (result.ok) form.elements.ticket.value = "";
   });
 
   onSubmit("form-fix", async (form) => {

@@ -53,6 +53,34 @@
   onSubmit("form-cancel", "cancel", (f) => ({ ticket: number(f) }));
   onSubmit("form-transfer", "transfer", (f) => ({ room, to_service: f.elements.to_service.value }));
 
+  // Complete, and the same number waits for the next authority (no reset: the choice stays).
+  document.getElementById("form-continue").addEventListener("submit", (e) => {
+    e.preventDefault();
+    send("complete", { room, then: e.target.elements.then.value });
+  });
+
+  // The room's state: chosen in a select and sent with its button, never by a stray key.
+  document.getElementById("form-state").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const [state, reason] = e.target.elements.state.value.split(":");
+    send("room-state", { room, state, reason: reason || null });
+  });
+
+  // The languages this session serves in: sent at each change; a refused change (none
+  // left, say) puts the boxes back as the room serves.
+  const langBoxes = [...root.querySelectorAll('input[name="lang"]')];
+  let roomLangs = langBoxes.filter((b) => b.checked).map((b) => b.value);
+  function showLangs(langs) {
+    langBoxes.forEach((b) => { b.checked = langs.includes(b.value); });
+  }
+  for (const box of langBoxes) {
+    box.addEventListener("change", async () => {
+      const languages = langBoxes.filter((b) => b.checked).map((b) => b.value);
+      const result = await send("room-languages", { room, languages });
+      if (!result || !result.ok) showLangs(roomLangs);
+    });
+  }
+
   // Keys (WCAG 2.1.4): Alt+Shift+letter always; the letter alone only when the clerk has
   // turned single keys on (kept in this browser) and focus is not in a field. Alt+Shift
   // opens no browser menu; B and T would be Chromium's own (bookmarks, toolbar), so the
@@ -88,6 +116,37 @@
   const waiting = document.getElementById("waiting");
   const mine = new Set([...root.querySelectorAll('input[name="service"]')].map((c) => c.value));
 
+  const notes = document.getElementById("called-notes");
+  const roomState = document.getElementById("room-state");
+  const statePick = document.getElementById("state-pick");
+  let shownState = null;
+
+  // The called ticket's language, a discreet "needs assistance" and where it goes next.
+  function drawNotes(serving, names) {
+    const parts = [];
+    if (serving && serving.lang) parts.push(piste.el("span", piste.t("in_lang", { lang: piste.t("lang_" + serving.lang) }), "lang-tag"));
+    if (serving && serving.assistance) parts.push(piste.el("span", piste.t("needs_assistance"), "tag assist"));
+    if (serving && serving.then && serving.then.length) {
+      parts.push(piste.el("span", piste.t("then_to", { services: serving.then.map((s) => names[s] || s).join(", ") }), "then"));
+    }
+    notes.replaceChildren(...parts.flatMap((p, i) => (i ? [document.createTextNode(" · "), p] : [p])));
+  }
+
+  function drawState(here) {
+    const state = (here && here.state) || "serving";
+    const words = state === "paused" ? piste.t("rs_paused", { reason: piste.t("reason_" + here.reason) }) : piste.t("rs_" + state);
+    const since = here && here.state_since && state !== "serving" ? " · " + piste.t("rs_since", { time: piste.clock(here.state_since) }) : "";
+    roomState.textContent = words + since;
+    roomState.dataset.state = state;
+    const value = state === "paused" ? `paused:${here.reason}` : state;
+    // The select follows a change made elsewhere (the room's key, another console), but
+    // never under the clerk's hand.
+    if (value !== shownState && document.activeElement !== statePick) statePick.value = value;
+    shownState = value;
+    const langs = (here && here.languages) || roomLangs;
+    if (langs.join() !== roomLangs.join()) { roomLangs = langs; showLangs(langs); }
+  }
+
   window.addEventListener("lobby", (e) => {
     const view = e.detail;
     const here = view.rooms.find((r) => r.id === room);
@@ -95,6 +154,8 @@
     called.textContent = serving ? serving.number : piste.t("nobody_called");
     called.className = serving ? "called" : "called-none";
     const names = Object.fromEntries(view.services.map((s) => [s.id, piste.name(s.names, s.id)]));
+    drawNotes(serving, names);
+    drawState(here);
     const at = piste.t("called_at", { time: piste.clock(serving && serving.called_at) });
     // Once the room is free: what its clerk did last today (served, did not come, moved).
     const last = here && here.last;
