@@ -1,0 +1,105 @@
+"""The lobby's short history of calls: the newest call and the ones before it, newest first,
+each number once (its newest call: a recall moves the number back to the top).
+
+Pure. The source is the snapshot's `recent` list (the controller's last 8 calls, newest
+first, a recall a new entry). A controller that sends no `recent` (one from before issue 24)
+still shows a history: the display remembers every call it has seen in the snapshots'
+`serving` rows and `last_call` (`remember`), so a number served and completed since stays on
+screen until newer calls push it off.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from mqtt_bridge.messages import Snapshot
+
+REMEMBERED = 16  # calls kept when the display keeps its own history: 1 + 8 shown, and recalls
+
+
+@dataclass(frozen=True)
+class RecentCall:
+    """One call as the lobby keeps it."""
+
+    ticket: str
+    room: str  # the room's id in the site config
+    call_id: str
+    at: str | None = None  # when it was called (ISO 8601), as the controller said
+    lang: str | None = None  # the ticket's language; None from a controller that does not say
+
+
+def _read(row: Any) -> RecentCall | None:
+    """A snapshot row (`recent`, `serving` or `last_call`, read by messages.Snapshot or a
+    plain wire object) as a call; None unless it names a ticket, a room and a call."""
+    if row is None:
+        return None
+
+    def field(name: str) -> Any:
+        return row.get(name) if isinstance(row, dict) else getattr(row, name, None)
+
+    ticket, room, call_id = field("ticket"), field("room"), field("call_id")
+    if not (isinstance(ticket, str) and ticket and isinstance(room, str)
+            and isinstance(call_id, str)):
+        return None
+    at = field("at") or field("called_at")
+    lang = field("lang")
+    return RecentCall(ticket, room, call_id, at if isinstance(at, str) else None,
+                      lang if isinstance(lang, str) else None)
+
+
+def _stamp(call: RecentCall) -> float:
+    try:
+        return datetime.fromisoformat(call.at).timestamp() if call.at else float("-inf")
+    except (ValueError, OverflowError, OSError):
+        return float("-inf")
+
+
+def _unique(calls: Iterable[RecentCall]) -> tuple[RecentCall, ...]:
+    """Each call id once, where it first comes."""
+    found: dict[str, RecentCall] = {}
+    for call in calls:
+        found.setdefault(call.call_id, call)
+    return tuple(found.values())
+
+
+def calls_in(snapshot: Snapshot) -> tuple[RecentCall, ...]:
+    """The calls a snapshot shows, newest first: its `recent` list when it has one (the
+    controller's own history), else its last call and the calls being served, by call time.
+
+    `recent` is read off whatever the snapshot carries (messages.Snapshot gains the field
+    in issue 24): this function is the one place that looks for it."""
+    recent = [c for c in map(_read, getattr(snapshot, "recent", None) or ()) if c]
+    if recent:
+        return _unique(recent)
+    served = sorted((c for c in map(_read, snapshot.serving) if c), key=_stamp, reverse=True)
+    last = _read(snapshot.last_call) if snapshot.last_call is not None else None
+    return _unique([last, *served] if last else served)  # the last call is the newest
+
+
+def remember(seen: tuple[RecentCall, ...], snapshot: Snapshot) -> tuple[RecentCall, ...]:
+    """The history after a snapshot, given the history before (newest first): a snapshot
+    with `recent` is the whole truth; otherwise its calls not seen before go on top."""
+    shown = calls_in(snapshot)
+    if getattr(snapshot, "recent", None):
+        return shown
+    known = {c.call_id for c in seen}
+    fresh = [c for c in shown if c.call_id not in known]
+    return _unique([*fresh, *seen])[:REMEMBERED]
+
+
+def each_number_once(calls: Iterable[RecentCall]) -> tuple[RecentCall, ...]:
+    """Newest first, each ticket number only at its newest call."""
+    found: dict[str, RecentCall] = {}
+    for call in calls:
+        found.setdefault(call.ticket, call)
+    return tuple(found.values())
+
+
+def langs_of(snapshot: Snapshot) -> dict[str, str]:
+    """The ticket's language of every call the snapshot names, by call id (a controller
+    from before issue 24 names none: its calls are said and shown fi first, as then)."""
+    rows = [*(getattr(snapshot, "recent", None) or ()), *snapshot.serving, snapshot.last_call]
+    return {c.call_id: c.lang for c in map(_read, rows) if c is not None and c.lang}
