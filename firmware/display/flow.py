@@ -147,6 +147,7 @@ class DisplayFlow:
         self.page_count = page_count
         self.snapshot: Snapshot = EMPTY_SNAPSHOT
         self.calls: tuple[RecentCall, ...] = ()  # the day's latest calls, newest first
+        self.calls_day: str | None = None  # ... of this day
         self.follower = CallFollower(config)
         self.newest_call_id: str | None = None
         self.announced: list[str] = []  # every call announced, as shown: "K002 Huone 2"
@@ -188,8 +189,8 @@ class DisplayFlow:
 
     def _on_state(self, event: State) -> None:
         snapshot = Snapshot.or_empty(event.snapshot)
-        if snapshot.day != self.snapshot.day:
-            self.calls = ()  # a new day: yesterday's numbers guide nobody
+        if snapshot.day is not None and snapshot.day != self.calls_day:
+            self.calls, self.calls_day = (), snapshot.day  # yesterday's numbers guide nobody
         self.snapshot = snapshot
         self.calls = remember(self.calls, snapshot)
         self.staleness.state(self.snapshot.day, self._now.mono)
