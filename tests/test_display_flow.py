@@ -475,3 +475,21 @@ def test_the_display_shows_the_controllers_recent_calls_when_it_sends_them() -> 
         return
     lobby = Lobby().ready(wire)  # just started: the controller's memory, not its own
     assert shown(lobby) == [("K003", "Room 1"), ("K001", "Rum 2"), ("K002", "Huone 3")]
+
+
+def test_many_recalls_of_one_number_push_no_other_number_off() -> None:
+    lobby = Lobby(history=1).ready(snapshot(("K002", "1", "b")))
+    for n in range(20):  # K001 recalled again and again: each a new call id, each chimes
+        lobby.on(State(snapshot(("K001", "1", f"a{n}"))))
+    assert shown(lobby) == [("K001", "Huone 1"), ("K002", "Huone 1")]
+    assert len(lobby.chimes()) == 20
+
+
+def test_an_old_state_received_again_moves_no_number_up() -> None:
+    lobby = Lobby().ready(snapshot(("K001", "1", "a")))
+    old = snapshot(("K002", "2", "b"), ("K001", "1", "a"))
+    lobby.on(State(old))
+    lobby.on(State(snapshot(("K001", "1", "a2"), ("K002", "2", "b"))))  # K001 recalled
+    lobby.on(State(snapshot(("T003", "3", "c"), ("K001", "1", "a2"), ("K002", "2", "b"))))
+    lobby.on(State(old))  # a stale copy, delivered late: K001's first call, K002's
+    assert shown(lobby) == [("T003", "Huone 3"), ("K001", "Huone 1"), ("K002", "Huone 2")]

@@ -34,7 +34,7 @@ from typing import Any
 
 from firmware.core.calls import CallFollower, volume_at
 from firmware.core.flow_kit import LinkDown, LinkUp, Redraw, redraw_last
-from firmware.display.history import RecentCall, langs_of, remember
+from firmware.display.history import CallHistory, langs_of
 from firmware.display.staleness import Staleness
 from firmware.display.view import (
     LobbyView,
@@ -146,8 +146,7 @@ class DisplayFlow:
         self.text_px = text_px
         self.page_count = page_count
         self.snapshot: Snapshot = EMPTY_SNAPSHOT
-        self.calls: tuple[RecentCall, ...] = ()  # the day's latest calls, newest first
-        self.calls_day: str | None = None  # ... of this day
+        self.history = CallHistory()  # the day's latest calls, newest first
         self.follower = CallFollower(config)
         self.newest_call_id: str | None = None
         self.announced: list[str] = []  # every call announced, as shown: "K002 Huone 2"
@@ -188,11 +187,8 @@ class DisplayFlow:
         self._effects.append(Redraw())
 
     def _on_state(self, event: State) -> None:
-        snapshot = Snapshot.or_empty(event.snapshot)
-        if snapshot.day is not None and snapshot.day != self.calls_day:
-            self.calls, self.calls_day = (), snapshot.day  # yesterday's numbers guide nobody
-        self.snapshot = snapshot
-        self.calls = remember(self.calls, snapshot)
+        self.snapshot = snapshot = Snapshot.or_empty(event.snapshot)
+        self.history.follow(snapshot)
         self.staleness.state(self.snapshot.day, self._now.mono)
         for call in self.follower.follow(snapshot.calls(), langs_of(snapshot)):
             self.newest_call_id = call.call_id
@@ -226,7 +222,8 @@ class DisplayFlow:
 
     def current_view(self, now: Now) -> LobbyView:
         view = lobby_view_from_snapshot(self.snapshot, self.config, now.wall,
-                                        calls=self.calls, history=self.display.history)
+                                        calls=self.history.calls,
+                                        history=self.display.history)
         age = self.staleness.age(now.mono, now.wall.date())
         if age is not None:
             age = float(int(age) if age < 60 else int(age // 60) * 60)  # what the text shows

@@ -4,7 +4,7 @@ each number once (its newest call: a recall moves the number back to the top).
 Pure. The source is the snapshot's `recent` list (the controller's last 8 calls, newest
 first, a recall a new entry). A controller that sends no `recent` (one from before issue 24)
 still shows a history: the display remembers every call it has seen in the snapshots'
-`serving` rows and `last_call` (`remember`), so a number served and completed since stays on
+`serving` rows and `last_call` (`CallHistory`), so a number served and completed since stays on
 screen until newer calls push it off.
 """
 
@@ -17,7 +17,8 @@ from typing import Any
 
 from mqtt_bridge.messages import Snapshot
 
-REMEMBERED = 16  # calls kept when the display keeps its own history: 1 + 8 shown, and recalls
+KEPT = 9  # numbers kept: the newest call and the most history the setting allows (8)
+KNOWN_KEPT = 500  # call ids remembered as seen: far more than a day's calls on one screen
 
 
 @dataclass(frozen=True)
@@ -79,15 +80,33 @@ def calls_in(snapshot: Snapshot) -> tuple[RecentCall, ...]:
     return _unique([last, *served] if last else served)  # the last call is the newest
 
 
-def remember(seen: tuple[RecentCall, ...], snapshot: Snapshot) -> tuple[RecentCall, ...]:
-    """The history after a snapshot, given the history before (newest first): a snapshot
-    with `recent` is the whole truth; otherwise its calls not seen before go on top."""
-    shown = calls_in(snapshot)
-    if getattr(snapshot, "recent", None):
-        return shown
-    known = {c.call_id for c in seen}
-    fresh = [c for c in shown if c.call_id not in known]
-    return _unique([*fresh, *seen])[:REMEMBERED]
+class CallHistory:
+    """The day's latest calls as a display keeps them, newest first, each number once.
+
+    `follow` each snapshot: one with `recent` is the whole truth; otherwise its calls not
+    seen before go on top (a recall is a new call id: its number moves up). The ids seen are
+    remembered apart from the calls shown, so a number recalled many times never pushes the
+    others out, and an old call seen again never moves its number up."""
+
+    def __init__(self) -> None:
+        self.calls: tuple[RecentCall, ...] = ()
+        self.day: str | None = None
+        self._known: dict[str, None] = {}  # insertion-ordered set of call ids seen today
+
+    def follow(self, snapshot: Snapshot) -> None:
+        if snapshot.day is not None and snapshot.day != self.day:
+            # A new day: yesterday's numbers guide nobody.
+            self.calls, self.day, self._known = (), snapshot.day, {}
+        shown = calls_in(snapshot)
+        fresh = [c for c in shown if c.call_id not in self._known]
+        for call in fresh:
+            self._known[call.call_id] = None
+        while len(self._known) > KNOWN_KEPT:
+            del self._known[next(iter(self._known))]
+        if getattr(snapshot, "recent", None):
+            self.calls = each_number_once(shown)[:KEPT]
+        else:
+            self.calls = each_number_once([*fresh, *self.calls])[:KEPT]
 
 
 def each_number_once(calls: Iterable[RecentCall]) -> tuple[RecentCall, ...]:

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from display_driver.png import offscreen_surface, save_png
 from firmware.controller.local_queue import LocalQueue
-from firmware.display.history import RecentCall, remember
+from firmware.display.history import CallHistory, RecentCall
 from firmware.display.lobby_screen import (
     LobbyView,
     Slide,
@@ -56,13 +56,12 @@ def morning(config: SiteConfig) -> Morning:
     start = datetime(2026, 12, 1, 9, 30, tzinfo=tz)  # a Tuesday, no holiday
     queue = LocalQueue(config, start)
     clock, controller = queue.clock, queue.controller
-    calls: tuple[RecentCall, ...] = ()
+    history = CallHistory()
 
     def send(name: str, **body: object) -> None:
-        nonlocal calls
         clock.advance(minutes=1)
         queue.send(name, **body)
-        calls = remember(calls, Snapshot.from_wire(controller.snapshot()))
+        history.follow(Snapshot.from_wire(controller.snapshot()))
 
     open_ids = [s["id"] for s in controller.snapshot()["services"] if s["open"]]
     for round_ in range(3):
@@ -77,7 +76,7 @@ def morning(config: SiteConfig) -> Morning:
     send(topics.RECALL, room=config.rooms[2].id)  # not come in yet: called again, on top
     for service_id in open_ids[:3]:
         send(topics.ISSUE, service=service_id)
-    return Morning(quiet, controller.snapshot(), calls, clock.now())
+    return Morning(quiet, controller.snapshot(), history.calls, clock.now())
 
 
 def display_config(config: SiteConfig) -> DisplayConfig:
