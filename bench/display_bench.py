@@ -18,8 +18,8 @@ def _render(config: SiteConfig) -> str:
     from firmware.display.lobby_screen import lobby_view_from_snapshot, render_lobby
     from firmware.screenshots.display import morning
 
-    _, busy, now = morning(config)
-    view = lobby_view_from_snapshot(busy, config, now)
+    day = morning(config)
+    view = lobby_view_from_snapshot(day.busy, config, day.now, calls=day.calls)
     surface = offscreen_surface(1920, 1080)
     samples = []
     for i in range(200):

@@ -193,7 +193,9 @@ class DisplayConfig:
     stale_after_s: float = 30.0  # no word from the controller this long: say "updating"
     slide_seconds: float = 12.0  # each info slide stays this long
     slides: tuple[InfoSlide, ...] = ()
-    voice: bool = False  # speak each call in fi, sv and en after the chime
+    # The lobby: the calls before the newest shown under it, each number once (0..8).
+    history: int = 4
+    voice: bool = False  # speak each call, the ticket's language first, after the chime
     volume: int = 80  # percent, chime and voice
     quiet_hours: tuple[TimeRange, ...] = ()  # sound at quiet_volume in these ranges
     quiet_volume: int = 0  # 0: silent, the screen still shows every call

@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 from firmware.announcer import flow as af
 from firmware.announcer.config import AnnouncerConfig
 from firmware.announcer.flow import AnnouncerFlow
-from firmware.core.calls import announcement
+from firmware.core.calls import CallFollower, announcement
 from firmware.display import flow as df
 from firmware.display.flow import (
     BLINK_FOR_S,
@@ -182,6 +182,26 @@ def test_announcement_texts() -> None:
         ("Queue number K 42, Room 5", "en"),
     ]
     assert announcement("017", names)[0][0] == "Vuoronumero 17, Huone 5"
+
+
+def test_a_call_is_said_in_the_tickets_language_first_then_the_other_two() -> None:
+    names = {"fi": "Huone 5", "sv": "Rum 5", "en": "Room 5"}
+    fi, sv, en = announcement("K042", names)
+    assert announcement("K042", names, "fi") == [fi, sv, en]
+    assert announcement("K042", names, "sv") == [sv, fi, en]
+    assert announcement("K042", names, "en") == [en, fi, sv]
+    assert announcement("K042", names, "de") == [fi, sv, en]  # not ours to speak: fi first
+
+
+def test_the_follower_says_each_call_in_its_tickets_language_first() -> None:
+    follower = CallFollower(CONFIG)
+    follower.follow([(call_id("a"), "K001", "1")])  # the first state: already announced
+    calls = [(call_id("b"), "K002", "2"), (call_id("c"), "T003", "3"),
+             (call_id("d"), "K004", "1")]
+    said = follower.follow(calls, {call_id("b"): "sv", call_id("c"): "en"})
+    assert [[lang for _, lang in a.texts] for a in said] == [
+        ["sv", "fi", "en"], ["en", "fi", "sv"], ["fi", "sv", "en"]]  # d: a language unknown
+    assert said[0].texts[0] == ("Könummer K 2, Rum 2", "sv")
 
 
 def test_a_call_the_screen_cannot_show_makes_no_sound() -> None:
@@ -386,3 +406,90 @@ def test_the_demo_display_is_silent_at_night() -> None:
     lobby.ready()
     lobby.on(State(snapshot(("K002", "2", "b"))))
     assert lobby.chimes() == []
+
+
+# -- the history: the newest call large, the ones before it below, each number once --------
+
+
+def shown(lobby: Lobby) -> list[tuple[str, str]]:
+    return [(row.ticket, row.room_name) for row in lobby.view().serving]
+
+
+def test_the_history_keeps_calls_served_since_newest_first() -> None:
+    lobby = Lobby().ready(snapshot(("K001", "1", "a")))
+    lobby.on(State(snapshot(("K002", "2", "b"), ("K001", "1", "a"))))
+    # Room 1 served K001 and called K003: K001 is no longer served, still on screen.
+    lobby.on(State(snapshot(("K003", "1", "c"), ("K002", "2", "b"))))
+    lobby.on(State(snapshot(("T004", "3", "d"), ("K003", "1", "c"), ("K002", "2", "b"))))
+    assert shown(lobby) == [("T004", "Huone 3"), ("K003", "Huone 1"), ("K002", "Huone 2"),
+                            ("K001", "Huone 1")]
+    assert lobby.view().newest_call_id == call_id("d")
+    assert [c.call_id for c in lobby.chimes()] == [call_id("b"), call_id("c"), call_id("d")]
+
+
+def test_a_recall_moves_the_number_to_the_top_chimes_and_is_shown_once() -> None:
+    lobby = Lobby().ready(snapshot(("K001", "1", "a")))
+    lobby.on(State(snapshot(("K002", "2", "b"), ("K001", "1", "a"))))
+    lobby.on(State(snapshot(("T003", "3", "c"), ("K002", "2", "b"), ("K001", "1", "a"))))
+    # K001 has not come in: room 1 calls it again (a new call id).
+    effects = lobby.on(State(snapshot(("K001", "1", "a2"), ("T003", "3", "c"),
+                                      ("K002", "2", "b"))))
+    assert [e for e in effects if isinstance(e, Chime)] == [Chime(call_id("a2"), 80)]
+    assert shown(lobby) == [("K001", "Huone 1"), ("T003", "Huone 3"), ("K002", "Huone 2")]
+    assert lobby.view().newest_call_id == call_id("a2")  # on the band, and it blinks again
+    assert Timer.BLINK in lobby.timers
+
+
+def test_the_history_shows_as_many_earlier_calls_as_the_setting() -> None:
+    states = [snapshot(*((f"K{n:03d}", str(1 + n % 5), f"c{n}") for n in range(k, 0, -1)))
+              for k in range(1, 8)]
+    for history, rows in ((0, 1), (2, 3), (4, 5), (8, 7)):
+        lobby = Lobby(history=history).ready(states[0])
+        for state in states[1:]:
+            lobby.on(State(state))
+        assert [t for t, _ in shown(lobby)] == [f"K{n:03d}" for n in range(7, 7 - rows, -1)]
+        assert len(lobby.chimes()) == 6  # every call chimes, shown below or not
+
+
+def test_a_new_day_starts_with_no_history() -> None:
+    lobby = Lobby().ready(snapshot(("K001", "1", "a"), day="2026-11-30"))
+    lobby.on(State(snapshot(("K002", "2", "b"), ("K001", "1", "a"), day="2026-11-30")))
+    lobby.on(State(snapshot(("K001", "3", "z"))))  # today's first call: yesterday's gone
+    assert shown(lobby) == [("K001", "Huone 3")]
+
+
+def test_the_display_shows_the_controllers_recent_calls_when_it_sends_them() -> None:
+    """A controller of issue 24 sends `recent`, its last calls newest first, a recall a
+    new entry: the history then survives the display's own restart."""
+    wire = snapshot(("K003", "1", "c"))
+    wire["recent"] = [
+        {"ticket": "K003", "room": "1", "call_id": call_id("c"), "lang": "en"},
+        {"ticket": "K001", "room": "2", "call_id": call_id("a2"), "lang": "sv"},
+        {"ticket": "K002", "room": "3", "call_id": call_id("b"), "lang": "fi"},
+        {"ticket": "K001", "room": "1", "call_id": call_id("a"), "lang": "sv"},  # its first
+    ]
+    if "recent" not in {f.name for f in dataclasses.fields(Snapshot)}:
+        # Until messages.Snapshot reads `recent` (wire24): the display's own history, from
+        # `serving` and `last_call`, is what a restarted display shows.
+        assert shown(Lobby().ready(wire)) == [("K003", "Huone 1")]
+        return
+    lobby = Lobby().ready(wire)  # just started: the controller's memory, not its own
+    assert shown(lobby) == [("K003", "Room 1"), ("K001", "Rum 2"), ("K002", "Huone 3")]
+
+
+def test_many_recalls_of_one_number_push_no_other_number_off() -> None:
+    lobby = Lobby(history=1).ready(snapshot(("K002", "1", "b")))
+    for n in range(20):  # K001 recalled again and again: each a new call id, each chimes
+        lobby.on(State(snapshot(("K001", "1", f"a{n}"))))
+    assert shown(lobby) == [("K001", "Huone 1"), ("K002", "Huone 1")]
+    assert len(lobby.chimes()) == 20
+
+
+def test_an_old_state_received_again_moves_no_number_up() -> None:
+    lobby = Lobby().ready(snapshot(("K001", "1", "a")))
+    old = snapshot(("K002", "2", "b"), ("K001", "1", "a"))
+    lobby.on(State(old))
+    lobby.on(State(snapshot(("K001", "1", "a2"), ("K002", "2", "b"))))  # K001 recalled
+    lobby.on(State(snapshot(("T003", "3", "c"), ("K001", "1", "a2"), ("K002", "2", "b"))))
+    lobby.on(State(old))  # a stale copy, delivered late: K001's first call, K002's
+    assert shown(lobby) == [("T003", "Huone 3"), ("K001", "Huone 1"), ("K002", "Huone 2")]

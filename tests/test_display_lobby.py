@@ -83,7 +83,7 @@ def test_layout_puts_what_where_and_how_big() -> None:
     assert site.text == "Suomi-piste Kallio" and site.rect.top < h * 0.12
     assert clock.text == "10.05" and clock.rect.right > w * 0.9 and clock.rect.top < h * 0.12
     assert by_role(items, "date")[0].text == "1.12.2026"
-    assert "Nyt palvellaan / Betjänas nu / Now serving" in texts
+    assert "Kutsutut / Kallade / Called" in texts
 
     newest = by_role(items, "ticket-newest")[0]
     room = by_role(items, "room-newest")[0]

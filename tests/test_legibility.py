@@ -27,11 +27,17 @@ from display_driver.fonts import font
 from display_driver.layout import MIN_BUTTON_PX, Plan, TextItem, place_wrapped, wrap_words
 from display_driver.legibility import cap_height_ratio, min_font_px
 from firmware.core.legibility import letter_mm, min_text_px, px_per_mm
-from firmware.display.lobby_screen import plan_lobby
-from firmware.display.readability import mm_per_pixel, text_px_needed
+from firmware.display.lobby_screen import lobby_view_from_snapshot, plan_lobby
+from firmware.display.readability import (
+    letter_height_mm,
+    mm_per_pixel,
+    needed_letter_mm,
+    text_px_needed,
+    ticket_px_needed,
+)
 from firmware.room.screen import plan_room, room_text_px
 from firmware.screenshots import feedback as feedback_screenshots
-from firmware.screenshots.display import SIZES, display_config, views
+from firmware.screenshots.display import SIZES, display_config, morning, views
 from firmware.screenshots.room import views as room_views
 from firmware.site_config import load_site_config
 from tests.conftest import DEMO_SITE
@@ -107,6 +113,35 @@ def test_the_lobby_display(label: str) -> None:
                 shown = " ".join(t.text for t in plan.texts if t.role.startswith("slide"))
                 assert view.slide.title[0] in shown and view.slide.text[-1].split()[-1] \
                     in shown, (label, name)
+
+
+@pytest.mark.parametrize("label", list(SIZES))
+@pytest.mark.parametrize("history", [0, 2, 4, 8])
+def test_the_lobby_history_is_read_from_the_back_row(label: str, history: int) -> None:
+    """The newest call large; every earlier call's number still >= 1 degree at the viewing
+    distance (the back row), smaller than the newest; rooms and all else at the floor;
+    as many earlier calls as the setting where they fit, at least two, the oldest giving
+    way; nothing on top of anything."""
+    config = load_site_config(DEMO_SITE)
+    display = dataclasses.replace(display_config(config), history=history)
+    size = SIZES[label]
+    day = morning(config)
+    view = dataclasses.replace(
+        lobby_view_from_snapshot(day.busy, config, day.now, calls=day.calls, history=history),
+        ticket_px=ticket_px_needed(display, size), text_px=text_px_needed(display, size))
+    plan = plan_lobby(view, size)
+    check_plan(plan, text_px_needed(display, size), f"{label} history {history}")
+    newest = [t for t in plan.texts if t.role == "ticket-newest"]
+    older = [t for t in plan.texts if t.role == "ticket"]
+    assert [t.text for t in newest] == [view.serving[0].ticket]
+    assert [t.text for t in older] == [r.ticket for r in view.serving[1:1 + len(older)]]
+    assert len(older) >= min(history, 2, len(view.serving) - 1)
+    assert len(view.serving) == min(1 + history, len({c.ticket for c in day.calls}))
+    for number in [*newest, *older]:
+        assert letter_height_mm(number.size, display, size) >= needed_letter_mm(display)
+    assert all(t.size < newest[0].size for t in older)
+    rooms = [t for t in plan.texts if t.role == "room"]
+    assert {t.text for t in rooms} <= {r.room_name for r in view.serving[1:]}
 
 
 @pytest.mark.parametrize("label", ["landscape", "portrait"])

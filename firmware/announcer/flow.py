@@ -2,8 +2,9 @@
 
 Pure: it follows the calls as the display does (firmware.core.calls: one announcement per
 new `call_id`; what was called before it started, or is received again after a reconnect,
-is not said again) and says each at the volume of the moment: more quietly, or not at all,
-in the quiet hours. The shell (role.py) speaks through espeak-ng and the speaker.
+is not said again) and says each, in the ticket's language first, at the volume of the
+moment: more quietly, or not at all, in the quiet hours. The shell (role.py) speaks through
+espeak-ng and the speaker.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 
 from firmware.announcer.config import AnnouncerConfig
 from firmware.core.calls import CallFollower, volume_at
+from firmware.display.history import langs_of
 from firmware.site_model import SiteConfig
 from mqtt_bridge.messages import MessageError, Snapshot
 
@@ -37,7 +39,7 @@ def read_state(payload: bytes) -> State | None:
 @dataclass(frozen=True)
 class Say:
     shown: str  # "K002 Huone 2": the call as the lobby's screen shows it
-    texts: tuple[tuple[str, str], ...]  # (text, lang): fi, sv and en
+    texts: tuple[tuple[str, str], ...]  # (text, lang): the ticket's language, then the others
     volume: int  # percent, above 0
 
 
@@ -49,5 +51,6 @@ class AnnouncerFlow:
     def on(self, event: State, now: datetime) -> list[Say]:
         volume = volume_at(self.settings, now)
         # Followed in quiet hours too: a call made then is not said later.
-        calls = self.follower.follow(Snapshot.or_empty(event.snapshot).calls())
+        snapshot = Snapshot.or_empty(event.snapshot)
+        calls = self.follower.follow(snapshot.calls(), langs_of(snapshot))
         return [Say(c.shown, c.texts, volume) for c in calls] if volume > 0 else []

@@ -4,7 +4,7 @@ mqtt_bridge.messages.Snapshot.call_ids) in, the new ones and texts out."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -41,7 +41,7 @@ class Announcement:
 
     call_id: str
     shown: str  # "K002 Huone 2": the number and the room's Finnish name
-    texts: tuple[tuple[str, str], ...]  # (text, lang) in fi, sv and en
+    texts: tuple[tuple[str, str], ...]  # (text, lang): the ticket's language, then the others
 
 
 class CallFollower:
@@ -53,28 +53,39 @@ class CallFollower:
         self.config = config
         self.tracker = CallTracker()
 
-    def follow(self, calls: Sequence[tuple[str, str | None, str | None]]) -> list[Announcement]:
+    def follow(self, calls: Sequence[tuple[str, str | None, str | None]],
+               langs: Mapping[str, str] | None = None) -> list[Announcement]:
         """`calls`: a snapshot's calls as (call id, ticket, room), newest last (the
-        snapshot's `calls()`); ticket and room are None for a call no longer served."""
+        snapshot's `calls()`); ticket and room are None for a call no longer served.
+        `langs`: the ticket's language by call id, where the snapshot says it."""
         found = []
+        langs = langs or {}
         rows = {call_id: (ticket, room) for call_id, ticket, room in calls}
         for call_id in self.tracker.new_call_ids([c for c, _, _ in calls]):
             ticket, room_id = rows[call_id]
             room = self.config.room(room_id) if room_id is not None else None
             if ticket and room is not None:
-                found.append(Announcement(call_id, f"{ticket} {room.name.fi}",
-                                          tuple(announcement(ticket, room.name.as_dict()))))
+                said = announcement(ticket, room.name.as_dict(), langs.get(call_id, "fi"))
+                found.append(Announcement(call_id, f"{ticket} {room.name.fi}", tuple(said)))
         return found
 
 
-def announcement(ticket: str, room_names: dict[str, str]) -> list[tuple[str, str]]:
-    """What the voice says for a call, in fi, sv and en: "Vuoronumero K 42, huone 5"."""
+SAID_LANGS = ("fi", "sv", "en")  # the order after the ticket's own language
+
+
+def announcement(ticket: str, room_names: dict[str, str], lang: str = "fi"
+                 ) -> list[tuple[str, str]]:
+    """What the voice says for a call, "Vuoronumero K 42, Huone 5": in the ticket's language
+    first (the customer waiting for it hears it soonest), then the other two in fi, sv, en
+    order. A language we do not speak (an old ledger, a damaged state) counts as fi."""
     spoken = " ".join(_spell(ticket))
-    return [
-        (f"Vuoronumero {spoken}, {room_names['fi']}", "fi"),
-        (f"Könummer {spoken}, {room_names['sv']}", "sv"),
-        (f"Queue number {spoken}, {room_names['en']}", "en"),
-    ]
+    said = {
+        "fi": f"Vuoronumero {spoken}, {room_names['fi']}",
+        "sv": f"Könummer {spoken}, {room_names['sv']}",
+        "en": f"Queue number {spoken}, {room_names['en']}",
+    }
+    first = lang if lang in said else "fi"
+    return [(said[first], first)] + [(said[o], o) for o in SAID_LANGS if o != first]
 
 
 def _spell(ticket: str) -> list[str]:

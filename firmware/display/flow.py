@@ -8,9 +8,12 @@ it out and paints only what changed.
 
 The rules a waiting customer meets live here:
 
-- Every new `call_id` chimes exactly once, and a recall (the same number, a new call id)
-  again. The first state after starting is what every other screen already shows: shown
-  without a chime, and so is the same state received again after a reconnect.
+- The newest call is large, the `history` calls before it below, each number once: a
+  recall (the same number, a new call id) moves it back to the top.
+- Every new `call_id` chimes exactly once, and a recall again; the voice says it in the
+  ticket's language first, then the other two. The first state after starting is what
+  every other screen already shows: shown without a chime, and so is the same state
+  received again after a reconnect.
 - Every sound has its text on screen, and the newest call's band blinks briefly (1 Hz, well
   under the 3 Hz limit) to draw the eye to it, then stays steady.
 - In the quiet hours the sound is at `quiet_volume` (0: none); the screen still shows and
@@ -31,6 +34,7 @@ from typing import Any
 
 from firmware.core.calls import CallFollower, volume_at
 from firmware.core.flow_kit import LinkDown, LinkUp, Redraw, redraw_last
+from firmware.display.history import CallHistory, langs_of
 from firmware.display.staleness import Staleness
 from firmware.display.view import (
     LobbyView,
@@ -114,7 +118,7 @@ class Chime:
 
 @dataclass(frozen=True)
 class Say:
-    texts: tuple[tuple[str, str], ...]  # (text, lang): fi, sv and en
+    texts: tuple[tuple[str, str], ...]  # (text, lang): the ticket's language, then the others
     volume: int  # percent
 
 
@@ -142,6 +146,7 @@ class DisplayFlow:
         self.text_px = text_px
         self.page_count = page_count
         self.snapshot: Snapshot = EMPTY_SNAPSHOT
+        self.history = CallHistory()  # the day's latest calls, newest first
         self.follower = CallFollower(config)
         self.newest_call_id: str | None = None
         self.announced: list[str] = []  # every call announced, as shown: "K002 Huone 2"
@@ -182,9 +187,10 @@ class DisplayFlow:
         self._effects.append(Redraw())
 
     def _on_state(self, event: State) -> None:
-        self.snapshot = Snapshot.or_empty(event.snapshot)
+        self.snapshot = snapshot = Snapshot.or_empty(event.snapshot)
+        self.history.follow(snapshot)
         self.staleness.state(self.snapshot.day, self._now.mono)
-        for call in self.follower.follow(self.snapshot.calls()):
+        for call in self.follower.follow(snapshot.calls(), langs_of(snapshot)):
             self.newest_call_id = call.call_id
             # The blink draws eyes to the call on screen, in quiet hours too.
             self.announced.append(call.shown)
@@ -215,7 +221,9 @@ class DisplayFlow:
         return int((self.blink_until - mono) * 2 * BLINK_HZ) % 2 == 0
 
     def current_view(self, now: Now) -> LobbyView:
-        view = lobby_view_from_snapshot(self.snapshot, self.config, now.wall)
+        view = lobby_view_from_snapshot(self.snapshot, self.config, now.wall,
+                                        calls=self.history.calls,
+                                        history=self.display.history)
         age = self.staleness.age(now.mono, now.wall.date())
         if age is not None:
             age = float(int(age) if age < 60 else int(age // 60) * 60)  # what the text shows

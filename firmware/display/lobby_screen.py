@@ -40,7 +40,8 @@ from firmware.display.view import (  # noqa: F401
     one_language_each,
 )
 
-NOW_SERVING = "Nyt palvellaan / Betjänas nu / Now serving"
+# Over the newest call and the ones before it: called, whether still in the room or done.
+CALLED = "Kutsutut / Kallade / Called"
 SERVICES = "Palvelu · Tjänst · Service"
 WAITING = "Jonossa · I kö · Waiting"
 OPENS = "Avautuu · Öppnar · Opens"
@@ -131,12 +132,13 @@ def _areas(view: LobbyView, size: tuple[int, int]) -> _Areas:
         main = pygame.Rect(body.x, body.y, main_w, body.height)
         side = pygame.Rect(main.right + gap, body.y, body.width - main_w - gap, body.height)
     else:  # portrait: the calls on top, the authorities below
-        # The list takes what its rows need, leaving the calls the newest band and one
-        # more row (and the slide): fewer pages to wait through (a page hides authorities
-        # until it turns).
+        # The list takes what its rows need, leaving the calls the newest band and up to
+        # two earlier calls (and the slide): fewer pages to wait through (a page hides
+        # authorities until it turns). By the setting, not by the calls of the moment: the
+        # list does not jump when the morning's first calls come.
         main_h = body.height - gap - min(_services_height(view, body.width, u),
                                          body.height - gap - slide_room
-                                         - _calls_min_height(view, u))
+                                         - _calls_min_height(view, u, min(2, view.history)))
         main = pygame.Rect(body.x, body.y, body.width, main_h)
         side = pygame.Rect(body.x, main.bottom + gap, body.width, body.height - main_h - gap)
     slide = None
@@ -172,10 +174,17 @@ def service_page_count(view: LobbyView, size: tuple[int, int]) -> int:
     return len(_service_page_blocks(view, rest, areas.u))
 
 
+def _history_px(view: LobbyView, u: float) -> tuple[int, int]:
+    """The sizes of an earlier call's number and room: smaller than the newest's, and the
+    number still read from the back row (>= 1 degree there, view.ticket_px)."""
+    older_px = max(round(110 * u), view.ticket_px)
+    return older_px, round(older_px * 0.72)
+
+
 def _calls_min_height(view: LobbyView, u: float, older_rows: int = 1) -> int:
     """The height the calls need for a title, the newest call's band and older rows."""
     newest_px = max(round(190 * u), round(view.ticket_px * 1.15))
-    older_px = max(round(110 * u), view.ticket_px)
+    older_px, _ = _history_px(view, u)
     band = max(round(250 * u), round(newest_px * 1.3))
     row = max(round(140 * u), round(older_px * 1.25))
     return round(70 * u) + round(16 * u) + band + round(24 * u) + row * older_rows + round(8 * u)
@@ -270,8 +279,8 @@ def _plan_slide(plan: Plan, view: LobbyView, slide: Slide, area: pygame.Rect, u:
 def _plan_serving(plan: Plan, view: LobbyView, area: pygame.Rect, u: float) -> None:
     texts, bg = plan.texts, theme.BACKGROUND
     title, rest = _split(area, max(round(70 * u),
-                                   wrapped_height(NOW_SERVING, area.width, _px(view, 44, u))))
-    texts.extend(place_wrapped(NOW_SERVING, title, _px(view, 44, u), fg=theme.MUTED, bg=bg,
+                                   wrapped_height(CALLED, area.width, _px(view, 44, u))))
+    texts.extend(place_wrapped(CALLED, title, _px(view, 44, u), fg=theme.MUTED, bg=bg,
                                role="title", valign="top"))
     rest.y += round(16 * u)
     rest.height -= round(16 * u)
@@ -290,7 +299,7 @@ def _plan_serving(plan: Plan, view: LobbyView, area: pygame.Rect, u: float) -> N
     pad = round(36 * u)
     # Every number at least as big as the back row needs (view.ticket_px), and the newest
     # bigger still; rows that no longer fit give way, oldest first.
-    older_px = max(round(110 * u), view.ticket_px)
+    older_px, older_room_px = _history_px(view, u)
     newest_px = max(round(190 * u), round(view.ticket_px * 1.15))
     if view.newest_call_id is not None and rows[0].call_id == view.newest_call_id:
         # The newest call: a warm band with the biggest numbers on the screen. While it
@@ -306,7 +315,7 @@ def _plan_serving(plan: Plan, view: LobbyView, area: pygame.Rect, u: float) -> N
                                   width=max(2, round(6 * u))))
             fg, row_bg = theme.TEXT, theme.BACKGROUND
         _row_texts(plan, rows.pop(0), inner, newest_px, round(newest_px * 0.63), fg, row_bg,
-                   newest=True)
+                   newest=True, floor=view.text_px)
         y = band.bottom + round(24 * u)
 
     row_h = max(round(140 * u), round(older_px * 1.25))
@@ -314,8 +323,8 @@ def _plan_serving(plan: Plan, view: LobbyView, area: pygame.Rect, u: float) -> N
         if y + row_h > rest.bottom:
             break  # the oldest calls give way; they were announced long ago
         slot = pygame.Rect(rest.x + pad, y, rest.width - 2 * pad, row_h)
-        _row_texts(plan, row, slot, older_px, round(older_px * 0.72), theme.TEXT, bg,
-                   newest=False)
+        _row_texts(plan, row, slot, older_px, older_room_px, theme.TEXT, bg, newest=False,
+                   floor=view.text_px)
         y += row_h
         plan.boxes.append(
             Box(pygame.Rect(rest.x, y - 1, rest.width, max(1, round(2 * u))), theme.RULE)
@@ -332,29 +341,36 @@ def _row_texts(
     bg: theme.Colour,
     *,
     newest: bool,
+    floor: int = 0,
 ) -> None:
     suffix = "-newest" if newest else ""
-    gap = max(8, slot.height // 8)
+    gap = max(8, slot.height // 16)
+    arrow_px = round(room_px * 0.7)
+    arrow_w = max(round(slot.width * 0.06), font(arrow_px).size(ARROW)[0])
     # Fixed columns, so the numbers of all rows line up under one another.
     # The number keeps the size the back row needs: its column widens (to 66 %) before it
-    # would shrink, and the room name, beside it, gives way first.
+    # would shrink, and the room name, beside it, gives way first, down to the readable
+    # floor (`floor`, where it wraps), never below: it says where to go.
     need = font(ticket_px, True).size(row.ticket)[0]
-    ticket_w = min(round(slot.width * 0.66), max(round(slot.width * 0.44) - gap, need))
+    room_least = max((font(floor, True).size(w)[0] for w in row.room_name.split()), default=0)
+    ticket_w = min(round(slot.width * 0.66), max(round(slot.width * 0.44) - gap, need),
+                   slot.width - arrow_w - 2 * gap - room_least)
     ticket = pygame.Rect(slot.x, slot.y, ticket_w, slot.height)
-    arrow = pygame.Rect(ticket.right + gap, slot.y, round(slot.width * 0.08), slot.height)
+    arrow = pygame.Rect(ticket.right + gap, slot.y, arrow_w, slot.height)
     room = pygame.Rect(arrow.right + gap, slot.y, slot.right - arrow.right - gap, slot.height)
     plan.texts.append(
         place(row.ticket, ticket, ticket_px, bold=True, fg=fg, bg=bg, role="ticket" + suffix)
     )
     # A lighter arrow than the words: it links number and room without competing with them.
     plan.texts.append(
-        place(
-            ARROW, arrow, round(room_px * 0.7), fg=fg, bg=bg, align="center", role="arrow" + suffix
-        )
+        place(ARROW, arrow, arrow_px, fg=fg, bg=bg, align="center", role="arrow" + suffix)
     )
-    plan.texts.append(
-        place(row.room_name, room, room_px, bold=True, fg=fg, bg=bg, role="room" + suffix)
-    )
+    if fit_size(row.room_name, True, room.width, room.height, room_px) >= floor:
+        plan.texts.append(place(row.room_name, room, room_px, bold=True, fg=fg, bg=bg,
+                                role="room" + suffix))
+    else:
+        plan.texts.extend(place_wrapped(row.room_name, room, floor, bold=True, fg=fg, bg=bg,
+                                        role="room" + suffix))
 
 
 def _px(view: LobbyView, units: float, u: float) -> int:

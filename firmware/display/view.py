@@ -13,16 +13,22 @@ from datetime import date, datetime
 from typing import Any
 
 from firmware.core.wait_words import span_of, span_text
+from firmware.display.history import RecentCall, calls_in, each_number_once
 from firmware.feedback.texts import announcement, load_survey
 from firmware.site_model import DisplayConfig, SiteConfig, SurveyConfig
-from mqtt_bridge.messages import ServiceState, Serving, Snapshot
+from mqtt_bridge.messages import ServiceState, Snapshot
+
+LANGS = ("fi", "sv", "en")
 
 
 @dataclass(frozen=True)
 class ServingRow:
+    """A call on screen: the number and its room, named in the ticket's language."""
+
     ticket: str
     room_name: str
     call_id: str
+    lang: str = "fi"  # the language of `room_name`: the ticket's (fi when unknown)
 
 
 @dataclass(frozen=True)
@@ -53,7 +59,9 @@ def one_language_each(slides: list[Slide]) -> list[Slide]:
 class LobbyView:
     site_name: str
     now: datetime
-    serving: tuple[ServingRow, ...]  # newest call first
+    # The calls on screen: the newest first, then the `history` before it, each number once
+    # (its newest call), whether still being served or not.
+    serving: tuple[ServingRow, ...]
     newest_call_id: str | None
     services: tuple[ServiceRow, ...]
     lang: str = "fi"
@@ -66,6 +74,7 @@ class LobbyView:
     ticket_px: int = 0  # the smallest ticket font that is readable from the back row
     not_serving: bool = False  # this device's controller refused: a second one on the site
     text_px: int = 0  # the smallest font of any text, readable where customers read it
+    history: int = DisplayConfig.history  # earlier calls shown under the newest (setting)
 
 
 # -- snapshot -> view ---------------------------------------------------------------------
@@ -80,46 +89,34 @@ def _parse_time(value: Any) -> datetime | None:
         return None
 
 
-def _order_key(row: Serving, index: int) -> tuple[float, int]:
-    called = _parse_time(row.called_at)
-    try:
-        stamp = called.timestamp() if called is not None else float("-inf")
-    except (OverflowError, OSError, ValueError):
-        stamp = float("-inf")
-    return (-stamp, index)
-
-
 def _eta_text(state: ServiceState) -> str:
     """ "20–30 min": the range the kiosk and the slip give too (firmware.core.wait_words)."""
     span = span_of(list(state.eta_range) if state.eta_range else None, state.eta_minutes)
     return span_text(span) if span is not None else ""
 
 
+def _row(call: RecentCall, config: SiteConfig) -> ServingRow:
+    room = config.room(call.room)
+    assert room is not None
+    lang = call.lang if call.lang in LANGS else "fi"
+    return ServingRow(call.ticket, room.name.get(lang), call.call_id, lang)
+
+
 def lobby_view_from_snapshot(snapshot: Snapshot | dict[str, Any], config: SiteConfig,
-                             now: datetime) -> LobbyView:
+                             now: datetime, *, calls: tuple[RecentCall, ...] | None = None,
+                             history: int = DisplayConfig.history) -> LobbyView:
     """The view of a `queue/state` snapshot (read by Snapshot.from_wire when it comes as
-    the wire's object); anything malformed in it is skipped, never raised."""
+    the wire's object); anything malformed in it is skipped, never raised.
+
+    `calls`: the calls the display has kept (history.remember), newest first; None: the
+    snapshot's own. The newest and the `history` before it are shown."""
     lang = "fi"
     snapshot = Snapshot.or_empty(snapshot)
-    ordered = [r for _, r in sorted(enumerate(snapshot.serving),
-                                    key=lambda p: _order_key(p[1], p[0]))]
-    serving: list[ServingRow] = []
-    for row in ordered:
-        room = config.room(row.room)
-        if not row.ticket or room is None:
-            continue  # a number with no room we know cannot guide anyone anywhere
-        serving.append(ServingRow(row.ticket, room.name.get(lang), row.call_id))
-
-    # The newest call is the snapshot's last call while it is still being served;
-    # otherwise the most recently called row.
-    newest: str | None = None
-    last_id = snapshot.last_call.call_id if snapshot.last_call else None
-    if last_id is not None and any(r.call_id == last_id for r in serving):
-        newest = last_id
-    elif serving and serving[0].call_id:
-        newest = serving[0].call_id
-    if newest is not None:
-        serving.sort(key=lambda r: r.call_id != newest)  # stable: the newest moves to the top
+    serving = tuple(_row(call, config) for call in each_number_once(
+        calls if calls is not None else calls_in(snapshot))
+        if config.room(call.room) is not None)[:1 + max(0, history)]
+    # A number with no room we know cannot guide anyone anywhere: it is left out.
+    newest = serving[0].call_id if serving else None
 
     services = tuple(
         ServiceRow(
@@ -137,10 +134,11 @@ def lobby_view_from_snapshot(snapshot: Snapshot | dict[str, Any], config: SiteCo
     return LobbyView(
         site_name=config.site.name.get(lang),
         now=now,
-        serving=tuple(serving),
+        serving=serving,
         newest_call_id=newest,
         services=services,
         lang=lang,
+        history=history,
     )
 
 

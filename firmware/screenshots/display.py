@@ -1,19 +1,23 @@
 """`piste screenshot display`: the lobby screen in each orientation, drawn from a real queue.
 
-The controller core runs the site's own config through a Tuesday morning (tickets for every
-open authority, a call in every room), and the pictures are drawn from its snapshot: busy,
-quiet (nobody called yet), stale (no word from the controller) and with an info slide.
+The controller core runs the site's own config through a Tuesday morning (tickets in the
+three languages for every open authority, a call in every room, two served and the next
+called, one recall), and the pictures are drawn from its snapshots as a display follows
+them (its history of calls): busy, quiet (nobody called yet), stale (no word from the
+controller) and with an info slide.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from display_driver.png import offscreen_surface, save_png
 from firmware.controller.local_queue import LocalQueue
+from firmware.display.history import CallHistory, RecentCall
 from firmware.display.lobby_screen import (
     LobbyView,
     Slide,
@@ -24,6 +28,9 @@ from firmware.display.lobby_screen import (
 from firmware.display.readability import slides_on, text_px_needed, ticket_px_needed
 from firmware.site_model import DisplayConfig, SiteConfig
 from mqtt_bridge import topics
+from mqtt_bridge.messages import Snapshot
+
+LANGS = ("fi", "sv", "fi", "en")  # the morning's customers, in turn
 
 SIZES = {"landscape": (1920, 1080), "portrait": (1080, 1920)}
 # Shown when the config has no slides of its own: the handbook's drop-box notice.
@@ -35,25 +42,41 @@ SAMPLE_SLIDE = Slide(
 )
 
 
-def morning(config: SiteConfig) -> tuple[dict, dict, datetime]:
-    """(quiet snapshot, busy snapshot, time) of a Tuesday morning on this site."""
+@dataclass(frozen=True)
+class Morning:
+    quiet: dict  # the snapshot before the first call
+    busy: dict  # the snapshot at the end
+    calls: tuple[RecentCall, ...]  # the calls as a display that watched it all keeps them
+    now: datetime
+
+
+def morning(config: SiteConfig) -> Morning:
+    """A Tuesday morning on this site, as the lobby display sees it."""
     tz = ZoneInfo(config.site.timezone)
     start = datetime(2026, 12, 1, 9, 30, tzinfo=tz)  # a Tuesday, no holiday
     queue = LocalQueue(config, start)
-    clock, controller, send = queue.clock, queue.controller, queue.send
+    clock, controller = queue.clock, queue.controller
+    history = CallHistory()
+
+    def send(name: str, **body: object) -> None:
+        clock.advance(minutes=1)
+        queue.send(name, **body)
+        history.follow(Snapshot.from_wire(controller.snapshot()))
+
     open_ids = [s["id"] for s in controller.snapshot()["services"] if s["open"]]
     for round_ in range(3):
-        for service_id in open_ids[: 6 - round_ * 2 or 1]:
-            clock.advance(minutes=1)
-            send(topics.ISSUE, service=service_id)
+        for i, service_id in enumerate(open_ids[: 6 - round_ * 2 or 1]):
+            send(topics.ISSUE, service=service_id, lang=LANGS[(i + round_) % len(LANGS)])
     quiet = controller.snapshot()
     for room in config.rooms:
-        clock.advance(minutes=2)
         send(topics.CALL, room=room.id)
+    for room in config.rooms[:2]:  # served: the room calls its next customer
+        send(topics.COMPLETE, room=room.id)
+        send(topics.CALL, room=room.id)
+    send(topics.RECALL, room=config.rooms[2].id)  # not come in yet: called again, on top
     for service_id in open_ids[:3]:
-        clock.advance(minutes=1)
         send(topics.ISSUE, service=service_id)
-    return quiet, controller.snapshot(), clock.now()
+    return Morning(quiet, controller.snapshot(), history.calls, clock.now())
 
 
 def display_config(config: SiteConfig) -> DisplayConfig:
@@ -62,15 +85,17 @@ def display_config(config: SiteConfig) -> DisplayConfig:
 
 
 def views(config: SiteConfig, size: tuple[int, int]) -> dict[str, LobbyView]:
-    quiet, busy, now = morning(config)
+    day = morning(config)
+    now = day.now
     display = display_config(config)
-    px = ticket_px_needed(display, size)
-    text_px = text_px_needed(display, size)
+    measures = {"ticket_px": ticket_px_needed(display, size),
+                "text_px": text_px_needed(display, size)}
     slide = one_language_each(slides_on(display, now.date()) or [SAMPLE_SLIDE])[0]
-    busy_view = dataclasses.replace(lobby_view_from_snapshot(busy, config, now), ticket_px=px,
-                                    text_px=text_px)
-    quiet_view = dataclasses.replace(lobby_view_from_snapshot(quiet, config, now), ticket_px=px,
-                                     text_px=text_px)
+    busy_view = dataclasses.replace(
+        lobby_view_from_snapshot(day.busy, config, now, calls=day.calls,
+                                 history=display.history), **measures)
+    quiet_view = dataclasses.replace(
+        lobby_view_from_snapshot(day.quiet, config, now, history=display.history), **measures)
     return {
         "busy": busy_view,
         "quiet": quiet_view,

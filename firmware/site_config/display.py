@@ -68,6 +68,7 @@ def read_display(r: Reader, value: Any, path: str) -> DisplayConfig | None:
         "slide_seconds": number_field(3.0, 600.0, low_inclusive=True),
         "slides": lambda rr, v, p: [_read_slide(rr, item, ip)
                                     for ip, item in rr.items(v, p, "[[devices.display.slides]]")],
+        "history": integer_field(0, 8, "a number of calls"),
         "voice": boolean_field,
         "volume": integer_field(0, 100, "a volume in percent"),
         "quiet_hours": lambda rr, v, p: day_ranges(rr, v, p),
