@@ -64,9 +64,10 @@ def kiosk_services(snapshot: Snapshot | None, config: SiteConfig,
     )
 
 
-def ticket_slip(ticket: Ticket, config: SiteConfig, lang: str) -> TicketSlip:
-    """The slip to print for the answer's ticket; ValueError when the ticket lacks what a
-    slip needs (the time it was issued)."""
+def ticket_slip(ticket: Ticket, config: SiteConfig, lang: str, *,
+                copy: bool = False) -> TicketSlip:
+    """The slip to print for the answer's ticket (`copy`: a reprint, marked so); ValueError
+    when the ticket lacks what a slip needs (the time it was issued)."""
     service = config.service(ticket.service)
     name = service.name.get(lang) if service else ticket.service
     note = service.note.get(lang) if service and service.note else ""
@@ -78,7 +79,8 @@ def ticket_slip(ticket: Ticket, config: SiteConfig, lang: str) -> TicketSlip:
         issued_at=datetime.fromisoformat(ticket.issued_at),
         ahead=ticket.ahead or 0, eta_minutes=ticket.eta_minutes,
         lang=lang, note=note, eta_range=span_of(
-            list(ticket.eta_range) if ticket.eta_range else None, ticket.eta_minutes))
+            list(ticket.eta_range) if ticket.eta_range else None, ticket.eta_minutes),
+        copy=copy)
 
 
 def kiosk_ticket(slip: TicketSlip, ticket: Ticket) -> KioskTicket:
