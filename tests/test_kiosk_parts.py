@@ -116,7 +116,7 @@ def test_the_keys_move_top_to_bottom_and_only_through_live_buttons() -> None:
         layout_kiosk(view, (1920, 1080)).buttons)]
     assert order == [("lang", "fi"), ("lang", "sv"), ("lang", "en"), ("issue", "kela"),
                      ("issue", "vero"), ("appointment", None), ("large", None),
-                     ("speech", None)]
+                     ("speech", None), ("help", None)]
 
 
 def test_the_large_text_mode_is_larger() -> None:

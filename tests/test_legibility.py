@@ -123,7 +123,7 @@ def test_the_room_unit(label: str) -> None:
         plan = plan_room(view, size)
         check_plan(plan, floor, f"room {label} {name}")
         assert all(plan_inside(t.rect, size) for t in plan.texts), name
-        if view.number:
+        if view.number and view.state == "called":  # (a paused door: the last call, small)
             number = next(t for t in plan.texts if t.role == "number")
             assert number.size > 2 * floor  # the number stays the biggest by far
 
