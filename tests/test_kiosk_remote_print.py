@@ -108,6 +108,7 @@ def test_what_is_wrong_is_named_and_the_input_is_not_echoed() -> None:
 def test_a_reprint_is_read_as_a_copy_beside_the_ticket_or_in_it() -> None:
     assert parse_job(job()).copy is False  # the advisor's own issue: no mark
     assert parse_job(job(copy=True)).copy is True
+    check("PrintJob", json.loads(job(copy=True)))  # as the contract's document has it
     assert parse_job(job(ticket={**TICKET, "copy": True})).copy is True
     assert parse_job(job(copy=None)).copy is False  # null: as without it
     for payload in (job(copy="yes"), job(copy=1), job(copy=[True]), job(copy={"x": 1}),
@@ -263,6 +264,7 @@ def test_the_advisors_ticket_is_printed_once_on_the_kiosk(memory_broker, tmp_pat
         assert kiosk.role.printed == [number]
 
 
+@pytest.mark.wire_abuse("kiosk/+/print")  # its last job's `copy` is malformed on purpose
 def test_a_reprint_from_the_console_prints_a_marked_copy_of_the_same_number(
         memory_broker, tmp_path) -> None:
     from ticket_printer.slip import COPY_MARK
