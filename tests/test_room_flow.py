@@ -469,6 +469,7 @@ def test_the_switch_follows_the_controllers_state_of_the_room() -> None:
     assert of(Blink, room.effects)[-1] == Blink(rf.BLINKS_REFUSED)
     assert room.flow.screen_state() == "paused"
     room.state(paused_snapshot("closed"))  # a closed room opens with the key too
+    assert room.flow.screen_state() == "closed"  # although its authorities are open
     assert of(Send, room.on(rf.KeyHeld("call_next")))[0].body["state"] == "serving"
 
 

@@ -270,6 +270,8 @@ class RoomFlow:
             return "paused"
         if self.number:
             return "called"
+        if self.room_state == "closed":  # the counter closed for the day (the console)
+            return "closed"
         return "free" if self.state.open_services & set(self.services) else "closed"
 
     # -- the link, the controller's state -----------------------------------------------------
