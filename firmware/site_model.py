@@ -157,6 +157,9 @@ class RoomUnitConfig:
     led_pin: int | None = None  # confirms each key press (one blink) or a refusal (three)
     screen_diagonal_in: float = 7.0  # the door screen (7" 800x480 is the Pi's own)
     reading_distance_m: float = 0.5  # read up close at the door: every text >= 0.7 deg there
+    # Holding the call-next key this long switches the room between serving and paused
+    # (a break); a shorter press calls the next customer, as ever.
+    long_press_s: float = 2.0
 
 
 @dataclass(frozen=True)

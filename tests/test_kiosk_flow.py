@@ -10,6 +10,7 @@ read by the shell's own reader (`wire.issue_answer`) from the dicts the wire car
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import logging
 import re
 import subprocess
@@ -48,7 +49,7 @@ from firmware.kiosk.lockdown import hash_pin
 from firmware.kiosk.pin_screen import pin_health
 from firmware.kiosk.speech import said
 from firmware.kiosk.texts import TEXTS, wait_words
-from firmware.kiosk.wire import issue_answer, ticket_slip
+from firmware.kiosk.wire import help_answer, issue_answer, ticket_slip
 from firmware.site_config import load_site_config
 from firmware.site_model import KioskConfig, SiteConfig
 from mqtt_bridge.messages import Snapshot, Ticket
@@ -684,3 +685,129 @@ def test_the_next_customer_finds_the_start_as_the_first_did() -> None:
         Phase.START, "fi", None, False, None)
     assert sent(lobby.on(kf.NextCustomer())) == []
     assert Timer.IDLE not in lobby.timers and Timer.TICK not in lobby.timers
+
+
+# -- help: the service advisor is asked to come ------------------------------------------------
+
+
+HELD_FOR_HELP = kf.Key("help", held=True, held_s=kf.HELP_HOLD_S)
+
+
+def asked(effects: list[kf.Effect]) -> int:
+    return sum(isinstance(e, kf.AskForHelp) for e in effects)
+
+
+def help_words(lobby: Lobby) -> str:
+    """The help screen's words, as the screen lays them out and speech reads them."""
+    from firmware.kiosk.screen import KioskView, help_parts
+
+    flow = lobby.flow
+    view = KioskView("", (), flow.phase.value, None, "", flow.lang, help=flow.help_note.value)
+    return " ".join(part for part in help_parts(view) if part)
+
+
+def test_holding_help_two_seconds_asks_the_advisor_and_the_screen_says_they_come() -> None:
+    lobby = Lobby().ready()
+    effects = lobby.on(kf.Key("help", held=True, held_s=1.0))  # held on: louder first
+    assert Louder("fi") in effects and not asked(effects)
+    effects = lobby.on(HELD_FOR_HELP)
+    assert asked(effects) == 1 and not sent(effects)  # the shell sends help/request
+    assert lobby.flow.phase is Phase.HELP and ReadScreen() in effects  # spoken: speech is on
+    assert help_words(lobby) == TEXTS["fi"]["help_asking"]
+    effects = lobby.on(help_answer({"ok": True}))
+    assert ReadScreen() in effects
+    assert help_words(lobby) == f"{TEXTS['fi']['help_told']} {TEXTS['fi']['help_hint']}"
+    lobby.touch("back")
+    assert lobby.flow.phase is Phase.START
+
+
+def test_a_short_press_of_help_still_only_starts_speech() -> None:
+    lobby = Lobby().ready()
+    effects = lobby.on(kf.Key("help"))
+    assert ReadScreen() in effects and not asked(effects) and lobby.flow.phase is Phase.START
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_the_start_screens_button_asks_in_the_customers_language_silently(lang: str) -> None:
+    lobby = Lobby().ready()
+    lobby.touch("lang", lang)
+    effects = lobby.touch("help")
+    assert asked(effects) == 1 and lobby.flow.phase is Phase.HELP
+    assert not [e for e in effects if isinstance(e, Say | ReadScreen)]  # speech is off
+    lobby.on(help_answer({"ok": True}))
+    assert help_words(lobby).startswith(TEXTS[lang]["help_told"])
+
+
+def test_a_second_request_within_a_minute_is_not_sent_and_the_screen_says_so() -> None:
+    lobby = Lobby().ready()
+    assert asked(lobby.touch("help")) == 1
+    lobby.on(help_answer({"ok": True}))
+    lobby.touch("back")
+    lobby.advance(59)
+    effects = lobby.touch("help")  # the next customer too: the kiosk asked already
+    assert not asked(effects) and lobby.flow.phase is Phase.HELP
+    assert help_words(lobby).startswith(TEXTS["fi"]["help_again"])
+    lobby.touch(None)  # a touch beside the buttons leaves it too
+    lobby.advance(1)
+    assert asked(lobby.touch("help")) == 1  # a minute on: asked again
+
+
+@pytest.mark.parametrize("answer", [None, refused("forbidden"), {"ok": False}, {"ok": "yes"}])
+def test_no_answer_or_a_refusal_says_to_ask_at_the_service_desk(answer: Any) -> None:
+    lobby = Lobby().ready()
+    lobby.on(HELD_FOR_HELP)
+    lobby.on(help_answer(answer))
+    assert help_words(lobby) == TEXTS["fi"]["help_desk"]
+    lobby.touch("back")
+    lobby.advance(10)
+    effects = lobby.on(HELD_FOR_HELP)  # not sent again within the minute, and not "told"
+    assert not asked(effects) and help_words(lobby) == TEXTS["fi"]["help_desk"]
+
+
+def test_without_the_link_nothing_is_sent_and_the_desk_is_named() -> None:
+    lobby = Lobby().ready()
+    lobby.on(kf.LinkDown())
+    effects = lobby.on(HELD_FOR_HELP)
+    assert not asked(effects) and help_words(lobby) == TEXTS["fi"]["help_desk"]
+    lobby.on(kf.LinkUp())
+    lobby.touch("back")
+    assert asked(lobby.touch("help")) == 1  # nothing was sent: this one goes at once
+
+
+def test_help_from_the_ticket_screen_goes_back_to_the_number() -> None:
+    lobby = Lobby().ready()
+    lobby.issue()
+    lobby.on(printed("K001", ok=False, state=PrinterState.PAPER_OUT))  # the number is all
+    lobby.on(HELD_FOR_HELP)
+    lobby.on(help_answer({"ok": True}))
+    lobby.touch("back")
+    assert lobby.flow.phase is Phase.TICKET and lobby.flow.ticket.number == "K001"
+
+
+def test_help_waits_for_a_ticket_on_its_way_and_leaves_the_technician_alone() -> None:
+    lobby = Lobby().ready()
+    lobby.touch("issue", service="kela")
+    assert not asked(lobby.on(HELD_FOR_HELP)) and lobby.flow.phase is Phase.ISSUING
+    lobby.answer({"ok": True, "ticket": ticket()})
+    lobby.on(kf.Chord())
+    assert not asked(lobby.on(HELD_FOR_HELP)) and lobby.flow.phase is Phase.PIN
+
+
+HELP_EVENTS = st.one_of(
+    EVENTS, st.just(HELD_FOR_HELP), st.just(kf.Touch(Target("help"))),
+    st.just(kf.Touch(Target("back"))), st.just(kf.Key("help", held=True, held_s=1.0)),
+    st.sampled_from([None, {"ok": True}, refused("forbidden")]).map(help_answer),
+    st.floats(min_value=0.5, max_value=45).map(lambda s: ("wait", s)))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(HELP_EVENTS, max_size=40))
+def test_a_request_for_help_is_sent_at_most_once_a_minute(events: list[Any]) -> None:
+    lobby = Lobby().ready()
+    sent_at: list[float] = []
+    for event in events:
+        effects = lobby.advance(event[1]) if isinstance(event, tuple) else lobby.on(event)
+        sent_at += [lobby.mono] * asked(effects)
+        if asked(effects):
+            assert lobby.flow.phase is Phase.HELP  # the customer sees it was asked
+    assert all(b - a >= kf.HELP_AGAIN_S for a, b in itertools.pairwise(sent_at))

@@ -116,7 +116,7 @@ def test_the_keys_move_top_to_bottom_and_only_through_live_buttons() -> None:
         layout_kiosk(view, (1920, 1080)).buttons)]
     assert order == [("lang", "fi"), ("lang", "sv"), ("lang", "en"), ("issue", "kela"),
                      ("issue", "vero"), ("appointment", None), ("large", None),
-                     ("speech", None)]
+                     ("speech", None), ("help", None)]
 
 
 def test_the_large_text_mode_is_larger() -> None:
@@ -407,3 +407,41 @@ def test_kiosk_table_errors_are_named_all_at_once() -> None:
     message = str(err.value)
     assert "did you mean 'key_select'" in message
     assert "technician_pin_hash" in message and "1234" not in message
+
+
+# -- the physical keys through gpiozero's MockFactory ------------------------------------------
+
+
+def test_the_help_key_held_says_louder_then_help_and_its_release_nothing_more() -> None:
+    """gpiozero's own hold thread times the hold (hold_time 1 s, repeated): louder after 1 s,
+    the request for help after 2 s, nothing after that, and nothing when it comes up; a
+    short press is one press, and every other key has no hold."""
+    import queue
+
+    from gpiozero.pins.mock import MockFactory
+
+    from firmware.kiosk.keys import HOLD_S, KeyPress, PhysicalKeys
+    from firmware.site_model import KioskConfig
+
+    posted: queue.Queue[KeyPress] = queue.Queue()
+    pins = MockFactory()
+    keys = PhysicalKeys(KioskConfig(key_select=13, key_help=19), posted.put, pin_factory=pins)
+    try:
+        assert keys.buttons["help"].hold_repeat and not keys.buttons["select"].hold_repeat
+        help_pin = pins.pin(19)
+        help_pin.drive_low()
+        assert posted.get(timeout=5) == KeyPress("help", held=True, held_s=HOLD_S)
+        assert posted.get(timeout=5) == KeyPress("help", held=True, held_s=2 * HOLD_S)
+        with pytest.raises(queue.Empty):  # held on: neither repeated
+            posted.get(timeout=1.5 * HOLD_S)
+        help_pin.drive_high()  # (MockPin calls gpiozero back at once, on this thread)
+        assert posted.empty()  # the hold did its part: coming up adds nothing
+        help_pin.drive_low()  # the next press is a press again
+        help_pin.drive_high()
+        assert posted.get(timeout=5) == KeyPress("help")
+        pins.pin(13).drive_low()
+        pins.pin(13).drive_high()
+        assert posted.get(timeout=5) == KeyPress("select")
+        assert posted.empty()
+    finally:
+        keys.close()

@@ -105,6 +105,40 @@ def test_what_is_wrong_is_named_and_the_input_is_not_echoed() -> None:
         assert "ZZTOP" not in str(refused.value)
 
 
+def test_a_reprint_is_read_as_a_copy_beside_the_ticket_or_in_it() -> None:
+    assert parse_job(job()).copy is False  # the advisor's own issue: no mark
+    assert parse_job(job(copy=True)).copy is True
+    check("PrintJob", json.loads(job(copy=True)))  # as the contract's document has it
+    assert parse_job(job(ticket={**TICKET, "copy": True})).copy is True
+    assert parse_job(job(copy=None)).copy is False  # null: as without it
+    for payload in (job(copy="yes"), job(copy=1), job(copy=[True]), job(copy={"x": 1}),
+                    job(ticket={**TICKET, "copy": "true"})):
+        with pytest.raises(BadJob, match="copy: not true or false"):
+            parse_job(payload)
+
+
+def test_a_copy_prints_its_mark_and_the_same_number_on_the_escpos_dummy() -> None:
+    from escpos.printer import Dummy
+
+    from ticket_printer.escpos_render import print_slip
+    from ticket_printer.slip import COPY_MARK
+
+    for lang in ("fi", "sv", "en"):
+        parsed = parse_job(job(lang=lang, copy=True))
+        original, copy = Dummy(profile="TM-T20II"), Dummy(profile="TM-T20II")
+        print_slip(original, _slip(parse_job(job(lang=lang))))
+        print_slip(copy, dataclasses.replace(_slip(parsed), copy=parsed.copy))
+        before, after = decode_ticket(original.output), decode_ticket(copy.output)
+        assert COPY_MARK not in before.text
+        marks = [line for line in after.lines if line.text == COPY_MARK]
+        assert len(marks) == 2 and marks[0].size == 2 and marks[0].bold  # big, top and foot
+        number = [line.text for line in after.lines if line.size > 2]
+        assert number == [line.text for line in before.lines if line.size > 2] == ["K042"]
+        # Nothing else changes: the copy is the original with the two marks.
+        assert [t for t in after.text.split("\n") if t and t != COPY_MARK] == [
+            t for t in before.text.split("\n") if t]
+
+
 @given(st.binary(max_size=4096))
 def test_any_bytes_give_a_job_or_a_bad_job(payload: bytes) -> None:
     try:
@@ -228,6 +262,39 @@ def test_the_advisors_ticket_is_printed_once_on_the_kiosk(memory_broker, tmp_pat
         # The customer at the screen was not disturbed, and the slip counts as the kiosk's own.
         assert (kiosk.role.phase, kiosk.role.ticket) == ("start", None)
         assert kiosk.role.printed == [number]
+
+
+@pytest.mark.wire_abuse("kiosk/+/print")  # its last job's `copy` is malformed on purpose
+def test_a_reprint_from_the_console_prints_a_marked_copy_of_the_same_number(
+        memory_broker, tmp_path) -> None:
+    from ticket_printer.slip import COPY_MARK
+
+    with lobby_kiosk(memory_broker, tmp_path) as kiosk:
+        site = kiosk.config.site.id
+        console = kiosk.site.client(site, "web-1")
+        answer = console.request(topics.ISSUE, {"service": "kela", "lang": "fi"})
+        number = answer["ticket"]["number"]
+        topic = topics.kiosk_print(site, "lobby-1")
+        console.publish_raw(topic, json.dumps({"request_id": "first", "lang": "fi",
+                                               "ticket": answer["ticket"]}).encode())
+        kiosk.printed()
+        console.publish_raw(topic, json.dumps({"request_id": "again", "lang": "en",
+                                               "ticket": answer["ticket"],
+                                               "copy": True}).encode())
+        kiosk.printed()
+        # The copy has a file of its own beside the original's: nothing is overwritten.
+        files = sorted(printed_files(tmp_path), key=lambda f: f.name.endswith("-copy.escpos"))
+        assert [f.name.endswith("-copy.escpos") for f in files] == [False, True]
+        first, copy = (decode_ticket(f.read_bytes()).text for f in files)
+        assert COPY_MARK not in first and first.count(number) == 1
+        assert copy.count(COPY_MARK) == 2 and copy.count(number) == 1
+        console.publish_raw(topic, json.dumps({"request_id": "bad", "lang": "en",
+                                               "ticket": answer["ticket"],
+                                               "copy": "yes"}).encode())
+        kiosk.site.settle()
+        assert remote_health(kiosk)["refused"] == 1  # refused by name, nothing printed
+        assert "copy" in remote_health(kiosk)["last_refused"]
+        assert len(printed_files(tmp_path)) == 2
 
 
 @pytest.mark.wire_abuse("kiosk/+/print")  # the garbage is the point

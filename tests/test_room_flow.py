@@ -407,3 +407,143 @@ def test_any_answer_is_shown_and_answered_by_the_led(answer: dict[str, Any] | No
     effects = room.on(answer_event("call_next", answer))
     assert room.flow.message and len(of(Blink, effects)) == 1
     assert room.flow.awaiting is None
+
+
+# -- breaks: the call-next key held long ---------------------------------------------------------
+
+
+def paused_snapshot(state: str | None, *calls: tuple[str, str, str],
+                    recent: tuple[tuple[str, str], ...] = ()) -> bytes:
+    """A snapshot with the contract's `rooms` (this room in `state`; None: no `rooms` at all,
+    as from a controller before breaks) and `recent` calls (room, ticket), newest first."""
+    body = json.loads(snapshot(*calls))
+    if state is not None:
+        body["rooms"] = [{"id": "2", "state": "serving", "reason": None},
+                         {"id": "1", "state": state,
+                          "reason": "break" if state == "paused" else None}]
+    body["recent"] = [{"ticket": t, "room": r, "call_id": f"c-{t}", "at": None}
+                      for r, t in recent]
+    return json.dumps(body).encode()
+
+
+def switched(state: str) -> dict[str, Any]:
+    return {"ok": True, "room": {"id": "1", "state": state, "reason": None,
+                                 "since": TUESDAY_10.isoformat(), "languages": ["fi"]}}
+
+
+def test_holding_call_next_pauses_the_room_and_the_release_calls_nobody() -> None:
+    room = Room().ready()
+    effects = room.on(rf.KeyHeld("call_next"))
+    assert of(Send, effects) == [Send(rf.ROOM_STATE, {"room": "1", "state": "paused",
+                                                      "reason": "break"}, rf.SWITCH)]
+    assert Light(True) in effects
+    assert of(Send, room.on(rf.KeyReleased("call_next"))) == []  # no call after the hold
+    effects = room.on(answer_event(rf.SWITCH, switched("paused")))
+    assert of(Blink, effects) == [Blink(rf.BLINKS_DONE)] and room.flow.message.startswith(
+        "Tauko alkoi")
+    assert room.flow.screen_state() == "paused"
+    # Held again: it serves again (no reason for a serving room).
+    assert of(Send, room.on(rf.KeyHeld("call_next")))[0].body == {
+        "room": "1", "state": "serving", "reason": None}
+    room.on(rf.KeyReleased("call_next"))
+    room.on(answer_event(rf.SWITCH, switched("serving")))
+    assert room.flow.screen_state() == "free" and "Palvelu jatkuu" in room.flow.message
+
+
+def test_a_short_press_still_calls_next_even_from_a_paused_room() -> None:
+    room = Room().ready()
+    room.state(paused_snapshot("paused"))
+    effects = room.on(rf.KeyReleased("call_next"))  # let go before long_press_s
+    assert [e.command for e in of(Send, effects)] == [topics.CALL]
+    room.on(answer_event("call_next", done("K007")))
+    room.state(paused_snapshot("serving", ("1", "K007", "c1")))  # the controller resumed it
+    assert room.flow.screen_state() == "called" and room.flow.number == "K007"
+
+
+def test_the_switch_follows_the_controllers_state_of_the_room() -> None:
+    room = Room().ready()
+    room.state(paused_snapshot("paused"))  # paused at the console: the key resumes it
+    assert of(Send, room.on(rf.KeyHeld("call_next")))[0].body["state"] == "serving"
+    room.on(rf.KeyReleased("call_next"))
+    room.on(answer_event(rf.SWITCH, None))  # no answer: refused, nothing assumed
+    assert of(Blink, room.effects)[-1] == Blink(rf.BLINKS_REFUSED)
+    assert room.flow.screen_state() == "paused"
+    room.state(paused_snapshot("closed"))  # a closed room opens with the key too
+    assert room.flow.screen_state() == "closed"  # although its authorities are open
+    assert of(Send, room.on(rf.KeyHeld("call_next")))[0].body["state"] == "serving"
+
+
+def test_a_refused_switch_blinks_three_times_and_says_why() -> None:
+    room = Room().ready()
+    room.on(rf.KeyHeld("call_next"))
+    effects = room.on(answer_event(rf.SWITCH, refused("forbidden", "not your room")))
+    assert of(Blink, effects) == [Blink(rf.BLINKS_REFUSED)]
+    assert "not your room" in room.flow.message and room.flow.screen_state() == "free"
+
+
+def test_the_door_says_on_a_break_with_the_rooms_own_last_call() -> None:
+    room = Room().ready()
+    room.state(paused_snapshot("paused", recent=(("2", "V010"), ("1", "K042"), ("1", "K041"))))
+    assert room.flow.screen_state() == "paused" and room.flow.last_call() == "K042"
+    room.state(paused_snapshot("paused", ("1", "K043", "c9")))  # still one in the room
+    assert room.flow.last_call() == "K043"
+    room.state(paused_snapshot(None))  # a state without `rooms`: nothing changes
+    assert room.flow.screen_state() == "paused"
+    room.on(rf.LinkDown())
+    assert room.flow.screen_state() == "unknown"  # as ever without the link
+
+
+def test_without_rooms_in_the_state_the_door_is_as_before() -> None:
+    room = Room().ready()
+    room.state(paused_snapshot(None, ("1", "K001", "c1"), recent=(("1", "K001"),)))
+    assert room.flow.screen_state() == "called"
+    room.state(paused_snapshot(None))
+    assert room.flow.screen_state() == "free" and room.flow.room_state is None
+
+
+def test_a_hold_while_a_command_is_under_way_sends_nothing_and_its_release_neither() -> None:
+    room = Room().ready()
+    room.on(rf.KeyReleased("call_next"))  # a call on its way
+    effects = room.on(rf.KeyHeld("call_next"))
+    assert of(Send, effects) == [] and of(Blink, effects) == [Blink(rf.BLINKS_REFUSED)]
+    assert of(Send, room.on(rf.KeyReleased("call_next"))) == []
+
+
+KEY_EVENTS = st.one_of(
+    st.sampled_from([rf.KeyHeld("call_next"), rf.KeyReleased("call_next"),
+                     rf.KeyPressed("recall"), rf.KeyPressed("complete"), rf.LinkDown(),
+                     rf.LinkUp()]),
+    st.sampled_from([("answer", a) for a in (None, done("K001"), switched("paused"),
+                                             switched("serving"), refused("no_ticket"))]),
+    st.sampled_from(["paused", "serving", None]).map(lambda s: ("state", s)),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(KEY_EVENTS, max_size=40))
+def test_a_long_press_never_also_calls_next(sequence: list[Any]) -> None:
+    room = Room().ready()
+    held = False  # the call-next key is down and was held long
+    for item in sequence:
+        if isinstance(item, tuple) and item[0] == "state":
+            room.state(paused_snapshot(item[1]))
+            continue
+        if isinstance(item, tuple):
+            action = room.flow.awaiting
+            if action is not None:
+                room.on(answer_event(action, item[1]))
+            continue
+        effects = room.on(item)
+        commands = [e.command for e in of(Send, effects)]
+        if isinstance(item, rf.KeyHeld):
+            assert topics.CALL not in commands  # a hold switches the room, nothing else
+            assert set(commands) <= {rf.ROOM_STATE}
+            held = True
+        elif isinstance(item, rf.KeyReleased):
+            if held:
+                assert commands == []  # let go after a hold: nobody is called
+            else:
+                assert set(commands) <= {topics.CALL}
+            held = False
+        else:
+            assert rf.ROOM_STATE not in commands

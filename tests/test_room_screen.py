@@ -71,9 +71,24 @@ def test_closed_and_unknown_and_a_message() -> None:
     assert role(weird, "unknown")[0].text.startswith("Tietoja päivitetään")
 
 
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_a_paused_room_says_on_a_break_with_its_last_call(lang: str) -> None:
+    from firmware.room.screen import ON_A_BREAK
+
+    items = layout_room(RoomView("Huone 3", "K041", "paused", lang=lang), (800, 480))
+    lines = [t.text for t in role(items, "paused")]
+    assert lines[0] == ON_A_BREAK == "Tauko · Paus · On a break"
+    assert len(lines) == 4 and all("K041" in line for line in lines[1:])
+    assert lines[1].startswith({"fi": "Viimeksi", "sv": "Senast", "en": "Last"}[lang])
+    assert not role(items, "number")  # no accent band: nobody is being called in
+    quiet = layout_room(RoomView("Huone 3", None, "paused"), (800, 480))
+    assert [t.text for t in role(quiet, "paused")] == [ON_A_BREAK]
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.text(max_size=40), st.none() | st.text(max_size=12),
-       st.sampled_from(["called", "free", "closed", "unknown", "x"]), st.text(max_size=80),
+       st.sampled_from(["called", "free", "closed", "paused", "unknown", "x"]),
+       st.text(max_size=80),
        st.sampled_from(["fi", "sv", "en", "de"]), st.sampled_from(SIZES))
 def test_every_view_stays_on_screen_with_aaa_contrast(name, number, state, message, lang,
                                                       size) -> None:

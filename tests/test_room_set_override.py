@@ -38,6 +38,17 @@ def test_a_bad_override_is_reported_like_a_bad_file() -> None:
     assert "did you mean 'led_pin'" in str(error.value)
 
 
+def test_the_call_next_keys_long_press_is_read_and_checked() -> None:
+    assert load_site_config(DEMO_SITE).device("room-1").room_unit.long_press_s == 2.0
+    config = load_site_config(DEMO_SITE, ["devices.room-1.room_unit.long_press_s=3.5"])
+    assert config.device("room-1").room_unit.long_press_s == 3.5
+    for wrong in ("0.2", "10", "'2'", "true"):
+        with pytest.raises(ConfigError) as error:
+            load_site_config(DEMO_SITE, [f"devices.room-1.room_unit.long_press_s={wrong}"])
+        assert "room_unit.long_press_s: expected a number at least 0.5 and below 10" in str(
+            error.value), wrong
+
+
 def test_piste_run_exits_2_before_touching_hardware(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as stopped:
         main(["run", "--config", str(DEMO_SITE), "--device", "room-1",

@@ -78,7 +78,7 @@ class TicketPrinter:
 
     def _framed(self, slip: TicketSlip) -> contextlib.AbstractContextManager[None]:
         if isinstance(self.transport, FilePrinter):
-            return self.transport.ticket(slip.number, slip.issued_at)
+            return self.transport.ticket(slip.number, slip.issued_at, slip.copy)
         return contextlib.nullcontext()
 
     def _state(self) -> PrinterState:

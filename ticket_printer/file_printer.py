@@ -57,11 +57,19 @@ class FilePrinter(Escpos):
         self._device = False
 
     @contextmanager
-    def ticket(self, number: str, issued_at: datetime) -> Iterator[None]:
+    def ticket(self, number: str, issued_at: datetime, copy: bool = False) -> Iterator[None]:
         """Everything sent inside the block is one ticket, written when the block ends
-        without an error; on an error nothing is written."""
+        without an error; on an error nothing is written. A copy (a reprint) gets a file of
+        its own beside the original, `K042-...-copy.escpos` (then `-copy2`...): the
+        original's file is never overwritten by it."""
         self._buffer.clear()
         self._name = ticket_file_name(number, issued_at)
+        if copy:
+            stem = self._name.removesuffix(SUFFIX)
+            n = 1
+            while (self.directory / f"{stem}-copy{n if n > 1 else ''}{SUFFIX}").exists():
+                n += 1
+            self._name = f"{stem}-copy{n if n > 1 else ''}{SUFFIX}"
         try:
             yield
             self.written.append(self._write(self._name, bytes(self._buffer)))

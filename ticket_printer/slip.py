@@ -41,6 +41,10 @@ TEXTS: dict[str, dict[str, str]] = {
     },
 }
 
+# A reprint's mark, the same in every language's slip: whoever holds it (the customer, the
+# advisor, a clerk comparing two slips) reads it in their own language.
+COPY_MARK = "KOPIO · KOPIA · COPY"
+
 # English month names written out here, not taken from the C locale: the Pi's locale is
 # whatever the image shipped with, and a slip must not change with it.
 _EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun",
@@ -58,6 +62,7 @@ class TicketSlip:
     lang: str  # one of LANGS
     note: str = ""
     eta_range: tuple[int, int] | None = None  # the controller's range; else from the minutes
+    copy: bool = False  # a reprint (ticket/reprint): marked, the number the same
 
     def __post_init__(self) -> None:
         if self.lang not in LANGS:
@@ -93,9 +98,12 @@ def format_issued(at: datetime, lang: str) -> str:
 def layout(slip: TicketSlip) -> list[SlipLine]:
     """The slip's lines, top to bottom. Blank lines are spacing, not content."""
     t = TEXTS[slip.lang]
+    # A copy says so above the number and again under it: a torn-off half still shows it.
+    mark = [SlipLine(COPY_MARK, size="double", bold=True), BLANK] if slip.copy else []
     lines = [
         SlipLine(slip.site_name, bold=True),
         BLANK,
+        *mark,
         SlipLine(slip.number, size="huge", bold=True),
         BLANK,
         SlipLine(slip.service_name, size="double", bold=True),
@@ -112,5 +120,7 @@ def layout(slip: TicketSlip) -> list[SlipLine]:
     lines += [BLANK, SlipLine(t["follow"], bold=True)]
     if slip.note:
         lines += [BLANK, SlipLine(slip.note)]
+    if slip.copy:
+        lines += [BLANK, SlipLine(COPY_MARK, bold=True)]
     lines += [BLANK, SlipLine(t["footer"])]
     return lines

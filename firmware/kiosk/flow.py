@@ -21,6 +21,11 @@ The rules the customer meets live here:
   nothing of the customer left (language, large text, speech, typed code).
 - The technician PIN is guarded (`lockdown.PinGuard`): wrong PINs slow the next try and then
   lock the PIN screen; counted in `health`, logged without the digits.
+- Help: holding the help key `HELP_HOLD_S` (or the start screen's "Ask staff for help")
+  asks the controller to tell the service advisor (`AskForHelp`); the screen says in the
+  customer's language that the advisor was told and will come, or, when the controller does
+  not answer or cannot be reached, to ask at the service desk. A request is sent at most
+  once in `HELP_AGAIN_S` from this kiosk: another one within it says so and sends nothing.
 
 Two clocks come with every event (`Now`): the device's wall clock (the ticket cap, the yearly
 survey, a refusal's time of day) and monotonic seconds for waits, which a demo's fast clock
@@ -67,6 +72,11 @@ STARTING_GRACE_S = 20.0
 # The survey's own steps (firmware.feedback.kiosk_survey.SURVEY_STEPS): while the customer is
 # in one of these the kiosk shows the survey; any other step means it is over.
 SURVEY_STEPS = ("screening", "statement", "survey_done")
+# Holding the help key this long asks for the service advisor (a shorter hold: louder).
+HELP_HOLD_S = 2.0
+# One request for help reaches the advisor's page once: a second within this long from the
+# same kiosk is not sent again (the advisor is coming already) and the screen says so.
+HELP_AGAIN_S = 60.0
 
 
 class Phase(StrEnum):
@@ -82,6 +92,16 @@ class Phase(StrEnum):
     ERROR = "error"  # out of order: the controller is away
     PIN = "pin"  # the technician's PIN screen
     SURVEY = "survey"  # the yearly survey, drawn by the feedback screen
+    HELP = "help"  # the service advisor was asked for (or: ask at the desk)
+
+
+class HelpNote(StrEnum):
+    """What the help screen says (the texts' keys are "help_" + the value)."""
+
+    ASKING = "asking"  # the request is on its way
+    TOLD = "told"  # the controller has it: the advisor's page shows "help wanted"
+    AGAIN = "again"  # asked within the minute already: not sent again
+    DESK = "desk"  # no answer, a refusal or no link: ask at the service desk
 
 
 class Timer(StrEnum):
@@ -135,6 +155,7 @@ class Key:
     key: str  # up, down, select, help
     held: bool = False
     targets: tuple[Target, ...] = ()
+    held_s: float = 0.0  # how long help has been held when `held` (HELP_HOLD_S: ask for help)
 
 
 @dataclass(frozen=True)
@@ -168,6 +189,14 @@ class NoAnswer:
 @dataclass(frozen=True)
 class Unreadable:
     """The controller's answer had a ticket the kiosk cannot read (the shell logged why)."""
+
+
+@dataclass(frozen=True)
+class HelpAnswer:
+    """The controller's answer to a request for help: `told` (it recorded it) or not (no
+    answer in time, or a refusal)."""
+
+    told: bool
 
 
 @dataclass(frozen=True)
@@ -218,7 +247,7 @@ class FocusOn:
 
 Event = (Started | Touch | Typed | Key | Chord | Scan | Issued | Refused | NoAnswer | Unreadable
          | Printed | TimerDue | State | LinkUp | LinkDown | PrintJob | NextCustomer | TurnPage
-         | FocusOn)
+         | FocusOn | HelpAnswer)
 
 # -- effects ----------------------------------------------------------------------------------
 
@@ -227,6 +256,12 @@ Event = (Started | Touch | Typed | Key | Chord | Scan | Issued | Refused | NoAns
 class Send:
     command: str  # mqtt_bridge.topics.ISSUE
     body: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class AskForHelp:
+    """Send `help/request` (body `{}`): the controller raises "help wanted at <kiosk>" on the
+    advisor's page; its answer comes back as `HelpAnswer`."""
 
 
 @dataclass(frozen=True)
@@ -300,8 +335,8 @@ class Leave:
     reason: str  # the technician's PIN opened the kiosk: the program stops
 
 
-Effect = (Send | Print | Say | ReadScreen | Louder | Hush | Light | StartTimer | CancelTimer
-          | Redraw | FocusPageTurn | HealthChanged | SendSurvey | Leave)
+Effect = (Send | AskForHelp | Print | Say | ReadScreen | Louder | Hush | Light | StartTimer
+          | CancelTimer | Redraw | FocusPageTurn | HealthChanged | SendSurvey | Leave)
 
 
 @dataclass(frozen=True)
@@ -337,6 +372,11 @@ class KioskFlow:
         # the kiosk is starting (not out of order, which would send customers away).
         self.phase = Phase.STARTING
         self.speech = False
+        # Kept across customers: the minute between requests for help is the kiosk's.
+        self.help_sent_at: float | None = None  # monotonic moment the last one was sent
+        self.help_told = False  # the last one sent reached the controller
+        self.help_awaiting = False
+        self.help_note = HelpNote.ASKING
         self._effects: list[Effect] = []
         self._now = Now(datetime.min, 0.0)
         self._reset_customer()
@@ -399,6 +439,8 @@ class KioskFlow:
             return  # the touch answered "more time?"
         if event.target is not None:
             self._activate(event.target)
+        elif self.phase is Phase.HELP:
+            self._leave_help()
         elif self.phase in (Phase.TICKET, Phase.ERROR, Phase.REFUSED, Phase.LIMIT) \
                 and not self.awaiting:
             self._back_to_start()  # a touch anywhere: the next customer's turn
@@ -418,6 +460,9 @@ class KioskFlow:
             return
         if event.key == "help":
             self.speech = True  # the help key is how speech starts
+            if event.held and event.held_s >= HELP_HOLD_S:
+                self._ask_help()
+                return
             if event.held:
                 self._emit(Louder(self.lang))
             else:
@@ -470,7 +515,11 @@ class KioskFlow:
             # screen before (the redraw has not happened yet) must not open another way to
             # a second ticket (the keypad, the survey, a new language).
             return
-        if self.phase is Phase.SURVEY or action == "survey":
+        if self.phase is Phase.HELP and action in ("back", "done", "cancel"):
+            self._leave_help()
+        elif action == "help":
+            self._ask_help()
+        elif self.phase is Phase.SURVEY or action == "survey":
             self._survey_action(action, arg)
         elif action == "issue" and target.service_id:
             self._issue(target.service_id)
@@ -601,6 +650,44 @@ class KioskFlow:
         if state != self.led:
             self.led = state
             self._emit(Light(state))
+
+    # -- help: the service advisor is asked to come ---------------------------------------
+
+    def _ask_help(self) -> None:
+        if self.phase in (Phase.ISSUING, Phase.PIN, Phase.SURVEY):
+            return  # a ticket on its way, the technician, the survey: not now
+        mono = self._now.mono
+        if self.help_sent_at is not None and mono - self.help_sent_at < HELP_AGAIN_S:
+            # The advisor's page shows the request already: one more would only repeat it.
+            still = self.help_awaiting or self.help_told
+            self.help_note = HelpNote.AGAIN if still else HelpNote.DESK
+        elif not self.link_up or self.snapshot is None:
+            self.help_note = HelpNote.DESK  # nobody would hear it: say where help is
+        else:
+            log.info("help requested at the kiosk")
+            self.help_sent_at, self.help_told, self.help_awaiting = mono, False, True
+            self.help_note = HelpNote.ASKING
+            self._emit(AskForHelp())
+        self._set_phase(Phase.HELP)
+
+    def _on_helpanswer(self, event: HelpAnswer) -> None:
+        if not self.help_awaiting:
+            return
+        self.help_awaiting, self.help_told = False, event.told
+        if not event.told:
+            log.warning("the request for help did not reach the controller")
+        if self.phase is Phase.HELP and self.help_note is HelpNote.ASKING:
+            self.help_note = HelpNote.TOLD if event.told else HelpNote.DESK
+            self._emit(Redraw())
+            self._read_screen()
+
+    def _leave_help(self) -> None:
+        """Back from the help screen: to the ticket the customer had on screen, if any (its
+        number may be all they have when the slip did not print), else to the start."""
+        if self.ticket is not None:
+            self._set_phase(Phase.TICKET)
+        else:
+            self._back_to_start()
 
     # -- the technician ----------------------------------------------------------------------
 

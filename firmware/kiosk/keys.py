@@ -2,7 +2,9 @@
 
 Four keys (up, down, select, help) operate the whole flow without the touch screen
 (EN 301 549 closed functionality). gpiozero calls back on its own thread, so a key only
-posts a `KeyPress` to the runtime's inbox. Holding help steps the speech volume.
+posts a `KeyPress` to the runtime's inbox. Holding help steps the speech volume once
+(after `HOLD_S`); holding it on to `HOLD_S` twice over (2 s, the flow's HELP_HOLD_S) asks for
+the service advisor. gpiozero times the hold (`hold_time`, `hold_repeat`): no timer of ours.
 The LED is lit while the printer or the controller is at fault, and blinks when paper runs
 low, so the service advisor sees it from across the lobby.
 """
@@ -19,16 +21,18 @@ from firmware.site_model import KioskConfig
 log = logging.getLogger(__name__)
 
 KEYS = ("up", "down", "select", "help")
-HOLD_S = 1.2  # holding help this long is "louder", not "read again"
+HOLD_S = 1.0  # holding help this long is "louder", not "read again"; twice as long: "help"
+HOLDS_HEARD = 2  # louder, then help: a longer hold repeats neither
 DEBOUNCE_S = 0.03  # contacts bounce for a few ms: one press is one press
 
 
 @dataclass(frozen=True)
 class KeyPress:
-    """Posted to the inbox: a key was released (`held`: help was held down)."""
+    """Posted to the inbox: a key was released (`held`: help was held down, for `held_s`)."""
 
     key: str
     held: bool = False
+    held_s: float = 0.0
 
 
 def moved_focus(focus: int | None, count: int, key: str) -> int:
@@ -58,7 +62,7 @@ class PhysicalKeys:
 
         self.buttons: dict[str, Any] = {}
         self._post = post
-        self._held: set[str] = set()
+        self._held: dict[str, int] = {}  # key -> how often gpiozero said "held" this press
         self.problem = ""
         for key in KEYS:
             pin = getattr(config, f"key_{key}")
@@ -66,7 +70,7 @@ class PhysicalKeys:
                 continue
             try:
                 button = Button(pin, pull_up=True, bounce_time=DEBOUNCE_S, hold_time=HOLD_S,
-                                pin_factory=pin_factory)
+                                hold_repeat=key == "help", pin_factory=pin_factory)
             except Exception as e:  # no GPIO here, or the pin is taken: the touch still works
                 self.problem = f"{key} key on GPIO{pin}: {e}"
                 log.error("kiosk %s", self.problem)
@@ -78,15 +82,16 @@ class PhysicalKeys:
             self.buttons[key] = button
 
     def _released(self, key: str) -> None:
-        if key in self._held:
-            self._held.discard(key)
-            return
+        if self._held.pop(key, 0):
+            return  # the hold did its part already
         self._post(KeyPress(key))
 
     def _on_held(self, key: str) -> None:
-        if key == "help":
-            self._held.add(key)
-            self._post(KeyPress(key, held=True))
+        if key != "help":
+            return
+        holds = self._held[key] = self._held.get(key, 0) + 1
+        if holds <= HOLDS_HEARD:  # gpiozero repeats every HOLD_S while it is held
+            self._post(KeyPress(key, held=True, held_s=holds * HOLD_S))
 
     def close(self) -> None:
         for button in self.buttons.values():

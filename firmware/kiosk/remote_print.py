@@ -2,7 +2,11 @@
 printed on this kiosk (`piste/v1/{site}/kiosk/{kiosk}/print`).
 
 The payload is `{"request_id", "lang", "ticket"}`, the ticket as the controller's issue
-answer has it. `parse_job` reads it strictly and knows nothing but bytes: whatever arrives
+answer has it, and `"copy": true` for a reprint (`ticket/reprint`): the slip is marked
+"KOPIO · KOPIA · COPY" and keeps its number. The console may put `copy` beside the ticket
+or in it (the contract's Ticket carries it in a print job); either is read.
+
+`parse_job` reads it strictly and knows nothing but bytes: whatever arrives
 either becomes a `PrintJob` or a `BadJob` whose words name what was wrong without echoing
 the input (it goes to the log and the health report). `RemotePrints` keeps the kiosk's side
 of it: which jobs were printed already (QoS 1 may deliver one twice; it prints once) and
@@ -48,6 +52,7 @@ class PrintJob:
     lang: str
     # Only the checked fields, with their types right: what `wire.ticket_slip` reads.
     ticket: Ticket
+    copy: bool = False  # a reprint: the slip says it is a copy
 
 
 def parse_job(payload: bytes) -> PrintJob:
@@ -69,7 +74,21 @@ def parse_job(payload: bytes) -> PrintJob:
     lang = data.get("lang")
     if not isinstance(lang, str) or lang not in LANGS:
         raise BadJob(f"lang: not one of {', '.join(LANGS)}")
-    return PrintJob(request_id, lang, _ticket(data.get("ticket")))
+    ticket = data.get("ticket")
+    copy = _flag(data, "copy")
+    ticket_copy = _flag(ticket, "ticket.copy") if isinstance(ticket, dict) else False
+    return PrintJob(request_id, lang, _ticket(ticket), copy or ticket_copy)
+
+
+def _flag(body: dict[str, Any], key: str) -> bool:
+    """An optional true/false (missing or null: false); anything else is no answer to
+    "is this a copy?", and a slip printed without knowing would be the wrong one."""
+    value = body.get(key.rpartition(".")[2])
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise BadJob(f"{key}: not true or false")
+    return value
 
 
 def _ticket(value: Any) -> Ticket:

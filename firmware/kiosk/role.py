@@ -45,7 +45,13 @@ from firmware.kiosk.screen import (
     render_kiosk,
 )
 from firmware.kiosk.speech import KioskVoice, said, screen_text
-from firmware.kiosk.wire import issue_answer, kiosk_services, ticket_slip
+from firmware.kiosk.wire import (
+    HELP_REQUEST,
+    help_answer,
+    issue_answer,
+    kiosk_services,
+    ticket_slip,
+)
 from firmware.runtime import Role, Runtime
 from firmware.screen import Screen, touch_position
 from mqtt_bridge import topics
@@ -272,14 +278,14 @@ class KioskRole(Role):
     def on_key(self, press: KeyPress) -> None:
         """A physical key (or its keyboard stand-in): up, down, select, help."""
         targets = tuple(target(b) for b in focusable(self.buttons))
-        self.feed(kf.Key(press.key, press.held, targets))
+        self.feed(kf.Key(press.key, press.held, targets, press.held_s))
 
     def on_scan(self, scanned: Scanned) -> None:
         self.feed(kf.Scan(scanned.code))
 
     def _print_job(self, message: Incoming) -> None:
         def slip_for(job: PrintJob) -> TicketSlip:
-            return ticket_slip(job.ticket, self.runtime.config, job.lang)
+            return ticket_slip(job.ticket, self.runtime.config, job.lang, copy=job.copy)
 
         slip = self.remote.take(message.payload, message.retain, slip_for)
         if slip is not None:
@@ -301,6 +307,9 @@ class KioskRole(Role):
             case kf.Send(command, body):
                 self.requester.request(command, body, lambda answer: self.feed(issue_answer(
                     answer, self.runtime.config, self.flow.lang, self.runtime.clock.now)))
+            case kf.AskForHelp():
+                self.requester.request(HELP_REQUEST, {},
+                                       lambda answer: self.feed(help_answer(answer)))
             case kf.Print(slip):
                 self.worker.submit(slip, lambda result, n=slip.number: self._printed(n, result))
             case kf.Say(words, lang, interrupt):
@@ -373,7 +382,7 @@ class KioskRole(Role):
             min_target_px=self.target_px, text_px=self.text_px, page=flow.list_page,
             checkin_minutes=(config.rules.appointment_early_minutes,
                              config.rules.appointment_late_minutes),
-            retry_after_s=flow.retry_after_s,
+            retry_after_s=flow.retry_after_s, help=flow.help_note.value,
             survey_label=self.survey.invite(flow.lang)
             if self.survey is not None and flow.survey_open(now) else "")
 

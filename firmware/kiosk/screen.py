@@ -45,7 +45,7 @@ __all__ = ["LANG_NAMES", "TEXTS", "WEEKDAYS", "text"]
 
 # "survey" is drawn by the feedback screen (firmware.feedback.kiosk_survey), not here.
 PHASES = ("starting", "start", "code", "issuing", "ticket", "refused", "limit", "error", "pin",
-          "survey")
+          "survey", "help")
 CODE_KEYS = tuple("1234567890ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 PIN_KEYS = tuple("1234567890")
 CODE_MAX = appointments.CODE_MAX  # the longest code an appointment list can hold
@@ -109,6 +109,8 @@ class KioskView:
     # Which page of the authorities is shown (from 0), when they do not all fit at the
     # readable size; the layout keeps it within the pages there are.
     page: int = 0
+    # The help screen's words (firmware.kiosk.flow.HelpNote): asking, told, again, desk.
+    help: str = "asking"
 
 
 @dataclass(frozen=True)
@@ -288,6 +290,9 @@ def layout_kiosk(view: KioskView, size: tuple[int, int]) -> KioskLayout:
         _message(c, body, c.t("limit"), "limit", c.t("back"), hint=c.t("limit_hint"))
     elif phase == "starting":
         _every_language(c, body, "starting", "starting_hint")
+    elif phase == "help":
+        words, hint = help_parts(view)
+        _message(c, body, words, "help", c.t("back"), hint=hint)
     else:  # "error", an unknown phase, or a ticket phase without a ticket: fail visibly
         _error(c, body)
     if view.seconds_left is not None and phase not in ("error", "starting"):
@@ -308,6 +313,14 @@ def refusal_parts(view: KioskView) -> tuple[str, str]:
               "wait": wait_words(view.lang, view.retry_after_s)}
     hint = text(view.lang, f"{key}_hint", **values) if f"{key}_hint" in TEXTS["fi"] else ""
     return text(view.lang, key, **values), hint
+
+
+def help_parts(view: KioskView) -> tuple[str, str]:
+    """The help screen's message and its hint: the advisor told (or told already, or being
+    told), or where to ask instead; the customer may wait at the kiosk only in the first."""
+    note = view.help if f"help_{view.help}" in TEXTS["fi"] else "desk"
+    hint = text(view.lang, "help_hint") if note in ("told", "again") else ""
+    return text(view.lang, f"help_{note}"), hint
 
 
 def refusal_text(view: KioskView) -> str:
@@ -435,13 +448,19 @@ def _survey_h(c: _Ctx, width: int) -> int:
 
 
 def _toolbar_widths(c: _Ctx, width: int, portrait: bool) -> list[int]:
-    """The appointment button's and the two toggles' widths."""
-    if portrait:  # the appointment on a row of its own, the toggles halves of the next
+    """The appointment button's, the two toggles' and the help button's widths."""
+    if portrait:  # the appointment and help halves of a row, the toggles halves of the next
         half = (width - c.gap) // 2
-        return [width, half, half]
-    # The appointment button is the wide one: it is a way in, the toggles are settings.
-    unit = (width - 2 * c.gap) / 100
-    return [width - 2 * c.gap - 2 * round(unit * 32), round(unit * 32), round(unit * 32)]
+        return [half, half, half, half]
+    # Each as wide as its longest label asks (a toggle's "on" and "off" alike, so a toggle
+    # pressed moves nothing): one size then fits the whole row.
+    face = font(max(c.floor, 40), True)
+    words = [[c.t("appointment")], [c.t("large_on"), c.t("large_off")],
+             [c.t("speech_on"), c.t("speech_off")], [c.t("help")]]
+    natural = [max(face.size(w)[0] for w in variants) for variants in words]
+    room = width - 3 * c.gap
+    widths = [round(room * n / sum(natural)) for n in natural[:-1]]
+    return [*widths, room - sum(widths)]
 
 
 def _toolbar_heights(c: _Ctx, width: int, portrait: bool) -> list[int]:
@@ -451,14 +470,14 @@ def _toolbar_heights(c: _Ctx, width: int, portrait: bool) -> list[int]:
     widths = _toolbar_widths(c, width, portrait)
     labels = [(words, w) for words, w in zip(_toolbar_words(c), widths, strict=True)]
     if portrait:
-        return [c.label_h(labels[:1], tool_h), c.label_h(labels[1:], tool_h)]
+        return [c.label_h([labels[0], labels[3]], tool_h), c.label_h(labels[1:3], tool_h)]
     return [c.label_h(labels, tool_h)]
 
 
 def _toolbar_words(c: _Ctx) -> list[str]:
     view = c.view
     return [c.t("appointment"), c.t("large_on" if view.large else "large_off"),
-            c.t("speech_on" if view.speech else "speech_off")]
+            c.t("speech_on" if view.speech else "speech_off"), c.t("help")]
 
 
 def _toolbar(c: _Ctx, tools: pygame.Rect, portrait: bool) -> None:
@@ -468,16 +487,22 @@ def _toolbar(c: _Ctx, tools: pygame.Rect, portrait: bool) -> None:
         # A toggle that is on looks pressed (the light style) and says "on" in words.
         (c.t("large_on" if view.large else "large_off"), "large", view.large),
         (c.t("speech_on" if view.speech else "speech_off"), "speech", view.speech),
+        # Asks the service advisor to come (the help key held does the same): a way in for
+        # whoever cannot go on alone, so it looks like one.
+        (c.t("help"), "help", True),
     ]
     widths = _toolbar_widths(c, tools.width, portrait)
     heights = _toolbar_heights(c, tools.width, portrait)
     if portrait:
         top, h = heights[0], heights[1]
-        rects = [pygame.Rect(tools.x, tools.y, tools.width, top),
+        rects = [pygame.Rect(tools.x, tools.y, widths[0], top),
                  pygame.Rect(tools.x, tools.bottom - h, widths[1], h),
-                 pygame.Rect(tools.right - widths[2], tools.bottom - h, widths[2], h)]
+                 pygame.Rect(tools.right - widths[2], tools.bottom - h, widths[2], h),
+                 pygame.Rect(tools.right - widths[3], tools.y, widths[3], top)]
     else:
-        xs = [tools.x, tools.x + widths[0] + c.gap, tools.right - widths[2]]
+        xs = [tools.x]
+        for wd in widths[:-1]:
+            xs.append(xs[-1] + wd + c.gap)
         rects = [pygame.Rect(x, tools.y, wd, tools.height)
                  for x, wd in zip(xs, widths, strict=True)]
     px = c.row_px([(words, rect) for (words, _, _), rect in zip(items, rects, strict=True)], 40)

@@ -21,6 +21,7 @@ from firmware.core.plural import FORMATTER
 from firmware.kiosk.screen import (
     Button,
     KioskView,
+    help_parts,
     opening_text,
     refusal_text,
 )
@@ -102,7 +103,7 @@ def start_words(view: KioskView, buttons: list[Button]) -> list[str]:
         parts.append(said(lang, "closed_list", names="; ".join(closed)))
     parts += [label.rstrip(".") + "." for label in
               (b.label for b in turns if b.enabled)]
-    parts += [t("appointment") + ".", t("advisor") + "."]
+    parts += [t("appointment") + ".", t("help") + ".", t("advisor") + "."]
     return parts
 
 
@@ -143,6 +144,8 @@ def screen_text(view: KioskView, buttons: list[Button]) -> str:
         parts += [t("limit"), t("limit_hint")]
     elif view.phase == "starting":
         parts += [t("starting"), t("starting_hint")]
+    elif view.phase == "help":
+        parts += [part for part in help_parts(view) if part]
     else:  # the out-of-order screen says it in every language; speech in the UI language
         parts += [t("error"), t("error_hint")]
         return " ".join(parts)

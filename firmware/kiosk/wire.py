@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from firmware.core.wait_words import span_of
-from firmware.kiosk.flow import Issued, NoAnswer, Refused, Unreadable
+from firmware.kiosk.flow import HelpAnswer, Issued, NoAnswer, Refused, Unreadable
 from firmware.kiosk.screen import KioskService, KioskTicket, opening_text
 from firmware.site_model import SiteConfig
 from mqtt_bridge import messages
@@ -33,6 +33,10 @@ REFUSALS = {"unknown_appointment": "unknown", "service_closed": "closed",
             "rate_limited": "busy", "too_many_attempts": "attempts", "forbidden": "forbidden"}
 WAITS = ("busy", "attempts")  # the refusals that say how long to wait (`retry_after_s`)
 RETRY_MAX_S = 3600  # a longer wait from the wire is not believed: say "a moment" instead
+# The command that asks the controller for the service advisor (body `{}`, answer
+# `{"ok": true}`). Named once here until mqtt_bridge.topics has it: at the merge with the
+# contract's branch this becomes topics.HELP_REQUEST.
+HELP_REQUEST = "help/request"
 
 
 @dataclass(frozen=True)
@@ -64,9 +68,10 @@ def kiosk_services(snapshot: Snapshot | None, config: SiteConfig,
     )
 
 
-def ticket_slip(ticket: Ticket, config: SiteConfig, lang: str) -> TicketSlip:
-    """The slip to print for the answer's ticket; ValueError when the ticket lacks what a
-    slip needs (the time it was issued)."""
+def ticket_slip(ticket: Ticket, config: SiteConfig, lang: str, *,
+                copy: bool = False) -> TicketSlip:
+    """The slip to print for the answer's ticket (`copy`: a reprint, marked so); ValueError
+    when the ticket lacks what a slip needs (the time it was issued)."""
     service = config.service(ticket.service)
     name = service.name.get(lang) if service else ticket.service
     note = service.note.get(lang) if service and service.note else ""
@@ -78,7 +83,8 @@ def ticket_slip(ticket: Ticket, config: SiteConfig, lang: str) -> TicketSlip:
         issued_at=datetime.fromisoformat(ticket.issued_at),
         ahead=ticket.ahead or 0, eta_minutes=ticket.eta_minutes,
         lang=lang, note=note, eta_range=span_of(
-            list(ticket.eta_range) if ticket.eta_range else None, ticket.eta_minutes))
+            list(ticket.eta_range) if ticket.eta_range else None, ticket.eta_minutes),
+        copy=copy)
 
 
 def kiosk_ticket(slip: TicketSlip, ticket: Ticket) -> KioskTicket:
@@ -107,6 +113,21 @@ def issue_answer(answer: dict[str, Any] | None, config: SiteConfig, lang: str,
         log.error("unreadable ticket in the controller's answer: %s", e)
         return Unreadable()
     return Issued(kiosk_ticket(slip, read.ticket), slip)
+
+
+def help_answer(answer: dict[str, Any] | None) -> HelpAnswer:
+    """The controller's answer to `help/request` (None: none in time): told only on an
+    explicit `"ok": true`; a refusal is logged by its code and means "ask at the desk"."""
+    if isinstance(answer, dict) and answer.get("ok") is True:
+        return HelpAnswer(told=True)
+    if answer is None:
+        log.warning("no answer from the controller to a request for help")
+    else:
+        error = answer.get("error") if isinstance(answer, dict) else None
+        code = error.get("code") if isinstance(error, dict) else None
+        log.warning("the controller refused a request for help: %s",
+                    code if isinstance(code, str) else "no code")
+    return HelpAnswer(told=False)
 
 
 def refusal(error: messages.Refusal, lang: str, now: Callable[[], datetime]) -> Refusal:

@@ -12,6 +12,11 @@ The rules the clerk and the customer meet live here:
   blinks once for done or three times for a refusal, and the screen says what happened: a
   refusal is never swallowed. A press while a command is under way sends nothing and says
   "one moment".
+- Breaks: holding the call-next key `long_press_s` (gpiozero says "held": `KeyHeld`) switches
+  the room between serving and paused (reason "break") with `room/state`; the key let go
+  after it (`KeyReleased`) calls nobody. Let go sooner, it calls the next customer, as ever
+  (from a paused room the controller resumes it first). The door screen says "Tauko · Paus ·
+  On a break" while the controller's state has the room paused, with the room's last call.
 - Screen: the number called in, or "please wait" / "closed" from the controller's state;
   "updating" while there is no state or no link.
 - Door: a new call (or a recall) to this room signals at the door; a call received again
@@ -51,6 +56,11 @@ MESSAGE_SHOWN_S = 8.0  # a key's confirmation or refusal stays on screen this lo
 KEYS = ("call_next", "recall", "no_show", "complete")
 COMMANDS = {"call_next": topics.CALL, "recall": topics.RECALL, "no_show": topics.NO_SHOW,
             "complete": topics.COMPLETE}
+# The command that pauses or resumes a room (body `{room, state, reason}`). Named here until
+# mqtt_bridge.topics has it: at the merge with the contract's branch, topics.ROOM_STATE.
+ROOM_STATE = "room/state"
+SWITCH = "room_state"  # the long press's action: its answer comes back naming it
+HOLDABLE = ("call_next",)  # the key whose long press switches serving and paused
 BLINKS_DONE, BLINKS_REFUSED = 1, 3
 
 
@@ -70,6 +80,28 @@ class Started:
 @dataclass(frozen=True)
 class KeyPressed:
     action: str  # one of KEYS
+
+
+@dataclass(frozen=True)
+class KeyHeld:
+    """A key held down `long_press_s` (gpiozero's when_held): the room's state switches."""
+
+    action: str  # one of HOLDABLE
+
+
+@dataclass(frozen=True)
+class KeyReleased:
+    """A holdable key let go: a command if it was not held, nothing after a hold."""
+
+    action: str
+
+
+@dataclass(frozen=True)
+class Switched:
+    """The controller switched the room (answer to `room/state`); `state` as it says, or
+    None when its answer did not say in words we read."""
+
+    state: str | None
 
 
 @dataclass(frozen=True)
@@ -119,6 +151,9 @@ class State:
 
     calls: tuple[Call, ...]  # the calls to this room, newest last
     open_services: frozenset[str]
+    # serving, paused or closed from the state's `rooms`; None: the state does not say
+    room_state: str | None = None
+    last_call: str | None = None  # the number this room called last (its `recent` calls)
 
 
 @dataclass(frozen=True)
@@ -126,8 +161,8 @@ class TimerDue:
     name: Timer
 
 
-Event = (Started | KeyPressed | Answered | Refused | NoAnswer | Reading | SensorFailed | State
-         | LinkUp | LinkDown | TimerDue)
+Event = (Started | KeyPressed | KeyHeld | KeyReleased | Answered | Switched | Refused | NoAnswer
+         | Reading | SensorFailed | State | LinkUp | LinkDown | TimerDue)
 
 # -- effects ----------------------------------------------------------------------------------
 
@@ -206,6 +241,11 @@ class RoomFlow:
         self.number: str | None = None  # the number called into this room now
         self.message = ""
         self.awaiting: str | None = None  # the key whose command is under way
+        self.held: set[str] = set()  # keys held long: their release sends nothing
+        # serving, paused or closed: from the controller's state or its answer to a switch;
+        # None while neither has said (then the room counts as serving, as before breaks).
+        self.room_state: str | None = None
+        self.asked_state: str | None = None  # what the switch under way asked for
         self.link_up = False
         self._effects: list[Effect] = []
 
@@ -226,8 +266,12 @@ class RoomFlow:
     def screen_state(self) -> str:
         if self.state is None or not self.link_up:
             return "unknown"
+        if self.room_state == "paused":
+            return "paused"
         if self.number:
             return "called"
+        if self.room_state == "closed":  # the counter closed for the day (the console)
+            return "closed"
         return "free" if self.state.open_services & set(self.services) else "closed"
 
     # -- the link, the controller's state -----------------------------------------------------
@@ -249,8 +293,15 @@ class RoomFlow:
         self.link_up = False
         self._emit(Redraw())
 
+    def last_call(self) -> str | None:
+        """The number this room called last: the one in it now, else its newest call of
+        the controller's recent ones (a paused door still says who was called in)."""
+        return self.number or (self.state.last_call if self.state is not None else None)
+
     def _on_state(self, event: State, now: datetime) -> None:
         self.state = event
+        if event.room_state is not None:
+            self.room_state = event.room_state
         self.number = event.calls[-1].ticket if event.calls else None
         # A new call (or a recall) to this room, not one received again after a reconnect.
         ids = [c.call_id for c in event.calls if c.call_id is not None]
@@ -259,6 +310,33 @@ class RoomFlow:
         self._emit(Redraw())
 
     # -- keys -------------------------------------------------------------------------------
+
+    def _on_keyheld(self, event: KeyHeld, now: datetime) -> None:
+        if event.action not in HOLDABLE or event.action in self.held:
+            return
+        self.held.add(event.action)  # whatever happens now, the release calls nobody
+        if self.awaiting is not None:
+            self._show(say(REFUSED["busy"], self.lang), ok=False)
+            return
+        serving = self.room_state in (None, "serving")
+        self.asked_state = "paused" if serving else "serving"
+        self.awaiting = SWITCH
+        self._emit(Light(True), Send(ROOM_STATE, {
+            "room": self.room_id, "state": self.asked_state,
+            "reason": "break" if serving else None}, SWITCH))
+
+    def _on_keyreleased(self, event: KeyReleased, now: datetime) -> None:
+        if event.action in self.held:
+            self.held.discard(event.action)  # the long press did its part
+            return
+        self._on_keypressed(KeyPressed(event.action), now)
+
+    def _on_switched(self, event: Switched, now: datetime) -> None:
+        self.awaiting = None
+        state = event.state if event.state in ("serving", "paused", "closed") \
+            else self.asked_state
+        self.room_state = state
+        self._show(say(DONE["paused" if state == "paused" else "serving"], self.lang), ok=True)
 
     def _on_keypressed(self, event: KeyPressed, now: datetime) -> None:
         if self.awaiting is not None:

@@ -130,9 +130,18 @@ class RoomRole(Role):
             for action, pin in from_config.items():
                 if pin is None:
                     continue
-                button = Button(pin, bounce_time=0.05, pin_factory=self.pin_factory)
+                button = Button(pin, bounce_time=0.05, hold_time=unit.long_press_s,
+                                pin_factory=self.pin_factory)
                 # gpiozero's thread: hand the press over, nothing else.
-                button.when_pressed = lambda a=action: self.runtime.post(lambda: self.press(a))
+                if action in rf.HOLDABLE:
+                    # gpiozero times the hold: held long, the room pauses or resumes; let
+                    # go sooner, it calls next (so the call waits for the key to come up).
+                    button.when_held = lambda a=action: self.runtime.post(lambda: self.hold(a))
+                    button.when_released = lambda a=action: self.runtime.post(
+                        lambda: self.release(a))
+                else:
+                    button.when_pressed = lambda a=action: self.runtime.post(
+                        lambda: self.press(a))
                 self.buttons[action] = button
             if unit.led_pin is not None:
                 self.led = LED(unit.led_pin, pin_factory=self.pin_factory)
@@ -187,6 +196,14 @@ class RoomRole(Role):
     def press(self, action: str) -> None:
         """A clerk key was pressed (on the loop)."""
         self.feed(rf.KeyPressed(action))
+
+    def hold(self, action: str) -> None:
+        """A holdable key was held `long_press_s` (on the loop)."""
+        self.feed(rf.KeyHeld(action))
+
+    def release(self, action: str) -> None:
+        """A holdable key came up (on the loop)."""
+        self.feed(rf.KeyReleased(action))
 
     def on_message(self, message: Incoming) -> None:
         if self.requester.on_message(message):
@@ -258,7 +275,9 @@ class RoomRole(Role):
     def view(self) -> Any:
         from firmware.room.screen import RoomView
 
-        return RoomView(room_name=self.room_name, number=self.flow.number,
+        paused = self.flow.screen_state() == "paused"
+        return RoomView(room_name=self.room_name,
+                        number=self.flow.last_call() if paused else self.flow.number,
                         state=self.flow.screen_state(), message=self.flow.message,
                         lang=self.lang, now=self.runtime.clock.now(), text_px=self.text_px())
 

@@ -32,7 +32,7 @@ from firmware.core.legibility import px_per_mm
 from firmware.core.time_words import clock_text
 from firmware.site_model import RoomUnitConfig
 
-STATES = ("called", "free", "closed", "unknown")
+STATES = ("called", "free", "closed", "paused", "unknown")
 
 # fi, sv, en: shown together, the view's language first.
 NUMBER_LABEL = {"fi": "Vuoronumero", "sv": "Könummer", "en": "Queue number"}
@@ -43,6 +43,11 @@ PLEASE_WAIT = {
     "en": "Please wait until your number is called.",
 }
 CLOSED = {"fi": "Huone on suljettu", "sv": "Rummet är stängt", "en": "The room is closed"}
+# A paused room (a break): the three words on one line, as the clerk and every customer
+# read them alike; under it the number the room called last, so nobody thinks they missed it.
+ON_A_BREAK = "Tauko · Paus · On a break"
+LAST_CALLED = {"fi": "Viimeksi kutsuttu {n}", "sv": "Senast uppropad {n}",
+               "en": "Last called {n}"}
 UNKNOWN = {
     "fi": "Tietoja päivitetään – odota hetki.",
     "sv": "Uppgifterna uppdateras – vänta en stund.",
@@ -105,6 +110,11 @@ def plan_room(view: RoomView, size: tuple[int, int]) -> Plan:
 
     if called:
         _plan_called(plan, view, body, u, px(30))
+    elif state == "paused":
+        lines = [ON_A_BREAK]
+        if view.number:
+            lines += [t.format(n=view.number) for t in in_order(LAST_CALLED, view.lang)]
+        _plan_lines(plan, lines, body, (px(48), px(34)), role="paused")
     else:
         # "called" without a number cannot guide anyone: it says "updating" instead.
         kind = state if state in ("free", "closed") else "unknown"

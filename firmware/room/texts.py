@@ -8,6 +8,8 @@ DONE = {
     "recall": ("Kutsuttu uudelleen {n}", "Uppropad igen {n}", "Called again {n}"),
     "no_show": ("{n} ei saapunut", "{n} kom inte", "{n} did not come"),
     "complete": ("{n} valmis", "{n} klar", "{n} done"),
+    "paused": ("Tauko alkoi", "Pausen började", "Break started"),
+    "serving": ("Palvelu jatkuu", "Betjäningen fortsätter", "Serving again"),
 }
 REFUSED = {
     "empty": ("Jono on tyhjä", "Kön är tom", "Nobody is waiting"),

@@ -126,6 +126,9 @@ def _views(base: KioskView, shown: KioskTicket) -> dict[str, KioskView]:
         "keys-focus": dataclasses.replace(base, focus=3, speech=True),
         "technician-pin": dataclasses.replace(base, phase="pin", code="12"),
         "technician-pin-locked": dataclasses.replace(base, phase="pin", message=locked),
+        # The help key held or the start screen's "Ask staff for help" touched.
+        "help": dataclasses.replace(base, phase="help", help="told"),
+        "help-desk": dataclasses.replace(base, phase="help", help="desk"),
     }
 
 

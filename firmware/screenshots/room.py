@@ -17,6 +17,8 @@ def views(name: str, prefix: str, now: datetime, text_px: int) -> dict[str, Room
         "called": RoomView(name, f"{prefix}042", "called", now=now, text_px=text_px),
         "free": RoomView(name, None, "free", now=now, text_px=text_px),
         "closed": RoomView(name, None, "closed", now=now, text_px=text_px),
+        # On a break (the call-next key held), with the room's last call under it.
+        "paused": RoomView(name, f"{prefix}041", "paused", now=now, text_px=text_px),
         # The clerk's key confirmed for a moment, under the number (firmware/room/role.py).
         "called-message": RoomView(name, f"{prefix}042", "called", now=now, text_px=text_px,
                                    message=f"Kutsuttu uudelleen {prefix}042"),

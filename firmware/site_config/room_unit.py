@@ -87,8 +87,13 @@ def read_room_unit(r: Reader, value: Any, path: str) -> RoomUnitConfig | None:
     values["reading_distance_m"] = r.get(table, path, "reading_distance_m",
                                          number_field(0.2, 20.0),
                                          default=RoomUnitConfig.reading_distance_m)
+    # Longer than any press meant as one (a firm press lasts well under half a second),
+    # short enough that a clerk holding the key knows it is working.
+    values["long_press_s"] = r.get(table, path, "long_press_s",
+                                   number_field(0.5, 10.0, low_inclusive=True),
+                                   default=RoomUnitConfig.long_press_s)
     if any(values[k] is None for k in ("staff", "customer", "screen_diagonal_in",
-                                       "reading_distance_m")) or any(
+                                       "reading_distance_m", "long_press_s")) or any(
             values[k] is None and k in table for k in ROOM_UNIT_PINS):
         return None
     pins = [(join_path(path, k), values[k]) for k in ROOM_UNIT_PINS]

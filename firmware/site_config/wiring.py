@@ -53,7 +53,8 @@ KIOSK = (
     _key("key *up*", 5, "kiosk.key_up", "internal pull-up, 30 ms debounce"),
     _key("key *down*", 6, "kiosk.key_down"),
     _key("key *select*", 13, "kiosk.key_select"),
-    _key("key *help*", 19, "kiosk.key_help", "hold 1.2 s: one volume step"),
+    _key("key *help*", 19, "kiosk.key_help", "press: read aloud; hold 1 s: one volume step; "
+         "hold 2 s: ask the service advisor to come"),
     _led("status LED", 26, "kiosk.led_pin", "steady: fault; blinking: paper low"),
     Wire("thermal printer", (), "USB (`usb_vendor`/`usb_product` as `lsusb` shows them; Epson "
          "is `0x04b8`), serial, or network port 9100; status read with DLE EOT before and "
@@ -74,7 +75,8 @@ ROOM_UNIT = (
     Wire("any other presence contact (mat, switch)", (),
          "between a free GPIO and GND (or 3.3 V with `active_high = true`)",
          '`kind = "gpio"`, `pin`, `active_high`'),
-    _key("key *call next*", 5, "room_unit.key_call_next", "internal pull-up"),
+    _key("key *call next*", 5, "room_unit.key_call_next", "internal pull-up; press: call "
+         "next (on release); hold `long_press_s` (2 s): break on / off"),
     _key("key *recall*", 6, "room_unit.key_recall"),
     _key("key *no-show*", 13, "room_unit.key_no_show"),
     _key("key *complete*", 19, "room_unit.key_complete"),
