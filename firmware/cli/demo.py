@@ -52,6 +52,13 @@ DEMO_CONFIG = Path(__file__).resolve().parents[2] / "config" / "demo-site.toml"
 MORNING_START = dtime(8, 50)
 MORNING_HOURS = 3.0  # simulated hours that pass during the demo
 PAGE_LOOK_S = 0.3  # a simulated customer looks for their authority again after a page turn
+DEMO_LANGS = ("fi", "sv", "en")
+DEMO_LANG_WEIGHTS = (7, 2, 1)  # a bilingual lobby's customers by language of service
+RECALL_SHARE = 0.1  # customers called a second time: they did not come at once
+ONWARD_SHARE = 0.2  # Kela's customers who go on to the Tax Administration after
+LUNCH_AT = 0.4  # the share of the morning after which one room's clerk goes to lunch
+LUNCH_MINUTES = 30.0
+ADVISOR_AT = 0.25  # when the advisor issues a number for a customer who needs assistance
 DEMO_LOGINS = (("clerk1", "clerk"), ("advisor", "advisor"), ("service", "service"),
                ("tech", "technician"))
 
@@ -157,6 +164,9 @@ class Simulation:
         self.exit: Runtime | None = None  # the feedback device by the exit, when the site has one
         self.leaving = 0
         self.staffed_rooms = staffed_rooms  # rooms a person serves from the console
+        self.started = time.monotonic()
+        rooms = self.simulated_rooms()
+        self.lunch_room = rooms[0] if len(rooms) > 1 else None  # one room goes to lunch
 
     def simulated_rooms(self) -> list[str]:
         """The rooms the simulated clerks serve: every room but the console's own."""
@@ -176,7 +186,6 @@ class Simulation:
             self.runtime.post(self._touch_an_open_service)
 
     def _touch_an_open_service(self) -> None:
-
         kiosk = next(r for r in self.runtime.roles if r.name == "kiosk")
         if kiosk.phase == "ticket":  # type: ignore[attr-defined]
             # The previous customer took the slip; the screen goes back to the start.
@@ -189,13 +198,27 @@ class Simulation:
             return
         weights = [3 if sid == "kela" else 1 for sid in open_ids]  # Kela is the busiest
         service_id = self.random.choices(open_ids, weights)[0]
+        # A bilingual lobby: most customers are served in Finnish, some in Swedish, a few
+        # in English; they choose their language at the kiosk before their authority.
+        lang = self.random.choices(DEMO_LANGS, DEMO_LANG_WEIGHTS)[0]
+        spot = kiosk.button_at("lang", lang)  # type: ignore[attr-defined]
+        if lang != kiosk.flow.lang and spot is not None:  # type: ignore[attr-defined]
+            self._touch(kiosk, spot)
+            self.runtime.call_later(PAGE_LOOK_S, lambda: self._touch_service(
+                kiosk, service_id, len(self.config.services)))
+            return
         self._touch_service(kiosk, service_id, len(self.config.services))
+
+    def _touch(self, kiosk: Any, pos: tuple[int, int]) -> None:
+        import pygame
+
+        window = kiosk.screen.window
+        for kind in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP):
+            pygame.event.post(pygame.event.Event(kind, pos=pos, button=1, window=window))
 
     def _touch_service(self, kiosk: Any, service_id: str, turns_left: int) -> None:
         """The authority's button if it is on the page shown; else the page turn, and a look
         again once the kiosk has drawn the next page (as a customer reads the list)."""
-        import pygame
-
         pos = kiosk.button_center(service_id)
         if pos is None and turns_left > 0:
             pos = kiosk.page_turn_center()
@@ -204,29 +227,89 @@ class Simulation:
                     kiosk, service_id, turns_left - 1))
         elif pos is not None:
             self.touches += 1
-        if pos is None:
-            return
-        window = kiosk.screen.window
-        for kind in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP):
-            pygame.event.post(pygame.event.Event(kind, pos=pos, button=1, window=window))
+        if pos is not None:
+            self._touch(kiosk, pos)
 
     # clerks ---------------------------------------------------------------------------
     def clerk(self, room_id: str) -> None:
         with BlockingClient(self.broker.host, self.broker.port, self.config.site.id,
                             client=f"demo-clerk-{room_id}") as client:
+            lunch = room_id == self.lunch_room
             while not self.done.is_set():
+                if lunch and self.elapsed() >= LUNCH_AT:
+                    lunch = False
+                    if not self._lunch_break(client, room_id):
+                        break
+                # After lunch the clerk simply calls the next customer: that resumes the room.
                 answer = self.ask(client, topics.CALL, {"room": room_id, "services": []})
                 ticket = answer.get("ticket") if answer.get("ok") else None
                 if ticket is None:
                     if not self.sim_sleep(3):
                         break
                     continue
-                service = self.config.service(ticket["service"])
-                mean = service.mean_service_minutes if service else 10
-                if not self.sim_sleep(1.5 + self.random.uniform(0.5, 1.5) * mean):
+                if not self._serve(client, room_id, ticket):
                     break
-                self.ask(client, topics.COMPLETE, {"room": room_id})
-                self._leave()
+
+    def _serve(self, client: BlockingClient, room_id: str, ticket: dict) -> bool:
+        """One customer in the room: now and then called again (they did not come at once),
+        and now and then sent on to a second authority with the same number."""
+        service = self.config.service(ticket["service"])
+        mean = service.mean_service_minutes if service else 10
+        if self.random.random() < RECALL_SHARE:
+            if not self.sim_sleep(0.7):
+                return False
+            self.ask(client, topics.RECALL, {"room": room_id})
+        if not self.sim_sleep(1.5 + self.random.uniform(0.5, 1.5) * mean):
+            return False
+        body: dict[str, Any] = {"room": room_id}
+        onward = self._onward(ticket)
+        if onward:
+            body["then"] = onward
+        self.ask(client, topics.COMPLETE, body)
+        if not onward:
+            self._leave()
+        return True
+
+    def _onward(self, ticket: dict) -> str | None:
+        """The second authority a served customer still needs, if any: Kela's customers
+        sometimes go on to the Tax Administration (`then` planned at issue goes by itself)."""
+        if ticket.get("then") or ticket.get("leg", 1) > 1:
+            return None
+        target = "vero" if ticket["service"] == "kela" else None
+        if target is None or self.config.service(target) is None:
+            return None
+        open_now = service_hours.is_open(self.config.service(target), self.config.site,  # type: ignore[arg-type]
+                                         self.clock.now())
+        return target if open_now and self.random.random() < ONWARD_SHARE else None
+
+    def _lunch_break(self, client: BlockingClient, room_id: str) -> bool:
+        """The room's clerk goes to lunch: the room is paused, nobody is called to it, the
+        estimates know; the clerk's next call after it resumes the room."""
+        self.ask(client, topics.COMPLETE, {"room": room_id})  # whoever is in, is served first
+        self.ask(client, topics.ROOM_STATE, {"room": room_id, "state": "paused",
+                                             "reason": "lunch"})
+        return self.sim_sleep(LUNCH_MINUTES)
+
+    def advisor(self) -> None:
+        """The service advisor in the lobby: one customer who needs assistance, with a visit
+        to two authorities planned at issue, gets a number printed on the kiosk."""
+        with BlockingClient(self.broker.host, self.broker.port, self.config.site.id,
+                            client="demo-advisor") as client:
+            while self.elapsed() < ADVISOR_AT:
+                if not self.sim_sleep(2):
+                    return
+            services = [s.id for s in self.config.services
+                        if service_hours.is_open(s, self.config.site, self.clock.now())]
+            if "kela" not in services:
+                return
+            body: dict[str, Any] = {"service": "kela", "lang": "sv", "assistance": True}
+            if "vero" in services:
+                body["then"] = ["vero"]
+            self.ask(client, topics.ISSUE, body)
+
+    def elapsed(self) -> float:
+        """The share of the demo's time that has passed, 0 to 1."""
+        return (time.monotonic() - self.started) / self.seconds
 
     # the way out ----------------------------------------------------------------------
     def _leave(self) -> None:
@@ -269,7 +352,9 @@ class Simulation:
         deadline = time.monotonic() + 15
         while getattr(kiosk, "phase", "") != "start" and time.monotonic() < deadline:
             time.sleep(0.05)
-        threads = [threading.Thread(target=self.customer_arrivals, daemon=True)]
+        self.started = time.monotonic()
+        threads = [threading.Thread(target=self.customer_arrivals, daemon=True),
+                   threading.Thread(target=self.advisor, daemon=True)]
         threads += [threading.Thread(target=self.clerk, args=(room,), daemon=True)
                     for room in self.simulated_rooms()]
         for t in threads:
