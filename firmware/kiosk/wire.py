@@ -20,7 +20,7 @@ from firmware.core.wait_words import span_of
 from firmware.kiosk.flow import HelpAnswer, Issued, NoAnswer, Refused, Unreadable
 from firmware.kiosk.screen import KioskService, KioskTicket, opening_text
 from firmware.site_model import SiteConfig
-from mqtt_bridge import messages
+from mqtt_bridge import messages, topics
 from mqtt_bridge.messages import MessageError, Snapshot, Ticket
 from ticket_printer.slip import TicketSlip
 
@@ -33,10 +33,8 @@ REFUSALS = {"unknown_appointment": "unknown", "service_closed": "closed",
             "rate_limited": "busy", "too_many_attempts": "attempts", "forbidden": "forbidden"}
 WAITS = ("busy", "attempts")  # the refusals that say how long to wait (`retry_after_s`)
 RETRY_MAX_S = 3600  # a longer wait from the wire is not believed: say "a moment" instead
-# The command that asks the controller for the service advisor (body `{}`, answer
-# `{"ok": true}`). Named once here until mqtt_bridge.topics has it: at the merge with the
-# contract's branch this becomes topics.HELP_REQUEST.
-HELP_REQUEST = "help/request"
+# The command that asks the controller for the service advisor (body `{}`).
+HELP_REQUEST = topics.HELP_REQUEST
 
 
 @dataclass(frozen=True)

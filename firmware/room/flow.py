@@ -56,9 +56,7 @@ MESSAGE_SHOWN_S = 8.0  # a key's confirmation or refusal stays on screen this lo
 KEYS = ("call_next", "recall", "no_show", "complete")
 COMMANDS = {"call_next": topics.CALL, "recall": topics.RECALL, "no_show": topics.NO_SHOW,
             "complete": topics.COMPLETE}
-# The command that pauses or resumes a room (body `{room, state, reason}`). Named here until
-# mqtt_bridge.topics has it: at the merge with the contract's branch, topics.ROOM_STATE.
-ROOM_STATE = "room/state"
+ROOM_STATE = topics.ROOM_STATE  # pauses or resumes the room (body `{room, state, reason}`)
 SWITCH = "room_state"  # the long press's action: its answer comes back naming it
 HOLDABLE = ("call_next",)  # the key whose long press switches serving and paused
 BLINKS_DONE, BLINKS_REFUSED = 1, 3

@@ -17,12 +17,12 @@ from firmware.site_model import LANGS, SiteConfig
 from mqtt_bridge import topics
 
 # The commands of a real day (issue 24), as they appear after `cmd/` (docs/mqtt-contract.md).
-ASSIST = "ticket/assist"
-ADD_SERVICE = "ticket/add-service"
-REPRINT = "ticket/reprint"
-ROOM_STATE = "room/state"
-ROOM_LANGUAGES = "room/languages"
-HELP_ANSWER = "help/answer"
+ASSIST = topics.ASSIST
+ADD_SERVICE = topics.ADD_SERVICE
+REPRINT = topics.REPRINT
+ROOM_STATE = topics.ROOM_STATE
+ROOM_LANGUAGES = topics.ROOM_LANGUAGES
+HELP_ANSWER = topics.HELP_ANSWER
 
 ROOM_STATES = ("serving", "paused", "closed")
 PAUSE_REASONS = ("break", "lunch", "back_office", "meeting")
