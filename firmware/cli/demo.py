@@ -35,7 +35,7 @@ from firmware.broker import LocalBroker
 from firmware.cli.common import load_config_or_exit
 from firmware.clock import ShiftedClock
 from firmware.controller.ledger import Ledger
-from firmware.core import service_hours
+from firmware.core import day_report, service_hours
 from firmware.core.events import EventType
 from firmware.core.password import hash_secret
 from firmware.core.plural import counted
@@ -283,9 +283,9 @@ class Simulation:
         return target if open_now and self.random.random() < ONWARD_SHARE else None
 
     def _lunch_break(self, client: BlockingClient, room_id: str) -> bool:
-        """The room's clerk goes to lunch: the room is paused, nobody is called to it, the
-        estimates know; the clerk's next call after it resumes the room."""
-        self.ask(client, topics.COMPLETE, {"room": room_id})  # whoever is in, is served first
+        """The room's clerk goes to lunch (between customers: each one is completed before
+        the next call): the room is paused, nobody is called to it, the estimates know; the
+        clerk's next call after it resumes the room."""
         self.ask(client, topics.ROOM_STATE, {"room": room_id, "state": "paused",
                                              "reason": "lunch"})
         return self.sim_sleep(LUNCH_MINUTES)
@@ -395,6 +395,7 @@ def summary(ledger_path: Path, config: SiteConfig) -> str:
     all_waits = [m for w in waits.values() for m in w]
     total_avg = f"{statistics.mean(all_waits):.0f} min" if all_waits else "-"
     lines.append(f"{'total':<34} {len(issued):>7} {len(all_waits):>6} {total_avg:>9}")
+    lines += _real_day_lines(events, config)
     ratings = [e.data["rating"] for e in events if e.type is EventType.FEEDBACK_GIVEN]
     answers = sum(1 for e in events if e.type is EventType.SURVEY_ANSWERED)
     if ratings or answers:
@@ -402,6 +403,36 @@ def summary(ledger_path: Path, config: SiteConfig) -> str:
         lines.append(f"feedback by the exit: {counted(len(ratings), 'rating', 'ratings')}"
                      f"{mean}; {counted(answers, 'survey answer', 'survey answers')}")
     return "\n".join(lines)
+
+
+def day_report_so_far(ledger_path: Path, config: SiteConfig) -> dict[str, Any] | None:
+    """The day report of the demo's morning, as the console's /report shows it so far."""
+    ledger = Ledger(ledger_path)
+    try:
+        events = list(ledger.events_from(0, limit=1_000_000))
+    finally:
+        ledger.close()
+    if not events:
+        return None
+    last = events[-1]
+    return day_report.build(events, config, last.day, last.at)
+
+
+def _real_day_lines(events: list[Any], config: SiteConfig) -> list[str]:
+    """What made the morning a real one: languages of service, visits that went on to a
+    second authority, the advisor's customer who needed assistance, a break, recalls."""
+    if not events:
+        return []
+    report = day_report.build(events, config, events[-1].day, events[-1].at)
+    langs = ", ".join(f"{row['lang']} {row['customers']}" for row in report["languages"])
+    paused = sum(row["paused_min"] for row in report["rooms"])
+    recalls = sum(1 for e in events if e.type is EventType.TICKET_RECALLED)
+    return [
+        f"languages of service: {langs}",
+        f"visits to several authorities: {report['visits']['several_authorities']}; "
+        f"needing assistance: {report['assistance']['tickets']}; "
+        f"recalls: {recalls}; rooms paused: {paused:.0f} min",
+    ]
 
 
 def _exit_device(config: SiteConfig, clock: ShiftedClock, output: Path,
@@ -489,6 +520,11 @@ def _run_demo(output: Path, config_path: Path, config: SiteConfig, customers: in
     tickets = sorted((output / "tickets").glob("*.escpos"))
     frames = sorted((output / "frames").glob("*.png"))
     print(summary(output / "ledger.sqlite", config))
+    report = day_report_so_far(output / "ledger.sqlite", config)
+    if report is not None:
+        write_atomic(output / "day-report.csv", day_report.to_csv(report))
+        print(f"the day report so far (as the console's /report shows it): "
+              f"{output / 'day-report.csv'}")
     print(f"{counted(len(tickets), 'ticket', 'tickets')} (raw ESC/POS) in "
           f"{output / 'tickets'}; {counted(len(frames), 'screen frame', 'screen frames')} in "
           f"{output / 'frames'}")
