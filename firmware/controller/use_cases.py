@@ -359,8 +359,9 @@ class Controller:
             decision.data["appointment_id"] = appointment.id
         if rate is not None:
             rate.record(now.timestamp())
-        joining = calling.Candidate.new_ticket(decision.data["number"], service_id, now,
-                                               appointment.at if appointment else None)
+        joining = calling.Candidate.new_ticket(
+            decision.data["number"], service_id, now, appointment.at if appointment else None,
+            lang=body["lang"], assistance=bool(body.get("assistance", False)))
         ahead, wait = estimate.for_new_ticket(self.state, self.config, joining, now, plan)
         ticket = Ticket(
             number=decision.data["number"], service=service_id, issued_at=_time(now),
