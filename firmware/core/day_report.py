@@ -35,22 +35,21 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from firmware.core import rules
 from firmware.core.events import Event
+from firmware.core.events import EventType as E
 from firmware.site_model import SiteConfig
 
 LANG_ORDER = ("fi", "sv", "en")
 PAUSE_REASONS = ("break", "lunch", "back_office", "meeting")
 NO_REASON = "unspecified"  # a pause without a reason (`reason: null`)
 REASON_KEYS = (*PAUSE_REASONS, NO_REASON)
-DAY_END_AFTER_CLOSING_MINUTES = 30  # QueueRules.day_end_after_closing_minutes' default
-
-# The event types read here, by their wire names: EventType is a StrEnum, so a name
-# compares equal to its member.
-ISSUED, CALLED, RECALLED = "ticket.issued", "ticket.called", "ticket.recalled"
-COMPLETED, NO_SHOW, REINSTATED = "ticket.completed", "ticket.no_show", "ticket.reinstated"
-TRANSFERRED, CANCELLED = "ticket.transferred", "ticket.cancelled"
-CONTINUED, ASSISTANCE, REPRINTED = "ticket.continued", "ticket.assistance", "ticket.reprinted"
-ROOM_STATE, HELP_REQUESTED = "room.state", "help.requested"
+# The event types read here.
+ISSUED, CALLED, RECALLED = E.TICKET_ISSUED, E.TICKET_CALLED, E.TICKET_RECALLED
+COMPLETED, NO_SHOW, REINSTATED = E.TICKET_COMPLETED, E.TICKET_NO_SHOW, E.TICKET_REINSTATED
+TRANSFERRED, CANCELLED = E.TICKET_TRANSFERRED, E.TICKET_CANCELLED
+CONTINUED, ASSISTANCE, REPRINTED = E.TICKET_CONTINUED, E.TICKET_ASSISTANCE, E.TICKET_REPRINTED
+ROOM_STATE, HELP_REQUESTED = E.ROOM_STATE, E.HELP_REQUESTED
 
 AUTHORITY_COLUMNS = ["service", "customers", "served", "no_shows", "cancelled", "open_at_close",
                      "wait_median_min", "wait_p90_min", "service_median_min",
@@ -200,17 +199,13 @@ def day_start(config: SiteConfig, day: str, events: Sequence[Event]) -> datetime
 
 
 def day_end(config: SiteConfig, day: str) -> datetime:
-    """The day's end: the site's closing that day plus `day_end_after_closing_minutes`;
-    without opening hours that day, midnight (the next day's start)."""
+    """The day's end as the controller keeps it (`rules.day_end_at`); without opening hours
+    that day, midnight (the next day's start)."""
+    end = rules.day_end_at(config, day)
+    if end is not None:
+        return end
     tz = ZoneInfo(config.site.timezone)
-    when = date.fromisoformat(day)
-    ranges = config.site.opening_hours.on(when.weekday())
-    if not ranges:
-        return datetime.combine(when + timedelta(days=1), time(0), tzinfo=tz)
-    after = getattr(config.rules, "day_end_after_closing_minutes",
-                    DAY_END_AFTER_CLOSING_MINUTES)
-    closing = datetime.combine(when, max(r.end for r in ranges), tzinfo=tz)
-    return closing + timedelta(minutes=after)
+    return datetime.combine(date.fromisoformat(day) + timedelta(days=1), time(0), tzinfo=tz)
 
 
 def _minutes(seconds: float) -> float:

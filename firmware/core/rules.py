@@ -318,10 +318,15 @@ def cancel(state: QueueState, number: str) -> Decision:
 
 
 def expire_open(state: QueueState) -> list[Decision]:
-    """At the end of the service day every ticket still open ends as `expired`."""
+    """When a day rolls over with tickets open (the controller was off at the day's end),
+    each ends as `expired`."""
+    return _close_open(state, "expired")
+
+
+def _close_open(state: QueueState, reason: str) -> list[Decision]:
     return [
         Decision(EventType.TICKET_CANCELLED,
-                 {"number": t.number, "service": t.service, "reason": "expired"})
+                 {"number": t.number, "service": t.service, "reason": reason})
         for t in state.tickets.values()
         if t.is_open  # a no-show already has its outcome
     ]
@@ -424,12 +429,7 @@ def help_answered(state: QueueState, device: str, by: str | None) -> Decision:
 
 def close_at_day_end(state: QueueState) -> list[Decision]:
     """At the day's end (`day_end_at`) every ticket still open ends as `closed`."""
-    return [
-        Decision(EventType.TICKET_CANCELLED,
-                 {"number": t.number, "service": t.service, "reason": "closed"})
-        for t in state.tickets.values()
-        if t.is_open  # a no-show already has its outcome
-    ]
+    return _close_open(state, "closed")
 
 
 def day_end_at(config: SiteConfig, day: date | str) -> datetime | None:
