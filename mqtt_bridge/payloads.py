@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from firmware.core.feedback import FeedbackError, validate_feedback
+from firmware.core.queue import PAUSE_REASONS, ROOM_STATES
 from firmware.core.survey import SurveyAnswerError, validate_answer
 from mqtt_bridge import topics
 
@@ -47,8 +48,6 @@ COMMAND_FIELDS: dict[str, tuple[str, ...]] = {
     topics.HELP_REQUEST: (),
     topics.HELP_ANSWER: ("device",),
 }
-ROOM_STATES = ("serving", "paused", "closed")
-PAUSE_REASONS = ("break", "lunch", "back_office", "meeting")
 MAX_LEGS = 8  # authorities after the first in one visit: more is no visit but a mistake
 
 

@@ -517,6 +517,11 @@ def _run_demo(output: Path, config_path: Path, config: SiteConfig, customers: in
             for p in displays:
                 p.terminate()
                 p.wait(10)
+    return _what_the_morning_left(output, config)
+
+
+def _what_the_morning_left(output: Path, config: SiteConfig) -> int:
+    """The summary, the day report so far, and where the tickets and frames are."""
     tickets = sorted((output / "tickets").glob("*.escpos"))
     frames = sorted((output / "frames").glob("*.png"))
     print(summary(output / "ledger.sqlite", config))

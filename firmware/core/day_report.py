@@ -38,10 +38,10 @@ from zoneinfo import ZoneInfo
 from firmware.core import rules
 from firmware.core.events import Event
 from firmware.core.events import EventType as E
+from firmware.core.queue import PAUSE_REASONS
 from firmware.site_model import SiteConfig
 
 LANG_ORDER = ("fi", "sv", "en")
-PAUSE_REASONS = ("break", "lunch", "back_office", "meeting")
 NO_REASON = "unspecified"  # a pause without a reason (`reason: null`)
 REASON_KEYS = (*PAUSE_REASONS, NO_REASON)
 # The event types read here.

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from firmware.core.queue import PAUSE_REASONS, ROOM_STATES
 from firmware.site_model import LANGS, SiteConfig
 from mqtt_bridge import topics
 
@@ -24,8 +25,6 @@ ROOM_STATE = topics.ROOM_STATE
 ROOM_LANGUAGES = topics.ROOM_LANGUAGES
 HELP_ANSWER = topics.HELP_ANSWER
 
-ROOM_STATES = ("serving", "paused", "closed")
-PAUSE_REASONS = ("break", "lunch", "back_office", "meeting")
 MAX_THEN = 3  # authorities after the first planned at the advisor's desk: a visit, not a day
 
 # action: (command, the fields the console offers of it). The fields are the command's
