@@ -251,10 +251,6 @@ def test_the_page_in_finnish_and_swedish(site: Any) -> None:
     assert "Lataa raportti CSV-tiedostona (2026-12-02)" in fi
 
 
-DAY_CLOSED_KNOWN = "day.closed" in EventType._value2member_map_
-
-
-@pytest.mark.skipif(not DAY_CLOSED_KNOWN, reason="the ledger learns day.closed in core24")
 def test_a_closed_day_shows_the_report_it_was_closed_with(site: Any, tmp_path: Path) -> None:
     clock = ManualClock(at(MONDAY, 8, 0))
     controller = Controller(site.config, Ledger(tmp_path / "ledger.sqlite"), clock)
