@@ -35,7 +35,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from firmware.core.events import Event
+from firmware.core.events import Event, EventType
 from firmware.site_model import SiteConfig
 
 LANG_ORDER = ("fi", "sv", "en")
@@ -44,13 +44,14 @@ NO_REASON = "unspecified"  # a pause without a reason (`reason: null`)
 REASON_KEYS = (*PAUSE_REASONS, NO_REASON)
 DAY_END_AFTER_CLOSING_MINUTES = 30  # QueueRules.day_end_after_closing_minutes' default
 
-# The event types read here, by their wire names: EventType is a StrEnum, so a name
-# compares equal to its member.
-ISSUED, CALLED, RECALLED = "ticket.issued", "ticket.called", "ticket.recalled"
-COMPLETED, NO_SHOW, REINSTATED = "ticket.completed", "ticket.no_show", "ticket.reinstated"
-TRANSFERRED, CANCELLED = "ticket.transferred", "ticket.cancelled"
-CONTINUED, ASSISTANCE, REPRINTED = "ticket.continued", "ticket.assistance", "ticket.reprinted"
-ROOM_STATE, HELP_REQUESTED = "room.state", "help.requested"
+# The event types read here.
+ISSUED, CALLED = EventType.TICKET_ISSUED, EventType.TICKET_CALLED
+RECALLED, COMPLETED = EventType.TICKET_RECALLED, EventType.TICKET_COMPLETED
+NO_SHOW, REINSTATED = EventType.TICKET_NO_SHOW, EventType.TICKET_REINSTATED
+TRANSFERRED, CANCELLED = EventType.TICKET_TRANSFERRED, EventType.TICKET_CANCELLED
+CONTINUED, ASSISTANCE = EventType.TICKET_CONTINUED, EventType.TICKET_ASSISTANCE
+REPRINTED, ROOM_STATE = EventType.TICKET_REPRINTED, EventType.ROOM_STATE
+HELP_REQUESTED = EventType.HELP_REQUESTED
 
 AUTHORITY_COLUMNS = ["service", "customers", "served", "no_shows", "cancelled", "open_at_close",
                      "wait_median_min", "wait_p90_min", "service_median_min",
@@ -97,16 +98,12 @@ class Visit:
         return self.legs[-1]
 
 
-def _kind(event: Event) -> str:
-    return str(event.type)
-
-
 def visits(events: Iterable[Event]) -> list[Visit]:
     """Each ticket of the day with its legs, in the order they were issued."""
     every: list[Visit] = []
     found: dict[str, Visit] = {}  # by number: the latest visit that had it
     for e in events:
-        kind, d = _kind(e), e.data
+        kind, d = e.type, e.data
         if kind == ISSUED:
             found[d["number"]] = Visit(str(d.get("lang", "fi")), bool(d.get("assistance")),
                                        [Leg(d["service"], e.at)])
@@ -178,7 +175,7 @@ def _languages(all_visits: list[Visit], events: Sequence[Event],
                numbers_lang: Mapping[str, str]) -> list[dict[str, Any]]:
     decided: dict[str, int] = {}
     for e in events:
-        if _kind(e) == CALLED and e.data.get("by_language"):
+        if e.type is CALLED and e.data.get("by_language"):
             lang = numbers_lang.get(e.data.get("number", ""), str(e.data.get("lang", "")))
             decided[lang] = decided.get(lang, 0) + 1
     langs = {v.lang for v in all_visits} | set(decided)
@@ -239,7 +236,7 @@ def room_time(changes: Sequence[Event], start: datetime,
 def _rooms(config: SiteConfig, day: str, events: Sequence[Event],
            closed_at: datetime) -> list[dict[str, Any]]:
     start = day_start(config, day, events) or closed_at
-    changes = [e for e in events if _kind(e) == ROOM_STATE and e.data.get("room")]
+    changes = [e for e in events if e.type is ROOM_STATE and e.data.get("room")]
     known = [r.id for r in config.rooms]
     ids = known + sorted({str(e.data["room"]) for e in changes} - set(known))
     rows = []
@@ -259,7 +256,7 @@ def build(events: Iterable[Event], config: SiteConfig, day: str,
     own = [e for e in events if e.day == day]
     all_visits = visits(own)
     numbers_lang = {e.data["number"]: str(e.data.get("lang", "fi"))
-                    for e in own if _kind(e) == ISSUED}
+                    for e in own if e.type is ISSUED}
     helped = [v for v in all_visits if v.assistance]
     return {
         "day": day,
@@ -272,8 +269,8 @@ def build(events: Iterable[Event], config: SiteConfig, day: str,
         "assistance": {"tickets": len(helped),
                        "wait_median_min": _median(_waits(
                            leg for v in helped for leg in v.legs))},
-        "help_requests": sum(_kind(e) == HELP_REQUESTED for e in own),
-        "reprints": sum(_kind(e) == REPRINTED for e in own),
+        "help_requests": sum(e.type is HELP_REQUESTED for e in own),
+        "reprints": sum(e.type is REPRINTED for e in own),
     }
 
 
