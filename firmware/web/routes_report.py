@@ -86,7 +86,7 @@ async def _view(request: Request) -> dict[str, Any]:
 
 
 async def page(request: Request) -> Response:
-    found = auth.require(request, "stats")
+    found = auth.require(request, "report")
     if isinstance(found, Response):
         return found
     session, user = found
@@ -102,11 +102,11 @@ async def page(request: Request) -> Response:
     if view is not None:
         context.update(_words(request.app.state.console, view, lang))
     return request.app.state.templates.TemplateResponse(
-        request, "day_report.html", auth.page_context(session, user, "stats", **context))
+        request, "day_report.html", auth.page_context(session, user, "report", **context))
 
 
 async def csv_download(request: Request) -> Response:
-    found = auth.require(request, "stats")
+    found = auth.require(request, "report")
     if isinstance(found, Response):
         return found
     t = translator(auth.lang_of(request))
