@@ -42,7 +42,6 @@ LANG_ORDER = ("fi", "sv", "en")
 PAUSE_REASONS = ("break", "lunch", "back_office", "meeting")
 NO_REASON = "unspecified"  # a pause without a reason (`reason: null`)
 REASON_KEYS = (*PAUSE_REASONS, NO_REASON)
-DAY_END_AFTER_CLOSING_MINUTES = 30  # QueueRules.day_end_after_closing_minutes' default
 
 # The event types read here.
 ISSUED, CALLED = EventType.TICKET_ISSUED, EventType.TICKET_CALLED
@@ -204,10 +203,8 @@ def day_end(config: SiteConfig, day: str) -> datetime:
     ranges = config.site.opening_hours.on(when.weekday())
     if not ranges:
         return datetime.combine(when + timedelta(days=1), time(0), tzinfo=tz)
-    after = getattr(config.rules, "day_end_after_closing_minutes",
-                    DAY_END_AFTER_CLOSING_MINUTES)
     closing = datetime.combine(when, max(r.end for r in ranges), tzinfo=tz)
-    return closing + timedelta(minutes=after)
+    return closing + timedelta(minutes=config.rules.day_end_after_closing_minutes)
 
 
 def _minutes(seconds: float) -> float:

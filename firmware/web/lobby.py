@@ -239,8 +239,7 @@ class LobbyView:
                          # A room the controller has not told of is serving (as before).
                          "state": state.get("state", "serving"),
                          "reason": state.get("reason"), "state_since": state.get("since"),
-                         "languages": state.get("languages") or list(
-                             getattr(room, "languages", None) or LANGS)})
+                         "languages": state.get("languages") or list(room.languages)})
         return rows
 
     def devices(self) -> list[dict[str, Any]]:
