@@ -16,7 +16,7 @@ from gpiozero.pins.mock import MockFactory
 from firmware.controller.role import ControllerRole
 from firmware.kiosk.keys import KeyPress
 from firmware.kiosk.role import KioskRole
-from firmware.runtime import Runtime
+from firmware.runtime import Role, Runtime
 from firmware.site_model import KioskConfig, ScreenConfig, SiteConfig
 from testkit.jumping import JumpingSite
 from testkit.voice import HeardSpeaker
@@ -26,23 +26,27 @@ from ticket_printer.connection import TicketPrinter
 class LobbyKiosk:
     def __init__(self, site: JumpingSite, config: SiteConfig, data_dir: Path, *,
                  printer: TicketPrinter | None = None, kiosk: KioskConfig | None = None,
-                 screen: ScreenConfig | None = None, device_id: str = "lobby-1") -> None:
+                 screen: ScreenConfig | None = None, device_id: str = "lobby-1",
+                 with_controller: bool = True) -> None:
+        """`with_controller` False: the kiosk alone, as when its controller is down (the
+        test puts the state the kiosk reads on the broker itself)."""
         lobby = config.device(device_id)
         assert lobby is not None, device_id
         device = dataclasses.replace(
-            lobby, roles=("controller", "kiosk"), kiosk=kiosk or lobby.kiosk,
+            lobby, roles=("controller", "kiosk") if with_controller else ("kiosk",),
+            kiosk=kiosk or lobby.kiosk,
             screen=screen or dataclasses.replace(lobby.screen, fullscreen=False))
         self.config = dataclasses.replace(
             config, devices=tuple(device if d.id == device.id else d for d in config.devices))
         self.site = site
         self.pins = MockFactory()
         self.speaker = HeardSpeaker()
-        self.controller = ControllerRole()
+        self.controller = ControllerRole() if with_controller else None
         # The kiosk's waits count on the site's clock too: they jump with the timers.
         self.role = KioskRole(printer=printer, pin_factory=self.pins, speaker=self.speaker,
                               monotonic=site.clock.monotonic)
-        self.runtime: Runtime = site.device(self.config, device_id,
-                                            [self.controller, self.role], data_dir)
+        roles: list[Role] = [self.controller, self.role] if self.controller else [self.role]
+        self.runtime: Runtime = site.device(self.config, device_id, roles, data_dir)
 
     @property
     def phase(self) -> str:

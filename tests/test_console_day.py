@@ -7,6 +7,7 @@ The same actions against the real controller are in tests/test_console_day_live.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -126,8 +127,11 @@ def test_whatever_a_browser_posts_is_a_body_of_the_commands_fields_or_refused_in
 
 def test_the_session_starts_in_the_logins_languages_else_the_rooms() -> None:
     assert room_languages(SITE, "1", ("sv",)) == ["sv"]
-    configured = getattr(SITE.room("1"), "languages", None) or ("fi", "sv", "en")
-    assert room_languages(SITE, "1") == [x for x in ("fi", "sv", "en") if x in configured]
+    assert room_languages(SITE, "1") == ["fi", "sv", "en"]  # a room's default: all three
+    swedish = dataclasses.replace(SITE, rooms=tuple(
+        dataclasses.replace(r, languages=("sv", "fi")) if r.id == "1" else r
+        for r in SITE.rooms))
+    assert room_languages(swedish, "1") == ["fi", "sv"]
 
 
 # -- who may send what ------------------------------------------------------------------------

@@ -20,11 +20,6 @@ DAY = MONDAY.isoformat()
 CONFIG = small_site()
 
 
-def kind(name: str) -> EventType | str:
-    """The member when the ledger vocabulary has it; its wire name (equal to it) until then."""
-    return EventType(name) if name in EventType._value2member_map_ else name
-
-
 class Day:
     """A day's ledger written as the controller writes it, minute by minute."""
 
@@ -34,7 +29,7 @@ class Day:
 
     def add(self, name: str, when: datetime, **data: object) -> None:
         n = next(self.seq)
-        self.events.append(Event(f"e{n}", kind(name), when, DAY, dict(data), n))  # type: ignore[arg-type]
+        self.events.append(Event(f"e{n}", EventType(name), when, DAY, dict(data), n))
 
 
 def morning() -> Day:

@@ -49,7 +49,7 @@ from firmware.display.flow import (
 from firmware.display.lobby_screen import LobbyView
 from firmware.site_config import load_site_config
 from firmware.site_model import SiteConfig, TimeRange
-from mqtt_bridge.messages import Snapshot
+from mqtt_bridge.messages import RecentCall, Snapshot
 from tests.helpers import DEMO_SITE
 
 TUESDAY_10 = datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("Europe/Helsinki"))
@@ -65,8 +65,10 @@ def call_id(name: str) -> str:
 
 
 def snapshot(*calls: tuple[str, str, str], day: str = "2026-12-01") -> dict[str, Any]:
-    """The controller's retained state as the contract has it; each call's id is a UUID made
-    from its short name, so the same name is the same call. Newest call first."""
+    """The controller's retained state as the contract has it, in the shape a controller from
+    before issue 24 sends (no `recent`, no `lang`: displays still read it, and it is the
+    display's own history that shows then); each call's id is a UUID made from its short
+    name, so the same name is the same call. Newest call first."""
     serving = [{"ticket": t, "room": r, "service": "kela", "call_id": call_id(c),
                 "called_at": "2026-12-01T10:00:00+02:00"} for t, r, c in calls]
     last = ({"ticket": serving[0]["ticket"], "room": serving[0]["room"],
@@ -461,18 +463,14 @@ def test_a_new_day_starts_with_no_history() -> None:
 def test_the_display_shows_the_controllers_recent_calls_when_it_sends_them() -> None:
     """A controller of issue 24 sends `recent`, its last calls newest first, a recall a
     new entry: the history then survives the display's own restart."""
-    wire = snapshot(("K003", "1", "c"))
-    wire["recent"] = [
-        {"ticket": "K003", "room": "1", "call_id": call_id("c"), "lang": "en"},
-        {"ticket": "K001", "room": "2", "call_id": call_id("a2"), "lang": "sv"},
-        {"ticket": "K002", "room": "3", "call_id": call_id("b"), "lang": "fi"},
-        {"ticket": "K001", "room": "1", "call_id": call_id("a"), "lang": "sv"},  # its first
-    ]
-    if "recent" not in {f.name for f in dataclasses.fields(Snapshot)}:
-        # Until messages.Snapshot reads `recent` (wire24): the display's own history, from
-        # `serving` and `last_call`, is what a restarted display shows.
-        assert shown(Lobby().ready(wire)) == [("K003", "Huone 1")]
-        return
+    wire = snapshot(("K003", "1", "c"), ("K001", "2", "a2"), ("K002", "3", "b"))
+    wire["recent"] = [RecentCall(ticket, room, call_id(name), f"2026-12-01T10:0{n}:00+02:00",
+                                 lang, "kela").to_wire()
+                      for n, (ticket, room, name, lang) in enumerate([
+                          ("K001", "1", "a", "sv"),  # K001's first call
+                          ("K002", "3", "b", "fi"),
+                          ("K001", "2", "a2", "sv"),  # K001 recalled to another room
+                          ("K003", "1", "c", "en")])][::-1]
     lobby = Lobby().ready(wire)  # just started: the controller's memory, not its own
     assert shown(lobby) == [("K003", "Room 1"), ("K001", "Rum 2"), ("K002", "Huone 3")]
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import uuid
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -33,6 +34,7 @@ from firmware.room.flow import (
 from firmware.room.wire import answer_event, state_event
 from firmware.site_model import RoomUnitConfig, SensorConfig
 from mqtt_bridge import topics
+from mqtt_bridge.messages import RecentCall, RoomRow
 
 TUESDAY_10 = datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("Europe/Helsinki"))
 SERVICES = ["kela", "vero"]
@@ -414,15 +416,18 @@ def test_any_answer_is_shown_and_answered_by_the_led(answer: dict[str, Any] | No
 
 def paused_snapshot(state: str | None, *calls: tuple[str, str, str],
                     recent: tuple[tuple[str, str], ...] = ()) -> bytes:
-    """A snapshot with the contract's `rooms` (this room in `state`; None: no `rooms` at all,
-    as from a controller before breaks) and `recent` calls (room, ticket), newest first."""
+    """A snapshot with the contract's `rooms` (this room in `state`, the other serving) and
+    `recent` calls (room, ticket), newest first, as the controller sends them; state None:
+    neither, as from a controller before breaks."""
     body = json.loads(snapshot(*calls))
     if state is not None:
-        body["rooms"] = [{"id": "2", "state": "serving", "reason": None},
-                         {"id": "1", "state": state,
-                          "reason": "break" if state == "paused" else None}]
-    body["recent"] = [{"ticket": t, "room": r, "call_id": f"c-{t}", "at": None}
-                      for r, t in recent]
+        since = None if state == "serving" else TUESDAY_10.isoformat(timespec="seconds")
+        body["rooms"] = [RoomRow("2", languages=("fi", "sv")).to_wire(),
+                         RoomRow("1", state, "break" if state == "paused" else None, since,
+                                 ("fi", "sv", "en")).to_wire()]
+        body["recent"] = [RecentCall(t, r, str(uuid.uuid5(uuid.NAMESPACE_URL, f"c-{t}")),
+                                     TUESDAY_10.isoformat(timespec="seconds"), "fi",
+                                     "kela").to_wire() for r, t in recent]
     return json.dumps(body).encode()
 
 
@@ -495,7 +500,7 @@ def test_the_door_says_on_a_break_with_the_rooms_own_last_call() -> None:
 
 def test_without_rooms_in_the_state_the_door_is_as_before() -> None:
     room = Room().ready()
-    room.state(paused_snapshot(None, ("1", "K001", "c1"), recent=(("1", "K001"),)))
+    room.state(paused_snapshot(None, ("1", "K001", "c1")))
     assert room.flow.screen_state() == "called"
     room.state(paused_snapshot(None))
     assert room.flow.screen_state() == "free" and room.flow.room_state is None

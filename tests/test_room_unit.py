@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import pytest
 from gpiozero.pins.mock import MockFactory
 
 from firmware.clock import ManualClock
@@ -162,29 +161,13 @@ def test_the_clerk_works_from_the_keys_alone(memory_broker: MemoryBroker,
         assert "Ei kutsuttua numeroa" in screen_texts(role)  # 'nothing called'
 
 
-def knows_command(request: Any, monkeypatch: Any, name: str, fields: tuple[str, ...]) -> bool:
-    """Whether the contract (mqtt_bridge.payloads, docs/mqtt-api.yaml) knows the command
-    already. Until the merge with the contract's branch it does not: the device's requester
-    is told its fields here so that the device's side can be tried on its own, and its
-    topic, which the document does not have yet, is not checked against it. True: the
-    controller answers it, and every message is checked."""
-    from mqtt_bridge import payloads
-
-    if name in payloads.COMMAND_FIELDS:
-        return True
-    monkeypatch.setitem(payloads.COMMAND_FIELDS, name, fields)
-    request.node.add_marker(pytest.mark.wire_abuse(f"cmd/{name}/+"))
-    return False
-
-
 def test_holding_call_next_pauses_the_room_and_a_short_press_still_calls(
-        memory_broker: MemoryBroker, tmp_path: Path, monkeypatch: Any, request: Any) -> None:
+        memory_broker: MemoryBroker, tmp_path: Path) -> None:
     import json
 
     from firmware.room import flow as rf
     from firmware.room.screen import ON_A_BREAK
 
-    answered = knows_command(request, monkeypatch, rf.ROOM_STATE, ("room", "state", "reason"))
     unit = RoomUnitConfig(key_call_next=KEY_CALL, led_pin=LED_PIN, long_press_s=0.5)
     config = room_config(demo_config(None, tmp_path), unit)
     site_id = config.site.id
@@ -209,12 +192,9 @@ def test_holding_call_next_pauses_the_room_and_a_short_press_still_calls(
         assert {k: body[k] for k in ("room", "state", "reason")} == {
             "room": "1", "state": "paused", "reason": "break"}
         assert calls == []  # the long press called nobody, also when the key came up
-        if answered:  # the controller pauses the room: the door says so, the LED blinks once
-            site.run_until(lambda: role.screen_state() == "paused", what="the paused door")
-            assert ON_A_BREAK in screen_texts(role) and blinks(pins, role) == 1
-        else:  # before the contract's branch: nobody answers, and the clerk sees that
-            site.run_for(8)
-            assert "Jonopalvelu ei vastaa" in screen_texts(role) and blinks(pins, role) == 3
+        # The controller pauses the room: the door says so, the LED blinks once.
+        site.run_until(lambda: role.screen_state() == "paused", what="the paused door")
+        assert ON_A_BREAK in screen_texts(role) and blinks(pins, role) == 1
 
         pins.pin(LED_PIN).clear_states()
         press(pins, KEY_CALL)  # a short press: next, as ever

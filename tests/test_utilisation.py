@@ -96,6 +96,19 @@ def test_occupancy_messages_are_checked() -> None:
     assert parse_occupancy(b"\xff") is None and parse_occupancy(b"[]") is None
 
 
+def tables(text: str) -> dict[str, list[str]]:
+    """`piste stats --format csv`: tables one after another, a blank line between, each with
+    its header: each table's rows by its header line."""
+    found: dict[str, list[str]] = {}
+    for table in text.split("\n\n"):
+        header, *rows = table.splitlines()
+        found[header] = rows
+    return found
+
+
+WALKING = "day,service,calls,arrived,not_arrived,unmeasured,walk_median_s,walk_p90_s"
+
+
 def test_piste_stats_prints_utilisation_and_walking_after_the_usual_table(
         tmp_path: Path) -> None:
     ledger = Ledger(tmp_path / "ledger.sqlite")
@@ -106,24 +119,27 @@ def test_piste_stats_prints_utilisation_and_walking_after_the_usual_table(
     ledger.close()
     out = io.StringIO()
     assert stats_main(DEMO_SITE, tmp_path, DAY, "csv", out) == 0
-    usual, rooms, walking = out.getvalue().split("\n\n")
-    assert usual.splitlines()[0].startswith("day,service,hour,arrivals,served")
-    assert rooms.splitlines()[0].startswith("day,room,hour,open_min,healthy_min")
-    assert "2026-12-01,1,09,60.0,60.0," in rooms
-    assert walking.splitlines()[0] == ("day,service,calls,arrived,not_arrived,unmeasured,"
-                                       "walk_median_s,walk_p90_s")
-    assert "2026-12-01,kela,2,1,1,0,90,90" in walking
+    headers = list(tables(out.getvalue()))
+    usual, rooms, walking = headers[:3]  # then the day's languages, legs, visits, time
+    assert usual.startswith("day,service,hour,arrivals,served")
+    assert rooms.startswith("day,room,hour,open_min,healthy_min")
+    assert "2026-12-01,1,09,60.0,60.0," in "\n".join(tables(out.getvalue())[rooms])
+    assert walking == WALKING
+    assert "2026-12-01,kela,2,1,1,0,90,90" in tables(out.getvalue())[walking]
     out = io.StringIO()
     stats_main(DEMO_SITE, tmp_path, DAY, "json", out)
     report = json.loads(out.getvalue())
     assert {"rows", "utilisation", "walking"} <= set(report)
 
 
-def test_stats_of_a_day_without_sensors_is_unchanged(tmp_path: Path) -> None:
+def test_stats_of_a_day_without_sensors_has_no_room_or_walking_table(tmp_path: Path) -> None:
     ledger = Ledger(tmp_path / "ledger.sqlite")
     ledger.append([Event("i", EventType.TICKET_ISSUED, at(9, 5), DAY,
                          {"number": "K001", "service": "kela"})])
     ledger.close()
     out = io.StringIO()
     stats_main(DEMO_SITE, tmp_path, DAY, "csv", out)
-    assert "\n\n" not in out.getvalue()
+    headers = list(tables(out.getvalue()))
+    assert headers[0].startswith("day,service,hour,arrivals,served")
+    assert WALKING not in headers
+    assert not any(h.startswith("day,room,hour,open_min") for h in headers)

@@ -200,8 +200,8 @@ def test_pages_follow_the_roles() -> None:
                           if StaffUser("x", role, HASH, "1" if role == "clerk" else None)
                           .may_open(p))
              for role in STAFF_ROLES}
-    assert opens == {"clerk": ["clerk"], "advisor": ["advisor", "health", "stats"],
-                     "service": ["advisor", "health", "stats"],
+    assert opens == {"clerk": ["clerk"], "advisor": ["advisor", "health", "report", "stats"],
+                     "service": ["advisor", "health", "report", "stats"],
                      "technician": ["advisor", "health"]}
     assert not StaffUser("x", "advisor", HASH).may_open("no-such-page")
 

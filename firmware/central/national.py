@@ -96,9 +96,8 @@ LEG_MONTH_COLUMNS: list[str] = ["site", "month", *LEG_COLUMNS]
 VISIT_MONTH_COLUMNS: list[str] = ["site", "month", *VISIT_COLUMNS]
 ROOM_TIME_MONTH_COLUMNS: list[str] = ["site", "month", *ROOM_TIME_COLUMNS]
 
-# Issue 24's events the figures read, by their wire names (EventType is a StrEnum: a name
-# equals its member), so a store holding them is read also where the vocabulary lacks them.
-CONTINUED, ASSISTANCE, ROOM_STATE = "ticket.continued", "ticket.assistance", "room.state"
+CONTINUED, ASSISTANCE = EventType.TICKET_CONTINUED, EventType.TICKET_ASSISTANCE
+ROOM_STATE = EventType.ROOM_STATE
 ROOM_STATES = ("serving", "paused", "closed")
 TICKET_TYPES = frozenset({
     EventType.TICKET_ISSUED, EventType.TICKET_CALLED, EventType.TICKET_RECALLED,
@@ -199,7 +198,7 @@ def _occupancy_data(data: dict[str, Any]) -> dict[str, Any] | None:
     return None if parsed is None else {**parsed, "room": data["room"]}
 
 
-def _data(kind: EventType | str, data: dict[str, Any]) -> dict[str, Any] | None:
+def _data(kind: EventType, data: dict[str, Any]) -> dict[str, Any] | None:
     """The data if the figures can use it (the fields they read are there and right)."""
     if kind in TICKET_TYPES:
         ok = _text(data.get("number")) and (
@@ -238,15 +237,15 @@ def read_row(item: Any) -> tuple[str, Event] | None:
     if at is None or day is None or data is None:
         return None
     seq = _whole(wire.get("seq"))
-    return site, Event(str(wire.get("id", "")), kind, at, day, data, seq or 0)  # type: ignore[arg-type]
+    return site, Event(str(wire.get("id", "")), kind, at, day, data, seq or 0)
 
 
-def _kind(name: Any) -> EventType | str | None:
-    """The event type of a wire name; issue 24's by name where the vocabulary lacks them."""
+def _kind(name: Any) -> EventType | None:
+    """The event type of a wire name; None for a name the ledger does not know."""
     try:
         return EventType(name)
     except (TypeError, ValueError):
-        return name if name in (CONTINUED, ASSISTANCE, ROOM_STATE) else None
+        return None
 
 
 # -- one site's events --------------------------------------------------------------------
@@ -275,7 +274,7 @@ class _Site:
             self._occupancy(event)
         elif event.day < first_day:
             return
-        elif event.type == ROOM_STATE:
+        elif event.type is ROOM_STATE:
             self.room_states.setdefault(event.day, []).append(event)
             self.called_rooms.add(str(event.data["room"]))
         elif event.type in TICKET_TYPES:

@@ -96,16 +96,12 @@ class Visit:
         return self.legs[-1]
 
 
-def _kind(event: Event) -> str:
-    return str(event.type)
-
-
 def visits(events: Iterable[Event]) -> list[Visit]:
     """Each ticket of the day with its legs, in the order they were issued."""
     every: list[Visit] = []
     found: dict[str, Visit] = {}  # by number: the latest visit that had it
     for e in events:
-        kind, d = _kind(e), e.data
+        kind, d = e.type, e.data
         if kind == ISSUED:
             found[d["number"]] = Visit(str(d.get("lang", "fi")), bool(d.get("assistance")),
                                        [Leg(d["service"], e.at)])
@@ -177,7 +173,7 @@ def _languages(all_visits: list[Visit], events: Sequence[Event],
                numbers_lang: Mapping[str, str]) -> list[dict[str, Any]]:
     decided: dict[str, int] = {}
     for e in events:
-        if _kind(e) == CALLED and e.data.get("by_language"):
+        if e.type is CALLED and e.data.get("by_language"):
             lang = numbers_lang.get(e.data.get("number", ""), str(e.data.get("lang", "")))
             decided[lang] = decided.get(lang, 0) + 1
     langs = {v.lang for v in all_visits} | set(decided)
@@ -234,7 +230,7 @@ def room_time(changes: Sequence[Event], start: datetime,
 def _rooms(config: SiteConfig, day: str, events: Sequence[Event],
            closed_at: datetime) -> list[dict[str, Any]]:
     start = day_start(config, day, events) or closed_at
-    changes = [e for e in events if _kind(e) == ROOM_STATE and e.data.get("room")]
+    changes = [e for e in events if e.type is ROOM_STATE and e.data.get("room")]
     known = [r.id for r in config.rooms]
     ids = known + sorted({str(e.data["room"]) for e in changes} - set(known))
     rows = []
@@ -254,7 +250,7 @@ def build(events: Iterable[Event], config: SiteConfig, day: str,
     own = [e for e in events if e.day == day]
     all_visits = visits(own)
     numbers_lang = {e.data["number"]: str(e.data.get("lang", "fi"))
-                    for e in own if _kind(e) == ISSUED}
+                    for e in own if e.type is ISSUED}
     helped = [v for v in all_visits if v.assistance]
     return {
         "day": day,
@@ -267,8 +263,8 @@ def build(events: Iterable[Event], config: SiteConfig, day: str,
         "assistance": {"tickets": len(helped),
                        "wait_median_min": _median(_waits(
                            leg for v in helped for leg in v.legs))},
-        "help_requests": sum(_kind(e) == HELP_REQUESTED for e in own),
-        "reprints": sum(_kind(e) == REPRINTED for e in own),
+        "help_requests": sum(e.type is HELP_REQUESTED for e in own),
+        "reprints": sum(e.type is REPRINTED for e in own),
     }
 
 

@@ -13,17 +13,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from mqtt_bridge.messages import Snapshot
+from mqtt_bridge.messages import LastCall, RecentCall, Serving, Snapshot
 
 KEPT = 9  # numbers kept: the newest call and the most history the setting allows (8)
 KNOWN_KEPT = 500  # call ids remembered as seen: far more than a day's calls on one screen
 
 
 @dataclass(frozen=True)
-class RecentCall:
-    """One call as the lobby keeps it."""
+class LobbyCall:
+    """One call as the lobby keeps it: from the snapshot's `recent` list, its `serving` rows
+    or its `last_call` (the last two say no time or language from an older controller)."""
 
     ticket: str
     room: str  # the room's id in the site config
@@ -32,51 +32,40 @@ class RecentCall:
     lang: str | None = None  # the ticket's language; None from a controller that does not say
 
 
-def _read(row: Any) -> RecentCall | None:
-    """A snapshot row (`recent`, `serving` or `last_call`, read by messages.Snapshot or a
-    plain wire object) as a call; None unless it names a ticket, a room and a call."""
-    if row is None:
-        return None
-
-    def field(name: str) -> Any:
-        return row.get(name) if isinstance(row, dict) else getattr(row, name, None)
-
-    ticket, room, call_id = field("ticket"), field("room"), field("call_id")
-    if not (isinstance(ticket, str) and ticket and isinstance(room, str)
-            and isinstance(call_id, str)):
-        return None
-    at = field("at") or field("called_at")
-    lang = field("lang")
-    return RecentCall(ticket, room, call_id, at if isinstance(at, str) else None,
-                      lang if isinstance(lang, str) else None)
+def _of_recent(call: RecentCall) -> LobbyCall:
+    return LobbyCall(call.ticket, call.room, call.call_id, call.at, call.lang)
 
 
-def _stamp(call: RecentCall) -> float:
+def _of_serving(call: Serving) -> LobbyCall:
+    return LobbyCall(call.ticket, call.room, call.call_id, call.called_at, call.lang)
+
+
+def _of_last(call: LastCall) -> LobbyCall:
+    return LobbyCall(call.ticket, call.room, call.call_id, call.at, call.lang)
+
+
+def _stamp(call: LobbyCall) -> float:
     try:
         return datetime.fromisoformat(call.at).timestamp() if call.at else float("-inf")
     except (ValueError, OverflowError, OSError):
         return float("-inf")
 
 
-def _unique(calls: Iterable[RecentCall]) -> tuple[RecentCall, ...]:
+def _unique(calls: Iterable[LobbyCall]) -> tuple[LobbyCall, ...]:
     """Each call id once, where it first comes."""
-    found: dict[str, RecentCall] = {}
+    found: dict[str, LobbyCall] = {}
     for call in calls:
         found.setdefault(call.call_id, call)
     return tuple(found.values())
 
 
-def calls_in(snapshot: Snapshot) -> tuple[RecentCall, ...]:
+def calls_in(snapshot: Snapshot) -> tuple[LobbyCall, ...]:
     """The calls a snapshot shows, newest first: its `recent` list when it has one (the
-    controller's own history), else its last call and the calls being served, by call time.
-
-    `recent` is read off whatever the snapshot carries (messages.Snapshot gains the field
-    in issue 24): this function is the one place that looks for it."""
-    recent = [c for c in map(_read, getattr(snapshot, "recent", None) or ()) if c]
-    if recent:
-        return _unique(recent)
-    served = sorted((c for c in map(_read, snapshot.serving) if c), key=_stamp, reverse=True)
-    last = _read(snapshot.last_call) if snapshot.last_call is not None else None
+    controller's own history), else its last call and the calls being served, by call time."""
+    if snapshot.recent:
+        return _unique(map(_of_recent, snapshot.recent))
+    served = sorted(map(_of_serving, snapshot.serving), key=_stamp, reverse=True)
+    last = _of_last(snapshot.last_call) if snapshot.last_call is not None else None
     return _unique([last, *served] if last else served)  # the last call is the newest
 
 
@@ -89,7 +78,7 @@ class CallHistory:
     others out, and an old call seen again never moves its number up."""
 
     def __init__(self) -> None:
-        self.calls: tuple[RecentCall, ...] = ()
+        self.calls: tuple[LobbyCall, ...] = ()
         self.day: str | None = None
         self._known: dict[str, None] = {}  # insertion-ordered set of call ids seen today
 
@@ -103,15 +92,15 @@ class CallHistory:
             self._known[call.call_id] = None
         while len(self._known) > KNOWN_KEPT:
             del self._known[next(iter(self._known))]
-        if getattr(snapshot, "recent", None):
+        if snapshot.recent:
             self.calls = each_number_once(shown)[:KEPT]
         else:
             self.calls = each_number_once([*fresh, *self.calls])[:KEPT]
 
 
-def each_number_once(calls: Iterable[RecentCall]) -> tuple[RecentCall, ...]:
+def each_number_once(calls: Iterable[LobbyCall]) -> tuple[LobbyCall, ...]:
     """Newest first, each ticket number only at its newest call."""
-    found: dict[str, RecentCall] = {}
+    found: dict[str, LobbyCall] = {}
     for call in calls:
         found.setdefault(call.ticket, call)
     return tuple(found.values())
@@ -120,5 +109,7 @@ def each_number_once(calls: Iterable[RecentCall]) -> tuple[RecentCall, ...]:
 def langs_of(snapshot: Snapshot) -> dict[str, str]:
     """The ticket's language of every call the snapshot names, by call id (a controller
     from before issue 24 names none: its calls are said and shown fi first, as then)."""
-    rows = [*(getattr(snapshot, "recent", None) or ()), *snapshot.serving, snapshot.last_call]
-    return {c.call_id: c.lang for c in map(_read, rows) if c is not None and c.lang}
+    calls = [*map(_of_recent, snapshot.recent), *map(_of_serving, snapshot.serving)]
+    if snapshot.last_call is not None:
+        calls.append(_of_last(snapshot.last_call))
+    return {call.call_id: call.lang for call in calls if call.lang}

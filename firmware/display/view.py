@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from firmware.core.wait_words import span_of, span_text
-from firmware.display.history import RecentCall, calls_in, each_number_once
+from firmware.display.history import LobbyCall, calls_in, each_number_once
 from firmware.feedback.texts import announcement, load_survey
 from firmware.site_model import DisplayConfig, SiteConfig, SurveyConfig
 from mqtt_bridge.messages import ServiceState, Snapshot
@@ -95,7 +95,7 @@ def _eta_text(state: ServiceState) -> str:
     return span_text(span) if span is not None else ""
 
 
-def _row(call: RecentCall, config: SiteConfig) -> ServingRow:
+def _row(call: LobbyCall, config: SiteConfig) -> ServingRow:
     room = config.room(call.room)
     assert room is not None
     lang = call.lang if call.lang in LANGS else "fi"
@@ -103,7 +103,7 @@ def _row(call: RecentCall, config: SiteConfig) -> ServingRow:
 
 
 def lobby_view_from_snapshot(snapshot: Snapshot | dict[str, Any], config: SiteConfig,
-                             now: datetime, *, calls: tuple[RecentCall, ...] | None = None,
+                             now: datetime, *, calls: tuple[LobbyCall, ...] | None = None,
                              history: int = DisplayConfig.history) -> LobbyView:
     """The view of a `queue/state` snapshot (read by Snapshot.from_wire when it comes as
     the wire's object); anything malformed in it is skipped, never raised.

@@ -4,9 +4,9 @@ The one place the room unit reads what the wire carries: a change to the payload
 decoding is made here and nowhere else.
 
 The state's `rooms` (each room serving, paused or closed) and `recent` (the last calls) are
-read from the payload's own rows, defensively: a controller that does not send them yet
-leaves the room as it was (serving, as before breaks), and a row that is not what the
-contract says is passed over, never a reason to drop the whole state.
+read as messages.Snapshot reads them: a row that is not what the contract says is passed
+over, never a reason to drop the whole state, and a controller that does not send them
+(one from before breaks) leaves the room as it was.
 """
 
 from __future__ import annotations
@@ -14,10 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from firmware.room.flow import SWITCH, Answered, Call, NoAnswer, Refused, State, Switched
-from mqtt_bridge import messages
-from mqtt_bridge.messages import MessageError, Snapshot
-
-ROOM_STATES = ("serving", "paused", "closed")
+from mqtt_bridge.messages import MessageError, RoomRow, Snapshot
 
 
 def state_event(payload: bytes, room_id: str) -> State | None:
@@ -25,37 +22,25 @@ def state_event(payload: bytes, room_id: str) -> State | None:
     services are open, the room's state and its last call. None for a payload that is no
     snapshot."""
     try:
-        value = messages.decode(payload)
-        snapshot = Snapshot.from_wire(value)
+        snapshot = Snapshot.from_payload(payload)
     except MessageError:
         return None
     calls = tuple(Call(row.ticket, row.call_id) for row in snapshot.serving
                   if row.room == room_id)
     return State(calls, frozenset(snapshot.open_services()),
-                 room_state=room_state(value, room_id), last_call=last_call(value, room_id))
+                 room_state=room_state(snapshot, room_id),
+                 last_call=last_call(snapshot, room_id))
 
 
-def _rows(value: Any, key: str) -> list[dict[str, Any]]:
-    rows = value.get(key) if isinstance(value, dict) else None
-    return [row for row in rows if isinstance(row, dict)] if isinstance(rows, list) else []
-
-
-def room_state(value: Any, room_id: str) -> str | None:
+def room_state(snapshot: Snapshot, room_id: str) -> str | None:
     """This room's state in the snapshot's `rooms`; None when it does not say."""
-    for row in _rows(value, "rooms"):
-        if row.get("id") == room_id:
-            state = row.get("state")
-            return state if state in ROOM_STATES else None
-    return None
+    room = snapshot.room(room_id)
+    return room.state if room is not None else None
 
 
-def last_call(value: Any, room_id: str) -> str | None:
+def last_call(snapshot: Snapshot, room_id: str) -> str | None:
     """The number this room called last, from `recent` (newest first); None: none said."""
-    for row in _rows(value, "recent"):
-        ticket = row.get("ticket")
-        if row.get("room") == room_id and isinstance(ticket, str) and ticket:
-            return ticket
-    return None
+    return next((call.ticket for call in snapshot.recent if call.room == room_id), None)
 
 
 def answer_event(action: str, answer: dict[str, Any] | None
@@ -69,8 +54,7 @@ def answer_event(action: str, answer: dict[str, Any] | None
         message = str(error.get("message", code) if isinstance(error, dict) else code)
         return Refused(action, str(code), message)
     if action == SWITCH:  # {"ok": true, "room": {id, state, reason, since, languages}}
-        room = answer.get("room")
-        state = room.get("state") if isinstance(room, dict) else None
-        return Switched(state if state in ROOM_STATES else None)
+        room = RoomRow.read(answer.get("room"))
+        return Switched(room.state if room is not None else None)
     ticket = answer.get("ticket")
     return Answered(action, str(ticket.get("number", "")) if isinstance(ticket, dict) else None)

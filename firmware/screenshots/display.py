@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from display_driver.png import offscreen_surface, save_png
 from firmware.controller.local_queue import LocalQueue
-from firmware.display.history import CallHistory, RecentCall
+from firmware.display.history import CallHistory, LobbyCall
 from firmware.display.lobby_screen import (
     LobbyView,
     Slide,
@@ -46,7 +46,7 @@ SAMPLE_SLIDE = Slide(
 class Morning:
     quiet: dict  # the snapshot before the first call
     busy: dict  # the snapshot at the end
-    calls: tuple[RecentCall, ...]  # the calls as a display that watched it all keeps them
+    calls: tuple[LobbyCall, ...]  # the calls as a display that watched it all keeps them
     now: datetime
 
 

@@ -48,6 +48,7 @@ PAGES: dict[str, tuple[str, ...]] = {
     "clerk": ("clerk",),
     "advisor": ("advisor", "service", "technician"),  # only the advisor acts there
     "stats": ("service", "advisor"),
+    "report": ("service", "advisor"),  # the day report: who may read the statistics
     "health": ("technician", "service", "advisor"),
 }
 HOME = {"clerk": "/clerk", "advisor": "/advisor", "service": "/stats", "technician": "/health"}

@@ -15,7 +15,7 @@ from typing import Any
 
 from firmware.site_model import LANGS, SiteConfig
 from mqtt_bridge import topics
-from mqtt_bridge.messages import EMPTY_SNAPSHOT, ServiceState, Snapshot
+from mqtt_bridge.messages import EMPTY_SNAPSHOT, RoomRow, ServiceState, Snapshot
 from mqtt_bridge.payloads import state_of
 
 RECENT_EVENTS = 40  # the advisor's "what just happened" list
@@ -27,7 +27,6 @@ EVENT_TYPES = ("ticket.issued", "ticket.called", "ticket.recalled", "ticket.no_s
 # What the console keeps of a ticket for the clerk who calls it and the advisor (never on a
 # public screen): its language, whether it needs assistance, its next authorities and leg.
 NOTE_KEYS = ("lang", "assistance", "then", "leg")
-ROOM_STATES = ("serving", "paused", "closed")
 # The events that leave a room free again: what its clerk last did, once nobody is served.
 ROOM_ENDINGS = ("ticket.completed", "ticket.no_show", "ticket.transferred")
 # A room unit's sensor side in these states is fine (starting: no reading settled yet).
@@ -55,10 +54,6 @@ class LobbyView:
         default_factory=lambda: deque(maxlen=RECENT_EVENTS))
     ticket_services: dict[str, str] = field(default_factory=dict)  # number -> authority
     room_last: dict[str, dict[str, Any]] = field(default_factory=dict)  # room -> its last ending
-    # The snapshot's parts of a real day (issue 24), read from its wire form.
-    room_states: dict[str, dict[str, Any]] = field(default_factory=dict)
-    help_wanted: list[dict[str, str]] = field(default_factory=list)
-    call_langs: dict[str, str] = field(default_factory=dict)  # call id -> the ticket's lang
     ticket_notes: dict[str, dict[str, Any]] = field(default_factory=dict)  # number -> NOTE_KEYS
     link_up: bool = False
 
@@ -106,7 +101,6 @@ class LobbyView:
                     self.room_last.clear()  # yesterday's last number is not today's
                     self.ticket_notes.clear()
                 self.snapshot = state
-                self._take_day_parts(data)
                 return "state"
             case ["queue", "events"]:
                 return self._event(data)
@@ -122,25 +116,6 @@ class LobbyView:
             case ["alert", _]:
                 return self._alert(data)
         return None
-
-    def _take_day_parts(self, data: dict[str, Any]) -> None:
-        """The rooms' states, the kiosks asking for help and the called tickets' languages,
-        from the snapshot as it came (a row that cannot be read is left out)."""
-        self.room_states = {}
-        for row in _rows(data.get("rooms")):
-            if isinstance(row.get("id"), str) and row.get("state") in ROOM_STATES:
-                languages = row.get("languages")
-                self.room_states[row["id"]] = {
-                    "state": row["state"], "reason": _text(row.get("reason")),
-                    "since": _text(row.get("since")),
-                    "languages": [x for x in LANGS if x in languages]
-                    if isinstance(languages, list) else None}
-        self.help_wanted = [{"device": row["device"], "since": _text(row.get("since"))}
-                            for row in _rows(data.get("help_wanted"))
-                            if isinstance(row.get("device"), str)]
-        self.call_langs = {row["call_id"]: row["lang"] for row in _rows(data.get("serving"))
-                           if isinstance(row.get("call_id"), str)
-                           and row.get("lang") in LANGS}
 
     def note_ticket(self, ticket: dict[str, Any]) -> None:
         """What a command's answer told of a ticket (the console's own actions)."""
@@ -217,7 +192,8 @@ class LobbyView:
                 "congested": is_open and f"congestion:{service_id}" in self.active_alerts}
 
     def rooms(self) -> list[dict[str, Any]]:
-        serving = {c.room: c for c in (self.snapshot or EMPTY_SNAPSHOT).serving}
+        snapshot = self.snapshot or EMPTY_SNAPSHOT
+        serving = {c.room: c for c in snapshot.serving}
         rows = []
         for room in self.config.rooms:
             call = serving.get(room.id)
@@ -226,21 +202,20 @@ class LobbyView:
                 note = self.ticket_notes.get(call.ticket, {})
                 ticket = {"number": call.ticket, "called_at": call.called_at,
                           "service": call.service or self.ticket_services.get(call.ticket),
-                          "lang": self.call_langs.get(call.call_id) or note.get("lang"),
+                          "lang": call.lang if call.lang in LANGS else note.get("lang"),
                           "assistance": bool(note.get("assistance")),
                           "then": list(note.get("then", []))}
             occupancy = self.occupancy.get(room.id, {})
-            state = self.room_states.get(room.id, {})
+            state = snapshot.room(room.id) or RoomRow(room.id)  # not told of: serving
             rows.append({"id": room.id, "names": room.name.as_dict(),
                          "services": list(room.services),
                          "serving": ticket, "last": self.room_last.get(room.id),
                          "occupancy": occupancy.get("state"),
                          "occupancy_since": occupancy.get("since"),
-                         # A room the controller has not told of is serving (as before).
-                         "state": state.get("state", "serving"),
-                         "reason": state.get("reason"), "state_since": state.get("since"),
-                         "languages": state.get("languages") or list(
-                             getattr(room, "languages", None) or LANGS)})
+                         "state": state.state, "reason": state.reason,
+                         "state_since": state.since,
+                         "languages": [x for x in LANGS if x in state.languages]
+                         or list(room.languages)})
         return rows
 
     def devices(self) -> list[dict[str, Any]]:
@@ -274,7 +249,7 @@ class LobbyView:
             "recent_alerts": list(self.recent_alerts),
             "events": list(self.recent_events),
             "last_call": snapshot.last_call.to_wire() if snapshot.last_call else None,
-            "help_wanted": list(self.help_wanted),
+            "help_wanted": [wanted.to_wire() for wanted in snapshot.help_wanted],
         }
 
 
@@ -317,14 +292,6 @@ def _sensor_faults(sensors: Any) -> list[dict[str, str]]:
         side: value.get("state") for side, value in sensors.items() if isinstance(value, dict)}
     return [{"side": str(side), "status": str(state)} for side, state in sides.items()
             if state not in SENSOR_FINE]
-
-
-def _rows(value: Any) -> list[dict[str, Any]]:
-    return [row for row in value if isinstance(row, dict)] if isinstance(value, list) else []
-
-
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
 
 
 def _used(parts: list[str]) -> bool:

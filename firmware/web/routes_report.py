@@ -20,12 +20,12 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from firmware.core import day_report
+from firmware.core.events import EventType
 from firmware.web import auth, stats_data
 from firmware.web.ledger_reading import Unavailable, reading
 from firmware.web.stats_data import BadInput
 from firmware.web.texts import translator
 
-DAY_CLOSED = "day.closed"
 CLOSED, SO_FAR, UNCLOSED = "closed", "so_far", "unclosed"
 
 
@@ -41,7 +41,7 @@ def read_report(console: Any, wanted: str | None) -> dict[str, Any]:
     with reading(console.data_dir) as ledger:
         events = ledger.events_of_day(day)
         latest = ledger.latest_day_before("9999-12-31")
-    closing = next((e for e in reversed(events) if str(e.type) == DAY_CLOSED), None)
+    closing = next((e for e in reversed(events) if e.type is EventType.DAY_CLOSED), None)
     if closing is not None and isinstance(closing.data.get("report"), dict):
         return {"day": day, "state": CLOSED, "report": closing.data["report"]}
     if not events and day != today:
@@ -86,7 +86,7 @@ async def _view(request: Request) -> dict[str, Any]:
 
 
 async def page(request: Request) -> Response:
-    found = auth.require(request, "stats")
+    found = auth.require(request, "report")
     if isinstance(found, Response):
         return found
     session, user = found
@@ -102,11 +102,11 @@ async def page(request: Request) -> Response:
     if view is not None:
         context.update(_words(request.app.state.console, view, lang))
     return request.app.state.templates.TemplateResponse(
-        request, "day_report.html", auth.page_context(session, user, "stats", **context))
+        request, "day_report.html", auth.page_context(session, user, "report", **context))
 
 
 async def csv_download(request: Request) -> Response:
-    found = auth.require(request, "stats")
+    found = auth.require(request, "report")
     if isinstance(found, Response):
         return found
     t = translator(auth.lang_of(request))

@@ -75,10 +75,9 @@ def printing_kiosks(config: SiteConfig) -> list[str]:
 def room_languages(config: SiteConfig, room_id: str, login: tuple[str, ...] | None = None
                    ) -> list[str]:
     """The languages a clerk's session starts with: the login's own, else the room's
-    configured ones, else all three (a site config from before rooms had languages)."""
+    configured ones (all three unless the config says), else all three (no such room)."""
     room = config.room(room_id)
-    configured = getattr(room, "languages", None) if room is not None else None
-    chosen = login or configured or LANGS
+    chosen = login or (room.languages if room is not None else LANGS)
     return [lang for lang in LANGS if lang in chosen]
 
 

@@ -36,6 +36,7 @@ TEXTS: dict[str, tuple[str, str, str]] = {
     "nav_clerk": ("Huone", "Rum", "Room"),
     "nav_advisor": ("Aula", "Lobby", "Lobby"),
     "nav_stats": ("Tilastot", "Statistik", "Statistics"),
+    "nav_report": ("Päiväraportti", "Dagsrapport", "Day report"),
     "nav_health": ("Laitteet", "Enheter", "Devices"),
     "connecting": ("Yhdistetään…", "Ansluter…", "Connecting…"),
     "live": ("Ajantasalla", "Aktuell", "Live"),
