@@ -114,7 +114,7 @@ class Ticket:
     (`status` set) or just called (`called_at` set) always says its `room` and `call_id`,
     null when it has none. Other fields are sent when set: `assistance` only to staff (the
     controller leaves it unset for anyone else), `then` when more authorities follow, `leg`
-    from the second authority of a visit on, `copy` only on a reprint's print job.
+    from the second authority of a visit on. (A reprint's print job says `copy` beside it.)
     """
 
     number: str
@@ -135,7 +135,6 @@ class Ticket:
     assistance: bool | None = None  # needs assistance; told to staff only
     then: tuple[str, ...] = ()  # the authorities after this one, in order
     leg: int | None = None  # which authority of the visit it is at (2 for the second...)
-    copy: bool = False  # a reprinted slip (the print job of ticket/reprint)
 
     @property
     def is_new(self) -> bool:
@@ -170,8 +169,6 @@ class Ticket:
             wire["then"] = list(self.then)
         if self.leg is not None:
             wire["leg"] = self.leg
-        if self.copy:
-            wire["copy"] = True
         return wire
 
     @classmethod
@@ -192,8 +189,7 @@ class Ticket:
             appointment=_flag_or_none(body, "appointment"),
             appointment_at=_text_or_none(body, "appointment_at"),
             again=_flag_or_none(body, "again") is True, lang=_text_or_none(body, "lang"),
-            assistance=_flag_or_none(body, "assistance"), then=_ids(body, "then"), leg=leg,
-            copy=_flag_or_none(body, "copy") is True)
+            assistance=_flag_or_none(body, "assistance"), then=_ids(body, "then"), leg=leg)
 
 
 @dataclass(frozen=True)

@@ -105,14 +105,14 @@ def test_what_is_wrong_is_named_and_the_input_is_not_echoed() -> None:
         assert "ZZTOP" not in str(refused.value)
 
 
-def test_a_reprint_is_read_as_a_copy_beside_the_ticket_or_in_it() -> None:
+def test_a_reprint_is_read_as_a_copy_beside_the_ticket() -> None:
     assert parse_job(job()).copy is False  # the advisor's own issue: no mark
     assert parse_job(job(copy=True)).copy is True
     check("PrintJob", json.loads(job(copy=True)))  # as the contract's document has it
-    assert parse_job(job(ticket={**TICKET, "copy": True})).copy is True
+    # The ticket is the controller's answer, which never says "copy": only the job does.
+    assert parse_job(job(ticket={**TICKET, "copy": True})).copy is False
     assert parse_job(job(copy=None)).copy is False  # null: as without it
-    for payload in (job(copy="yes"), job(copy=1), job(copy=[True]), job(copy={"x": 1}),
-                    job(ticket={**TICKET, "copy": "true"})):
+    for payload in (job(copy="yes"), job(copy=1), job(copy=[True]), job(copy={"x": 1})):
         with pytest.raises(BadJob, match="copy: not true or false"):
             parse_job(payload)
 

@@ -3,8 +3,7 @@ printed on this kiosk (`piste/v1/{site}/kiosk/{kiosk}/print`).
 
 The payload is `{"request_id", "lang", "ticket"}`, the ticket as the controller's issue
 answer has it, and `"copy": true` for a reprint (`ticket/reprint`): the slip is marked
-"KOPIO · KOPIA · COPY" and keeps its number. The console may put `copy` beside the ticket
-or in it (the contract's Ticket carries it in a print job); either is read.
+"KOPIO · KOPIA · COPY" and keeps its number.
 
 `parse_job` reads it strictly and knows nothing but bytes: whatever arrives
 either becomes a `PrintJob` or a `BadJob` whose words name what was wrong without echoing
@@ -75,15 +74,13 @@ def parse_job(payload: bytes) -> PrintJob:
     if not isinstance(lang, str) or lang not in LANGS:
         raise BadJob(f"lang: not one of {', '.join(LANGS)}")
     ticket = data.get("ticket")
-    copy = _flag(data, "copy")
-    ticket_copy = _flag(ticket, "ticket.copy") if isinstance(ticket, dict) else False
-    return PrintJob(request_id, lang, _ticket(ticket), copy or ticket_copy)
+    return PrintJob(request_id, lang, _ticket(ticket), _flag(data, "copy"))
 
 
 def _flag(body: dict[str, Any], key: str) -> bool:
     """An optional true/false (missing or null: false); anything else is no answer to
     "is this a copy?", and a slip printed without knowing would be the wrong one."""
-    value = body.get(key.rpartition(".")[2])
+    value = body.get(key)
     if value is None:
         return False
     if not isinstance(value, bool):
