@@ -268,3 +268,33 @@ def test_an_answer_is_made_on_a_copy_and_the_queue_moves_only_with_the_ledger(
     assert (state.tickets["K001"].service, state.tickets["K001"].legs) == ("kela", 1)
     assert "1" in state.serving and "1" not in ahead.serving
     assert state.waiting_count("vero") == 0 and ahead.waiting_count("vero") == 1
+
+
+def test_a_day_the_controller_was_off_at_its_end_gets_its_report_the_next_morning(
+        tmp_path: Path) -> None:
+    """A power cut over the afternoon: the controller starts again the next morning, the
+    day's open tickets expire and its report is appended as at its end (16:45), once."""
+    from firmware.controller.ledger import Ledger
+    from firmware.controller.use_cases import Controller
+    from mqtt_bridge.payloads import Command
+
+    config = real_day_site()
+    ledger = Ledger(tmp_path / "ledger.sqlite")
+    clock = ManualClock(at(MONDAY, 9, 0))
+    monday = Controller(config, ledger, clock)
+    for n in range(2):
+        monday.handle(Command(topics.ISSUE, f"i{n}", {**ISSUE, "device": "kiosk-1",
+                                                      "appointment": None}))
+    clock.advance(hours=23)  # Tuesday 08:00: the controller starts again
+    Controller(config, ledger, clock)
+    Controller(config, ledger, clock)  # and once more: nothing twice
+    events = list(ledger.events_from(0, limit=100))
+    closed = [e for e in events if e.type == "day.closed"]
+    assert len(closed) == 1 and closed[0].day == MONDAY.isoformat()
+    report = closed[0].data["report"]
+    assert datetime.fromisoformat(report["closed_at"]) == at(MONDAY, 16, 45)
+    kela = next(row for row in report["authorities"] if row["service"] == "kela")
+    assert kela["customers"] == 2 and kela["open_at_close"] == 2
+    assert [e.data["reason"] for e in events if e.type == "ticket.cancelled"] == [
+        "expired", "expired"]
+    ledger.close()

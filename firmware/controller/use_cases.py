@@ -117,11 +117,23 @@ class Controller:
         self._expire(fold(last_day, self.ledger.events_of_day(last_day)), now)
 
     def _expire(self, state: QueueState, now: datetime) -> None:
-        decisions = rules.expire_open(state)
-        if decisions:
-            events = [Event(self.new_id(), d.type, now, state.day, d.data) for d in decisions]
-            self.pending_events += self.ledger.append(events, outbox_topic=self.events_topic)
-            log.info("%d tickets of %s expired at the day's end", len(events), state.day)
+        """A day left behind: its open tickets expire, and if nobody closed it (the
+        controller was off at its end, or it had no closing time), its report is made now,
+        as at its end, so the service team gets every day that had customers."""
+        expired = [Event(self.new_id(), d.type, now, state.day, d.data)
+                   for d in rules.expire_open(state)]
+        closed: list[Event] = []
+        if state.day_closed is None and state.tickets:
+            end = min(now, day_report.day_end(self.config, state.day))
+            report = day_report.build([*self.ledger.events_of_day(state.day), *expired],
+                                      self.config, state.day, end)
+            closed.append(Event(self.new_id(), EventType.DAY_CLOSED, now, state.day,
+                                {"report": report}))
+        if expired or closed:
+            self.pending_events += self.ledger.append([*expired, *closed],
+                                                       outbox_topic=self.events_topic)
+            log.info("the day %s was left open: %d tickets expired%s", state.day,
+                     len(expired), ", its report appended" if closed else "")
 
     def _roll_day(self, now: datetime) -> None:
         day = service_hours.service_day(self.config.site, now)
