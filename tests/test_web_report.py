@@ -160,8 +160,24 @@ def test_every_table_is_named_and_reachable_by_keyboard(advisor: Client) -> None
                          r'\son[a-z]+=', page)
 
 
-def test_a_past_day_the_controller_never_closed_is_built_to_its_end(site: Any,
-                                                                     advisor: Client) -> None:
+def unclosed_site(tmp_path: Path) -> Any:
+    """Monday's morning in a ledger whose controller has not run since (off from 10 am):
+    nobody has closed the day yet. (A controller that starts again closes it late.)"""
+    config = small_site()
+    clock = ManualClock(at(MONDAY, 8, 0))
+    controller = Controller(config, Ledger(tmp_path / "ledger.sqlite"), clock)
+    morning(controller, clock, MONDAY)
+    controller.ledger.close()
+    write_users(tmp_path / "web-users.toml")
+    here = console(config, tmp_path)
+    return SimpleNamespace(config=config, data_dir=tmp_path, console=here,
+                           app=build_app(here, Hub()))
+
+
+def test_a_past_day_the_controller_never_closed_is_built_to_its_end(tmp_path: Path) -> None:
+    site = unclosed_site(tmp_path)
+    advisor = Client(site.app)
+    advisor.log_in("advisor")
     page = html.unescape(advisor.get("/report?day=2026-11-30").text)
     # small_site closes at 16.15; the day ends 30 minutes after.
     assert "it is built from the ledger up to the day's end at 16:45." in page
@@ -237,8 +253,19 @@ def test_the_advisor_and_the_service_team_may_read_it(site: Any) -> None:
         assert 'href="/report"' not in other
 
 
-def test_the_page_in_finnish_and_swedish(site: Any) -> None:
-    finnish, swedish = Client(site.app, "fi"), Client(site.app, "sv")
+def test_a_day_closed_late_shows_the_report_made_when_the_controller_came_back(
+        site: Any, advisor: Client) -> None:
+    """The fixture's controller went from Monday to Wednesday: it closed Monday on its way,
+    as at Monday's end, with the open tickets expired."""
+    found = routes_report.read_report(site.console, "2026-11-30")
+    assert found["state"] == "closed"
+    assert found["report"] == expected(site, MONDAY, at(MONDAY, 16, 45))
+    kela = next(r for r in found["report"]["authorities"] if r["service"] == "kela")
+    assert kela["open_at_close"] == 1  # the fourth customer, never called
+
+
+def test_the_page_in_finnish_and_swedish(site: Any, tmp_path: Path) -> None:
+    finnish, swedish = Client(site.app, "fi"), Client(unclosed_site(tmp_path).app, "sv")
     for client in (finnish, swedish):
         client.log_in("advisor")
     fi = finnish.get("/report").text
