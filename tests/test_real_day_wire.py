@@ -268,6 +268,8 @@ def test_an_answer_is_made_on_a_copy_and_the_queue_moves_only_with_the_ledger(
     assert (state.tickets["K001"].service, state.tickets["K001"].legs) == ("kela", 1)
     assert "1" in state.serving and "1" not in ahead.serving
     assert state.waiting_count("vero") == 0 and ahead.waiting_count("vero") == 1
+    # The day's sets too (visits with authorities to come; tickets owed a call by language).
+    assert state.chained == {"K001"} and ahead.chained == set()
 
 
 def test_a_day_the_controller_was_off_at_its_end_gets_its_report_the_next_morning(

@@ -252,7 +252,8 @@ class _Visits:
         self.state, self.lines, self.now = state, lines, now
         self.place = config.rules.next_leg_place
         self.holding = {r: call.ticket for r, call in state.serving.items() if r in rooms}
-        self.plans = {n: list(t.then) for n, t in state.tickets.items() if t.then and t.is_open}
+        self.plans = {n: list(t.then) for n in state.chained
+                      if (t := state.tickets[n]).then and t.is_open}
 
     def room_calls(self, room_id: str, number: str | None, at: float) -> str | None:
         """The room calls `number` (None: nobody) at `at` minutes; the service the ticket it

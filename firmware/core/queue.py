@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
@@ -133,6 +133,9 @@ class QueueState:
     help_wanted: dict[str, datetime] = field(default_factory=dict)  # device -> asked at
     day_closed: datetime | None = None  # when the day report was appended
     passed_over: set[str] = field(default_factory=set)  # waiting, with passed_since set
+    # Tickets with authorities still to visit after this one (their `then`): the forecast
+    # looks at these, not at every ticket of the day.
+    chained: set[str] = field(default_factory=set)
     # Today's finished pauses per reason ("" for none), minutes: how long a break lasts here.
     pauses: dict[str, deque[float]] = field(default_factory=dict)
 
@@ -221,6 +224,7 @@ class QueueState:
             then=list(d.get("then", ())),
         )
         self.tickets[ticket.number] = ticket
+        self._plan(ticket, ticket.then)
         self._enqueue(ticket)
         self.counters[d.get("counter", ticket.service)] = int(d["seq_no"])
 
@@ -319,7 +323,7 @@ class QueueState:
             self._dequeue(ticket)
         self._leave_room(ticket)
         ticket.service = d["to_service"]
-        ticket.then = list(d.get("then", ()))
+        self._plan(ticket, d.get("then", ()))
         ticket.legs = int(d.get("leg", ticket.legs + 1))
         ticket.status, ticket.outcome, ticket.room = TicketStatus.WAITING, None, None
         ticket.appointment_at = None
@@ -330,7 +334,14 @@ class QueueState:
         self._enqueue(ticket)
 
     def _leg_added(self, event: Event) -> None:
-        self.tickets[event.data["number"]].then = list(event.data["then"])
+        self._plan(self.tickets[event.data["number"]], event.data["then"])
+
+    def _plan(self, ticket: Ticket, then: Iterable[str]) -> None:
+        ticket.then = list(then)
+        if ticket.then:
+            self.chained.add(ticket.number)
+        else:
+            self.chained.discard(ticket.number)
 
     def _assistance(self, event: Event) -> None:
         self.tickets[event.data["number"]].assistance = bool(event.data["assistance"])
