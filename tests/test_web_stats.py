@@ -230,7 +230,7 @@ def test_the_days_charts_draw_the_rows(demo: Any) -> None:
     rows = {(r["service"], r["hour"]): r for r in view["rows"]}
     charts = view["charts"]
     # The rooms' serving and paused time comes up to the console's clock (the wall clock
-    # here: the demo days may be ahead of it); tests/test_stats24.py draws it on a set clock.
+    # here: the demo days may be ahead of it); tests/test_stats_real_day.py draws it on a set clock.
     assert set(charts) - {"room_time", "authority_time"} == {
         "hourly", "waits", "service_times", "utilisation", "walking", "compared", "languages",
         "legs"}
