@@ -37,7 +37,7 @@ from firmware.site_config import parse_site_config
 from firmware.site_config.reader import ConfigError
 from firmware.site_model import PhoneConfig
 from mqtt_bridge import topics
-from mqtt_bridge.messages import MessageError, PublicTicket
+from mqtt_bridge.messages import MessageError, PhoneLink, PublicTicket, TicketAnswer
 from mqtt_bridge.payloads import Command, encode
 from testkit.site_factory import MONDAY, at, small_site
 from tests import wire_contract
@@ -228,3 +228,15 @@ def test_a_public_message_with_one_field_wrong_is_refused() -> None:
         with pytest.raises(MessageError):
             PublicTicket.from_wire({**good, key: bad})
     controller.ledger.close()
+
+
+def test_an_answer_reads_its_phone_link_and_a_broken_one_is_none() -> None:
+    ticket = {"number": "K001", "service": "kela"}
+    link = {"url": "https://x.fi/t/abcdefghijklmnopqrstuv", "code": "7KQ2-M9XD-PW4R-H8TZ"}
+    answer = TicketAnswer.from_wire({"ok": True, "ticket": ticket, "phone": link})
+    assert answer.phone == PhoneLink(link["url"], link["code"])
+    assert answer.to_wire()["phone"] == link
+    for broken in ("x", {"url": "javascript:alert(1)", "code": "A"}, {"code": "A"}):
+        kept = TicketAnswer.from_wire({"ok": True, "ticket": ticket, "phone": broken})
+        assert kept.phone is None and kept.ticket is not None  # the slip still prints
+    assert "phone" not in TicketAnswer(answer.ticket).to_wire()
