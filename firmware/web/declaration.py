@@ -30,6 +30,8 @@ def grants(config: SiteConfig, device: Device) -> Sequence[Grant]:
         ("read", f"{root}/alert/#"),
         # The one writer of print jobs: no kiosk, display or room unit may make a kiosk print.
         ("write", topics.kiosk_print(site, "+")),
+        # The public pages of the tickets followed on phones (its public listener).
+        *([("read", topics.public_filter(site))] if config.phone.enabled else []),
     ]
 
 
