@@ -60,7 +60,7 @@ class Alive:
         return self.age_s is not None and self.age_s > OFFLINE_AFTER_S
 
 
-@dataclass
+@dataclass(eq=False)  # each one itself, in sets
 class _Watch:
     loop: asyncio.AbstractEventLoop
     event: asyncio.Event
@@ -208,16 +208,15 @@ class PublicTickets:
         with self._lock:
             self._watch_key.setdefault(key, set()).add(watch)
             self._watch_site.setdefault(site, set()).add(watch)
+        view = self.get(key)  # again: a change before the watch began is in this one
         try:
-            while True:
+            while view is not None:
                 yield view
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(watch.event.wait(), tick_s)
                 watch.event.clear()
                 view = self.get(key)
-                if view is None:
-                    yield None
-                    return
+            yield None
         finally:
             with self._lock:
                 for table, name in ((self._watch_key, key), (self._watch_site, site)):
