@@ -132,7 +132,10 @@ class PublicGuard:
         return sending
 
 
-def build_public_app(store: PublicTickets, *, rate_per_minute: int) -> Starlette:
+def build_public_app(store: PublicTickets, *, rate_per_minute: int,
+                     clock: Callable[[], float] = time.monotonic) -> Starlette:
+    """The phone pages over `store`; `clock` (seconds) refills the rate limit's buckets."""
+
     def page_lang(request: Request, default: str) -> str:
         asked = request.query_params.get("lang")
         return asked if asked in LANGS else default
@@ -168,7 +171,7 @@ def build_public_app(store: PublicTickets, *, rate_per_minute: int) -> Starlette
         routes=[Route("/", home), Route("/t/", typed_code), Route("/t/{secret}", ticket),
                 Route("/t/{secret}/live", live)],
         exception_handlers={404: nothing_here, 405: nothing_here})
-    app.add_middleware(PublicGuard, buckets=TokenBuckets(rate_per_minute))
+    app.add_middleware(PublicGuard, buckets=TokenBuckets(rate_per_minute, clock))
     return app
 
 
