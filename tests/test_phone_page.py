@@ -184,9 +184,20 @@ def test_the_language_switch_and_the_keyboard(phone: Phone) -> None:
 
         button = page.find_element(By.ID, "sound")
         assert button.text == TEXTS["fi"]["sound_on"]
+        page.execute_script("""
+            window.tones = 0;
+            const start = OscillatorNode.prototype.start;
+            OscillatorNode.prototype.start = function (...args) {
+              window.tones += 1; return start.apply(this, args); };""")
         ActionChains(page).send_keys(Keys.ENTER).perform()
         wait_until(lambda: button.text == TEXTS["fi"]["sound_off"], what="the sound to turn on")
         assert page.execute_script("return document.activeElement.id") == "sound"
+        # the key press lets the page sound: a tone to say so, and one at the call
+        wait_until(lambda: page.execute_script("return window.tones") == 1, what="a tone")
+        feed(phone.store, ticket, status="called", ahead=None, room=ROOM_5, calls=1,
+             call_id=str(uuid.uuid4()))
+        wait_until(lambda: page.execute_script("return window.tones") == 2,
+                   what="the call's tone")
 
         ActionChains(page).key_down(Keys.SHIFT).send_keys(Keys.TAB).key_up(Keys.SHIFT) \
             .send_keys(Keys.ENTER).perform()
