@@ -176,3 +176,16 @@ def test_the_flow_prints_a_console_job_with_its_link() -> None:
     slip = slip_for(parse_job(job(phone=PHONE)))
     effects = lobby.on(kf.PrintJob(slip))
     assert [e.slip.phone for e in effects if isinstance(e, Print)] == [PhoneLink(URL, CODE)]
+
+
+def test_the_consoles_reprint_job_carries_the_answers_link_to_the_kiosk() -> None:
+    from firmware.web.actions import print_job
+    from tests.test_mqtt_api_doc import check
+
+    # The controller's answer to ticket/reprint carries the same phone link again; the
+    # console's job for the kiosk keeps it, as the contract's PrintJob allows.
+    answer_ticket = ticket(number="K042", phone=PHONE, lang="en")
+    sent = print_job({"request_id": "r-9"}, answer_ticket, copy=True)
+    check("PrintJob", sent)
+    parsed = parse_job(json.dumps(sent).encode())
+    assert (parsed.copy, parsed.lang, parsed.phone) == (True, "en", PhoneLink(URL, CODE))

@@ -19,7 +19,7 @@ from ticket_printer.slip import PhoneLink
 # The role's name: the kiosk's log lines keep the one name they have always had in the journal.
 log = logging.getLogger("firmware.kiosk.role")
 
-URL_MAX = 200  # base_url + a 22-character token is ~50; a QR code of 200 bytes still scans
+URL_MAX = 200  # ~50 in practice; 200 bytes is a version-10 symbol, 342 dots: fits 58 mm paper
 # The page's address: base_url (ending in /t/) then the token, URL-safe base64 characters.
 URL_PATH = re.compile(r"(/[!-~]*)?/t/[A-Za-z0-9_-]{16,64}")
 # Four groups of four Crockford base32 characters (no I, L, O, U), as printed.
