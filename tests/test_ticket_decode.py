@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from escpos.constants import QR_ECLEVEL_M
 from escpos.printer import Dummy
 from hypothesis import given, provisional, settings
 from hypothesis import strategies as st
 
 from ticket_printer.decode import decode_escpos, decode_ticket
+from ticket_printer.escpos_render import print_slip
+from ticket_printer.slip import PhoneLink, TicketSlip
 
 ESC, GS = b"\x1b", b"\x1d"
+MORNING = datetime(2026, 11, 29, 9, 14, tzinfo=ZoneInfo("Europe/Helsinki"))
 
 
 def test_text_lines_with_size_bold_and_alignment() -> None:
@@ -134,6 +140,11 @@ def test_any_url_round_trips_through_python_escpos_native_qr(url: str) -> None:
     printer.qr(url, native=True, size=6, ec=QR_ECLEVEL_M)
     (code,) = decode_ticket(printer.output).qr_codes
     assert code.text == url and code.data == url.encode("utf-8")
+    # and on a whole slip, among its text and size commands
+    printer.clear()
+    print_slip(printer, TicketSlip("Suomi-piste Åbo", "K042", "Kela", MORNING, 3, 12, "sv",
+                                   phone=PhoneLink(url, "7KQ2-M9XD-PW4R-H8TZ")))
+    assert [code.text for code in decode_ticket(printer.output).qr_codes] == [url]
 
 
 # QR functions whose stated length (pL pH) and data disagree as they please.
