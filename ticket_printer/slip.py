@@ -9,7 +9,7 @@ its page as a QR code and the same ticket's short code for those who type it in.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
@@ -104,7 +104,7 @@ class SlipLine:
     whole: bool = False
     # A QR code of this data in place of text, on a printer that can print one; a printer
     # that cannot leaves the line out (the code under it still says where to go).
-    qr: str = ""
+    qr: str = field(default="", repr=False)  # the ticket's secret link: kept out of logs
 
 
 BLANK = SlipLine("")
