@@ -1,4 +1,5 @@
-"""Kiosk figures: touch -> first ESC/POS byte, frame render time, idle CPU.
+"""Kiosk figures: touch -> first ESC/POS byte, frame render time, idle CPU, and a slip's
+ESC/POS bytes and render time without and with the phone's QR code.
 
 Touch to first byte is measured from posting the finger's release to SDL's event queue to
 the moment the first byte of that ticket reaches the printer transport (python-escpos's
@@ -37,7 +38,9 @@ from firmware.runtime import Runtime
 from firmware.site_model import SiteConfig
 from mqtt_bridge.messages import ServiceState, Snapshot
 from ticket_printer.connection import TicketPrinter
+from ticket_printer.escpos_render import print_slip
 from ticket_printer.fault_printer import FaultPrinter
+from ticket_printer.slip import PhoneLink, TicketSlip
 
 TUESDAY_10 = datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("Europe/Helsinki"))
 
@@ -134,6 +137,23 @@ def _render_times(config: SiteConfig, n: int = 60) -> list[float]:
     return times
 
 
+def _slip_renders(phone: PhoneLink | None, n: int = 2000) -> tuple[int, list[float]]:
+    """One slip's ESC/POS bytes, and the time to make them (layout + python-escpos encoding,
+    onto python-escpos's Dummy): what the kiosk adds before the printer's own speed."""
+    from escpos.printer import Dummy
+
+    slip = TicketSlip("Suomi-piste Lappeenranta", "K042", "Kela", TUESDAY_10, 4, 18, "fi",
+                      phone=phone)
+    printer = Dummy(profile="TM-T20II")
+    times = []
+    for _ in range(n):
+        printer.clear()
+        t0 = time.perf_counter()
+        print_slip(printer, slip)
+        times.append(time.perf_counter() - t0)
+    return len(printer.output), times
+
+
 def _idle_cpu(config: SiteConfig, seconds: float = 5.0) -> tuple[float, int]:
     config = _prepared(config)
     device = config.device("lobby-1")
@@ -166,7 +186,12 @@ def run(config: SiteConfig, n: int = 200) -> list[str]:
     apart = _touch_to_first_byte(config, separate=True, n=n)
     renders = _render_times(config)
     cpu, drawn = _idle_cpu(config)
+    plain_bytes, plain = _slip_renders(None)
+    phone = PhoneLink("https://jono.example.fi/t/Qx7_k2Lm9PzR-4vTa8Yc0w", "7KQ2-M9XD-PW4R-H8TZ")
+    qr_bytes, with_qr = _slip_renders(phone)
     return [
+        report(f"slip -> ESC/POS, no phone link ({plain_bytes} bytes)", plain),
+        report(f"slip -> ESC/POS, QR code + code ({qr_bytes} bytes)", with_qr),
         report("kiosk touch -> first ESC/POS byte (controller in-process)", same),
         report("kiosk touch -> first ESC/POS byte (controller own client)", apart),
         report("kiosk frame render 1920x1080 (start/ticket/keypad)", renders),

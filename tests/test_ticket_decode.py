@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from escpos.constants import QR_ECLEVEL_M
+from escpos.printer import Dummy
+from hypothesis import given, provisional, settings
 from hypothesis import strategies as st
 
 from ticket_printer.decode import decode_escpos, decode_ticket
+from ticket_printer.escpos_render import print_slip
+from ticket_printer.slip import PhoneLink, TicketSlip
 
 ESC, GS = b"\x1b", b"\x1d"
+MORNING = datetime(2026, 11, 29, 9, 14, tzinfo=ZoneInfo("Europe/Helsinki"))
 
 
 def test_text_lines_with_size_bold_and_alignment() -> None:
@@ -79,3 +87,74 @@ CHUNKS = st.one_of(
 @given(st.lists(CHUNKS, max_size=30).map(b"".join))
 def test_command_shaped_garbage_never_crashes_the_decoder(data: bytes) -> None:
     decode_ticket(data, encoding="cp850")
+
+
+# -- QR codes (GS ( k, cn 49) ------------------------------------------------------------------
+
+
+def qr_function(fn: int, parameters: bytes) -> bytes:
+    body = b"1" + bytes([fn]) + parameters
+    return GS + b"(k" + len(body).to_bytes(2, "little") + body
+
+
+STORE, PRINT = 0x50, 0x51  # Epson's functions 180 and 181
+
+
+def test_a_qr_code_is_read_back_as_its_data_with_its_size_and_level() -> None:
+    data = (ESC + b"a\x01" + b"above\n" + qr_function(0x43, b"\x06") + qr_function(0x45, b"1")
+            + qr_function(STORE, b"0https://jono.example.fi/t/abc") + qr_function(PRINT, b"0")
+            + b"below\n")
+    ticket = decode_ticket(data)
+    (code,) = ticket.qr_codes
+    assert code.text == "https://jono.example.fi/t/abc"
+    assert (code.module, code.correction, code.align, code.line) == (6, "M", "center", 1)
+    assert ticket.text == "above\nbelow"  # the data is not printed as text
+    assert ticket.images == 0  # the printer's own command, not a picture
+
+
+def test_only_a_printed_qr_code_counts_and_a_reset_forgets_the_stored_one() -> None:
+    store = qr_function(STORE, b"0https://a.example/t/x")
+    assert decode_ticket(store).qr_codes == []  # stored, never printed
+    assert decode_ticket(qr_function(PRINT, b"0")).qr_codes == []  # nothing stored
+    assert decode_ticket(store + ESC + b"@" + qr_function(PRINT, b"0")).qr_codes == []
+    twice = decode_ticket(store + qr_function(PRINT, b"0") + qr_function(PRINT, b"0"))
+    assert [code.text for code in twice.qr_codes] == ["https://a.example/t/x"] * 2
+
+
+def test_a_qr_command_cut_off_at_the_end_prints_nothing() -> None:
+    whole = qr_function(STORE, b"0https://a.example/t/x") + qr_function(PRINT, b"0")
+    for cut in range(len(whole)):
+        assert decode_ticket(whole[:cut]).qr_codes == []
+
+
+def test_other_2d_codes_are_stepped_over() -> None:
+    pdf417 = GS + b"(k\x05\x000P0AB"  # cn 48: PDF417's store data
+    assert decode_ticket(pdf417 + b"ok\n").text == "ok"
+    assert decode_ticket(pdf417).qr_codes == []
+
+
+@settings(max_examples=200)
+@given(provisional.urls())
+def test_any_url_round_trips_through_python_escpos_native_qr(url: str) -> None:
+    printer = Dummy(profile="TM-T20II")
+    printer.qr(url, native=True, size=6, ec=QR_ECLEVEL_M)
+    (code,) = decode_ticket(printer.output).qr_codes
+    assert code.text == url and code.data == url.encode("utf-8")
+    # and on a whole slip, among its text and size commands
+    printer.clear()
+    print_slip(printer, TicketSlip("Suomi-piste Åbo", "K042", "Kela", MORNING, 3, 12, "sv",
+                                   phone=PhoneLink(url, "7KQ2-M9XD-PW4R-H8TZ")))
+    assert [code.text for code in decode_ticket(printer.output).qr_codes] == [url]
+
+
+# QR functions whose stated length (pL pH) and data disagree as they please.
+QR_SHAPED = st.builds(
+    lambda fn, length, tail: GS + b"(k" + length.to_bytes(2, "little") + b"1" + bytes([fn]) + tail,
+    st.sampled_from([0x41, 0x43, 0x45, STORE, PRINT]), st.integers(0, 12), st.binary(max_size=8))
+
+
+@settings(max_examples=500)
+@given(st.lists(st.one_of(CHUNKS, QR_SHAPED), max_size=30).map(b"".join))
+def test_qr_shaped_garbage_never_crashes_the_decoder(data: bytes) -> None:
+    ticket = decode_ticket(data)
+    assert all(0 <= code.line <= len(ticket.lines) for code in ticket.qr_codes)

@@ -15,7 +15,7 @@ from ticket_printer.connection import PrintResult, TicketPrinter, open_printer
 from ticket_printer.decode import decode_ticket
 from ticket_printer.escpos_render import print_slip
 from ticket_printer.file_printer import FilePrinter
-from ticket_printer.slip import TicketSlip
+from ticket_printer.slip import PhoneLink, TicketSlip
 from ticket_printer.status import PrinterState
 
 PROFILE = "TM-T20II"  # the profile of the kiosks' printer, and the config's default
@@ -104,6 +104,69 @@ def test_characters_outside_the_code_page_never_switch_it() -> None:
     assert 'Kyiv - ???? "quoted"' in ticket.text
 
 
+# -- the phone's QR code ------------------------------------------------------------------------
+
+GOLDEN = Path(__file__).parent / "data" / "slips"  # the slips' bytes before phones existed
+PHONE = PhoneLink("https://jono.example.fi/t/Qx7_k2Lm9PzR-4vTa8Yc0w", "7KQ2-M9XD-PW4R-H8TZ")
+NO_QR = "ZJ-5870"  # a cheap 58 mm printer: CP858, 32 columns, no QR command in its profile
+PHONE_LINES = {"fi": "Seuraa vuoroasi puhelimella", "sv": "Följ din tur i telefonen",
+               "en": "Follow your turn on your phone"}
+
+
+@pytest.mark.parametrize("copy", [False, True])
+@pytest.mark.parametrize("lang", SLIPS)
+def test_without_a_phone_the_slip_is_byte_for_byte_as_before(lang: str, copy: bool) -> None:
+    slip = dataclasses.replace(SLIPS[lang], copy=copy)
+    golden = GOLDEN / f"{slip.number}-{lang}{'-copy' if copy else ''}.escpos"
+    assert printed(slip) == golden.read_bytes()
+
+
+@pytest.mark.parametrize("lang", SLIPS)
+def test_the_qr_code_is_the_printers_own_command_with_the_link_and_the_code_under_it(
+    lang: str,
+) -> None:
+    data = printed(dataclasses.replace(SLIPS[lang], phone=PHONE))
+    ticket = decode_ticket(data)
+    (code,) = ticket.qr_codes  # what a phone scanning the slip would open
+    assert code.text == PHONE.url
+    assert (code.correction, code.module, code.align) == ("M", 6, "center")
+    assert ticket.images == 0 and b"\x1dv0" not in data  # GS ( k, never a raster picture
+    before = [line.text for line in ticket.lines[:code.line] if line.text]
+    after = [line for line in ticket.lines[code.line:] if line.text]
+    assert before[-1] == PHONE_LINES[lang]  # the line says what the code is for
+    assert (after[0].text, after[0].bold) == (PHONE.code, True)  # the code, whole, under it
+    assert after[0].size == 2  # large enough to read and type on an 80 mm slip
+    # the quiet zone the printer does not draw: an empty line on either side of the symbol
+    assert ticket.lines[code.line - 1].text == ticket.lines[code.line].text == ""
+    assert ticket.cut_at_end
+
+
+def test_a_printer_without_qr_prints_the_line_and_the_code_only() -> None:
+    printer = Dummy(profile=NO_QR)
+    assert not printer.profile.supports("qrCode")
+    print_slip(printer, dataclasses.replace(SLIPS["sv"], phone=PHONE))
+    ticket = decode_ticket(printer.output)
+    assert ticket.qr_codes == [] and ticket.images == 0
+    assert b"\x1d(k" not in printer.output
+    texts = [line.text for line in ticket.lines if line.text]
+    at = texts.index(PHONE_LINES["sv"])
+    assert texts[at + 1] == PHONE.code  # on one line: shrunk to fit 32 columns, not broken
+    assert PHONE.url not in ticket.text  # a link nobody can type is not printed as text
+
+
+def test_a_copy_carries_the_same_qr_code() -> None:
+    original = decode_ticket(printed(dataclasses.replace(SLIPS["fi"], phone=PHONE)))
+    copy = decode_ticket(printed(dataclasses.replace(SLIPS["fi"], phone=PHONE, copy=True)))
+    assert [c.text for c in copy.qr_codes] == [c.text for c in original.qr_codes] == [PHONE.url]
+    assert "KOPIO · KOPIA · COPY" in copy.text
+
+
+def test_the_link_and_code_stay_out_of_a_slips_repr() -> None:
+    # a slip in a log line or a traceback: the ticket's page is its holder's alone
+    shown = repr(dataclasses.replace(SLIPS["fi"], phone=PHONE))
+    assert PHONE.url not in shown and PHONE.code not in shown
+
+
 # -- the file printer -----------------------------------------------------------------------
 
 
@@ -121,6 +184,13 @@ def test_the_file_printer_writes_one_file_per_ticket_with_exactly_the_printers_b
     for slip in SLIPS.values():
         written = tmp_path / "tickets" / f"{slip.number}-20261129-091400.escpos"
         assert written.read_bytes() == printed(slip)
+
+
+def test_the_qr_code_is_read_back_from_the_file_the_file_printer_wrote(tmp_path: Path) -> None:
+    printer = open_printer(PrinterConfig(kind="file", path="tickets"), tmp_path)
+    assert printer.print_ticket(dataclasses.replace(SLIPS["en"], phone=PHONE)).ok
+    (written,) = (tmp_path / "tickets").iterdir()
+    assert [code.text for code in decode_ticket(written.read_bytes()).qr_codes] == [PHONE.url]
 
 
 def test_a_ticket_that_fails_half_way_leaves_no_file(tmp_path: Path) -> None:

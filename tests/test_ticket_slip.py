@@ -12,7 +12,7 @@ import pytest
 
 import ticket_printer.slip as slip_module
 from firmware.core.wait_words import WORDS
-from ticket_printer.slip import TEXTS, TicketSlip, layout
+from ticket_printer.slip import TEXTS, PhoneLink, TicketSlip, layout
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 MORNING = datetime(2026, 11, 29, 9, 14, 5, tzinfo=HELSINKI)
@@ -99,6 +99,34 @@ def test_no_estimate_means_no_estimate_line() -> None:
 
 def test_no_note_means_no_note_line() -> None:
     assert len(texts(slip(note="Tuo paperit"))) == len(texts(slip())) + 1
+
+
+PHONE = PhoneLink("https://jono.example.fi/t/Qx7_k2Lm9PzR-4vTa8Yc0w", "7KQ2-M9XD-PW4R-H8TZ")
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("fi", "Seuraa vuoroasi puhelimella"),
+    ("sv", "Följ din tur i telefonen"),
+    ("en", "Follow your turn on your phone"),
+])
+def test_a_phone_link_is_a_line_a_qr_code_and_the_code_after_the_display_line(
+    lang: str, words: str,
+) -> None:
+    lines = layout(slip(lang=lang, phone=PHONE, note="Tuo paperit"))
+    follow = next(i for i, line in enumerate(lines) if line.text == TEXTS[lang]["follow"])
+    content = [line for line in lines[follow + 1:] if line.text or line.qr]
+    said, qr, code = content[:3]
+    assert (said.text, said.bold) == (words, True)
+    assert (qr.qr, qr.text) == (PHONE.url, "")  # the link is in the QR code, never as text
+    assert (code.text, code.size, code.whole) == (PHONE.code, "double", True)
+    assert content[3].text == "Tuo paperit"
+    assert not any(PHONE.url in line.text for line in lines)
+
+
+def test_no_phone_link_means_no_qr_code_and_no_phone_line() -> None:
+    lines = layout(slip())
+    assert not any(line.qr for line in lines)
+    assert TEXTS["fi"]["phone"] not in texts(slip())
 
 
 def test_every_language_has_every_phrase() -> None:

@@ -3,6 +3,8 @@
 The tests and the PNG preview read tickets back through this instead of trusting the code
 that wrote them. It understands the commands a receipt printer meets in practice and steps
 over everything else by the command's length; on unknown or cut-off input it never raises.
+A QR code printed with the printer's own command (GS ( k) is read back as its data, the way a
+phone would scan it, so a test can follow the link on a printed ticket.
 """
 
 from __future__ import annotations
@@ -45,6 +47,28 @@ class DecodedLine:
         return max(self.width, self.height)
 
 
+# GS ( k: the 2D code's type (cn) and the QR functions (fn) we read; Epson numbers them
+# 165 (model), 167 (module size), 169 (error correction), 180 (store data), 181 (print).
+QR = 0x31
+QR_MODULE, QR_CORRECTION, QR_STORE, QR_PRINT = 0x43, 0x45, 0x50, 0x51
+QR_LEVELS = {48: "L", 49: "M", 50: "Q", 51: "H"}
+
+
+@dataclass(frozen=True)
+class DecodedQr:
+    """A QR code the printer would print: its data and how it is drawn."""
+
+    data: bytes  # what a phone scanning the symbol reads
+    line: int  # printed after this many of the ticket's lines (an index into `lines`)
+    module: int = 3  # dots per module (GS ( k 167); the printers' default is 3
+    correction: str = "L"  # L, M, Q or H (GS ( k 169)
+    align: str = "left"
+
+    @property
+    def text(self) -> str:
+        return self.data.decode("utf-8", errors="replace")
+
+
 @dataclass
 class DecodedTicket:
     lines: list[DecodedLine] = field(default_factory=list)
@@ -52,6 +76,7 @@ class DecodedTicket:
     cut_at_end: bool = False  # a cut was the last command and nothing printable followed
     code_pages: list[int] = field(default_factory=list)  # every ESC t n, in order
     images: int = 0  # raster / bit-image / graphics commands (GS v 0, ESC *, GS ( L, ...)
+    qr_codes: list[DecodedQr] = field(default_factory=list)  # in the order printed
 
     @property
     def code_page(self) -> int | None:
@@ -79,6 +104,8 @@ class _Decoder:
         self.line_style: _Style | None = None  # the style at the line's first character
         self.chars: list[str] = []
         self.out = DecodedTicket()
+        # The printer's QR settings and symbol storage area: kept until ESC @ or new data.
+        self.qr_module, self.qr_correction, self.qr_data = 3, "L", b""
 
     def byte(self, i: int) -> int:
         return self.data[i] if i < len(self.data) else 0
@@ -139,6 +166,7 @@ class _Decoder:
         if cmd == ord("@"):
             self.style = _Style()
             self.codec = self.default_codec
+            self.qr_module, self.qr_correction, self.qr_data = 3, "L", b""
         elif cmd == ord("!"):
             self.style.bold = bool(n & 0x08)
             self.style.height = 2 if n & 0x10 else 1
@@ -180,10 +208,13 @@ class _Decoder:
             width_bytes = self.byte(i + 4) + 256 * self.byte(i + 5)
             rows = self.byte(i + 6) + 256 * self.byte(i + 7)
             return 8 + width_bytes * rows
-        elif cmd == ord("("):  # GS ( X pL pH d1..dk; "L" is graphics
+        elif cmd == ord("("):  # GS ( X pL pH d1..dk; "L" is graphics, "k" 2D codes
+            size = self.byte(i + 3) + 256 * self.byte(i + 4)
             if n == ord("L"):
                 self.printed_image()
-            return 5 + self.byte(i + 3) + 256 * self.byte(i + 4)
+            elif n == ord("k") and i + 5 + size <= len(self.data):  # a cut-off one: not sent
+                self.two_d_code(self.data[i + 5:i + 5 + size])
+            return 5 + size
         elif cmd == ord("8") and n == ord("L"):  # GS 8 L p1 p2 p3 p4: large graphics data
             self.printed_image()
             size = int.from_bytes(bytes(self.byte(i + k) for k in range(3, 7)), "little")
@@ -197,6 +228,25 @@ class _Decoder:
                 return self.until_nul(i, i + 3)
             return 4 + self.byte(i + 3)
         return _GS_LENGTHS.get(cmd, 2)
+
+    def two_d_code(self, body: bytes) -> None:
+        """GS ( k's cn fn [parameters]: the QR functions we read; other codes step over."""
+        if len(body) < 3 or body[0] != QR:
+            return
+        fn, arg = body[1], body[2]
+        if fn == QR_MODULE and 1 <= arg <= 16:
+            self.qr_module = arg
+        elif fn == QR_CORRECTION and arg in QR_LEVELS:
+            self.qr_correction = QR_LEVELS[arg]
+        elif fn == QR_STORE:
+            self.qr_data = body[3:]  # after m = 48
+        elif fn == QR_PRINT and self.qr_data:  # with nothing stored, the printer prints nothing
+            if self.chars:
+                self.end_line()
+            self.out.qr_codes.append(DecodedQr(self.qr_data, len(self.out.lines),
+                                               self.qr_module, self.qr_correction,
+                                               self.style.align))
+            self.out.cut_at_end = False
 
     def cut(self) -> None:
         if self.chars:

@@ -2,7 +2,10 @@
 
 It draws what `decode` reads back, not what the layout meant, so the picture shows the
 bytes a printer would really get. Geometry follows an 80 mm printer at 203 dpi: 576 dots
-across, 48 columns of font A, characters magnified by whole numbers.
+across, 48 columns of font A, characters magnified by whole numbers. A QR code is drawn
+from the data read back out of its GS ( k command, at the module size the bytes ask for,
+with the `qrcode` library (python-escpos's own dependency): the picture's code scans to
+the same link as the printed one.
 """
 
 from __future__ import annotations
@@ -11,9 +14,11 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
+import qrcode
 from PIL import Image, ImageDraw, ImageFont
+from qrcode.constants import ERROR_CORRECT_H, ERROR_CORRECT_L, ERROR_CORRECT_M, ERROR_CORRECT_Q
 
-from ticket_printer.decode import DecodedLine, decode_ticket
+from ticket_printer.decode import DecodedLine, DecodedQr, DecodedTicket, decode_ticket
 
 PAPER_WIDTH = 576  # dots: 72 mm printable at 203 dpi, as in python-escpos's TM-T20II profile
 MARGIN = 24
@@ -50,7 +55,25 @@ def _line_image(line: DecodedLine) -> Image.Image:
     return image
 
 
-def _x(line: DecodedLine, width: int) -> int:
+_CORRECTION = {"L": ERROR_CORRECT_L, "M": ERROR_CORRECT_M, "Q": ERROR_CORRECT_Q,
+               "H": ERROR_CORRECT_H}
+
+
+def _qr_image(code: DecodedQr) -> Image.Image | None:
+    """The symbol as the printer draws it (no quiet zone: the slip's empty lines are one);
+    None when the data cannot be a QR code (too long), as the printer would print none."""
+    maker = qrcode.QRCode(error_correction=_CORRECTION[code.correction], box_size=code.module,
+                          border=0)
+    maker.add_data(code.data)
+    try:
+        maker.make(fit=True)
+    except (ValueError, qrcode.exceptions.DataOverflowError):
+        return None
+    image = maker.make_image().get_image().convert("L")
+    return image if image.width <= PAPER_WIDTH else None
+
+
+def _x(line: DecodedLine | DecodedQr, width: int) -> int:
     if line.align == "center":
         return (PAPER_WIDTH - width) // 2
     if line.align == "right":
@@ -58,16 +81,30 @@ def _x(line: DecodedLine, width: int) -> int:
     return MARGIN
 
 
+def _blocks(ticket: DecodedTicket) -> list[tuple[DecodedLine | DecodedQr, Image.Image, bool]]:
+    """Everything printed, top to bottom: (what, its picture, whether it has ink)."""
+    blocks: list[tuple[DecodedLine | DecodedQr, Image.Image, bool]] = []
+    codes = sorted(ticket.qr_codes, key=lambda code: code.line)
+    for index in range(len(ticket.lines) + 1):
+        for code in codes:
+            if code.line == index and (image := _qr_image(code)) is not None:
+                blocks.append((code, image, True))
+        if index < len(ticket.lines):
+            line = ticket.lines[index]
+            blocks.append((line, _line_image(line), bool(line.text)))
+    return blocks
+
+
 def render_preview_png(data: bytes, out_path: Path | str) -> Path:
     """Draw the ticket the bytes describe as a PNG at `out_path`; returns the path."""
     ticket = decode_ticket(data)
-    images = [_line_image(line) for line in ticket.lines]
-    height = MARGIN + sum(im.height + LINE_GAP for im in images) + MARGIN
+    blocks = _blocks(ticket)
+    height = MARGIN + sum(im.height + LINE_GAP for _, im, _ in blocks) + MARGIN
     paper = Image.new("L", (PAPER_WIDTH, height), 255)
     y = MARGIN
-    for line, im in zip(ticket.lines, images, strict=True):
-        if line.text:
-            paper.paste(im, (_x(line, im.width), y))
+    for what, im, inked in blocks:
+        if inked:
+            paper.paste(im, (_x(what, im.width), y))
         y += im.height + LINE_GAP
     if ticket.cuts:
         _draw_cut(paper)

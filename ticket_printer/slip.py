@@ -3,11 +3,13 @@
 `layout()` is a pure function of the slip: no printer, no clock, no locale settings. The
 ESC/POS renderer, the PNG preview and the tests all start from the same lines. Nothing
 personal is ever on a slip: a number, an authority, a time and the queue, nothing else.
+When the site lets customers follow their turn on a phone, the slip also carries the link to
+its page as a QR code and the same ticket's short code for those who type it in.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
@@ -25,18 +27,21 @@ TEXTS: dict[str, dict[str, str]] = {
         "when": "{date} klo {time}",
         "ahead": "Ennen sinua jonossa: {n}",
         "follow": "Seuraa jononäyttöä",
+        "phone": "Seuraa vuoroasi puhelimella",
         "footer": "Lipussa ei ole henkilötietoja.",
     },
     "sv": {
         "when": "{date} kl. {time}",
         "ahead": "Före dig i kön: {n}",
         "follow": "Följ köskärmen",
+        "phone": "Följ din tur i telefonen",
         "footer": "Biljetten innehåller inga personuppgifter.",
     },
     "en": {
         "when": "{date} {time}",
         "ahead": "People ahead of you: {n}",
         "follow": "Follow the queue display",
+        "phone": "Follow your turn on your phone",
         "footer": "This ticket holds no personal data.",
     },
 }
@@ -52,6 +57,20 @@ _EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun",
 
 
 @dataclass(frozen=True)
+class PhoneLink:
+    """The ticket's own page: the URL for the QR code and the short code to type instead.
+
+    Both are secrets of this one ticket (whoever holds them sees its place in the queue):
+    printed, never logged."""
+
+    url: str  # base_url + token, e.g. "https://jono.example.fi/t/3q2-..."
+    code: str  # "7KQ2-M9XD-PW4R-H8TZ"
+
+    def __repr__(self) -> str:  # a slip in a log line or a traceback must not show them
+        return "PhoneLink(...)"
+
+
+@dataclass(frozen=True)
 class TicketSlip:
     site_name: str
     number: str  # e.g. "K042"
@@ -63,6 +82,7 @@ class TicketSlip:
     note: str = ""
     eta_range: tuple[int, int] | None = None  # the controller's range; else from the minutes
     copy: bool = False  # a reprint (ticket/reprint): marked, the number the same
+    phone: PhoneLink | None = None  # the page to follow the turn on; None: none on this slip
 
     def __post_init__(self) -> None:
         if self.lang not in LANGS:
@@ -79,6 +99,12 @@ class SlipLine:
     size: Size = "normal"
     align: Align = "center"
     bold: bool = False
+    # Shrink rather than wrap when the line is too wide at its size: a code broken over two
+    # lines gets mistyped.
+    whole: bool = False
+    # A QR code of this data in place of text, on a printer that can print one; a printer
+    # that cannot leaves the line out (the code under it still says where to go).
+    qr: str = field(default="", repr=False)  # the ticket's secret link: kept out of logs
 
 
 BLANK = SlipLine("")
@@ -118,6 +144,10 @@ def layout(slip: TicketSlip) -> list[SlipLine]:
     if wait:
         lines.append(SlipLine(wait, align="left"))
     lines += [BLANK, SlipLine(t["follow"], bold=True)]
+    if slip.phone:
+        # The QR code for a phone's camera, and under it the same page as a code to type.
+        lines += [BLANK, SlipLine(t["phone"], bold=True), SlipLine("", qr=slip.phone.url),
+                  SlipLine(slip.phone.code, size="double", bold=True, whole=True)]
     if slip.note:
         lines += [BLANK, SlipLine(slip.note)]
     if slip.copy:

@@ -3,7 +3,9 @@ printed on this kiosk (`piste/v1/{site}/kiosk/{kiosk}/print`).
 
 The payload is `{"request_id", "lang", "ticket"}`, the ticket as the controller's issue
 answer has it, and `"copy": true` for a reprint (`ticket/reprint`): the slip is marked
-"KOPIO · KOPIA · COPY" and keeps its number.
+"KOPIO · KOPIA · COPY" and keeps its number. The ticket's `phone` {url, code}, when the
+controller gave one, prints as the same QR code on the original and on every copy; one that
+cannot be read is left off (logged), the slip still prints.
 
 `parse_job` reads it strictly and knows nothing but bytes: whatever arrives
 either becomes a `PrintJob` or a `BadJob` whose words name what was wrong without echoing
@@ -24,10 +26,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from firmware.kiosk.phone_link import phone_link
 from firmware.site_model import LANGS
 from mqtt_bridge.messages import Ticket
 from mqtt_bridge.topics import ID_PATTERN
-from ticket_printer.slip import TicketSlip
+from ticket_printer.slip import PhoneLink, TicketSlip
 
 # The role's name: the kiosk's log lines keep the one name they have always had in the journal.
 log = logging.getLogger("firmware.kiosk.role")
@@ -52,6 +55,7 @@ class PrintJob:
     # Only the checked fields, with their types right: what `wire.ticket_slip` reads.
     ticket: Ticket
     copy: bool = False  # a reprint: the slip says it is a copy
+    phone: PhoneLink | None = None  # the ticket's page, when the controller gave one
 
 
 def parse_job(payload: bytes) -> PrintJob:
@@ -74,7 +78,7 @@ def parse_job(payload: bytes) -> PrintJob:
     if not isinstance(lang, str) or lang not in LANGS:
         raise BadJob(f"lang: not one of {', '.join(LANGS)}")
     ticket = data.get("ticket")
-    return PrintJob(request_id, lang, _ticket(ticket), _flag(data, "copy"))
+    return PrintJob(request_id, lang, _ticket(ticket), _flag(data, "copy"), phone_link(ticket))
 
 
 def _flag(body: dict[str, Any], key: str) -> bool:

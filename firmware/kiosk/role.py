@@ -285,7 +285,8 @@ class KioskRole(Role):
 
     def _print_job(self, message: Incoming) -> None:
         def slip_for(job: PrintJob) -> TicketSlip:
-            return ticket_slip(job.ticket, self.runtime.config, job.lang, copy=job.copy)
+            return ticket_slip(job.ticket, self.runtime.config, job.lang, copy=job.copy,
+                               phone=job.phone)
 
         slip = self.remote.take(message.payload, message.retain, slip_for)
         if slip is not None:

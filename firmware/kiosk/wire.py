@@ -18,11 +18,12 @@ from typing import Any
 
 from firmware.core.wait_words import span_of
 from firmware.kiosk.flow import HelpAnswer, Issued, NoAnswer, Refused, Unreadable
+from firmware.kiosk.phone_link import phone_link
 from firmware.kiosk.screen import KioskService, KioskTicket, opening_text
 from firmware.site_model import SiteConfig
 from mqtt_bridge import messages, topics
 from mqtt_bridge.messages import MessageError, Snapshot, Ticket
-from ticket_printer.slip import TicketSlip
+from ticket_printer.slip import PhoneLink, TicketSlip
 
 # The role's name: the kiosk's log lines keep the one name they have always had in the journal.
 log = logging.getLogger("firmware.kiosk.role")
@@ -67,9 +68,10 @@ def kiosk_services(snapshot: Snapshot | None, config: SiteConfig,
 
 
 def ticket_slip(ticket: Ticket, config: SiteConfig, lang: str, *,
-                copy: bool = False) -> TicketSlip:
-    """The slip to print for the answer's ticket (`copy`: a reprint, marked so); ValueError
-    when the ticket lacks what a slip needs (the time it was issued)."""
+                copy: bool = False, phone: PhoneLink | None = None) -> TicketSlip:
+    """The slip to print for the answer's ticket (`copy`: a reprint, marked so; `phone`: the
+    ticket's page, as a QR code and a code); ValueError when the ticket lacks what a slip
+    needs (the time it was issued)."""
     service = config.service(ticket.service)
     name = service.name.get(lang) if service else ticket.service
     note = service.note.get(lang) if service and service.note else ""
@@ -82,7 +84,7 @@ def ticket_slip(ticket: Ticket, config: SiteConfig, lang: str, *,
         ahead=ticket.ahead or 0, eta_minutes=ticket.eta_minutes,
         lang=lang, note=note, eta_range=span_of(
             list(ticket.eta_range) if ticket.eta_range else None, ticket.eta_minutes),
-        copy=copy)
+        copy=copy, phone=phone)
 
 
 def kiosk_ticket(slip: TicketSlip, ticket: Ticket) -> KioskTicket:
@@ -106,7 +108,9 @@ def issue_answer(answer: dict[str, Any] | None, config: SiteConfig, lang: str,
             return Refused(refused.notice, refused.notice_time, refused.retry_after_s)
         if read.ticket is None:
             raise MessageError("the answer has no ticket")
-        slip = ticket_slip(read.ticket, config, lang)
+        # Read from the answer as sent: a phone link that cannot be read is left off the
+        # slip, never a reason to leave the customer without their number.
+        slip = ticket_slip(read.ticket, config, lang, phone=phone_link(answer.get("ticket")))
     except ValueError as e:  # MessageError is one
         log.error("unreadable ticket in the controller's answer: %s", e)
         return Unreadable()

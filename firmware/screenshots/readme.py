@@ -3,13 +3,15 @@
 `python -m firmware.screenshots.readme docs/images` (or `make screenshots`) runs the controller
 core on the demo site for a Tuesday morning, renders the lobby display and the kiosk from
 its snapshot, prints a ticket to python-escpos's Dummy printer and draws a preview of the
-bytes. Headless: it uses the SDL dummy driver.
+bytes, once as a site without phone links prints it and once with the QR code of the
+ticket's page. Headless: it uses the SDL dummy driver.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -28,10 +30,13 @@ from firmware.site_config import load_site_config
 from mqtt_bridge import topics
 from ticket_printer.escpos_render import print_slip
 from ticket_printer.preview import render_preview_png
-from ticket_printer.slip import TicketSlip
+from ticket_printer.slip import PhoneLink, TicketSlip
 
 DEMO = Path(__file__).resolve().parents[2] / "config" / "demo-site.toml"
 MORNING = datetime(2026, 12, 1, 9, 40, tzinfo=ZoneInfo("Europe/Helsinki"))  # a Tuesday
+# A made-up link and code (a real ticket's are random, one pair per ticket): the picture
+# stays the same from run to run.
+SAMPLE_PHONE = PhoneLink("https://jono.example.fi/t/Qx7_k2Lm9PzR-4vTa8Yc0w", "7KQ2-M9XD-PW4R-H8TZ")
 
 
 def busy_morning() -> tuple[LocalQueue, dict]:
@@ -72,11 +77,14 @@ def main(argv: list[str]) -> int:
     save_png(kiosk, out / "kiosk-ticket.png")
 
     printer = Dummy(profile=config.device("lobby-1").printer.profile)  # type: ignore[union-attr]
-    print_slip(printer, TicketSlip(site_name, ticket["number"], service.name.fi,
-                                   datetime.fromisoformat(ticket["issued_at"]), ticket["ahead"],
-                                   ticket["eta_minutes"], "fi"))
-    (out / "ticket.escpos").write_bytes(printer.output)
-    render_preview_png(printer.output, out / "ticket.png")
+    slip = TicketSlip(site_name, ticket["number"], service.name.fi,
+                      datetime.fromisoformat(ticket["issued_at"]), ticket["ahead"],
+                      ticket["eta_minutes"], "fi")
+    for name, printed in (("ticket", slip), ("ticket-phone", replace(slip, phone=SAMPLE_PHONE))):
+        printer.clear()
+        print_slip(printer, printed)
+        (out / f"{name}.escpos").write_bytes(printer.output)
+        render_preview_png(printer.output, out / f"{name}.png")
     print(f"wrote the README's pictures to {out}")
     return 0
 
