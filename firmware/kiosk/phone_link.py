@@ -1,7 +1,8 @@
 """The ticket's `phone` {url, code} from the controller, read strictly for the slip.
 
-The controller adds it to a ticket (in its answer to an issue or a reprint, and so in the
-console's print job) when the site lets customers follow their turn on a phone. Whatever
+The controller adds it beside the ticket in its answer to an issue or a reprint (and the
+console beside the ticket in its print job) when the site lets customers follow their turn
+on a phone. Whatever
 else arrives is left off the slip, with a log line that says what was wrong without the
 url or the code (they are the ticket holder's secrets): the ticket itself still prints, a
 number without a QR code being far better than no number at all.
@@ -30,9 +31,10 @@ class _Unreadable(ValueError):
     pass
 
 
-def phone_link(ticket: Any) -> PhoneLink | None:
-    """The ticket's phone link, or None: none sent, or one that cannot be read (logged)."""
-    value = ticket.get("phone") if isinstance(ticket, dict) else None
+def phone_link(holder: Any) -> PhoneLink | None:
+    """The phone link beside the ticket in an answer or a print job, or None: none sent, or
+    one that cannot be read (logged)."""
+    value = holder.get("phone") if isinstance(holder, dict) else None
     if value is None:
         return None
     try:

@@ -78,7 +78,7 @@ def parse_job(payload: bytes) -> PrintJob:
     if not isinstance(lang, str) or lang not in LANGS:
         raise BadJob(f"lang: not one of {', '.join(LANGS)}")
     ticket = data.get("ticket")
-    return PrintJob(request_id, lang, _ticket(ticket), _flag(data, "copy"), phone_link(ticket))
+    return PrintJob(request_id, lang, _ticket(ticket), _flag(data, "copy"), phone_link(data))
 
 
 def _flag(body: dict[str, Any], key: str) -> bool:

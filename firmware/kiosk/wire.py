@@ -110,7 +110,7 @@ def issue_answer(answer: dict[str, Any] | None, config: SiteConfig, lang: str,
             raise MessageError("the answer has no ticket")
         # Read from the answer as sent: a phone link that cannot be read is left off the
         # slip, never a reason to leave the customer without their number.
-        slip = ticket_slip(read.ticket, config, lang, phone=phone_link(answer.get("ticket")))
+        slip = ticket_slip(read.ticket, config, lang, phone=phone_link(answer))
     except ValueError as e:  # MessageError is one
         log.error("unreadable ticket in the controller's answer: %s", e)
         return Unreadable()
