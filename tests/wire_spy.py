@@ -40,7 +40,9 @@ class WireSpy:
         self._mqtt.on_message = self._on_message
         self.host, self.port = host, port
 
-    def start(self, timeout: float = 5.0) -> WireSpy:
+    # Generous: it returns as soon as the broker confirms; a login on a broker with
+    # hashed passwords, on a machine busy with other tests, can take seconds.
+    def start(self, timeout: float = 20.0) -> WireSpy:
         self._mqtt.connect(self.host, self.port, keepalive=30)
         self._mqtt.loop_start()
         if not self._subscribed.wait(timeout):
