@@ -19,7 +19,8 @@ WEB = ConfigTable(
 
 def grants(config: SiteConfig, device: Device) -> Sequence[Grant]:
     """The console sees the lobby as the staff do and sends print jobs to the kiosks; its
-    commands (any room's: it checks each person's role itself) are CONSOLE_COMMANDS."""
+    commands (any room's: it checks each person's role itself) are CONSOLE_COMMANDS. With a
+    public listener it also reads the tickets' public messages, for the phone pages."""
     site = config.site.id
     root = topics.site_root(site)
     return [
@@ -30,6 +31,8 @@ def grants(config: SiteConfig, device: Device) -> Sequence[Grant]:
         ("read", f"{root}/alert/#"),
         # The one writer of print jobs: no kiosk, display or room unit may make a kiosk print.
         ("write", topics.kiosk_print(site, "+")),
+        # The phone pages of the public listener, when the site serves them itself.
+        *([("read", f"{root}/public/#")] if config.phone.public_port > 0 else []),
     ]
 
 
