@@ -26,9 +26,9 @@ def _port(text: str) -> int:
 
 
 def _per_minute(text: str) -> int:
-    if not text.isdigit() or not 1 <= int(text) <= 100_000:
+    if not text.isdigit() or not 1 <= int(text) <= 1_000_000:
         raise argparse.ArgumentTypeError(f"'{text}' is not a number of requests from 1 to "
-                                         "100000")
+                                         "1000000")
     return int(text)
 
 
