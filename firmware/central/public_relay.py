@@ -60,6 +60,7 @@ class PublicRelay:
                                    rate_per_minute=settings.rate_per_minute,
                                    name="central phone pages")
         self._started = threading.Event()
+        self._stopping = False
         self._first_answer = threading.Event()  # connected, or the first failure said why
         self._problem = ""
         # A client id of its own: several relays may share one login on a broker that
@@ -95,7 +96,7 @@ class PublicRelay:
             if not self._started.is_set():
                 self._problem = message.problem
                 self._first_answer.set()
-        elif isinstance(message, LinkDown):
+        elif isinstance(message, LinkDown) and not self._stopping:
             log.warning("lost the central broker (%s): the pages go on showing the data "
                         "they have, and say how old it is", message.reason)
         elif isinstance(message, LinkUp):
@@ -108,6 +109,7 @@ class PublicRelay:
         try:
             self.server.run()
         finally:
+            self._stopping = True
             self.link.stop(wait_s=1.0)
 
     def start(self) -> None:
@@ -115,5 +117,6 @@ class PublicRelay:
         self.server.start()
 
     def stop(self) -> None:
+        self._stopping = True
         self.server.stop()
         self.link.stop(wait_s=1.0)

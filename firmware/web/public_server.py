@@ -10,6 +10,11 @@ The store is fed on the server's own loop (`feed` hands over with `call_soon_thr
 so the pages' change streams wake on the loop they wait on. Messages that come before the
 loop runs (the broker's retained ones, at once on subscribing) wait in a list until then.
 uvicorn's access log is off: the path of every request holds a ticket's token.
+
+A page's live stream never ends by itself; uvicorn's shutdown would wait for it and then
+cancel it with an error in the log. So on shutdown every open stream is told its client has
+gone (`http.disconnect`, which Starlette's streaming answer listens for), and it ends at
+once; the page's EventSource reconnects, to another relay behind the balancer.
 """
 
 from __future__ import annotations
@@ -53,10 +58,12 @@ class PublicServer:
         self.app = build_public_app(store, rate_per_minute=rate_per_minute)
         tls: dict[str, Any] = ({"ssl_certfile": str(cert), "ssl_keyfile": str(key)}
                                if cert is not None and key is not None else {})
+        self._closing = asyncio.Event()
         config = uvicorn.Config(
-            self.app, log_level="warning", access_log=False, lifespan="auto",
+            self._asgi, interface="asgi3", log_level="warning", access_log=False,
+            lifespan="auto",
             timeout_graceful_shutdown=1, server_header=False, proxy_headers=False, **tls)
-        self.server = uvicorn.Server(config)
+        self.server = _ClosingServer(config, self._closing)
         self.thread = threading.Thread(target=self._serve, name="web-public", daemon=True)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._early: list[tuple[str, bytes]] = []
@@ -70,6 +77,38 @@ class PublicServer:
     @property
     def started(self) -> bool:
         return bool(self.server.started)
+
+    async def _asgi(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def receive_or_closing() -> Any:
+            if self._closing.is_set():
+                return {"type": "http.disconnect"}
+            incoming = asyncio.ensure_future(receive())
+            closing = asyncio.ensure_future(self._closing.wait())
+            done, _ = await asyncio.wait({incoming, closing},
+                                         return_when=asyncio.FIRST_COMPLETED)
+            closing.cancel()
+            if incoming in done:
+                return incoming.result()
+            incoming.cancel()
+            return {"type": "http.disconnect"}
+
+        unfinished = False
+
+        async def noting_send(message: Any) -> None:
+            nonlocal unfinished
+            if message["type"] == "http.response.start":
+                unfinished = True
+            elif message["type"] == "http.response.body" and not message.get("more_body"):
+                unfinished = False
+            await send(message)
+
+        await self.app(scope, receive_or_closing, noting_send)
+        if unfinished and self._closing.is_set():  # a live stream cut short: end it properly
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
 
     # -- feeding ---------------------------------------------------------------------------
 
@@ -131,3 +170,15 @@ class PublicServer:
     def health(self) -> dict[str, Any]:
         return {"public_port": self.port, "public_messages": self.messages,
                 "max_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}
+
+
+class _ClosingServer(uvicorn.Server):
+    """uvicorn's server, which first lets the open live streams end (see the top)."""
+
+    def __init__(self, config: uvicorn.Config, closing: asyncio.Event) -> None:
+        super().__init__(config)
+        self._closing = closing
+
+    async def shutdown(self, sockets: Any = None) -> None:
+        self._closing.set()
+        await super().shutdown(sockets)
