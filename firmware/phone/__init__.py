@@ -1,0 +1,1 @@
+"""The public phone pages: a ticket followed live on the customer's own phone (issue 25)."""
