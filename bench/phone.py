@@ -139,8 +139,9 @@ def site_path(tmp: Path) -> list[str]:
         config = dataclasses.replace(
             config, broker=dataclasses.replace(config.broker, host=broker.host,
                                                port=broker.port),
-            phone=dataclasses.replace(config.phone, public_port=public,
-                                      public_bind="127.0.0.1", requests_per_minute=100_000))
+            phone=dataclasses.replace(config.phone, enabled=True, public_port=public,
+                                      base_url=f"https://127.0.0.1:{public}/t/",
+                                      public_bind="127.0.0.1", requests_per_minute=10_000))
         write_users(data / "web-users.toml")
         publisher = Publisher(broker)
         try:

@@ -257,6 +257,19 @@ class SurveyConfig:
 
 
 @dataclass(frozen=True)
+class PhoneConfig:
+    """Following one's turn on a phone (`[phone]`): the QR code on the ticket and the
+    public pages that show it; off unless a site turns it on."""
+
+    enabled: bool = False  # off: tickets print exactly as before, nothing public is sent
+    base_url: str = ""  # what goes before the token in the QR code; ends with /t/
+    almost_next: int = 3  # "you are almost next" with this many or fewer ahead
+    public_port: int = 0  # the web role's public listener for these pages; 0: none
+    public_bind: str = "0.0.0.0"
+    requests_per_minute: int = 60  # per client address, on the public pages
+
+
+@dataclass(frozen=True)
 class Device:
     id: str
     roles: tuple[str, ...]
@@ -353,6 +366,7 @@ class SiteConfig:
     # run and refuse one older than it. 0 means never pushed.
     config_version: int = 0
     survey: SurveyConfig = field(default_factory=SurveyConfig)
+    phone: PhoneConfig = field(default_factory=PhoneConfig)
 
     def service(self, service_id: str) -> Service | None:
         return next((s for s in self.services if s.id == service_id), None)

@@ -15,8 +15,10 @@ write validates against it and that every reader survives any JSON.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from mqtt_bridge.payloads import MAX_STATE_BYTES, nesting_depth
@@ -233,21 +235,49 @@ class Refusal:
 
 
 @dataclass(frozen=True)
-class TicketAnswer:
-    """`{"ok": true, "ticket": {...} or null}`: the answer to a ticket command."""
+class PhoneLink:
+    """`{"url", "code"}`: how the customer follows the ticket on a phone (the QR code's
+    address with the ticket's token, and the short code printed under it). Only in the
+    answer to the kiosk or console that issued or reprinted the ticket."""
 
-    ticket: Ticket | None
+    url: str
+    code: str
 
     def to_wire(self) -> dict[str, Any]:
-        return {"ok": True, "ticket": self.ticket.to_wire() if self.ticket else None}
+        return {"url": self.url, "code": self.code}
+
+    @classmethod
+    def from_wire(cls, value: Any) -> PhoneLink:
+        body = _object(value, "'phone'")
+        url, code = _text(body, "url"), _text(body, "code")
+        if not url.startswith(("https://", "http://")) or not code:
+            raise MessageError("'phone' needs an http(s) 'url' and a 'code'")
+        return cls(url, code)
+
+
+@dataclass(frozen=True)
+class TicketAnswer:
+    """`{"ok": true, "ticket": {...} or null}`: the answer to a ticket command; with
+    `phone` to an issue or a reprint where the site lets customers follow on a phone."""
+
+    ticket: Ticket | None
+    phone: PhoneLink | None = None
+
+    def to_wire(self) -> dict[str, Any]:
+        wire: dict[str, Any] = {"ok": True,
+                                "ticket": self.ticket.to_wire() if self.ticket else None}
+        if self.phone is not None:
+            wire["phone"] = self.phone.to_wire()
+        return wire
 
     @classmethod
     def from_wire(cls, value: Any) -> TicketAnswer:
         body = _object(value, "an answer")
         if body.get("ok") is not True:
             raise MessageError("a ticket answer has 'ok': true")
-        ticket = body.get("ticket")
-        return cls(None if ticket is None else Ticket.from_wire(ticket))
+        ticket, phone = body.get("ticket"), body.get("phone")
+        return cls(None if ticket is None else Ticket.from_wire(ticket),
+                   None if phone is None else PhoneLink.from_wire(phone))
 
 
 @dataclass(frozen=True)
@@ -690,3 +720,158 @@ class Alert:
         about = next((self.details[k] for k in ("service", "device", "room")
                       if self.details.get(k)), "")
         return f"{self.kind}:{about}"
+
+
+# -- following a ticket on a phone --------------------------------------------------------
+
+PUBLIC_VERSION = 1
+PUBLIC_STATUSES = ("waiting", "called", "done", "no_show")
+LANGS = ("fi", "sv", "en")
+_KEY = re.compile(r"[0-9a-f]{32}")
+_NUMBER = re.compile(r"[A-Z]?\d{3}")
+_ID = re.compile(r"[a-z0-9-]{1,32}")
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+NEXT_MAX = 8  # a visit's further authorities (as an issue's `then`)
+
+
+def _names(value: Any, what: str) -> Words:
+    body = _object(value, what)
+    texts = [body.get(lang) for lang in LANGS]
+    if not all(isinstance(t, str) and t for t in texts):
+        raise MessageError(f"{what} must have the words in fi, sv and en")
+    return Words(*texts)
+
+
+def _matching(body: dict[str, Any], key: str, pattern: re.Pattern[str], what: str) -> str:
+    value = body.get(key)
+    if not isinstance(value, str) or not pattern.fullmatch(value):
+        raise MessageError(f"'{key}' must be {what}")
+    return value
+
+
+def _moment(body: dict[str, Any], key: str) -> str:
+    """A time with its offset, as the controller writes them (2026-12-01T09:00:00+02:00)."""
+    value = _text(body, key)
+    try:
+        known = datetime.fromisoformat(value).tzinfo is not None and "T" in value
+    except ValueError:
+        known = False
+    if not known:
+        raise MessageError(f"'{key}' must be a time with its offset")
+    return value
+
+
+@dataclass(frozen=True)
+class PublicPlace:
+    """An authority or a room on the public page: its id and its name in fi, sv and en."""
+
+    id: str
+    name: Words
+
+    def to_wire(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name.to_wire()}
+
+    @classmethod
+    def from_wire(cls, value: Any, what: str) -> PublicPlace:
+        body = _object(value, what)
+        return cls(_matching(body, "id", _ID, f"{what}'s id"), _names(body.get("name"),
+                                                                       f"{what}'s name"))
+
+
+@dataclass(frozen=True)
+class PublicTicket:
+    """The retained `public/ticket/{key}`: one ticket as its holder's phone shows it.
+
+    Only what the lobby display shows of that ticket, plus its own place and next step:
+    the number, the authority (null on a site with anonymous numbering), where it stands
+    (`ahead` and `eta_range` while waiting, null when unknown or not waiting), `almost`
+    when few are ahead, the room and call while called, how many times it was called, the
+    names of the authorities still to visit. `code_key` is the key of the printed code, so a
+    page can find the ticket by it; nothing else of the ticket's secrets is here. `at` is
+    when the controller made it; it is published again only when another field changed.
+    """
+
+    site: str
+    day: str
+    at: str
+    valid_until: str
+    code_key: str
+    number: str
+    lang: str
+    status: str
+    service: PublicPlace | None = None
+    ahead: int | None = None
+    eta_range: tuple[int, int] | None = None
+    almost: bool = False
+    room: PublicPlace | None = None
+    call_id: str | None = None
+    calls: int = 0
+    next: tuple[Words, ...] = ()
+    v: int = PUBLIC_VERSION
+
+    def to_wire(self) -> dict[str, Any]:
+        return {"v": self.v, "site": self.site, "day": self.day, "at": self.at,
+                "valid_until": self.valid_until, "code_key": self.code_key,
+                "number": self.number, "lang": self.lang,
+                "service": self.service.to_wire() if self.service else None,
+                "status": self.status, "ahead": self.ahead,
+                "eta_range": list(self.eta_range) if self.eta_range else None,
+                "almost": self.almost,
+                "room": self.room.to_wire() if self.room else None,
+                "call_id": self.call_id, "calls": self.calls,
+                "next": [n.to_wire() for n in self.next]}
+
+    @classmethod
+    def from_wire(cls, value: Any) -> PublicTicket:
+        """Strict: MessageError for anything but the message (a page shows nothing rather
+        than something wrong)."""
+        body = _object(value, "a public ticket")
+        if body.get("v") != PUBLIC_VERSION or isinstance(body.get("v"), bool):
+            raise MessageError(f"'v' must be {PUBLIC_VERSION}")
+        status = body.get("status")
+        if status not in PUBLIC_STATUSES:
+            raise MessageError(f"'status' must be one of {', '.join(PUBLIC_STATUSES)}")
+        lang = body.get("lang")
+        if lang not in LANGS:
+            raise MessageError("'lang' must be fi, sv or en")
+        almost, calls = body.get("almost"), body.get("calls")
+        if not isinstance(almost, bool):
+            raise MessageError("'almost' must be true or false")
+        if not (_whole(calls) and calls >= 0):
+            raise MessageError("'calls' must be a whole number from 0")
+        service, room, upcoming = body.get("service"), body.get("room"), body.get("next")
+        if not isinstance(upcoming, list) or len(upcoming) > NEXT_MAX:
+            raise MessageError(f"'next' must be a list of at most {NEXT_MAX} names")
+        call_id = _text_or_none(body, "call_id")
+        for key in ("at", "valid_until"):
+            _moment(body, key)
+        return cls(
+            site=_matching(body, "site", _ID, "a site id"),
+            day=_matching(body, "day", _DAY, "a date such as 2026-12-01"),
+            at=body["at"], valid_until=body["valid_until"],
+            code_key=_matching(body, "code_key", _KEY, "32 hex digits"),
+            number=_matching(body, "number", _NUMBER, "a ticket number such as K012"),
+            lang=lang, status=status,
+            service=None if service is None else PublicPlace.from_wire(service, "'service'"),
+            ahead=_count_or_none(body, "ahead"), eta_range=_strict_span(body, "eta_range"),
+            almost=almost, room=None if room is None else PublicPlace.from_wire(room, "'room'"),
+            call_id=call_id, calls=calls,
+            next=tuple(_names(n, "each of 'next'") for n in upcoming))
+
+    @classmethod
+    def from_payload(cls, payload: bytes) -> PublicTicket:
+        return cls.from_wire(decode(payload))
+
+
+@dataclass(frozen=True)
+class PublicAlive:
+    """The retained `public/alive`: the controller is running, as of `at` (every 30 s)."""
+
+    at: str
+
+    def to_wire(self) -> dict[str, Any]:
+        return {"at": self.at}
+
+    @classmethod
+    def from_wire(cls, value: Any) -> PublicAlive:
+        return cls(_moment(_object(value, "the heartbeat"), "at"))

@@ -174,3 +174,42 @@ def room_of_occupancy(site: str, topic: str) -> str | None:
         case ("room", room, "occupancy") if ID_PATTERN.fullmatch(room):
             return room
     return None
+
+
+# -- following a ticket on a phone (issue 25) ---------------------------------------------
+# Public: what the lobby display shows of one ticket, under the key of its token (never the
+# token itself), and the site's heartbeat. Read by the public pages at the site and, through
+# the bridge, at the centre.
+
+KEY_PATTERN = re.compile(r"[0-9a-f]{32}")  # phone_tokens.key_of
+
+
+def public_ticket(site: str, key: str) -> str:
+    return f"{PREFIX}/{site}/public/ticket/{key}"
+
+
+def public_alive(site: str) -> str:
+    return f"{PREFIX}/{site}/public/alive"
+
+
+def public_filter(site: str) -> str:
+    """Everything public of one site (the web role's public listener subscribes to it)."""
+    return f"{PREFIX}/{site}/public/#"
+
+
+PUBLIC_ALL_SITES = f"{PREFIX}/+/public/#"  # the central relay's subscription
+
+
+def parse_public(topic: str) -> tuple[str, str | None] | None:
+    """(site, key) of a public ticket topic, (site, None) of a site's `public/alive`; None
+    for any other topic (a level too many, a key that is no key, another subtree)."""
+    parsed = parse(topic)
+    if parsed is None:
+        return None
+    site, below = parsed
+    match below:
+        case ("public", "alive"):
+            return site, None
+        case ("public", "ticket", key) if KEY_PATTERN.fullmatch(key):
+            return site, key
+    return None

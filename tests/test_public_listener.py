@@ -71,7 +71,8 @@ def public_site(broker: LocalBroker, tmp_path: Path, public_port: int | None = N
     config = site_config(data, port)
     config = dataclasses.replace(config, broker=dataclasses.replace(
         config.broker, host=broker.host, port=broker.port), phone=dataclasses.replace(
-        config.phone, public_port=public, public_bind="127.0.0.1"))
+        config.phone, enabled=True, base_url=f"https://127.0.0.1:{public}/t/",
+        public_port=public, public_bind="127.0.0.1"))
     write_users(data / "web-users.toml")
     with DeviceThread(device_runtime(config, "console", data, SystemClock(), broker)) as web:
         site = PublicSite(config, f"https://127.0.0.1:{port}", f"https://127.0.0.1:{public}",

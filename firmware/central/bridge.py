@@ -7,7 +7,9 @@ What comes in: only the collector's replay requests, which change nothing at the
 where a technician allows it, the pushed site config. Commands that change a queue never
 come in from the centre. The bridge keeps a persistent session on both sides, so what the
 site publishes while the central link is down waits in the site broker (on its disk) and
-goes out when the link is back; QoS 1 all the way.
+goes out when the link is back; QoS 1 all the way. The public messages of the tickets
+customers follow on their phones (`public/#`: keys, never tokens) go out too, for the
+central `piste public` relay, whose `public` login reads them and nothing else.
 
 The central ACL is one pattern for every site: a bridge may write only below its own
 `piste/v1/{its user name}/`, so a site's credentials can never speak for another site.
@@ -22,11 +24,14 @@ from dataclasses import dataclass
 from mqtt_bridge import topics
 
 COLLECTOR = "collector"
-RESERVED = (COLLECTOR, "technician", "bridge")  # central users that are not sites
+PUBLIC = "public"  # the central relay's login (`piste public`): reads public/# only
+RESERVED = (COLLECTOR, "technician", "bridge", PUBLIC)  # central users that are not sites
 # More collectors sharing the work each log in on their own (the central broker makes the
 # user name the client id, and one client id is one connection): "collector-2" and so on.
 # They all speak as the collector on the topics (`cmd/events/replay/collector`).
 COLLECTOR_LOGIN = re.compile(rf"{COLLECTOR}(-[a-z0-9-]{{1,22}})?")
+# Likewise the relays behind a load balancer: "public", "public-2", ... one login each.
+PUBLIC_LOGIN = re.compile(rf"{PUBLIC}(-[a-z0-9-]{{1,25}})?")
 
 BRIDGE_USER = "bridge"  # the bridge's own login on the site broker
 QUEUED_MESSAGES = 200_000  # days of a busy site's events while the centre is away
@@ -38,7 +43,7 @@ ACL_BLOCK = ("# --- piste bridge-config: the bridge's login (kept by piste) ---"
 
 def is_reserved(site: str) -> bool:
     """A name the central broker keeps for its own logins, never a site id."""
-    return site in RESERVED or site.startswith(f"{COLLECTOR}-")
+    return site in RESERVED or site.startswith((f"{COLLECTOR}-", f"{PUBLIC}-"))
 
 
 @dataclass(frozen=True)
@@ -58,7 +63,7 @@ def out_topics(site: str) -> list[str]:
     root = topics.site_root(site)
     return [topics.queue_events(site), topics.queue_state(site), f"{root}/alert/#",
             f"{root}/device/+/status", f"{root}/device/+/health",
-            topics.reply(site, COLLECTOR)]
+            topics.reply(site, COLLECTOR), topics.public_filter(site)]
 
 
 def in_topics(site: str, allow_config_push: bool) -> list[str]:
@@ -74,7 +79,8 @@ def bridge_conf(s: BridgeSettings) -> str:
         raise ValueError(f"site id '{s.site}' is reserved on the central broker")
     lines = [
         "# piste: this site's bridge to the central broker (written by piste bridge-config).",
-        "# Events, state, alerts and device health go out; only the collector's replay",
+        "# Events, state, alerts, device health and the public ticket messages go out; only",
+        "# the collector's replay",
         "# requests" + (" and pushed site configs" if s.allow_config_push else "")
         + " come in.",
         f"max_queued_messages {QUEUED_MESSAGES}",
@@ -137,14 +143,22 @@ def bridge_acl_block(site: str, allow_config_push: bool) -> str:
     return f"{start}\n{bridge_site_acl(site, allow_config_push)}{end}\n"
 
 
-def central_acl(collectors: Sequence[str] = (COLLECTOR,)) -> str:
+def central_acl(collectors: Sequence[str] = (COLLECTOR,),
+                publics: Sequence[str] = (PUBLIC,)) -> str:
     """The central broker's ACL: every site below its own prefix, the collectors (one login
-    each, see COLLECTOR_LOGIN) over all."""
+    each, see COLLECTOR_LOGIN) over all, the public relays (PUBLIC_LOGIN) over every site's
+    public messages and nothing else."""
     root = topics.PREFIX
     for login in collectors:
         if not COLLECTOR_LOGIN.fullmatch(login):
             raise ValueError(f"'{login}' is not a collector's login: {COLLECTOR} or "
                              f"{COLLECTOR}-NAME (a-z, 0-9 and -)")
+    for login in publics:
+        if not PUBLIC_LOGIN.fullmatch(login):
+            raise ValueError(f"'{login}' is not a public relay's login: {PUBLIC} or "
+                             f"{PUBLIC}-NAME (a-z, 0-9 and -)")
+    public_lines = [line for login in dict.fromkeys(publics) for line in (
+        f"user {login}", f"topic read {topics.PUBLIC_ALL_SITES}", "")]
     collector_lines = [line for login in dict.fromkeys(collectors) for line in (
         f"user {login}",
         f"topic read {root}/+/queue/#",
@@ -162,6 +176,8 @@ def central_acl(collectors: Sequence[str] = (COLLECTOR,)) -> str:
         f"pattern read {root}/%u/config/site",
         "",
         *collector_lines,
+        "# The public relays (piste public): the tickets followed on phones, nothing else.",
+        *public_lines,
         "user technician",
         f"topic write {root}/+/config/site",
         "",

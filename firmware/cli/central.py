@@ -3,7 +3,7 @@
     piste bridge-config --config SITE.toml --central HOST[:PORT] [--ca-file F]
                         [--password-file F] [--local-password-file F] [--allow-config-push]
                         [--out DIR]
-    piste central-acl [--out DIR] [--collector LOGIN ...]
+    piste central-acl [--out DIR] [--collector LOGIN ...] [--public LOGIN ...]
     piste central --db URL [--broker mqtt://HOST:PORT] [--username U] [--password-file F]
                   [--ca-file F] [--share GROUP] [--gap-grace SECONDS]
 """
@@ -21,6 +21,7 @@ from typing import Any
 
 from firmware.central.bridge import (
     COLLECTOR,
+    PUBLIC,
     BridgeSettings,
     bridge_acl_block,
     bridge_conf,
@@ -58,6 +59,9 @@ def register(sub: Any) -> None:
     acl.add_argument("--collector", action="append", dest="collectors", metavar="LOGIN",
                      help="a collector's login, repeated for collectors sharing the work "
                      "(collector, collector-2, ...; default: collector)")
+    acl.add_argument("--public", action="append", dest="publics", metavar="LOGIN",
+                     help="a public relay's login (piste public), repeated for relays behind "
+                     "a load balancer (public, public-2, ...; default: public)")
     central = sub.add_parser("central", help="collect every site's events into one store")
     central.add_argument("--db", required=True, help="sqlite:///PATH (default kind) or "
                          "postgresql://USER@HOST:PORT/DB")
@@ -79,7 +83,8 @@ def dispatch(args: argparse.Namespace) -> int | None:
     if args.command == "bridge-config":
         return bridge_config_main(args)
     if args.command == "central-acl":
-        return central_acl_main(args.out, args.collectors or [COLLECTOR])
+        return central_acl_main(args.out, args.collectors or [COLLECTOR],
+                                args.publics or [PUBLIC])
     if args.command == "central":
         return central_main(args)
     return None
@@ -121,7 +126,7 @@ def bridge_config_main(args: argparse.Namespace) -> int:
     site = config.site.id
     if is_reserved(site):
         print(f"site id '{site}' is reserved on the central broker (collector, "
-              "collector-..., technician, bridge); choose another",
+              "collector-..., public, public-..., technician, bridge); choose another",
               file=sys.stderr)
         return 2
     address = _host_port(args.central)
@@ -163,9 +168,10 @@ def _absolute(path: str) -> str:
     return os.path.abspath(path) if path else ""
 
 
-def central_acl_main(out: Path | None, collectors: list[str]) -> int:
+def central_acl_main(out: Path | None, collectors: list[str],
+                     publics: list[str] | None = None) -> int:
     try:
-        acl = central_acl(collectors)
+        acl = central_acl(collectors, publics or [PUBLIC])
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return 2
@@ -181,7 +187,8 @@ def central_acl_main(out: Path | None, collectors: list[str]) -> int:
         return 2
     print(f"wrote {out / 'acl'} and {out / 'piste-central.conf'}; add a login per site "
           f"(mosquitto_passwd {out / 'passwd'} SITE-ID) and one for each collector "
-          f"({', '.join(dict.fromkeys(collectors))}), then copy "
+          f"({', '.join(dict.fromkeys(collectors))}) and public relay "
+          f"({', '.join(dict.fromkeys(publics or [PUBLIC]))}), then copy "
           f"{out / 'piste-central.conf'} to /etc/mosquitto/conf.d/ and restart mosquitto")
     return 0
 

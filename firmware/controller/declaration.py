@@ -21,6 +21,8 @@ def grants(config: SiteConfig, device: Device) -> Sequence[Grant]:
         ("read", f"{root}/room/+/occupancy"),
         ("read", f"{root}/device/+/#"),  # every device's status and health
     ]
+    if config.phone.enabled:
+        granted.append(("write", f"{root}/public/#"))  # the tickets followed on phones
     if config.site.home_assistant_discovery:
         granted.append(("write", "homeassistant/#"))  # the discovery configs
     return granted

@@ -21,6 +21,7 @@ from firmware.controller.duplicate_guard import alert_message as rival_message
 from firmware.controller.ledger import Ledger
 from firmware.controller.occupancy import OccupancyRecorder
 from firmware.controller.outbox_pump import OutboxPump
+from firmware.controller.phone_publisher import ALIVE_EVERY_S, PhonePublisher
 from firmware.controller.use_cases import Controller, refused
 from firmware.core.congestion import CongestionMonitor
 from firmware.core.device_faults import PrinterWatch
@@ -54,6 +55,7 @@ class ControllerRole(Role):
         self._last_published: Snapshot | None = None  # its time `at` left out
         self._state_dirty = True
         self._held: list[Incoming] = []  # what arrived before we knew whether we serve
+        self.phone: PhonePublisher | None = None  # set at start where phones are on
 
     def start(self, runtime: Runtime) -> None:
         super().start(runtime)
@@ -75,6 +77,13 @@ class ControllerRole(Role):
         self.presence = DevicePresence.of(devices, runtime.device.id, words, grace_s)
         self.guard = DuplicateGuard(runtime.device.id, runtime.instance)
         self.occupancy = OccupancyRecorder(self)
+        # Tickets followed on phones: their public messages and the site's heartbeat.
+        phones = self.controller.phones
+        self.phone = None if phones is None else PhonePublisher(
+            phones, runtime.config,
+            lambda topic, payload: runtime.link.publish(topic, payload, qos=1, retain=True))
+        if self.phone is not None:
+            runtime.call_later(ALIVE_EVERY_S, self._alive)
         runtime.status_extra["controller"] = STARTING
         log.info("queue rebuilt from %s: seq %s, %d messages waiting in the outbox",
                  path, self.controller.state.seq, self.outbox.backlog)
@@ -97,10 +106,14 @@ class ControllerRole(Role):
         # everything the outbox still holds.
         self._last_published = None
         self._state_dirty = True
+        if self.phone is not None:
+            self.phone.forget_sent()
         if self.guard.decision == STARTING:
             self.runtime.call_later(DECIDE_WITHIN_S, self._decide_late)
         if not self.guard.serving:
             return
+        if self.phone is not None:
+            self.phone.alive(self.runtime.clock.now())
         from firmware.controller import ha_discovery
 
         for topic, payload in ha_discovery.messages(self.runtime.config):
@@ -334,13 +347,15 @@ class ControllerRole(Role):
             self.outbox.pump()  # what the state added (a congestion alert) goes at once
 
     def _publish_state(self) -> None:
-        snapshot = self.controller.snapshot_message()
+        snapshot, plan = self.controller.snapshot_and_forecast()
         self.controller.take_pending_events()  # already in the outbox with the ledger
         comparable = replace(snapshot, at=None)
         if comparable != self._last_published:
             self._last_published = comparable
             self.runtime.publish_json(topics.queue_state(self.runtime.site), snapshot.to_wire(),
                                       retain=True)
+        if self.phone is not None:  # the same forecast: the phones agree with the lobby
+            self.phone.update(self.controller.state, plan, plan.now)
         # Also when the queue did not move: a clear that was held back comes due with the
         # clock (each recheck), and an authority closes by it. One snapshot, one time: the
         # alert's words, its time and the state the lobby sees all agree.
@@ -355,6 +370,12 @@ class ControllerRole(Role):
             log.info("congestion %s for %s (%d waiting)", alert.state, change.service,
                      change.waiting)
             self.send_alert(alert)
+
+    def _alive(self) -> None:
+        """The site's public heartbeat: the pages tell "the lobby is offline" by its age."""
+        if self.phone is not None and self.runtime.link.connected and self.guard.serving:
+            self.phone.alive(self.runtime.clock.now())
+        self.runtime.call_later(ALIVE_EVERY_S, self._alive)
 
     def _recheck(self) -> None:
         self._state_dirty = True  # opening hours move with the clock

@@ -35,8 +35,10 @@ def _service_row(state: QueueState, config: SiteConfig, service_id: str, now: da
         next_open=_time(upcoming) if upcoming else None)
 
 
-def build(state: QueueState, config: SiteConfig, now: datetime) -> Snapshot:
-    forecast = estimate.forecast(state, config, now)  # once for every authority
+def build(state: QueueState, config: SiteConfig, now: datetime,
+          forecast: estimate.Forecast | None = None) -> Snapshot:
+    if forecast is None:  # once for every authority
+        forecast = estimate.forecast(state, config, now)
     # An anonymous site does not tell the lobby which authority a called number visits.
     anonymous = config.site.anonymous_numbering
     serving = tuple(

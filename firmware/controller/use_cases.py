@@ -21,6 +21,7 @@ from firmware.clock import Clock
 from firmware.controller import snapshot
 from firmware.controller.appointment_store import AppointmentStore
 from firmware.controller.ledger import Ledger
+from firmware.controller.phone_store import PhoneRow, PhoneStore
 from firmware.core import calling, day_report, estimate, rules, service_hours
 from firmware.core.appointments import Appointment, check_in
 from firmware.core.errors import ErrorCode, Refusal
@@ -31,7 +32,7 @@ from firmware.core.queue import TicketStatus as QueueStatus
 from firmware.core.ticket_rate import TicketRate
 from firmware.site_model import SiteConfig
 from mqtt_bridge import clients, messages, topics
-from mqtt_bridge.messages import RecordedAnswer, RoomAnswer, Ticket, TicketAnswer
+from mqtt_bridge.messages import PhoneLink, RecordedAnswer, RoomAnswer, Ticket, TicketAnswer
 from mqtt_bridge.payloads import Command
 
 log = logging.getLogger(__name__)
@@ -80,6 +81,11 @@ class Controller:
         # that booted offline): events made then are marked so the statistics can tell.
         self.clock_sure = clock_sure
         self.appointments = AppointmentStore(ledger)
+        # The tickets' phone secrets, where the site lets customers follow on a phone (the
+        # table is made only then); the row of a ticket being issued waits in `_phone_row`
+        # for the issue's transaction.
+        self.phones = PhoneStore(ledger) if config.phone.enabled else None
+        self._phone_row: PhoneRow | None = None
         # Strict (the broker checks logins): only the site's own clients may command. On an
         # open development broker anyone may publish anything, so a stranger is let through.
         self.strict = strict
@@ -195,9 +201,15 @@ class Controller:
         return self.snapshot_message().to_wire()
 
     def snapshot_message(self) -> messages.Snapshot:
+        return self.snapshot_and_forecast()[0]
+
+    def snapshot_and_forecast(self) -> tuple[messages.Snapshot, estimate.Forecast]:
+        """The snapshot and the forecast it was made from (the phones' figures use the same
+        one, so a phone and the lobby display never disagree)."""
         now = self.clock.now()
         self._roll_day(now)
-        return snapshot.build(self.state, self.config, now)
+        plan = estimate.forecast(self.state, self.config, now)
+        return snapshot.build(self.state, self.config, now, plan), plan
 
     def handle(self, command: Command) -> Outcome:
         previous = self.ledger.answered(command.request_id)
@@ -206,6 +218,7 @@ class Controller:
             return Outcome(previous)
         now = self.clock.now()
         self._roll_day(now)
+        self._phone_row = None
         try:
             sender = self.authorize(command)
             decisions, response = self._decide(command, sender, now)
@@ -222,8 +235,14 @@ class Controller:
             return Outcome(response)
         events = [Event(self.new_id(), d.type, now, self.state.day, self._marked(d.data))
                   for d in decisions]
-        stored = self.ledger.append(events, (command.request_id, command.name, response), now,
-                                    outbox_topic=self.events_topic)
+        phone, self._phone_row = self._phone_row, None
+        with self.ledger.writing():  # the ticket and its phone secrets, kept or lost together
+            stored = self.ledger.append(events, (command.request_id, command.name, response),
+                                        now, outbox_topic=self.events_topic)
+            if phone is not None and self.phones is not None:
+                self.phones.insert(phone)
+        if phone is not None and self.phones is not None:
+            self.phones.remember(phone)
         for event in stored:
             self.state.apply(event)
         return Outcome(response, stored)
@@ -287,7 +306,8 @@ class Controller:
             return [decision], TicketAnswer(self._ticket_after([decision], staff)).to_wire()
         if name == topics.REPRINT:
             decision = rules.reprint(state, config, body["ticket"], body["device"])
-            return [decision], TicketAnswer(self._reprinted(body["ticket"], now, staff)
+            return [decision], TicketAnswer(self._reprinted(body["ticket"], now, staff),
+                                            self._phone_link(body["ticket"], "missing")
                                             ).to_wire()
         if name == topics.NO_SHOW:
             decision = rules.no_show(state, config, body["room"])
@@ -358,7 +378,7 @@ class Controller:
             if earlier is not None:
                 # Checked in twice (a lost slip, say): the same number again, nothing new.
                 again = replace(queued(earlier), again=True)
-                return [], TicketAnswer(again).to_wire()
+                return [], TicketAnswer(again, self._phone_link(earlier.number)).to_wire()
         service_id = appointment.service if appointment else body["service"]
         # A walk-in's forecast serves both the closing-time check and the slip's figures.
         plan = estimate.forecast(self.state, self.config, now) if appointment is None else None
@@ -383,7 +403,23 @@ class Controller:
             lang=body["lang"], then=tuple(body.get("then", ())),
             assistance=body.get("assistance", False) if sender is None or sender.staff
             else None)
-        return [decision], TicketAnswer(ticket).to_wire()
+        return [decision], TicketAnswer(ticket, self._phone_link(ticket.number, "new")
+                                        ).to_wire()
+
+    def _phone_link(self, number: str, make: str = "no") -> PhoneLink | None:
+        """The QR code's address and the short code of a ticket, where the site has phones
+        on. `make`: "no", the ticket's own or None (a second check-in); "missing", its own or
+        fresh ones when it has none (a reprint of a ticket issued before phones were on);
+        "new", fresh ones (a new ticket: a number given again today gets new secrets). A
+        fresh row is written with the command's events by `handle`."""
+        if self.phones is None:
+            return None
+        row = None if make == "new" else self.phones.latest(self.state.day, number)
+        if row is None:
+            if make == "no":
+                return None
+            row = self._phone_row = PhoneRow.new(self.state.day, number)
+        return PhoneLink(self.config.phone.base_url + row.token, row.code)
 
     def _feedback(self, command: Command, sender: clients.Client | None, now: datetime
                   ) -> tuple[list[rules.Decision], dict[str, Any]]:

@@ -12,6 +12,7 @@ from typing import Any
 
 from firmware.site_config.broker import read_broker
 from firmware.site_config.devices import check_devices, read_device
+from firmware.site_config.phone import read_phone
 from firmware.site_config.printer import PRINTER_FIELDS
 from firmware.site_config.queue import read_rules
 from firmware.site_config.reader import (
@@ -31,6 +32,8 @@ from firmware.site_config.survey import read_survey
 from firmware.site_model import (
     BrokerConfig,
     DateException,
+    Device,
+    PhoneConfig,
     QueueRules,
     Room,
     Service,
@@ -41,7 +44,7 @@ from firmware.site_model import (
 # --- sections ------------------------------------------------------------------------------
 
 TOP_KEYS = ("config_version", "site", "broker", "queue", "services", "rooms", "devices",
-            "survey")
+            "survey", "phone")
 
 
 # --- the whole file ---------------------------------------------------------------------
@@ -63,6 +66,7 @@ def _validate(data: dict[str, Any], source: str, base_dir: Path | None = None) -
     rules = r.get(data, "", "queue", read_rules, default=QueueRules())
     survey = (read_survey(r, data["survey"], "survey", base_dir) if "survey" in data
               else SurveyConfig())
+    phone = r.get(data, "", "phone", read_phone, default=PhoneConfig())
     config_version = r.get(data, "", "config_version",
                            integer_field(0, 2**31 - 1, "a version number"), default=0)
     services = [read_service(r, i, v, p)
@@ -82,10 +86,12 @@ def _validate(data: dict[str, Any], source: str, base_dir: Path | None = None) -
                for p, v in r.items(data.get("devices", MISSING), "devices", "[[devices]] tables")]
     if isinstance(data.get("devices"), list):  # else its own problem says it all
         check_devices(r, devices, _declared_ids(data.get("rooms")), "devices")
+    if phone is not None:
+        _check_public_port(r, phone, [d.device for d in devices if d.device])
     if r.problems:
         raise ConfigError(sorted(r.problems, key=_file_order), source)
     assert site.site is not None and broker is not None and rules is not None
-    assert survey is not None
+    assert survey is not None and phone is not None
     return SiteConfig(
         site=site.site,
         broker=broker,
@@ -97,7 +103,19 @@ def _validate(data: dict[str, Any], source: str, base_dir: Path | None = None) -
         rules=rules,
         config_version=config_version or 0,
         survey=survey,
+        phone=phone,
     )
+
+
+def _check_public_port(r: Reader, phone: PhoneConfig, devices: list[Device]) -> None:
+    """The public pages listen beside the staff console, never on its port."""
+    if not phone.public_port:
+        return
+    for device in devices:
+        if "web" in device.roles and device.web.port == phone.public_port:
+            r.add("phone.public_port", f"{phone.public_port} is the staff console's port on "
+                  f"{device.id}; the public pages need a port of their own (such as "
+                  f"{device.web.port + 1})")
 
 
 _SECTION = re.compile(r"([^.\[]*)(?:\[(\d+)\])?")

@@ -62,6 +62,11 @@ def summarize(config: SiteConfig) -> str:
     if survey.start and survey.end:
         lines.append(f"customer survey {survey.start} to {survey.end}"
                      + (", also on the kiosks" if survey.kiosk else ""))
+    phone = config.phone
+    if phone.enabled:
+        lines.append(f"follow-on-phone QR codes open {phone.base_url}..."
+                     + (f"; public pages on port {phone.public_port}" if phone.public_port
+                        else ""))
     return "\n".join(lines)
 
 
@@ -85,6 +90,7 @@ def to_json_dict(config: SiteConfig) -> dict[str, Any]:
         "devices": [_device_dict(d) for d in config.devices],
         "survey": {"start": _iso(config.survey.start), "end": _iso(config.survey.end),
                    "kiosk": config.survey.kiosk, "texts": config.survey.texts},
+        "phone": dataclasses.asdict(config.phone),
     }
 
 

@@ -31,9 +31,14 @@ def grants(config: SiteConfig, device: Device) -> Sequence[Grant]:
         ("read", f"{root}/alert/#"),
         # The one writer of print jobs: no kiosk, display or room unit may make a kiosk print.
         ("write", topics.kiosk_print(site, "+")),
-        # The phone pages of the public listener, when the site serves them itself.
-        *([("read", f"{root}/public/#")] if config.phone.public_port > 0 else []),
+        # The tickets followed on phones, for its public listener when the site has one.
+        *([("read", topics.public_filter(site))] if serves_phone_pages(config) else []),
     ]
+
+
+def serves_phone_pages(config: SiteConfig) -> bool:
+    """Whether the web role opens its second, public listener for the phone pages."""
+    return config.phone.enabled and config.phone.public_port > 0
 
 
 def commands(config: SiteConfig, device: Device) -> Iterable[str]:

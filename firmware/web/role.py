@@ -26,6 +26,7 @@ from typing import Any
 
 from firmware.runtime import Role, Runtime
 from firmware.web.certificate import CertificateError, ensure_certificate
+from firmware.web.declaration import serves_phone_pages
 from firmware.web.lobby import LobbyView
 from mqtt_bridge import topics
 from mqtt_bridge.link import Incoming
@@ -60,7 +61,7 @@ class WebRole(Role):
             runtime.link.subscribe(topic)
         self._refresh_view()
         self._start_server()
-        if runtime.config.phone.public_port > 0:
+        if serves_phone_pages(runtime.config):
             self._start_public_server()
 
     def _start_server(self) -> None:
@@ -102,7 +103,7 @@ class WebRole(Role):
                                    rate_per_minute=phone.requests_per_minute,
                                    cert=cert, key=key)
         self._public_root = topics.site_root(runtime.site) + "/public/"
-        runtime.link.subscribe(self._public_root + "#")
+        runtime.link.subscribe(topics.public_filter(runtime.site))
         self.public.start()
         log.info("phone pages on https://%s:%d/", phone.public_bind, self.public.port)
 
