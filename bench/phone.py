@@ -145,8 +145,8 @@ def site_path(tmp: Path) -> list[str]:
         write_users(data / "web-users.toml")
         publisher = Publisher(broker)
         try:
-            with DeviceThread(device_runtime(config, "console", data, SystemClock(),
-                                             broker)) as web:
+            clock = SystemClock(ZoneInfo(config.site.timezone))
+            with DeviceThread(device_runtime(config, "console", data, clock, broker)) as web:
                 def ready() -> bool:
                     server = web.role("web").public
                     return server is not None and server.started

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import re
 import socket
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 CHUNK = 65536
+REQUEST_LINE = re.compile(rb"(?:GET|HEAD|POST) (\S+) HTTP/1\.[01]\r\n")
 
 
 class Balancer:
@@ -25,6 +27,9 @@ class Balancer:
         self.host = host
         self.port = int(self._listener.getsockname()[1])
         self.connections: list[tuple[str, int]] = []  # the backend each connection went to
+        # (backend, path) of each HTTP request seen going through: which backend serves what
+        # (a browser sends several requests on one kept-alive connection).
+        self.requests: list[tuple[tuple[str, int], str]] = []
         self._loop = asyncio.new_event_loop()
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._run, name="balancer", daemon=True)
@@ -54,6 +59,10 @@ class Balancer:
             self._server.close()
             self._loop.close()
 
+    def backends_of(self, path_end: str) -> list[tuple[str, int]]:
+        """The backends that took the requests whose path ends so, in order."""
+        return [backend for backend, path in self.requests if path.endswith(path_end)]
+
     async def _open_backend(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter] | None:
         """The next backend in turn that accepts; None when none does."""
         for _ in range(len(self.backends)):
@@ -73,12 +82,22 @@ class Balancer:
             client_out.close()
             return
         backend_in, backend_out = backend
-        await asyncio.gather(_pipe(client_in, backend_out), _pipe(backend_in, client_out))
+        taken = self.connections[-1]
+
+        def note(data: bytes) -> None:
+            self.requests += [(taken, path.decode("latin-1"))
+                              for path in REQUEST_LINE.findall(data)]
+
+        await asyncio.gather(_pipe(client_in, backend_out, note),
+                             _pipe(backend_in, client_out))
 
 
-async def _pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
+async def _pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter,
+                note: Callable[[bytes], None] | None = None) -> None:
     try:
         while data := await source.read(CHUNK):
+            if note is not None:
+                note(data)
             sink.write(data)
             await sink.drain()
     except (ConnectionError, OSError):

@@ -74,7 +74,8 @@ def public_site(broker: LocalBroker, tmp_path: Path, public_port: int | None = N
         config.phone, enabled=True, base_url=f"https://127.0.0.1:{public}/t/",
         public_port=public, public_bind="127.0.0.1"))
     write_users(data / "web-users.toml")
-    with DeviceThread(device_runtime(config, "console", data, SystemClock(), broker)) as web:
+    clock = SystemClock(ZoneInfo(config.site.timezone))
+    with DeviceThread(device_runtime(config, "console", data, clock, broker)) as web:
         site = PublicSite(config, f"https://127.0.0.1:{port}", f"https://127.0.0.1:{public}",
                           web, broker)
         wait_for(lambda: web.role("web").server is not None and answers(site.console_url),
