@@ -40,7 +40,7 @@ from paho.mqtt.enums import CallbackAPIVersion
 
 from bench.common import percentile, report
 from firmware.broker import LocalBroker, free_port
-from firmware.central.bridge import BridgeSettings, bridge_conf
+from firmware.central.bridge import QUEUED_MESSAGES, BridgeSettings, bridge_conf
 from firmware.clock import SystemClock
 from firmware.site_model import SiteConfig
 from testkit.console_site import device_runtime, site_config, write_users
@@ -329,7 +329,10 @@ def national(tmp: Path) -> list[str]:
     limit = _raise_file_limit()
     # The relay needs a socket per page, the bench one too, and each a few to spare.
     most = min(SITES * PAGES_PER_SITE, limit - 200)
-    with LocalBroker(tmp / "national", extra_conf=["allow_anonymous true"]) as central:
+    # As `piste central-acl` configures the central broker: Mosquitto hands a subscriber at
+    # most max_queued_messages retained messages at once, and drops the rest.
+    with LocalBroker(tmp / "national", extra_conf=[
+            "allow_anonymous true", f"max_queued_messages {QUEUED_MESSAGES}"]) as central:
         publisher = Publisher(central)
         sites = [f"site-{i:03d}" for i in range(SITES)]
         tokens = {site: [uuid.uuid4().hex for _ in range(PAGES_PER_SITE)] for site in sites}
