@@ -2,10 +2,11 @@
 one central relay holds.
 
 All on loopback, real Mosquitto brokers:
-- call -> page at the site: the controller's retained public message for a ticket (a new
-  `calls`, as a clerk's call or recall makes it) published on the site broker, until the
-  page's live stream (`GET /t/{token}/live` on the web role's public listener, TLS) has
-  the event; median and p99 (goal p99 <= 1 s);
+- call -> page at the site: a real controller with phones on issues a kiosk's ticket (its
+  answer holds the page's link); a clerk's call of it and then recalls (each a new `calls`
+  on the ticket's public message), timed from the command's send until the page's live
+  stream (`GET /t/{token}/live` on the web role's public listener, TLS) has the event;
+  median and p99 (goal p99 <= 1 s);
 - the same through the centre: the site broker bridged to a central one by the config
   `piste bridge-config` writes, `piste public` (a process of its own) subscribed there;
 - memory per open page: the relay process's resident memory before and after opening
@@ -43,6 +44,8 @@ from firmware.broker import LocalBroker, free_port
 from firmware.central.bridge import QUEUED_MESSAGES, BridgeSettings, bridge_conf
 from firmware.clock import SystemClock
 from firmware.site_model import SiteConfig
+from mqtt_bridge import topics
+from mqtt_bridge.blocking import BlockingClient
 from testkit.console_site import device_runtime, site_config, write_users
 from testkit.devices import DeviceThread
 from testkit.public_messages import (
@@ -53,6 +56,7 @@ from testkit.public_messages import (
     ticket_message,
     ticket_topic,
 )
+from testkit.site_factory import weekly
 from testkit.waiting import wait_until
 
 CALLS = 200  # calls timed per path
@@ -86,25 +90,49 @@ class Publisher:
         self.client.loop_stop()
 
 
-def time_calls(publisher: Publisher, site: str, host: str, port: int, *, tls: bool,
-               ready: Callable[[], bool]) -> list[float]:
-    """CALLS calls of one ticket, each timed from its publish to its event on the page."""
-    token = uuid.uuid4().hex
-    publisher.publish(alive_topic(site), encoded(alive_message(now())), wait=True)
-    publisher.publish(ticket_topic(site, token), encoded(ticket_message(site, now())),
-                      wait=True)
-    wait_until(ready, timeout=30, what="the listener")
-    stream = _open_when_known(host, port, token, tls)
-    delays = []
-    try:
-        for call in range(1, CALLS + 1):
-            message = ticket_message(site, now(), status="called", room="5", calls=call)
-            started = time.perf_counter()
-            publisher.publish(ticket_topic(site, token), encoded(message))
-            _await_calls(stream, call)
-            delays.append(time.perf_counter() - started)
-    finally:
-        stream.close()
+def open_all_day(config: SiteConfig) -> SiteConfig:
+    """The site open (and issuing) whenever the bench runs: the pages' expiry is the real
+    time's, so the controller's clock must be the real one too."""
+    hours = weekly(*[("00:01-23:29",)] * 7)
+    return dataclasses.replace(
+        config, site=dataclasses.replace(config.site, opening_hours=hours),
+        services=tuple(dataclasses.replace(s, hours=hours, exceptions=())
+                       for s in config.services),
+        rules=dataclasses.replace(config.rules, stop_issuing_before_closing=False))
+
+
+def phone_config(config: SiteConfig, base_url: str, public_port: int = 0) -> SiteConfig:
+    return dataclasses.replace(config, phone=dataclasses.replace(
+        config.phone, enabled=True, base_url=base_url, public_port=public_port,
+        public_bind="127.0.0.1", requests_per_minute=10_000))
+
+
+def time_calls(config: SiteConfig, broker: LocalBroker, controller: DeviceThread, port: int,
+               *, tls: bool, ready: Callable[[], bool]) -> list[float]:
+    """A kiosk's ticket with its phone link, then a clerk's call and CALLS - 1 recalls of it
+    through the controller, each timed from the command's send to the page's event."""
+    site = config.site.id
+    wait_until(lambda: controller.runtime.link.connected, timeout=30, what="the controller")
+    with BlockingClient(broker.host, broker.port, site, client="kiosk-1") as kiosk, \
+            BlockingClient(broker.host, broker.port, site, client="room-1") as clerk:
+        answer = kiosk.request(topics.ISSUE, {"service": "kela", "lang": "fi"}, timeout=10)
+        assert answer["ok"], answer
+        token = answer["phone"]["url"].removeprefix(config.phone.base_url)
+        wait_until(ready, timeout=30, what="the listener")
+        stream = _open_when_known("127.0.0.1", port, token, tls)
+        delays = []
+        try:
+            for call in range(1, CALLS + 1):
+                started = time.perf_counter()
+                if call == 1:
+                    answer = clerk.request(topics.CALL, {"room": "1", "services": []})
+                else:
+                    answer = clerk.request(topics.RECALL, {"room": "1"})
+                assert answer["ok"], answer
+                _await_calls(stream, call)
+                delays.append(time.perf_counter() - started)
+        finally:
+            stream.close()
     return delays
 
 
@@ -132,30 +160,30 @@ def _await_calls(stream: EventStream, calls: int) -> None:
 def site_path(tmp: Path) -> list[str]:
     """Call -> page through the web role's public listener (in this process, over TLS)."""
     with LocalBroker(tmp / "site") as broker:
-        data = tmp / "console"
-        data.mkdir()
         public = free_port()
-        config = site_config(data, free_port())
-        config = dataclasses.replace(
-            config, broker=dataclasses.replace(config.broker, host=broker.host,
-                                               port=broker.port),
-            phone=dataclasses.replace(config.phone, enabled=True, public_port=public,
-                                      base_url=f"https://127.0.0.1:{public}/t/",
-                                      public_bind="127.0.0.1", requests_per_minute=10_000))
-        write_users(data / "web-users.toml")
-        publisher = Publisher(broker)
-        try:
-            clock = SystemClock(ZoneInfo(config.site.timezone))
-            with DeviceThread(device_runtime(config, "console", data, clock, broker)) as web:
-                def ready() -> bool:
-                    server = web.role("web").public
-                    return server is not None and server.started
-                delays = time_calls(publisher, config.site.id, "127.0.0.1", public, tls=True,
-                                    ready=ready)
-        finally:
-            publisher.close()
-    return [report("phone: call -> page, site listener (TLS)", delays)
+        config = open_all_day(site_config(tmp, free_port()))
+        config = phone_config(dataclasses.replace(config, broker=dataclasses.replace(
+            config.broker, host=broker.host, port=broker.port)),
+            f"https://127.0.0.1:{public}/t/", public)
+        write_users(tmp / "web-users.toml")
+        clock = SystemClock(ZoneInfo(config.site.timezone))
+        with DeviceThread(device_runtime(controller_only(config), "lobby-1", tmp / "lobby",
+                                         clock, broker)) as controller, \
+                DeviceThread(device_runtime(config, "console", tmp / "console", clock,
+                                            broker)) as web:
+            def ready() -> bool:
+                server = web.role("web").public
+                return server is not None and server.started
+            delays = time_calls(config, broker, controller, public, tls=True, ready=ready)
+    return [report("phone: clerk's call -> page, site listener (TLS)", delays)
             + _goal(delays)]
+
+
+def controller_only(config: SiteConfig) -> SiteConfig:
+    """lobby-1 as the controller alone (no display to draw in a bench)."""
+    return dataclasses.replace(config, devices=tuple(
+        dataclasses.replace(d, roles=("controller",)) if d.id == "lobby-1" else d
+        for d in config.devices))
 
 
 def _goal(delays: list[float]) -> str:
@@ -192,23 +220,32 @@ def _raise_file_limit() -> int:
 
 def relay_path(tmp: Path) -> list[str]:
     """Call -> page through the bridge and `piste public`, and memory per open page."""
-    site = f"bench-{uuid.uuid4().hex[:6]}"
+    port = free_port()
+    config = open_all_day(site_config(tmp, free_port()))
+    config = phone_config(config, f"http://127.0.0.1:{port}/t/")
+    site = config.site.id
     with LocalBroker(tmp / "central", extra_conf=["allow_anonymous true"]) as central, \
             LocalBroker(tmp / "bridged", extra_conf=[
                 "allow_anonymous true",
                 *bridge_conf(BridgeSettings(site, central.host, central.port)).splitlines()
             ]) as broker:
-        port = free_port()
+        config = dataclasses.replace(config, broker=dataclasses.replace(
+            config.broker, host=broker.host, port=broker.port))
         relay = start_relay(central, port, 1_000_000)
-        publisher = Publisher(broker)
+        clock = SystemClock(ZoneInfo(config.site.timezone))
         try:
-            delays = time_calls(publisher, site, "127.0.0.1", port, tls=False,
-                                ready=lambda: _listening(port))
-            lines = [report("phone: call -> page, site -> bridge -> relay", delays)
+            with DeviceThread(device_runtime(controller_only(config), "lobby-1",
+                                             tmp / "lobby", clock, broker)) as controller:
+                delays = time_calls(config, broker, controller, port, tls=False,
+                                    ready=lambda: _listening(port))
+            lines = [report("phone: clerk's call -> page, via bridge + relay", delays)
                      + _goal(delays)]
-            lines.append(memory_per_page(publisher, site, port, relay.pid))
+            publisher = Publisher(broker)
+            try:
+                lines.append(memory_per_page(publisher, site, port, relay.pid))
+            finally:
+                publisher.close()
         finally:
-            publisher.close()
             relay.terminate()
             relay.wait(10)
     return lines
