@@ -84,11 +84,11 @@ def listener(port: int = 0) -> socket.socket:
 
 
 @contextmanager
-def serve(app: Any, port: int = 0) -> Iterator[str]:
+def serve(app: Any, port: int = 0, log_level: str = "warning") -> Iterator[str]:
     """The app on uvicorn on a loopback port (a given one: a restart on the same address),
     as the site's listener and the relay run it: no access log, no server header."""
     sock = listener(port)
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off",
+    config = uvicorn.Config(app, log_level=log_level, access_log=False, lifespan="off",
                             timeout_graceful_shutdown=1, server_header=False,
                             proxy_headers=False)
     server = uvicorn.Server(config)

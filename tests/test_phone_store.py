@@ -40,6 +40,13 @@ def test_a_ticket_is_found_by_its_token_and_by_its_code_typed_any_way() -> None:
     assert store.find(ticket.token[:-1]) is None
 
 
+def test_a_code_keyed_without_its_dashes_is_found_too() -> None:
+    store = PublicTickets()
+    ticket = new_ticket()
+    feed(store, ticket, code_key=key_of(ticket.code.replace("-", "")))
+    assert store.find(ticket.code.lower()) is not None
+
+
 def test_the_page_gets_the_message_without_its_code_key_or_site() -> None:
     store = PublicTickets()
     ticket = new_ticket()

@@ -8,11 +8,18 @@ so does any other path or method, so neither the body, the headers nor the statu
 prober anything. Lookups are by key (`key_of`) in a dict: no comparison with a kept secret.
 
 Logs: the app itself logs nothing. The path holds the secret, so the server running it must
-not log paths: run uvicorn with `access_log=False` (or pass any path through `scrub` first).
+not log paths: run uvicorn with `access_log=False`. In case someone turns it on anyway (or
+uvicorn's trace level, which logs whole requests), `build_public_app` puts a filter on
+uvicorn's loggers that passes every line through `scrub`.
+
+The rate limit is per client address as the server gives it (`scope["client"]`): behind the
+operator's load balancer, run uvicorn with `proxy_headers=True` and `forwarded_allow_ips`
+set to the balancer's address, or every phone shares the balancer's one bucket.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import AsyncIterator, Callable
@@ -52,12 +59,34 @@ SECURITY_HEADERS = [
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), interest-cohort=()"),
 ]
 
-_SECRET_IN_PATH = re.compile(r"/t/[^/?#\s]*")
+_SECRET_IN_PATH = re.compile(r"/t/[^/?#\s'\"]+")
+_CODE_IN_QUERY = re.compile(r"(code=)[^&#\s'\"]+")
+SERVER_LOGGERS = ("uvicorn.access", "uvicorn.error", "uvicorn.asgi", "uvicorn")
 
 
-def scrub(path: str) -> str:
-    """A path fit for a log line: the token or code after /t/ replaced by "…"."""
-    return _SECRET_IN_PATH.sub("/t/…", path)
+def scrub(text: str) -> str:
+    """A line fit for a log: any token or code after /t/ or in `code=` replaced by "…"."""
+    return _CODE_IN_QUERY.sub(r"\1…", _SECRET_IN_PATH.sub("/t/…", text))
+
+
+class ScrubSecrets(logging.Filter):
+    """Rewrites each record of the logger it is on with `scrub` (its arguments included)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):  # a malformed record: said as it is, scrubbed
+            message = f"{record.msg} {record.args}"
+        record.msg, record.args = scrub(message), ()
+        return True
+
+
+def scrub_server_logs() -> None:
+    """Put `ScrubSecrets` on uvicorn's loggers (once)."""
+    for name in SERVER_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, ScrubSecrets) for f in logger.filters):
+            logger.addFilter(ScrubSecrets())
 
 
 def _html(body: bytes, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -132,7 +161,11 @@ class PublicGuard:
         return sending
 
 
-def build_public_app(store: PublicTickets, *, rate_per_minute: int) -> Starlette:
+def build_public_app(store: PublicTickets, *, rate_per_minute: int,
+                     clock: Callable[[], float] = time.monotonic) -> Starlette:
+    """The phone pages over `store`; `clock` (seconds) refills the rate limit's buckets."""
+    scrub_server_logs()
+
     def page_lang(request: Request, default: str) -> str:
         asked = request.query_params.get("lang")
         return asked if asked in LANGS else default
@@ -168,7 +201,7 @@ def build_public_app(store: PublicTickets, *, rate_per_minute: int) -> Starlette
         routes=[Route("/", home), Route("/t/", typed_code), Route("/t/{secret}", ticket),
                 Route("/t/{secret}/live", live)],
         exception_handlers={404: nothing_here, 405: nothing_here})
-    app.add_middleware(PublicGuard, buckets=TokenBuckets(rate_per_minute))
+    app.add_middleware(PublicGuard, buckets=TokenBuckets(rate_per_minute, clock))
     return app
 
 

@@ -31,7 +31,7 @@ def _hash(text: str) -> str:
 
 CSP = ("default-src 'none'; "
        f"style-src {_hash(CSS)}; script-src {_hash(SCRIPT)}; connect-src 'self'; "
-       "img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+       "img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 
 
 def _doc(lang: str, title: str, body: str, script: str = "") -> bytes:
@@ -39,6 +39,7 @@ def _doc(lang: str, title: str, body: str, script: str = "") -> bytes:
             f'<html lang="{lang}"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width,initial-scale=1">'
             '<meta name="referrer" content="no-referrer">'
+            '<link rel="icon" href="data:,">'  # no request for a favicon: it would 404
             f"<title>{escape(title)}</title><style>{CSS}</style></head>"
             f"<body><main>{body}</main>{script}</body></html>\n").encode()
 

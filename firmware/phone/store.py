@@ -161,8 +161,8 @@ class PublicTickets:
         try:
             keys.append(key_of(secret))
             code = normalise_code(secret)
-            if code is not None:
-                keys.append(key_of(code))
+            if code is not None:  # as printed ("7KQ2-M9XD-..."), or bare if keyed so
+                keys += [key_of(code), key_of(code.replace("-", ""))]
         except (UnicodeError, TypeError, AttributeError):
             return None
         with self._lock:
