@@ -254,6 +254,15 @@ class PhoneLink:
             raise MessageError("'phone' needs an http(s) 'url' and a 'code'")
         return cls(url, code)
 
+    @classmethod
+    def read(cls, value: Any) -> PhoneLink | None:
+        """Forgiving, for an answer: a link that cannot be read is none (the ticket is
+        still the ticket, and its slip prints without the QR code)."""
+        try:
+            return None if value is None else cls.from_wire(value)
+        except MessageError:
+            return None
+
 
 @dataclass(frozen=True)
 class TicketAnswer:
@@ -275,9 +284,9 @@ class TicketAnswer:
         body = _object(value, "an answer")
         if body.get("ok") is not True:
             raise MessageError("a ticket answer has 'ok': true")
-        ticket, phone = body.get("ticket"), body.get("phone")
+        ticket = body.get("ticket")
         return cls(None if ticket is None else Ticket.from_wire(ticket),
-                   None if phone is None else PhoneLink.from_wire(phone))
+                   PhoneLink.read(body.get("phone")))
 
 
 @dataclass(frozen=True)

@@ -303,6 +303,8 @@ def test_bridge_config_writes_the_bridge_and_keeps_one_acl_block(
     assert "address central-host:8884" in conf and "remote_password s3cret-central" in conf
     assert "topic piste/v1/lappeenranta/queue/events out 1" in conf
     assert "topic piste/v1/lappeenranta/cmd/events/replay/collector in 1" in conf
+    # The tickets followed on phones go out for the central relay (keys, never tokens).
+    assert "topic piste/v1/lappeenranta/public/# out 1" in conf
     assert "config/site" not in conf and "ticket/" not in conf  # no queue command comes in
     assert (tmp_path / "piste-bridge.conf").stat().st_mode & 0o077 == 0
     acl = (tmp_path / "acl").read_text()
@@ -326,11 +328,21 @@ def test_central_acl_takes_collector_logins_and_refuses_other_names(
     capsys.readouterr()
     assert piste(["central-acl", "--collector", "lappeenranta"]) == 2
     assert "'lappeenranta' is not a collector's login" in capsys.readouterr().err
+    # The public relays: one login each, reading every site's public messages, nothing else.
+    assert piste(["central-acl", "--public", "public", "--public", "public-2",
+                  "--out", str(tmp_path)]) == 0
+    acl = (tmp_path / "acl").read_text()
+    for login in ("public", "public-2"):
+        assert f"user {login}\ntopic read piste/v1/+/public/#\n\n" in acl
+    capsys.readouterr()
+    assert piste(["central-acl", "--public", "collector"]) == 2
+    assert "'collector' is not a public relay's login" in capsys.readouterr().err
     # A site may not take a collector's name either.
     site = tmp_path / "site.toml"
-    site.write_text(DEMO_SITE.read_text().replace('id = "lappeenranta"', 'id = "collector-2"'))
-    assert piste(["bridge-config", "--config", str(site), "--central", "h:8883"]) == 2
-    assert "reserved on the central broker" in capsys.readouterr().err
+    for name in ("collector-2", "public", "public-1"):
+        site.write_text(DEMO_SITE.read_text().replace('id = "lappeenranta"', f'id = "{name}"'))
+        assert piste(["bridge-config", "--config", str(site), "--central", "h:8883"]) == 2
+        assert "reserved on the central broker" in capsys.readouterr().err
     # A group name MQTT could not carry, a grace that is no time: plain words, status 2.
     assert piste(["central", "--db", str(tmp_path / "c.sqlite"), "--share", "a/b"]) == 2
     assert "is not a group name" in capsys.readouterr().err

@@ -113,7 +113,7 @@ def test_a_site_bridges_to_the_centre_both_on_debians_config(debian_dir: Path) -
 
     acl_dir = centre_root / "piste-central"
     piste("central-acl", "--out", str(acl_dir))
-    logins(acl_dir, [site, "collector"])
+    logins(acl_dir, [site, "collector", "public"])
     centre_certs = server_certs(centre_root / "certs", "central", "central-ca")
     centre_ca = centre_certs / "central-ca.crt"
     centre = DebianBroker(centre_root / "mosquitto", {
@@ -135,12 +135,24 @@ def test_a_site_bridges_to_the_centre_both_on_debians_config(debian_dir: Path) -
     with centre, broker:
         assert centre.listening_ports() == {centre_port}
         assert broker.listening_ports() == {site_port}
-        with AdminClient(tls_login(centre, "collector", centre_ca)) as collector:
+        with AdminClient(tls_login(centre, "collector", centre_ca)) as collector, \
+                AdminClient(tls_login(centre, "public", centre_ca)) as public:
             collector.subscribe(f"piste/v1/{site}/device/+/status")
+            public.subscribe("piste/v1/#")  # the relay's login asks for everything ...
             with running_controller(load_site_config(config_file), broker,
                                     site_root / "data", ca_file=str(site_ca)):
                 # lobby-1's status, published at the site, arrives at the centre.
                 assert status_of(collector.messages, status)["state"] == "online"
+                # ... and gets the site's public heartbeat (the demo has phones on), which
+                # the controller sends after its status: nothing but public/# came first.
+                alive = topics.public_alive(site)
+                while (got := public.messages.get(timeout=20))[0] != alive:
+                    assert got[0].startswith(f"piste/v1/{site}/public/"), got[0]
+                # Asked for the retained status and then the heartbeat, one after the other
+                # on one connection: the status would come first, were it readable.
+                public.subscribe(status)
+                public.subscribe(alive)
+                assert public.messages.get(timeout=20)[0] == alive
                 # Both ends are checked against the contract: the spies (with logins of
                 # their own in the test's copies of the ACLs) saw it on both brokers.
                 assert status in wire_seen(broker) and status in wire_seen(centre)

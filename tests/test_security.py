@@ -16,8 +16,9 @@ from firmware.clock import ManualClock
 from firmware.controller import ledger as ledger_module
 from firmware.controller.ledger import Ledger
 from firmware.controller.use_cases import CODE_TRIES_PER_MINUTE, Controller
+from firmware.core.phone_tokens import key_of
 from mqtt_bridge import topics
-from mqtt_bridge.acl import broker_conf
+from mqtt_bridge.acl import acl_text, broker_conf
 from mqtt_bridge.blocking import BlockingClient, BrokerUnreachable
 from mqtt_bridge.payloads import Command
 from testkit.site_factory import MONDAY, at, small_site
@@ -301,3 +302,24 @@ def test_a_real_days_commands_follow_the_table_of_who_may_send_what(lobby) -> No
             room.request(topics.ROOM_LANGUAGES, {"room": "1", "languages": ["sv"]}, timeout=1)
         seen = drain(everything)
     assert events_of(seen, config.site.id) == ["help.requested", "room.state"]
+
+
+def test_only_the_controller_writes_the_public_ticket_messages(lobby) -> None:
+    """Issue 25: the controller's public messages pass the production ACL; a display reads
+    none of them and a kiosk cannot forge one; the web device (lobby-1 here, whose login
+    the controller holds) is granted the read for its public listener."""
+    config, broker, _device, _role, everything = lobby
+    site = config.site.id
+    forged = topics.public_ticket(site, "0" * 32)
+    with login(broker, config, "waiting-1") as display, login(broker, config, "kiosk-2") as kiosk:
+        looking = display.watch(topics.public_filter(site))
+        answer = kiosk.request(topics.ISSUE, {"service": "kela", "lang": "fi"})
+        key = key_of(answer["phone"]["url"].rsplit("/", 1)[1])
+        kiosk.publish_raw(forged, b'{"v": 1}', retain=True)
+        seen = drain(everything)
+        assert drain(looking, 0.2) == []
+    topics_seen = [t for t, _ in seen]
+    assert topics.public_ticket(site, key) in topics_seen and forged not in topics_seen
+    lobby_rules = acl_text(config).split("user lobby-1\n", 1)[1].split("\n\n", 1)[0]
+    assert f"topic read {topics.public_filter(site)}" in lobby_rules
+    assert f"topic write piste/v1/{site}/public/#" in lobby_rules

@@ -90,19 +90,24 @@ async def act(request: Request) -> Response:
     if isinstance(ticket, dict):
         console.note_ticket(ticket)  # its language, assistance and next authorities
         if kiosk and command in (topics.ISSUE, REPRINT):
-            console.print_on_kiosk(kiosk, print_job(body, ticket, copy=command == REPRINT))
+            console.print_on_kiosk(kiosk, print_job(body, ticket, copy=command == REPRINT,
+                                                    phone=answer.get("phone")))
             message += " " + t("said_printing", kiosk=kiosk)
     return _said(200 if answer.get("ok") else 409, message, answer=answer)
 
 
-def print_job(body: dict[str, Any], ticket: dict[str, Any], copy: bool) -> dict[str, Any]:
+def print_job(body: dict[str, Any], ticket: dict[str, Any], copy: bool,
+              phone: Any = None) -> dict[str, Any]:
     """The job a kiosk prints (`kiosk/{device}/print`): the controller's ticket in the
-    slip's language; a reprint marked as a copy. Nothing but what the slip shows."""
+    slip's language; a reprint marked as a copy; the answer's `phone` (the QR code's address
+    and the short code) where the site has phones on. Nothing but what the slip shows."""
     slip = {k: v for k, v in ticket.items() if k not in NOT_ON_SLIP}
     lang = body.get("lang") or ticket.get("lang") or "fi"
     job: dict[str, Any] = {"request_id": body["request_id"], "lang": lang, "ticket": slip}
     if copy:
         job["copy"] = True
+    if isinstance(phone, dict):
+        job["phone"] = phone
     return job
 
 
