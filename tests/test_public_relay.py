@@ -150,6 +150,22 @@ def test_the_relay_says_plainly_when_its_broker_cannot_be_reached(
     assert "connection refused" in err and "Traceback" not in err
 
 
+def test_a_refused_login_is_said_in_plain_words(tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    passwd, wrong = tmp_path / "passwd", tmp_path / "public-password"
+    subprocess.run(["mosquitto_passwd", "-c", "-b", str(passwd), "public", "right one"],
+                   check=True, capture_output=True)
+    wrong.write_text("not the right one\n")
+    with LocalBroker(tmp_path / "central", extra_conf=[
+            "allow_anonymous false", f"password_file {passwd}"]) as central:
+        code = main(["public", "--broker", f"mqtt://{central.host}:{central.port}",
+                     "--login", "public", "--password-file", str(wrong),
+                     "--port", str(free_port()), "--bind", "127.0.0.1"])
+    err = capsys.readouterr().err
+    assert code == 2 and "the broker refused the connection" in err
+    assert "not the right one" not in err and "Traceback" not in err
+
+
 @pytest.mark.parametrize("flags, words", [
     (["--broker", "ftp://central"], "ftp"),
     (["--broker", "mqtt://central", "--port", "http"], "'http' is not a port"),
