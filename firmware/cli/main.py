@@ -84,11 +84,8 @@ def _parser() -> argparse.ArgumentParser:
     from firmware.cli import screenshot as cli_screenshot
     from firmware.cli import web_user as cli_web_user
 
-    cli_admin.register(sub)
-    cli_screenshot.register(sub)
-    cli_central.register(sub)
-    cli_public.register(sub)
-    cli_web_user.register(sub)
+    for module in (cli_admin, cli_screenshot, cli_central, cli_public, cli_web_user):
+        module.register(sub)
     return parser
 
 

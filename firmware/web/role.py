@@ -26,7 +26,6 @@ from typing import Any
 
 from firmware.runtime import Role, Runtime
 from firmware.web.certificate import CertificateError, ensure_certificate
-from firmware.web.declaration import serves_phone_pages
 from firmware.web.lobby import LobbyView
 from mqtt_bridge import topics
 from mqtt_bridge.link import Incoming
@@ -61,7 +60,8 @@ class WebRole(Role):
             runtime.link.subscribe(topic)
         self._refresh_view()
         self._start_server()
-        if serves_phone_pages(runtime.config):
+        phone = runtime.config.phone
+        if phone.enabled and phone.public_port > 0:  # as the declaration's grants say
             self._start_public_server()
 
     def _start_server(self) -> None:
