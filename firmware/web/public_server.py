@@ -67,6 +67,7 @@ class PublicServer:
         self.thread = threading.Thread(target=self._serve, name="web-public", daemon=True)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._early: list[tuple[str, bytes]] = []
+        self._ended = False
         self._lock = threading.Lock()
         self.messages = 0
 
@@ -117,7 +118,8 @@ class PublicServer:
         with self._lock:
             loop = self._loop
             if loop is None:
-                self._early.append((topic, payload))
+                if not self._ended:  # once it has stopped, nobody will read them
+                    self._early.append((topic, payload))
                 return
         with contextlib.suppress(RuntimeError):  # a closed loop: the server is stopping
             loop.call_soon_threadsafe(self._update, topic, payload)
@@ -156,6 +158,7 @@ class PublicServer:
         finally:
             with self._lock:
                 self._loop = None
+                self._ended = True
 
     def request_stop(self) -> None:
         """From a signal handler: the server ends its `run()` soon."""
