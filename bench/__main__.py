@@ -14,7 +14,7 @@ from firmware.site_config import load_site_config
 
 DEMO = Path(__file__).resolve().parent.parent / "config" / "demo-site.toml"
 PARTS = ("core_speed", "estimate_accuracy", "real_day", "round_trips", "mqtt_bench", "kiosk_bench",
-         "display_bench", "room_bench", "feedback_bench", "central_bench", "console_bench",
+         "display_bench", "room_bench", "feedback_bench", "central_bench", "console_bench", "phone",
          "test_suite")
 
 

@@ -8,6 +8,7 @@
     piste appointments import FILE.csv --config FILE [--data-dir DIR]
     piste stats --config FILE --data-dir DIR [--day DATE] [--format csv|json]
                 [--report queue|feedback|survey] [--from DATE] [--to DATE]
+    piste public --broker URL [--login NAME] [--password-file F] [--port P] [--bind ADDR]
 
 Exit status 2 means the configuration or the command line is wrong; nothing was started.
 """
@@ -79,13 +80,12 @@ def _parser() -> argparse.ArgumentParser:
     clerk.add_argument("--broker", help="mqtt://HOST:PORT (default: the config's broker)")
     from firmware.cli import admin as cli_admin
     from firmware.cli import central as cli_central
+    from firmware.cli import public as cli_public
     from firmware.cli import screenshot as cli_screenshot
     from firmware.cli import web_user as cli_web_user
 
-    cli_admin.register(sub)
-    cli_screenshot.register(sub)
-    cli_central.register(sub)
-    cli_web_user.register(sub)
+    for module in (cli_admin, cli_screenshot, cli_central, cli_public, cli_web_user):
+        module.register(sub)
     return parser
 
 
@@ -123,10 +123,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     from firmware.cli import admin as cli_admin
     from firmware.cli import central as cli_central
+    from firmware.cli import public as cli_public
     from firmware.cli import screenshot as cli_screenshot
     from firmware.cli import web_user as cli_web_user
 
-    for module in (cli_admin, cli_screenshot, cli_central, cli_web_user):
+    for module in (cli_admin, cli_screenshot, cli_central, cli_public, cli_web_user):
         code = module.dispatch(args)
         if code is not None:
             return code

@@ -19,7 +19,8 @@ WEB = ConfigTable(
 
 def grants(config: SiteConfig, device: Device) -> Sequence[Grant]:
     """The console sees the lobby as the staff do and sends print jobs to the kiosks; its
-    commands (any room's: it checks each person's role itself) are CONSOLE_COMMANDS."""
+    commands (any room's: it checks each person's role itself) are CONSOLE_COMMANDS. With a
+    public listener it also reads the tickets' public messages, for the phone pages."""
     site = config.site.id
     root = topics.site_root(site)
     return [
@@ -30,9 +31,14 @@ def grants(config: SiteConfig, device: Device) -> Sequence[Grant]:
         ("read", f"{root}/alert/#"),
         # The one writer of print jobs: no kiosk, display or room unit may make a kiosk print.
         ("write", topics.kiosk_print(site, "+")),
-        # The public pages of the tickets followed on phones (its public listener).
-        *([("read", topics.public_filter(site))] if config.phone.enabled else []),
+        # The tickets followed on phones, for its public listener when the site has one.
+        *([("read", topics.public_filter(site))] if serves_phone_pages(config) else []),
     ]
+
+
+def serves_phone_pages(config: SiteConfig) -> bool:
+    """Whether the web role opens its second, public listener for the phone pages."""
+    return config.phone.enabled and config.phone.public_port > 0
 
 
 def commands(config: SiteConfig, device: Device) -> Iterable[str]:

@@ -7,6 +7,11 @@ loop) never touches that state: it reads copies of the view and posts work to th
 and the answers come back to it through `call_soon_threadsafe`. A port in use or a
 missing certificate stops the console only: the device's other roles carry on, and its
 health says what is wrong.
+
+With `[phone] public_port` set, the role also serves the customers' phone pages on a
+second, public listener (firmware/web/public_server.py): another app on another socket,
+with none of the staff routes, fed by the role's own subscription to the site's
+`public/#` messages. A port in use there stops the phone pages only.
 """
 
 from __future__ import annotations
@@ -37,6 +42,9 @@ class WebRole(Role):
         self.requester: Requester | None = None
         self.server: Any = None  # firmware.web.server.ConsoleServer, once listening
         self.problem = ""
+        self.public: Any = None  # firmware.web.public_server.PublicServer, once listening
+        self.public_problem = ""
+        self._public_root = ""
         self._published_version = -1
         self._view: dict[str, Any] = {}
         self._view_lock = threading.Lock()
@@ -52,6 +60,9 @@ class WebRole(Role):
             runtime.link.subscribe(topic)
         self._refresh_view()
         self._start_server()
+        phone = runtime.config.phone
+        if phone.enabled and phone.public_port > 0:  # as the declaration's grants say
+            self._start_public_server()
 
     def _start_server(self) -> None:
         from firmware.web.server import ConsoleServer  # uvicorn and Starlette load only here
@@ -72,6 +83,30 @@ class WebRole(Role):
         self.server.start()
         log.info("staff console on https://%s:%d/", web.bind, listener.getsockname()[1])
 
+    def _start_public_server(self) -> None:
+        from firmware.phone.store import PublicTickets
+        from firmware.web.public_server import PublicServer, public_listener
+
+        runtime = self.runtime
+        phone = runtime.config.phone
+        where = f"{phone.public_bind}:{phone.public_port}"
+        try:
+            # The console's certificate: one for the device, whichever port a browser uses.
+            cert, key = ensure_certificate(runtime.device.web, runtime.data_dir)
+            listener = public_listener(phone.public_bind, phone.public_port)
+        except (CertificateError, OSError) as exc:
+            self.public_problem = f"cannot serve the phone pages on {where}: {exc}"
+            log.error("%s; the staff console and the device's other roles carry on",
+                      self.public_problem)
+            return
+        self.public = PublicServer(PublicTickets(site=runtime.site), listener,
+                                   rate_per_minute=phone.requests_per_minute,
+                                   cert=cert, key=key)
+        self._public_root = topics.site_root(runtime.site) + "/public/"
+        runtime.link.subscribe(topics.public_filter(runtime.site))
+        self.public.start()
+        log.info("phone pages on https://%s:%d/", phone.public_bind, self.public.port)
+
     def on_link_up(self) -> None:
         assert self.lobby is not None
         self.lobby.set_link(True)
@@ -83,6 +118,10 @@ class WebRole(Role):
     def on_message(self, message: Incoming) -> None:
         assert self.lobby is not None and self.requester is not None
         if self.requester.on_message(message):
+            return
+        if self._public_root and message.topic.startswith(self._public_root):
+            assert self.public is not None
+            self.public.feed(message.topic, message.payload)
             return
         self.lobby.take(message.topic, message.payload)
 
@@ -101,14 +140,19 @@ class WebRole(Role):
             self.server.hub.publish_threadsafe(view)
 
     def health(self) -> dict[str, Any]:
-        report: dict[str, Any] = {"state": "error" if self.problem else "ok"}
-        if self.problem:
-            report["problem"] = self.problem
+        problems = [p for p in (self.problem, self.public_problem) if p]
+        report: dict[str, Any] = {"state": "error" if problems else "ok"}
+        if problems:
+            report["problem"] = "; ".join(problems)
         if self.server is not None:
             report.update(self.server.health())
+        if self.public is not None:
+            report.update(self.public.health())
         return {"web": report}
 
     def stop(self) -> None:
+        if self.public is not None:
+            self.public.stop()
         if self.server is not None:
             self.server.stop()
 
