@@ -41,7 +41,7 @@ from firmware.core.password import hash_secret
 from firmware.core.plural import counted
 from firmware.device import build_runtime
 from firmware.runtime import Runtime
-from firmware.site_model import SiteConfig
+from firmware.site_model import PhoneConfig, SiteConfig
 from firmware.web.accounts import StaffUser, users_text
 from mqtt_bridge import topics
 from mqtt_bridge.blocking import BlockingClient
@@ -76,7 +76,17 @@ def windowed(config: SiteConfig) -> SiteConfig:
                             web=dataclasses.replace(d.web, bind="127.0.0.1"))
         for d in config.devices
     )
-    return dataclasses.replace(config, devices=devices)
+    return dataclasses.replace(config, devices=devices, phone=local_phone_pages(config.phone))
+
+
+def local_phone_pages(phone: PhoneConfig) -> PhoneConfig:
+    """The phone pages on this machine too: the tickets' QR codes open the lobby device's
+    own listener on localhost, which a browser here reaches (a phone on the network would
+    need the site's real address)."""
+    if not phone.enabled or not phone.public_port:
+        return phone
+    return dataclasses.replace(phone, public_bind="127.0.0.1",
+                               base_url=f"https://localhost:{phone.public_port}/t/")
 
 
 def only_what_runs(config: SiteConfig) -> SiteConfig:
@@ -138,6 +148,16 @@ def staff_console(runtime: Runtime) -> None:
         own = " (self-signed certificate)" if not web.cert_file else ""
         print(f"Staff console: https://localhost:{web.port}/{own} — logins: "
               f"{', '.join(logins)}", flush=True)
+        phone = runtime.config.phone
+        if not (phone.enabled and phone.public_port):
+            return
+        while role.public is None and not role.public_problem and time.monotonic() < deadline:
+            time.sleep(0.05)  # it starts just after the console
+        if role.public is not None:
+            print(f"Phone pages: https://localhost:{role.public.port}/ — type the code printed "
+                  "on a ticket, or open its QR code", flush=True)
+        elif role.public_problem:
+            print(f"Phone pages: unavailable ({role.public_problem})", flush=True)
 
     threading.Thread(target=announce, daemon=True).start()
 
