@@ -20,7 +20,7 @@ import pytest
 
 from firmware.clock import ManualClock
 from firmware.controller.ledger import Ledger
-from firmware.controller.role import ControllerRole
+from firmware.controller.role import PHONES_AFTER_S, ControllerRole
 from firmware.core import estimate
 from firmware.core.phone_tokens import key_of, normalise_code
 from firmware.site_model import Device, PhoneConfig, SiteConfig
@@ -75,13 +75,18 @@ class Lobby:
         return self.clients[client].request(command, body)
 
     def public(self, key: str) -> dict[str, Any] | None:
-        """The retained message of a ticket as a page subscribing now would get it."""
-        assert self.site is not None
-        self.site.settle()
+        """The retained message of a ticket as a page subscribing a moment from now would
+        get it (the controller sends the phones' messages PHONES_AFTER_S after a change)."""
+        self.moment()
         payload = self.broker.retained.get(topics.public_ticket(self.id, key))
         return None if payload is None else json.loads(payload)
 
+    def moment(self) -> None:
+        assert self.site is not None
+        self.site.run_for(PHONES_AFTER_S)
+
     def public_keys(self) -> set[str]:
+        self.moment()
         head = topics.public_ticket(self.id, "")
         return {t[len(head):] for t in self.broker.retained if t.startswith(head)}
 

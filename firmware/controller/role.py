@@ -38,6 +38,9 @@ from mqtt_bridge.payloads import BadRequest, Command, encode, parse_command, sta
 log = logging.getLogger(__name__)
 
 RECHECK_S = 20.0  # services open and close with the clock: look again this often
+# The phones' messages follow a change this much later, with every change of that moment
+# (the page's goal is a call on screen within a second).
+PHONES_AFTER_S = 0.2
 REPLAY_LIMIT = 10_000  # events per replay request; a collector asks again from the last
 # Our own status normally comes back within milliseconds of connecting, and with it the
 # decision whether we serve. Should it not (a broker that does not echo it), decide anyway.
@@ -56,6 +59,7 @@ class ControllerRole(Role):
         self._state_dirty = True
         self._held: list[Incoming] = []  # what arrived before we knew whether we serve
         self.phone: PhonePublisher | None = None  # set at start where phones are on
+        self._phones_due = False  # an update of the phones' messages is on its way
 
     def start(self, runtime: Runtime) -> None:
         super().start(runtime)
@@ -347,19 +351,31 @@ class ControllerRole(Role):
             self.outbox.pump()  # what the state added (a congestion alert) goes at once
 
     def _publish_state(self) -> None:
-        snapshot, plan = self.controller.snapshot_and_forecast()
+        snapshot = self.controller.snapshot_message()
         self.controller.take_pending_events()  # already in the outbox with the ledger
         comparable = replace(snapshot, at=None)
         if comparable != self._last_published:
             self._last_published = comparable
             self.runtime.publish_json(topics.queue_state(self.runtime.site), snapshot.to_wire(),
                                       retain=True)
-        if self.phone is not None:  # the same forecast: the phones agree with the lobby
-            self.phone.update(self.controller.state, plan, plan.now)
+        if self.phone is not None and not self._phones_due:
+            # A moment later, for all the changes of that moment at once: each change can
+            # move every waiting ticket's place, and the answers to the clerks and kiosks
+            # must not wait for a message per ticket.
+            self._phones_due = True
+            self.runtime.call_later(PHONES_AFTER_S, self._update_phones)
         # Also when the queue did not move: a clear that was held back comes due with the
         # clock (each recheck), and an authority closes by it. One snapshot, one time: the
         # alert's words, its time and the state the lobby sees all agree.
         self._congestion(snapshot)
+
+    def _update_phones(self) -> None:
+        """The phones' messages from the state as it is now, by the forecast the lobby's
+        snapshot of this state was made from: a phone and the display never disagree."""
+        self._phones_due = False
+        if self.phone is not None:
+            _, plan = self.controller.snapshot_and_forecast()
+            self.phone.update(self.controller.state, plan, plan.now)
 
     def _congestion(self, snapshot: Snapshot) -> None:
         now = datetime.fromisoformat(str(snapshot.at))
