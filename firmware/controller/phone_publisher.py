@@ -67,6 +67,9 @@ class PhonePublisher:
                 if now - datetime.fromisoformat(row.done_at) >= SHOWN_AFTER_DONE:
                     gone.append(row)
                     continue
+                sent = self._sent.get(key)
+                if sent is not None and sent.status == "done":
+                    continue  # told already; nothing about it changes any more
             shown[row.number] = PhoneKeys(key, row.code_key)
         for key, message in public_tickets(state, self.config, plan, now, shown).items():
             comparable = replace(message, at="")

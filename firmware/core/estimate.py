@@ -14,6 +14,7 @@ import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import NamedTuple
 
 from firmware.core import calling
@@ -176,13 +177,19 @@ class Forecast:
         room working now serves it (the order is then unknown)."""
         if number not in self.calls:
             return None
-        ahead, service = 0, None
-        for step in reversed(self.steps):  # find the ticket's service, then count backwards
-            if step.number == number:
-                service = step.service
-            elif service is not None and step.service == service:
-                ahead += 1
-        return ahead
+        return self._aheads.get(number)
+
+    @cached_property
+    def _aheads(self) -> dict[str, int]:
+        """Every forecast ticket's count of the same service called before it, in one pass
+        over the steps (the phones ask for each waiting ticket's)."""
+        aheads: dict[str, int] = {}
+        before: dict[str | None, int] = {}
+        for step in self.steps:  # a visit to several authorities: its first (next) call
+            if step.number is not None:
+                aheads.setdefault(step.number, before.get(step.service, 0))
+            before[step.service] = before.get(step.service, 0) + 1
+        return aheads
 
 
 def forecast(state: QueueState, config: SiteConfig, now: datetime,
