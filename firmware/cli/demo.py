@@ -183,6 +183,7 @@ class Simulation:
         self.touches = 0
         self.exit: Runtime | None = None  # the feedback device by the exit, when the site has one
         self.leaving = 0
+        self.at_kiosk = False  # a customer is choosing their language and authority
         self.staffed_rooms = staffed_rooms  # rooms a person serves from the console
         self.started = time.monotonic()
         rooms = self.simulated_rooms()
@@ -206,6 +207,9 @@ class Simulation:
             self.runtime.post(self._touch_an_open_service)
 
     def _touch_an_open_service(self) -> None:
+        if self.at_kiosk:  # someone is still choosing: the next customer waits their turn
+            self.runtime.call_later(PAGE_LOOK_S, self._touch_an_open_service)
+            return
         kiosk = next(r for r in self.runtime.roles if r.name == "kiosk")
         if kiosk.phase == "ticket":  # type: ignore[attr-defined]
             # The previous customer took the slip; the screen goes back to the start.
@@ -222,6 +226,7 @@ class Simulation:
         # in English; they choose their language at the kiosk before their authority.
         lang = self.random.choices(DEMO_LANGS, DEMO_LANG_WEIGHTS)[0]
         spot = kiosk.button_at("lang", lang)  # type: ignore[attr-defined]
+        self.at_kiosk = True
         if lang != kiosk.flow.lang and spot is not None:  # type: ignore[attr-defined]
             self._touch(kiosk, spot)
             self.runtime.call_later(PAGE_LOOK_S, lambda: self._touch_service(
@@ -245,10 +250,13 @@ class Simulation:
             if pos is not None:
                 self.runtime.call_later(PAGE_LOOK_S, lambda: self._touch_service(
                     kiosk, service_id, turns_left - 1))
+                self._touch(kiosk, pos)
+                return  # still reading the list
         elif pos is not None:
             self.touches += 1
         if pos is not None:
             self._touch(kiosk, pos)
+        self.at_kiosk = False  # the number is taken (or the customer gave up)
 
     # clerks ---------------------------------------------------------------------------
     def clerk(self, room_id: str) -> None:
