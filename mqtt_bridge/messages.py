@@ -884,3 +884,141 @@ class PublicAlive:
     @classmethod
     def from_wire(cls, value: Any) -> PublicAlive:
         return cls(_moment(_object(value, "the heartbeat"), "at"))
+
+
+# -- the silent alarm (issue 26) ----------------------------------------------------------
+# Three retained messages per room (mqtt_bridge.topics.alarm_*). Strict readers: a payload
+# that is not the message raises MessageError, and an alarm is never made up of a guess. An
+# empty payload is no message at all: it is how a retained one is removed.
+
+ALARM_VERSION = 1
+ALARM_SOURCES = ("key", "console")  # the room unit's alarm key, or the clerk's console page
+ALARM_ANSWERS = ("acknowledged", "cleared")
+_ALARM_ID = re.compile(r"[0-9a-f]{32}")  # secrets.token_hex(16)
+_STAFF_NAME = re.compile(r"[^\x00-\x1f\x7f]{1,64}")
+
+
+def _version(body: dict[str, Any], version: int) -> None:
+    if body.get("v") != version or isinstance(body.get("v"), bool):
+        raise MessageError(f"'v' must be {version}")
+
+
+def _flag(body: dict[str, Any], key: str) -> bool:
+    value = body.get(key)
+    if not isinstance(value, bool):
+        raise MessageError(f"'{key}' must be true or false")
+    return value
+
+
+def _one_of(body: dict[str, Any], key: str, allowed: tuple[str, ...]) -> str:
+    value = body.get(key)
+    if value not in allowed:
+        raise MessageError(f"'{key}' must be one of {', '.join(allowed)}")
+    return str(value)
+
+
+def _moment_or_none(body: dict[str, Any], key: str) -> str | None:
+    return None if body.get(key) is None else _moment(body, key)
+
+
+@dataclass(frozen=True)
+class AlarmRaised:
+    """The retained `alarm/{room}/raised`: a clerk asked for help, by the room unit's key or
+    the console. `alarm` is a random id; `at` the sender's time; nothing about anyone."""
+
+    alarm: str
+    room: str
+    at: str
+    source: str
+    drill: bool = False
+    v: int = ALARM_VERSION
+
+    def to_wire(self) -> dict[str, Any]:
+        return {"v": self.v, "alarm": self.alarm, "room": self.room, "at": self.at,
+                "source": self.source, "drill": self.drill}
+
+    @classmethod
+    def from_wire(cls, value: Any) -> AlarmRaised:
+        body = _object(value, "an alarm")
+        _version(body, ALARM_VERSION)
+        return cls(alarm=_matching(body, "alarm", _ALARM_ID, "32 hex digits"),
+                   room=_matching(body, "room", _ID, "a room id"), at=_moment(body, "at"),
+                   source=_one_of(body, "source", ALARM_SOURCES), drill=_flag(body, "drill"))
+
+    @classmethod
+    def from_payload(cls, payload: bytes) -> AlarmRaised:
+        return cls.from_wire(decode(payload))
+
+
+@dataclass(frozen=True)
+class AlarmAnswer:
+    """The retained `alarm/{room}/answer`: a guard or an advisor acknowledged the alarm
+    (`state` acknowledged: help is on its way) or cleared it (it is over). `by` is the
+    staff login's name, for the other consoles. It repeats the alarm's own times, so that a
+    console, relay or controller that comes later knows the whole alarm from it alone."""
+
+    alarm: str
+    room: str
+    state: str
+    at: str
+    by: str
+    raised_at: str
+    acknowledged_at: str | None = None  # when cleared: when it had been acknowledged
+    drill: bool = False
+    v: int = ALARM_VERSION
+
+    def to_wire(self) -> dict[str, Any]:
+        return {"v": self.v, "alarm": self.alarm, "room": self.room, "state": self.state,
+                "at": self.at, "by": self.by, "raised_at": self.raised_at,
+                "acknowledged_at": self.acknowledged_at, "drill": self.drill}
+
+    @classmethod
+    def from_wire(cls, value: Any) -> AlarmAnswer:
+        body = _object(value, "an alarm's answer")
+        _version(body, ALARM_VERSION)
+        return cls(alarm=_matching(body, "alarm", _ALARM_ID, "32 hex digits"),
+                   room=_matching(body, "room", _ID, "a room id"),
+                   state=_one_of(body, "state", ALARM_ANSWERS), at=_moment(body, "at"),
+                   by=_matching(body, "by", _STAFF_NAME, "a name of 1 to 64 characters"),
+                   raised_at=_moment(body, "raised_at"),
+                   acknowledged_at=_moment_or_none(body, "acknowledged_at"),
+                   drill=_flag(body, "drill"))
+
+    @classmethod
+    def from_payload(cls, payload: bytes) -> AlarmAnswer:
+        return cls.from_wire(decode(payload))
+
+
+@dataclass(frozen=True)
+class AlarmEscalated:
+    """The retained `alarm/{room}/escalated`: nobody acknowledged in time, so the alarm
+    role's device `device` escalated it at `at` (`relay`: it switched its relay; false in a
+    drill that leaves the building's alarm alone, or with the relay missing)."""
+
+    alarm: str
+    room: str
+    at: str
+    raised_at: str
+    device: str
+    relay: bool
+    drill: bool = False
+    v: int = ALARM_VERSION
+
+    def to_wire(self) -> dict[str, Any]:
+        return {"v": self.v, "alarm": self.alarm, "room": self.room, "at": self.at,
+                "raised_at": self.raised_at, "device": self.device, "relay": self.relay,
+                "drill": self.drill}
+
+    @classmethod
+    def from_wire(cls, value: Any) -> AlarmEscalated:
+        body = _object(value, "an alarm's escalation")
+        _version(body, ALARM_VERSION)
+        return cls(alarm=_matching(body, "alarm", _ALARM_ID, "32 hex digits"),
+                   room=_matching(body, "room", _ID, "a room id"), at=_moment(body, "at"),
+                   raised_at=_moment(body, "raised_at"),
+                   device=_matching(body, "device", _ID, "a device id"),
+                   relay=_flag(body, "relay"), drill=_flag(body, "drill"))
+
+    @classmethod
+    def from_payload(cls, payload: bytes) -> AlarmEscalated:
+        return cls.from_wire(decode(payload))

@@ -213,3 +213,39 @@ def parse_public(topic: str) -> tuple[str, str | None] | None:
         case ("public", "ticket", key) if KEY_PATTERN.fullmatch(key):
             return site, key
     return None
+
+
+# -- the silent alarm (issue 26) -----------------------------------------------------------
+# Staff only, never public: a room unit (its own room) or the staff console raises
+# `alarm/{room}/raised`; the console answers on `alarm/{room}/answer` (acknowledged by a
+# guard or an advisor, later cleared); the alarm role's relay device says
+# `alarm/{room}/escalated` when nobody acknowledged in time. All three are retained, QoS 1,
+# and read by the consoles, the relay device, the room unit of that room and the controller.
+
+ALARM_PARTS = ("raised", "answer", "escalated")
+
+
+def alarm_raised(site: str, room: str) -> str:
+    return f"{PREFIX}/{site}/alarm/{room}/raised"
+
+
+def alarm_answer(site: str, room: str) -> str:
+    return f"{PREFIX}/{site}/alarm/{room}/answer"
+
+
+def alarm_escalated(site: str, room: str) -> str:
+    return f"{PREFIX}/{site}/alarm/{room}/escalated"
+
+
+def alarm_filter(site: str, room: str = "+") -> str:
+    """Every alarm topic of the site, or of one room."""
+    return f"{PREFIX}/{site}/alarm/{room}/#"
+
+
+def parse_alarm(site: str, topic: str) -> tuple[str, str] | None:
+    """(room, part) of an alarm topic of this site, part one of ALARM_PARTS; None for any
+    other topic (another site, a level too many, a room that is no id)."""
+    match levels(site, topic):
+        case ("alarm", room, part) if ID_PATTERN.fullmatch(room) and part in ALARM_PARTS:
+            return room, part
+    return None
