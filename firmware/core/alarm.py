@@ -15,7 +15,9 @@ carries the raise's time), so a console that connects after the answer still kno
 whole alarm, and a retained message delivered again changes nothing. A second raise for a
 room whose alarm is not yet cleared (the clerk pressed again, or used the console as well,
 or a broken unit floods) joins that episode instead of starting another: one room, one
-banner.
+banner. So a room's alarms follow one another: whichever began earlier was over when the
+next began. A reader that comes late can hold an old alarm's retained escalation beside a
+newer alarm's answer (each topic keeps only its latest message); the older is then over.
 
 Pure: no paho, no clock of its own; `now` is passed in.
 """
@@ -58,7 +60,14 @@ def _when(text: str) -> datetime:
 
 @dataclass
 class Episode:
-    """One room's alarm, from its first raise until it is cleared."""
+    """One room's alarm, from its first raise until it is cleared.
+
+    The board keeps one of these per message-begun record: a raise heard alone that turns
+    out to be a later press of an earlier alarm stays a record of its own, `joined_to` that
+    alarm, and is not shown. Which records join, and which earlier alarms a later one ends,
+    is worked out again from all of a room's records after every message, so the order the
+    messages came in does not matter.
+    """
 
     alarm: str  # the id of the raise that began it; answers name this one
     room: str
@@ -66,18 +75,25 @@ class Episode:
     received_at: datetime  # when this reader first heard of it
     drill: bool
     source: str | None = None  # key or console; None when only its answer was heard
-    ids: set[str] = field(default_factory=set)
-    again_at: datetime | None = None  # a later raise joined it (received time)
+    ids: set[str] = field(default_factory=set)  # its own id and those of the presses joined
+    again_at: datetime | None = None  # a later press joined it (when it was heard)
     acknowledged_at: datetime | None = None
     acknowledged_by: str | None = None
     escalated_at: datetime | None = None
     escalated_by: str | None = None  # the relay device
     relay: bool = False  # the escalation switched a relay
     cleared_at: datetime | None = None
-    cleared_by: str | None = None
+    cleared_by: str | None = None  # None with a cleared_at: a later alarm of the room began
+    # Its start is known for certain: an answer or an escalation named it. A raise heard
+    # alone may be a later press of an alarm whose first raise this reader never heard.
+    confirmed: bool = False
+    joined_to: Episode | None = None  # a later press of that alarm, not one of its own
+    answered_clear: bool = False  # cleared by an answer (not only ended by a later alarm)
 
     @property
     def state(self) -> str:
+        if self.joined_to is not None:  # a later press shares its alarm's state
+            return self.joined_to.state
         if self.cleared_at is not None:
             return CLEARED
         return ACKNOWLEDGED if self.acknowledged_at is not None else RAISED
@@ -86,6 +102,12 @@ class Episode:
     def ringing(self) -> bool:
         """Whether the guard's console should ring for it: nobody has answered yet."""
         return self.state == RAISED
+
+    @property
+    def press_only(self) -> bool:
+        """Known only from a raise: it may be a later press of an earlier alarm."""
+        return not self.confirmed and self.acknowledged_at is None \
+            and self.escalated_at is None and not self.answered_clear
 
     def escalation_due(self, after_s: float) -> datetime:
         """When it escalates if nobody acknowledges it. From the raise's own time, unless
@@ -112,7 +134,8 @@ class AlarmBoard:
     """Every room's current alarm, folded from the retained messages."""
 
     def __init__(self, remember: int = REMEMBER) -> None:
-        self.rooms: dict[str, Episode] = {}  # each room's newest episode, cleared or not
+        self.rooms: dict[str, Episode] = {}  # each room's newest alarm, cleared or not
+        self._records: dict[str, list[Episode]] = {}  # each room's records, oldest first
         self._by_id: OrderedDict[str, Episode] = OrderedDict()
         self._remember = remember
 
@@ -122,7 +145,9 @@ class AlarmBoard:
         return self.rooms.get(room)
 
     def episode(self, alarm: str) -> Episode | None:
-        return self._by_id.get(alarm)
+        """The alarm an id belongs to (a later press's id: the alarm it joined)."""
+        record = self._by_id.get(alarm)
+        return _root(record) if record is not None else None
 
     def active(self) -> list[Episode]:
         """The alarms not yet cleared, oldest first."""
@@ -163,81 +188,129 @@ class AlarmBoard:
         if message.alarm in self._by_id:
             return []  # delivered again (retained, resent after a reconnect)
         current = self.rooms.get(message.room)
-        if current is not None and current.state != CLEARED:
-            if len(current.ids) >= MAX_IDS_PER_EPISODE:
-                return []
-            current.ids.add(message.alarm)
-            self._keep(message.alarm, current)
-            current.again_at = now
-            return [Change(AGAIN, current)]
-        episode = Episode(alarm=message.alarm, room=message.room,
-                          raised_at=_when(message.at), received_at=now, drill=message.drill,
-                          source=message.source, ids={message.alarm})
-        self._begin(episode)
-        return [Change(RAISED, episode)]
+        if current is not None and current.state != CLEARED \
+                and len(current.ids) >= MAX_IDS_PER_EPISODE:
+            return []  # a flood of presses: the alarm is ringing already
+        record = Episode(alarm=message.alarm, room=message.room,
+                         raised_at=_when(message.at), received_at=now, drill=message.drill,
+                         source=message.source, ids={message.alarm})
+        return self._settle(message.room, self._add(record), record, RAISED)
 
     def on_answer(self, message: AlarmAnswer, now: datetime) -> list[Change]:
-        changes: list[Change] = []
-        episode = self._by_id.get(message.alarm)
-        if episode is None:  # its raise was never heard (or came later): the answer says it
-            episode = self._learn(message.alarm, message.room, message.raised_at,
-                                  message.drill, now)
-            changes.append(Change(RAISED, episode))
-        if episode.acknowledged_at is None and episode.cleared_at is None:
+        record = self._by_id.get(message.alarm)
+        before = self._add(self._learn(message, now)) if record is None else None
+        episode = _root(self._by_id[message.alarm])
+        if before is None:
+            before = self._seen(message.room)
+        episode.confirmed = True
+        if episode.acknowledged_at is None and not episode.answered_clear:
             episode.acknowledged_at = _when(message.acknowledged_at or message.at)
             episode.acknowledged_by = message.by
-            changes.append(Change(ACKNOWLEDGED, episode))
-        if message.state == CLEARED and episode.cleared_at is None:
+        if message.state == CLEARED and not episode.answered_clear:
+            episode.answered_clear = True
             episode.cleared_at = _when(message.at)
             episode.cleared_by = message.by
-            changes.append(Change(CLEARED, episode))
-        self._place(episode)
-        return changes
+        return self._settle(message.room, before, episode, None)
 
     def on_escalated(self, message: AlarmEscalated, now: datetime) -> list[Change]:
-        changes: list[Change] = []
-        episode = self._by_id.get(message.alarm)
-        if episode is None:
-            episode = self._learn(message.alarm, message.room, message.raised_at,
-                                  message.drill, now)
-            changes.append(Change(RAISED, episode))
+        record = self._by_id.get(message.alarm)
+        before = self._add(self._learn(message, now)) if record is None else None
+        episode = _root(self._by_id[message.alarm])
+        if before is None:
+            before = self._seen(message.room)
+        episode.confirmed = True
         if episode.escalated_at is None:
             episode.escalated_at = _when(message.at)
             episode.escalated_by = message.device
             episode.relay = message.relay
-            changes.append(Change(ESCALATED, episode))
-        self._place(episode)
-        return changes
+        return self._settle(message.room, before, episode, None)
 
     # -- keeping ---------------------------------------------------------------------------
 
-    def _learn(self, alarm: str, room: str, raised_at: str, drill: bool,
-               now: datetime) -> Episode:
-        episode = Episode(alarm=alarm, room=room, raised_at=_when(raised_at), received_at=now,
-                          drill=drill, ids={alarm})
-        self._keep(alarm, episode)  # placed once the message's own change is applied
-        return episode
+    def _learn(self, message: AlarmAnswer | AlarmEscalated, now: datetime) -> Episode:
+        """An alarm whose raise this reader never heard, as its answer or escalation says."""
+        return Episode(alarm=message.alarm, room=message.room,
+                       raised_at=_when(message.raised_at), received_at=now,
+                       drill=message.drill, ids={message.alarm}, confirmed=True)
 
-    def _begin(self, episode: Episode) -> None:
-        self._keep(episode.alarm, episode)
-        self._place(episode)
+    def _seen(self, room: str) -> dict[int, tuple[bool, str, bool]]:
+        """What each of a room's records looked like: shown or not, its state, escalated."""
+        return {id(r): (r.joined_to is None, r.state, r.escalated_at is not None)
+                for r in self._records.get(room, [])}
 
-    def _place(self, episode: Episode) -> None:
-        """Make `episode` its room's shown alarm, unless that would hide a live one or put
-        an older cleared alarm before a newer (retained messages come in any order)."""
-        current = self.rooms.get(episode.room)
-        if current is None or current is episode or (current.state == CLEARED and (
-                episode.state != CLEARED or episode.raised_at >= current.raised_at)):
-            self.rooms[episode.room] = episode
+    def _add(self, record: Episode) -> dict[int, tuple[bool, str, bool]]:
+        before = self._seen(record.room)
+        self._records.setdefault(record.room, []).append(record)
+        self._keep(record.alarm, record)
+        return before
 
-    def _keep(self, alarm: str, episode: Episode) -> None:
-        self._by_id[alarm] = episode
+    def _settle(self, room: str, before: dict[int, tuple[bool, str, bool]],
+                touched: Episode, new_kind: str | None) -> list[Change]:
+        """Work out the room's alarms again from all its records, and say what changed:
+        a press heard alone within an earlier alarm (open, or cleared after it) joins it;
+        any other alarm that began before a later one was over when that one began."""
+        records = sorted(self._records[room], key=lambda r: (r.raised_at, r.alarm))
+        shown: list[Episode] = []
+        for record in records:
+            record.joined_to = None
+            record.ids = {record.alarm}
+            record.again_at = None
+            if not record.answered_clear:
+                record.cleared_at = record.cleared_by = None
+        for record in records:
+            earlier = shown[-1] if shown else None
+            if earlier is not None and record.press_only and (
+                    earlier.cleared_at is None or record.raised_at <= earlier.cleared_at):
+                record.joined_to = earlier
+                earlier.ids.add(record.alarm)
+                earlier.again_at = max(filter(None, (earlier.again_at, record.received_at)))
+                continue
+            if earlier is not None and earlier.cleared_at is None:
+                earlier.cleared_at = record.raised_at  # a later alarm began: this one was over
+            shown.append(record)
+        # A room's records are kept while they can still matter: the last few alarms.
+        keep = {id(r) for r in shown[-8:]}
+        self._records[room] = [r for r in records
+                               if id(r) in keep or (r.joined_to is not None
+                                                    and id(r.joined_to) in keep)]
+        self.rooms[room] = shown[-1]
+        return self._changes(room, before, touched, new_kind)
+
+    def _changes(self, room: str, before: dict[int, tuple[bool, str, bool]],
+                 touched: Episode, new_kind: str | None) -> list[Change]:
+        changes: list[Change] = []
+        for record in self._records[room]:
+            was_shown, was_state, was_escalated = before.get(id(record), (False, CLEARED, False))
+            if record.joined_to is not None:
+                if record is touched and new_kind == RAISED \
+                        and record.joined_to.state != CLEARED:
+                    changes.append(Change(AGAIN, record.joined_to))
+                continue
+            if not was_shown or (was_state == CLEARED and record.state != CLEARED):
+                # new, or a press that turns out to be an alarm of its own after all
+                changes.append(Change(RAISED, record))
+                was_state, was_escalated = RAISED, False
+            if record.acknowledged_at is not None and was_state == RAISED:
+                changes.append(Change(ACKNOWLEDGED, record))
+            if record.escalated_at is not None and not was_escalated:
+                changes.append(Change(ESCALATED, record))
+            if record.state == CLEARED and was_state != CLEARED:
+                changes.append(Change(CLEARED, record))
+        return changes
+
+    def _keep(self, alarm: str, record: Episode) -> None:
+        self._by_id[alarm] = record
         while len(self._by_id) > self._remember:
             oldest, kept = next(iter(self._by_id.items()))
-            if kept.state != CLEARED:
+            if _root(kept).state != CLEARED:
                 # Never forget a live alarm; drop the oldest cleared id after it instead.
-                cleared = next((a for a, e in self._by_id.items() if e.state == CLEARED), None)
+                cleared = next((a for a, e in self._by_id.items()
+                                if _root(e).state == CLEARED), None)
                 if cleared is None:
                     break
                 oldest = cleared
             del self._by_id[oldest]
+
+
+def _root(record: Episode) -> Episode:
+    return record.joined_to if record.joined_to is not None else record
