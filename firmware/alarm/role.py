@@ -111,7 +111,8 @@ class AlarmRelayRole(Role):
             case af.Relay(on):
                 if self.relay is not None:
                     self.relay.on() if on else self.relay.off()
-                log.warning("alarm relay %s", "on" if on else "off")
+                log.warning("alarm relay %s%s", "on" if on else "off",
+                            "" if self.relay is not None else " (missing: nothing switched)")
             case af.PublishEscalated(message):
                 self.runtime.publish_json(topics.alarm_escalated(self.runtime.site,
                                                                  message.room),
