@@ -202,7 +202,9 @@ def test_a_device_without_its_relay_still_escalates_and_says_the_relay_is_missin
     lobby = Lobby(tmp_path, memory_broker, pins=pins)
     try:
         health = lobby.relay_health()
-        assert health["state"] == "missing" and health["on"] is False
+        assert health["state"] == "error" and health["missing"] is True
+        assert health["on"] is False
+        assert health["error"].startswith(f"relay missing: GPIO {RELAY_PIN} cannot be opened")
         assert set(health["words"]) == {"fi", "sv", "en"}
         assert health["words"]["en"].startswith(f"Relay missing: GPIO {RELAY_PIN} cannot be "
                                                 "opened")
