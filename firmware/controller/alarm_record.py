@@ -30,6 +30,7 @@ import uuid
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from firmware.controller.use_cases import Controller
 from firmware.core.alarm import (
     ACKNOWLEDGED,
     AGAIN,
@@ -80,10 +81,12 @@ def event_data(kind: str, episode: Episode) -> tuple[dict[str, Any], datetime]:
 
 
 class AlarmRecorder:
-    """The controller role's alarm board and what it has put in the ledger."""
+    """The controller's alarm board, and the alarm events it puts in the controller's
+    ledger (through `Controller.record_once`)."""
 
-    def __init__(self, role: Any) -> None:
-        self.role = role
+    def __init__(self, site: str, controller: Controller) -> None:
+        self.site = site
+        self.controller = controller
         self.board = AlarmBoard()
 
     def record(self, message: Incoming) -> bool:
@@ -94,14 +97,13 @@ class AlarmRecorder:
         logged and dropped: the alarm itself is the other devices' business, the ledger
         only records what can be read.
         """
-        runtime = self.role.runtime
-        parsed = topics.parse_alarm(runtime.site, message.topic)
+        parsed = topics.parse_alarm(self.site, message.topic)
         if parsed is None:
             return False
         room, part = parsed
         if not message.payload:
             return True  # a retained raise removed once answered: nothing happened
-        now = runtime.clock.now()
+        now = self.controller.clock.now()
         try:
             changes, unanswered_clear = self._fold(room, part, message.payload, now)
         except MessageError as exc:
@@ -144,10 +146,9 @@ class AlarmRecorder:
         return True
 
     def _open_alarm(self, room: str) -> str | None:
-        controller = self.role.controller
-        since = (date.fromisoformat(controller.state.day)
+        since = (date.fromisoformat(self.controller.state.day)
                  - timedelta(days=OPEN_LOOKBACK_DAYS)).isoformat()
-        events = self.role.ledger.events_between(ALARM_TYPES, since, "9999-12-31")
+        events = self.controller.ledger.events_between(ALARM_TYPES, since, "9999-12-31")
         cleared = {e.data.get("alarm") for e in events if e.type is EventType.ALARM_CLEARED}
         raised = [e.data.get("alarm") for e in events
                   if e.type is EventType.ALARM_RAISED and e.data.get("room") == room]
@@ -163,7 +164,7 @@ class AlarmRecorder:
 
     def _append(self, kind: str, episode: Episode) -> bool:
         data, at = event_data(kind, episode)
-        return self.role.controller.record_once(
+        return self.controller.record_once(
             event_id(episode.alarm, kind), KINDS[kind], data, at) is not None
 
 
