@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from firmware.controller.use_cases import Controller
@@ -125,14 +125,17 @@ class AlarmRecorder:
         if part == "raised":
             raised = AlarmRaised.from_payload(payload)
             _same_room(raised.room, room)
+            _in_calendar(raised.at)
             return board.on_raised(raised, now), False
         if part == "answer":
             answer = AlarmAnswer.from_payload(payload)
             _same_room(answer.room, room)
+            _in_calendar(answer.at, answer.raised_at, answer.acknowledged_at)
             unanswered = answer.state == CLEARED and answer.acknowledged_at is None
             return board.on_answer(answer, now), unanswered
         escalated = AlarmEscalated.from_payload(payload)
         _same_room(escalated.room, room)
+        _in_calendar(escalated.at, escalated.raised_at)
         return board.on_escalated(escalated, now), False
 
     def _joins(self, episode: Episode) -> bool:
@@ -166,6 +169,21 @@ class AlarmRecorder:
         data, at = event_data(kind, episode)
         return self.controller.record_once(
             event_id(episode.alarm, kind), KINDS[kind], data, at) is not None
+
+
+def _in_calendar(*times: str | None) -> None:
+    """Refuse, before the board takes it, a time at the calendar's very ends (year 1 with
+    an offset): no service day could hold it, and as a live alarm it would swallow the
+    room's real ones."""
+    for text in times:
+        if text is None:
+            continue
+        try:
+            year = datetime.fromisoformat(text).astimezone(UTC).year
+        except OverflowError:
+            year = 1
+        if not 2 <= year <= 9998:
+            raise MessageError(f"{text!r} is out of any calendar")
 
 
 def _same_room(named: str, room: str) -> None:
