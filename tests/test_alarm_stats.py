@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 import statistics
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings
@@ -132,5 +132,10 @@ def test_other_events_and_unreadable_alarm_events_are_passed_over() -> None:
               {"alarm": alarm, "room": "1", "drill": False, "after_s": "soon"}),
         Event("c", EventType.ALARM_ACKNOWLEDGED, at, "2026-12-03",
               {"alarm": alarm, "room": "1", "drill": False, "after_s": float("nan")}),
+        # Times at the calendar's ends, which no month of Helsinki holds.
+        Event("d", EventType.ALARM_RAISED, datetime(1, 1, 1, tzinfo=timezone(timedelta(
+            hours=5))), "0001-01-01", {"alarm": alarm, "room": "1", "drill": False}),
+        Event("e", EventType.ALARM_ACKNOWLEDGED, datetime(1, 1, 1, tzinfo=UTC), "0001-01-01",
+              {"alarm": "1" * 32, "room": "1", "drill": False, "after_s": 30.0}),
     ]
     assert alarm_months(events, HELSINKI) == []

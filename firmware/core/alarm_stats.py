@@ -112,10 +112,19 @@ def alarm_months(events: Iterable[Event], tz: tzinfo) -> list[dict[str, Any]]:
     alarms: dict[str, _Alarm] = {}
     for event in events:
         if event.type in ALARM_EVENT_TYPES and readable(event.type, event.data):
-            alarms.setdefault(event.data["alarm"], _Alarm()).add(event)
+            alarm = alarms.setdefault(event.data["alarm"], _Alarm())
+            try:
+                alarm.add(event)
+            except OverflowError:  # a time at the calendar's end: not one of ours
+                continue
     months: dict[str, dict[str, list[_Alarm]]] = {}
     for alarm in alarms.values():
-        month = alarm.began.astimezone(tz).strftime("%Y-%m")
+        if alarm.first_seen is None:
+            continue  # none of its events could be read
+        try:
+            month = alarm.began.astimezone(tz).strftime("%Y-%m")
+        except OverflowError:
+            continue
         kinds = months.setdefault(month, {kind: [] for kind in KINDS})
         kinds["drill" if alarm.drill else "alarm"].append(alarm)
     return [_row(month, kind, months[month][kind]) for month in sorted(months)
