@@ -28,10 +28,18 @@ from firmware.core.alarm import moment, new_alarm_id
 from mqtt_bridge import topics
 from mqtt_bridge.memory import MemoryBroker
 from mqtt_bridge.messages import AlarmAnswer, AlarmEscalated, AlarmRaised
+from testkit import console_site as console_kit
 from testkit.site_factory import MONDAY, at
 from tests.helpers import wait_for
 from tests.test_web_a11y import axe_source, axe_violations
-from tests.web_site import browser, console_errors, console_site, log_in, shown_text
+from tests.web_site import (
+    browser,
+    browser_or_fail,
+    console_errors,
+    console_site,
+    log_in,
+    shown_text,
+)
 
 pytestmark = pytest.mark.slow
 DRILL = "HARJOITUS · ÖVNING · DRILL"
@@ -307,3 +315,23 @@ def test_axe_finds_nothing_on_the_banner_and_the_guards_page(site) -> None:
         found["clerk's confirm"] = axe_violations(clerk, source)
     bad = [f"{where}: {v}" for where, found_there in found.items() for v in found_there]
     assert bad == []
+
+
+def test_a_browser_that_holds_sound_back_asks_for_a_click_and_then_rings(site) -> None:
+    browser_or_fail()
+    guard = console_kit.open_browser(autoplay=False)  # as a browser left at its defaults
+    try:
+        log_in(guard, site, "guard")
+        # Opened afresh (the page is not the one the login form's click led to).
+        guard.get(site.url + "/guard")
+        key_raise(site, "1")
+        wait_for(lambda: banner_shown(guard) and ringing(guard), what="the banner")
+        prompt = guard.find_element(By.ID, "alarm-sound")
+        assert prompt.is_displayed() and prompt.text == "Click to hear the alarm sound"
+        assert tones(guard) == 0
+        guard.find_element(By.ID, "alarm-title").click()  # a click anywhere, not on a button
+        wait_for(lambda: tones(guard) >= 1, what="the first tone after the click")
+        assert not prompt.is_displayed()
+        assert ringing(guard)
+    finally:
+        console_kit.close_browser(guard)
