@@ -41,7 +41,8 @@ from testkit.waiting import wait_until
 PASSWORD = "correct horse battery"
 # One login per staff role (the hash is cheaper than in production: tests log in often).
 STAFF = [("clerk1", "clerk", "1"), ("clerk2", "clerk", "2"), ("advisor", "advisor", None),
-         ("service", "service", None), ("tech", "technician", None)]
+         ("service", "service", None), ("tech", "technician", None), ("guard", "guard", None),
+         ("guard2", "guard", None)]
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 
 
@@ -164,9 +165,10 @@ def have_browser() -> bool:
     return bool(shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER))
 
 
-def open_browser(width: int = 1280, height: int = 900) -> Any:
+def open_browser(width: int = 1280, height: int = 900, autoplay: bool = True) -> Any:
     """Debian's headless Chromium, driven by selenium through Debian's chromedriver; end it
-    with `close_browser`."""
+    with `close_browser`. `autoplay=False`: sound only after a click or a key, as a browser
+    left at its defaults."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -175,6 +177,10 @@ def open_browser(width: int = 1280, height: int = 900) -> Any:
     profile = tempfile.mkdtemp(prefix="piste-chromium-")
     # No background networking: this machine's network is closed, and a console on a
     # site network must not phone anywhere either.
+    # Sound without a click first (autoplay): as a guard's browser set to allow the
+    # console's sound (the silent alarm's tone on a page open all day).
+    if autoplay:
+        options.add_argument("--autoplay-policy=no-user-gesture-required")
     for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
                  "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
