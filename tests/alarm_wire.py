@@ -50,12 +50,14 @@ class Login:
         self._mqtt.on_message = self._on_message
         self._mqtt.on_publish = self._on_publish
         self._mqtt.on_subscribe = self._on_subscribe
-        self._mqtt.max_inflight_messages_set(1000)  # a flood is sent at once, not in turns
+        # A flood goes out as fast as the broker takes it: 20 in flight (Mosquitto's receive
+        # maximum; more and it would drop the connection), the rest queued behind them.
+        self._mqtt.max_inflight_messages_set(20)
         self._mqtt.max_queued_messages_set(0)
-        self._broker = broker
+        self.broker = broker
 
     def __enter__(self) -> Login:
-        self._mqtt.connect(self._broker.host, self._broker.port, keepalive=15)
+        self._mqtt.connect(self.broker.host, self.broker.port, keepalive=15)
         self._mqtt.loop_start()
         if not self._connected.wait(TIMEOUT):
             self.close()
