@@ -199,7 +199,7 @@ class AlarmBoard:
     def on_answer(self, message: AlarmAnswer, now: datetime) -> list[Change]:
         record = self._by_id.get(message.alarm)
         before = self._add(self._learn(message, now)) if record is None else None
-        episode = _root(self._by_id[message.alarm])
+        episode = self._by_id[message.alarm]  # it names an alarm's first raise: its own
         if before is None:
             before = self._seen(message.room)
         episode.confirmed = True
@@ -215,7 +215,7 @@ class AlarmBoard:
     def on_escalated(self, message: AlarmEscalated, now: datetime) -> list[Change]:
         record = self._by_id.get(message.alarm)
         before = self._add(self._learn(message, now)) if record is None else None
-        episode = _root(self._by_id[message.alarm])
+        episode = self._by_id[message.alarm]  # it names an alarm's first raise: its own
         if before is None:
             before = self._seen(message.room)
         episode.confirmed = True
