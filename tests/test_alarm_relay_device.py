@@ -172,13 +172,6 @@ def test_a_drill_tells_the_consoles_but_leaves_the_building_alarm_alone(lobby: L
     lobby.answer(raised, "cleared")
 
 
-# The site's [alarm] table (SiteConfig.alarm) comes with the site config's part of issue 26;
-# until it is there the role runs on its defaults (20 s; drills leave the relay alone).
-needs_site_alarm = pytest.mark.skipif("alarm" not in SiteConfig.__dataclass_fields__,
-                                      reason="the site's [alarm] table is not in this tree yet")
-
-
-@needs_site_alarm
 def test_the_sites_alarm_table_sets_the_time_and_lets_drills_switch_the_relay(
         tmp_path: Path, memory_broker: MemoryBroker) -> None:
     lobby = Lobby(tmp_path, memory_broker,

@@ -19,16 +19,12 @@ from typing import Any
 from firmware.alarm import flow as af
 from firmware.alarm.config import AlarmRelayConfig
 from firmware.alarm.flow import AlarmRelayFlow
-from firmware.core.alarm import ESCALATE_AFTER_S
 from firmware.core.flow_kit import LinkDown, LinkUp
 from firmware.runtime import Role, Runtime
 from mqtt_bridge import topics
 from mqtt_bridge.link import Incoming
 
 log = logging.getLogger(__name__)
-
-# The site's [alarm] table before the AlarmConfig of firmware/site_model.py reads it.
-DRILL_SWITCHES_RELAY = False
 
 # For the technician and the staff who read the device's health, in the site's languages.
 RELAY_MISSING = {
@@ -56,12 +52,11 @@ class AlarmRelayRole(Role):
         super().start(runtime)
         self.settings: AlarmRelayConfig = runtime.device.table("alarm")
         self._open_relay()
-        site_alarm = getattr(runtime.config, "alarm", None)
+        site_alarm = runtime.config.alarm
         self.flow = AlarmRelayFlow(
             runtime.device.id, relay_present=self.relay is not None,
-            escalate_after_s=getattr(site_alarm, "escalate_after_s", ESCALATE_AFTER_S),
-            drill_switches_relay=getattr(site_alarm, "drill_switches_relay",
-                                         DRILL_SWITCHES_RELAY))
+            escalate_after_s=site_alarm.escalate_after_s,
+            drill_switches_relay=site_alarm.drill_switches_relay)
         runtime.link.subscribe(topics.alarm_filter(runtime.site))
         self.feed(af.Started(link_up=runtime.link.connected))
 

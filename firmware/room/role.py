@@ -47,7 +47,6 @@ from mqtt_bridge.requester import Requester
 log = logging.getLogger(__name__)
 
 BLINK_S = 0.15  # the clerk's LED: on and off this long for each blink
-ALARM_HOLD_S = 2.0  # `[alarm] hold_s` until the site's [alarm] table is read (issue 26)
 ALARM_BLIP_S, ALARM_BLIP_EVERY_S = 0.1, 2.0  # the alarm LED once acknowledged: "seen"
 ALARM_MIDS_REMEMBERED = 64  # raises published and not yet acknowledged by the broker
 
@@ -185,9 +184,7 @@ class RoomRole(Role):
         from gpiozero import LED, Button
 
         if unit.alarm_key is not None:
-            # Until helper A's [alarm] table is merged, its default (issue 26).
-            alarm = getattr(self.runtime.config, "alarm", None)
-            hold_s = alarm.hold_s if alarm is not None else ALARM_HOLD_S
+            hold_s = self.runtime.config.alarm.hold_s  # the site's, so every key is alike
             try:
                 self.alarm_key = Button(unit.alarm_key, hold_time=hold_s,
                                         pin_factory=self.pin_factory)
