@@ -9,8 +9,10 @@ from __future__ import annotations
 import dataclasses
 import json
 import subprocess
+import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -23,6 +25,7 @@ from firmware.central.bridge import (
     bridge_conf,
     central_acl,
 )
+from firmware.core.events import Event, EventType
 from firmware.site_model import AlarmConfig, SiteConfig
 from mqtt_bridge import topics
 from mqtt_bridge.acl import ACCESS_CONTROL_LINES
@@ -30,7 +33,7 @@ from tests.alarm_wire import ACCEPTED, Login, moment, raised, status_of
 from tests.conftest import DEMO_SITE
 from tests.secured_site import secured_config, write_access_files
 
-DESK = "desk"  # a reader of every site's alarms on the central broker, for this test only
+DESK = "security-south"  # a regional security desk (piste central-acl --security-desk)
 
 
 def add_logins(passwd: Path, logins: list[str]) -> None:
@@ -55,8 +58,10 @@ def centre(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LocalBrok
     does not."""
     where = tmp_path_factory.mktemp("alarm-bridge")
     sites = {allowed: _site_config(allowed) for allowed in (True, False)}
-    acl = central_acl() + (f"user {DESK}\ntopic read {topics.PREFIX}/+/alarm/#\n"
-                           f"topic read {topics.PREFIX}/+/device/+/status\n")
+    # The desk as `piste central-acl --security-desk` makes it, and for this test only a
+    # look at the bridges' status, to know when a site is connected.
+    acl = central_acl(security_desks=[DESK]) + (
+        f"user {DESK}\ntopic read {topics.PREFIX}/+/device/+/status\n")
     (where / "central-acl").write_text(acl)
     add_logins(where / "central-passwd", [*(c.site.id for c in sites.values()), DESK,
                                           "public"])
@@ -165,3 +170,32 @@ def test_piste_bridge_config_follows_the_sites_alarm_table(
                         (printed, "topic read piste/v1/lappeenranta/alarm/#"),
                         (acl, "topic read piste/v1/lappeenranta/alarm/#")):
         assert (line in lines) is allowed
+
+
+def test_a_security_desk_reads_the_alarms_and_nothing_else_of_a_site(centre) -> None:
+    """`piste central-acl --security-desk` gives the regional desk the bridged alarms: not
+    the queue's events, which go to the centre on the same bridge."""
+    central, bridged = centre
+    site = bridged[True]
+    alarm_topic = topics.alarm_raised(site.site, "2")
+    events_topic = topics.queue_events(site.site)
+    with Login(site.broker, "room-2") as room, Login(site.broker, "lobby-1") as lobby, \
+            Login(central, DESK) as desk:
+        desk.subscribe(f"{topics.PREFIX}/+/queue/#", alarm_topic)  # asks for more than it gets
+        event = Event(str(uuid.uuid4()), EventType.HELP_REQUESTED, datetime.now().astimezone(),
+                      "2026-12-07", {"device": "kiosk-1"}, seq=1)
+        assert lobby.publish(events_topic, event.to_wire(), retain=False) in ACCEPTED
+        assert room.publish(alarm_topic, raised("2")) in ACCEPTED
+        # The bridge keeps the order it carries things in: the event went first.
+        assert [t for t, _, _ in desk.until(alarm_topic)] == [alarm_topic]
+
+
+def test_piste_central_acl_makes_the_security_desks_login(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from firmware.cli.main import main
+
+    assert main(["central-acl", "--security-desk", "security-south"]) == 0
+    acl = capsys.readouterr().out
+    assert "user security-south\ntopic read piste/v1/+/alarm/#\n" in acl
+    assert main(["central-acl", "--security-desk", "guards"]) == 2
+    assert "not a security desk's login" in capsys.readouterr().err

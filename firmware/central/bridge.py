@@ -27,13 +27,16 @@ from mqtt_bridge import topics
 
 COLLECTOR = "collector"
 PUBLIC = "public"  # the central relay's login (`piste public`): reads public/# only
-RESERVED = (COLLECTOR, "technician", "bridge", PUBLIC)  # central users that are not sites
+SECURITY = "security"  # a regional security desk's login: reads the bridged alarms only
+RESERVED = (COLLECTOR, "technician", "bridge", PUBLIC, SECURITY)  # central users, not sites
 # More collectors sharing the work each log in on their own (the central broker makes the
 # user name the client id, and one client id is one connection): "collector-2" and so on.
 # They all speak as the collector on the topics (`cmd/events/replay/collector`).
 COLLECTOR_LOGIN = re.compile(rf"{COLLECTOR}(-[a-z0-9-]{{1,22}})?")
 # Likewise the relays behind a load balancer: "public", "public-2", ... one login each.
 PUBLIC_LOGIN = re.compile(rf"{PUBLIC}(-[a-z0-9-]{{1,25}})?")
+# And the security desks that watch the sites' silent alarms (`[alarm] to_central`).
+SECURITY_LOGIN = re.compile(rf"{SECURITY}(-[a-z0-9-]{{1,23}})?")
 
 BRIDGE_USER = "bridge"  # the bridge's own login on the site broker
 QUEUED_MESSAGES = 200_000  # days of a busy site's events while the centre is away
@@ -45,7 +48,7 @@ ACL_BLOCK = ("# --- piste bridge-config: the bridge's login (kept by piste) ---"
 
 def is_reserved(site: str) -> bool:
     """A name the central broker keeps for its own logins, never a site id."""
-    return site in RESERVED or site.startswith((f"{COLLECTOR}-", f"{PUBLIC}-"))
+    return site in RESERVED or site.startswith((f"{COLLECTOR}-", f"{PUBLIC}-", f"{SECURITY}-"))
 
 
 @dataclass(frozen=True)
@@ -151,10 +154,12 @@ def bridge_acl_block(site: str, allow_config_push: bool, alarm_to_central: bool 
 
 
 def central_acl(collectors: Sequence[str] = (COLLECTOR,),
-                publics: Sequence[str] = (PUBLIC,)) -> str:
+                publics: Sequence[str] = (PUBLIC,),
+                security_desks: Sequence[str] = ()) -> str:
     """The central broker's ACL: every site below its own prefix, the collectors (one login
     each, see COLLECTOR_LOGIN) over all, the public relays (PUBLIC_LOGIN) over every site's
-    public messages and nothing else."""
+    public messages and nothing else, the security desks (SECURITY_LOGIN) over the alarms of
+    the sites that send them and nothing else."""
     root = topics.PREFIX
     for login in collectors:
         if not COLLECTOR_LOGIN.fullmatch(login):
@@ -164,6 +169,12 @@ def central_acl(collectors: Sequence[str] = (COLLECTOR,),
         if not PUBLIC_LOGIN.fullmatch(login):
             raise ValueError(f"'{login}' is not a public relay's login: {PUBLIC} or "
                              f"{PUBLIC}-NAME (a-z, 0-9 and -)")
+    for login in security_desks:
+        if not SECURITY_LOGIN.fullmatch(login):
+            raise ValueError(f"'{login}' is not a security desk's login: {SECURITY} or "
+                             f"{SECURITY}-NAME (a-z, 0-9 and -)")
+    desk_lines = [line for login in dict.fromkeys(security_desks) for line in (
+        f"user {login}", f"topic read {root}/+/alarm/#", "")]
     public_lines = [line for login in dict.fromkeys(publics) for line in (
         f"user {login}", f"topic read {topics.PUBLIC_ALL_SITES}", "")]
     collector_lines = [line for login in dict.fromkeys(collectors) for line in (
@@ -185,6 +196,8 @@ def central_acl(collectors: Sequence[str] = (COLLECTOR,),
         *collector_lines,
         "# The public relays (piste public): the tickets followed on phones, nothing else.",
         *public_lines,
+        *(["# The regional security desks: the silent alarms of the sites that send them.",
+            *desk_lines] if desk_lines else []),
         "user technician",
         f"topic write {root}/+/config/site",
         "",

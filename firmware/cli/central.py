@@ -4,6 +4,7 @@
                         [--password-file F] [--local-password-file F] [--allow-config-push]
                         [--out DIR]
     piste central-acl [--out DIR] [--collector LOGIN ...] [--public LOGIN ...]
+                      [--security-desk LOGIN ...]
     piste central --db URL [--broker mqtt://HOST:PORT] [--username U] [--password-file F]
                   [--ca-file F] [--share GROUP] [--gap-grace SECONDS]
 """
@@ -62,6 +63,10 @@ def register(sub: Any) -> None:
     acl.add_argument("--public", action="append", dest="publics", metavar="LOGIN",
                      help="a public relay's login (piste public), repeated for relays behind "
                      "a load balancer (public, public-2, ...; default: public)")
+    acl.add_argument("--security-desk", action="append", dest="security_desks",
+                     metavar="LOGIN", help="a regional security desk's login, which reads "
+                     "the silent alarms of the sites whose [alarm] to_central is on "
+                     "(security, security-NAME; default: none)")
     central = sub.add_parser("central", help="collect every site's events into one store")
     central.add_argument("--db", required=True, help="sqlite:///PATH (default kind) or "
                          "postgresql://USER@HOST:PORT/DB")
@@ -84,7 +89,7 @@ def dispatch(args: argparse.Namespace) -> int | None:
         return bridge_config_main(args)
     if args.command == "central-acl":
         return central_acl_main(args.out, args.collectors or [COLLECTOR],
-                                args.publics or [PUBLIC])
+                                args.publics or [PUBLIC], args.security_desks or [])
     if args.command == "central":
         return central_main(args)
     return None
@@ -126,7 +131,8 @@ def bridge_config_main(args: argparse.Namespace) -> int:
     site = config.site.id
     if is_reserved(site):
         print(f"site id '{site}' is reserved on the central broker (collector, "
-              "collector-..., public, public-..., technician, bridge); choose another",
+              "collector-..., public, public-..., security, security-..., technician, bridge); "
+              "choose another",
               file=sys.stderr)
         return 2
     address = _host_port(args.central)
@@ -169,9 +175,10 @@ def _absolute(path: str) -> str:
 
 
 def central_acl_main(out: Path | None, collectors: list[str],
-                     publics: list[str] | None = None) -> int:
+                     publics: list[str] | None = None,
+                     security_desks: list[str] | None = None) -> int:
     try:
-        acl = central_acl(collectors, publics or [PUBLIC])
+        acl = central_acl(collectors, publics or [PUBLIC], security_desks or [])
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return 2
@@ -188,7 +195,9 @@ def central_acl_main(out: Path | None, collectors: list[str],
     print(f"wrote {out / 'acl'} and {out / 'piste-central.conf'}; add a login per site "
           f"(mosquitto_passwd {out / 'passwd'} SITE-ID) and one for each collector "
           f"({', '.join(dict.fromkeys(collectors))}) and public relay "
-          f"({', '.join(dict.fromkeys(publics or [PUBLIC]))}), then copy "
+          f"({', '.join(dict.fromkeys(publics or [PUBLIC]))})"
+          + "".join(f", security desk {login}" for login in dict.fromkeys(security_desks or []))
+          + ", then copy "
           f"{out / 'piste-central.conf'} to /etc/mosquitto/conf.d/ and restart mosquitto")
     return 0
 
