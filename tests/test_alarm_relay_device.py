@@ -222,8 +222,8 @@ def test_a_device_without_its_relay_still_escalates_and_says_the_relay_is_missin
         assert health["state"] == "error" and health["missing"] is True
         assert health["on"] is False
         assert health["error"].startswith(f"relay missing: GPIO {RELAY_PIN} cannot be opened")
-        assert set(health["words"]) == {"fi", "sv", "en"}
-        assert health["words"]["en"].startswith(f"Relay missing: GPIO {RELAY_PIN} cannot be "
+        assert set(health["message"]) == {"fi", "sv", "en"}
+        assert health["message"]["en"].startswith(f"Relay missing: GPIO {RELAY_PIN} cannot be "
                                                 "opened")
         lobby.press_alarm("5")
         lobby.site.run_until(lobby.escalated, within_s=30, what="the escalation")

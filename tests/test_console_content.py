@@ -107,7 +107,8 @@ def _vocabularies() -> dict[str, list[str]]:
         # The parts a device's health reports with a state or a problem, and each role (a
         # role whose report failed is named by the role).
         "part_": ["controller", "kiosk", "display", "room", "feedback", "web", "broker",
-                  "printer", "keys", "speech", "scanner", "chime", "voice", "sensors"],
+                  "printer", "keys", "speech", "scanner", "chime", "voice", "sensors", "alarm",
+                  "relay"],
     }
 
 

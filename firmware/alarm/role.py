@@ -140,12 +140,12 @@ class AlarmRelayRole(Role):
                                  "on": self.relay is not None and self.flow.relay_on}
         if self.relay_problem:
             # "error" with the technician's detail: the console's device list shows it as
-            # any part's fault; `words` says it to the staff in the site's languages.
+            # any part's fault; `message` says it to the staff in the site's languages.
             relay.update(state="error", missing=True,
                          error=f"relay missing: GPIO {self.settings.relay_pin} cannot be "
                                f"opened ({self.relay_problem})",
-                         words={lang: text.format(pin=self.settings.relay_pin)
-                                for lang, text in RELAY_MISSING.items()})
+                         message={lang: text.format(pin=self.settings.relay_pin)
+                                  for lang, text in RELAY_MISSING.items()})
         else:
             relay["state"] = "ok"
         return {"relay": relay}

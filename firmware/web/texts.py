@@ -440,6 +440,9 @@ TEXTS: dict[str, tuple[str, str, str]] = {
     "part_chime": ("äänimerkki", "ljudsignal", "chime"),
     "part_voice": ("kuulutus", "utrop", "voice"),
     "part_sensors": ("anturit", "sensorer", "sensors"),
+    # The silent alarm: a room unit's alarm key and LED, the alarm role's relay.
+    "part_alarm": ("hiljainen hälytys", "tyst larm", "silent alarm"),
+    "part_relay": ("hälytysrele", "larmrelä", "alarm relay"),
     "al_congestion": ("ruuhka", "trängsel", "congestion"),
     "al_printer": ("tulostin", "skrivare", "printer"),
     "al_sensor": ("anturi", "sensor", "sensor"),
