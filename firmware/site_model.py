@@ -270,6 +270,17 @@ class PhoneConfig:
 
 
 @dataclass(frozen=True)
+class AlarmConfig:
+    """The silent alarm (`[alarm]`): how long the room unit's key is held, when nobody's
+    answer escalates it, and whether it leaves the site."""
+
+    hold_s: float = 2.0  # the room unit's alarm key is held this long (a brush sends nothing)
+    escalate_after_s: float = 20.0  # unacknowledged this long: the relay, every console told
+    to_central: bool = False  # bridge the alarm topics to the central broker (regional desk)
+    drill_switches_relay: bool = False  # drills escalate on the consoles; the relay stays off
+
+
+@dataclass(frozen=True)
 class Device:
     id: str
     roles: tuple[str, ...]
@@ -367,6 +378,7 @@ class SiteConfig:
     config_version: int = 0
     survey: SurveyConfig = field(default_factory=SurveyConfig)
     phone: PhoneConfig = field(default_factory=PhoneConfig)
+    alarm: AlarmConfig = field(default_factory=AlarmConfig)
 
     def service(self, service_id: str) -> Service | None:
         return next((s for s in self.services if s.id == service_id), None)

@@ -6,7 +6,9 @@ Principles: a device writes its own `device/{id}/...` and the commands its roles
 room unit reports only its own room's occupancy; only the controller writes `queue/...`,
 `alert/...` and the answers on `reply/...`; only the staff console (a device with the `web`
 role) writes the kiosks' print jobs, and each kiosk reads only its own; every client reads
-only its own answers.
+only its own answers. The silent alarm: a room unit raises only its own room's, the staff
+console raises and answers (acknowledged, cleared), the alarm role's relay device escalates;
+displays, kiosks and feedback devices may not even read it.
 """
 
 from __future__ import annotations

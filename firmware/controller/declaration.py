@@ -20,6 +20,7 @@ def grants(config: SiteConfig, device: Device) -> Sequence[Grant]:
         ("write", f"{root}/reply/#"),
         ("read", f"{root}/room/+/occupancy"),
         ("read", f"{root}/device/+/#"),  # every device's status and health
+        ("read", topics.alarm_filter(config.site.id)),  # recorded, never written
     ]
     if config.phone.enabled:
         granted.append(("write", f"{root}/public/#"))  # the tickets followed on phones

@@ -21,9 +21,12 @@ def grants(config: SiteConfig, device: Device) -> Sequence[Grant]:
     if not device.room:
         return ()
     site = config.site.id
-    # It reports only its own room's occupancy.
+    # It reports only its own room's occupancy, and raises only its own room's silent alarm
+    # (reading back its raise, the answer and any escalation of that room, nobody else's).
     return [("read", topics.queue_state(site)),
-            ("readwrite", topics.room_occupancy(site, device.room))]
+            ("readwrite", topics.room_occupancy(site, device.room)),
+            ("readwrite", topics.alarm_raised(site, device.room)),
+            ("read", topics.alarm_filter(site, device.room))]
 
 
 def commands(config: SiteConfig, device: Device) -> Iterable[str]:

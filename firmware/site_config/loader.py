@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from firmware.site_config.alarm import read_alarm
 from firmware.site_config.broker import read_broker
 from firmware.site_config.devices import check_devices, read_device
 from firmware.site_config.phone import read_phone
@@ -30,6 +31,7 @@ from firmware.site_config.services import check_services, read_service
 from firmware.site_config.site import read_site
 from firmware.site_config.survey import read_survey
 from firmware.site_model import (
+    AlarmConfig,
     BrokerConfig,
     DateException,
     Device,
@@ -44,7 +46,7 @@ from firmware.site_model import (
 # --- sections ------------------------------------------------------------------------------
 
 TOP_KEYS = ("config_version", "site", "broker", "queue", "services", "rooms", "devices",
-            "survey", "phone")
+            "survey", "phone", "alarm")
 
 
 # --- the whole file ---------------------------------------------------------------------
@@ -67,6 +69,7 @@ def _validate(data: dict[str, Any], source: str, base_dir: Path | None = None) -
     survey = (read_survey(r, data["survey"], "survey", base_dir) if "survey" in data
               else SurveyConfig())
     phone = r.get(data, "", "phone", read_phone, default=PhoneConfig())
+    alarm = r.get(data, "", "alarm", read_alarm, default=AlarmConfig())
     config_version = r.get(data, "", "config_version",
                            integer_field(0, 2**31 - 1, "a version number"), default=0)
     services = [read_service(r, i, v, p)
@@ -91,7 +94,7 @@ def _validate(data: dict[str, Any], source: str, base_dir: Path | None = None) -
     if r.problems:
         raise ConfigError(sorted(r.problems, key=_file_order), source)
     assert site.site is not None and broker is not None and rules is not None
-    assert survey is not None and phone is not None
+    assert survey is not None and phone is not None and alarm is not None
     return SiteConfig(
         site=site.site,
         broker=broker,
@@ -104,6 +107,7 @@ def _validate(data: dict[str, Any], source: str, base_dir: Path | None = None) -
         config_version=config_version or 0,
         survey=survey,
         phone=phone,
+        alarm=alarm,
     )
 
 

@@ -12,6 +12,7 @@ from firmware.site_config.printer import PRINTER_COMMON, PRINTER_FIELDS
 from firmware.site_config.reader import PASSWORD_MASK, fmt_range, fmt_ranges
 from firmware.site_model import (
     WEEKDAYS,
+    AlarmConfig,
     Device,
     DisplayConfig,
     Service,
@@ -67,6 +68,12 @@ def summarize(config: SiteConfig) -> str:
         lines.append(f"follow-on-phone QR codes open {phone.base_url}..."
                      + (f"; public pages on port {phone.public_port}" if phone.public_port
                         else ""))
+    alarm = config.alarm
+    if alarm != AlarmConfig():
+        lines.append(f"silent alarm: key held {alarm.hold_s:g} s; escalates after "
+                     f"{alarm.escalate_after_s:g} s"
+                     + ("; drills switch the relay" if alarm.drill_switches_relay else "")
+                     + ("; bridged to the central broker" if alarm.to_central else ""))
     return "\n".join(lines)
 
 
@@ -91,6 +98,7 @@ def to_json_dict(config: SiteConfig) -> dict[str, Any]:
         "survey": {"start": _iso(config.survey.start), "end": _iso(config.survey.end),
                    "kiosk": config.survey.kiosk, "texts": config.survey.texts},
         "phone": dataclasses.asdict(config.phone),
+        "alarm": dataclasses.asdict(config.alarm),
     }
 
 

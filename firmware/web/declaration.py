@@ -31,6 +31,11 @@ def grants(config: SiteConfig, device: Device) -> Sequence[Grant]:
         ("read", f"{root}/alert/#"),
         # The one writer of print jobs: no kiosk, display or room unit may make a kiosk print.
         ("write", topics.kiosk_print(site, "+")),
+        # The silent alarm: a clerk's or a technician's raise (any room: the console checks
+        # the person), and the guard's or advisor's answer, which no device may write.
+        ("read", topics.alarm_filter(site)),
+        ("write", topics.alarm_raised(site, "+")),
+        ("write", topics.alarm_answer(site, "+")),
         # The tickets followed on phones, for its public listener when the site has one.
         *([("read", topics.public_filter(site))] if serves_phone_pages(config) else []),
     ]
