@@ -160,6 +160,10 @@ class RoomUnitConfig:
     # Holding the call-next key this long switches the room between serving and paused
     # (a break); a shorter press calls the next customer, as ever.
     long_press_s: float = 2.0
+    # The silent alarm (issue 26): a dedicated key the clerk holds `[alarm] hold_s` to call
+    # the guard, and its LED facing the clerk (on: sent; a blip every 2 s: seen). None: none.
+    alarm_key: int | None = None
+    alarm_led: int | None = None
 
 
 @dataclass(frozen=True)

@@ -99,7 +99,8 @@ def demo_text() -> str:
 
 def test_the_shipped_roles_are_found_in_their_places() -> None:
     roles = declared()
-    assert roles.names[:6] == ("controller", "kiosk", "display", "room", "feedback", "web")
+    assert roles.names[:7] == ("controller", "kiosk", "display", "room", "alarm", "feedback",
+                               "web")
     assert [d.name for d in roles.always] == ["config"]
 
 
@@ -149,8 +150,8 @@ def test_a_new_role_is_built_on_its_device_with_the_config_watch(
 def test_without_its_folder_the_role_is_unknown() -> None:
     with pytest.raises(ConfigError) as caught:
         parse_site_config(demo_text() + BEACON_DEVICE)
-    assert "roles[0]: expected one of controller, kiosk, display, room, feedback, web" in str(
-        caught.value)
+    assert ("roles[0]: expected one of controller, kiosk, display, room, alarm, feedback, web"
+            in str(caught.value))
 
 
 @pytest.mark.parametrize(("device", "never"), [

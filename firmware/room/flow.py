@@ -25,6 +25,8 @@ The rules the clerk and the customer meet live here:
   room's state; a change is published retained. A side that is silent, stuck or failed makes
   the room `unknown` (and shows in `health`), never `vacant`. With one side or none
   configured nothing is published: one side alone cannot tell a session from a clerk at work.
+- The silent alarm (alarm.py, `RoomAlarm`): the alarm key held raises it, its LED says sent
+  and seen; none of it ever reaches the door screen (no Redraw, no message).
 """
 
 from __future__ import annotations
@@ -44,6 +46,21 @@ from firmware.core.occupancy import (
     RoomOccupancy,
     SensorStatus,
     SideMonitor,
+)
+from firmware.room.alarm import (
+    ALARM_SETTLE_S,
+    AlarmDelivered,
+    AlarmEffect,
+    AlarmKept,
+    AlarmKeyHeld,
+    AlarmLight,
+    AlarmMessage,
+    ForgetAlarm,
+    KeepAlarm,
+    PublishAlarm,
+    RemoveAlarm,
+    RoomAlarm,
+    SettleAlarm,
 )
 from firmware.room.texts import DONE, REFUSED, say
 from firmware.site_model import RoomUnitConfig, SensorConfig
@@ -65,6 +82,7 @@ BLINKS_DONE, BLINKS_REFUSED = 1, 3
 class Timer(StrEnum):
     OCCUPANCY = "occupancy"  # the next moment a side's answer can change without a reading
     MESSAGE = "message"  # a key's confirmation leaves the screen
+    ALARM_SETTLE = "alarm_settle"  # after a (re)connection: resend an unanswered alarm
 
 
 # -- events -----------------------------------------------------------------------------------
@@ -160,7 +178,8 @@ class TimerDue:
 
 
 Event = (Started | KeyPressed | KeyHeld | KeyReleased | Answered | Switched | Refused | NoAnswer
-         | Reading | SensorFailed | State | LinkUp | LinkDown | TimerDue)
+         | Reading | SensorFailed | State | LinkUp | LinkDown | TimerDue
+         | AlarmKeyHeld | AlarmMessage | AlarmDelivered | AlarmKept)
 
 # -- effects ----------------------------------------------------------------------------------
 
@@ -210,7 +229,8 @@ class HealthChanged:
 
 
 Effect = (Send | Light | Blink | SignalDoor | PublishOccupancy | StartTimer | CancelTimer
-          | Redraw | HealthChanged)
+          | Redraw | HealthChanged
+          | PublishAlarm | RemoveAlarm | AlarmLight | KeepAlarm | ForgetAlarm)
 
 
 def monitor(sensor: SensorConfig, now: datetime) -> SideMonitor:
@@ -245,6 +265,7 @@ class RoomFlow:
         self.room_state: str | None = None
         self.asked_state: str | None = None  # what the switch under way asked for
         self.link_up = False
+        self.alarm = RoomAlarm(room_id)
         self._effects: list[Effect] = []
 
     # -- the one entry ---------------------------------------------------------------------
@@ -276,6 +297,8 @@ class RoomFlow:
 
     def _on_started(self, event: Started, now: datetime) -> None:
         self.link_up = event.link_up
+        if event.link_up:
+            self._alarm(self.alarm.connected())
         if self.occupancy is None:
             log.info("room %s: no sensor pair configured; occupancy is not reported",
                      self.room_id)
@@ -284,6 +307,7 @@ class RoomFlow:
 
     def _on_linkup(self, event: LinkUp, now: datetime) -> None:
         self.link_up = True
+        self._alarm(self.alarm.connected())
         self._publish_occupancy()  # retained: what is current is published again
         self._emit(Redraw())
 
@@ -373,11 +397,34 @@ class RoomFlow:
                    StartTimer(Timer.MESSAGE, MESSAGE_SHOWN_S))
 
     def _on_timerdue(self, event: TimerDue, now: datetime) -> None:
-        if event.name is Timer.MESSAGE:
+        if event.name is Timer.ALARM_SETTLE:
+            self._alarm(self.alarm.settle_due(now))
+        elif event.name is Timer.MESSAGE:
             self.message = ""
             self._emit(Redraw())
         elif self.occupancy is not None:
             self._update(now)
+
+    # -- the silent alarm: never a Redraw, never a message on the door screen -----------------
+
+    def _on_alarmkeyheld(self, event: AlarmKeyHeld, now: datetime) -> None:
+        self._alarm(self.alarm.on(event, now))
+
+    def _on_alarmmessage(self, event: AlarmMessage, now: datetime) -> None:
+        self._alarm(self.alarm.on(event, now))
+
+    def _on_alarmdelivered(self, event: AlarmDelivered, now: datetime) -> None:
+        self._alarm(self.alarm.on(event, now))
+
+    def _on_alarmkept(self, event: AlarmKept, now: datetime) -> None:
+        self._alarm(self.alarm.on(event, now))
+
+    def _alarm(self, effects: list[AlarmEffect]) -> None:
+        for effect in effects:
+            if isinstance(effect, SettleAlarm):
+                self._emit(StartTimer(Timer.ALARM_SETTLE, ALARM_SETTLE_S))
+            else:
+                self._emit(effect)
 
     # -- occupancy ----------------------------------------------------------------------------
 

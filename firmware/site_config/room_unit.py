@@ -35,7 +35,8 @@ SENSOR_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 SENSOR_COMMON = ("kind", "on_s", "off_s", "stuck_s")
 
 
-ROOM_UNIT_PINS = ("key_call_next", "key_recall", "key_no_show", "key_complete", "led_pin")
+ROOM_UNIT_PINS = ("key_call_next", "key_recall", "key_no_show", "key_complete", "led_pin",
+                  "alarm_key", "alarm_led")
 
 
 def _read_sensor(r: Reader, value: Any, path: str) -> SensorConfig | None:
