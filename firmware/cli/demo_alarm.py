@@ -252,8 +252,8 @@ def hold_the_alarm_key(parts: AlarmParts, speed: float) -> AlarmOutcome:
     room = unit.room or ""
     outcome = AlarmOutcome(room=room, escalate_after_s=config.alarm.escalate_after_s)
     key = unit.room_unit.alarm_key
-    relay = relay_pin_of(parts.relay_device)
-    outcome.relay_pin = relay
+    relay = relay_of(parts.relay_device)
+    outcome.relay_pin = relay[0] if relay else None
     if key is None or relay is None:
         outcome.problem = "the demo site has no alarm key or no relay"
         return outcome
@@ -271,7 +271,8 @@ def hold_the_alarm_key(parts: AlarmParts, speed: float) -> AlarmOutcome:
         messages = watcher.watch(topics.alarm_filter(site, room))
         time.sleep(SETTLE_S)  # every reader has subscribed; the lobby is quiet
         before = public_views(parts.lobby, parts.room_unit)
-        key_pin, relay_pin = _pin(key), _pin(relay)
+        key_pin, relay_pin = _pin(key), _pin(relay[0])
+        relay_on = relay[1]  # the pin's state that switches the relay on
         pressed_at = time.monotonic()
         key_pin.drive_low()  # the alarm key pulls its pin low (gpiozero Button, pull-up)
         time.sleep(config.alarm.hold_s + 0.3)
@@ -288,9 +289,9 @@ def hold_the_alarm_key(parts: AlarmParts, speed: float) -> AlarmOutcome:
         if guard.wait(lambda: raised_id in guard.seen, timeout=5.0):
             outcome.rang_after_ms = (guard.seen[raised_id] - held_at) * 1000
         deadline = time.monotonic() + config.alarm.escalate_after_s / speed + 30
-        while not relay_pin.state and time.monotonic() < deadline:
-            time.sleep(0.005)
-        if relay_pin.state:
+        while relay_pin.state != relay_on and time.monotonic() < deadline:
+            time.sleep(0.005)  # a mock pin tells nobody: look at it as a meter would
+        if relay_pin.state == relay_on:
             real = time.monotonic() - held_at
             outcome.relay_after_real_s = real
             escalated = _escalated_at(messages, timeout=5.0)
@@ -306,10 +307,11 @@ def hold_the_alarm_key(parts: AlarmParts, speed: float) -> AlarmOutcome:
     return outcome
 
 
-def relay_pin_of(device_runtime: Runtime) -> int | None:
-    role = next((r for r in device_runtime.roles if r.name == "alarm"), None)
-    config = getattr(role, "config", None)
-    return getattr(config, "relay_pin", None)
+def relay_of(device_runtime: Runtime) -> tuple[int, bool] | None:
+    """The relay's pin and whether a high pin switches it on (`[devices.alarm]`)."""
+    settings = device_runtime.device.table("alarm")
+    pin = getattr(settings, "relay_pin", None)
+    return None if pin is None else (pin, bool(getattr(settings, "active_high", True)))
 
 
 def _when(text: str) -> Any:
