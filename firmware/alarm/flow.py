@@ -15,7 +15,10 @@ The rules:
 - A drill escalates like an alarm (the consoles are told) but switches the relay only when
   the site says `drill_switches_relay`.
 - After a restart the retained messages come back in any order; an alarm escalated and
-  not cleared switches the relay on again.
+  not cleared switches the relay on again. For `RETAINED_SETTLE_S` after the link comes up
+  the relay is not switched on and nothing escalates: the retained messages are still
+  arriving, and an alarm's `escalated` may come before its `cleared` (the relay must not
+  click on for an alarm that is over). Switching off never waits.
 - Without a relay (the pin could not be opened) it still escalates, saying `relay: false`.
 """
 
@@ -23,7 +26,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from firmware.core.alarm import (
     CLEARED,
@@ -37,6 +40,10 @@ from firmware.core.flow_kit import LinkDown, LinkUp
 from mqtt_bridge.messages import AlarmEscalated, MessageError
 
 log = logging.getLogger("firmware.alarm.role")
+
+# After (re)connecting, the broker's retained alarm messages arrive within milliseconds; a
+# second covers a slow link with room to spare, and delays an escalation by no more.
+RETAINED_SETTLE_S = 1.0
 
 # -- events ---------------------------------------------------------------------------------
 
@@ -113,6 +120,7 @@ class AlarmRelayFlow:
         # when the link comes back (a retained message delivered twice changes nothing).
         self.unconfirmed: dict[str, AlarmEscalated] = {}
         self._timer_due: datetime | None = None
+        self.settling_until: datetime | None = None  # the retained messages still arriving
         self._effects: list[Effect] = []
 
     # -- the one entry -----------------------------------------------------------------------
@@ -122,8 +130,11 @@ class AlarmRelayFlow:
         match event:
             case Started(link_up):
                 self.link_up = link_up
+                if link_up:
+                    self._settle(now)
             case LinkUp():
                 self.link_up = True
+                self._settle(now)
                 for message in self.unconfirmed.values():
                     self._effects.append(PublishEscalated(message))
             case LinkDown():
@@ -132,7 +143,10 @@ class AlarmRelayFlow:
                 self._on_message(part, payload, now)
             case TimerDue():
                 self._timer_due = None
-                self._escalate_due(now)
+                if self.settling_until is not None and now >= self.settling_until:
+                    self.settling_until = None
+                if self.settling_until is None:
+                    self._escalate_due(now)
         self._follow(now)
         effects, self._effects = self._effects, []
         return effects
@@ -147,6 +161,9 @@ class AlarmRelayFlow:
     def wants_relay(self) -> bool:
         return any(e.state != CLEARED and self.switches_relay(e)
                    for e in self.escalated.values())
+
+    def _settle(self, now: datetime) -> None:
+        self.settling_until = now + timedelta(seconds=RETAINED_SETTLE_S)
 
     # -- handling --------------------------------------------------------------------------
 
@@ -185,10 +202,10 @@ class AlarmRelayFlow:
             del self.escalated[alarm]
             self.unconfirmed.pop(alarm, None)  # over: no need to say it escalated
         wanted = self.wants_relay()
-        if wanted != self.relay_on:
+        if wanted != self.relay_on and not (wanted and self.settling_until is not None):
             self.relay_on = wanted
             self._effects += [Relay(wanted), HealthChanged()]
-        due = self.board.next_due(self.escalate_after_s)
+        due = self.settling_until or self.board.next_due(self.escalate_after_s)
         if due != self._timer_due:
             self._timer_due = due
             self._effects.append(CancelTimer() if due is None

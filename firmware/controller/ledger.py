@@ -271,6 +271,11 @@ class Ledger:
         row = self.db.execute("SELECT report FROM room_reports WHERE day = ?", [day]).fetchone()
         return json.loads(row[0]) if row else None
 
+    def has_event(self, event_id: str) -> bool:
+        """Whether an event with this id is in the ledger (its id is indexed)."""
+        row = self.db.execute("SELECT 1 FROM events WHERE id = ?", [event_id]).fetchone()
+        return row is not None
+
     def latest_day_before(self, day: str) -> str | None:
         row = self.db.execute("SELECT MAX(day) FROM events WHERE day < ?", [day]).fetchone()
         return row[0] if row and row[0] else None

@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from firmware.controller.alarm_record import AlarmRecorder
 from firmware.controller.duplicate_guard import REFUSED, STARTING, DuplicateGuard, RivalChange
 from firmware.controller.duplicate_guard import alert_message as rival_message
 from firmware.controller.ledger import Ledger
@@ -81,6 +82,7 @@ class ControllerRole(Role):
         self.presence = DevicePresence.of(devices, runtime.device.id, words, grace_s)
         self.guard = DuplicateGuard(runtime.device.id, runtime.instance)
         self.occupancy = OccupancyRecorder(self)
+        self.alarms = AlarmRecorder(self)
         # Tickets followed on phones: their public messages and the site's heartbeat.
         phones = self.controller.phones
         self.phone = None if phones is None else PhonePublisher(
@@ -96,6 +98,8 @@ class ControllerRole(Role):
         runtime.link.subscribe(topics.command_filter(runtime.site))
         runtime.link.subscribe(topics.device_health(runtime.site, "+"))
         runtime.link.subscribe(topics.room_occupancy(runtime.site, "+"))
+        # The silent alarm, for the ledger only: the other devices act on it without us.
+        runtime.link.subscribe(topics.alarm_filter(runtime.site))
         runtime.call_later(self._recheck_s, self._recheck)
 
     def stop(self) -> None:
@@ -142,7 +146,9 @@ class ControllerRole(Role):
             return  # refused: the serving controller answers, not us
         parsed = topics.parse_command_topic(self.runtime.site, message.topic)
         if parsed is None:
-            if not self.occupancy.record(message):  # a room's occupancy: the ledger
+            # A room's occupancy or an alarm: into the ledger. An alarm's events change
+            # nothing the lobby sees, so the queue's state is not published again for them.
+            if not self.occupancy.record(message) and not self.alarms.record(message):
                 self._maybe_health(message)
             return
         name, topic_client = parsed

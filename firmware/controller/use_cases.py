@@ -160,6 +160,25 @@ class Controller:
             self.state.apply(e)
         return stored
 
+    def record_once(self, event_id: str, event_type: EventType, data: dict[str, Any],
+                    at: datetime) -> Event | None:
+        """Append an event that happened at `at` (another device's time: an alarm while the
+        controller was down), under an id made from what it records, unless the ledger
+        already has that id: a retained message delivered again records nothing. None when
+        it was there already.
+
+        Its service day is the one of `at`, never after today's (a sender's clock running
+        ahead must not start tomorrow's numbering). It is not applied to the queue: nothing
+        in the queue's state, nor its `seq` that the lobby's snapshot carries, changes, so
+        no public screen can tell that it happened."""
+        now = self.clock.now()
+        self._roll_day(now)
+        if self.ledger.has_event(event_id):
+            return None
+        day = min(service_hours.service_day(self.config.site, at), self.state.day)
+        event = Event(event_id, event_type, at, day, self._marked(data))
+        return self.ledger.append([event], outbox_topic=self.events_topic)[0]
+
     def _marked(self, data: dict[str, Any]) -> dict[str, Any]:
         return data if self.clock_sure() is not False else {**data, "clock_unsure": True}
 

@@ -40,6 +40,13 @@ class EventType(StrEnum):
     # words masked of identity codes, e-mail addresses and phone numbers.
     FEEDBACK_GIVEN = "feedback.given"  # {device, lang, rating, scale, words?, masked}
     SURVEY_ANSWERED = "survey.answered"  # {device, lang, ratings {"1": 8}, self_service, documents}
+    # The silent alarm (issue 26), recorded by the controller from the retained alarm
+    # messages, once per alarm and kind, `at` the message's own time. Rooms and times only:
+    # never who pressed, acknowledged or cleared it.
+    ALARM_RAISED = "alarm.raised"  # {alarm, room, drill, source}: source null if learned late
+    ALARM_ACKNOWLEDGED = "alarm.acknowledged"  # {alarm, room, drill, after_s}: s from raise
+    ALARM_ESCALATED = "alarm.escalated"  # {alarm, room, drill, relay}
+    ALARM_CLEARED = "alarm.cleared"  # {alarm, room, drill}
 
 
 @dataclass(frozen=True)
