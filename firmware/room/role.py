@@ -14,28 +14,41 @@ reader's thread only post to the inbox (sensors/: one adapter per side).
 
 The controller's side of occupancy (ledger events, pruning, sensor alerts) is in
 `firmware.controller.occupancy`.
+
+The silent alarm (issue 26; rules in alarm.py): the alarm key is a gpiozero Button held
+`[alarm] hold_s`; the raise goes out retained at QoS 1 on the room's own alarm topic, and
+the broker's acknowledgement of that publish (the link's `Delivered`, matched by its paho
+message id) is what lights the key's LED. The unanswered raise is kept in
+`{data_dir}/alarm-{room}.json`, so that a room unit that restarts sends it again.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from firmware.core.occupancy import SIDES
 from firmware.room import flow as rf
+from firmware.room.alarm import AlarmPattern
 from firmware.room.flow import RoomFlow, has_sensor_pair
+from firmware.room.texts import ALARM_FAULTS, in_words
 from firmware.room.wire import answer_event, state_event
 from firmware.runtime import Role, Runtime
 from firmware.site_model import SensorConfig
 from mqtt_bridge import topics
 from mqtt_bridge.link import Incoming
+from mqtt_bridge.messages import AlarmRaised
 from mqtt_bridge.requester import Requester
 
 log = logging.getLogger(__name__)
 
 BLINK_S = 0.15  # the clerk's LED: on and off this long for each blink
+ALARM_HOLD_S = 2.0  # `[alarm] hold_s` until the site's [alarm] table is read (issue 26)
+ALARM_BLIP_S, ALARM_BLIP_EVERY_S = 0.1, 2.0  # the alarm LED once acknowledged: "seen"
 
 
 class RoomRole(Role):
@@ -57,6 +70,10 @@ class RoomRole(Role):
         self.dirty = True
         self._timers: dict[rf.Timer, Any] = {}
         self.keys_problem = ""
+        self.alarm_key: Any = None
+        self.alarm_led: Any = None
+        self.alarm_problems: dict[str, str] = {}  # "key" / "led": why it could not be opened
+        self._alarm_mids: dict[int, str] = {}  # paho message id -> the raise it published
 
     # -- start and stop -----------------------------------------------------------------
 
@@ -75,6 +92,7 @@ class RoomRole(Role):
         runtime.link.subscribe(self.requester.reply_topic)
         self._start_sensors()
         self._start_keys()
+        self._start_alarm()
         self._start_screen()
         self._start_door_signal()
         self.feed(rf.Started(link_up=runtime.link.connected))
@@ -150,6 +168,78 @@ class RoomRole(Role):
             self.keys_problem = f"clerk keys unavailable: {exc}"
             log.error("room %s: %s", self.room_id, self.keys_problem)
 
+    def _start_alarm(self) -> None:
+        """The alarm key and its LED, each on its own: one that cannot be opened is a fault
+        in `health`, and the rest of the room unit (and the other part) still works."""
+        unit = self.runtime.device.room_unit
+        if unit.alarm_key is None and unit.alarm_led is None:
+            return
+        self.runtime.link.subscribe(topics.alarm_filter(self.runtime.site, self.room_id))
+        kept = self._alarm_file()
+        if kept.exists():  # raised before a restart and not yet answered: sent again
+            try:
+                self.feed(rf.AlarmKept(kept.read_bytes()))
+            except OSError as exc:
+                log.error("room %s: the kept alarm could not be read: %s", self.room_id, exc)
+        from gpiozero import LED, Button
+
+        if unit.alarm_key is not None:
+            # Until helper A's [alarm] table is merged, its default (issue 26).
+            alarm = getattr(self.runtime.config, "alarm", None)
+            hold_s = alarm.hold_s if alarm is not None else ALARM_HOLD_S
+            try:
+                self.alarm_key = Button(unit.alarm_key, hold_time=hold_s,
+                                        pin_factory=self.pin_factory)
+                # gpiozero's hold thread: hand over, nothing else. A shorter press is no
+                # event at all.
+                self.alarm_key.when_held = lambda: self.runtime.post(
+                    lambda: self.feed(rf.AlarmKeyHeld()))
+            except Exception as exc:  # no GPIO on this machine, or the pin in use
+                self._alarm_fault("key", exc)
+        if unit.alarm_led is not None:
+            try:
+                self.alarm_led = LED(unit.alarm_led, pin_factory=self.pin_factory)
+            except Exception as exc:
+                self._alarm_fault("led", exc)
+
+    def _alarm_fault(self, part: str, exc: Exception) -> None:
+        self.alarm_problems[part] = str(exc)
+        log.error("room %s: the alarm %s could not be opened: %s", self.room_id, part, exc)
+
+    def _alarm_file(self) -> Path:
+        return self.runtime.data_dir / f"alarm-{self.room_id}.json"
+
+    def _keep_alarm(self, message: AlarmRaised) -> None:
+        """Into the file, whole or not at all (a power cut while writing leaves the old)."""
+        path = self._alarm_file()
+        part = path.with_name(path.name + ".part")
+        try:
+            with open(part, "wb") as out:
+                out.write(json.dumps(message.to_wire(), separators=(",", ":")).encode())
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(part, path)
+        except OSError as exc:  # a full or read-only card: it is still sent, not kept
+            log.error("room %s: the alarm could not be kept: %s", self.room_id, exc)
+
+    def _forget_alarm(self) -> None:
+        try:
+            self._alarm_file().unlink(missing_ok=True)
+        except OSError as exc:
+            log.error("room %s: the answered alarm could not be forgotten: %s",
+                      self.room_id, exc)
+
+    def _alarm_light(self, pattern: AlarmPattern) -> None:
+        if self.alarm_led is None:
+            return
+        if pattern is AlarmPattern.ON:
+            self.alarm_led.on()
+        elif pattern is AlarmPattern.BLIP:
+            self.alarm_led.blink(on_time=ALARM_BLIP_S,
+                                 off_time=ALARM_BLIP_EVERY_S - ALARM_BLIP_S)
+        else:
+            self.alarm_led.off()
+
     def _start_screen(self) -> None:
         try:
             from firmware.screen import Screen
@@ -179,10 +269,9 @@ class RoomRole(Role):
             self.door.close()
         for adapter in self.adapters:
             adapter.close()
-        for button in self.buttons.values():
-            button.close()
-        if self.led is not None:
-            self.led.close()
+        for part in (*self.buttons.values(), self.led, self.alarm_key, self.alarm_led):
+            if part is not None:
+                part.close()
         if self.screen is not None:
             self.screen.close()
 
@@ -208,6 +297,10 @@ class RoomRole(Role):
     def on_message(self, message: Incoming) -> None:
         if self.requester.on_message(message):
             return
+        alarm = topics.parse_alarm(self.runtime.site, message.topic)
+        if alarm is not None:
+            self.feed(rf.AlarmMessage(*alarm, message.payload))
+            return
         if message.topic == topics.queue_state(self.runtime.site):
             state = state_event(message.payload, self.room_id)
             if state is not None:
@@ -218,6 +311,11 @@ class RoomRole(Role):
 
     def on_link_down(self) -> None:
         self.feed(rf.LinkDown())
+
+    def on_delivered(self, mid: int) -> None:
+        alarm = self._alarm_mids.pop(mid, None)
+        if alarm is not None:
+            self.feed(rf.AlarmDelivered(alarm))
 
     # -- effects out ----------------------------------------------------------------------
 
@@ -247,6 +345,23 @@ class RoomRole(Role):
                 self.dirty = True
             case rf.HealthChanged():
                 self.runtime.publish_health()
+            case rf.PublishAlarm(message):
+                body = json.dumps(message.to_wire(), separators=(",", ":")).encode()
+                # Made while the link is down, paho keeps it and sends it once it is back;
+                # its acknowledgement names this id then.
+                info = self.runtime.link.publish(
+                    topics.alarm_raised(self.runtime.site, self.room_id), body, qos=1,
+                    retain=True)
+                self._alarm_mids[info.mid] = message.alarm
+            case rf.RemoveAlarm():
+                self.runtime.link.publish(topics.alarm_raised(self.runtime.site, self.room_id),
+                                          b"", qos=1, retain=True)
+            case rf.AlarmLight(pattern):
+                self._alarm_light(pattern)
+            case rf.KeepAlarm(message):
+                self._keep_alarm(message)
+            case rf.ForgetAlarm():
+                self._forget_alarm()
 
     def _start_timer(self, name: rf.Timer, delay_s: float, device_clock: bool) -> None:
         self._cancel_timer(name)
@@ -304,4 +419,17 @@ class RoomRole(Role):
         if self.buttons or self.keys_problem:
             report["keys"] = {"state": "error" if self.keys_problem else "ok",
                               **({"error": self.keys_problem} if self.keys_problem else {})}
+        unit = self.runtime.device.room_unit
+        if unit.alarm_key is not None or unit.alarm_led is not None:
+            report["alarm"] = self.alarm_health()
         return report
+
+    def alarm_health(self) -> dict[str, Any]:
+        """The alarm key's part of `health`: a part that could not be opened, in words for
+        the service team (the device's own error beside them)."""
+        if not self.alarm_problems:
+            return {"state": "ok"}
+        words = [in_words(ALARM_FAULTS[part]) for part in self.alarm_problems]
+        return {"state": "error",
+                "message": {lang: " ".join(w[lang] for w in words) for lang in words[0]},
+                "error": "; ".join(f"{part}: {why}" for part, why in self.alarm_problems.items())}

@@ -26,3 +26,22 @@ def say(texts: tuple[str, str, str], lang: str, **values: str) -> str:
     first = order.get(lang, 0)
     picked = [texts[first], *(t for i, t in enumerate(texts) if i != first)]
     return " · ".join(p.format(**values) for p in picked)
+
+# The silent alarm's faults in `health`, for the service team (never on the door screen).
+ALARM_FAULTS = {
+    "key": ("Hälytysnappia ei saatu käyttöön: hiljainen hälytys ei lähde tästä huoneesta "
+            "napilla.",
+            "Larmknappen kunde inte tas i bruk: tyst larm kan inte skickas med knappen från "
+            "detta rum.",
+            "The alarm key could not be opened: the silent alarm cannot be sent with the key "
+            "from this room."),
+    "led": ("Hälytysnapin merkkivaloa ei saatu käyttöön: virkailija ei näe, lähtikö hälytys.",
+            "Larmknappens lampa kunde inte tas i bruk: handläggaren ser inte om larmet gick "
+            "iväg.",
+            "The alarm key's LED could not be opened: the clerk cannot see whether the alarm "
+            "was sent."),
+}
+
+
+def in_words(texts: tuple[str, str, str]) -> dict[str, str]:
+    return dict(zip(("fi", "sv", "en"), texts, strict=True))
