@@ -62,7 +62,7 @@ def run(_config: SiteConfig) -> list[str]:
 def held_times(site: AlarmSite) -> list[float]:
     """The wall-clock times at which the room unit's alarm key fired `when_held`."""
     times: list[float] = []
-    button = alarm_button(site)
+    button = site.role("room-1", "room").alarm_key  # gpiozero's Button
     original = button.when_held
 
     def stamped() -> None:
@@ -71,28 +71,6 @@ def held_times(site: AlarmSite) -> list[float]:
 
     button.when_held = stamped
     return times
-
-
-def alarm_button(site: AlarmSite) -> Any:
-    """The room unit's gpiozero Button on the alarm key's pin."""
-    from gpiozero import Button
-
-    role = site.role("room-1", "room")
-    for value in _attributes(role):
-        if isinstance(value, Button) and value.pin is site.key:
-            return value
-    raise RuntimeError("the room unit has no button on the alarm key")
-
-
-def _attributes(obj: Any, depth: int = 2) -> list[Any]:
-    found: list[Any] = []
-    for value in vars(obj).values():
-        found.append(value)
-        if isinstance(value, dict):
-            found += list(value.values())
-        elif depth > 0 and hasattr(value, "__dict__") and not isinstance(value, type):
-            found += _attributes(value, depth - 1)
-    return found
 
 
 def key_to_banner(site: AlarmSite, page: Any, held: list[float], raises: queue.Queue) -> float:
