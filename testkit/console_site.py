@@ -41,7 +41,8 @@ from testkit.waiting import wait_until
 PASSWORD = "correct horse battery"
 # One login per staff role (the hash is cheaper than in production: tests log in often).
 STAFF = [("clerk1", "clerk", "1"), ("clerk2", "clerk", "2"), ("advisor", "advisor", None),
-         ("service", "service", None), ("tech", "technician", None)]
+         ("service", "service", None), ("tech", "technician", None), ("guard", "guard", None),
+         ("guard2", "guard", None)]
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 
 
@@ -175,8 +176,12 @@ def open_browser(width: int = 1280, height: int = 900) -> Any:
     profile = tempfile.mkdtemp(prefix="piste-chromium-")
     # No background networking: this machine's network is closed, and a console on a
     # site network must not phone anywhere either.
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
+    # Sound without a click first: as a guard's browser set to allow the console's sound
+    # (the silent alarm's tone on a page open all day); without it, the banner asks for a
+    # click before it sounds.
+    for flag in ("--headless=new", "--autoplay-policy=no-user-gesture-required",
+                 "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
                  "--ignore-certificate-errors", f"--window-size={width},{height}",
                  f"--user-data-dir={profile}", "--force-device-scale-factor=1",

@@ -129,7 +129,7 @@ def test_every_problem_of_a_file_is_named_at_once() -> None:
     assert "users[0].room: a clerk needs the room of the site they serve (rooms: 1, 2)" \
         in problems
     assert "users[1].room: only a clerk has a room" in problems
-    assert "users[2].role: one of clerk, advisor, service, technician" in problems
+    assert "users[2].role: one of clerk, advisor, service, technician, guard" in problems
     assert "users[2]: unknown key email" in problems
     assert "users[4].name: 'dd' is there twice" in problems
 
@@ -200,9 +200,24 @@ def test_pages_follow_the_roles() -> None:
                           if StaffUser("x", role, HASH, "1" if role == "clerk" else None)
                           .may_open(p))
              for role in STAFF_ROLES}
-    assert opens == {"clerk": ["clerk"], "advisor": ["advisor", "health", "report", "stats"],
+    assert opens == {"clerk": ["clerk"],
+                     "advisor": ["advisor", "guard", "health", "report", "stats"],
                      "service": ["advisor", "health", "report", "stats"],
-                     "technician": ["advisor", "health"]}
+                     "technician": ["advisor", "health"], "guard": ["guard"]}
+    assert StaffUser("g", "guard", HASH).home == "/guard"
+
+
+def test_only_the_guard_and_advisors_answer_alarms_and_clerks_raise_them() -> None:
+    who = {action: sorted(role for role in STAFF_ROLES if accounts.alarm_refusal(
+        StaffUser("x", role, HASH, "1" if role == "clerk" else None), action) is None)
+        for action in ("raise", "ack", "clear", "drill")}
+    assert who == {"raise": ["clerk"], "ack": ["advisor", "guard"],
+                   "clear": ["advisor", "guard"], "drill": ["advisor", "technician"]}
+    assert accounts.alarm_refusal(StaffUser("x", "clerk", HASH, "1"), "ack", "sv") == \
+        "bara en väktare eller en servicerådgivare kvitterar ett larm"
+    # A guard changes nothing in the queue.
+    assert refusal(StaffUser("g", "guard", HASH), topics.CALL, {"room": "1"}) == \
+        "the guard role only reads; it changes nothing in the queue"
     assert not StaffUser("x", "advisor", HASH).may_open("no-such-page")
 
 

@@ -52,7 +52,8 @@ def test_add_writes_a_private_file_with_a_hash_that_verifies(tmp_path, secret, c
 
 def test_list_shows_names_roles_and_rooms_never_hashes(tmp_path, secret, capsys) -> None:
     file = str(tmp_path / "logins.toml")
-    for name, role in (("tech", "technician"), ("advisor", "advisor"), ("service", "service")):
+    for name, role in (("tech", "technician"), ("advisor", "advisor"), ("service", "service"),
+                       ("vahti", "guard")):
         assert piste(capsys, "add", name, "--role", role, "--users-file", file,
                      "--password-file", str(secret))[0] == 0
     assert piste(capsys, "add", "anna.k", "--role", "clerk", "--room", "1", "--users-file",
@@ -70,7 +71,9 @@ def test_list_shows_names_roles_and_rooms_never_hashes(tmp_path, secret, capsys)
         "bo       clerk       2     fi,sv",
         "service  service     -     -",
         "tech     technician  -     -",
+        "vahti    guard       -     -",
     ]
+    assert users_in(Path(file))["vahti"].home == "/guard"
     assert users_in(Path(file))["bo"].languages == ("fi", "sv")
     assert "pbkdf2" not in out and "$" not in out
 
@@ -80,6 +83,7 @@ def test_list_shows_names_roles_and_rooms_never_hashes(tmp_path, secret, capsys)
     (["--role", "clerk", "--room", "1", "--languages", ","], "one to three of fi, sv, en"),
     (["--role", "clerk", "--room", "1", "--languages", "fi,fi"], "one to three of fi, sv, en"),
     (["--role", "advisor", "--languages", "fi"], "only a clerk serves in languages"),
+    (["--role", "guard", "--room", "1"], "only a clerk has a room"),
 ])
 def test_a_clerks_languages_are_checked(tmp_path, secret, capsys, args, said) -> None:
     file = tmp_path / "logins.toml"
@@ -274,5 +278,5 @@ def test_the_piste_command_runs_it(tmp_path, secret) -> None:
     wrong = run("add", "x", "--role", "boss", "--password-file", str(secret))
     assert wrong.returncode == 2
     assert wrong.stderr.strip() == ("piste web-user add: unknown role 'boss': one of clerk, "
-                                    "advisor, service, technician")
+                                    "advisor, service, technician, guard")
     assert "Traceback" not in wrong.stderr

@@ -1,6 +1,6 @@
 """`piste web-user`: the staff logins of the browser console.
 
-    piste web-user add NAME --role clerk|advisor|service|technician [--room ROOM]
+    piste web-user add NAME --role clerk|advisor|service|technician|guard [--room ROOM]
                        [--languages fi,sv] [--replace]
     piste web-user remove NAME
     piste web-user list

@@ -13,7 +13,12 @@ the person is kept. The roles:
   authority, reprints a ticket on a kiosk, answers a kiosk's call for help, fixes a wrong
   choice (transfer, cancel, bring back) and types in paper feedback forms;
 - service: the service team's statistics and device health; reads the lobby;
-- technician: device health; reads the lobby.
+- technician: device health; reads the lobby; runs a drill of the silent alarm;
+- guard (the lobby guard): hears the silent alarm, acknowledges and clears it (so does the
+  advisor); their page lists today's alarms and nothing of the queue.
+
+The silent alarm (issue 26): a clerk raises it for their own room, the guard or an advisor
+acknowledges and clears it, the technician or an advisor runs a drill.
 
 Every check the console makes is here, pure, so the server and the tests read one table.
 """
@@ -38,7 +43,7 @@ from firmware.web.staff_commands import (
 from firmware.web.texts import translator
 from mqtt_bridge import topics
 
-STAFF_ROLES = ("clerk", "advisor", "service", "technician")
+STAFF_ROLES = ("clerk", "advisor", "service", "technician", "guard")
 NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,31}")
 PASSWORD_MIN = 10  # a phrase, not a PIN: the console is on the site network
 USER_KEYS = ("name", "role", "room", "languages", "password")
@@ -50,8 +55,17 @@ PAGES: dict[str, tuple[str, ...]] = {
     "stats": ("service", "advisor"),
     "report": ("service", "advisor"),  # the day report: who may read the statistics
     "health": ("technician", "service", "advisor"),
+    "guard": ("guard", "advisor"),  # today's alarms
 }
-HOME = {"clerk": "/clerk", "advisor": "/advisor", "service": "/stats", "technician": "/health"}
+HOME = {"clerk": "/clerk", "advisor": "/advisor", "service": "/stats", "technician": "/health",
+        "guard": "/guard"}
+# The silent alarm's actions (POST /alarm/{action}) and who may take them.
+ALARM_ACTIONS: dict[str, tuple[str, ...]] = {
+    "raise": ("clerk",),  # for their own room
+    "ack": ("guard", "advisor"),
+    "clear": ("guard", "advisor"),
+    "drill": ("technician", "advisor"),
+}
 # A clerk sends these for their own room only.
 ROOM_COMMANDS = (topics.CALL, topics.RECALL, topics.NO_SHOW, topics.COMPLETE, ROOM_STATE,
                  ROOM_LANGUAGES)
@@ -106,6 +120,14 @@ def refusal(user: StaffUser, command: str, body: dict[str, Any], lang: str = "en
             return None
         return t("why_advisor")
     return t("why_reader", role=user.role)
+
+
+def alarm_refusal(user: StaffUser, action: str, lang: str = "en") -> str | None:
+    """Why this user may not take this alarm action (a sentence), or None if they may."""
+    if user.role in ALARM_ACTIONS.get(action, ()):
+        return None
+    t = translator(lang)
+    return t(f"why_alarm_{action}" if action in ALARM_ACTIONS else "said_unknown")
 
 
 def _user(table: Any, where: str, rooms: set[str] | None, problems: list[str]

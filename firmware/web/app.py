@@ -19,7 +19,9 @@ from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from firmware.web import actions, auth
+from firmware.web.alarm_desk import shape_alarms
 from firmware.web.live import Hub
+from firmware.web.routes_alarm import alarm_routes
 from firmware.web.routes_stats import stats_routes
 from firmware.web.sessions import SessionStore
 from firmware.web.users_file import UserDirectory
@@ -27,6 +29,9 @@ from firmware.web.users_file import UserDirectory
 HERE = Path(__file__).parent
 CLERK_VIEW = ("version", "site", "timezone", "connected", "day", "at", "services", "rooms",
               "last_call")
+# The guard's page shows alarms only: nothing of the queue nor the devices.
+GUARD_VIEW = ("version", "site", "timezone", "connected")
+ALARM_KEYS = ("alarms", "alarm_today")  # shaped apart, per role
 SECURITY_HEADERS = [
     (b"content-security-policy",
      b"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -82,10 +87,17 @@ def _page(name: str, template: str) -> Any:
 def shape_for(user: Any) -> Any:
     """What of the lobby a role's stream carries: a clerk needs the queue, not the devices;
     whether a ticket needs assistance and its next authorities reach only the clerk of its
-    room and the advisor (the service team and the technician only read the lobby)."""
+    room and the advisor (the service team and the technician only read the lobby). The
+    alarms: see firmware/web/alarm_desk.py `shape_alarms`."""
     def shape(view: dict[str, Any]) -> dict[str, Any]:
+        return {**_lobby_part(view), **shape_alarms(view, user.role, user.room)}
+
+    def _lobby_part(view: dict[str, Any]) -> dict[str, Any]:
+        view = {k: v for k, v in view.items() if k not in ALARM_KEYS}
         if user.role == "advisor":
             return view
+        if user.role == "guard":
+            return {k: v for k, v in view.items() if k in GUARD_VIEW}
         rooms = [room if room["id"] == user.room else _without_notes(room)
                  for room in view.get("rooms", [])]
         if user.role != "clerk":
@@ -130,6 +142,7 @@ def build_app(console: Any, hub: Hub, lifespan: Any = None) -> Starlette:
         Route("/live", live),
         Route("/api/act", actions.act, methods=["POST"]),
         *stats_routes(),
+        *alarm_routes(),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ], lifespan=lifespan)
     app.state.console = console

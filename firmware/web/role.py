@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from firmware.runtime import Role, Runtime
+from firmware.web.alarm_desk import AlarmDesk
 from firmware.web.certificate import CertificateError, ensure_certificate
 from firmware.web.lobby import LobbyView
 from mqtt_bridge import topics
@@ -39,6 +40,7 @@ class WebRole(Role):
 
     def __init__(self) -> None:
         self.lobby: LobbyView | None = None
+        self.alarms: AlarmDesk | None = None
         self.requester: Requester | None = None
         self.server: Any = None  # firmware.web.server.ConsoleServer, once listening
         self.problem = ""
@@ -54,9 +56,11 @@ class WebRole(Role):
     def start(self, runtime: Runtime) -> None:
         super().start(runtime)
         self.lobby = LobbyView(runtime.config)
+        self.alarms = AlarmDesk(runtime.config, self._publish_retained)
         self.requester = Requester(runtime.site, runtime.device.id, runtime.link.publish,
                                    runtime.call_later)
-        for topic in [*self.lobby.filters(), self.requester.reply_topic]:
+        for topic in [*self.lobby.filters(), *self.alarms.filters(),
+                      self.requester.reply_topic]:
             runtime.link.subscribe(topic)
         self._refresh_view()
         self._start_server()
@@ -119,6 +123,9 @@ class WebRole(Role):
         assert self.lobby is not None and self.requester is not None
         if self.requester.on_message(message):
             return
+        assert self.alarms is not None
+        if self.alarms.take(message.topic, message.payload, self.runtime.clock.now()):
+            return
         if self._public_root and message.topic.startswith(self._public_root):
             assert self.public is not None
             self.public.feed(message.topic, message.payload)
@@ -127,13 +134,18 @@ class WebRole(Role):
 
     def render(self) -> None:
         """After each batch of messages: one new view for the pages, if anything changed."""
-        if self.lobby is not None and self.lobby.version != self._published_version:
+        if self.lobby is not None and self._version() != self._published_version:
             self._refresh_view()
 
+    def _version(self) -> int:
+        assert self.lobby is not None and self.alarms is not None
+        return self.lobby.version + self.alarms.version
+
     def _refresh_view(self) -> None:
-        assert self.lobby is not None
-        view = self.lobby.view(self.runtime.clock.now())
-        self._published_version = self.lobby.version
+        assert self.lobby is not None and self.alarms is not None
+        now = self.runtime.clock.now()
+        view = {**self.lobby.view(now), **self.alarms.view(now), "version": self._version()}
+        self._published_version = view["version"]
         with self._view_lock:
             self._view = view
         if self.server is not None:
@@ -207,6 +219,29 @@ class WebRole(Role):
             assert self.lobby is not None
             self.lobby.note_ticket(ticket)
         self.runtime.post(note)
+
+    async def alarm(self, act: Callable[[AlarmDesk, Any], Any]) -> Any:
+        """Run one of the alarm desk's actions on the loop (`act(desk, now)`) and await
+        what it says: a raise or an answer goes out at once, retained and QoS 1."""
+        loop = asyncio.get_running_loop()
+        answer: asyncio.Future[Any] = loop.create_future()
+
+        def run() -> None:
+            assert self.alarms is not None
+            try:
+                result = act(self.alarms, self.runtime.clock.now())
+            except Exception as exc:  # said to the page; the loop carries on
+                failed = exc
+                loop.call_soon_threadsafe(
+                    lambda: answer.done() or answer.set_exception(failed))
+                return
+            loop.call_soon_threadsafe(lambda: answer.done() or answer.set_result(result))
+
+        self.runtime.post(run)
+        return await answer
+
+    def _publish_retained(self, topic: str, payload: bytes) -> None:
+        self.runtime.link.publish(topic, payload, qos=1, retain=True)
 
     def print_on_kiosk(self, kiosk: str, job: dict[str, Any]) -> None:
         """Ask a kiosk to print a ticket the advisor issued (fire and forget, QoS 1)."""

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from firmware.core.plural import FORMATTER
+from firmware.web.alarm_texts import ALARM_TEXTS
 from firmware.web.staff_commands import (
     ADD_SERVICE,
     ASSIST,
@@ -472,6 +473,7 @@ TEXTS: dict[str, tuple[str, str, str]] = {
                     "The letter alone too, without Alt+Shift (not while typing in a field)"),
 }
 TEXTS.update(STATS_TEXTS)  # the statistics pages' words, kept in their own module
+TEXTS.update(ALARM_TEXTS)  # the silent alarm's (issue 26)
 
 # What the pages' scripts need (the rest is drawn on the server).
 SCRIPT_KEYS = (
@@ -484,6 +486,7 @@ SCRIPT_KEYS = (
     *(k for k in TEXTS if k.split("_")[0] in ("ev", "pr", "st", "ps", "occ", "ss", "side",
                                               "part", "al", "last")),
     *(k for k in STATS_TEXTS if k.startswith("stats_js_")),
+    *(k for k in ALARM_TEXTS if k.startswith("alarm_")),
 )
 
 
