@@ -70,11 +70,12 @@ def click(page: Any, css: str) -> None:
 
 
 def public_views(site: AlarmSite) -> dict[str, Any]:
-    """What the lobby display and the room's door screen show, their clocks aside."""
+    """What the lobby display and the room's door screen show, aside from what they change
+    on their own timers (the clock; the display's pages of authorities in turn)."""
     lobby, room = site.devices["lobby-1"], site.devices["room-1"]
     display = lobby.on_loop(lambda: lobby.role("display").current_view())
     door = room.on_loop(lambda: room.role("room").view())
-    return {"lobby display": dataclasses.replace(display, now=None),
+    return {"lobby display": dataclasses.replace(display, now=None, service_page=0),
             "door screen": dataclasses.replace(door, now=None)}
 
 
