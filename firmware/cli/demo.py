@@ -521,6 +521,19 @@ def _exit_device(config: SiteConfig, clock: ShiftedClock, output: Path,
     return _side_device(config, device, clock, output, broker)
 
 
+def one_pin_factory() -> None:
+    """Choose gpiozero's pin factory once, before the devices start: the demo runs several
+    in one process, each opening its pins on its own thread, and gpiozero chooses at the
+    first pin; two threads at once could each choose one, and a relay opened on a factory
+    nobody else reads would switch unseen. With no GPIO at all each device says so itself."""
+    try:
+        from gpiozero import Device
+
+        Device.ensure_pin_factory()
+    except Exception as exc:  # no pin library here: the roles report their pins missing
+        log.warning("no GPIO pin factory: %s", exc)
+
+
 def _side_device(config: SiteConfig, device: Device | None, clock: ShiftedClock, output: Path,
                  broker: LocalBroker) -> Runtime | None:
     """A device of the site in this process, on its own data directory, without a window of
@@ -593,6 +606,7 @@ def _run_demo(output: Path, config_path: Path, config: SiteConfig, customers: in
               f"{MORNING_HOURS:.0f} hours in {seconds:.0f} s; broker {broker.url}")
         simulation = Simulation(runtime, broker, customers, seconds,
                                 staffed_rooms=staffed_by_console(runtime))
+        one_pin_factory()
         simulation.exit = _exit_device(config, clock, output, broker)
         alarm_devices = [_side_device(config, alarm_room_unit(config), clock, output, broker),
                          _side_device(config, relay_device(config), clock, output, broker)]
