@@ -39,6 +39,7 @@ from testkit.waiting import wait_until
 
 ALARM_KEY, ALARM_LED, RELAY_PIN = 26, 27, 17
 ALARM_ROOM = "1"
+WATCHER = "watch"
 
 
 class TimedPin(EventPin):
@@ -66,7 +67,11 @@ def alarm_config(data_dir: Path, web_port: int, *, hold_s: float, escalate_after
     devices = (Device("lobby-1", ("controller", "display")),
                Device("room-1", ("room",), room=ALARM_ROOM, room_unit=room_unit),
                Device("relay-1", ("alarm",), more=(("alarm", AlarmRelayConfig(RELAY_PIN)),)),
-               Device("console", ("web",), web=web))
+               Device("console", ("web",), web=web),
+               # A second console's login, never started: what the test and the bench read
+               # the alarm topics with. (The broker binds client ids to user names: a second
+               # client logged in as "console" would throw the web role off, and back.)
+               Device(WATCHER, ("web",), web=dataclasses.replace(web, port=free_port())))
     return dataclasses.replace(
         config, devices=devices,
         site=dataclasses.replace(config.site, id=f"a-{uuid.uuid4().hex[:8]}"),
@@ -132,8 +137,9 @@ class AlarmSite:
         self.key.drive_high()
         return pressed + hold
 
-    def client(self, user: str, name: str | None = None) -> BlockingClient:
-        """A client of the broker logged in as `user` (a device or console login)."""
+    def client(self, user: str = WATCHER, name: str | None = None) -> BlockingClient:
+        """A client of the broker logged in as `user` (a device or console login; by
+        default the console login no device runs)."""
         return BlockingClient(self.broker.host, self.broker.port, self.site,
                               client=name or user, username=user, password=f"pw-{user}")
 
