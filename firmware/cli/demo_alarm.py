@@ -25,6 +25,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from firmware.runtime import Runtime
@@ -32,7 +33,8 @@ from mqtt_bridge import topics
 from mqtt_bridge.blocking import BlockingClient
 
 RING_GOAL_MS = 500.0  # the issue: the guard's console rings within half a second
-SETTLE_S = 1.5  # the consoles and the relay device have the site's state before the key
+SETTLE_S = 0.5  # the last state of the morning has reached the screens before the key
+WINDOW_S = 2.0  # beyond the hold, the alarm's real seconds until the screens are compared
 
 
 @dataclass
@@ -79,10 +81,10 @@ class GuardStream:
     def __init__(self, port: int, name: str, password: str) -> None:
         self.port = port
         self.cookies: dict[str, str] = {}
-        self.seen: dict[str, float] = {}  # alarm id -> time.monotonic() of its first event
-        self.escalated: dict[str, float] = {}
+        # Every event of the stream with the time.monotonic() it came at: the alarm's id is
+        # known only once the raise has been read from the broker, maybe after the event.
+        self.events: list[tuple[float, str]] = []
         self.changed = threading.Condition()
-        self.wanted: set[str] = set()
         self._log_in(name, password)
         self._response = self._open("/live")
         threading.Thread(target=self._read, daemon=True).start()
@@ -146,14 +148,15 @@ class GuardStream:
             return  # the demo is over: the stream was closed, or the console stopped
 
     def _look(self, data: str) -> None:
-        now = time.monotonic()
         with self.changed:
-            for alarm in self.wanted:
-                if alarm in data:
-                    self.seen.setdefault(alarm, now)
-                    if alarm not in self.escalated and _says_escalated(data, alarm):
-                        self.escalated[alarm] = now
+            self.events.append((time.monotonic(), data))
             self.changed.notify_all()
+
+    def first(self, alarm: str, escalated: bool = False) -> float | None:
+        """When the stream first carried the alarm (escalated, if asked); None: not yet."""
+        with self.changed:
+            return next((at for at, data in self.events if alarm in data and (
+                not escalated or _says_escalated(data, alarm))), None)
 
     def wait(self, condition: Callable[[], Any], timeout: float) -> bool:
         with self.changed:
@@ -206,8 +209,10 @@ def on_loop(runtime: Runtime, fn: Callable[[], Any], timeout: float = 5.0) -> An
 
 
 # What changes on a public screen by itself, on its own timers: the slide and the page of
-# authorities in turn, the blink of a new call. Left out of the comparison; the clock is held
-# still instead (the demo's runs 180 times as fast: authorities open and close meanwhile).
+# authorities in turn, the blink of a new call, and the controller's wait estimates, which
+# its forecast redoes as the clock passes (with nobody waiting, "0 min" becomes nothing a
+# few minutes of the demo's clock after the last call). Left out of the comparison; the
+# clock itself is held still instead.
 OWN_TIMERS = {"display": {"slide": None, "service_page": 0, "blink_on": True},
               "room": {"now": None}}
 
@@ -225,11 +230,26 @@ def public_views(lobby: Runtime, room_unit: Runtime, moment: Any = None
             return display.flow.current_view(at), at
 
         view, moment = on_loop(lobby, lobby_view)
-        views[f"{lobby.device.id} display"] = dataclasses.replace(view, **OWN_TIMERS["display"])
+        services = tuple(dataclasses.replace(row, eta="") for row in view.services)
+        views[f"{lobby.device.id} display"] = dataclasses.replace(
+            view, services=services, **OWN_TIMERS["display"])
     door = next((r for r in room_unit.roles if r.name == "room"), None)
     if door is not None:
         views[f"{room_unit.device.id} door screen"] = dataclasses.replace(
             on_loop(room_unit, door.view), **OWN_TIMERS["room"])
+    return views, moment
+
+
+def settled_views(lobby: Runtime, room_unit: Runtime) -> tuple[dict[str, Any], Any]:
+    """The public views once the morning's last changes have reached them: the same twice
+    in a row, a quarter of a second apart (at most a few seconds)."""
+    views, moment = public_views(lobby, room_unit)
+    for _ in range(20):
+        time.sleep(0.25)
+        again, _ = public_views(lobby, room_unit, moment)
+        if again == views:
+            break
+        views = again
     return views, moment
 
 
@@ -243,6 +263,27 @@ def differences(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
                       if new is None or getattr(old, f.name) != getattr(new, f.name)]
             changed.append(f"{name}: {', '.join(fields)}")
     return changed
+
+
+def quiet_in(config: Any, now: datetime, window_s: float) -> float:
+    """Seconds of the site's clock from `now` until a stretch of `window_s` in which no
+    authority opens or closes (0: the next one is already such)."""
+    from firmware.core import service_hours
+
+    start = now
+    for _ in range(24 * 60):
+        flips = [t for t in _minutes(start, window_s)
+                 if any(service_hours.is_open(s, config.site, t)
+                        != service_hours.is_open(s, config.site, start)
+                        for s in config.services)]
+        if not flips:
+            return (start - now).total_seconds()
+        start = flips[0] + timedelta(minutes=1)
+    return 0.0
+
+
+def _minutes(start: datetime, window_s: float) -> list[datetime]:
+    return [start + timedelta(seconds=s) for s in range(30, int(window_s) + 60, 30)]
 
 
 def _pin(number: int) -> Any:
@@ -297,7 +338,11 @@ def hold_the_alarm_key(parts: AlarmParts, speed: float) -> AlarmOutcome:
                         client="demo-alarm-watch") as watcher:
         messages = watcher.watch(topics.alarm_filter(site, room))
         time.sleep(SETTLE_S)  # every reader has subscribed; the lobby is quiet
-        before, moment = public_views(parts.lobby, parts.room_unit)
+        # The demo's clock runs fast: wait, if need be, until no authority opens or closes
+        # while the alarm runs, so that the public screens have nothing of their own to show.
+        time.sleep(quiet_in(config, parts.lobby.clock.now(),
+                            (config.alarm.hold_s + WINDOW_S) * speed) / speed)
+        before, moment = settled_views(parts.lobby, parts.room_unit)
         key_pin, relay_pin = _pin(key), _pin(relay[0])
         relay_on = relay[1]  # the pin's state that switches the relay on
         pressed_at = time.monotonic()
@@ -311,10 +356,8 @@ def hold_the_alarm_key(parts: AlarmParts, speed: float) -> AlarmOutcome:
             guard.close()
             return outcome
         raised_id, raised_at_text = alarm
-        with guard.changed:
-            guard.wanted.add(raised_id)
-        if guard.wait(lambda: raised_id in guard.seen, timeout=5.0):
-            outcome.rang_after_ms = (guard.seen[raised_id] - held_at) * 1000
+        if guard.wait(lambda: guard.first(raised_id) is not None, timeout=5.0):
+            outcome.rang_after_ms = (guard.first(raised_id) - held_at) * 1000  # type: ignore[operator]
         deadline = time.monotonic() + config.alarm.escalate_after_s / speed + 30
         while relay_pin.state != relay_on and time.monotonic() < deadline:
             time.sleep(0.005)  # a mock pin tells nobody: look at it as a meter would
@@ -323,8 +366,8 @@ def hold_the_alarm_key(parts: AlarmParts, speed: float) -> AlarmOutcome:
             # The relay device switches as it publishes: the escalation's own time.
             outcome.relay_after_s = (_when(escalated) - _when(raised_at_text)).total_seconds()
             outcome.relay_after_real_s = outcome.relay_after_s / speed
-        outcome.escalated_on_console = guard.wait(lambda: raised_id in guard.escalated,
-                                                  timeout=5.0)
+        outcome.escalated_on_console = guard.wait(
+            lambda: guard.first(raised_id, escalated=True) is not None, timeout=5.0)
         guard.close()
         after, _ = public_views(parts.lobby, parts.room_unit, moment)
     outcome.public_differences = differences(before, after)
@@ -339,9 +382,7 @@ def relay_of(device_runtime: Runtime) -> tuple[int, bool] | None:
     return None if pin is None else (pin, bool(getattr(settings, "active_high", True)))
 
 
-def _when(text: str) -> Any:
-    from datetime import datetime
-
+def _when(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
