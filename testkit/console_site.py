@@ -165,9 +165,10 @@ def have_browser() -> bool:
     return bool(shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER))
 
 
-def open_browser(width: int = 1280, height: int = 900) -> Any:
+def open_browser(width: int = 1280, height: int = 900, autoplay: bool = True) -> Any:
     """Debian's headless Chromium, driven by selenium through Debian's chromedriver; end it
-    with `close_browser`."""
+    with `close_browser`. `autoplay=False`: sound only after a click or a key, as a browser
+    left at its defaults."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -176,12 +177,12 @@ def open_browser(width: int = 1280, height: int = 900) -> Any:
     profile = tempfile.mkdtemp(prefix="piste-chromium-")
     # No background networking: this machine's network is closed, and a console on a
     # site network must not phone anywhere either.
-    # Sound without a click first: as a guard's browser set to allow the console's sound
-    # (the silent alarm's tone on a page open all day); without it, the banner asks for a
-    # click before it sounds.
-    for flag in ("--headless=new", "--autoplay-policy=no-user-gesture-required",
-                 "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking",
+    # Sound without a click first (autoplay): as a guard's browser set to allow the
+    # console's sound (the silent alarm's tone on a page open all day).
+    if autoplay:
+        options.add_argument("--autoplay-policy=no-user-gesture-required")
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
                  "--ignore-certificate-errors", f"--window-size={width},{height}",
                  f"--user-data-dir={profile}", "--force-device-scale-factor=1",

@@ -250,13 +250,15 @@ def test_garbage_is_logged_and_the_controller_goes_on(
     lobby.start_controller()
     topic = topics.alarm_raised(lobby.site_id, "3")
     with caplog.at_level(logging.WARNING, logger="firmware.controller.alarm_record"):
-        for payload in (b"\xff\xfe", b"{", b'{"v": 1, "alarm": "x"}', b"[]"):
+        far = AlarmRaised(new_alarm_id(), "3", "0001-01-01T00:00:00+05:00", "key").to_wire()
+        for payload in (b"\xff\xfe", b"{", b'{"v": 1, "alarm": "x"}', b"[]",
+                        json.dumps(far).encode()):
             lobby.sender.publish_raw(topic, payload, retain=True)
             lobby.site.settle()
-    assert sum(topic in r.getMessage() for r in caplog.records) == 4
-    alarm = new_alarm_id()
-    lobby.raise_(alarm, room="2")
-    assert [e.data["room"] for e in lobby.alarm_events()] == ["2"]
+    assert sum(topic in r.getMessage() for r in caplog.records) == 5
+    assert not any(r.exc_info for r in caplog.records)  # said in words, no traceback
+    lobby.raise_(new_alarm_id(), room="3")  # the room's real alarm, after the garbage
+    assert [e.data["room"] for e in lobby.alarm_events()] == ["3"]
     clerk = TestClient(lobby.site, lobby.site_id, "room-1")
     answer = clerk.request(topics.CALL, {"room": "1", "services": ["kela"]})
     assert answer["ok"] is True  # still answering commands

@@ -26,7 +26,8 @@ from mqtt_bridge.messages import AlarmAnswer, AlarmEscalated, AlarmRaised
 
 T0 = datetime(2026, 12, 1, 10, 42, 5, tzinfo=ZoneInfo("Europe/Helsinki"))
 ALARM_1, ALARM_2, ALARM_3 = "a1" * 16, "b2" * 16, "c3" * 16
-ROOM_OF = {ALARM_1: "1", ALARM_2: "2", ALARM_3: "3"}
+LATER_IN_ROOM_1 = "d4" * 16
+ROOM_OF = {ALARM_1: "1", ALARM_2: "2", ALARM_3: "3", LATER_IN_ROOM_1: "1"}
 
 
 def at(seconds: float) -> datetime:
@@ -217,6 +218,20 @@ def test_after_a_restart_the_retained_messages_in_any_order_switch_the_relay_aga
     over.hear(*(RETAINED_CLEARED[i] for i in order))
     over.run_to(900)
     assert over.switched == [] and over.published == []
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_an_old_escalation_still_retained_behind_a_later_alarm_of_its_room_is_over(
+        reverse: bool) -> None:
+    """Room 1's first alarm escalated and was cleared; its second was acknowledged in time,
+    and its answer replaced the first one's clear on the retained `answer` topic, while the
+    first one's `escalated` is still retained."""
+    retained = [escalated(ALARM_1, when=20),
+                answer("acknowledged", LATER_IN_ROOM_1, when=1000, raised_at=990)]
+    device = RelayDevice(start=3600)
+    device.hear(*(reversed(retained) if reverse else retained))
+    device.run_to(7200)
+    assert device.switched == [] and device.published == []
 
 
 def test_a_raise_left_unanswered_while_it_was_down_escalates_as_soon_as_it_is_back() -> None:

@@ -135,7 +135,8 @@ def test_every_function_fits_on_a_screen() -> None:
 
 
 def test_each_role_has_one_package_and_the_top_holds_only_what_roles_share() -> None:
-    for role in ("controller", "kiosk", "display", "room", "feedback", "web", "announcer"):
+    for role in ("controller", "kiosk", "display", "room", "alarm", "feedback", "web",
+                 "announcer"):
         assert f"firmware.{role}.role" in MODULES
         assert f"firmware.{role}.declaration" in MODULES  # how the rest of the program sees it
     top = sorted(path.stem for path in (ROOT / "firmware").glob("*.py"))
@@ -159,7 +160,8 @@ def test_tests_and_benchmarks_share_testkit_and_import_not_each_other() -> None:
 
 
 def test_the_flows_are_pure_and_the_room_unit_reaches_into_no_other_role() -> None:
-    for flow in ("firmware.kiosk.flow", "firmware.feedback.flow", "firmware.room.flow"):
+    for flow in ("firmware.kiosk.flow", "firmware.feedback.flow", "firmware.room.flow",
+                 "firmware.alarm.flow"):
         roots = {target.split(".")[0] for target in _imported(MODULES[flow], flow)}
         assert not roots & set(HARDWARE_AND_NETWORK), f"{flow} imports {roots}"
     others = ("controller", "kiosk", "display", "feedback", "web", "announcer", "central")

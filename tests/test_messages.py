@@ -20,6 +20,9 @@ from firmware.controller.ledger import Ledger
 from firmware.controller.use_cases import Controller
 from mqtt_bridge import messages, topics
 from mqtt_bridge.messages import (
+    AlarmAnswer,
+    AlarmEscalated,
+    AlarmRaised,
     Alert,
     Event,
     HelpWanted,
@@ -135,9 +138,19 @@ REAL_DAY_EVENTS = {
 }
 
 
-@pytest.mark.parametrize("kind", sorted(REAL_DAY_EVENTS))
+# The silent alarm's events (issue 26), as the controller records them: room and times only.
+ALARM_ID = "0123456789abcdef0123456789abcdef"
+ALARM_EVENTS = {
+    "alarm.raised": {"alarm": ALARM_ID, "room": "3", "drill": False, "source": "key"},
+    "alarm.acknowledged": {"alarm": ALARM_ID, "room": "3", "drill": False, "after_s": 12.4},
+    "alarm.escalated": {"alarm": ALARM_ID, "room": "3", "drill": True, "relay": False},
+    "alarm.cleared": {"alarm": ALARM_ID, "room": "3", "drill": False},
+}
+
+
+@pytest.mark.parametrize("kind", sorted({**REAL_DAY_EVENTS, **ALARM_EVENTS}))
 def test_a_real_days_events_fit_and_miss_no_field(kind: str) -> None:
-    data = REAL_DAY_EVENTS[kind]
+    data = {**REAL_DAY_EVENTS, **ALARM_EVENTS}[kind]
     event = Event("00000000-0000-4000-8000-000000000001", 7, kind, "2026-11-30T10:00:00+02:00",
                   "2026-11-30", data)
     fits(topics.queue_events(SITE), event)
@@ -168,6 +181,57 @@ alerts = st.sampled_from(sorted(alert_details)).flatmap(lambda kind: st.builds(
 
 def wire(message: Any) -> bytes:
     return json.dumps(message.to_wire()).encode()
+
+
+def test_an_alarm_learned_late_has_no_source_and_an_alarm_event_names_nobody() -> None:
+    late = Event("00000000-0000-4000-8000-000000000002", 8, "alarm.raised",
+                 "2026-11-30T10:00:00.125+02:00", "2026-11-30",
+                 {**ALARM_EVENTS["alarm.raised"], "source": None})
+    fits(topics.queue_events(SITE), late)
+    for bad in ({"source": "guard"}, {"alarm": "not-an-id"}, {"after_s": -1.0},
+                {"drill": "no"}, {"room": "A/1"}):
+        event = Event(late.id, 8, "alarm.acknowledged", late.at, late.day,
+                      {**ALARM_EVENTS["alarm.acknowledged"], **bad})
+        assert not wire_contract.check(topics.queue_events(SITE), wire(event)).ok, bad
+
+
+# -- the silent alarm's three retained messages (issue 26) -----------------------------------
+
+alarm_ids = st.from_regex(r"[0-9a-f]{32}", fullmatch=True)
+# As firmware.core.alarm.moment writes them: with the offset, to the millisecond.
+alarm_times = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2099, 12, 31),
+                           timezones=st.sampled_from([datetime.now().astimezone().tzinfo]),
+                           ).map(lambda t: t.isoformat(timespec="milliseconds"))
+staff_names = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1,
+                      max_size=64)
+alarm_raises = st.builds(AlarmRaised, alarm=alarm_ids, room=ids, at=alarm_times,
+                         source=st.sampled_from(["key", "console"]), drill=st.booleans())
+alarm_answers = st.builds(
+    AlarmAnswer, alarm=alarm_ids, room=ids, state=st.sampled_from(["acknowledged", "cleared"]),
+    at=alarm_times, by=staff_names, raised_at=alarm_times,
+    acknowledged_at=st.none() | alarm_times, drill=st.booleans())
+alarm_escalations = st.builds(AlarmEscalated, alarm=alarm_ids, room=ids, at=alarm_times,
+                              raised_at=alarm_times, device=ids, relay=st.booleans(),
+                              drill=st.booleans())
+ALARM_TOPICS = {AlarmRaised: topics.alarm_raised, AlarmAnswer: topics.alarm_answer,
+                AlarmEscalated: topics.alarm_escalated}
+
+
+@settings(max_examples=150)
+@given(alarm_raises | alarm_answers | alarm_escalations)
+def test_an_alarm_message_reads_back_and_fits_its_retained_channel(message: Any) -> None:
+    kind = type(message)
+    assert kind.from_wire(message.to_wire()) == message
+    assert kind.from_payload(wire(message)) == message
+    fits(ALARM_TOPICS[kind](SITE, message.room), message, retained=True)
+    for other in set(ALARM_TOPICS.values()) - {ALARM_TOPICS[kind]}:  # on its own channel only
+        assert not wire_contract.check(other(SITE, message.room), wire(message), True).ok
+
+
+def test_an_empty_retained_payload_removes_a_raise_and_nothing_else_is_empty() -> None:
+    assert wire_contract.check(topics.alarm_raised(SITE, "1"), b"", retained=True).ok
+    assert not wire_contract.check(topics.alarm_raised(SITE, "1"), b"", retained=False).ok
+    assert wire_contract.channel_for(topics.alarm_filter(SITE, "1")[:-2] + "/other") is None
 
 
 def fits(topic: str, message: Any, retained: bool = False) -> None:

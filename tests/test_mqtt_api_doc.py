@@ -25,6 +25,7 @@ from firmware.controller.role import ControllerRole
 from firmware.runtime import Runtime
 from mqtt_bridge import topics
 from mqtt_bridge.blocking import BlockingClient
+from mqtt_bridge.messages import AlarmAnswer, AlarmEscalated, AlarmRaised
 from testkit.site_factory import MONDAY, at, small_site
 from tests.helpers import RunningDevice, wait_for
 
@@ -53,8 +54,30 @@ def test_the_document_names_every_command_topic_of_the_code() -> None:
     for address in (topics.queue_state(site), topics.queue_events(site),
                     topics.device_status(site, device), topics.device_health(site, device),
                     topics.room_occupancy(site, room), topics.reply(site, "{client}"),
-                    topics.alert(site, "{kind}")):
+                    topics.alert(site, "{kind}"), topics.alarm_raised(site, room),
+                    topics.alarm_answer(site, room), topics.alarm_escalated(site, room)):
         assert address in addresses
+
+
+def test_the_alarm_channels_are_retained_qos_1_with_a_writer_each() -> None:
+    """The three alarm channels: sent retained at QoS 1, read at QoS 1, each message's
+    fields the ones mqtt_bridge.messages writes (checked on the wire in test_messages)."""
+    operations = DOC["operations"]
+    for channel in ("alarmRaised", "alarmAnswer", "alarmEscalated"):
+        used = {o["action"]: o for o in operations.values()
+                if o["channel"]["$ref"] == f"#/channels/{channel}"}
+        assert set(used) == {"send", "receive"}, channel
+        assert used["send"]["bindings"]["mqtt"] == {"qos": 1, "retain": True}
+        assert used["receive"]["bindings"]["mqtt"]["qos"] == 1
+        assert "Retained, QoS 1" in DOC["channels"][channel]["description"]
+    schemas = DOC["components"]["schemas"]
+    at, alarm = "2026-12-01T10:42:05.123+02:00", "0123456789abcdef0123456789abcdef"
+    for message in (AlarmRaised(alarm, "3", at, "key"),
+                    AlarmAnswer(alarm, "3", "cleared", at, "Anna", at, at),
+                    AlarmEscalated(alarm, "3", at, at, "relay-1", True)):
+        schema = schemas[type(message).__name__]
+        # Every field the code writes is required, and the document has no other.
+        assert schema["required"] == list(message.to_wire()) == list(schema["properties"])
 
 
 TOPIC_SCHEMAS = (("/queue/state", "QueueState"), ("/queue/events", "QueueEvent"),

@@ -20,6 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from firmware.central.national import (
+    ALARM_MONTH_COLUMNS,
     FEEDBACK_MONTH_COLUMNS,
     LANGUAGE_MONTH_COLUMNS,
     LEG_MONTH_COLUMNS,
@@ -390,16 +391,25 @@ def test_bad_rows_are_passed_over_and_counted() -> None:
 
 
 def test_the_csv_has_its_tables_and_every_row_begins_with_site_and_month() -> None:
-    report = national_report(everything(), FIRST, LAST, TZ)
+    # A silent alarm at Kemi (issue 26), its events after the site's others.
+    last_seq = runs()["kemi"].wire[-1]["seq"]
+    alarm = {"alarm": "0f" * 16, "room": "1", "drill": False}
+    alarms = [("kemi", {**alarm, **more, "id": f"alarm-{i}", "seq": last_seq + i,
+                        "type": kind, "at": f"2026-12-04T10:0{i}:00+02:00",
+                        "day": "2026-12-04"})
+              for i, (kind, more) in enumerate((("alarm.raised", {"source": "key"}),
+                                                ("alarm.acknowledged", {"after_s": 61.0}),
+                                                ("alarm.cleared", {})), 1)]
+    report = national_report([*everything(), *alarms], FIRST, LAST, TZ)
     text = report.csv_text()
     tables = text.rstrip("\n").split("\n\n")
     assert text.splitlines()[0] == ",".join(MONTH_COLUMNS)
     expected = (MONTH_COLUMNS, UTILISATION_MONTH_COLUMNS, FEEDBACK_MONTH_COLUMNS,
                 SURVEY_MONTH_COLUMNS, LANGUAGE_MONTH_COLUMNS, LEG_MONTH_COLUMNS,
-                VISIT_MONTH_COLUMNS, ROOM_TIME_MONTH_COLUMNS)
+                VISIT_MONTH_COLUMNS, ROOM_TIME_MONTH_COLUMNS, ALARM_MONTH_COLUMNS)
     sizes = (len(report.rows), len(report.utilisation), len(report.feedback),
              len(report.survey), len(report.languages), len(report.legs), len(report.visits),
-             len(report.room_time))
+             len(report.room_time), len(report.alarms))
     for table, columns, size in zip(tables, expected, sizes, strict=True):
         header, *rows = list(csv.reader(io.StringIO(table)))
         assert header == columns and len(rows) == size > 0

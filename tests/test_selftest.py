@@ -107,9 +107,9 @@ def test_keys_and_sensors_come_from_the_device_config() -> None:
 
     unit = RoomUnitConfig(staff=SensorConfig(kind="pir", pin=23),
                           customer=SensorConfig(kind="ld2410", serial_port="/dev/ttyAMA0"),
-                          key_call_next=17, key_complete=22)
+                          key_call_next=17, key_complete=22, alarm_key=16)
     room = dataclasses.replace(CONFIG.device("room-1"), room_unit=unit)
-    assert selftest.keys_of(room) == [("call next", 17), ("complete", 22)]
+    assert selftest.keys_of(room) == [("call next", 17), ("complete", 22), ("alarm key", 16)]
     assert selftest.sensors_of(room) == [("staff", 23, True)]
     exit_device = CONFIG.device("exit-1")  # the demo's feedback device
     assert selftest.keys_of(exit_device) == [

@@ -269,7 +269,8 @@ def check_sensors(sensors: Sequence[tuple[str, int, bool]], pin_factory: Any
 
 KEY_FIELDS = {
     "kiosk": ("key_up", "key_down", "key_select", "key_help"),
-    "room_unit": ("key_call_next", "key_recall", "key_no_show", "key_complete"),
+    # The silent alarm key too: pressed briefly (as asked here) it sends nothing.
+    "room_unit": ("key_call_next", "key_recall", "key_no_show", "key_complete", "alarm_key"),
     "feedback": ("key_up", "key_down", "key_select", "key_help"),
 }
 

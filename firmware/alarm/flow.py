@@ -19,6 +19,9 @@ The rules:
   the relay is not switched on and nothing escalates: the retained messages are still
   arriving, and an alarm's `escalated` may come before its `cleared` (the relay must not
   click on for an alarm that is over). Switching off never waits.
+- A room has one alarm at a time, so an escalated alarm of a room where a later alarm has
+  begun is over, even when its clear is no longer retained (the room's `answer` topic now
+  holds the later alarm's): a stale retained `escalated` must not switch the relay on.
 - Without a relay (the pin could not be opened) it still escalates, saying `relay: false`.
 """
 
@@ -119,6 +122,7 @@ class AlarmRelayFlow:
         # This device's own escalations not yet heard back from the broker: sent again
         # when the link comes back (a retained message delivered twice changes nothing).
         self.unconfirmed: dict[str, AlarmEscalated] = {}
+        self.newest: dict[str, datetime] = {}  # each room's latest alarm, by its raise time
         self._timer_due: datetime | None = None
         self.settling_until: datetime | None = None  # the retained messages still arriving
         self._effects: list[Effect] = []
@@ -159,8 +163,13 @@ class AlarmRelayFlow:
         return not episode.drill or self.drill_switches_relay
 
     def wants_relay(self) -> bool:
-        return any(e.state != CLEARED and self.switches_relay(e)
-                   for e in self.escalated.values())
+        return any(self.switches_relay(e) for e in self.escalated.values() if self._live(e))
+
+    def _live(self, episode: Episode) -> bool:
+        """Not cleared, and no later alarm of its room has begun since (which it would have
+        joined had it still been on)."""
+        return episode.state != CLEARED and episode.raised_at >= self.newest.get(
+            episode.room, episode.raised_at)
 
     def _settle(self, now: datetime) -> None:
         self.settling_until = now + timedelta(seconds=RETAINED_SETTLE_S)
@@ -177,6 +186,8 @@ class AlarmRelayFlow:
             # Ours come back from the broker, or another device's said it: nothing to resend.
             self.unconfirmed.pop(AlarmEscalated.from_payload(payload).alarm, None)
         for change in changes:
+            room, raised_at = change.episode.room, change.episode.raised_at
+            self.newest[room] = max(self.newest.get(room, raised_at), raised_at)
             if change.kind == ESCALATED:
                 self.escalated[change.episode.alarm] = change.episode
 
@@ -198,7 +209,7 @@ class AlarmRelayFlow:
     def _follow(self, now: datetime) -> None:
         """After every turn: the relay as the escalated alarms want it, and the timer set
         for the next alarm that may escalate."""
-        for alarm in [a for a, e in self.escalated.items() if e.state == CLEARED]:
+        for alarm in [a for a, e in self.escalated.items() if not self._live(e)]:
             del self.escalated[alarm]
             self.unconfirmed.pop(alarm, None)  # over: no need to say it escalated
         wanted = self.wants_relay()

@@ -111,7 +111,8 @@ class AlarmRelayRole(Role):
             case af.Relay(on):
                 if self.relay is not None:
                     self.relay.on() if on else self.relay.off()
-                log.warning("alarm relay %s", "on" if on else "off")
+                log.warning("alarm relay %s%s", "on" if on else "off",
+                            "" if self.relay is not None else " (missing: nothing switched)")
             case af.PublishEscalated(message):
                 self.runtime.publish_json(topics.alarm_escalated(self.runtime.site,
                                                                  message.room),
@@ -143,7 +144,11 @@ class AlarmRelayRole(Role):
         relay: dict[str, Any] = {"pin": self.settings.relay_pin,
                                  "on": self.relay is not None and self.flow.relay_on}
         if self.relay_problem:
-            relay.update(state="missing", error=self.relay_problem,
+            # "error" with the technician's detail: the console's device list shows it as
+            # any part's fault; `words` says it to the staff in the site's languages.
+            relay.update(state="error", missing=True,
+                         error=f"relay missing: GPIO {self.settings.relay_pin} cannot be "
+                               f"opened ({self.relay_problem})",
                          words={lang: text.format(pin=self.settings.relay_pin)
                                 for lang, text in RELAY_MISSING.items()})
         else:

@@ -9,7 +9,9 @@ come in from the centre. The bridge keeps a persistent session on both sides, so
 site publishes while the central link is down waits in the site broker (on its disk) and
 goes out when the link is back; QoS 1 all the way. The public messages of the tickets
 customers follow on their phones (`public/#`: keys, never tokens) go out too, for the
-central `piste public` relay, whose `public` login reads them and nothing else.
+central `piste public` relay, whose `public` login reads them and nothing else. The silent
+alarm's topics (`alarm/#`: rooms and times, no names but the answering guard's login) go out
+only where the site allows it (`[alarm] to_central = true`), for a regional security desk.
 
 The central ACL is one pattern for every site: a bridge may write only below its own
 `piste/v1/{its user name}/`, so a site's credentials can never speak for another site.
@@ -57,13 +59,17 @@ class BridgeSettings:
     password: str = ""  # the site's password on the central broker
     local_password: str = ""  # the bridge user's password on the site broker
     allow_config_push: bool = False
+    alarm_to_central: bool = False  # the site's `[alarm] to_central`
 
 
-def out_topics(site: str) -> list[str]:
+def out_topics(site: str, alarm_to_central: bool = False) -> list[str]:
     root = topics.site_root(site)
-    return [topics.queue_events(site), topics.queue_state(site), f"{root}/alert/#",
-            f"{root}/device/+/status", f"{root}/device/+/health",
-            topics.reply(site, COLLECTOR), topics.public_filter(site)]
+    found = [topics.queue_events(site), topics.queue_state(site), f"{root}/alert/#",
+             f"{root}/device/+/status", f"{root}/device/+/health",
+             topics.reply(site, COLLECTOR), topics.public_filter(site)]
+    if alarm_to_central:
+        found.append(f"{root}/alarm/#")
+    return found
 
 
 def in_topics(site: str, allow_config_push: bool) -> list[str]:
@@ -79,7 +85,8 @@ def bridge_conf(s: BridgeSettings) -> str:
         raise ValueError(f"site id '{s.site}' is reserved on the central broker")
     lines = [
         "# piste: this site's bridge to the central broker (written by piste bridge-config).",
-        "# Events, state, alerts, device health and the public ticket messages go out; only",
+        "# Events, state, alerts, device health and the public ticket messages"
+        + (" (and the silent alarm)" if s.alarm_to_central else "") + " go out; only",
         "# the collector's replay",
         "# requests" + (" and pushed site configs" if s.allow_config_push else "")
         + " come in.",
@@ -104,15 +111,15 @@ def bridge_conf(s: BridgeSettings) -> str:
         lines += [f"bridge_cafile {s.ca_file}", "bridge_tls_version tlsv1.2"]
         if s.cert_file:
             lines += [f"bridge_certfile {s.cert_file}", f"bridge_keyfile {s.key_file}"]
-    lines += [f"topic {t} out 1" for t in out_topics(s.site)]
+    lines += [f"topic {t} out 1" for t in out_topics(s.site, s.alarm_to_central)]
     lines += [f"topic {t} in 1" for t in in_topics(s.site, s.allow_config_push)]
     return "\n".join(lines) + "\n"
 
 
-def bridge_site_acl(site: str, allow_config_push: bool) -> str:
+def bridge_site_acl(site: str, allow_config_push: bool, alarm_to_central: bool = False) -> str:
     """The site ACL's lines for the bridge's local login (added to `piste broker-acl`'s)."""
     lines = [f"user {BRIDGE_USER}"]
-    lines += [f"topic read {t}" for t in out_topics(site)]
+    lines += [f"topic read {t}" for t in out_topics(site, alarm_to_central)]
     lines += [f"topic write {t}" for t in in_topics(site, allow_config_push)]
     return "\n".join(lines) + "\n"
 
@@ -138,9 +145,9 @@ def with_bridge_block(acl: str, block: str) -> str:
     return acl.rstrip("\n") + "\n\n" + block
 
 
-def bridge_acl_block(site: str, allow_config_push: bool) -> str:
+def bridge_acl_block(site: str, allow_config_push: bool, alarm_to_central: bool = False) -> str:
     start, end = ACL_BLOCK
-    return f"{start}\n{bridge_site_acl(site, allow_config_push)}{end}\n"
+    return f"{start}\n{bridge_site_acl(site, allow_config_push, alarm_to_central)}{end}\n"
 
 
 def central_acl(collectors: Sequence[str] = (COLLECTOR,),

@@ -39,14 +39,19 @@ days `first_day`..`last_day` (both included) count.
   distribution (scales never mixed).
 - **Survey** (`survey`): per site and month, and all sites together (`site` "all"), per
   statement: count, mean and distribution 4..10; `answers` is how many answered at all.
+- **Safety alarms** (`alarms`): per site and month, the silent alarms (issue 26) as the
+  site's statistics page counts them (`firmware.core.alarm_stats`): a row of real alarms
+  and one of drills, counted apart; the month is the one of the alarm's raise in `tz` (not
+  of its service day), and an alarm counts when its events' days are in the period.
 
 A national report must not stop on one bad row: a row that cannot be read (not a pair of
 site and mapping, an unknown type, a time without offset, a day that is no date, a ticket
 event without its number, a rating off its scale...) is passed over and counted in
 `skipped`. The CSV is the tables one after another, each with its own header and a
 blank line between (queue, utilisation, feedback, survey, then languages, legs, visits and
-room time), every row starting with site and month, so files of many periods can be put
-together; the JSON (`as_dict()`) holds the same rows, distributions as objects.
+room time, then the safety alarms), every row starting with site and month, so files of
+many periods can be put together; the JSON (`as_dict()`) holds the same rows, distributions
+as objects.
 """
 
 from __future__ import annotations
@@ -61,6 +66,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from typing import Any, TextIO
 
+from firmware.core.alarm_stats import ALARM_COLUMNS, ALARM_EVENT_TYPES, alarm_months, readable
 from firmware.core.events import Event, EventType
 from firmware.core.feedback import MAX_STEPS, MIN_STEPS
 from firmware.core.feedback_stats import (
@@ -95,6 +101,7 @@ LANGUAGE_MONTH_COLUMNS: list[str] = ["site", "month", *LANGUAGE_COLUMNS]
 LEG_MONTH_COLUMNS: list[str] = ["site", "month", *LEG_COLUMNS]
 VISIT_MONTH_COLUMNS: list[str] = ["site", "month", *VISIT_COLUMNS]
 ROOM_TIME_MONTH_COLUMNS: list[str] = ["site", "month", *ROOM_TIME_COLUMNS]
+ALARM_MONTH_COLUMNS: list[str] = ["site", *ALARM_COLUMNS]
 
 CONTINUED, ASSISTANCE = EventType.TICKET_CONTINUED, EventType.TICKET_ASSISTANCE
 ROOM_STATE = EventType.ROOM_STATE
@@ -118,6 +125,7 @@ class NationalReport:
     legs: list[dict[str, Any]] = field(default_factory=list)
     visits: list[dict[str, Any]] = field(default_factory=list)
     room_time: list[dict[str, Any]] = field(default_factory=list)
+    alarms: list[dict[str, Any]] = field(default_factory=list)
     skipped: int = 0  # rows that could not be read
     pruned: int = 0  # occupancy placeholders of pruned days
 
@@ -125,7 +133,8 @@ class NationalReport:
         return [(MONTH_COLUMNS, self.rows), (UTILISATION_MONTH_COLUMNS, self.utilisation),
                 (FEEDBACK_MONTH_COLUMNS, self.feedback), (SURVEY_MONTH_COLUMNS, self.survey),
                 (LANGUAGE_MONTH_COLUMNS, self.languages), (LEG_MONTH_COLUMNS, self.legs),
-                (VISIT_MONTH_COLUMNS, self.visits), (ROOM_TIME_MONTH_COLUMNS, self.room_time)]
+                (VISIT_MONTH_COLUMNS, self.visits), (ROOM_TIME_MONTH_COLUMNS, self.room_time),
+                (ALARM_MONTH_COLUMNS, self.alarms)]
 
     def write_csv(self, out: TextIO) -> None:
         """All the tables, an empty one as its header alone: the file always has one shape."""
@@ -147,7 +156,7 @@ class NationalReport:
                 "skipped": self.skipped, "pruned": self.pruned, "rows": self.rows,
                 "utilisation": self.utilisation, "feedback": self.feedback,
                 "survey": self.survey, "languages": self.languages, "legs": self.legs,
-                "visits": self.visits, "room_time": self.room_time}
+                "visits": self.visits, "room_time": self.room_time, "alarms": self.alarms}
 
 
 def _flat(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -218,6 +227,8 @@ def _data(kind: EventType, data: dict[str, Any]) -> dict[str, Any] | None:
         return data if ok else None
     if kind is EventType.SURVEY_ANSWERED:
         return data if isinstance(data.get("ratings"), Mapping) else None
+    if kind in ALARM_EVENT_TYPES:
+        return data if readable(kind, data) else None
     return data
 
 
@@ -262,6 +273,7 @@ class _Site:
     pruned_days: set[str] = field(default_factory=set)
     feedback: list[Event] = field(default_factory=list)
     survey: list[Event] = field(default_factory=list)
+    alarms: list[Event] = field(default_factory=list)
     room_states: dict[str, list[Event]] = field(default_factory=dict)  # per day in the period
     called_rooms: set[str] = field(default_factory=set)  # rooms that called or changed state
     unknown_marked: bool = False  # the rooms were set unknown at a pruned day, no change since
@@ -291,6 +303,8 @@ class _Site:
             self.feedback.append(event)
         elif event.type is EventType.SURVEY_ANSWERED:
             self.survey.append(event)
+        elif event.type in ALARM_EVENT_TYPES:
+            self.alarms.append(event)
 
     def _occupancy(self, event: Event) -> None:
         if event.data.get("pruned") is not True:
@@ -339,6 +353,7 @@ def national_report(events: Iterable[tuple[str, Mapping[str, Any]]], first_day: 
         report.legs += legs
         report.visits += visits
         report.room_time += _room_time_rows(site_id, site)
+        report.alarms += [{"site": site_id, **row} for row in alarm_months(site.alarms, tz)]
         report.utilisation += _utilisation_rows(site_id, site, tz)
         feedback = _feedback_rows(site_id, site.feedback, tz)
         report.feedback += feedback

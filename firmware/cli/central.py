@@ -138,12 +138,12 @@ def bridge_config_main(args: argparse.Namespace) -> int:
         _absolute(args.key_file),
         password=_secret(args.password_file, "the central password"),
         local_password=_secret(args.local_password_file, "the bridge's local password"),
-        allow_config_push=args.allow_config_push)
+        allow_config_push=args.allow_config_push, alarm_to_central=config.alarm.to_central)
     text = bridge_conf(settings)
     if args.out is None:
         print(text.replace(f"remote_password {settings.password}", "remote_password ********")
               .replace(f"local_password {settings.local_password}", "local_password ********"))
-        print(bridge_site_acl(site, args.allow_config_push))
+        print(bridge_site_acl(site, args.allow_config_push, settings.alarm_to_central))
         return 0
     try:
         with output_folder(args.out) as folder:
@@ -151,8 +151,8 @@ def bridge_config_main(args: argparse.Namespace) -> int:
             # Readable by root only from its creation on: it holds the passwords. Mosquitto
             # reads its config files as root, before it drops to its own user.
             conf = folder.write("piste-bridge.conf", text, mode=0o600)
-            folder.write("acl", with_bridge_block(
-                acl, bridge_acl_block(site, args.allow_config_push)).lstrip("\n"))
+            folder.write("acl", with_bridge_block(acl, bridge_acl_block(
+                site, args.allow_config_push, settings.alarm_to_central)).lstrip("\n"))
     except OutputError as exc:
         print(exc, file=sys.stderr)
         return 2

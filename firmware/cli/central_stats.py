@@ -2,7 +2,9 @@
 
 Per site, per authority and per month: customers, waits and service times (median, p90),
 room utilisation, continuous feedback and the yearly survey (per site and for all sites
-together), as CSV (four tables, each with its header) or JSON. The period is one `--month`
+together), the languages, legs, visits and rooms' time, and the safety team's silent alarms
+(alarms and drills apart, times to acknowledge), as CSV (the tables one after another, each
+with its header) or JSON. The period is one `--month`
 (default: this month) or `--from`/`--to`.
 """
 

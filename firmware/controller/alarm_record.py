@@ -27,9 +27,10 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from firmware.controller.use_cases import Controller
 from firmware.core.alarm import (
     ACKNOWLEDGED,
     AGAIN,
@@ -80,10 +81,12 @@ def event_data(kind: str, episode: Episode) -> tuple[dict[str, Any], datetime]:
 
 
 class AlarmRecorder:
-    """The controller role's alarm board and what it has put in the ledger."""
+    """The controller's alarm board, and the alarm events it puts in the controller's
+    ledger (through `Controller.record_once`)."""
 
-    def __init__(self, role: Any) -> None:
-        self.role = role
+    def __init__(self, site: str, controller: Controller) -> None:
+        self.site = site
+        self.controller = controller
         self.board = AlarmBoard()
 
     def record(self, message: Incoming) -> bool:
@@ -94,14 +97,13 @@ class AlarmRecorder:
         logged and dropped: the alarm itself is the other devices' business, the ledger
         only records what can be read.
         """
-        runtime = self.role.runtime
-        parsed = topics.parse_alarm(runtime.site, message.topic)
+        parsed = topics.parse_alarm(self.site, message.topic)
         if parsed is None:
             return False
         room, part = parsed
         if not message.payload:
             return True  # a retained raise removed once answered: nothing happened
-        now = runtime.clock.now()
+        now = self.controller.clock.now()
         try:
             changes, unanswered_clear = self._fold(room, part, message.payload, now)
         except MessageError as exc:
@@ -123,14 +125,17 @@ class AlarmRecorder:
         if part == "raised":
             raised = AlarmRaised.from_payload(payload)
             _same_room(raised.room, room)
+            _in_calendar(raised.at)
             return board.on_raised(raised, now), False
         if part == "answer":
             answer = AlarmAnswer.from_payload(payload)
             _same_room(answer.room, room)
+            _in_calendar(answer.at, answer.raised_at, answer.acknowledged_at)
             unanswered = answer.state == CLEARED and answer.acknowledged_at is None
             return board.on_answer(answer, now), unanswered
         escalated = AlarmEscalated.from_payload(payload)
         _same_room(escalated.room, room)
+        _in_calendar(escalated.at, escalated.raised_at)
         return board.on_escalated(escalated, now), False
 
     def _joins(self, episode: Episode) -> bool:
@@ -144,10 +149,9 @@ class AlarmRecorder:
         return True
 
     def _open_alarm(self, room: str) -> str | None:
-        controller = self.role.controller
-        since = (date.fromisoformat(controller.state.day)
+        since = (date.fromisoformat(self.controller.state.day)
                  - timedelta(days=OPEN_LOOKBACK_DAYS)).isoformat()
-        events = self.role.ledger.events_between(ALARM_TYPES, since, "9999-12-31")
+        events = self.controller.ledger.events_between(ALARM_TYPES, since, "9999-12-31")
         cleared = {e.data.get("alarm") for e in events if e.type is EventType.ALARM_CLEARED}
         raised = [e.data.get("alarm") for e in events
                   if e.type is EventType.ALARM_RAISED and e.data.get("room") == room]
@@ -163,8 +167,23 @@ class AlarmRecorder:
 
     def _append(self, kind: str, episode: Episode) -> bool:
         data, at = event_data(kind, episode)
-        return self.role.controller.record_once(
+        return self.controller.record_once(
             event_id(episode.alarm, kind), KINDS[kind], data, at) is not None
+
+
+def _in_calendar(*times: str | None) -> None:
+    """Refuse, before the board takes it, a time at the calendar's very ends (year 1 with
+    an offset): no service day could hold it, and as a live alarm it would swallow the
+    room's real ones."""
+    for text in times:
+        if text is None:
+            continue
+        try:
+            year = datetime.fromisoformat(text).astimezone(UTC).year
+        except OverflowError:
+            year = 1
+        if not 2 <= year <= 9998:
+            raise MessageError(f"{text!r} is out of any calendar")
 
 
 def _same_room(named: str, room: str) -> None:

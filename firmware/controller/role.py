@@ -82,7 +82,7 @@ class ControllerRole(Role):
         self.presence = DevicePresence.of(devices, runtime.device.id, words, grace_s)
         self.guard = DuplicateGuard(runtime.device.id, runtime.instance)
         self.occupancy = OccupancyRecorder(self)
-        self.alarms = AlarmRecorder(self)
+        self.alarms = AlarmRecorder(runtime.site, self.controller)
         # Tickets followed on phones: their public messages and the site's heartbeat.
         phones = self.controller.phones
         self.phone = None if phones is None else PhonePublisher(

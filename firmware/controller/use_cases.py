@@ -176,7 +176,8 @@ class Controller:
         if self.ledger.has_event(event_id):
             return None
         day = min(service_hours.service_day(self.config.site, at), self.state.day)
-        event = Event(event_id, event_type, at, day, self._marked(data))
+        # Not marked `clock_unsure` by our clock: the time is the sender's, not ours.
+        event = Event(event_id, event_type, at, day, data)
         return self.ledger.append([event], outbox_topic=self.events_topic)[0]
 
     def _marked(self, data: dict[str, Any]) -> dict[str, Any]:

@@ -243,9 +243,7 @@ class RoomAlarm:
         effects: list[AlarmEffect] = []
         episode = self.episode()
         raise_ = self.retained_raise
-        if (raise_ is not None and raise_.source == "key" and episode is not None
-                and episode.state in (ACKNOWLEDGED, CLEARED)
-                and (raise_.alarm in episode.ids or self._answered(raise_, episode))):
+        if raise_ is not None and raise_.source == "key" and self._answered(raise_, episode):
             self.retained_raise = None  # its removal comes back as an empty raise, too
             effects.append(RemoveAlarm())
         pattern = self.light()

@@ -49,6 +49,7 @@ log = logging.getLogger(__name__)
 BLINK_S = 0.15  # the clerk's LED: on and off this long for each blink
 ALARM_HOLD_S = 2.0  # `[alarm] hold_s` until the site's [alarm] table is read (issue 26)
 ALARM_BLIP_S, ALARM_BLIP_EVERY_S = 0.1, 2.0  # the alarm LED once acknowledged: "seen"
+ALARM_MIDS_REMEMBERED = 64  # raises published and not yet acknowledged by the broker
 
 
 class RoomRole(Role):
@@ -353,6 +354,8 @@ class RoomRole(Role):
                     topics.alarm_raised(self.runtime.site, self.room_id), body, qos=1,
                     retain=True)
                 self._alarm_mids[info.mid] = message.alarm
+                while len(self._alarm_mids) > ALARM_MIDS_REMEMBERED:  # never acknowledged
+                    del self._alarm_mids[next(iter(self._alarm_mids))]
             case rf.RemoveAlarm():
                 self.runtime.link.publish(topics.alarm_raised(self.runtime.site, self.room_id),
                                           b"", qos=1, retain=True)

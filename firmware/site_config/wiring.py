@@ -82,6 +82,12 @@ ROOM_UNIT = (
     _key("key *complete*", 19, "room_unit.key_complete"),
     _led("confirmation LED", 26, "room_unit.led_pin",
          "one blink: done, three: refused"),
+    _key("silent alarm key (out of the customer's sight)", 16, "room_unit.alarm_key",
+         "internal pull-up; hold `[alarm] hold_s` (2 s): the guard is called; a shorter "
+         "press does nothing"),
+    _led("alarm LED (facing the clerk)", 20, "room_unit.alarm_led",
+         "steady: the alarm is sent; a short blip every 2 s: seen (acknowledged); dark: "
+         "none, or cleared"),
 )
 
 FEEDBACK = (

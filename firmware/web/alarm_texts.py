@@ -50,6 +50,12 @@ ALARM_TEXTS: dict[str, tuple[str, str, str]] = {
     "alarm_said_no_room": ("Huonetta '{room}' ei ole tässä toimipisteessä.",
                            "Rum '{room}' finns inte på det här servicestället.",
                            "There is no room '{room}' at this site."),
+    "alarm_said_link_down": ("Konsolilla ei juuri nyt ole yhteyttä välittäjään: viesti lähtee "
+                             "heti, kun yhteys palaa.",
+                             "Konsolen har just nu ingen förbindelse till mäklaren: meddelandet "
+                             "går i väg så snart förbindelsen är tillbaka.",
+                             "The console has no link to the broker right now: this goes out "
+                             "as soon as the link is back."),
     "alarm_said_failed": ("Hälytystä ei voitu käsitellä; yritä uudelleen.",
                           "Larmet kunde inte behandlas; försök igen.",
                           "The alarm could not be handled; try again."),

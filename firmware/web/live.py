@@ -32,6 +32,7 @@ class Hub:
         self._wakers: set[asyncio.Event] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._lock = threading.Lock()
+        self._generation = 0  # grows when every open stream is to end (drop_streams)
 
     @property
     def streams(self) -> int:
@@ -46,6 +47,16 @@ class Hub:
         loop = self._loop
         if loop is not None and not loop.is_closed():
             with contextlib.suppress(RuntimeError):  # the server's loop is shutting down
+                loop.call_soon_threadsafe(self._wake_all)
+
+    def drop_streams(self) -> None:
+        """End every open stream now, as a network break would: each browser's EventSource
+        connects again by itself after RETRY_MS and gets the current view first."""
+        with self._lock:
+            self._generation += 1
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            with contextlib.suppress(RuntimeError):
                 loop.call_soon_threadsafe(self._wake_all)
 
     def latest(self) -> dict[str, Any]:
@@ -63,9 +74,12 @@ class Hub:
         waker = asyncio.Event()
         self._wakers.add(waker)
         sent = -1
+        generation = self._generation
         try:
             yield f"retry: {RETRY_MS}\n\n".encode()
             while True:
+                if self._generation != generation:
+                    return
                 if not still_allowed():
                     yield sse("signed-out", {"reason": "session ended"})
                     return

@@ -31,6 +31,14 @@ def _said(status: int, message: str, **extra: Any) -> JSONResponse:
     return JSONResponse({"ok": status == 200, "message": message, **extra}, status_code=status)
 
 
+def _sent(request: Request, message: str, lang: str) -> JSONResponse:
+    """Something went out (or waits in the link's queue, QoS 1, while the broker is away:
+    said so, so that nobody takes it for delivered)."""
+    if not request.app.state.console.view().get("connected", False):
+        message += " " + translator(lang)("alarm_said_link_down")
+    return _said(200, message)
+
+
 def _room_name(request: Request, room: str, lang: str) -> str:
     found = request.app.state.console.runtime.config.room(room)
     return found.name.get(lang) if found is not None else room
@@ -77,8 +85,8 @@ def _alarm_action(action: str) -> Any:
         if outcome == ALREADY:
             return _said(200, t("alarm_said_already_ack", name=episode.acknowledged_by or "?"))
         assert outcome == DONE
-        return _said(200, t("alarm_said_ack" if action == "ack" else "alarm_said_cleared",
-                            room=room))
+        return _sent(request, t("alarm_said_ack" if action == "ack" else "alarm_said_cleared",
+                                room=room), lang)
     return handle
 
 
@@ -90,8 +98,8 @@ def _raised(request: Request, outcome: str, room: str, action: str, lang: str) -
         return _said(409, t("alarm_said_already"))
     assert outcome == SENT
     if action == "drill":
-        return _said(200, t("alarm_said_drill", room=_room_name(request, room, lang)))
-    return _said(200, t("alarm_said_sent"))
+        return _sent(request, t("alarm_said_drill", room=_room_name(request, room, lang)), lang)
+    return _sent(request, t("alarm_said_sent"), lang)
 
 
 async def guard_page(request: Request) -> Response:

@@ -29,6 +29,7 @@ from starlette.routing import Route
 from firmware.central.national import ROOM_STATE, TICKET_TYPES
 from firmware.controller.ledger import Ledger
 from firmware.controller.occupancy import room_reports
+from firmware.core.alarm_stats import ALARM_EVENT_TYPES, alarm_months
 from firmware.core.events import Event
 from firmware.core.stats import day_extras
 from firmware.web import auth, stats_data
@@ -142,6 +143,22 @@ def read_month(console: Any, wanted: str | None, lang: str = "en") -> dict[str, 
     return view
 
 
+def read_alarms(console: Any, wanted: str | None, lang: str = "en") -> dict[str, Any]:
+    """The safety alarms of the year of months up to `wanted` (this month when None), for
+    the safety team: each month's alarms and drills (`firmware.core.alarm_stats`)."""
+    tz = ZoneInfo(console.runtime.config.site.timezone)
+    first, last = stats_data.alarm_window(wanted or console.now().astimezone(tz)
+                                          .strftime("%Y-%m"))
+    # An alarm's service day is that of its time, never later: a day either side is enough
+    # for the months by the site's clock.
+    since = (date.fromisoformat(stats_data.month_bounds(first)[0]) - timedelta(days=1))
+    until = (date.fromisoformat(stats_data.month_bounds(last)[1]) + timedelta(days=1))
+    with reading(console.data_dir) as ledger:
+        events = ledger.events_between([str(t) for t in ALARM_EVENT_TYPES],
+                                       since.isoformat(), until.isoformat())
+    return stats_data.alarm_view(alarm_months(events, tz), first, last, lang)
+
+
 def _said(status: int, message: str) -> JSONResponse:
     return JSONResponse({"ok": False, "message": message}, status_code=status)
 
@@ -214,10 +231,21 @@ def _page_views(console: Any, day_text: str | None, month_text: str | None,
         month_text = day["day"][:7]  # the month of the day shown, unless another is asked
     month, month_problem = _attempt(lambda: read_month(
         console, stats_data.parse_month(month_text), lang), t)
+    # The safety alarms up to the month shown (or asked for); a ledger that cannot be read
+    # is said above already.
+    alarms, _ = _attempt(lambda: read_alarms(
+        console, month["month"] if month else _month_or_none(month_text), lang), t)
     return {"day": day, "day_problem": day_problem, "month": month,
-            "month_problem": month_problem,
+            "month_problem": month_problem, "alarms": alarms,
             "day_value": day["day"] if day else (day_text or "")[:10],
             "month_value": month["month"] if month else (month_text or "")[:7]}
+
+
+def _month_or_none(text: str | None) -> str | None:
+    try:
+        return stats_data.parse_month(text)
+    except BadInput:
+        return None
 
 
 async def page(request: Request) -> Response:

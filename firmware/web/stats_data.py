@@ -625,3 +625,37 @@ def month_csv(view: Mapping[str, Any]) -> str:
                     (WEEK_COLUMNS, view["weeks"]),
                     *[(columns, view[name]) for name, columns in MONTH_EXTRA_TABLES]])
 
+
+
+# -- the safety alarms (issue 26) ---------------------------------------------------------
+
+ALARM_MONTHS = 12  # the section shows a year of months, up to the month asked for
+ALARM_FIGURES = (("count", "stats_alarms_count"), ("escalated", "stats_alarms_escalated"),
+                 ("acknowledged", "stats_alarms_acknowledged"),
+                 ("ack_median_s", "stats_alarms_ack_median"),
+                 ("ack_p90_s", "stats_alarms_ack_p90"),
+                 ("ack_longest_s", "stats_alarms_ack_longest"),
+                 ("cleared_unacknowledged", "stats_alarms_cleared_unacknowledged"))
+
+
+def alarm_window(month: str) -> tuple[str, str]:
+    """The first and the last month of the year of months that ends with `month`."""
+    year, number = int(month[:4]), int(month[5:])
+    index = year * 12 + number - 1 - (ALARM_MONTHS - 1)
+    return f"{index // 12:04d}-{index % 12 + 1:02d}", month
+
+
+def alarm_view(rows: Iterable[Mapping[str, Any]], first: str, last: str,
+               lang: str = "en") -> dict[str, Any]:
+    """The section's table: `firmware.core.alarm_stats` rows of the months `first`..`last`
+    (alarms, then drills, of each month with any), with the words of `lang`."""
+    t = translator(lang)
+    shown = [dict(r) for r in rows if first <= r["month"] <= last]
+    alarms = sum(r["count"] for r in shown if r["kind"] == "alarm")
+    drills = sum(r["count"] for r in shown if r["kind"] == "drill")
+    summary = (t("stats_alarms_summary", first=first, last=last, alarms=alarms, drills=drills)
+               if shown else t("stats_alarms_none", first=first, last=last))
+    return {"first": first, "last": last, "rows": shown, "summary": summary,
+            "kinds": {"alarm": t("stats_alarms_kind_alarm"),
+                      "drill": t("stats_alarms_kind_drill")},
+            "columns": [(key, t(label)) for key, label in ALARM_FIGURES]}

@@ -313,6 +313,47 @@ STATS_TEXTS: dict[str, tuple[str, str, str]] = {
     "stats_month_room_time": ("{month}: huoneiden palvelu- ja taukoaika (min)",
                               "{month}: rummens betjänings- och paustid (min)",
                               "{month}: the rooms' serving and paused time (min)"),
+    # -- the safety alarms (issue 26) --------------------------------------------------------
+    "stats_alarms_title": ("Turvallisuushälytykset", "Säkerhetslarm", "Safety alarms"),
+    "stats_alarms_help": (
+        "Hiljaiset hälytykset kuukausittain turvallisuustyötä varten: montako hälytystä "
+        "tehtiin, montako eskaloitui (kukaan ei kuitannut ajoissa), montako kuitattiin ja "
+        "kuinka pian hälytyksestä (sekunteina), ja montako lopetettiin kuittaamatta. "
+        "Harjoitukset lasketaan omille riveilleen. Kuukausi on hälytyksen kuukausi; "
+        "nimiä ei ole.",
+        "Tysta larm per månad för säkerhetsarbetet: hur många larm som gjordes, hur många "
+        "som eskalerades (ingen kvitterade i tid), hur många som kvitterades och hur snart "
+        "efter larmet (i sekunder), och hur många som avslutades utan kvittering. Övningar "
+        "räknas på egna rader. Månaden är larmets månad; inga namn finns med.",
+        "Silent alarms per month for the safety team: how many were raised, how many "
+        "escalated (nobody acknowledged in time), how many were acknowledged and how soon "
+        "after the alarm (in seconds), and how many were cleared without acknowledgement. "
+        "Drills are counted in rows of their own. The month is the alarm's; no names."),
+    "stats_alarms_caption": ("Hiljaiset hälytykset {first}–{last}",
+                             "Tysta larm {first}–{last}", "Silent alarms {first}–{last}"),
+    "stats_alarms_summary": (
+        "{first}–{last}: {alarms:#hälytys|hälytystä} ja {drills:#harjoitus|harjoitusta}.",
+        "{first}–{last}: {alarms:#larm|larm} och {drills:#övning|övningar}.",
+        "{first}–{last}: {alarms:#alarm|alarms} and {drills:#drill|drills}."),
+    "stats_alarms_none": (
+        "Ei hiljaisia hälytyksiä eikä harjoituksia {first}–{last}.",
+        "Inga tysta larm och inga övningar {first}–{last}.",
+        "No silent alarms and no drills {first}–{last}."),
+    "stats_alarms_kind": ("Laji", "Slag", "Kind"),
+    "stats_alarms_kind_alarm": ("Hälytykset", "Larm", "Alarms"),
+    "stats_alarms_kind_drill": ("Harjoitukset", "Övningar", "Drills"),
+    "stats_alarms_count": ("Määrä", "Antal", "Number"),
+    "stats_alarms_escalated": ("Eskaloitui", "Eskalerade", "Escalated"),
+    "stats_alarms_acknowledged": ("Kuitattiin", "Kvitterades", "Acknowledged"),
+    "stats_alarms_ack_median": ("Kuittaus, mediaani (s)", "Kvittering, median (s)",
+                                "Acknowledged after, median (s)"),
+    "stats_alarms_ack_p90": ("Kuittaus, 90. persentiili (s)", "Kvittering, 90:e percentil (s)",
+                             "Acknowledged after, 90th percentile (s)"),
+    "stats_alarms_ack_longest": ("Pisin aika kuittaukseen (s)", "Längsta tid till kvittering (s)",
+                                 "Longest time to acknowledge (s)"),
+    "stats_alarms_cleared_unacknowledged": ("Lopetettiin kuittaamatta",
+                                            "Avslutades utan kvittering",
+                                            "Cleared without acknowledgement"),
     # -- the day report (/report) -----------------------------------------------------------
     "stats_report_title": ("Päiväraportti", "Dagsrapport", "Day report"),
     "stats_report_heading": ("Päiväraportti: {label} ({day})", "Dagsrapport: {label} ({day})",
