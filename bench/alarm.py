@@ -30,7 +30,7 @@ from testkit.alarm_site import AlarmSite, alarm_site
 from testkit.console_site import browser, have_browser, log_in
 from testkit.waiting import wait_until
 
-ALARMS = 30  # key -> banner samples
+ALARMS = 50  # key -> banner samples
 ESCALATIONS = 4  # each waits escalate_after_s
 ESCALATE_AFTER_S = 5.0
 GOAL_MS = 500.0
