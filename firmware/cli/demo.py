@@ -521,6 +521,28 @@ def _exit_device(config: SiteConfig, clock: ShiftedClock, output: Path,
     return _side_device(config, device, clock, output, broker)
 
 
+def _start_side_devices(simulation: Simulation, clock: ShiftedClock, output: Path,
+                        broker: LocalBroker, logins: dict[str, tuple[str, str]]
+                        ) -> list[Runtime]:
+    """The feedback device by the exit, and the alarm's room unit and relay device, each on
+    a thread of this process; the alarm's parts handed to the simulation when all are there
+    (the guard's login too). The runtimes started, to stop at the end."""
+    config, lobby = simulation.config, simulation.runtime
+    one_pin_factory()
+    simulation.exit = _exit_device(config, clock, output, broker)
+    room_unit = _side_device(config, alarm_room_unit(config), clock, output, broker)
+    relay = _side_device(config, relay_device(config), clock, output, broker)
+    side = [r for r in (simulation.exit, room_unit, relay) if r is not None]
+    for device_runtime in side:
+        threading.Thread(target=device_runtime.run, daemon=True).start()
+    if room_unit is not None and relay is not None and "guard" in logins:
+        simulation.alarm = AlarmParts(lobby=lobby, room_unit=room_unit, relay_device=relay,
+                                      broker_host=broker.host, broker_port=broker.port,
+                                      console_port=lobby.device.web.port,
+                                      guard=("guard", logins["guard"][0]))
+    return side
+
+
 def one_pin_factory() -> None:
     """Choose gpiozero's pin factory once, before the devices start: the demo runs several
     in one process, each opening its pins on its own thread, and gpiozero chooses at the
@@ -606,20 +628,7 @@ def _run_demo(output: Path, config_path: Path, config: SiteConfig, customers: in
               f"{MORNING_HOURS:.0f} hours in {seconds:.0f} s; broker {broker.url}")
         simulation = Simulation(runtime, broker, customers, seconds,
                                 staffed_rooms=staffed_by_console(runtime))
-        one_pin_factory()
-        simulation.exit = _exit_device(config, clock, output, broker)
-        alarm_devices = [_side_device(config, alarm_room_unit(config), clock, output, broker),
-                         _side_device(config, relay_device(config), clock, output, broker)]
-        side = [r for r in (simulation.exit, *alarm_devices) if r is not None]
-        for device_runtime in side:
-            threading.Thread(target=device_runtime.run, daemon=True).start()
-        room_unit, relay = alarm_devices
-        if room_unit is not None and relay is not None and "guard" in logins:
-            simulation.alarm = AlarmParts(lobby=runtime, room_unit=room_unit,
-                                          relay_device=relay, broker_host=broker.host,
-                                          broker_port=broker.port,
-                                          console_port=runtime.device.web.port,
-                                          guard=("guard", logins["guard"][0]))
+        side = _start_side_devices(simulation, clock, output, broker, logins)
         threading.Thread(target=simulation.run, daemon=True).start()
         try:
             runtime.run()
