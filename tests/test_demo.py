@@ -80,9 +80,11 @@ def check_the_alarm(stdout: str) -> None:
     assert rang is not None, stdout
     assert int(rang[1]) <= 500, rang[0]
     relay = re.search(r"relay pin 17 on after ([\d.]+) s of the demo's clock "
-                      r"\(escalate_after_s = 20\.0", stdout)
+                      r"\(escalate_after_s = 20\.0; ([\d.]+) s real\)", stdout)
     assert relay is not None, stdout
-    assert 20.0 <= float(relay[1]) < 60.0, relay[0]  # not before the setting, nor long after
+    # Not before the setting; and soon after it: at the demo's speed (a thousand times as
+    # fast here) a moment of the machine's is many seconds of the demo's clock.
+    assert float(relay[1]) >= 20.0 and float(relay[2]) < 2.0, relay[0]
     assert "the console said escalated" in stdout
     assert "nothing changed on the public screens" in stdout
     recorded = re.search(r"silent alarm in the controller's ledger: (.*)", stdout)
