@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -106,3 +107,19 @@ def test_check_config_says_nothing_of_an_alarm_left_at_its_defaults(tmp_path: Pa
     assert check_config_main(str(path), as_json=False, out=out, err=io.StringIO()) == 0
 
     assert "alarm" not in out.getvalue()
+
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_readmes_alarm_table_is_the_defaults_and_its_error_is_the_real_one() -> None:
+    """The README's `[alarm]` example reads as the defaults it says it is, and the error it
+    quotes is the one a technician gets."""
+    block = re.search(r"```toml\n(\[alarm\]\n.*?)```", README, re.S)
+    assert block, "the README's [alarm] example"
+    config = parse_site_config(to_toml(small_config()) + block.group(1), "site.toml")
+    assert config.alarm == AlarmConfig()
+    quoted = re.search(r"`(alarm\.hold_s: [^`]+)`", README)
+    assert quoted, "the README's example of a wrong value"
+    found = problems_of(with_alarm(hold_s=12))
+    assert f"alarm.hold_s: {found['alarm.hold_s']}" == quoted.group(1)

@@ -12,7 +12,11 @@ from typing import Any
 
 from hypothesis import given, settings
 
-from firmware.central.national import LANGUAGE_MONTH_COLUMNS, national_report
+from firmware.central.national import (
+    ALARM_MONTH_COLUMNS,
+    LANGUAGE_MONTH_COLUMNS,
+    national_report,
+)
 from firmware.clock import ManualClock
 from firmware.controller.ledger import Ledger
 from firmware.controller.use_cases import Controller
@@ -135,7 +139,8 @@ def test_the_national_report_per_language_leg_and_room() -> None:
     assert (rooms["2"]["serving_min"], rooms["2"]["paused_lunch_min"]) == (380.0, 30.0)
     assert rooms["3"]["serving_min"] == 360.0  # closed from 15.00
     tables = report.csv_text().rstrip("\n").split("\n\n")
-    assert len(tables) == 8
+    assert len(tables) == 9  # the last, the safety alarms (issue 26), its header alone
+    assert tables[-1] == ",".join(ALARM_MONTH_COLUMNS)
     header, *rows = list(csv.reader(io.StringIO(tables[4])))
     assert header == LANGUAGE_MONTH_COLUMNS and [r[2] for r in rows] == ["fi", "sv", "en"]
     assert "K00" not in report.csv_text()

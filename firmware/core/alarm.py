@@ -75,6 +75,15 @@ class Episode:
     relay: bool = False  # the escalation switched a relay
     cleared_at: datetime | None = None
     cleared_by: str | None = None
+    # An answer or an escalation names it: `alarm` is surely its first raise's id, not a
+    # raise that joined an alarm whose first raise this reader never heard.
+    named: bool = False
+    # Learned from its answer or escalation, its first raise unheard: a raise that joins it
+    # may as well be a new alarm raised after a clear this reader has not heard yet (the
+    # broker hands a starting reader its retained messages in any order). Kept here until
+    # the clear tells: a raise that joined an alarm this reader never heard rings again.
+    learned: bool = False
+    late_joiners: dict[str, tuple[AlarmRaised, datetime]] = field(default_factory=dict)
 
     @property
     def state(self) -> str:
@@ -169,6 +178,8 @@ class AlarmBoard:
             current.ids.add(message.alarm)
             self._keep(message.alarm, current)
             current.again_at = now
+            if current.learned:
+                current.late_joiners[message.alarm] = (message, now)
             return [Change(AGAIN, current)]
         episode = Episode(alarm=message.alarm, room=message.room,
                           raised_at=_when(message.at), received_at=now, drill=message.drill,
@@ -177,11 +188,13 @@ class AlarmBoard:
         return [Change(RAISED, episode)]
 
     def on_answer(self, message: AlarmAnswer, now: datetime) -> list[Change]:
-        changes: list[Change] = []
+        changes = self._own_episode(message.alarm)
         episode = self._by_id.get(message.alarm)
         if episode is None:  # its raise was never heard (or came later): the answer says it
             episode = self._learn(message.alarm, message.room, message.raised_at,
                                   message.drill, now)
+            if episode.state == CLEARED:
+                return []  # an answer of an alarm long over, kept by the broker
             changes.append(Change(RAISED, episode))
         if episode.acknowledged_at is None and episode.cleared_at is None:
             episode.acknowledged_at = _when(message.acknowledged_at or message.at)
@@ -192,14 +205,17 @@ class AlarmBoard:
             episode.cleared_by = message.by
             changes.append(Change(CLEARED, episode))
         self._place(episode)
-        return changes
+        changes += self._end_older(episode)
+        return changes + self._ring_late_joiners(episode)
 
     def on_escalated(self, message: AlarmEscalated, now: datetime) -> list[Change]:
-        changes: list[Change] = []
+        changes = self._own_episode(message.alarm)
         episode = self._by_id.get(message.alarm)
         if episode is None:
             episode = self._learn(message.alarm, message.room, message.raised_at,
                                   message.drill, now)
+            if episode.state == CLEARED:
+                return []  # the escalation of an alarm long over, kept by the broker
             changes.append(Change(RAISED, episode))
         if episode.escalated_at is None:
             episode.escalated_at = _when(message.at)
@@ -207,16 +223,68 @@ class AlarmBoard:
             episode.relay = message.relay
             changes.append(Change(ESCALATED, episode))
         self._place(episode)
-        return changes
+        return changes + self._end_older(episode)
 
     # -- keeping ---------------------------------------------------------------------------
 
     def _learn(self, alarm: str, room: str, raised_at: str, drill: bool,
                now: datetime) -> Episode:
         episode = Episode(alarm=alarm, room=room, raised_at=_when(raised_at), received_at=now,
-                          drill=drill, ids={alarm})
+                          drill=drill, ids={alarm}, named=True, learned=True)
+        later = self._named_after(episode)
+        if later is not None:  # a later alarm of the room was answered or escalated
+            episode.cleared_at = later.raised_at
         self._keep(alarm, episode)  # placed once the message's own change is applied
         return episode
+
+    def _named_after(self, episode: Episode) -> Episode | None:
+        return next((e for e in self._by_id.values() if e.named and e.room == episode.room
+                     and e.raised_at > episode.raised_at), None)
+
+    def _end_older(self, episode: Episode) -> list[Change]:
+        """A room's alarms follow each other: one begins only once the one before is
+        cleared. So an answer or escalation of an alarm (which names its first raise) ends
+        every older alarm of the room that one names too, even when the broker kept no
+        clear of it: a relay device restarting the day after finds the old escalation
+        retained and the answer topic holding a later alarm's clear, and must not switch
+        on or ring for it. Only named ones: a raise may have joined this very alarm."""
+        episode.named = True
+        ended = []
+        for older in {id(e): e for e in self._by_id.values()}.values():
+            if older.named and older.room == episode.room and older is not episode \
+                    and older.state != CLEARED and older.raised_at < episode.raised_at:
+                older.cleared_at = episode.raised_at
+                ended.append(Change(CLEARED, older))
+                ended += self._ring_late_joiners(older)
+        if ended:
+            self._place(episode)  # in place of the older one it ended
+        return ended
+
+    def _own_episode(self, alarm: str) -> list[Change]:
+        """An answer or escalation names an alarm's first raise: a raise that this reader
+        took for a late joiner of an alarm it learned is an alarm of its own after all."""
+        joined = self._by_id.get(alarm)
+        if joined is None or joined.alarm == alarm or alarm not in joined.late_joiners:
+            return []
+        message, at = joined.late_joiners.pop(alarm)
+        joined.ids.discard(alarm)
+        episode = Episode(alarm=alarm, room=message.room, raised_at=_when(message.at),
+                          received_at=at, drill=message.drill, source=message.source,
+                          ids={alarm}, named=True)
+        self._keep(alarm, episode)  # placed once the message's own change is applied
+        return [Change(RAISED, episode)]
+
+    def _ring_late_joiners(self, episode: Episode) -> list[Change]:
+        """A cleared alarm learned late gives back the raises that joined it: each is
+        heard again, as if it came now, and rings as a new alarm (see `learned`)."""
+        if episode.state != CLEARED or not episode.late_joiners:
+            return []
+        joiners = sorted(episode.late_joiners.values(), key=lambda j: j[1])
+        episode.late_joiners = {}
+        for message, _ in joiners:
+            episode.ids.discard(message.alarm)
+            self._by_id.pop(message.alarm, None)
+        return [change for message, at in joiners for change in self.on_raised(message, at)]
 
     def _begin(self, episode: Episode) -> None:
         self._keep(episode.alarm, episode)
