@@ -37,7 +37,7 @@ from testkit.pins import EventPin
 from testkit.site_factory import small_site
 from testkit.waiting import wait_until
 
-ALARM_KEY, ALARM_LED, RELAY_PIN = 26, 27, 17
+ALARM_KEY, ALARM_LED, RELAY_PIN = 16, 20, 21  # as the README's wiring
 ALARM_ROOM = "1"
 WATCHER = "watch"
 

@@ -79,7 +79,7 @@ def check_the_alarm(stdout: str) -> None:
                      stdout)
     assert rang is not None, stdout
     assert int(rang[1]) <= 500, rang[0]
-    relay = re.search(r"relay pin 17 on after ([\d.]+) s of the demo's clock "
+    relay = re.search(r"relay pin 21 on after ([\d.]+) s of the demo's clock "
                       r"\(escalate_after_s = 20\.0; ([\d.]+) s real\)", stdout)
     assert relay is not None, stdout
     # Not before the setting; and soon after it: at the demo's speed (a thousand times as

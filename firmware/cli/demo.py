@@ -532,6 +532,8 @@ def _start_side_devices(simulation: Simulation, clock: ShiftedClock, output: Pat
     simulation.exit = _exit_device(config, clock, output, broker)
     room_unit = _side_device(config, alarm_room_unit(config), clock, output, broker)
     relay = _side_device(config, relay_device(config), clock, output, broker)
+    for runtime in (room_unit, relay):
+        own_mock_pins(runtime)
     side = [r for r in (simulation.exit, room_unit, relay) if r is not None]
     for device_runtime in side:
         threading.Thread(target=device_runtime.run, daemon=True).start()
@@ -541,6 +543,21 @@ def _start_side_devices(simulation: Simulation, clock: ShiftedClock, output: Pat
                                       console_port=lobby.device.web.port,
                                       guard=("guard", logins["guard"][0]))
     return side
+
+
+def own_mock_pins(runtime: Runtime | None) -> None:
+    """On mock pins, a device of this process gets mock pins of its own, as each Pi has its
+    own GPIO: the room unit's alarm key and LED and the relay are wired as the README's
+    wiring says, on pins the feedback device here uses too."""
+    from gpiozero import Device
+    from gpiozero.pins.mock import MockFactory
+
+    if runtime is None or not isinstance(Device.pin_factory, MockFactory):
+        return
+    pins = MockFactory()
+    for role in runtime.roles:
+        if hasattr(role, "pin_factory"):  # the room and alarm roles open theirs at start
+            role.pin_factory = pins
 
 
 def one_pin_factory() -> None:

@@ -286,11 +286,14 @@ def _minutes(start: datetime, window_s: float) -> list[datetime]:
     return [start + timedelta(seconds=s) for s in range(30, int(window_s) + 60, 30)]
 
 
-def _pin(number: int) -> Any:
-    """The mock pin gpiozero gave the role (the same object for the same number)."""
+def _pin(runtime: Runtime, role_name: str, number: int) -> Any:
+    """The mock pin gpiozero gave the device's role (the same object for the same number),
+    from the role's own pin factory or else gpiozero's."""
     from gpiozero import Device
 
-    return Device.pin_factory.pin(number)
+    role = next((r for r in runtime.roles if r.name == role_name), None)
+    factory = getattr(role, "pin_factory", None) or Device.pin_factory
+    return factory.pin(number)
 
 
 def mock_pins() -> bool:
@@ -343,7 +346,8 @@ def hold_the_alarm_key(parts: AlarmParts, speed: float) -> AlarmOutcome:
         time.sleep(quiet_in(config, parts.lobby.clock.now(),
                             (config.alarm.hold_s + WINDOW_S) * speed) / speed)
         before, moment = settled_views(parts.lobby, parts.room_unit)
-        key_pin, relay_pin = _pin(key), _pin(relay[0])
+        key_pin = _pin(parts.room_unit, "room", key)
+        relay_pin = _pin(parts.relay_device, "alarm", relay[0])
         relay_on = relay[1]  # the pin's state that switches the relay on
         pressed_at = time.monotonic()
         key_pin.drive_low()  # the alarm key pulls its pin low (gpiozero Button, pull-up)
@@ -356,8 +360,10 @@ def hold_the_alarm_key(parts: AlarmParts, speed: float) -> AlarmOutcome:
             guard.close()
             return outcome
         raised_id, raised_at_text = alarm
-        if guard.wait(lambda: guard.first(raised_id) is not None, timeout=5.0):
-            outcome.rang_after_ms = (guard.first(raised_id) - held_at) * 1000  # type: ignore[operator]
+        guard.wait(lambda: guard.first(raised_id) is not None, timeout=5.0)
+        first = guard.first(raised_id)
+        if first is not None:
+            outcome.rang_after_ms = (first - held_at) * 1000
         deadline = time.monotonic() + config.alarm.escalate_after_s / speed + 30
         while relay_pin.state != relay_on and time.monotonic() < deadline:
             time.sleep(0.005)  # a mock pin tells nobody: look at it as a meter would
