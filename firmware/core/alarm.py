@@ -275,11 +275,18 @@ class AlarmBoard:
         return [Change(RAISED, episode)]
 
     def _ring_late_joiners(self, episode: Episode) -> list[Change]:
-        """A cleared alarm learned late gives back the raises that joined it: each is
-        heard again, as if it came now, and rings as a new alarm (see `learned`)."""
+        """A cleared alarm learned late gives back the raises that joined it and were sent
+        after its clear: each is heard again, as if it came now, and rings as a new alarm
+        (see `learned`). One sent before the clear was the same alarm pressed again (a room's
+        next alarm begins only once the one before is cleared): it stays joined. Such a
+        raise outlives the clear on the broker while its room unit is away, and a reader
+        that starts then must not ring or record an alarm nobody raised."""
         if episode.state != CLEARED or not episode.late_joiners:
             return []
-        joiners = sorted(episode.late_joiners.values(), key=lambda j: j[1])
+        cleared_at = episode.cleared_at
+        assert cleared_at is not None
+        joiners = sorted((j for j in episode.late_joiners.values()
+                          if _when(j[0].at) >= cleared_at), key=lambda j: j[1])
         episode.late_joiners = {}
         for message, _ in joiners:
             episode.ids.discard(message.alarm)
