@@ -364,14 +364,8 @@ def hold_the_alarm_key(parts: AlarmParts, speed: float) -> AlarmOutcome:
         first = guard.first(raised_id)
         if first is not None:
             outcome.rang_after_ms = (first - held_at) * 1000
-        deadline = time.monotonic() + config.alarm.escalate_after_s / speed + 30
-        while relay_pin.state != relay_on and time.monotonic() < deadline:
-            time.sleep(0.005)  # a mock pin tells nobody: look at it as a meter would
-        escalated = _escalated_at(messages, timeout=5.0)
-        if relay_pin.state == relay_on and escalated is not None:
-            # The relay device switches as it publishes: the escalation's own time.
-            outcome.relay_after_s = (_when(escalated) - _when(raised_at_text)).total_seconds()
-            outcome.relay_after_real_s = outcome.relay_after_s / speed
+        _await_relay(outcome, relay_pin, relay_on, messages, raised_at_text,
+                     config.alarm.escalate_after_s, speed)
         outcome.escalated_on_console = guard.wait(
             lambda: guard.first(raised_id, escalated=True) is not None, timeout=5.0)
         guard.close()
@@ -379,6 +373,20 @@ def hold_the_alarm_key(parts: AlarmParts, speed: float) -> AlarmOutcome:
     outcome.public_differences = differences(before, after)
     outcome.public_unchanged = not outcome.public_differences
     return outcome
+
+
+def _await_relay(outcome: AlarmOutcome, relay_pin: Any, relay_on: bool, messages: Any,
+                 raised_at: str, escalate_after_s: float, speed: float) -> None:
+    """Until the relay pin switches on (a while after the escalation is due), and then how
+    long after the raise that was, on the demo's clock and on the machine's."""
+    deadline = time.monotonic() + escalate_after_s / speed + 30
+    while relay_pin.state != relay_on and time.monotonic() < deadline:
+        time.sleep(0.005)  # a mock pin tells nobody: look at it as a meter would
+    escalated = _escalated_at(messages, timeout=5.0)
+    if relay_pin.state == relay_on and escalated is not None:
+        # The relay device switches as it publishes: the escalation's own time.
+        outcome.relay_after_s = (_when(escalated) - _when(raised_at)).total_seconds()
+        outcome.relay_after_real_s = outcome.relay_after_s / speed
 
 
 def relay_of(device_runtime: Runtime) -> tuple[int, bool] | None:
