@@ -154,8 +154,10 @@ def test_piste_bridge_config_follows_the_sites_alarm_table(
     from firmware.cli.main import main
 
     site = tmp_path / "site.toml"
-    site.write_text(DEMO_SITE.read_text(encoding="utf-8")
-                    + f"\n[alarm]\nto_central = {'true' if allowed else 'false'}\n",
+    demo = DEMO_SITE.read_text(encoding="utf-8")
+    assert "\nto_central = false" in demo  # the demo site's [alarm] table keeps it at home
+    site.write_text(demo.replace("\nto_central = false",
+                                 f"\nto_central = {'true' if allowed else 'false'}", 1),
                     encoding="utf-8")
 
     assert main(["bridge-config", "--config", str(site), "--central", "keskus.example"]) == 0

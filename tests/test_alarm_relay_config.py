@@ -18,6 +18,8 @@ from tests.conftest import DEMO_SITE
 from tests.test_alarm_relay_device import relay_site
 
 RELAY_DEVICE = '\n[[devices]]\nid = "relay-1"\nroles = ["controller", "alarm"]\n'
+# The index check-config gives the device appended after the demo site's own.
+AT = f"devices[{Path(DEMO_SITE).read_text().count(chr(10) + '[[devices]]')}]"
 
 
 def site_text(device: str) -> str:
@@ -47,20 +49,20 @@ def test_check_config_accepts_a_controller_that_drives_the_alarm_relay(tmp_path:
 
 @pytest.mark.parametrize(("table", "says"), [
     ("[devices.alarm]\nactive_high = true\n",
-     "devices[9].alarm.relay_pin: missing: expected the GPIO (BCM) number wired to the relay "
+     f"{AT}.alarm.relay_pin: missing: expected the GPIO (BCM) number wired to the relay "
      "module's input from 0 to 27"),
     ("",
-     "devices[9].alarm: a device with the alarm role needs a [devices.alarm] table with "
+     f"{AT}.alarm: a device with the alarm role needs a [devices.alarm] table with "
      "relay_pin, the GPIO (BCM) number wired to the relay module's input"),
     ("[devices.alarm]\nrelay_pin = 28\n",
-     "devices[9].alarm.relay_pin: expected the GPIO (BCM) number wired to the relay module's "
+     f"{AT}.alarm.relay_pin: expected the GPIO (BCM) number wired to the relay module's "
      "input from 0 to 27, found 28 (an integer)"),
     ('[devices.alarm]\nrelay_pin = "21"\n', "(write it without quotes: 21)"),
     ('[devices.alarm]\nrelay_pin = 21\nactive_high = "false"\n',
-     "devices[9].alarm.active_high: expected true or false (write true or false without "
+     f"{AT}.alarm.active_high: expected true or false (write true or false without "
      "quotes)"),
     ("[devices.alarm]\nrelay_pin = 21\nrelay = 22\n",
-     "devices[9].alarm.relay: unknown key 'relay'"),
+     f"{AT}.alarm.relay: unknown key 'relay'"),
 ])
 def test_check_config_refuses_a_relay_without_its_pin_in_plain_words(
         tmp_path: Path, table: str, says: str) -> None:
@@ -75,7 +77,7 @@ def test_only_an_alarm_device_carries_the_relay_table(tmp_path: Path) -> None:
                      "[devices.alarm]\nrelay_pin = 21\n")
     done = check_config(tmp_path, text)
     assert done.returncode == 2
-    assert ("devices[9].alarm: only a device with the alarm role has an alarm table; add the "
+    assert (f"{AT}.alarm: only a device with the alarm role has an alarm table; add the "
             "role or remove this table") in done.stderr
 
 

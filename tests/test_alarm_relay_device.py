@@ -11,6 +11,7 @@ its relay on again. (Its rules in every detail: tests/test_alarm_relay_flow.py.)
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -46,8 +47,9 @@ def relay_site(active_high: bool = True, site_alarm: str = "") -> SiteConfig:
     device, as a technician would write it (`site_alarm`: the site's `[alarm]` table)."""
     text = Path(DEMO_SITE).read_text().replace(
         'roles = ["controller", "kiosk", "display", "web"]', 'roles = ["kiosk", "display", "web"]')
-    if site_alarm:
-        text = text.replace("\n[[devices]]", f"\n[alarm]\n{site_alarm}\n\n[[devices]]", 1)
+    if site_alarm:  # in place of the demo site's own [alarm] table
+        text = re.sub(r"\n\[alarm\]\n(?:[^\[\n][^\n]*\n)*", f"\n[alarm]\n{site_alarm}\n", text,
+                      count=1)
     text += (f'\n[[devices]]\nid = "relay-1"\nroles = ["controller", "alarm"]\n'
              f'[devices.alarm]\nrelay_pin = {RELAY_PIN}\n'
              f'active_high = {"true" if active_high else "false"}\n')

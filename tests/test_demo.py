@@ -1,5 +1,6 @@
 """`piste demo`, shortened: a simulated lobby leaves tickets, frames and a summary, and its
-staff console answers with the demo logins it printed."""
+staff console answers with the demo logins it printed; at the end the clerk of room 1 holds
+the silent alarm's key once, nobody answers, and the summary says what happened where."""
 
 from __future__ import annotations
 
@@ -64,6 +65,31 @@ def test_a_short_demo_leaves_tickets_frames_and_a_summary(tmp_path) -> None:
     assert {line.split(",")[0] for line in report.splitlines() if line} >= {
         "authorities", "visits", "languages", "rooms", "assistance", "other"}
     assert stdout.count("Staff console:") == 1  # the passwords are printed once
+    if served:
+        assert re.search(r"guard / guard-\S+ \(guard\)", lines[-1]), lines[-1]
+        check_the_alarm(stdout)
+    else:  # without the console there is no guard to ring: the demo says so
+        assert "silent alarm: not shown (" in stdout, stdout
+
+
+def check_the_alarm(stdout: str) -> None:
+    """The held key rang the guard's console within half a second, the relay switched when
+    nobody answered, nothing showed on the public screens, and the controller recorded it."""
+    rang = re.search(r"the guard console's live stream carried the alarm after (\d+) ms",
+                     stdout)
+    assert rang is not None, stdout
+    assert int(rang[1]) <= 500, rang[0]
+    relay = re.search(r"relay pin 21 on after ([\d.]+) s of the demo's clock "
+                      r"\(escalate_after_s = 20\.0; ([\d.]+) s real\)", stdout)
+    assert relay is not None, stdout
+    # Not before the setting; and soon after it: at the demo's speed (a thousand times as
+    # fast here) a moment of the machine's is many seconds of the demo's clock.
+    assert float(relay[1]) >= 20.0 and float(relay[2]) < 2.0, relay[0]
+    assert "the console said escalated" in stdout
+    assert "nothing changed on the public screens" in stdout
+    recorded = re.search(r"silent alarm in the controller's ledger: (.*)", stdout)
+    assert recorded is not None and "alarm.raised 1" in recorded[1] \
+        and "alarm.escalated 1" in recorded[1], stdout
 
 
 def test_the_demo_logins_are_written_as_piste_web_user_writes_them(tmp_path) -> None:
@@ -79,7 +105,7 @@ def test_the_demo_logins_are_written_as_piste_web_user_writes_them(tmp_path) -> 
     users = parse_users(path.read_text(encoding="utf-8"), {r.id for r in config.rooms})
     assert {u.name: (u.role, u.room) for u in users.values()} == {
         "clerk1": ("clerk", "1"), "advisor": ("advisor", None), "service": ("service", None),
-        "tech": ("technician", None)}
+        "tech": ("technician", None), "guard": ("guard", None)}
     assert shown[0].startswith("clerk1 / clerk-") and shown[0].endswith(" (clerk, room 1)")
     for login in shown:
         found = re.fullmatch(r"(\S+) / (\S+) \(.*\)", login)

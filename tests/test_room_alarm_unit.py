@@ -247,8 +247,8 @@ def test_nothing_is_read_or_sent_for_a_room_unit_without_an_alarm_key(
         console: TestClient = site.client(config.site.id)
         wire = console.watch(topics.alarm_filter(config.site.id))
         role = RoomRole(pin_factory=event_pins())
-        runtime = site.device(config, "room-1", [role], tmp_path)
-        assert topics.alarm_filter(config.site.id, "1") not in runtime.link.subscriptions
+        runtime = site.device(config, "room-2", [role], tmp_path)  # room 1's has the key
+        assert topics.alarm_filter(config.site.id, "2") not in runtime.link.subscriptions
         assert "alarm" not in role.health() and wire == []
 
 
@@ -256,11 +256,11 @@ def test_nothing_is_read_or_sent_for_a_room_unit_without_an_alarm_key(
 
 
 def test_the_alarm_key_and_its_led_are_read_and_checked_like_the_other_pins() -> None:
-    config = load_site_config(DEMO_SITE, ["devices.room-1.room_unit.alarm_key=16",
-                                          "devices.room-1.room_unit.alarm_led=20"])
-    unit = config.device("room-1").room_unit
+    config = load_site_config(DEMO_SITE, ["devices.room-2.room_unit.alarm_key=16",
+                                          "devices.room-2.room_unit.alarm_led=20"])
+    unit = config.device("room-2").room_unit
     assert (unit.alarm_key, unit.alarm_led) == (16, 20)
-    assert load_site_config(DEMO_SITE).device("room-1").room_unit.alarm_key is None
+    assert load_site_config(DEMO_SITE).device("room-2").room_unit.alarm_key is None
     for overrides, said in (
             (["alarm_key=5", "key_call_next=5"], "GPIO 5 is already used by"),
             (["alarm_led=16", "alarm_key=16"], "GPIO 16 is already used by"),
@@ -268,5 +268,5 @@ def test_the_alarm_key_and_its_led_are_read_and_checked_like_the_other_pins() ->
             (["alarm_led='20'"], "room_unit.alarm_led: expected a GPIO (BCM) number"),
             (["alarm_kee=16"], "did you mean 'alarm_key'")):
         with pytest.raises(ConfigError) as error:
-            load_site_config(DEMO_SITE, [f"devices.room-1.room_unit.{o}" for o in overrides])
+            load_site_config(DEMO_SITE, [f"devices.room-2.room_unit.{o}" for o in overrides])
         assert said in str(error.value), overrides

@@ -18,7 +18,7 @@ from testkit.site_factory import at
 from tests.helpers import demo_config
 
 TUESDAY_10 = at(date(2026, 12, 1), 10)
-DOOR_LED = 20
+DOOR_LED = 12  # free on the demo's room-1 (its silent alarm's LED is on GPIO20)
 
 
 def test_the_door_led_blinks_for_each_call_to_its_room(memory_broker: MemoryBroker,

@@ -5,8 +5,10 @@ file printer + display) in this process; a waiting-area display as a separate `p
 process; simulated customers touching the kiosk and simulated clerks calling and completing
 through the MQTT contract, at accelerated time (a morning in about a minute). It leaves the
 raw ESC/POS of every ticket and PNG frames of the screens, and prints a summary. When the
-lobby device has the web role, the staff console runs too, on this machine only, with four
-demo logins whose fresh passwords are printed once at the start.
+lobby device has the web role, the staff console runs too, on this machine only, with five
+demo logins whose fresh passwords are printed once at the start. When the site has a room
+unit with an alarm key and a device with the alarm role, the morning ends with the silent
+alarm: the clerk holds the key once and nobody answers (demo_alarm.py).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from firmware.admin.data_lock import DataDirBusy, DataDirLock
 from firmware.admin.files import write_atomic
 from firmware.broker import LocalBroker
 from firmware.cli.common import load_config_or_exit
+from firmware.cli.demo_alarm import AlarmOutcome, AlarmParts, hold_the_alarm_key
 from firmware.clock import ShiftedClock
 from firmware.controller.ledger import Ledger
 from firmware.core import day_report, service_hours
@@ -41,7 +44,7 @@ from firmware.core.password import hash_secret
 from firmware.core.plural import counted
 from firmware.device import build_runtime
 from firmware.runtime import Runtime
-from firmware.site_model import PhoneConfig, SiteConfig
+from firmware.site_model import Device, PhoneConfig, SiteConfig
 from firmware.web.accounts import StaffUser, users_text
 from mqtt_bridge import topics
 from mqtt_bridge.blocking import BlockingClient
@@ -60,7 +63,7 @@ LUNCH_AT = 0.4  # the share of the morning after which one room's clerk goes to 
 LUNCH_MINUTES = 30.0
 ADVISOR_AT = 0.25  # when the advisor issues a number for a customer who needs assistance
 DEMO_LOGINS = (("clerk1", "clerk"), ("advisor", "advisor"), ("service", "service"),
-               ("tech", "technician"))
+               ("tech", "technician"), ("guard", "guard"))
 
 
 def demo_day(today: date) -> date:
@@ -90,15 +93,28 @@ def local_phone_pages(phone: PhoneConfig) -> PhoneConfig:
 
 
 def only_what_runs(config: SiteConfig) -> SiteConfig:
-    """The site as the demo runs it: the lobby device, one more display and the feedback
-    device by the exit. The room units the demo never starts are left out, so the console's
-    "Needs attention" lists what is expected and missing, not six units nobody runs."""
+    """The site as the demo runs it: the lobby device, one more display, the feedback
+    device by the exit, the room unit with the alarm key and the alarm's relay device. The
+    room units the demo never starts are left out, so the console's "Needs attention" lists
+    what is expected and missing, not six units nobody runs."""
     lobby = next((d for d in config.devices if "controller" in d.roles), None)
     display = next((d for d in config.devices
                     if d is not lobby and "display" in d.roles), None)
     exit_device = next((d for d in config.devices if "feedback" in d.roles), None)
-    kept = {d.id for d in (lobby, display, exit_device) if d is not None}
+    kept = {d.id for d in (lobby, display, exit_device, alarm_room_unit(config),
+                           relay_device(config)) if d is not None}
     return dataclasses.replace(config, devices=tuple(d for d in config.devices if d.id in kept))
+
+
+def alarm_room_unit(config: SiteConfig) -> Device | None:
+    """The room unit whose clerk holds the alarm key in the demo: the first with one."""
+    return next((d for d in config.devices if "room" in d.roles
+                 and getattr(d.room_unit, "alarm_key", None) is not None), None)
+
+
+def relay_device(config: SiteConfig) -> Device | None:
+    """The device that switches the alarm's relay (the alarm role), if the site has one."""
+    return next((d for d in config.devices if "alarm" in d.roles), None)
 
 
 def console_clerk_room(config: SiteConfig) -> str | None:
@@ -109,32 +125,40 @@ def console_clerk_room(config: SiteConfig) -> str | None:
 
 
 def demo_logins(config: SiteConfig, users_file: Path) -> list[str]:
-    """For the demo only: a clerk of the first room, an advisor, the service team and a
-    technician, with passwords made now (never a fixed one anybody could look up), written
-    as `piste web-user` writes them. Each as "name / password (role)", to print once."""
+    """For the demo only: a clerk of the first room, an advisor, the service team, a
+    technician and the lobby guard, with passwords made now (never a fixed one anybody could
+    look up), written as `piste web-user` writes them. Each as "name / password (role)", to
+    print once."""
+    return [shown for _, shown in make_demo_logins(config, users_file).values()]
+
+
+def make_demo_logins(config: SiteConfig, users_file: Path) -> dict[str, tuple[str, str]]:
+    """The demo logins written to `users_file`: name -> (password, as printed)."""
     users: list[StaffUser] = []
-    shown: list[str] = []
+    made: dict[str, tuple[str, str]] = {}
     for name, role in DEMO_LOGINS:
         room = console_clerk_room(config) if role == "clerk" else None
         if role == "clerk" and room is None:
             continue
         password = f"{role}-{secrets.token_hex(4)}"
         users.append(StaffUser(name, role, hash_secret(password), room))
-        shown.append(f"{name} / {password} ({role}{f', room {room}' if room else ''})")
+        made[name] = (password,
+                      f"{name} / {password} ({role}{f', room {room}' if room else ''})")
     write_atomic(users_file, users_text(users), mode=0o600)
-    return shown
+    return made
 
 
-def staff_console(runtime: Runtime) -> None:
+def staff_console(runtime: Runtime) -> dict[str, tuple[str, str]]:
     """When the lobby device serves the console: make the demo logins, and once the console
     has started say where it is and how to log in, or why it is not there (a port in use
-    stops the console only, never the demo)."""
+    stops the console only, never the demo). The logins made: name -> (password, shown)."""
     web = runtime.device.web
     if "web" not in runtime.device.roles:
-        return
+        return {}
     users_file = Path(web.users_file)
-    logins = demo_logins(runtime.config, users_file if users_file.is_absolute()
-                         else runtime.data_dir / users_file)
+    made = make_demo_logins(runtime.config, users_file if users_file.is_absolute()
+                            else runtime.data_dir / users_file)
+    logins = [shown for _, shown in made.values()]
     role: Any = next(r for r in runtime.roles if r.name == "web")  # firmware.web.role
 
     def announce() -> None:
@@ -160,6 +184,7 @@ def staff_console(runtime: Runtime) -> None:
             print(f"Phone pages: unavailable ({role.public_problem})", flush=True)
 
     threading.Thread(target=announce, daemon=True).start()
+    return made
 
 
 def staffed_by_console(runtime: Runtime) -> frozenset[str]:
@@ -185,6 +210,9 @@ class Simulation:
         self.leaving = 0
         self.at_kiosk = False  # a customer is choosing their language and authority
         self.staffed_rooms = staffed_rooms  # rooms a person serves from the console
+        # The silent alarm at the end of the morning, when the site has its parts.
+        self.alarm: AlarmParts | None = None
+        self.alarm_outcome: AlarmOutcome | None = None
         self.started = time.monotonic()
         rooms = self.simulated_rooms()
         self.lunch_room = rooms[0] if len(rooms) > 1 else None  # one room goes to lunch
@@ -392,6 +420,14 @@ class Simulation:
         for t in threads:
             t.join(timeout=10)
         time.sleep(0.5)  # let the last state reach the screens
+        if self.alarm is not None:
+            # The morning's last customer is with the clerk of the alarm room: the clerk
+            # holds the alarm key once, and nobody answers.
+            try:
+                self.alarm_outcome = hold_the_alarm_key(self.alarm, self.speed)
+            except Exception as exc:  # the demo's own summary says it; the morning stands
+                log.exception("the demo's alarm failed")
+                self.alarm_outcome = AlarmOutcome(room="?", problem=str(exc))
         self.runtime.request_stop("the simulated morning is over")
 
 
@@ -433,6 +469,20 @@ def summary(ledger_path: Path, config: SiteConfig) -> str:
     return "\n".join(lines)
 
 
+def alarm_ledger_lines(ledger_path: Path) -> list[str]:
+    """What the controller recorded of the alarm (room and times; nothing else)."""
+    ledger = Ledger(ledger_path)
+    try:
+        kinds = Counter(e.type.value for e in ledger.events_from(0, limit=1_000_000)
+                        if e.type.value.startswith("alarm."))
+    finally:
+        ledger.close()
+    if not kinds:
+        return ["silent alarm: nothing recorded in the controller's ledger"]
+    return ["silent alarm in the controller's ledger: "
+            + ", ".join(f"{kind} {count}" for kind, count in sorted(kinds.items()))]
+
+
 def day_report_so_far(ledger_path: Path, config: SiteConfig) -> dict[str, Any] | None:
     """The day report of the demo's morning, as the console's /report shows it so far."""
     ledger = Ledger(ledger_path)
@@ -468,6 +518,65 @@ def _exit_device(config: SiteConfig, clock: ShiftedClock, output: Path,
     """The feedback device by the exit, in this process. Its touches come from the simulation
     through its inbox: SDL's event queue is the lobby kiosk's, so this one must not read it."""
     device = next((d for d in config.devices if "feedback" in d.roles), None)
+    return _side_device(config, device, clock, output, broker)
+
+
+def _start_side_devices(simulation: Simulation, clock: ShiftedClock, output: Path,
+                        broker: LocalBroker, logins: dict[str, tuple[str, str]]
+                        ) -> list[Runtime]:
+    """The feedback device by the exit, and the alarm's room unit and relay device, each on
+    a thread of this process; the alarm's parts handed to the simulation when all are there
+    (the guard's login too). The runtimes started, to stop at the end."""
+    config, lobby = simulation.config, simulation.runtime
+    one_pin_factory()
+    simulation.exit = _exit_device(config, clock, output, broker)
+    room_unit = _side_device(config, alarm_room_unit(config), clock, output, broker)
+    relay = _side_device(config, relay_device(config), clock, output, broker)
+    for runtime in (room_unit, relay):
+        own_mock_pins(runtime)
+    side = [r for r in (simulation.exit, room_unit, relay) if r is not None]
+    for device_runtime in side:
+        threading.Thread(target=device_runtime.run, daemon=True).start()
+    if room_unit is not None and relay is not None and "guard" in logins:
+        simulation.alarm = AlarmParts(lobby=lobby, room_unit=room_unit, relay_device=relay,
+                                      broker_host=broker.host, broker_port=broker.port,
+                                      console_port=lobby.device.web.port,
+                                      guard=("guard", logins["guard"][0]))
+    return side
+
+
+def own_mock_pins(runtime: Runtime | None) -> None:
+    """On mock pins, a device of this process gets mock pins of its own, as each Pi has its
+    own GPIO: the room unit's alarm key and LED and the relay are wired as the README's
+    wiring says, on pins the feedback device here uses too."""
+    from gpiozero import Device
+    from gpiozero.pins.mock import MockFactory
+
+    if runtime is None or not isinstance(Device.pin_factory, MockFactory):
+        return
+    pins = MockFactory()
+    for role in runtime.roles:
+        if hasattr(role, "pin_factory"):  # the room and alarm roles open theirs at start
+            role.pin_factory = pins
+
+
+def one_pin_factory() -> None:
+    """Choose gpiozero's pin factory once, before the devices start: the demo runs several
+    in one process, each opening its pins on its own thread, and gpiozero chooses at the
+    first pin; two threads at once could each choose one, and a relay opened on a factory
+    nobody else reads would switch unseen. With no GPIO at all each device says so itself."""
+    try:
+        from gpiozero import Device
+
+        Device.ensure_pin_factory()
+    except Exception as exc:  # no pin library here: the roles report their pins missing
+        log.warning("no GPIO pin factory: %s", exc)
+
+
+def _side_device(config: SiteConfig, device: Device | None, clock: ShiftedClock, output: Path,
+                 broker: LocalBroker) -> Runtime | None:
+    """A device of the site in this process, on its own data directory, without a window of
+    its own (its frames are still recorded); SDL's events are the lobby kiosk's."""
     if device is None:
         return None
     data_dir = output / device.id  # its own, as on its own Pi: the local health view goes there
@@ -495,8 +604,11 @@ def run_demo(output: Path, config_path: Path | None, customers: int, seconds: fl
 
 def _run_demo(output: Path, config_path: Path, config: SiteConfig, customers: int,
               seconds: float) -> int:
-    for sub in ("tickets", "frames", "broker", "waiting-1", "exit-1"):
-        shutil.rmtree(output / sub, ignore_errors=True)
+    # The devices' own directories too: a room unit keeps an unanswered alarm there to send
+    # it again, and the last demo's alarm was never answered.
+    for sub in ("tickets", "frames", "broker", *(d.id for d in config.devices)):
+        if sub not in ("", "."):
+            shutil.rmtree(output / sub, ignore_errors=True)
     for stale in output.glob("ledger.sqlite*"):
         stale.unlink()
     output.mkdir(parents=True, exist_ok=True)
@@ -516,7 +628,7 @@ def _run_demo(output: Path, config_path: Path, config: SiteConfig, customers: in
             config, lobby.id, clock=clock, data_dir=output, broker_url=broker.url,
             frames_dir=output / "frames", recheck_s=max(0.5, 60 / speed),
         )
-        staff_console(runtime)
+        logins = staff_console(runtime)
         displays = [
             subprocess.Popen([
                 sys.executable, "-m", "firmware.cli.main", "run", "--config", str(config_path),
@@ -533,26 +645,29 @@ def _run_demo(output: Path, config_path: Path, config: SiteConfig, customers: in
               f"{MORNING_HOURS:.0f} hours in {seconds:.0f} s; broker {broker.url}")
         simulation = Simulation(runtime, broker, customers, seconds,
                                 staffed_rooms=staffed_by_console(runtime))
-        simulation.exit = _exit_device(config, clock, output, broker)
-        if simulation.exit is not None:
-            threading.Thread(target=simulation.exit.run, daemon=True).start()
+        side = _start_side_devices(simulation, clock, output, broker, logins)
         threading.Thread(target=simulation.run, daemon=True).start()
         try:
             runtime.run()
         finally:
-            if simulation.exit is not None:
-                simulation.exit.request_stop("the simulated morning is over")
+            for device_runtime in side:
+                device_runtime.request_stop("the simulated morning is over")
             for p in displays:
                 p.terminate()
                 p.wait(10)
-    return _what_the_morning_left(output, config)
+    return _what_the_morning_left(output, config, simulation.alarm_outcome)
 
 
-def _what_the_morning_left(output: Path, config: SiteConfig) -> int:
-    """The summary, the day report so far, and where the tickets and frames are."""
+def _what_the_morning_left(output: Path, config: SiteConfig,
+                           alarm: AlarmOutcome | None = None) -> int:
+    """The summary, the silent alarm's, the day report so far, and where the tickets and
+    frames are."""
     tickets = sorted((output / "tickets").glob("*.escpos"))
     frames = sorted((output / "frames").glob("*.png"))
     print(summary(output / "ledger.sqlite", config))
+    if alarm is not None:
+        for line in [*alarm.lines(), *alarm_ledger_lines(output / "ledger.sqlite")]:
+            print(line)
     report = day_report_so_far(output / "ledger.sqlite", config)
     if report is not None:
         write_atomic(output / "day-report.csv", day_report.to_csv(report))
