@@ -355,3 +355,21 @@ def test_what_a_writer_sends_reads_back_the_same(data) -> None:
     for s in data.draw(timelines()):
         assert type(s.message).from_payload(s.payload) == s.message
         assert type(s.message).from_wire(s.message.to_wire()) == s.message
+
+
+@pytest.mark.parametrize("first, second", [(alarm_id(0x100), alarm_id(0x101)),
+                                           (alarm_id(0x101), alarm_id(0x100))])
+def test_two_presses_of_one_moment_make_one_alarm_begun_by_the_first_heard(
+        first: str, second: str) -> None:
+    """The clerk's key and the console in the same millisecond (or a sender's clock that
+    repeats itself): whatever their ids, the raise heard first is the alarm, the other a
+    press of it, and an answer to the first ends both."""
+    board = AlarmBoard()
+    board.on_raised(AlarmRaised(first, "1", _at(0), "key"), START)
+    changes = board.on_raised(AlarmRaised(second, "1", _at(0), "console"),
+                              START + timedelta(milliseconds=5))
+    assert [c.kind for c in changes] == ["again"]
+    assert [e.alarm for e in board.active()] == [first]
+    assert board.episode(second).alarm == first
+    board.on_answer(AlarmAnswer(first, "1", ACKNOWLEDGED, _at(9), "Anna", _at(0)), START)
+    assert board.ringing() == [] and len(board.active()) == 1

@@ -76,7 +76,7 @@ class Episode:
     drill: bool
     source: str | None = None  # key or console; None when only its answer was heard
     ids: set[str] = field(default_factory=set)  # its own id and those of the presses joined
-    again_at: datetime | None = None  # a later press joined it (when it was heard)
+    again_at: datetime | None = None  # the latest later press that joined it (its time)
     acknowledged_at: datetime | None = None
     acknowledged_by: str | None = None
     escalated_at: datetime | None = None
@@ -249,7 +249,9 @@ class AlarmBoard:
         """Work out the room's alarms again from all its records, and say what changed:
         a press heard alone within an earlier alarm (open, or cleared after it) joins it;
         any other alarm that began before a later one was over when that one began."""
-        records = sorted(self._records[room], key=lambda r: (r.raised_at, r.alarm))
+        # Two raises of one moment: the one heard first began the alarm.
+        records = sorted(self._records[room],
+                         key=lambda r: (r.raised_at, r.received_at, r.alarm))
         shown: list[Episode] = []
         for record in records:
             record.joined_to = None
@@ -263,7 +265,7 @@ class AlarmBoard:
                     earlier.cleared_at is None or record.raised_at <= earlier.cleared_at):
                 record.joined_to = earlier
                 earlier.ids.add(record.alarm)
-                earlier.again_at = max(filter(None, (earlier.again_at, record.received_at)))
+                earlier.again_at = max(filter(None, (earlier.again_at, record.raised_at)))
                 continue
             if earlier is not None and earlier.cleared_at is None:
                 earlier.cleared_at = record.raised_at  # a later alarm began: this one was over
