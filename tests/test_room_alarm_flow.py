@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import logging
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given, settings
@@ -33,55 +32,30 @@ from firmware.room.alarm import (
     PublishAlarm,
     RemoveAlarm,
 )
-from firmware.room.flow import RoomFlow, Timer
+from firmware.room.flow import Timer
 from firmware.site_model import RoomUnitConfig
 from mqtt_bridge.messages import AlarmAnswer, AlarmEscalated, AlarmRaised
+from tests.test_room_flow import SERVICES, TUESDAY_10, Room
 
-TUESDAY_10 = datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("Europe/Helsinki"))
 UNIT = RoomUnitConfig(alarm_key=16, alarm_led=20)
-SNAPSHOT = json.dumps({"seq": 1, "tickets": [], "serving": [{
-    "room": "1", "ticket": "K007", "call_id": "c1"}],
-    "services": [{"id": "kela", "open": True}]}).encode()
 
 
-class AlarmRoom:
-    """Room 1's flow, its clock, its timers and everything it answered, in order."""
+class AlarmRoom(Room):
+    """Room 1's flow with an alarm key and LED (test_room_flow's Room), and what the newest
+    event made it do."""
 
     def __init__(self, now: datetime = TUESDAY_10) -> None:
+        super().__init__(UNIT)
         self.now = now
-        self.flow = RoomFlow("1", ["kela"], UNIT, self.now, lang="fi")
-        self.timers: dict[Timer, datetime] = {}
-        self.effects: list[rf.Effect] = []
-        self.last: list[rf.Effect] = []  # what the newest event made it do
+        self.flow = rf.RoomFlow("1", SERVICES, UNIT, now, lang="fi")  # from that moment
+        self.last: list[rf.Effect] = []
 
     def on(self, event: rf.Event) -> list[rf.Effect]:
-        effects = self.flow.on(event, self.now)
-        for effect in effects:
-            if isinstance(effect, rf.StartTimer):
-                self.timers[effect.name] = self.now + timedelta(seconds=effect.delay_s)
-            elif isinstance(effect, rf.CancelTimer):
-                self.timers.pop(effect.name, None)
-        self.effects += effects
-        self.last = effects
-        return effects
-
-    def advance(self, seconds: float) -> list[rf.Effect]:
-        end, fired = self.now + timedelta(seconds=seconds), []
-        while self.timers and min(self.timers.values()) <= end:
-            name, due = min(self.timers.items(), key=lambda item: item[1])
-            del self.timers[name]
-            self.now = max(self.now, due)
-            fired += self.on(rf.TimerDue(name))
-        self.now = end
-        return fired
+        self.last = super().on(event)
+        return self.last
 
     def ready(self) -> AlarmRoom:
-        self.on(rf.Started(link_up=True))
-        from firmware.room.wire import state_event
-
-        state = state_event(SNAPSHOT, "1")
-        assert state is not None
-        self.on(state)
+        super().ready()  # started, and the controller's state read
         self.effects = []  # from here on: what the alarm did
         return self
 
