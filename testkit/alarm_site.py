@@ -12,7 +12,6 @@ own, in real time, as `piste run` would run it.
 from __future__ import annotations
 
 import dataclasses
-import subprocess
 import time
 import uuid
 from collections.abc import Iterator
@@ -29,8 +28,8 @@ from firmware.clock import Clock, SystemClock
 from firmware.device import build_roles
 from firmware.runtime import Role, Runtime
 from firmware.site_model import AlarmConfig, Device, RoomUnitConfig, SiteConfig, WebConfig
-from mqtt_bridge.acl import ACCESS_CONTROL_LINES, acl_text, users
 from mqtt_bridge.blocking import BlockingClient
+from testkit.broker_access import write_access_files
 from testkit.console_site import PASSWORD, STAFF, answers, write_users
 from testkit.devices import RunningDevice
 from testkit.pins import EventPin
@@ -76,16 +75,6 @@ def alarm_config(data_dir: Path, web_port: int, *, hold_s: float, escalate_after
         config, devices=devices,
         site=dataclasses.replace(config.site, id=f"a-{uuid.uuid4().hex[:8]}"),
         alarm=AlarmConfig(hold_s=hold_s, escalate_after_s=escalate_after_s))
-
-
-def access_lines(config: SiteConfig, where: Path) -> list[str]:
-    """The generated ACL and a password file (`pw-{user}` each): the broker's config lines."""
-    (where / "acl").write_text(acl_text(config))
-    passwd = where / "passwd"
-    for user in users(config):
-        subprocess.run(["mosquitto_passwd", "-b", *(["-c"] if not passwd.exists() else []),
-                        str(passwd), user, f"pw-{user}"], check=True, capture_output=True)
-    return [*ACCESS_CONTROL_LINES, f"password_file {passwd}", f"acl_file {where / 'acl'}"]
 
 
 def logged_in(config: SiteConfig, broker: LocalBroker, user: str) -> SiteConfig:
@@ -190,7 +179,7 @@ def alarm_site(tmp_path: Path, *, hold_s: float = 0.5, escalate_after_s: float =
         access = tmp_path / "access"
         access.mkdir(exist_ok=True)
         broker = stack.enter_context(LocalBroker(tmp_path / "broker",
-                                                 extra_conf=access_lines(config, access)))
+                                                 extra_conf=write_access_files(config, access)))
         config = dataclasses.replace(config, broker=dataclasses.replace(
             config.broker, host=broker.host, port=broker.port))
         pins = MockFactory(pin_class=TimedPin)

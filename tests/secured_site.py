@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 import queue
-import subprocess
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,8 +18,8 @@ from firmware.controller.role import ControllerRole
 from firmware.runtime import Runtime
 from firmware.site_config import load_site_config
 from firmware.site_model import Device, PrinterConfig, SiteConfig
-from mqtt_bridge.acl import ACCESS_CONTROL_LINES, acl_text, users
 from mqtt_bridge.blocking import BlockingClient
+from testkit.broker_access import write_access_files  # noqa: F401 (the tests import it here)
 from tests.conftest import DEMO_SITE
 from tests.helpers import RunningDevice, wait_for
 
@@ -33,16 +32,6 @@ def secured_config() -> SiteConfig:
                    for k in ("kiosk-2", "kiosk-3"))
     site = dataclasses.replace(config.site, id=f"s-{uuid.uuid4().hex[:8]}")
     return dataclasses.replace(config, site=site, devices=(*config.devices, *kiosks))
-
-
-def write_access_files(config: SiteConfig, where: Path) -> list[str]:
-    """The ACL and a password file with `pw-{user}` for each user; the broker's config lines."""
-    (where / "acl").write_text(acl_text(config))
-    passwd = where / "passwd"
-    for user in users(config):
-        subprocess.run(["mosquitto_passwd", "-b", *(["-c"] if not passwd.exists() else []),
-                        str(passwd), user, f"pw-{user}"], check=True, capture_output=True)
-    return [*ACCESS_CONTROL_LINES, f"password_file {passwd}", f"acl_file {where / 'acl'}"]
 
 
 def login(broker: LocalBroker, config: SiteConfig, user: str,

@@ -197,12 +197,7 @@ class AlarmBoard:
         return self._settle(message.room, self._add(record), record, RAISED)
 
     def on_answer(self, message: AlarmAnswer, now: datetime) -> list[Change]:
-        record = self._by_id.get(message.alarm)
-        before = self._add(self._learn(message, now)) if record is None else None
-        episode = self._by_id[message.alarm]  # it names an alarm's first raise: its own
-        if before is None:
-            before = self._seen(message.room)
-        episode.confirmed = True
+        episode, before = self._named(message, now)
         if episode.acknowledged_at is None and not episode.answered_clear:
             episode.acknowledged_at = _when(message.acknowledged_at or message.at)
             episode.acknowledged_by = message.by
@@ -210,20 +205,29 @@ class AlarmBoard:
             episode.answered_clear = True
             episode.cleared_at = _when(message.at)
             episode.cleared_by = message.by
-        return self._settle(message.room, before, episode, None)
+        return self._settle(episode.room, before, episode, None)
 
     def on_escalated(self, message: AlarmEscalated, now: datetime) -> list[Change]:
-        record = self._by_id.get(message.alarm)
-        before = self._add(self._learn(message, now)) if record is None else None
-        episode = self._by_id[message.alarm]  # it names an alarm's first raise: its own
-        if before is None:
-            before = self._seen(message.room)
-        episode.confirmed = True
+        episode, before = self._named(message, now)
         if episode.escalated_at is None:
             episode.escalated_at = _when(message.at)
             episode.escalated_by = message.device
             episode.relay = message.relay
-        return self._settle(message.room, before, episode, None)
+        return self._settle(episode.room, before, episode, None)
+
+    def _named(self, message: AlarmAnswer | AlarmEscalated, now: datetime
+               ) -> tuple[Episode, dict[int, tuple[bool, str, bool]]]:
+        """The alarm an answer or escalation names (it names an alarm's first raise: that
+        record itself, learned from the message if its raise was never heard), and how its
+        room's records looked before."""
+        record = self._by_id.get(message.alarm)
+        if record is None:
+            record = self._learn(message, now)
+            before = self._add(record)
+        else:
+            before = self._seen(record.room)
+        record.confirmed = True
+        return record, before
 
     # -- keeping ---------------------------------------------------------------------------
 
