@@ -9,6 +9,7 @@ and the balancer hands the new connection to a backend that is still there.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import re
 import socket
@@ -103,4 +104,6 @@ async def _pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter,
     except (ConnectionError, OSError):
         pass
     finally:
-        sink.close()
+        # A pipe still open when the balancer stops is closed with its loop already gone.
+        with contextlib.suppress(RuntimeError):
+            sink.close()
