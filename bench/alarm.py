@@ -30,8 +30,8 @@ from testkit.alarm_site import AlarmSite, alarm_site
 from testkit.console_site import browser, have_browser, log_in
 from testkit.waiting import wait_until
 
-ALARMS = 50  # key -> banner samples
-ESCALATIONS = 4  # each waits escalate_after_s
+ALARMS = 100  # key -> banner samples
+ESCALATIONS = 10  # each waits escalate_after_s
 ESCALATE_AFTER_S = 5.0
 GOAL_MS = 500.0
 
@@ -54,7 +54,7 @@ def run(_config: SiteConfig) -> list[str]:
         f"alarm: key -> banner on the guard console: median {statistics.median(ms):.0f} ms, "
         f"p99 {percentile(ms, 99):.0f} ms (goal <= {GOAL_MS:.0f} ms), {len(ms)} alarms",
         f"alarm: time to escalation: setting {ESCALATE_AFTER_S:.0f} s, measured overshoot "
-        f"median {statistics.median(over):.0f} ms, p99 {percentile(over, 99):.0f} ms "
+        f"median {statistics.median(over):.0f} ms, largest {max(over):.0f} ms "
         f"({len(over)} escalations, raise -> relay pin on)",
     ]
 
