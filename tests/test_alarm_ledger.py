@@ -4,8 +4,7 @@ restarts and when it was down for the whole alarm; nothing of it reaches the lob
 
 The controller runs on the in-memory broker, driven by JumpingSite; the test's client plays
 the room unit, the guard's console and the relay device by publishing their retained
-messages. (The wire check after each test needs the alarm topics and event types in
-docs/mqtt-api.yaml: helper A's part of issue 26.)
+messages; the wire check after each test holds them to docs/mqtt-api.yaml.
 """
 
 from __future__ import annotations

@@ -13,14 +13,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import sys
-import textwrap
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-import firmware
 from firmware.broker import LocalBroker
 from firmware.site_model import Device, SiteConfig
 from mqtt_bridge import topics
@@ -41,45 +37,8 @@ RELAY = "relay-1"  # a device with the alarm role only
 CONTROLLER = "ctrl-1"  # a device with the controller role only
 FLOOD = 200
 
-# The alarm role's own declaration is firmware/alarm/declaration.py (issue 26, another
-# part of the work). Until it is in the program, these tests give the ACL a stand-in with
-# the grants the design fixes for it: read every room's alarm, write escalations.
-STAND_IN = '''
-from firmware.roles import RoleDeclaration
-from mqtt_bridge import topics
-from mqtt_bridge.messages import RecordedAnswer
-
-
-def grants(config, device):
-    site = config.site.id
-    return [("read", topics.alarm_filter(site)), ("write", topics.alarm_escalated(site, "+"))]
-
-
-DECLARATION = RoleDeclaration(name="alarm", place=45, build=lambda context: None,
-                              grants=grants)
-'''
-
-
 @pytest.fixture(scope="module")
-def alarm_role(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    real = Path(firmware.__file__).parent / "alarm" / "declaration.py"
-    if real.is_file():
-        yield
-        return
-    folder = tmp_path_factory.mktemp("plugins") / "alarm"
-    folder.mkdir()
-    (folder / "__init__.py").write_text('"""The alarm role (a stand-in)."""\n')
-    (folder / "declaration.py").write_text(textwrap.dedent(STAND_IN))
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(firmware, "__path__", [*firmware.__path__, str(folder.parent)])
-        yield
-    for name in ("firmware.alarm.declaration", "firmware.alarm"):
-        sys.modules.pop(name, None)
-
-
-@pytest.fixture(scope="module")
-def site(alarm_role: None,
-         tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[SiteConfig, LocalBroker]]:
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[SiteConfig, LocalBroker]]:
     config = secured_config()
     more = (Device(GUARD, ("web",)), Device(RELAY, ("alarm",)),
             Device(CONTROLLER, ("controller",)))
