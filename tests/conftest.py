@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import uuid
+import weakref
 from dataclasses import dataclass
 
 # The libraries' own switches for a machine without screen, sound or GPIO. Set before any
@@ -64,7 +65,10 @@ _SPIES: list[WireSpy] = []  # every spy of the session, until its messages are c
 # The in-memory brokers of the running test (tests/test_*.py through `memory_broker`): their
 # tap records every message they take in, checked the same way after the test.
 _MEMORY_WIRES: list[list[tuple[str, bytes, bool]]] = []
-_SPY_OF: dict[int, WireSpy] = {}  # the live spy of each running broker
+# The live spy of each running broker, by the broker itself: weakly, since an id() is reused
+# once its object is gone, and a new broker taken for an old one got the old one's spy login
+# (it was never written to the new broker's files: the spy was refused, now and then).
+_SPY_OF: weakref.WeakKeyDictionary[LocalBroker, WireSpy] = weakref.WeakKeyDictionary()
 
 
 SPY_USER = "piste-wire-spy"
@@ -140,7 +144,7 @@ def _spy_login(broker: LocalBroker) -> SpyLogin:
 def wire_seen(broker: LocalBroker) -> set[str]:
     """The topics the spy on a running broker has recorded in this test (flushed first), for
     a test that makes sure its broker is watched: what is not recorded is not checked."""
-    spy = _SPY_OF.get(id(broker))
+    spy = _SPY_OF.get(broker)
     assert spy is not None and spy.flush(), f"no wire spy on the broker of {broker.conf}"
     return {topic for topic, _, _ in spy.since(0)}
 
@@ -149,23 +153,23 @@ def wire_seen(broker: LocalBroker) -> set[str]:
 def _spy_on_every_broker() -> Iterator[None]:
     start, stop = LocalBroker.start, LocalBroker.stop
 
-    logins: dict[int, SpyLogin] = {}
+    logins: weakref.WeakKeyDictionary[LocalBroker, SpyLogin] = weakref.WeakKeyDictionary()
 
     def start_and_spy(self: LocalBroker, timeout: float = 10.0) -> LocalBroker:
-        if id(self) not in logins:  # once: a restarted broker keeps its files
-            logins[id(self)] = _spy_login(self)
+        if self not in logins:  # once: a restarted broker keeps its files
+            logins[self] = _spy_login(self)
         started = start(self, timeout)
-        old = _SPY_OF.pop(id(self), None)
+        old = _SPY_OF.pop(self, None)
         if old is not None:  # from before a kill: it would reconnect on its own
             old.close()
-        login = logins[id(self)]
-        _SPY_OF[id(self)] = spy = WireSpy(self.host, self.port, login.username,
-                                          login.password, login.ca_file).start()
+        login = logins[self]
+        _SPY_OF[self] = spy = WireSpy(self.host, self.port, login.username,
+                                      login.password, login.ca_file).start()
         _SPIES.append(spy)
         return started
 
     def flush_and_stop(self: LocalBroker) -> None:
-        spy = _SPY_OF.pop(id(self), None)
+        spy = _SPY_OF.pop(self, None)
         if spy is not None:
             spy.flush()
             spy.close()
@@ -175,7 +179,7 @@ def _spy_on_every_broker() -> Iterator[None]:
         patch.setattr(LocalBroker, "start", start_and_spy)
         patch.setattr(LocalBroker, "stop", flush_and_stop)
         yield
-    for spy in _SPY_OF.values():
+    for spy in list(_SPY_OF.values()):
         spy.close()
 
 
@@ -206,8 +210,8 @@ def wire_contract(request: pytest.FixtureRequest) -> Iterator[None]:
     """After the test, checks every message its brokers carried (set up first among the
     test's fixtures, so checked after its devices and brokers have stopped)."""
     yield
-    live = set(map(id, _SPY_OF.values()))
-    for spy in _SPY_OF.values():
+    live = set(map(id, list(_SPY_OF.values())))
+    for spy in list(_SPY_OF.values()):
         spy.flush()
     abused = _abused(request)
     failures = []

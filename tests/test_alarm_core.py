@@ -366,8 +366,8 @@ def test_two_presses_of_one_moment_make_one_alarm_begun_by_the_first_heard(
     press of it, and an answer to the first ends both."""
     board = AlarmBoard()
     board.on_raised(AlarmRaised(first, "1", _at(0), "key"), START)
-    changes = board.on_raised(AlarmRaised(second, "1", _at(0), "console"),
-                              START + timedelta(milliseconds=5))
+    # Heard at the same moment too: the console's clock may stand still between the two.
+    changes = board.on_raised(AlarmRaised(second, "1", _at(0), "console"), START)
     assert [c.kind for c in changes] == ["again"]
     assert [e.alarm for e in board.active()] == [first]
     assert board.episode(second).alarm == first

@@ -24,6 +24,7 @@ Pure: no paho, no clock of its own; `now` is passed in.
 
 from __future__ import annotations
 
+import itertools
 import secrets
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -88,6 +89,7 @@ class Episode:
     # alone may be a later press of an alarm whose first raise this reader never heard.
     confirmed: bool = False
     joined_to: Episode | None = None  # a later press of that alarm, not one of its own
+    heard: int = 0  # the order this reader heard the records in (the board counts)
     answered_clear: bool = False  # cleared by an answer (not only ended by a later alarm)
 
     @property
@@ -138,6 +140,7 @@ class AlarmBoard:
         self._records: dict[str, list[Episode]] = {}  # each room's records, oldest first
         self._by_id: OrderedDict[str, Episode] = OrderedDict()
         self._remember = remember
+        self._count = itertools.count(1)
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -244,6 +247,7 @@ class AlarmBoard:
 
     def _add(self, record: Episode) -> dict[int, tuple[bool, str, bool]]:
         before = self._seen(record.room)
+        record.heard = next(self._count)
         self._records.setdefault(record.room, []).append(record)
         self._keep(record.alarm, record)
         return before
@@ -253,9 +257,9 @@ class AlarmBoard:
         """Work out the room's alarms again from all its records, and say what changed:
         a press heard alone within an earlier alarm (open, or cleared after it) joins it;
         any other alarm that began before a later one was over when that one began."""
-        # Two raises of one moment: the one heard first began the alarm.
-        records = sorted(self._records[room],
-                         key=lambda r: (r.raised_at, r.received_at, r.alarm))
+        # Two raises of one moment: the one heard first began the alarm (a reader's clock
+        # may stand still between two messages, its count does not).
+        records = sorted(self._records[room], key=lambda r: (r.raised_at, r.heard))
         shown: list[Episode] = []
         for record in records:
             record.joined_to = None
